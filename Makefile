@@ -1,0 +1,26 @@
+# The two entry points of the README. Each installs what it needs first.
+JOBS ?= $(shell nproc)
+
+.PHONY: deps build build-asan test demo clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS)
+
+build-asan: deps
+	@cmake --preset asan >/dev/null
+	@cmake --build --preset asan -j $(JOBS)
+
+# The whole suite in release, then again under AddressSanitizer + UndefinedBehaviorSanitizer.
+test: build build-asan
+	@ctest --preset release -j $(JOBS)
+	@ctest --preset asan -j $(JOBS)
+
+demo: build
+	@scripts/demo.sh build/release
+
+clean:
+	rm -rf build

@@ -1,0 +1,1 @@
+# install rules: owned by the runtime/API work

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs the Debian packages trit needs; skips what is already present. Idempotent and quiet.
+set -euo pipefail
+
+packages=(
+  build-essential cmake ninja-build pkg-config
+  libgtest-dev libgmock-dev libbenchmark-dev
+  libflatbuffers-dev flatbuffers-compiler
+  libcli11-dev nlohmann-json3-dev
+  python3 python3-numpy python3-torch
+  time
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+if [[ $(id -u) -ne 0 ]]; then
+  sudo_cmd=sudo
+else
+  sudo_cmd=
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo_cmd apt-get update -qq >/dev/null
+$sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -1,0 +1,65 @@
+// The operator set of the IR, with each op's inputs and attributes. Activations are NHWC.
+// The numbers are stored in .trit files: never renumber, only append.
+//
+// Conv2D        inputs: x [N,H,W,Cin], weights [Cout,KH,KW,Cin/groups] (OHWI), bias [Cout] optional
+//               attrs: strides [sh,sw]=[1,1], pads [top,left,bottom,right]=[0,0,0,0],
+//                      dilations [dh,dw]=[1,1], groups=1, activation "none"|"relu"|"relu6"
+// Dense         inputs: x [N,K] (or any rank, last dim K), weights [Cout,K], bias [Cout] optional
+//               attrs: activation
+// MaxPool       attrs: kernel [kh,kw], strides=kernel, pads=[0,0,0,0]; padding never wins the max
+// AvgPool       attrs: kernel, strides=kernel, pads, count_include_pad=0
+// GlobalAvgPool [N,H,W,C] -> [N,1,1,C]
+// Add, Mul      two inputs, numpy broadcasting
+// Concat        attrs: axis (negative counts from the end)
+// Reshape       attrs: shape (0 copies the input extent, one -1 is inferred)
+// Flatten       attrs: axis=1: [d0..d(a-1)] x [da..] -> 2-D
+// Relu
+// Clip          attrs: min, max (ReLU6 is Clip(0, 6))
+// Sigmoid, Tanh
+// Softmax       attrs: axis=-1
+// BatchNorm     inputs: x (channels last), scale, bias, mean, variance [C]; attrs: epsilon=1e-5
+// Quantize      f32 -> i8/u8 with the output tensor's scale and zero point
+// Dequantize    i8/u8 -> f32
+// Pad           attrs: pads [begin_0..begin_r-1, end_0..end_r-1]; pads with real 0 (zero point)
+// Dropout       identity at inference; attrs: ratio (used by the trainer)
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+namespace trit {
+
+enum class OpType : uint16_t {
+  kConv2D = 0,
+  kDense = 1,
+  kMaxPool = 2,
+  kAvgPool = 3,
+  kGlobalAvgPool = 4,
+  kAdd = 5,
+  kMul = 6,
+  kConcat = 7,
+  kReshape = 8,
+  kFlatten = 9,
+  kRelu = 10,
+  kClip = 11,
+  kSigmoid = 12,
+  kTanh = 13,
+  kSoftmax = 14,
+  kBatchNorm = 15,
+  kQuantize = 16,
+  kDequantize = 17,
+  kPad = 18,
+  kDropout = 19,
+};
+
+inline constexpr int kNumOpTypes = 20;
+
+std::string_view OpTypeName(OpType op);
+std::optional<OpType> ParseOpType(std::string_view name);
+
+// Fused activation of Conv2D and Dense.
+enum class Activation { kNone, kRelu, kRelu6 };
+Activation ParseActivation(std::string_view name);  // throws kInvalidGraph on an unknown name
+
+}  // namespace trit

@@ -1,0 +1,38 @@
+// One op of a session, prepared for running. Created once at load: it may allocate, check
+// types, precompute requantization multipliers and lookup tables, and repack weights. Run()
+// is called for every inference and must not allocate on the heap.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string_view>
+
+#include "core/graph.h"
+
+namespace trit::runtime {
+
+class OpKernel {
+ public:
+  virtual ~OpKernel() = default;
+
+  // inputs[i] points at the bytes of node.inputs[i] (constants: their stored bytes),
+  // outputs[0] at the output, scratch at scratch_bytes() bytes, 64-byte aligned.
+  virtual void Run(const void* const* inputs, void* const* outputs, void* scratch) = 0;
+
+  // Bytes of scratch memory Run() needs; the planner places it in the arena.
+  virtual size_t scratch_bytes() const { return 0; }
+
+  // True when the output is the input's bytes unchanged (Reshape, Flatten, Dropout): the planner
+  // then gives both the same place in the arena and Run() is never called.
+  virtual bool is_alias() const { return false; }
+
+  // The kernel that runs the op, shown by `trit info` and `trit bench`, named as
+  // ref_<op>_<types>, e.g. ref_conv2d_f32, ref_conv2d_q8_ternary, ref_add_q8.
+  virtual std::string_view name() const = 0;
+};
+
+// Picks and prepares the kernel for `node` of a validated, shape-inferred graph.
+// Throws trit::Error (kUnsupported) naming the node when no kernel handles its types.
+std::unique_ptr<OpKernel> CreateOpKernel(const Graph& graph, const Node& node);
+
+}  // namespace trit::runtime
