@@ -32,43 +32,60 @@ inline int32_t PackedLevel(DType type, const uint8_t* data, int64_t i) {
       const int32_t code = static_cast<int32_t>(PackedCode(data, 2, i));
       return code >= 2 ? code - 4 : code;  // ternary code 10 (-2) is rejected by the verifier
     }
-    case DType::kBinary: return PackedCode(data, 1, i) ? 1 : -1;
-    case DType::kI8: return reinterpret_cast<const int8_t*>(data)[i];
-    case DType::kU8: return data[i];
-    default: return 0;
+    case DType::kBinary:
+      return PackedCode(data, 1, i) ? 1 : -1;
+    case DType::kI8:
+      return reinterpret_cast<const int8_t*>(data)[i];
+    case DType::kU8:
+      return data[i];
+    default:
+      return 0;
   }
 }
 
 // The code that stores `level` in a packed type (level must be in range for the type).
 inline uint32_t LevelCode(DType type, int32_t level) {
   switch (type) {
-    case DType::kI4: return static_cast<uint32_t>(level) & 0xFu;
+    case DType::kI4:
+      return static_cast<uint32_t>(level) & 0xFu;
     case DType::kI2:
-    case DType::kTernary: return static_cast<uint32_t>(level) & 0x3u;
-    case DType::kBinary: return level > 0 ? 1u : 0u;
-    default: return static_cast<uint32_t>(level) & 0xFFu;
+    case DType::kTernary:
+      return static_cast<uint32_t>(level) & 0x3u;
+    case DType::kBinary:
+      return level > 0 ? 1u : 0u;
+    default:
+      return static_cast<uint32_t>(level) & 0xFFu;
   }
 }
 
 // Smallest and largest level a type can hold.
 constexpr int32_t MinLevel(DType type) {
   switch (type) {
-    case DType::kI4: return -8;
-    case DType::kI2: return -2;
+    case DType::kI4:
+      return -8;
+    case DType::kI2:
+      return -2;
     case DType::kTernary:
-    case DType::kBinary: return -1;
-    case DType::kU8: return 0;
-    default: return -128;
+    case DType::kBinary:
+      return -1;
+    case DType::kU8:
+      return 0;
+    default:
+      return -128;
   }
 }
 constexpr int32_t MaxLevel(DType type) {
   switch (type) {
-    case DType::kI4: return 7;
+    case DType::kI4:
+      return 7;
     case DType::kI2:
     case DType::kTernary:
-    case DType::kBinary: return 1;
-    case DType::kU8: return 255;
-    default: return 127;
+    case DType::kBinary:
+      return 1;
+    case DType::kU8:
+      return 255;
+    default:
+      return 127;
   }
 }
 

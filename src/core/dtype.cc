@@ -4,8 +4,8 @@
 
 namespace trit {
 namespace {
-constexpr std::array<std::string_view, kNumDTypes> kNames = {
-    "f32", "i32", "i8", "u8", "i4", "i2", "ternary", "binary"};
+constexpr std::array<std::string_view, kNumDTypes> kNames = {"f32", "i32", "i8",      "u8",
+                                                             "i4",  "i2",  "ternary", "binary"};
 }  // namespace
 
 std::string_view DTypeName(DType type) {

@@ -25,13 +25,18 @@ inline constexpr int kNumDTypes = 8;
 constexpr int BitsPerElement(DType type) {
   switch (type) {
     case DType::kF32:
-    case DType::kI32: return 32;
+    case DType::kI32:
+      return 32;
     case DType::kI8:
-    case DType::kU8: return 8;
-    case DType::kI4: return 4;
+    case DType::kU8:
+      return 8;
+    case DType::kI4:
+      return 4;
     case DType::kI2:
-    case DType::kTernary: return 2;
-    case DType::kBinary: return 1;
+    case DType::kTernary:
+      return 2;
+    case DType::kBinary:
+      return 1;
   }
   return 0;
 }

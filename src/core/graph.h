@@ -92,8 +92,8 @@ class Graph {
 
 // Per-node cost figures used by `trit info` and the compression report.
 struct NodeCost {
-  int64_t macs = 0;        // multiply-accumulates (or compares/adds for pools, per output)
-  int64_t parameters = 0;  // elements of constant inputs
+  int64_t macs = 0;          // multiply-accumulates (or compares/adds for pools, per output)
+  int64_t parameters = 0;    // elements of constant inputs
   int64_t weight_bytes = 0;  // stored bytes of constant inputs (packed)
 };
 NodeCost ComputeNodeCost(const Graph& graph, const Node& node);

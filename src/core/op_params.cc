@@ -28,8 +28,8 @@ void ParsePads(const Attributes& attrs, WindowParams& p) {
   if (pads.size() != 4) throw Error(ErrorCode::kInvalidGraph, "attribute 'pads' needs 4 values");
   for (const int64_t v : pads) {
     if (v < 0 || v > (1 << 20)) {
-      throw Error(ErrorCode::kInvalidGraph, "attribute 'pads' has out-of-range value " +
-                                                std::to_string(v));
+      throw Error(ErrorCode::kInvalidGraph,
+                  "attribute 'pads' has out-of-range value " + std::to_string(v));
     }
   }
   p.pad_top = pads[0];

@@ -15,7 +15,7 @@ struct WindowParams {
   int64_t pad_top = 0, pad_left = 0, pad_bottom = 0, pad_right = 0;
   int64_t dilation_h = 1, dilation_w = 1;
   int64_t groups = 1;
-  bool count_include_pad = false;  // AvgPool only
+  bool count_include_pad = false;             // AvgPool only
   Activation activation = Activation::kNone;  // Conv2D only
 
   // Output extent of a window sweep over `in` (floor mode); may be <= 0 for bad shapes.

@@ -8,9 +8,9 @@
 namespace trit {
 namespace {
 constexpr std::array<std::string_view, kNumOpTypes> kNames = {
-    "Conv2D", "Dense",   "MaxPool", "AvgPool",   "GlobalAvgPool", "Add",       "Mul",
-    "Concat", "Reshape", "Flatten", "Relu",      "Clip",          "Sigmoid",   "Tanh",
-    "Softmax", "BatchNorm", "Quantize", "Dequantize", "Pad",      "Dropout"};
+    "Conv2D",  "Dense",     "MaxPool",  "AvgPool",    "GlobalAvgPool", "Add",     "Mul",
+    "Concat",  "Reshape",   "Flatten",  "Relu",       "Clip",          "Sigmoid", "Tanh",
+    "Softmax", "BatchNorm", "Quantize", "Dequantize", "Pad",           "Dropout"};
 }  // namespace
 
 std::string_view OpTypeName(OpType op) {

@@ -10,8 +10,8 @@ namespace trit {
 namespace {
 
 [[noreturn]] void Fail(const Node& node, const std::string& problem) {
-  throw Error(ErrorCode::kShape, "node '" + node.name + "' (" + std::string(OpTypeName(node.op)) +
-                                     "): " + problem);
+  throw Error(ErrorCode::kShape,
+              "node '" + node.name + "' (" + std::string(OpTypeName(node.op)) + "): " + problem);
 }
 
 void NeedInputs(const Node& node, size_t min_count, size_t max_count) {

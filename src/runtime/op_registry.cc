@@ -7,26 +7,37 @@ namespace trit::runtime {
 
 std::unique_ptr<OpKernel> CreateOpKernel(const Graph& graph, const Node& node) {
   switch (node.op) {
-    case OpType::kConv2D: return MakeConv2DKernel(graph, node);
-    case OpType::kDense: return MakeDenseKernel(graph, node);
+    case OpType::kConv2D:
+      return MakeConv2DKernel(graph, node);
+    case OpType::kDense:
+      return MakeDenseKernel(graph, node);
     case OpType::kMaxPool:
     case OpType::kAvgPool:
-    case OpType::kGlobalAvgPool: return MakePoolKernel(graph, node);
-    case OpType::kPad: return MakePadKernel(graph, node);
+    case OpType::kGlobalAvgPool:
+      return MakePoolKernel(graph, node);
+    case OpType::kPad:
+      return MakePadKernel(graph, node);
     case OpType::kAdd:
-    case OpType::kMul: return MakeElementwiseKernel(graph, node);
-    case OpType::kConcat: return MakeConcatKernel(graph, node);
+    case OpType::kMul:
+      return MakeElementwiseKernel(graph, node);
+    case OpType::kConcat:
+      return MakeConcatKernel(graph, node);
     case OpType::kReshape:
     case OpType::kFlatten:
-    case OpType::kDropout: return MakeReshapeKernel(graph, node);
+    case OpType::kDropout:
+      return MakeReshapeKernel(graph, node);
     case OpType::kRelu:
     case OpType::kClip:
     case OpType::kSigmoid:
-    case OpType::kTanh: return MakeActivationKernel(graph, node);
-    case OpType::kSoftmax: return MakeSoftmaxKernel(graph, node);
-    case OpType::kBatchNorm: return MakeBatchNormKernel(graph, node);
+    case OpType::kTanh:
+      return MakeActivationKernel(graph, node);
+    case OpType::kSoftmax:
+      return MakeSoftmaxKernel(graph, node);
+    case OpType::kBatchNorm:
+      return MakeBatchNormKernel(graph, node);
     case OpType::kQuantize:
-    case OpType::kDequantize: return MakeQuantizeKernel(graph, node);
+    case OpType::kDequantize:
+      return MakeQuantizeKernel(graph, node);
   }
   throw Error(ErrorCode::kUnsupported, "node '" + node.name + "': no kernel for this op");
 }

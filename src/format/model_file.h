@@ -1,0 +1,56 @@
+// Reading and writing .trit model files (docs/format.md).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/graph.h"
+
+namespace trit::format {
+
+inline constexpr uint32_t kFormatVersion = 1;
+
+// How a constant tensor's bytes are stored in the file. In memory every constant holds the
+// plain form (dense bytes, or bit-packed levels for the low-bit types).
+enum class Encoding : uint8_t {
+  kNone = 0,       // not a constant
+  kDense = 1,      // f32 / i32 / i8 / u8 bytes as they are
+  kBitPacked = 2,  // int4 / int2 / ternary / binary levels, see core/bitpack.h
+};
+const char* EncodingName(Encoding encoding);
+
+struct TensorStorage {
+  Encoding encoding = Encoding::kNone;
+  uint64_t stored_bytes = 0;  // bytes the tensor takes in the file's data section
+};
+
+struct ModelFile {
+  Graph graph;                         // validated; shapes checked against inference
+  uint32_t format_version = 0;
+  std::string producer;                // e.g. "trit 0.1.0 zoo resnet44"
+  uint64_t file_bytes = 0;
+  std::vector<TensorStorage> storage;  // one per graph value, same index as graph.values()
+};
+
+struct WriteOptions {
+  std::string producer = "trit";
+};
+
+// Maps the file and verifies it (header, checksum, FlatBuffers verifier, semantic checks,
+// Graph::Validate, shapes re-inferred and compared) before anything uses it. Constants are
+// views into the mapping. Throws trit::Error (kIo, kFormat) with a one-line message.
+ModelFile ReadModelFile(const std::string& path);
+
+// The same from bytes in memory; `keep_alive` keeps them valid for the constants' views.
+ModelFile ReadModelBytes(const uint8_t* data, size_t size, std::shared_ptr<const void> keep_alive);
+
+// The file image of a validated graph.
+std::vector<uint8_t> SerializeModel(const Graph& graph, const WriteOptions& options = {});
+
+// Writes atomically: temp file in the same folder, fsync, rename. On any failure the
+// destination is untouched and no temp file is left. Throws trit::Error (kIo).
+void WriteModelFile(const Graph& graph, const std::string& path, const WriteOptions& options = {});
+
+}  // namespace trit::format
