@@ -1,11 +1,125 @@
-// PLACEHOLDER until the op lands: replaced by the real kernel binding.
-#include "core/error.h"
+// Relu, Clip, Sigmoid and Tanh bindings. Quantized Relu/Clip rescale and clamp; quantized
+// Sigmoid/Tanh look up a 256-entry table built here in double precision.
+#include "kernels/ref/activation.h"
+
+#include <cmath>
+#include <limits>
+#include <memory>
+
+#include "runtime/ops/op_support.h"
 #include "runtime/ops/ops.h"
 
 namespace trit::runtime {
+namespace {
 
-std::unique_ptr<OpKernel> MakeActivationKernel(const Graph& graph, const Node& node) {
-  throw Error(ErrorCode::kUnsupported, "node '" + node.name + "': op not implemented yet");
+class ActivationF32Kernel final : public OpKernel {
+ public:
+  ActivationF32Kernel(const Graph& g, const Node& node)
+      : op_(node.op), count_(NumElements(Output(g, node).shape)) {
+    if (op_ == OpType::kClip) {
+      lo_ = node.attrs.GetFloat("min", -std::numeric_limits<float>::infinity());
+      hi_ = node.attrs.GetFloat("max", std::numeric_limits<float>::infinity());
+    }
+  }
+  void Run(const void* const* inputs, void* const* outputs, void*) override {
+    const auto* x = static_cast<const float*>(inputs[0]);
+    auto* y = static_cast<float*>(outputs[0]);
+    switch (op_) {
+      case OpType::kSigmoid: ref::SigmoidF32(count_, x, y); break;
+      case OpType::kTanh: ref::TanhF32(count_, x, y); break;
+      default: ref::ClipF32(count_, x, lo_, hi_, y); break;
+    }
+  }
+  std::string_view name() const override {
+    switch (op_) {
+      case OpType::kSigmoid: return "ref_sigmoid_f32";
+      case OpType::kTanh: return "ref_tanh_f32";
+      case OpType::kRelu: return "ref_relu_f32";
+      default: return "ref_clip_f32";
+    }
+  }
+
+ private:
+  OpType op_;
+  int64_t count_;
+  float lo_ = 0.0f, hi_ = std::numeric_limits<float>::infinity();
+};
+
+template <typename In, typename Out>
+class ActivationQ8Kernel final : public OpKernel {
+ public:
+  ActivationQ8Kernel(const Graph& g, const Node& node)
+      : op_(node.op), count_(NumElements(Output(g, node).shape)) {
+    const Value& x = Input(g, node, 0);
+    const Value& y = Output(g, node);
+    input_zero_point_ = ZeroPoint(x);
+    output_zero_point_ = ZeroPoint(y);
+    lo_ = QuantMin(y.dtype);
+    hi_ = QuantMax(y.dtype);
+    if (op_ == OpType::kSigmoid || op_ == OpType::kTanh) {
+      constexpr int32_t kMin = std::numeric_limits<In>::min();
+      for (int32_t i = 0; i < 256; ++i) {
+        const double real = static_cast<double>(Scale(x)) * (kMin + i - input_zero_point_);
+        const double f = op_ == OpType::kSigmoid ? 1.0 / (1.0 + std::exp(-real)) : std::tanh(real);
+        const double level = output_zero_point_ + std::nearbyint(f / Scale(y));
+        table_[i] = static_cast<Out>(std::clamp<double>(level, lo_, hi_));
+      }
+      return;
+    }
+    requant_ = QuantizeMultiplier(static_cast<double>(Scale(x)) / Scale(y));
+    lo_ = std::max(lo_, output_zero_point_);  // Relu and Clip(min >= 0) share this floor
+    if (op_ == OpType::kClip) {
+      const float min = node.attrs.GetFloat("min", -std::numeric_limits<float>::infinity());
+      const float max = node.attrs.GetFloat("max", std::numeric_limits<float>::infinity());
+      lo_ = QuantMin(y.dtype);
+      if (std::isfinite(min)) {
+        lo_ = static_cast<int32_t>(std::clamp<double>(
+            output_zero_point_ + std::nearbyint(min / Scale(y)), QuantMin(y.dtype),
+            QuantMax(y.dtype)));
+      }
+      if (std::isfinite(max)) {
+        hi_ = static_cast<int32_t>(std::clamp<double>(
+            output_zero_point_ + std::nearbyint(max / Scale(y)), QuantMin(y.dtype),
+            QuantMax(y.dtype)));
+      }
+    }
+  }
+  void Run(const void* const* inputs, void* const* outputs, void*) override {
+    const auto* x = static_cast<const In*>(inputs[0]);
+    auto* y = static_cast<Out*>(outputs[0]);
+    if (op_ == OpType::kSigmoid || op_ == OpType::kTanh) {
+      ref::LookupQ8(count_, x, table_, y);
+    } else {
+      ref::RescaleClampQ8(count_, x, input_zero_point_, requant_, output_zero_point_, lo_, hi_, y);
+    }
+  }
+  std::string_view name() const override {
+    switch (op_) {
+      case OpType::kSigmoid: return "ref_sigmoid_q8_lut";
+      case OpType::kTanh: return "ref_tanh_q8_lut";
+      case OpType::kRelu: return "ref_relu_q8";
+      default: return "ref_clip_q8";
+    }
+  }
+
+ private:
+  OpType op_;
+  int64_t count_;
+  int32_t input_zero_point_ = 0, output_zero_point_ = 0, lo_ = 0, hi_ = 0;
+  Requant requant_;
+  Out table_[256] = {};
+};
+
+}  // namespace
+
+std::unique_ptr<OpKernel> MakeActivationKernel(const Graph& g, const Node& node) {
+  const Value& x = Input(g, node, 0);
+  if (x.dtype == DType::kF32) return std::make_unique<ActivationF32Kernel>(g, node);
+  std::unique_ptr<OpKernel> kernel;
+  DispatchQ8(x.dtype, Output(g, node).dtype, [&](auto in, auto out) {
+    kernel = std::make_unique<ActivationQ8Kernel<decltype(in), decltype(out)>>(g, node);
+  });
+  return kernel;
 }
 
 }  // namespace trit::runtime

@@ -1,11 +1,103 @@
-// PLACEHOLDER until the op lands: replaced by the real kernel binding.
-#include "core/error.h"
+// BatchNorm (inference) binding, fp32 and quantized (per-channel integer affine).
+#include "kernels/ref/batch_norm.h"
+
+#include <cmath>
+#include <memory>
+#include <vector>
+
+#include "runtime/ops/op_support.h"
 #include "runtime/ops/ops.h"
 
 namespace trit::runtime {
+namespace {
 
-std::unique_ptr<OpKernel> MakeBatchNormKernel(const Graph& graph, const Node& node) {
-  throw Error(ErrorCode::kUnsupported, "node '" + node.name + "': op not implemented yet");
+class BatchNormF32Kernel final : public OpKernel {
+ public:
+  BatchNormF32Kernel(const Graph& g, const Node& node)
+      : channels_(Input(g, node, 0).shape.back()),
+        positions_(NumElements(Input(g, node, 0).shape) / std::max<int64_t>(channels_, 1)),
+        epsilon_(node.attrs.GetFloat("epsilon", 1e-5f)) {}
+  void Run(const void* const* inputs, void* const* outputs, void*) override {
+    ref::BatchNormF32(positions_, channels_, static_cast<const float*>(inputs[0]),
+                      static_cast<const float*>(inputs[1]), static_cast<const float*>(inputs[2]),
+                      static_cast<const float*>(inputs[3]), static_cast<const float*>(inputs[4]),
+                      epsilon_, static_cast<float*>(outputs[0]));
+  }
+  std::string_view name() const override { return "ref_batchnorm_f32"; }
+
+ private:
+  int64_t channels_, positions_;
+  float epsilon_;
+};
+
+template <typename In, typename Out>
+class BatchNormQ8Kernel final : public OpKernel {
+ public:
+  BatchNormQ8Kernel(const Graph& g, const Node& node)
+      : channels_(Input(g, node, 0).shape.back()),
+        positions_(NumElements(Input(g, node, 0).shape) / std::max<int64_t>(channels_, 1)) {
+    const Value& x = Input(g, node, 0);
+    const Value& y = Output(g, node);
+    const float* gamma = Input(g, node, 1).data->as<float>();
+    const float* beta = Input(g, node, 2).data->as<float>();
+    const float* mean = Input(g, node, 3).data->as<float>();
+    const float* variance = Input(g, node, 4).data->as<float>();
+    const double epsilon = node.attrs.GetFloat("epsilon", 1e-5f);
+    std::vector<double> a(static_cast<size_t>(channels_)), b(a.size());
+    double max_multiplier = 0.0;
+    for (size_t c = 0; c < a.size(); ++c) {
+      const double denominator = std::sqrt(static_cast<double>(variance[c]) + epsilon);
+      if (!(denominator > 0.0) || !std::isfinite(denominator)) {
+        Unsupported(node, "a non-positive variance + epsilon");
+      }
+      a[c] = gamma[c] / denominator;
+      b[c] = beta[c] - mean[c] * a[c];
+      max_multiplier = std::max(max_multiplier, std::abs(a[c]) * Scale(x) / Scale(y));
+    }
+    shift_ = max_multiplier > 0.0 ? QuantizeMultiplier(max_multiplier).shift : 30;
+    auto fits = [&](int32_t shift) {
+      for (size_t c = 0; c < a.size(); ++c) {
+        if (std::abs(std::ldexp(b[c] / Scale(y), shift)) >= std::ldexp(1.0, 62)) return false;
+      }
+      return true;
+    };
+    while (shift_ > 0 && !fits(shift_)) --shift_;
+    if (!fits(shift_)) Unsupported(node, "a shift this large");
+    multiplier_.resize(a.size());
+    offset_.resize(a.size());
+    for (size_t c = 0; c < a.size(); ++c) {
+      multiplier_[c] = std::llround(std::ldexp(a[c] * Scale(x) / Scale(y), shift_));
+      offset_[c] = std::llround(std::ldexp(b[c] / Scale(y), shift_));
+    }
+    input_zero_point_ = ZeroPoint(x);
+    output_zero_point_ = ZeroPoint(y);
+    lo_ = QuantMin(y.dtype);
+    hi_ = QuantMax(y.dtype);
+  }
+  void Run(const void* const* inputs, void* const* outputs, void*) override {
+    ref::BatchNormQ8(positions_, channels_, static_cast<const In*>(inputs[0]), input_zero_point_,
+                     multiplier_.data(), offset_.data(), shift_, output_zero_point_, lo_, hi_,
+                     static_cast<Out*>(outputs[0]));
+  }
+  std::string_view name() const override { return "ref_batchnorm_q8"; }
+
+ private:
+  int64_t channels_, positions_;
+  std::vector<int64_t> multiplier_, offset_;
+  int32_t shift_ = 0;
+  int32_t input_zero_point_ = 0, output_zero_point_ = 0, lo_ = 0, hi_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<OpKernel> MakeBatchNormKernel(const Graph& g, const Node& node) {
+  const Value& x = Input(g, node, 0);
+  if (x.dtype == DType::kF32) return std::make_unique<BatchNormF32Kernel>(g, node);
+  std::unique_ptr<OpKernel> kernel;
+  DispatchQ8(x.dtype, Output(g, node).dtype, [&](auto in, auto out) {
+    kernel = std::make_unique<BatchNormQ8Kernel<decltype(in), decltype(out)>>(g, node);
+  });
+  return kernel;
 }
 
 }  // namespace trit::runtime

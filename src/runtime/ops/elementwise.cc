@@ -1,11 +1,97 @@
-// PLACEHOLDER until the op lands: replaced by the real kernel binding.
-#include "core/error.h"
+// Add and Mul bindings with broadcasting, fp32 and quantized.
+#include "kernels/ref/elementwise.h"
+
+#include <memory>
+
+#include "runtime/ops/op_support.h"
 #include "runtime/ops/ops.h"
 
 namespace trit::runtime {
+namespace {
 
-std::unique_ptr<OpKernel> MakeElementwiseKernel(const Graph& graph, const Node& node) {
-  throw Error(ErrorCode::kUnsupported, "node '" + node.name + "': op not implemented yet");
+ref::Broadcast BroadcastOf(const Graph& g, const Node& node) {
+  const Shape& a = Input(g, node, 0).shape;
+  const Shape& b = Input(g, node, 1).shape;
+  return ref::MakeBroadcast(a.data(), static_cast<int>(a.size()), b.data(),
+                            static_cast<int>(b.size()));
+}
+
+class BinaryF32Kernel final : public OpKernel {
+ public:
+  BinaryF32Kernel(const Graph& g, const Node& node)
+      : broadcast_(BroadcastOf(g, node)), add_(node.op == OpType::kAdd) {}
+  void Run(const void* const* inputs, void* const* outputs, void*) override {
+    const auto* a = static_cast<const float*>(inputs[0]);
+    const auto* b = static_cast<const float*>(inputs[1]);
+    auto* y = static_cast<float*>(outputs[0]);
+    add_ ? ref::AddF32(broadcast_, a, b, y) : ref::MulF32(broadcast_, a, b, y);
+  }
+  std::string_view name() const override { return add_ ? "ref_add_f32" : "ref_mul_f32"; }
+
+ private:
+  ref::Broadcast broadcast_;
+  bool add_;
+};
+
+template <typename A, typename B, typename Out>
+class BinaryQ8Kernel final : public OpKernel {
+ public:
+  BinaryQ8Kernel(const Graph& g, const Node& node)
+      : broadcast_(BroadcastOf(g, node)), add_(node.op == OpType::kAdd) {
+    const Value& a = Input(g, node, 0);
+    const Value& b = Input(g, node, 1);
+    const Value& y = Output(g, node);
+    const int32_t lo = QuantMin(y.dtype), hi = QuantMax(y.dtype);
+    if (add_) {
+      const double ma = static_cast<double>(Scale(a)) / Scale(y);
+      const double mb = static_cast<double>(Scale(b)) / Scale(y);
+      const int32_t shift = QuantizeMultiplier(std::max(ma, mb)).shift;
+      add_params_ = {ZeroPoint(a), ZeroPoint(b), ZeroPoint(y),
+                     std::llround(std::ldexp(ma, shift)), std::llround(std::ldexp(mb, shift)),
+                     shift, lo, hi};
+    } else {
+      mul_params_ = {ZeroPoint(a), ZeroPoint(b), ZeroPoint(y),
+                     QuantizeMultiplier(static_cast<double>(Scale(a)) * Scale(b) / Scale(y)), lo,
+                     hi};
+    }
+  }
+  void Run(const void* const* inputs, void* const* outputs, void*) override {
+    const auto* a = static_cast<const A*>(inputs[0]);
+    const auto* b = static_cast<const B*>(inputs[1]);
+    auto* y = static_cast<Out*>(outputs[0]);
+    add_ ? ref::AddQ8(broadcast_, a, b, add_params_, y)
+         : ref::MulQ8(broadcast_, a, b, mul_params_, y);
+  }
+  std::string_view name() const override { return add_ ? "ref_add_q8" : "ref_mul_q8"; }
+
+ private:
+  ref::Broadcast broadcast_;
+  bool add_;
+  ref::QuantAddParams add_params_;
+  ref::QuantMulParams mul_params_;
+};
+
+}  // namespace
+
+std::unique_ptr<OpKernel> MakeElementwiseKernel(const Graph& g, const Node& node) {
+  const Value& a = Input(g, node, 0);
+  if (a.dtype == DType::kF32) return std::make_unique<BinaryF32Kernel>(g, node);
+  if (Input(g, node, 0).shape.size() > ref::kMaxRank ||
+      Input(g, node, 1).shape.size() > ref::kMaxRank) {
+    Unsupported(node, "rank above 8");
+  }
+  std::unique_ptr<OpKernel> kernel;
+  const DType b_type = Input(g, node, 1).dtype;
+  DispatchQ8(a.dtype, Output(g, node).dtype, [&](auto a_tag, auto out_tag) {
+    using A = decltype(a_tag);
+    using Out = decltype(out_tag);
+    if (b_type == DType::kU8) {
+      kernel = std::make_unique<BinaryQ8Kernel<A, uint8_t, Out>>(g, node);
+    } else {
+      kernel = std::make_unique<BinaryQ8Kernel<A, int8_t, Out>>(g, node);
+    }
+  });
+  return kernel;
 }
 
 }  // namespace trit::runtime

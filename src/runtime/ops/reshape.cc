@@ -1,11 +1,37 @@
-// PLACEHOLDER until the op lands: replaced by the real kernel binding.
-#include "core/error.h"
+// Reshape, Flatten and Dropout (inference): the output is the input's bytes, so the planner
+// gives both the same place and nothing runs.
+#include <memory>
+
+#include "runtime/ops/op_support.h"
 #include "runtime/ops/ops.h"
 
 namespace trit::runtime {
+namespace {
 
-std::unique_ptr<OpKernel> MakeReshapeKernel(const Graph& graph, const Node& node) {
-  throw Error(ErrorCode::kUnsupported, "node '" + node.name + "': op not implemented yet");
+class AliasKernel final : public OpKernel {
+ public:
+  explicit AliasKernel(std::string_view name) : name_(name) {}
+  void Run(const void* const*, void* const*, void*) override {}
+  bool is_alias() const override { return true; }
+  std::string_view name() const override { return name_; }
+
+ private:
+  std::string_view name_;
+};
+
+}  // namespace
+
+std::unique_ptr<OpKernel> MakeReshapeKernel(const Graph& g, const Node& node) {
+  const Value& x = Input(g, node, 0);
+  const Value& y = Output(g, node);
+  if (x.dtype != y.dtype || !(x.quant == y.quant)) {
+    Unsupported(node, "a change of type or quantization parameters");
+  }
+  switch (node.op) {
+    case OpType::kReshape: return std::make_unique<AliasKernel>("ref_reshape_alias");
+    case OpType::kFlatten: return std::make_unique<AliasKernel>("ref_flatten_alias");
+    default: return std::make_unique<AliasKernel>("ref_dropout_alias");
+  }
 }
 
 }  // namespace trit::runtime

@@ -1,0 +1,23 @@
+// Reference pointwise activations: Relu, Clip, Sigmoid, Tanh.
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/requantize.h"
+
+namespace trit::ref {
+
+void ClipF32(int64_t count, const float* input, float lo, float hi, float* output);  // Relu too
+void SigmoidF32(int64_t count, const float* input, float* output);
+void TanhF32(int64_t count, const float* input, float* output);
+
+// Quantized Relu / Clip: y = clamp(zy + Requantize(x - zx, M), lo, hi).
+template <typename In, typename Out>
+void RescaleClampQ8(int64_t count, const In* input, int32_t input_zero_point, Requant requant,
+                    int32_t output_zero_point, int32_t lo, int32_t hi, Out* output);
+
+// Quantized Sigmoid / Tanh: y = table[x - type_min], a 256-entry table built at prepare time.
+template <typename In, typename Out>
+void LookupQ8(int64_t count, const In* input, const Out* table, Out* output);
+
+}  // namespace trit::ref

@@ -1,0 +1,46 @@
+// Reference binary elementwise ops (Add, Mul) with NumPy broadcasting.
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/requantize.h"
+
+namespace trit::ref {
+
+inline constexpr int kMaxRank = 8;
+
+// Output extents and, per input, the element stride along each output dimension (0 where
+// the input is broadcast). Built by MakeBroadcast from the two input shapes.
+struct Broadcast {
+  int rank = 0;
+  int64_t extent[kMaxRank] = {};
+  int64_t stride_a[kMaxRank] = {};
+  int64_t stride_b[kMaxRank] = {};
+  int64_t count = 1;
+};
+// Shapes are right-aligned as in NumPy; they must be broadcast-compatible (checked upstream).
+Broadcast MakeBroadcast(const int64_t* shape_a, int rank_a, const int64_t* shape_b, int rank_b);
+
+void AddF32(const Broadcast& b, const float* x, const float* y, float* out);
+void MulF32(const Broadcast& b, const float* x, const float* y, float* out);
+
+// Add: y = clamp(zy + RoundingShiftRight((a - za) * ma + (b - zb) * mb, shift), lo, hi).
+struct QuantAddParams {
+  int32_t zero_a = 0, zero_b = 0, zero_out = 0;
+  int64_t multiplier_a = 0, multiplier_b = 0;
+  int32_t shift = 0;
+  int32_t lo = -128, hi = 127;
+};
+// Mul: y = clamp(zy + Requantize((a - za) * (b - zb), M), lo, hi).
+struct QuantMulParams {
+  int32_t zero_a = 0, zero_b = 0, zero_out = 0;
+  Requant requant;
+  int32_t lo = -128, hi = 127;
+};
+
+template <typename A, typename B, typename Out>
+void AddQ8(const Broadcast& b, const A* x, const B* y, const QuantAddParams& p, Out* out);
+template <typename A, typename B, typename Out>
+void MulQ8(const Broadcast& b, const A* x, const B* y, const QuantMulParams& p, Out* out);
+
+}  // namespace trit::ref

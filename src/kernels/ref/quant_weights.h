@@ -1,0 +1,45 @@
+// Quantized weights and output requantization as the reference kernels receive them.
+#pragma once
+
+#include <cstdint>
+
+#include "core/bitpack.h"
+#include "core/dtype.h"
+#include "kernels/requantize.h"
+
+namespace trit::ref {
+
+// Weights stored as levels of `type` (i8 bytes or bit-packed low-bit), row-major with the
+// output channel outermost. Ternary levels are scaled by per-channel integer magnitudes.
+struct QuantWeights {
+  DType type = DType::kI8;
+  const uint8_t* data = nullptr;
+  const int8_t* ternary_pos = nullptr;  // ternary only: one per channel (or one if per tensor)
+  const int8_t* ternary_neg = nullptr;
+  bool per_channel = false;  // whether ternary_pos/neg have one entry per output channel
+};
+
+// The integer weight of element `index` (flat) belonging to output channel `channel`.
+inline int32_t WeightLevel(const QuantWeights& w, int64_t index, int channel) {
+  const int32_t level = PackedLevel(w.type, w.data, index);
+  if (w.type != DType::kTernary) return level;
+  const int c = w.per_channel ? channel : 0;
+  if (level > 0) return w.ternary_pos[c];
+  if (level < 0) return -w.ternary_neg[c];
+  return 0;
+}
+
+// Output requantization: one multiplier per channel (or one for all), zero point, clamp.
+struct QuantOutput {
+  const Requant* requant = nullptr;
+  bool per_channel = false;
+  int32_t zero_point = 0;
+  int32_t lo = -128, hi = 127;
+};
+
+inline int32_t RequantizeToOutput(int32_t acc, const QuantOutput& q, int channel) {
+  const Requant r = q.requant[q.per_channel ? channel : 0];
+  return Clamp(q.zero_point + Requantize(acc, r), q.lo, q.hi);
+}
+
+}  // namespace trit::ref

@@ -1,0 +1,69 @@
+// Shared helpers of the op bindings: type dispatch, output ranges, error messages.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/graph.h"
+#include "kernels/requantize.h"
+
+namespace trit::runtime {
+
+[[noreturn]] inline void Unsupported(const Node& node, const std::string& what) {
+  throw Error(ErrorCode::kUnsupported, "node '" + node.name + "' (" +
+                                           std::string(OpTypeName(node.op)) + "): " + what +
+                                           " is not supported");
+}
+
+inline const Value& Input(const Graph& g, const Node& n, size_t i) { return g.value(n.inputs[i]); }
+inline const Value& Output(const Graph& g, const Node& n) { return g.value(n.outputs[0]); }
+
+inline float Scale(const Value& v) { return v.quant.scale.at(0); }
+inline int32_t ZeroPoint(const Value& v) { return v.quant.zero_point.at(0); }
+
+// Calls f(In{}, Out{}) with In/Out the C++ types of two quantized activation dtypes.
+template <typename F>
+void DispatchQ8(DType in, DType out, F&& f) {
+  const bool in_u8 = in == DType::kU8;
+  const bool out_u8 = out == DType::kU8;
+  if (in_u8 && out_u8) {
+    f(uint8_t{}, uint8_t{});
+  } else if (in_u8) {
+    f(uint8_t{}, int8_t{});
+  } else if (out_u8) {
+    f(int8_t{}, uint8_t{});
+  } else {
+    f(int8_t{}, int8_t{});
+  }
+}
+
+// Output clamp range of a quantized value under a fused activation (docs/quantization.md).
+struct QuantRange {
+  int32_t lo, hi;
+};
+inline QuantRange OutputRange(const Value& out, Activation activation) {
+  QuantRange r{QuantMin(out.dtype), QuantMax(out.dtype)};
+  const int32_t zero = ZeroPoint(out);
+  if (activation != Activation::kNone) r.lo = std::max(r.lo, zero);
+  if (activation == Activation::kRelu6) {
+    const double six = std::nearbyint(6.0 / Scale(out));
+    r.hi = static_cast<int32_t>(std::min<double>(r.hi, zero + six));
+  }
+  return r;
+}
+
+inline float ActivationMin(Activation a) {
+  return a == Activation::kNone ? -std::numeric_limits<float>::infinity() : 0.0f;
+}
+inline float ActivationMax(Activation a) {
+  return a == Activation::kRelu6 ? 6.0f : std::numeric_limits<float>::infinity();
+}
+
+inline std::string TypeSuffix(DType t) { return std::string(DTypeName(t)); }
+
+}  // namespace trit::runtime
