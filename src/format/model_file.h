@@ -45,6 +45,9 @@ ModelFile ReadModelFile(const std::string& path);
 
 // The same from bytes in memory; `keep_alive` keeps them valid for the constants' views.
 ModelFile ReadModelBytes(const uint8_t* data, size_t size, std::shared_ptr<const void> keep_alive);
+// The same, naming `source` (e.g. the path) in error messages.
+ModelFile ReadModelBytes(const uint8_t* data, size_t size, std::shared_ptr<const void> keep_alive,
+                         const std::string& source);
 
 // The file image of a validated graph.
 std::vector<uint8_t> SerializeModel(const Graph& graph, const WriteOptions& options = {});

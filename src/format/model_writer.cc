@@ -1,0 +1,175 @@
+// SerializeModel and the atomic WriteModelFile.
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "core/error.h"
+#include "flatbuffers/flatbuffers.h"
+#include "format/crc32.h"
+#include "format/file_header.h"
+#include "format/model_file.h"
+#include "trit_generated.h"
+
+namespace trit::format {
+namespace {
+
+uint64_t AlignUp(uint64_t value, uint64_t alignment) {
+  return (value + alignment - 1) / alignment * alignment;
+}
+
+flatbuffers::Offset<fb::Attribute> WriteAttribute(flatbuffers::FlatBufferBuilder& b,
+                                                  const std::string& name,
+                                                  const AttributeValue& value) {
+  const auto name_offset = b.CreateString(name);
+  if (const auto* i = std::get_if<int64_t>(&value)) {
+    return fb::CreateAttribute(b, name_offset, fb::AttributeType::Int, *i);
+  }
+  if (const auto* f = std::get_if<float>(&value)) {
+    return fb::CreateAttribute(b, name_offset, fb::AttributeType::Float, 0, *f);
+  }
+  if (const auto* s = std::get_if<std::string>(&value)) {
+    const auto text = b.CreateString(*s);
+    return fb::CreateAttribute(b, name_offset, fb::AttributeType::String, 0, 0, text);
+  }
+  if (const auto* ints = std::get_if<std::vector<int64_t>>(&value)) {
+    const auto vec = b.CreateVector(*ints);
+    return fb::CreateAttribute(b, name_offset, fb::AttributeType::Ints, 0, 0, 0, vec);
+  }
+  const auto& floats = std::get<std::vector<float>>(value);
+  const auto vec = b.CreateVector(floats);
+  return fb::CreateAttribute(b, name_offset, fb::AttributeType::Floats, 0, 0, 0, 0, vec);
+}
+
+void WriteAll(int fd, const uint8_t* data, size_t size, const std::string& path) {
+  while (size > 0) {
+    const ssize_t written = ::write(fd, data, size);
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      throw Error(ErrorCode::kIo, path + ": write failed: " + std::strerror(errno));
+    }
+    data += written;
+    size -= static_cast<size_t>(written);
+  }
+}
+
+}  // namespace
+
+std::vector<uint8_t> SerializeModel(const Graph& graph, const WriteOptions& options) {
+  graph.Validate();
+  flatbuffers::FlatBufferBuilder b(1 << 16);
+  uint64_t data_size = 0;
+  std::vector<uint64_t> data_offsets(graph.values().size(), 0);
+  std::vector<flatbuffers::Offset<fb::Tensor>> tensors;
+  for (size_t v = 0; v < graph.values().size(); ++v) {
+    const Value& value = graph.values()[v];
+    const QuantParams& q = value.quant;
+    const auto quant = fb::CreateQuantParams(
+        b, b.CreateVector(q.scale), b.CreateVector(q.zero_point), q.axis,
+        b.CreateVector(q.ternary_pos), b.CreateVector(q.ternary_neg));
+    Encoding encoding = Encoding::kNone;
+    uint64_t size = 0;
+    if (value.is_constant()) {
+      encoding = IsPacked(value.dtype) ? Encoding::kBitPacked : Encoding::kDense;
+      data_size = AlignUp(data_size, kDataAlignment);
+      data_offsets[v] = data_size;
+      size = value.data->size();
+      data_size += size;
+    }
+    tensors.push_back(fb::CreateTensor(b, b.CreateString(value.name),
+                                       static_cast<uint8_t>(value.dtype),
+                                       b.CreateVector(value.shape), quant,
+                                       static_cast<uint8_t>(encoding), data_offsets[v], size));
+  }
+  std::vector<flatbuffers::Offset<fb::Node>> nodes;
+  for (const Node& node : graph.nodes()) {
+    std::vector<flatbuffers::Offset<fb::Attribute>> attributes;
+    for (const auto& [name, value] : node.attrs.values()) {
+      attributes.push_back(WriteAttribute(b, name, value));
+    }
+    nodes.push_back(fb::CreateNode(
+        b, static_cast<uint16_t>(node.op), b.CreateString(std::string(OpTypeName(node.op))),
+        b.CreateString(node.name), b.CreateVector(node.inputs), b.CreateVector(node.outputs),
+        b.CreateVector(attributes)));
+  }
+  const auto model = fb::CreateModel(b, kFormatVersion, b.CreateString(options.producer),
+                                     b.CreateVector(tensors), b.CreateVector(nodes),
+                                     b.CreateVector(graph.inputs()),
+                                     b.CreateVector(graph.outputs()));
+  b.Finish(model, fb::ModelIdentifier());
+
+  FileHeader header{};
+  std::memcpy(header.magic, kMagic, sizeof(kMagic));
+  header.format_version = kFormatVersion;
+  header.header_bytes = kHeaderBytes;
+  header.flatbuffer_offset = kHeaderBytes;
+  header.flatbuffer_size = b.GetSize();
+  header.data_offset = AlignUp(kHeaderBytes + b.GetSize(), kDataAlignment);
+  header.data_size = data_size;
+  header.file_size = header.data_offset + data_size;
+
+  std::vector<uint8_t> file(header.file_size, 0);
+  std::memcpy(file.data() + kHeaderBytes, b.GetBufferPointer(), b.GetSize());
+  for (size_t v = 0; v < graph.values().size(); ++v) {
+    const Value& value = graph.values()[v];
+    if (value.is_constant() && value.data->size() > 0) {
+      std::memcpy(file.data() + header.data_offset + data_offsets[v], value.data->data(),
+                  value.data->size());
+    }
+  }
+  std::memcpy(file.data(), &header, sizeof(header));
+  uint32_t crc = Crc32(0, file.data(), kCrcFieldOffset);
+  crc = Crc32(crc, file.data() + kCrcFieldOffset + 4, file.size() - kCrcFieldOffset - 4);
+  std::memcpy(file.data() + kCrcFieldOffset, &crc, sizeof(crc));
+  return file;
+}
+
+void WriteModelFile(const Graph& graph, const std::string& path, const WriteOptions& options) {
+  const std::vector<uint8_t> bytes = SerializeModel(graph, options);
+  const std::filesystem::path target(path);
+  const std::filesystem::path folder =
+      target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
+  std::string temp = (folder / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
+  const int fd = ::mkstemp(temp.data());
+  if (fd < 0) {
+    throw Error(ErrorCode::kIo, path + ": cannot create a file in '" + folder.string() +
+                                    "': " + std::strerror(errno));
+  }
+  bool closed = false;
+  try {
+    WriteAll(fd, bytes.data(), bytes.size(), path);
+    if (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0) {
+      throw Error(ErrorCode::kIo, path + ": cannot sync: " + std::strerror(errno));
+    }
+    closed = true;
+    if (::close(fd) != 0) throw Error(ErrorCode::kIo, path + ": close failed");
+  } catch (...) {
+    if (!closed) ::close(fd);
+    ::unlink(temp.c_str());
+    throw;
+  }
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    const std::string reason = std::strerror(errno);
+    ::unlink(temp.c_str());
+    throw Error(ErrorCode::kIo, path + ": cannot rename into place: " + reason);
+  }
+  const int dir_fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY);
+  if (dir_fd >= 0) {  // make the rename durable; failure here loses nothing already written
+    ::fsync(dir_fd);
+    ::close(dir_fd);
+  }
+}
+
+const char* EncodingName(Encoding encoding) {
+  switch (encoding) {
+    case Encoding::kNone: return "none";
+    case Encoding::kDense: return "dense";
+    case Encoding::kBitPacked: return "bitpacked";
+  }
+  return "invalid";
+}
+
+}  // namespace trit::format
