@@ -1,0 +1,67 @@
+// Builds fp32 zoo graphs layer by layer with deterministic random weights: He-uniform
+// weights, small biases, plausible BatchNorm statistics.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/graph.h"
+
+namespace trit::zoo {
+
+// splitmix64: tiny, fast and identical on every platform (std distributions are not).
+class Random {
+ public:
+  explicit Random(uint64_t seed) : state_(seed) {}
+  uint64_t Next() {
+    uint64_t z = (state_ += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
+  // Uniform in [lo, hi).
+  float Uniform(float lo, float hi) {
+    return lo + (hi - lo) * static_cast<float>(Next() >> 40) * (1.0f / 16777216.0f);
+  }
+
+ private:
+  uint64_t state_;
+};
+
+class GraphBuilder {
+ public:
+  explicit GraphBuilder(uint64_t seed) : random_(seed) {}
+
+  ValueId Input(const Shape& shape);
+  // Conv2D with OHWI weights; pads = {top, left, bottom, right}.
+  ValueId Conv(ValueId x, int64_t out_channels, int64_t kernel, int64_t stride,
+               std::vector<int64_t> pads, bool bias);
+  ValueId BatchNorm(ValueId x);
+  ValueId Relu(ValueId x);
+  ValueId MaxPool(ValueId x, int64_t kernel, int64_t stride, std::vector<int64_t> pads = {0, 0, 0, 0});
+  ValueId AvgPool(ValueId x, int64_t kernel, int64_t stride);
+  ValueId GlobalAvgPool(ValueId x);
+  ValueId Flatten(ValueId x);
+  ValueId Dense(ValueId x, int64_t out_features, bool bias = true);
+  ValueId Dropout(ValueId x, float ratio);
+  ValueId Pad(ValueId x, std::vector<int64_t> pads);
+  ValueId Add(ValueId a, ValueId b);
+
+  const Shape& shape(ValueId v) const { return graph_.value(v).shape; }
+
+  // Marks the output, infers shapes and validates.
+  Graph Finish(ValueId output);
+
+ private:
+  ValueId AddNode(OpType op, const std::string& prefix, const std::vector<ValueId>& inputs,
+                  Attributes attrs = {});
+  ValueId Constant(const std::string& name, const Shape& shape, float lo, float hi);
+  std::string Name(const std::string& prefix) { return prefix + std::to_string(++counter_); }
+
+  Graph graph_;
+  Random random_;
+  int counter_ = 0;
+};
+
+}  // namespace trit::zoo

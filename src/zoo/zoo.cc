@@ -1,1 +1,0 @@
-// PLACEHOLDER: being written; the owner replaces this file.
