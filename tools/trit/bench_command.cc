@@ -1,0 +1,105 @@
+// trit bench model.trit: latency distribution and the per-op breakdown.
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "cli_format.h"
+#include "commands.h"
+#include "core/error.h"
+#include "model_io.h"
+
+namespace trit::cli {
+namespace {
+
+double Percentile(std::vector<double> sorted, double p) {
+  if (sorted.empty()) return 0.0;
+  const double rank = p * static_cast<double>(sorted.size() - 1);
+  const size_t low = static_cast<size_t>(rank);
+  const size_t high = std::min(low + 1, sorted.size() - 1);
+  return sorted[low] + (sorted[high] - sorted[low]) * (rank - static_cast<double>(low));
+}
+
+}  // namespace
+
+void AddBenchCommand(CLI::App& app) {
+  struct Options {
+    std::string model;
+    int threads = 1, runs = 50, warmup = 5;
+    bool json = false;
+  };
+  auto options = std::make_shared<Options>();
+  CLI::App* cmd = app.add_subcommand("bench", "Measure latency: median, p10, p90, per-op times");
+  cmd->add_option("model", options->model, "The .trit file")->required();
+  cmd->add_option("--threads", options->threads, "Threads (the reference kernels use one)")
+      ->capture_default_str()->check(CLI::Range(1, 1024));
+  cmd->add_option("--runs", options->runs, "Timed runs")->capture_default_str()->check(CLI::Range(1, 1000000));
+  cmd->add_option("--warmup", options->warmup, "Untimed runs first")->capture_default_str()->check(CLI::Range(0, 1000000));
+  cmd->add_flag("--json", options->json, "Machine-readable output");
+  cmd->callback([options] {
+    runtime::SessionOptions session_options;
+    session_options.threads = options->threads;
+    const auto session = runtime::Session::FromFile(options->model, session_options);
+    FillInputs(*session, {}, 1);
+    for (int i = 0; i < options->warmup; ++i) session->Run();
+    session->ResetProfile();
+    std::vector<double> ms;
+    for (int i = 0; i < options->runs; ++i) {
+      const auto start = std::chrono::steady_clock::now();
+      session->Run();
+      ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+    }
+    std::vector<double> sorted = ms;
+    std::sort(sorted.begin(), sorted.end());
+    double mean = 0.0;
+    for (const double t : ms) mean += t / static_cast<double>(ms.size());
+    const double median = Percentile(sorted, 0.5), p10 = Percentile(sorted, 0.1),
+                 p90 = Percentile(sorted, 0.9);
+
+    struct OpTime {
+      const runtime::NodeProfile* profile;
+      double mean_ms;
+    };
+    std::vector<OpTime> ops;
+    double op_total = 0.0;
+    for (const auto& p : session->profile()) {
+      const double t = p.runs ? static_cast<double>(p.total_ns) / 1e6 / static_cast<double>(p.runs) : 0.0;
+      ops.push_back({&p, t});
+      op_total += t;
+    }
+    std::sort(ops.begin(), ops.end(), [](const OpTime& a, const OpTime& b) { return a.mean_ms > b.mean_ms; });
+    const Graph& g = session->graph();
+    const std::string cpu = CpuModelName();
+    if (options->json) {
+      nlohmann::json per_op = nlohmann::json::array();
+      for (const OpTime& op : ops) {
+        const Node& node = g.node(op.profile->node);
+        per_op.push_back({{"node", node.name}, {"op", OpTypeName(node.op)},
+                          {"kernel", std::string(op.profile->kernel)}, {"mean_ms", op.mean_ms},
+                          {"share", op_total > 0 ? op.mean_ms / op_total : 0.0}});
+      }
+      std::cout << nlohmann::json{{"model", options->model}, {"cpu", cpu},
+                                  {"threads", options->threads}, {"runs", options->runs},
+                                  {"warmup", options->warmup}, {"median_ms", median},
+                                  {"p10_ms", p10}, {"p90_ms", p90}, {"mean_ms", mean},
+                                  {"arena_bytes", session->arena_bytes()}, {"ops", per_op}}
+                       .dump(2)
+                << "\n";
+      return;
+    }
+    std::cout << options->model << " on " << cpu << ", " << options->threads << " thread(s), "
+              << options->runs << " runs after " << options->warmup << " warm-up\n";
+    std::cout << "latency ms: median " << Fixed(median, 3) << "  p10 " << Fixed(p10, 3) << "  p90 "
+              << Fixed(p90, 3) << "  mean " << Fixed(mean, 3) << "\n\n";
+    std::vector<std::vector<std::string>> rows = {{"node", "op", "kernel", "mean ms", "share"}};
+    for (const OpTime& op : ops) {
+      const Node& node = g.node(op.profile->node);
+      rows.push_back({node.name, std::string(OpTypeName(node.op)), std::string(op.profile->kernel),
+                      Fixed(op.mean_ms, 4),
+                      Fixed(op_total > 0 ? 100.0 * op.mean_ms / op_total : 0.0, 1) + "%"});
+    }
+    std::cout << Table(rows, {false, false, false, true, true});
+  });
+}
+
+}  // namespace trit::cli

@@ -1,0 +1,13 @@
+// The subcommands of `trit`, one file each; main.cc wires them into the app.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace trit::cli {
+
+void AddZooCommand(CLI::App& app);
+void AddInfoCommand(CLI::App& app);
+void AddRunCommand(CLI::App& app);
+void AddBenchCommand(CLI::App& app);
+
+}  // namespace trit::cli
