@@ -28,6 +28,7 @@ struct Session::State {
   std::vector<std::unique_ptr<OpKernel>> kernels;  // by node id
   std::unique_ptr<uint8_t, FreeDeleter> arena;
   size_t arena_bytes = 0;
+  size_t arena_lower_bound = 0;
   std::vector<uint8_t*> value_data;  // by value id: arena or constant bytes
   // Per executed step: the kernel and its pointer arrays, fixed at load.
   struct Step {
@@ -96,6 +97,7 @@ void Session::State::Build() {
   }
   const MemoryPlan plan = PlanMemory(lifetimes, kAlignment);
   arena_bytes = plan.arena_bytes;
+  arena_lower_bound = plan.lower_bound;
   arena.reset(static_cast<uint8_t*>(std::aligned_alloc(kAlignment, std::max<size_t>(arena_bytes, kAlignment))));
   if (!arena) throw Error(ErrorCode::kInternal, "cannot allocate an arena of " + std::to_string(arena_bytes) + " bytes");
 
@@ -173,6 +175,7 @@ void Session::Run() {
 }
 
 size_t Session::arena_bytes() const { return state_->arena_bytes; }
+size_t Session::arena_lower_bound() const { return state_->arena_lower_bound; }
 std::string_view Session::kernel_name(NodeId node) const {
   return state_->kernels.at(static_cast<size_t>(node))->name();
 }

@@ -49,6 +49,8 @@ class Session {
   void Run();
 
   size_t arena_bytes() const;
+  // The largest total size of tensors live at one step: no arena can be smaller.
+  size_t arena_lower_bound() const;
   // The kernel chosen for each node (index = node id).
   std::string_view kernel_name(NodeId node) const;
   // Nodes in execution order with their timings; ResetProfile() clears the counters.

@@ -1,0 +1,43 @@
+// Session::Run must not touch the heap: global operator new is replaced by a counting one.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+#include "runtime/session.h"
+#include "zoo/zoo.h"
+
+namespace {
+std::atomic<long> allocations{0};
+}  // namespace
+
+void* operator new(size_t size) {
+  ++allocations;
+  if (void* p = std::malloc(size ? size : 1)) return p;
+  throw std::bad_alloc();
+}
+void* operator new[](size_t size) { return operator new(size); }
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
+void operator delete(void* p, size_t) noexcept { std::free(p); }
+void operator delete[](void* p, size_t) noexcept { std::free(p); }
+
+namespace trit::runtime {
+namespace {
+
+TEST(NoAllocation, RunAllocatesNothing) {
+  for (const char* name : {"lenet5", "resnet20", "mlp"}) {
+    auto session = Session::FromGraph(zoo::BuildZooModel(name, 1));
+    std::memset(session->input_data(0), 0, session->input_bytes(0));
+    session->Run();  // first run included: nothing is allocated lazily either
+    const long before = allocations.load();
+    session->Run();
+    session->Run();
+    EXPECT_EQ(allocations.load(), before) << name;
+  }
+}
+
+}  // namespace
+}  // namespace trit::runtime
