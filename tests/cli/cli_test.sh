@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Drives the trit binary as a user would: every command, JSON output, and bad input
+# (one-line error, non-zero exit, no output file, no crash).
+set -uo pipefail
+trit=$1
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+check() {  # check DESCRIPTION COMMAND...: the command must succeed
+  local what=$1; shift
+  if ! "$@" >"$work/out" 2>"$work/err"; then
+    echo "FAIL: $what"; cat "$work/err"; failures=$((failures + 1))
+  fi
+}
+check_error() {  # check_error DESCRIPTION PATTERN COMMAND...: must fail with one line matching
+  local what=$1 pattern=$2; shift 2
+  "$@" >"$work/out" 2>"$work/err"
+  local rc=$?
+  if [[ $rc -eq 0 || $rc -gt 2 ]]; then echo "FAIL: $what: exit $rc"; failures=$((failures + 1)); return; fi
+  if [[ $(wc -l <"$work/err") -ne 1 ]] || ! grep -q -- "$pattern" "$work/err"; then
+    echo "FAIL: $what: stderr was:"; cat "$work/err"; failures=$((failures + 1))
+  fi
+}
+py() { /usr/bin/python3 -c "$@"; }
+
+check "zoo --list" "$trit" zoo --list
+grep -q resnet44 "$work/out" || { echo "FAIL: list lacks resnet44"; failures=$((failures + 1)); }
+check "zoo lenet5" "$trit" zoo lenet5 -o "$work/lenet5.trit"
+check "zoo resnet20" "$trit" zoo resnet20 -o "$work/resnet20.trit"
+check "info" "$trit" info "$work/lenet5.trit"
+grep -q "ref_conv2d_f32" "$work/out" || { echo "FAIL: info shows no kernel"; failures=$((failures + 1)); }
+check "info --json" "$trit" info --json "$work/resnet20.trit"
+py "import json; t = json.load(open('$work/out'))['totals']; assert t['parameters'] == 271098, t; assert t['arena_bytes'] > 0; assert abs(t['compression'] - t['fp32_bytes'] / t['file_bytes']) < 1e-9" \
+  || { echo "FAIL: info --json totals"; failures=$((failures + 1)); }
+check "run random" "$trit" run "$work/lenet5.trit" --output "$work/y.npy"
+py "import numpy as np; y = np.load('$work/y.npy'); assert y.shape == (1, 10) and y.dtype == np.float32" \
+  || { echo "FAIL: run output npy"; failures=$((failures + 1)); }
+py "import numpy as np; np.save('$work/x.npy', np.full((1, 28, 28, 1), 0.5, np.float32)); np.save('$work/bad.npy', np.zeros((1, 27, 28, 1), np.float32))"
+check "run with input" "$trit" run "$work/lenet5.trit" --input "$work/x.npy" --json
+py "import json; r = json.load(open('$work/out')); assert len(r['top']) == 5" || { echo "FAIL: run --json"; failures=$((failures + 1)); }
+check "bench --json" "$trit" bench "$work/lenet5.trit" --runs 3 --warmup 1 --json
+py "import json; b = json.load(open('$work/out')); assert b['p10_ms'] <= b['median_ms'] <= b['p90_ms']; assert len(b['ops']) > 0" \
+  || { echo "FAIL: bench --json"; failures=$((failures + 1)); }
+
+check_error "wrong input shape" "does not match input" "$trit" run "$work/lenet5.trit" --input "$work/bad.npy" --output "$work/never.npy"
+[[ -e "$work/never.npy" ]] && { echo "FAIL: output written after an error"; failures=$((failures + 1)); }
+check_error "unknown zoo model" "unknown zoo model" "$trit" zoo nonet -o "$work/never.trit"
+[[ -e "$work/never.trit" ]] && { echo "FAIL: model written after an error"; failures=$((failures + 1)); }
+check_error "missing file" "cannot open" "$trit" info "$work/missing.trit"
+head -c 3000 "$work/lenet5.trit" >"$work/truncated.trit"
+check_error "truncated model" "truncated" "$trit" run "$work/truncated.trit"
+printf 'garbage' >"$work/garbage.trit"
+check_error "not a model" "header" "$trit" bench "$work/garbage.trit"
+check_error "bad option" "" "$trit" bench "$work/lenet5.trit" --runs 0
+check_error "no subcommand" "" "$trit"
+
+if [[ $failures -eq 0 ]]; then echo "cli: all checks passed"; else echo "cli: $failures failed"; exit 1; fi
