@@ -22,12 +22,7 @@ typedef enum trit_status {
   TRIT_ERROR_INTERNAL = 7
 } trit_status;
 
-typedef enum trit_dtype {
-  TRIT_F32 = 0,
-  TRIT_I32 = 1,
-  TRIT_I8 = 2,
-  TRIT_U8 = 3
-} trit_dtype;
+typedef enum trit_dtype { TRIT_F32 = 0, TRIT_I32 = 1, TRIT_I8 = 2, TRIT_U8 = 3 } trit_dtype;
 
 #define TRIT_MAX_RANK 8
 
@@ -36,7 +31,7 @@ typedef struct trit_tensor_info {
   trit_dtype dtype;
   int32_t rank;
   int64_t dims[TRIT_MAX_RANK];
-  float scale;        /* quantized types: real = scale * (q - zero_point); 0 for f32 */
+  float scale; /* quantized types: real = scale * (q - zero_point); 0 for f32 */
   int32_t zero_point;
   size_t bytes;
 } trit_tensor_info;
@@ -48,8 +43,7 @@ const char* trit_last_error(void);
 
 trit_status trit_session_create_from_file(const char* path, trit_session** session);
 /* `data` must stay valid and unchanged while the session lives (weights are used in place). */
-trit_status trit_session_create_from_memory(const void* data, size_t size,
-                                            trit_session** session);
+trit_status trit_session_create_from_memory(const void* data, size_t size, trit_session** session);
 void trit_session_destroy(trit_session* session);
 
 size_t trit_session_input_count(const trit_session* session);

@@ -25,8 +25,12 @@ inline void Check(trit_status status) {
 
 class Model {
  public:
-  explicit Model(const std::string& path) { Check(trit_session_create_from_file(path.c_str(), &session_)); }
-  Model(const void* data, size_t size) { Check(trit_session_create_from_memory(data, size, &session_)); }
+  explicit Model(const std::string& path) {
+    Check(trit_session_create_from_file(path.c_str(), &session_));
+  }
+  Model(const void* data, size_t size) {
+    Check(trit_session_create_from_memory(data, size, &session_));
+  }
   ~Model() { trit_session_destroy(session_); }
   Model(const Model&) = delete;
   Model& operator=(const Model&) = delete;

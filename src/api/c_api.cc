@@ -71,13 +71,12 @@ trit_status trit_session_create_from_file(const char* path, trit_session** sessi
   });
 }
 
-trit_status trit_session_create_from_memory(const void* data, size_t size,
-                                            trit_session** session) {
+trit_status trit_session_create_from_memory(const void* data, size_t size, trit_session** session) {
   if (!data || !session) return Fail(TRIT_ERROR_INVALID_ARGUMENT, "data or session is null");
   *session = nullptr;
   return Guard([&] {
-    trit::format::ModelFile file = trit::format::ReadModelBytes(
-        static_cast<const uint8_t*>(data), size, nullptr, "model in memory");
+    trit::format::ModelFile file = trit::format::ReadModelBytes(static_cast<const uint8_t*>(data),
+                                                                size, nullptr, "model in memory");
     auto handle = std::make_unique<trit_session>();
     handle->session = trit::runtime::Session::FromGraph(std::move(file.graph));
     *session = handle.release();
@@ -136,8 +135,8 @@ trit_status trit_session_get_output(const trit_session* session, size_t index, v
   }
   const size_t expected = session->session->output_bytes(index);
   if (bytes != expected) {
-    return Fail(TRIT_ERROR_SHAPE, "output '" + session->session->output(index).name +
-                                      "' has " + std::to_string(expected) + " bytes, asked for " +
+    return Fail(TRIT_ERROR_SHAPE, "output '" + session->session->output(index).name + "' has " +
+                                      std::to_string(expected) + " bytes, asked for " +
                                       std::to_string(bytes));
   }
   if (bytes) std::memcpy(data, session->session->output_data(index), bytes);

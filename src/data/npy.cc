@@ -19,11 +19,16 @@ namespace {
 
 const char* Descr(DType type) {
   switch (type) {
-    case DType::kF32: return "<f4";
-    case DType::kI32: return "<i4";
-    case DType::kI8: return "|i1";
-    case DType::kU8: return "|u1";
-    default: return nullptr;
+    case DType::kF32:
+      return "<f4";
+    case DType::kI32:
+      return "<i4";
+    case DType::kI8:
+      return "|i1";
+    case DType::kU8:
+      return "|u1";
+    default:
+      return nullptr;
   }
 }
 
@@ -44,8 +49,8 @@ NpyArray ReadNpy(const std::string& path) {
     offset = 10;
   } else if (major == 2 || major == 3) {
     if (file.size() < 12) Malformed(path, "truncated header");
-    header_len = file[8] | (size_t{file[9]} << 8) | (size_t{file[10]} << 16) |
-                 (size_t{file[11]} << 24);
+    header_len =
+        file[8] | (size_t{file[9]} << 8) | (size_t{file[10]} << 16) | (size_t{file[11]} << 24);
     offset = 12;
   } else {
     Malformed(path, "unsupported .npy version " + std::to_string(major));
@@ -99,8 +104,8 @@ void WriteNpy(const std::string& path, const NpyArray& array) {
   std::string shape;
   for (const int64_t d : array.shape) shape += std::to_string(d) + ", ";
   if (array.shape.size() > 1) shape.resize(shape.size() - 1);  // "(3,)" keeps its comma
-  std::string header = std::string("{'descr': '") + descr +
-                       "', 'fortran_order': False, 'shape': (" + shape + "), }";
+  std::string header =
+      std::string("{'descr': '") + descr + "', 'fortran_order': False, 'shape': (" + shape + "), }";
   // Pad so that the data starts on a 64-byte boundary, header ending in '\n'.
   const size_t unpadded = 10 + header.size() + 1;
   header.append((64 - unpadded % 64) % 64, ' ');

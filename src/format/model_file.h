@@ -27,9 +27,9 @@ struct TensorStorage {
 };
 
 struct ModelFile {
-  Graph graph;                         // validated; shapes checked against inference
+  Graph graph;  // validated; shapes checked against inference
   uint32_t format_version = 0;
-  std::string producer;                // e.g. "trit 0.1.0 zoo resnet44"
+  std::string producer;  // e.g. "trit 0.1.0 zoo resnet44"
   uint64_t file_bytes = 0;
   std::vector<TensorStorage> storage;  // one per graph value, same index as graph.values()
 };

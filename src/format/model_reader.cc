@@ -36,11 +36,16 @@ std::string ToString(const flatbuffers::String* s) { return s ? s->str() : std::
 
 AttributeValue ReadAttribute(const Checker& check, const fb::Attribute& a) {
   switch (a.type()) {
-    case fb::AttributeType::Int: return a.i();
-    case fb::AttributeType::Float: return a.f();
-    case fb::AttributeType::String: return ToString(a.s());
-    case fb::AttributeType::Ints: return ToVector(a.ints());
-    case fb::AttributeType::Floats: return ToVector(a.floats());
+    case fb::AttributeType::Int:
+      return a.i();
+    case fb::AttributeType::Float:
+      return a.f();
+    case fb::AttributeType::String:
+      return ToString(a.s());
+    case fb::AttributeType::Ints:
+      return ToVector(a.ints());
+    case fb::AttributeType::Floats:
+      return ToVector(a.floats());
   }
   check.Fail("attribute '" + ToString(a.name()) + "' has an unknown type");
 }
@@ -50,11 +55,12 @@ AttributeValue ReadAttribute(const Checker& check, const fb::Attribute& a) {
 ModelFile ReadModelBytes(const uint8_t* data, size_t size, std::shared_ptr<const void> keep_alive,
                          const std::string& source) {
   const Checker check(source);
-  check.Require(size >= kHeaderBytes, "truncated: " + std::to_string(size) +
-                                          " bytes is shorter than the 64-byte header");
+  check.Require(size >= kHeaderBytes,
+                "truncated: " + std::to_string(size) + " bytes is shorter than the 64-byte header");
   FileHeader header;
   std::memcpy(&header, data, sizeof(header));
-  check.Require(std::memcmp(header.magic, kMagic, sizeof(kMagic)) == 0, "not a .trit file (bad magic)");
+  check.Require(std::memcmp(header.magic, kMagic, sizeof(kMagic)) == 0,
+                "not a .trit file (bad magic)");
   check.Require(header.format_version == kFormatVersion,
                 "format version " + std::to_string(header.format_version) +
                     " is not supported (this build reads version " +
@@ -99,7 +105,8 @@ ModelFile ReadModelBytes(const uint8_t* data, size_t size, std::shared_ptr<const
     int64_t elements = 1;
     for (const int64_t extent : value.shape) {
       check.Require(extent >= 0 && extent <= (int64_t{1} << 40), where + " has an invalid extent");
-      check.Require(extent == 0 || elements <= (int64_t{1} << 40) / extent, where + " is too large");
+      check.Require(extent == 0 || elements <= (int64_t{1} << 40) / extent,
+                    where + " is too large");
       elements *= extent;
     }
     if (const fb::QuantParams* q = t->quant()) {
@@ -175,8 +182,7 @@ ModelFile ReadModelBytes(const uint8_t* data, size_t size, std::shared_ptr<const
           !(stored.quant == computed.quant)) {
         check.Fail("tensor '" + stored.name + "' is stored as " + ShapeToString(stored.shape) +
                    " " + std::string(DTypeName(stored.dtype)) + " but its inputs give " +
-                   ShapeToString(computed.shape) + " " +
-                   std::string(DTypeName(computed.dtype)));
+                   ShapeToString(computed.shape) + " " + std::string(DTypeName(computed.dtype)));
       }
     }
   } catch (const Error& e) {

@@ -67,9 +67,9 @@ std::vector<uint8_t> SerializeModel(const Graph& graph, const WriteOptions& opti
   for (size_t v = 0; v < graph.values().size(); ++v) {
     const Value& value = graph.values()[v];
     const QuantParams& q = value.quant;
-    const auto quant = fb::CreateQuantParams(
-        b, b.CreateVector(q.scale), b.CreateVector(q.zero_point), q.axis,
-        b.CreateVector(q.ternary_pos), b.CreateVector(q.ternary_neg));
+    const auto quant =
+        fb::CreateQuantParams(b, b.CreateVector(q.scale), b.CreateVector(q.zero_point), q.axis,
+                              b.CreateVector(q.ternary_pos), b.CreateVector(q.ternary_neg));
     Encoding encoding = Encoding::kNone;
     uint64_t size = 0;
     if (value.is_constant()) {
@@ -79,10 +79,9 @@ std::vector<uint8_t> SerializeModel(const Graph& graph, const WriteOptions& opti
       size = value.data->size();
       data_size += size;
     }
-    tensors.push_back(fb::CreateTensor(b, b.CreateString(value.name),
-                                       static_cast<uint8_t>(value.dtype),
-                                       b.CreateVector(value.shape), quant,
-                                       static_cast<uint8_t>(encoding), data_offsets[v], size));
+    tensors.push_back(fb::CreateTensor(
+        b, b.CreateString(value.name), static_cast<uint8_t>(value.dtype),
+        b.CreateVector(value.shape), quant, static_cast<uint8_t>(encoding), data_offsets[v], size));
   }
   std::vector<flatbuffers::Offset<fb::Node>> nodes;
   for (const Node& node : graph.nodes()) {
@@ -90,15 +89,14 @@ std::vector<uint8_t> SerializeModel(const Graph& graph, const WriteOptions& opti
     for (const auto& [name, value] : node.attrs.values()) {
       attributes.push_back(WriteAttribute(b, name, value));
     }
-    nodes.push_back(fb::CreateNode(
-        b, static_cast<uint16_t>(node.op), b.CreateString(std::string(OpTypeName(node.op))),
-        b.CreateString(node.name), b.CreateVector(node.inputs), b.CreateVector(node.outputs),
-        b.CreateVector(attributes)));
+    nodes.push_back(fb::CreateNode(b, static_cast<uint16_t>(node.op),
+                                   b.CreateString(std::string(OpTypeName(node.op))),
+                                   b.CreateString(node.name), b.CreateVector(node.inputs),
+                                   b.CreateVector(node.outputs), b.CreateVector(attributes)));
   }
-  const auto model = fb::CreateModel(b, kFormatVersion, b.CreateString(options.producer),
-                                     b.CreateVector(tensors), b.CreateVector(nodes),
-                                     b.CreateVector(graph.inputs()),
-                                     b.CreateVector(graph.outputs()));
+  const auto model = fb::CreateModel(
+      b, kFormatVersion, b.CreateString(options.producer), b.CreateVector(tensors),
+      b.CreateVector(nodes), b.CreateVector(graph.inputs()), b.CreateVector(graph.outputs()));
   b.Finish(model, fb::ModelIdentifier());
 
   FileHeader header{};
@@ -165,9 +163,12 @@ void WriteModelFile(const Graph& graph, const std::string& path, const WriteOpti
 
 const char* EncodingName(Encoding encoding) {
   switch (encoding) {
-    case Encoding::kNone: return "none";
-    case Encoding::kDense: return "dense";
-    case Encoding::kBitPacked: return "bitpacked";
+    case Encoding::kNone:
+      return "none";
+    case Encoding::kDense:
+      return "dense";
+    case Encoding::kBitPacked:
+      return "bitpacked";
   }
   return "invalid";
 }

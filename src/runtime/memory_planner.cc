@@ -67,9 +67,8 @@ MemoryPlan PlaceInOrder(const std::vector<TensorLifetime>& tensors,
 MemoryPlan PlanMemory(const std::vector<TensorLifetime>& tensors, size_t alignment) {
   std::vector<size_t> by_size(tensors.size());
   std::iota(by_size.begin(), by_size.end(), 0);
-  std::stable_sort(by_size.begin(), by_size.end(), [&](size_t a, size_t b) {
-    return tensors[a].bytes > tensors[b].bytes;
-  });
+  std::stable_sort(by_size.begin(), by_size.end(),
+                   [&](size_t a, size_t b) { return tensors[a].bytes > tensors[b].bytes; });
   std::vector<size_t> by_start = by_size;
   std::stable_sort(by_start.begin(), by_start.end(), [&](size_t a, size_t b) {
     return tensors[a].first_step < tensors[b].first_step;

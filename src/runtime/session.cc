@@ -51,7 +51,8 @@ void Session::State::Build() {
   const auto& values = graph_ref.values();
   const size_t value_count = values.size();
   kernels.resize(graph_ref.nodes().size());
-  for (const NodeId id : order) kernels[static_cast<size_t>(id)] = CreateOpKernel(graph_ref, graph_ref.node(id));
+  for (const NodeId id : order)
+    kernels[static_cast<size_t>(id)] = CreateOpKernel(graph_ref, graph_ref.node(id));
 
   // Alias kernels share their input's storage: every value maps to a root value.
   std::vector<ValueId> root(value_count);
@@ -98,8 +99,11 @@ void Session::State::Build() {
   const MemoryPlan plan = PlanMemory(lifetimes, kAlignment);
   arena_bytes = plan.arena_bytes;
   arena_lower_bound = plan.lower_bound;
-  arena.reset(static_cast<uint8_t*>(std::aligned_alloc(kAlignment, std::max<size_t>(arena_bytes, kAlignment))));
-  if (!arena) throw Error(ErrorCode::kInternal, "cannot allocate an arena of " + std::to_string(arena_bytes) + " bytes");
+  arena.reset(static_cast<uint8_t*>(
+      std::aligned_alloc(kAlignment, std::max<size_t>(arena_bytes, kAlignment))));
+  if (!arena)
+    throw Error(ErrorCode::kInternal,
+                "cannot allocate an arena of " + std::to_string(arena_bytes) + " bytes");
 
   value_data.assign(value_count, nullptr);
   for (size_t v = 0; v < value_count; ++v) {
@@ -120,7 +124,8 @@ void Session::State::Build() {
     Step step{id, kernel, {}, {}, nullptr};
     for (const ValueId v : node.inputs) step.inputs.push_back(value_data[static_cast<size_t>(v)]);
     for (const ValueId v : node.outputs) step.outputs.push_back(value_data[static_cast<size_t>(v)]);
-    if (tensor_of_scratch[s] != SIZE_MAX) step.scratch = arena.get() + plan.offsets[tensor_of_scratch[s]];
+    if (tensor_of_scratch[s] != SIZE_MAX)
+      step.scratch = arena.get() + plan.offsets[tensor_of_scratch[s]];
     steps.push_back(std::move(step));
     profile.push_back({id, kernel->name(), 0, 0});
   }

@@ -13,7 +13,7 @@ Graph BuildConvNet(uint64_t seed) {
   x = b.Relu(b.MaxPool(x, 2, 2));                              // 18x18x48
   x = b.Relu(b.BatchNorm(b.Conv(x, 64, 3, 1, same3, false)));  // 18x18x64
   x = b.BatchNorm(b.Conv(x, 64, 3, 1, same3, false));
-  x = b.Relu(b.MaxPool(x, 2, 2));                              // 9x9x64
+  x = b.Relu(b.MaxPool(x, 2, 2));                               // 9x9x64
   x = b.Relu(b.BatchNorm(b.Conv(x, 128, 3, 1, valid, false)));  // 7x7x128
   x = b.Relu(b.BatchNorm(b.Conv(x, 128, 3, 1, same3, false)));  // 7x7x128
   x = b.Relu(b.BatchNorm(b.Conv(x, 128, 3, 1, valid, false)));  // 5x5x128

@@ -41,8 +41,7 @@ ValueId GraphBuilder::BatchNorm(ValueId x) {
   const ValueId beta = Constant(name + ".beta", {channels}, -0.1f, 0.1f);
   const ValueId mean = Constant(name + ".mean", {channels}, -0.1f, 0.1f);
   const ValueId variance = Constant(name + ".variance", {channels}, 0.8f, 1.2f);
-  return AddNode(OpType::kBatchNorm, "bn", {x, gamma, beta, mean, variance},
-                 {{"epsilon", 1e-5f}});
+  return AddNode(OpType::kBatchNorm, "bn", {x, gamma, beta, mean, variance}, {{"epsilon", 1e-5f}});
 }
 
 ValueId GraphBuilder::Relu(ValueId x) { return AddNode(OpType::kRelu, "relu", {x}); }

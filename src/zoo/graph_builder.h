@@ -39,7 +39,8 @@ class GraphBuilder {
                std::vector<int64_t> pads, bool bias);
   ValueId BatchNorm(ValueId x);
   ValueId Relu(ValueId x);
-  ValueId MaxPool(ValueId x, int64_t kernel, int64_t stride, std::vector<int64_t> pads = {0, 0, 0, 0});
+  ValueId MaxPool(ValueId x, int64_t kernel, int64_t stride,
+                  std::vector<int64_t> pads = {0, 0, 0, 0});
   ValueId AvgPool(ValueId x, int64_t kernel, int64_t stride);
   ValueId GlobalAvgPool(ValueId x);
   ValueId Flatten(ValueId x);

@@ -28,7 +28,8 @@ ValueId Block(GraphBuilder& b, ValueId x, int64_t channels, int64_t stride) {
 
 Graph BuildResNet(int depth, uint64_t seed) {
   if (depth < 8 || (depth - 2) % 6 != 0) {
-    throw Error(ErrorCode::kInvalidArgument, "ResNet depth must be 6n+2, got " + std::to_string(depth));
+    throw Error(ErrorCode::kInvalidArgument,
+                "ResNet depth must be 6n+2, got " + std::to_string(depth));
   }
   const int blocks = (depth - 2) / 6;
   GraphBuilder b(seed);

@@ -12,7 +12,8 @@
 namespace {
 
 std::string WriteLeNet() {
-  const std::string path = (std::filesystem::temp_directory_path() / "trit_c_api_lenet.trit").string();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "trit_c_api_lenet.trit").string();
   trit::format::WriteModelFile(trit::zoo::BuildLeNet5(2), path);
   return path;
 }
@@ -64,7 +65,8 @@ TEST(CApi, FromMemoryAndCorruptedBytes) {
   EXPECT_EQ(trit_session_run(session), TRIT_OK);
   trit_session_destroy(session);
   bytes[bytes.size() / 2] ^= 0x5A;
-  EXPECT_EQ(trit_session_create_from_memory(bytes.data(), bytes.size(), &session), TRIT_ERROR_FORMAT);
+  EXPECT_EQ(trit_session_create_from_memory(bytes.data(), bytes.size(), &session),
+            TRIT_ERROR_FORMAT);
   EXPECT_NE(std::string(trit_last_error()).find("checksum"), std::string::npos);
 }
 

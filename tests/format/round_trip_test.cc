@@ -33,7 +33,9 @@ Graph EveryTypeGraph() {
     const int64_t count = 7 * 3 * 3 * 3;  // 189: odd, not a multiple of any packing
     std::vector<int8_t> levels(count);
     for (int64_t i = 0; i < count; ++i) {
-      int32_t level = MinLevel(wtype) + static_cast<int32_t>((i * 7 + index) % (MaxLevel(wtype) - MinLevel(wtype) + 1));
+      int32_t level =
+          MinLevel(wtype) +
+          static_cast<int32_t>((i * 7 + index) % (MaxLevel(wtype) - MinLevel(wtype) + 1));
       if (wtype == DType::kBinary && level == 0) level = 1;
       levels[static_cast<size_t>(i)] = static_cast<int8_t>(level);
     }
@@ -55,27 +57,40 @@ Graph EveryTypeGraph() {
     }
     const std::string name = "layer" + std::to_string(index++);
     const ValueId w = g.AddConstant(name + ".w", wtype, {7, 3, 3, 3}, Buffer::Own(bytes), wq);
-    const ValueId b = g.AddConstant(name + ".b", DType::kI32, {7},
-                                    Buffer::FromVector(std::vector<int32_t>{1, -2, 3, -4, 5, -6, 7}));
-    const ValueId y = g.AddValue(Value{name, DType::kU8, {}, QuantParams::PerTensor(0.1f, 4), std::nullopt});
-    g.AddNodeWithOutputs(Node{OpType::kConv2D, name, {current, w, b}, {y},
-                              {{"pads", std::vector<int64_t>{1, 1, 1, 1}}, {"activation", std::string("relu")}}});
+    const ValueId b =
+        g.AddConstant(name + ".b", DType::kI32, {7},
+                      Buffer::FromVector(std::vector<int32_t>{1, -2, 3, -4, 5, -6, 7}));
+    const ValueId y =
+        g.AddValue(Value{name, DType::kU8, {}, QuantParams::PerTensor(0.1f, 4), std::nullopt});
+    g.AddNodeWithOutputs(
+        Node{OpType::kConv2D,
+             name,
+             {current, w, b},
+             {y},
+             {{"pads", std::vector<int64_t>{1, 1, 1, 1}}, {"activation", std::string("relu")}}});
     // Back to 3 channels for the next layer with a u8 -> i8 rescaling 1x1 conv.
     const ValueId w2 = g.AddConstant(name + ".w2", DType::kI8, {3, 1, 1, 7},
                                      Buffer::FromVector(std::vector<int8_t>(21, 1)),
                                      QuantParams::PerTensor(0.02f, 0));
-    const ValueId y2 = g.AddValue(Value{name + ".mix", DType::kI8, {}, QuantParams::PerTensor(0.05f, -3), std::nullopt});
+    const ValueId y2 = g.AddValue(
+        Value{name + ".mix", DType::kI8, {}, QuantParams::PerTensor(0.05f, -3), std::nullopt});
     g.AddNodeWithOutputs(Node{OpType::kConv2D, name + ".mix", {y, w2}, {y2}, {}});
     current = y2;
   }
   const ValueId deq = g.AddNode(OpType::kDequantize, "dequant", {current});
   const ValueId clip = g.AddNode(OpType::kClip, "clip", {deq}, {{"min", -1.5f}, {"max", 2.5f}});
-  const ValueId gamma = g.AddConstant("bn.gamma", DType::kF32, {3}, Buffer::FromVector(std::vector<float>{1, 2, 3}));
-  const ValueId beta = g.AddConstant("bn.beta", DType::kF32, {3}, Buffer::FromVector(std::vector<float>{0, 1, 0}));
-  const ValueId mean = g.AddConstant("bn.mean", DType::kF32, {3}, Buffer::FromVector(std::vector<float>{0, 0, 1}));
-  const ValueId var = g.AddConstant("bn.var", DType::kF32, {3}, Buffer::FromVector(std::vector<float>{1, 1, 2}));
-  const ValueId bn = g.AddNode(OpType::kBatchNorm, "bn", {clip, gamma, beta, mean, var}, {{"epsilon", 1e-3f}});
-  const ValueId flat = g.AddNode(OpType::kReshape, "reshape", {bn}, {{"shape", std::vector<int64_t>{1, -1}}});
+  const ValueId gamma =
+      g.AddConstant("bn.gamma", DType::kF32, {3}, Buffer::FromVector(std::vector<float>{1, 2, 3}));
+  const ValueId beta =
+      g.AddConstant("bn.beta", DType::kF32, {3}, Buffer::FromVector(std::vector<float>{0, 1, 0}));
+  const ValueId mean =
+      g.AddConstant("bn.mean", DType::kF32, {3}, Buffer::FromVector(std::vector<float>{0, 0, 1}));
+  const ValueId var =
+      g.AddConstant("bn.var", DType::kF32, {3}, Buffer::FromVector(std::vector<float>{1, 1, 2}));
+  const ValueId bn =
+      g.AddNode(OpType::kBatchNorm, "bn", {clip, gamma, beta, mean, var}, {{"epsilon", 1e-3f}});
+  const ValueId flat =
+      g.AddNode(OpType::kReshape, "reshape", {bn}, {{"shape", std::vector<int64_t>{1, -1}}});
   g.MarkOutput(g.AddNode(OpType::kSoftmax, "softmax", {flat}, {{"axis", int64_t{-1}}}));
   g.InferShapes();
   g.Validate();
@@ -125,7 +140,8 @@ TEST(Format, RoundTripEveryTypeAndAttribute) {
       EXPECT_EQ(file.storage[v].encoding, Encoding::kNone);
       continue;
     }
-    EXPECT_EQ(file.storage[v].encoding, IsPacked(value.dtype) ? Encoding::kBitPacked : Encoding::kDense);
+    EXPECT_EQ(file.storage[v].encoding,
+              IsPacked(value.dtype) ? Encoding::kBitPacked : Encoding::kDense);
     EXPECT_EQ(file.storage[v].stored_bytes, StorageBytes(value.dtype, NumElements(value.shape)));
   }
 }

@@ -20,7 +20,9 @@ class Rng {
  public:
   explicit Rng(uint64_t seed) : engine_(seed) {}
   int Int(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(engine_); }
-  double Real(double lo, double hi) { return std::uniform_real_distribution<double>(lo, hi)(engine_); }
+  double Real(double lo, double hi) {
+    return std::uniform_real_distribution<double>(lo, hi)(engine_);
+  }
 
  private:
   std::mt19937_64 engine_;
@@ -54,8 +56,8 @@ Buffer BytesOf(const QTensor& t) {
 int32_t QuantizeReal(double real, float scale, int32_t zero_point, DType dtype, int32_t lo,
                      int32_t hi) {
   const double level = std::nearbyint(real / scale) + zero_point;
-  return static_cast<int32_t>(std::clamp<double>(level, std::max(lo, QuantMin(dtype)),
-                                                 std::min(hi, QuantMax(dtype))));
+  return static_cast<int32_t>(
+      std::clamp<double>(level, std::max(lo, QuantMin(dtype)), std::min(hi, QuantMax(dtype))));
 }
 
 std::vector<int32_t> ReadLevels(const void* data, DType dtype, size_t count) {
@@ -78,7 +80,8 @@ std::vector<int32_t> RunGraph(Graph g, const std::vector<const QTensor*>& inputs
   }
   session->Run();
   const Value& out = session->output(0);
-  return ReadLevels(session->output_data(0), out.dtype, static_cast<size_t>(NumElements(out.shape)));
+  return ReadLevels(session->output_data(0), out.dtype,
+                    static_cast<size_t>(NumElements(out.shape)));
 }
 
 void ExpectWithinOneLevel(const std::vector<int32_t>& got, const std::vector<int32_t>& want,
@@ -156,7 +159,8 @@ TEST(QuantizedOps, Conv2DEveryWeightTypeMatchesContract) {
         const int64_t kh = rng.Int(1, 3), kw = rng.Int(1, 3);
         const int64_t h = rng.Int(int(kh), 9), w = rng.Int(int(kw), 9);
         const int64_t stride = rng.Int(1, 2), pad = rng.Int(0, 1), dilation = trial == 2 ? 2 : 1;
-        if (h + 2 * pad < dilation * (kh - 1) + 1 || w + 2 * pad < dilation * (kw - 1) + 1) continue;
+        if (h + 2 * pad < dilation * (kh - 1) + 1 || w + 2 * pad < dilation * (kw - 1) + 1)
+          continue;
         const DType out_type = kActTypes[rng.Int(0, 1)];
         const bool per_channel = trial % 2 == 0;
         const std::string activation = trial == 1 ? "relu" : (trial == 2 ? "relu6" : "none");
@@ -169,10 +173,14 @@ TEST(QuantizedOps, Conv2DEveryWeightTypeMatchesContract) {
 
         Graph g;
         const ValueId xi = g.AddInput("x", in_type, x.shape, ParamsOf(x));
-        const ValueId wi = g.AddConstant("w", wtype, {cout, kh, kw, cin / groups}, wq.bytes, wq.quant);
+        const ValueId wi =
+            g.AddConstant("w", wtype, {cout, kh, kw, cin / groups}, wq.bytes, wq.quant);
         const ValueId bi = g.AddConstant("b", DType::kI32, {cout}, Buffer::FromVector(bias));
         const ValueId yi = AddOutput(g, "y", out_type, out_scale, out_zero);
-        g.AddNodeWithOutputs(Node{OpType::kConv2D, "conv", {xi, wi, bi}, {yi},
+        g.AddNodeWithOutputs(Node{OpType::kConv2D,
+                                  "conv",
+                                  {xi, wi, bi},
+                                  {yi},
                                   {{"strides", Ints{stride, stride}},
                                    {"pads", Ints{pad, pad, pad, pad}},
                                    {"dilations", Ints{dilation, dilation}},
@@ -206,10 +214,12 @@ TEST(QuantizedOps, Conv2DEveryWeightTypeMatchesContract) {
               if (activation != "none") acc = std::max(acc, 0.0);
               int32_t hi = QuantMax(out_type);
               if (activation == "relu6") {
-                hi = std::min<int32_t>(hi, out_zero + static_cast<int32_t>(std::nearbyint(6.0 / out_scale)));
+                hi = std::min<int32_t>(
+                    hi, out_zero + static_cast<int32_t>(std::nearbyint(6.0 / out_scale)));
                 acc = std::min(acc, 6.0);
               }
-              want.push_back(QuantizeReal(acc, out_scale, out_zero, out_type, QuantMin(out_type), hi));
+              want.push_back(
+                  QuantizeReal(acc, out_scale, out_zero, out_type, QuantMin(out_type), hi));
             }
           }
         }
@@ -246,13 +256,14 @@ TEST(QuantizedOps, DenseEveryWeightTypeMatchesContract) {
           for (int64_t o = 0; o < n; ++o) {
             double acc = 0;
             for (int64_t i = 0; i < k; ++i) {
-              acc += x.Real(static_cast<size_t>(r * k + i)) * wq.real[static_cast<size_t>(o * k + i)];
+              acc +=
+                  x.Real(static_cast<size_t>(r * k + i)) * wq.real[static_cast<size_t>(o * k + i)];
             }
             want.push_back(QuantizeReal(acc, out_scale, out_zero, out_type, -1000, 1000));
           }
         }
-        ExpectWithinOneLevel(got, want, "dense " + std::string(DTypeName(wtype)) + " seed " +
-                                            std::to_string(seed));
+        ExpectWithinOneLevel(
+            got, want, "dense " + std::string(DTypeName(wtype)) + " seed " + std::to_string(seed));
       }
     }
   }
@@ -292,10 +303,10 @@ void CheckUnary(OpType op, Attributes attrs, const Shape& shape, const Shape& ou
       for (const double r : want_real) {
         want.push_back(QuantizeReal(r, out_scale, out_zero, out_type, -1000, 1000));
       }
-      ExpectWithinOneLevel(got, want, std::string(OpTypeName(op)) + " " +
-                                          std::string(DTypeName(in_type)) + "->" +
-                                          std::string(DTypeName(out_type)) + " seed " +
-                                          std::to_string(seed));
+      ExpectWithinOneLevel(got, want,
+                           std::string(OpTypeName(op)) + " " + std::string(DTypeName(in_type)) +
+                               "->" + std::string(DTypeName(out_type)) + " seed " +
+                               std::to_string(seed));
     }
   }
 }
@@ -308,33 +319,38 @@ std::vector<double> Map(const std::vector<double>& v, double (*f)(double)) {
 
 TEST(QuantizedOps, PointwiseActivations) {
   const Shape shape = {1, 5, 7, 3};
-  CheckUnary(OpType::kRelu, {}, shape, shape,
-             [](const auto& v) { return Map(v, [](double x) { return std::max(x, 0.0); }); }, 1);
-  CheckUnary(OpType::kClip, {{"min", 0.0f}, {"max", 6.0f}}, shape, shape,
-             [](const auto& v) { return Map(v, [](double x) { return std::clamp(x, 0.0, 6.0); }); },
-             2);
-  CheckUnary(OpType::kClip, {{"min", -1.0f}, {"max", 1.5f}}, shape, shape,
-             [](const auto& v) { return Map(v, [](double x) { return std::clamp(x, -1.0, 1.5); }); },
-             3);
-  CheckUnary(OpType::kSigmoid, {}, shape, shape,
-             [](const auto& v) { return Map(v, [](double x) { return 1.0 / (1.0 + std::exp(-x)); }); },
-             4);
-  CheckUnary(OpType::kTanh, {}, shape, shape,
-             [](const auto& v) { return Map(v, [](double x) { return std::tanh(x); }); }, 5);
+  CheckUnary(
+      OpType::kRelu, {}, shape, shape,
+      [](const auto& v) { return Map(v, [](double x) { return std::max(x, 0.0); }); }, 1);
+  CheckUnary(
+      OpType::kClip, {{"min", 0.0f}, {"max", 6.0f}}, shape, shape,
+      [](const auto& v) { return Map(v, [](double x) { return std::clamp(x, 0.0, 6.0); }); }, 2);
+  CheckUnary(
+      OpType::kClip, {{"min", -1.0f}, {"max", 1.5f}}, shape, shape,
+      [](const auto& v) { return Map(v, [](double x) { return std::clamp(x, -1.0, 1.5); }); }, 3);
+  CheckUnary(
+      OpType::kSigmoid, {}, shape, shape,
+      [](const auto& v) { return Map(v, [](double x) { return 1.0 / (1.0 + std::exp(-x)); }); }, 4);
+  CheckUnary(
+      OpType::kTanh, {}, shape, shape,
+      [](const auto& v) { return Map(v, [](double x) { return std::tanh(x); }); }, 5);
 }
 
 TEST(QuantizedOps, SoftmaxRows) {
   const Shape shape = {3, 10};
-  CheckUnary(OpType::kSoftmax, {}, shape, shape, [](const std::vector<double>& v) {
-    std::vector<double> out(v.size());
-    for (size_t r = 0; r < 3; ++r) {
-      double mx = -1e30, sum = 0;
-      for (size_t i = 0; i < 10; ++i) mx = std::max(mx, v[r * 10 + i]);
-      for (size_t i = 0; i < 10; ++i) sum += std::exp(v[r * 10 + i] - mx);
-      for (size_t i = 0; i < 10; ++i) out[r * 10 + i] = std::exp(v[r * 10 + i] - mx) / sum;
-    }
-    return out;
-  }, 6);
+  CheckUnary(
+      OpType::kSoftmax, {}, shape, shape,
+      [](const std::vector<double>& v) {
+        std::vector<double> out(v.size());
+        for (size_t r = 0; r < 3; ++r) {
+          double mx = -1e30, sum = 0;
+          for (size_t i = 0; i < 10; ++i) mx = std::max(mx, v[r * 10 + i]);
+          for (size_t i = 0; i < 10; ++i) sum += std::exp(v[r * 10 + i] - mx);
+          for (size_t i = 0; i < 10; ++i) out[r * 10 + i] = std::exp(v[r * 10 + i] - mx) / sum;
+        }
+        return out;
+      },
+      6);
 }
 
 TEST(QuantizedOps, Pools) {
@@ -363,35 +379,44 @@ TEST(QuantizedOps, Pools) {
       return out;
     };
   };
-  CheckUnary(OpType::kMaxPool, {{"kernel", Ints{3, 3}}, {"strides", Ints{2, 2}}, {"pads", Ints{1, 1, 1, 1}}},
-             shape, {1, 4, 3, 4}, pool(true, 3, 2, 1, false), 7);
-  CheckUnary(OpType::kMaxPool, {{"kernel", Ints{2, 2}}}, shape, {1, 3, 3, 4}, pool(true, 2, 2, 0, false),
-             8, true);
-  CheckUnary(OpType::kAvgPool, {{"kernel", Ints{3, 3}}, {"strides", Ints{2, 2}}, {"pads", Ints{1, 1, 1, 1}}},
-             shape, {1, 4, 3, 4}, pool(false, 3, 2, 1, false), 9);
+  CheckUnary(OpType::kMaxPool,
+             {{"kernel", Ints{3, 3}}, {"strides", Ints{2, 2}}, {"pads", Ints{1, 1, 1, 1}}}, shape,
+             {1, 4, 3, 4}, pool(true, 3, 2, 1, false), 7);
+  CheckUnary(OpType::kMaxPool, {{"kernel", Ints{2, 2}}}, shape, {1, 3, 3, 4},
+             pool(true, 2, 2, 0, false), 8, true);
   CheckUnary(OpType::kAvgPool,
-             {{"kernel", Ints{3, 3}}, {"strides", Ints{2, 2}}, {"pads", Ints{1, 1, 1, 1}},
+             {{"kernel", Ints{3, 3}}, {"strides", Ints{2, 2}}, {"pads", Ints{1, 1, 1, 1}}}, shape,
+             {1, 4, 3, 4}, pool(false, 3, 2, 1, false), 9);
+  CheckUnary(OpType::kAvgPool,
+             {{"kernel", Ints{3, 3}},
+              {"strides", Ints{2, 2}},
+              {"pads", Ints{1, 1, 1, 1}},
               {"count_include_pad", int64_t{1}}},
              shape, {1, 4, 3, 4}, pool(false, 3, 2, 1, true), 10);
-  CheckUnary(OpType::kGlobalAvgPool, {}, shape, {1, 1, 1, 4}, [](const std::vector<double>& v) {
-    std::vector<double> out(4, 0.0);
-    for (size_t i = 0; i < v.size(); ++i) out[i % 4] += v[i] / 42.0;
-    return out;
-  }, 11);
+  CheckUnary(
+      OpType::kGlobalAvgPool, {}, shape, {1, 1, 1, 4},
+      [](const std::vector<double>& v) {
+        std::vector<double> out(4, 0.0);
+        for (size_t i = 0; i < v.size(); ++i) out[i % 4] += v[i] / 42.0;
+        return out;
+      },
+      11);
 }
 
 TEST(QuantizedOps, PadUsesTheZeroPoint) {
   const Shape shape = {1, 2, 3, 2};
-  CheckUnary(OpType::kPad, {{"pads", Ints{0, 1, 0, 0, 0, 0, 2, 3}}}, shape, {1, 3, 5, 5},
-             [](const std::vector<double>& v) {
-               std::vector<double> out(75, 0.0);
-               for (int y = 0; y < 2; ++y)
-                 for (int x = 0; x < 3; ++x)
-                   for (int c = 0; c < 2; ++c)
-                     out[static_cast<size_t>(((y + 1) * 5 + x) * 5 + c)] = v[static_cast<size_t>((y * 3 + x) * 2 + c)];
-               return out;
-             },
-             12, true);
+  CheckUnary(
+      OpType::kPad, {{"pads", Ints{0, 1, 0, 0, 0, 0, 2, 3}}}, shape, {1, 3, 5, 5},
+      [](const std::vector<double>& v) {
+        std::vector<double> out(75, 0.0);
+        for (int y = 0; y < 2; ++y)
+          for (int x = 0; x < 3; ++x)
+            for (int c = 0; c < 2; ++c)
+              out[static_cast<size_t>(((y + 1) * 5 + x) * 5 + c)] =
+                  v[static_cast<size_t>((y * 3 + x) * 2 + c)];
+        return out;
+      },
+      12, true);
 }
 
 TEST(QuantizedOps, BatchNorm) {
@@ -414,7 +439,8 @@ TEST(QuantizedOps, BatchNorm) {
       std::vector<ValueId> inputs = {xi};
       int k = 0;
       for (const auto* p : {&gamma, &beta, &mean, &var}) {
-        inputs.push_back(g.AddConstant("p" + std::to_string(k++), DType::kF32, {channels}, Buffer::FromVector(*p)));
+        inputs.push_back(g.AddConstant("p" + std::to_string(k++), DType::kF32, {channels},
+                                       Buffer::FromVector(*p)));
       }
       const ValueId yi = AddOutput(g, "y", out_type, out_scale, out_zero);
       g.AddNodeWithOutputs(Node{OpType::kBatchNorm, "bn", inputs, {yi}, {{"epsilon", 1e-5f}}});
@@ -502,7 +528,8 @@ TEST(QuantizedOps, AccumulatorBoundIsEnforced) {
   const int64_t k = 70000;
   const ValueId x = g.AddInput("x", DType::kU8, {1, k}, QuantParams::PerTensor(0.1f, 0));
   std::vector<uint8_t> w(static_cast<size_t>(k), 127);
-  const ValueId wi = g.AddConstant("w", DType::kI8, {1, k}, Buffer::Own(w), QuantParams::PerTensor(0.01f, 0));
+  const ValueId wi =
+      g.AddConstant("w", DType::kI8, {1, k}, Buffer::Own(w), QuantParams::PerTensor(0.01f, 0));
   const ValueId y = AddOutput(g, "y", DType::kI8, 1.0f, 0);
   g.AddNodeWithOutputs(Node{OpType::kDense, "fc", {x, wi}, {y}, {}});
   g.MarkOutput(y);

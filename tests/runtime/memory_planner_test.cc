@@ -57,9 +57,9 @@ TEST(MemoryPlanner, ResidualBlocksReachTheLowerBound) {
   for (int block = 0; block < 9; ++block) {
     const size_t bytes = sizes[block / 3];
     const int start = step;
-    tensors.push_back({bytes, start, start + 3});          // block input, read by the add
-    tensors.push_back({bytes, start + 1, start + 2});      // conv 1 output
-    tensors.push_back({bytes, start + 2, start + 3});      // conv 2 output
+    tensors.push_back({bytes, start, start + 3});      // block input, read by the add
+    tensors.push_back({bytes, start + 1, start + 2});  // conv 1 output
+    tensors.push_back({bytes, start + 2, start + 3});  // conv 2 output
     step += 3;
   }
   tensors.push_back({64 * 64, step, step + 1});

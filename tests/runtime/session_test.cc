@@ -31,7 +31,8 @@ TEST(Session, ReshapeAndFlattenShareTheirInputsBytes) {
   const ValueId x = g.AddInput("x", DType::kF32, {1, 2, 2, 3});
   const ValueId relu = g.AddNode(OpType::kRelu, "relu", {x});
   const ValueId flat = g.AddNode(OpType::kFlatten, "flat", {relu});
-  g.MarkOutput(g.AddNode(OpType::kReshape, "reshape", {flat}, {{"shape", std::vector<int64_t>{3, 4}}}));
+  g.MarkOutput(
+      g.AddNode(OpType::kReshape, "reshape", {flat}, {{"shape", std::vector<int64_t>{3, 4}}}));
   auto session = Session::FromGraph(std::move(g));
   float* in = static_cast<float*>(session->input_data(0));
   for (int i = 0; i < 12; ++i) in[i] = static_cast<float>(i - 6);
@@ -44,7 +45,8 @@ TEST(Session, ReshapeAndFlattenShareTheirInputsBytes) {
 
 TEST(Session, FileAndGraphGiveTheSameOutputs) {
   const Graph graph = zoo::BuildLeNet5(9);
-  const std::string path = (std::filesystem::temp_directory_path() / "trit_session_lenet.trit").string();
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "trit_session_lenet.trit").string();
   format::WriteModelFile(graph, path);
   auto from_file = Session::FromFile(path);
   auto from_graph = Session::FromGraph(graph);
@@ -53,15 +55,18 @@ TEST(Session, FileAndGraphGiveTheSameOutputs) {
     for (size_t i = 0; i < s->input_bytes(0) / 4; ++i) in[i] = static_cast<float>(i % 17) / 17.0f;
     s->Run();
   }
-  EXPECT_EQ(0, std::memcmp(from_file->output_data(0), from_graph->output_data(0), from_file->output_bytes(0)));
+  EXPECT_EQ(0, std::memcmp(from_file->output_data(0), from_graph->output_data(0),
+                           from_file->output_bytes(0)));
   std::filesystem::remove(path);
 }
 
 TEST(Session, UnsupportedCombinationNamesTheNode) {
   Graph g;
   const ValueId x = g.AddInput("x", DType::kI8, {1, 4}, QuantParams::PerTensor(0.1f, 0));
-  const ValueId y = g.AddValue(Value{"y", DType::kU8, {}, QuantParams::PerTensor(0.2f, 0), std::nullopt});
-  g.AddNodeWithOutputs(Node{OpType::kReshape, "reshape_changing_type", {x}, {y}, {{"shape", std::vector<int64_t>{4}}}});
+  const ValueId y =
+      g.AddValue(Value{"y", DType::kU8, {}, QuantParams::PerTensor(0.2f, 0), std::nullopt});
+  g.AddNodeWithOutputs(Node{
+      OpType::kReshape, "reshape_changing_type", {x}, {y}, {{"shape", std::vector<int64_t>{4}}}});
   g.MarkOutput(y);
   try {
     Session::FromGraph(std::move(g));

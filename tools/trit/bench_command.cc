@@ -32,9 +32,14 @@ void AddBenchCommand(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand("bench", "Measure latency: median, p10, p90, per-op times");
   cmd->add_option("model", options->model, "The .trit file")->required();
   cmd->add_option("--threads", options->threads, "Threads (the reference kernels use one)")
-      ->capture_default_str()->check(CLI::Range(1, 1024));
-  cmd->add_option("--runs", options->runs, "Timed runs")->capture_default_str()->check(CLI::Range(1, 1000000));
-  cmd->add_option("--warmup", options->warmup, "Untimed runs first")->capture_default_str()->check(CLI::Range(0, 1000000));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
+  cmd->add_option("--runs", options->runs, "Timed runs")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1000000));
+  cmd->add_option("--warmup", options->warmup, "Untimed runs first")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000000));
   cmd->add_flag("--json", options->json, "Machine-readable output");
   cmd->callback([options] {
     runtime::SessionOptions session_options;
@@ -47,7 +52,9 @@ void AddBenchCommand(CLI::App& app) {
     for (int i = 0; i < options->runs; ++i) {
       const auto start = std::chrono::steady_clock::now();
       session->Run();
-      ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+      ms.push_back(
+          std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+              .count());
     }
     std::vector<double> sorted = ms;
     std::sort(sorted.begin(), sorted.end());
@@ -63,26 +70,36 @@ void AddBenchCommand(CLI::App& app) {
     std::vector<OpTime> ops;
     double op_total = 0.0;
     for (const auto& p : session->profile()) {
-      const double t = p.runs ? static_cast<double>(p.total_ns) / 1e6 / static_cast<double>(p.runs) : 0.0;
+      const double t =
+          p.runs ? static_cast<double>(p.total_ns) / 1e6 / static_cast<double>(p.runs) : 0.0;
       ops.push_back({&p, t});
       op_total += t;
     }
-    std::sort(ops.begin(), ops.end(), [](const OpTime& a, const OpTime& b) { return a.mean_ms > b.mean_ms; });
+    std::sort(ops.begin(), ops.end(),
+              [](const OpTime& a, const OpTime& b) { return a.mean_ms > b.mean_ms; });
     const Graph& g = session->graph();
     const std::string cpu = CpuModelName();
     if (options->json) {
       nlohmann::json per_op = nlohmann::json::array();
       for (const OpTime& op : ops) {
         const Node& node = g.node(op.profile->node);
-        per_op.push_back({{"node", node.name}, {"op", OpTypeName(node.op)},
-                          {"kernel", std::string(op.profile->kernel)}, {"mean_ms", op.mean_ms},
+        per_op.push_back({{"node", node.name},
+                          {"op", OpTypeName(node.op)},
+                          {"kernel", std::string(op.profile->kernel)},
+                          {"mean_ms", op.mean_ms},
                           {"share", op_total > 0 ? op.mean_ms / op_total : 0.0}});
       }
-      std::cout << nlohmann::json{{"model", options->model}, {"cpu", cpu},
-                                  {"threads", options->threads}, {"runs", options->runs},
-                                  {"warmup", options->warmup}, {"median_ms", median},
-                                  {"p10_ms", p10}, {"p90_ms", p90}, {"mean_ms", mean},
-                                  {"arena_bytes", session->arena_bytes()}, {"ops", per_op}}
+      std::cout << nlohmann::json{{"model", options->model},
+                                  {"cpu", cpu},
+                                  {"threads", options->threads},
+                                  {"runs", options->runs},
+                                  {"warmup", options->warmup},
+                                  {"median_ms", median},
+                                  {"p10_ms", p10},
+                                  {"p90_ms", p90},
+                                  {"mean_ms", mean},
+                                  {"arena_bytes", session->arena_bytes()},
+                                  {"ops", per_op}}
                        .dump(2)
                 << "\n";
       return;

@@ -9,8 +9,8 @@
 
 namespace trit::cli {
 
-std::string Thousands(int64_t value);          // 2081290 -> "2,081,290"
-std::string HumanBytes(uint64_t bytes);        // 8325160 -> "7.94 MiB"
+std::string Thousands(int64_t value);    // 2081290 -> "2,081,290"
+std::string HumanBytes(uint64_t bytes);  // 8325160 -> "7.94 MiB"
 std::string Fixed(double value, int decimals);
 
 // Prints rows as aligned columns; the first row is the header. Columns listed in

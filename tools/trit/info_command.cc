@@ -56,9 +56,9 @@ void AddInfoCommand(CLI::App& app) {
     const Graph& g = session->graph();
 
     nlohmann::json layers = nlohmann::json::array();
-    std::vector<std::vector<std::string>> rows = {
-        {"node", "op", "input", "output", "weights", "encoding", "bytes", "sparsity", "MACs",
-         "kernel"}};
+    std::vector<std::vector<std::string>> rows = {{"node", "op", "input", "output", "weights",
+                                                   "encoding", "bytes", "sparsity", "MACs",
+                                                   "kernel"}};
     int64_t total_parameters = 0, total_macs = 0, total_weight_bytes = 0;
     for (const NodeId id : g.TopologicalOrder()) {
       const Node& node = g.node(id);
@@ -107,22 +107,22 @@ void AddInfoCommand(CLI::App& app) {
     }
     const int64_t fp32_bytes = 4 * total_parameters;
     const double compression =
-        file.file_bytes ? static_cast<double>(fp32_bytes) / static_cast<double>(file.file_bytes) : 0;
+        file.file_bytes ? static_cast<double>(fp32_bytes) / static_cast<double>(file.file_bytes)
+                        : 0;
     if (options->json) {
-      nlohmann::json report = {
-          {"model", options->model},
-          {"format_version", file.format_version},
-          {"producer", file.producer},
-          {"layers", layers},
-          {"totals",
-           {{"nodes", g.nodes().size()},
-            {"parameters", total_parameters},
-            {"weight_bytes", total_weight_bytes},
-            {"file_bytes", file.file_bytes},
-            {"fp32_bytes", fp32_bytes},
-            {"compression", compression},
-            {"macs", total_macs},
-            {"arena_bytes", session->arena_bytes()}}}};
+      nlohmann::json report = {{"model", options->model},
+                               {"format_version", file.format_version},
+                               {"producer", file.producer},
+                               {"layers", layers},
+                               {"totals",
+                                {{"nodes", g.nodes().size()},
+                                 {"parameters", total_parameters},
+                                 {"weight_bytes", total_weight_bytes},
+                                 {"file_bytes", file.file_bytes},
+                                 {"fp32_bytes", fp32_bytes},
+                                 {"compression", compression},
+                                 {"macs", total_macs},
+                                 {"arena_bytes", session->arena_bytes()}}}};
       std::cout << report.dump(2) << "\n";
       return;
     }
@@ -134,8 +134,9 @@ void AddInfoCommand(CLI::App& app) {
                         {"MACs", Thousands(total_macs)},
                         {"file bytes", Thousands(static_cast<int64_t>(file.file_bytes)) + " (" +
                                            HumanBytes(file.file_bytes) + ")"},
-                        {"fp32-equivalent bytes", Thousands(fp32_bytes) + " (" +
-                                                      HumanBytes(static_cast<uint64_t>(fp32_bytes)) + ")"},
+                        {"fp32-equivalent bytes",
+                         Thousands(fp32_bytes) + " (" +
+                             HumanBytes(static_cast<uint64_t>(fp32_bytes)) + ")"},
                         {"compression", Fixed(compression, 2) + "x"},
                         {"arena bytes", Thousands(static_cast<int64_t>(session->arena_bytes())) +
                                             " (" + HumanBytes(session->arena_bytes()) + ")"}},

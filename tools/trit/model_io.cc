@@ -26,8 +26,8 @@ void StoreFloats(const Value& input, const float* values, void* destination) {
                        static_cast<uint8_t*>(destination));
       break;
     default:
-      throw Error(ErrorCode::kUnsupported, "input '" + input.name + "' has type " +
-                                               std::string(DTypeName(input.dtype)));
+      throw Error(ErrorCode::kUnsupported,
+                  "input '" + input.name + "' has type " + std::string(DTypeName(input.dtype)));
   }
 }
 
@@ -36,9 +36,9 @@ void StoreFloats(const Value& input, const float* values, void* destination) {
 void FillInputs(runtime::Session& session, const std::vector<std::string>& npy_paths,
                 uint64_t seed) {
   if (npy_paths.size() > session.input_count()) {
-    throw Error(ErrorCode::kInvalidArgument,
-                "got " + std::to_string(npy_paths.size()) + " inputs, the model has " +
-                    std::to_string(session.input_count()));
+    throw Error(ErrorCode::kInvalidArgument, "got " + std::to_string(npy_paths.size()) +
+                                                 " inputs, the model has " +
+                                                 std::to_string(session.input_count()));
   }
   zoo::Random random(seed);
   for (size_t i = 0; i < session.input_count(); ++i) {
@@ -88,8 +88,8 @@ std::vector<float> OutputAsFloat(const runtime::Session& session, size_t i) {
                          output.quant.zero_point[0], values.data());
       break;
     default:
-      throw Error(ErrorCode::kUnsupported, "output '" + output.name + "' has type " +
-                                               std::string(DTypeName(output.dtype)));
+      throw Error(ErrorCode::kUnsupported,
+                  "output '" + output.name + "' has type " + std::string(DTypeName(output.dtype)));
   }
   return values;
 }

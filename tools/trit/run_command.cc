@@ -1,8 +1,8 @@
 // trit run model.trit [--input x.npy] [--output y.npy]
 #include <algorithm>
 #include <iostream>
-#include <numeric>
 #include <nlohmann/json.hpp>
+#include <numeric>
 
 #include "cli_format.h"
 #include "commands.h"
@@ -46,7 +46,8 @@ void AddRunCommand(CLI::App& app) {
                       [&](size_t a, size_t b) { return output[a] > output[b]; });
     if (options->json) {
       nlohmann::json top5 = nlohmann::json::array();
-      for (size_t k = 0; k < top; ++k) top5.push_back({{"index", order[k]}, {"value", output[order[k]]}});
+      for (size_t k = 0; k < top; ++k)
+        top5.push_back({{"index", order[k]}, {"value", output[order[k]]}});
       std::cout << nlohmann::json{{"output_shape", session->output(0).shape}, {"top", top5}}.dump(2)
                 << "\n";
       return;

@@ -39,7 +39,8 @@ void AddZooCommand(CLI::App& app) {
       }
       return;
     }
-    if (options->name.empty()) throw Error(ErrorCode::kInvalidArgument, "zoo: give a model name or --list");
+    if (options->name.empty())
+      throw Error(ErrorCode::kInvalidArgument, "zoo: give a model name or --list");
     if (options->output.empty()) throw Error(ErrorCode::kInvalidArgument, "zoo: give -o FILE");
     const Graph graph = zoo::BuildZooModel(options->name, options->seed);
     format::WriteOptions write;

@@ -34,9 +34,9 @@ void LookupQ8(int64_t count, const In* input, const Out* table, Out* output) {
   for (int64_t i = 0; i < count; ++i) output[i] = table[static_cast<int32_t>(input[i]) - kMin];
 }
 
-#define TRIT_INSTANTIATE_ACTIVATION(In, Out)                                                   \
+#define TRIT_INSTANTIATE_ACTIVATION(In, Out)                                                    \
   template void RescaleClampQ8<In, Out>(int64_t, const In*, int32_t, Requant, int32_t, int32_t, \
-                                        int32_t, Out*);                                        \
+                                        int32_t, Out*);                                         \
   template void LookupQ8<In, Out>(int64_t, const In*, const Out*, Out*);
 TRIT_INSTANTIATE_ACTIVATION(int8_t, int8_t)
 TRIT_INSTANTIATE_ACTIVATION(int8_t, uint8_t)

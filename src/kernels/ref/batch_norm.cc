@@ -32,8 +32,8 @@ void BatchNormQ8(int64_t positions, int64_t channels, const In* input, int32_t i
   }
 }
 
-#define TRIT_INSTANTIATE_BN(In, Out)                                                         \
-  template void BatchNormQ8<In, Out>(int64_t, int64_t, const In*, int32_t, const int64_t*,   \
+#define TRIT_INSTANTIATE_BN(In, Out)                                                       \
+  template void BatchNormQ8<In, Out>(int64_t, int64_t, const In*, int32_t, const int64_t*, \
                                      const int64_t*, int32_t, int32_t, int32_t, int32_t, Out*);
 TRIT_INSTANTIATE_BN(int8_t, int8_t)
 TRIT_INSTANTIATE_BN(int8_t, uint8_t)

@@ -40,8 +40,8 @@ template void ConcatRescaleQ8<int8_t, uint8_t>(int64_t, int64_t, int64_t, int64_
                                                const int8_t*, int32_t, Requant, int32_t, int32_t,
                                                int32_t, uint8_t*);
 template void ConcatRescaleQ8<uint8_t, uint8_t>(int64_t, int64_t, int64_t, int64_t, int64_t,
-                                                const uint8_t*, int32_t, Requant, int32_t,
-                                                int32_t, int32_t, uint8_t*);
+                                                const uint8_t*, int32_t, Requant, int32_t, int32_t,
+                                                int32_t, uint8_t*);
 
 void PadConstant(int rank, const int64_t* in_shape, const int64_t* pads, size_t element_bytes,
                  const void* fill, const void* input, void* output) {

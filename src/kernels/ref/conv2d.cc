@@ -21,12 +21,12 @@ void Conv2DF32(const ConvGeometry& g, const float* input, const float* weights, 
             for (int kx = 0; kx < g.kernel_w; ++kx) {
               const int ix = ox * g.stride_w - g.pad_left + kx * g.dilation_w;
               if (ix < 0 || ix >= g.in_w) continue;
-              const float* in =
-                  input + ((static_cast<int64_t>(n) * g.in_h + iy) * g.in_w + ix) * g.in_c +
-                  group * in_per_group;
+              const float* in = input +
+                                ((static_cast<int64_t>(n) * g.in_h + iy) * g.in_w + ix) * g.in_c +
+                                group * in_per_group;
               const float* w =
-                  weights + ((static_cast<int64_t>(oc) * g.kernel_h + ky) * g.kernel_w + kx) *
-                                in_per_group;
+                  weights +
+                  ((static_cast<int64_t>(oc) * g.kernel_h + ky) * g.kernel_w + kx) * in_per_group;
               for (int ic = 0; ic < in_per_group; ++ic) acc += in[ic] * w[ic];
             }
           }

@@ -64,17 +64,16 @@ void AddQ8(const Broadcast& b, const A* x, const B* y, const QuantAddParams& p, 
 template <typename A, typename B, typename Out>
 void MulQ8(const Broadcast& b, const A* x, const B* y, const QuantMulParams& p, Out* out) {
   ForEachBroadcast(b, [&](int64_t i, int64_t ia, int64_t ib) {
-    const int32_t product = (static_cast<int32_t>(x[ia]) - p.zero_a) *
-                            (static_cast<int32_t>(y[ib]) - p.zero_b);
+    const int32_t product =
+        (static_cast<int32_t>(x[ia]) - p.zero_a) * (static_cast<int32_t>(y[ib]) - p.zero_b);
     out[i] = static_cast<Out>(Clamp(p.zero_out + Requantize(product, p.requant), p.lo, p.hi));
   });
 }
 
-#define TRIT_INSTANTIATE_BINARY(A, B, Out)                                                  \
+#define TRIT_INSTANTIATE_BINARY(A, B, Out)                                                    \
   template void AddQ8<A, B, Out>(const Broadcast&, const A*, const B*, const QuantAddParams&, \
-                                 Out*);                                                     \
-  template void MulQ8<A, B, Out>(const Broadcast&, const A*, const B*, const QuantMulParams&, \
-                                 Out*);
+                                 Out*);                                                       \
+  template void MulQ8<A, B, Out>(const Broadcast&, const A*, const B*, const QuantMulParams&, Out*);
 TRIT_INSTANTIATE_BINARY(int8_t, int8_t, int8_t)
 TRIT_INSTANTIATE_BINARY(int8_t, int8_t, uint8_t)
 TRIT_INSTANTIATE_BINARY(int8_t, uint8_t, int8_t)

@@ -46,8 +46,7 @@ void MaxPoolF32(const ConvGeometry& g, const float* input, float* output) {
   });
 }
 
-void AvgPoolF32(const ConvGeometry& g, bool count_include_pad, const float* input,
-                float* output) {
+void AvgPoolF32(const ConvGeometry& g, bool count_include_pad, const float* input, float* output) {
   ForEachWindow(g, [&](int n, int oy, int ox, int y0, int y1, int x0, int x1) {
     const int count = count_include_pad ? g.kernel_h * g.kernel_w : (y1 - y0) * (x1 - x0);
     for (int c = 0; c < g.in_c; ++c) {
@@ -98,11 +97,11 @@ void AvgPoolQ8(const ConvGeometry& g, bool count_include_pad, const In* input,
   });
 }
 
-#define TRIT_INSTANTIATE_POOLS(In, Out)                                                      \
-  template void MaxPoolQ8<In, Out>(const ConvGeometry&, const In*, int32_t, const Requant*,  \
-                                   int32_t, int32_t, int32_t, Out*);                          \
-  template void AvgPoolQ8<In, Out>(const ConvGeometry&, bool, const In*, int32_t,            \
-                                   const Requant*, int32_t, int32_t, int32_t, Out*);
+#define TRIT_INSTANTIATE_POOLS(In, Out)                                                           \
+  template void MaxPoolQ8<In, Out>(const ConvGeometry&, const In*, int32_t, const Requant*,       \
+                                   int32_t, int32_t, int32_t, Out*);                              \
+  template void AvgPoolQ8<In, Out>(const ConvGeometry&, bool, const In*, int32_t, const Requant*, \
+                                   int32_t, int32_t, int32_t, Out*);
 TRIT_INSTANTIATE_POOLS(int8_t, int8_t)
 TRIT_INSTANTIATE_POOLS(int8_t, uint8_t)
 TRIT_INSTANTIATE_POOLS(uint8_t, int8_t)

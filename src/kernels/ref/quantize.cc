@@ -6,8 +6,7 @@
 namespace trit::ref {
 
 template <typename Out>
-void QuantizeF32(int64_t count, const float* input, float scale, int32_t zero_point,
-                 Out* output) {
+void QuantizeF32(int64_t count, const float* input, float scale, int32_t zero_point, Out* output) {
   constexpr float kLo = std::numeric_limits<Out>::min();
   constexpr float kHi = std::numeric_limits<Out>::max();
   for (int64_t i = 0; i < count; ++i) {
@@ -20,8 +19,7 @@ void QuantizeF32(int64_t count, const float* input, float scale, int32_t zero_po
 }
 
 template <typename In>
-void DequantizeF32(int64_t count, const In* input, float scale, int32_t zero_point,
-                   float* output) {
+void DequantizeF32(int64_t count, const In* input, float scale, int32_t zero_point, float* output) {
   for (int64_t i = 0; i < count; ++i) {
     output[i] = scale * static_cast<float>(static_cast<int32_t>(input[i]) - zero_point);
   }

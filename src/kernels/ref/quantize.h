@@ -11,7 +11,6 @@ void QuantizeF32(int64_t count, const float* input, float scale, int32_t zero_po
 
 // y = scale * (q - zero_point).
 template <typename In>
-void DequantizeF32(int64_t count, const In* input, float scale, int32_t zero_point,
-                   float* output);
+void DequantizeF32(int64_t count, const In* input, float scale, int32_t zero_point, float* output);
 
 }  // namespace trit::ref

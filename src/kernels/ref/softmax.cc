@@ -24,8 +24,8 @@ void SoftmaxF32(int64_t outer, int64_t axis, int64_t inner, const float* input, 
 
 template <typename In, typename Out>
 void SoftmaxQ8(int64_t outer, int64_t axis, int64_t inner, const In* input,
-               const int32_t* exp_table, int64_t inv_scale, int32_t output_zero_point,
-               int32_t lo, int32_t hi, Out* output) {
+               const int32_t* exp_table, int64_t inv_scale, int32_t output_zero_point, int32_t lo,
+               int32_t hi, Out* output) {
   for (int64_t o = 0; o < outer; ++o) {
     for (int64_t i = 0; i < inner; ++i) {
       const In* in = input + o * axis * inner + i;
@@ -44,9 +44,9 @@ void SoftmaxQ8(int64_t outer, int64_t axis, int64_t inner, const In* input,
   }
 }
 
-#define TRIT_INSTANTIATE_SOFTMAX(In, Out)                                                     \
-  template void SoftmaxQ8<In, Out>(int64_t, int64_t, int64_t, const In*, const int32_t*,      \
-                                   int64_t, int32_t, int32_t, int32_t, Out*);
+#define TRIT_INSTANTIATE_SOFTMAX(In, Out)                                                         \
+  template void SoftmaxQ8<In, Out>(int64_t, int64_t, int64_t, const In*, const int32_t*, int64_t, \
+                                   int32_t, int32_t, int32_t, Out*);
 TRIT_INSTANTIATE_SOFTMAX(int8_t, int8_t)
 TRIT_INSTANTIATE_SOFTMAX(int8_t, uint8_t)
 TRIT_INSTANTIATE_SOFTMAX(uint8_t, int8_t)

@@ -25,17 +25,27 @@ class ActivationF32Kernel final : public OpKernel {
     const auto* x = static_cast<const float*>(inputs[0]);
     auto* y = static_cast<float*>(outputs[0]);
     switch (op_) {
-      case OpType::kSigmoid: ref::SigmoidF32(count_, x, y); break;
-      case OpType::kTanh: ref::TanhF32(count_, x, y); break;
-      default: ref::ClipF32(count_, x, lo_, hi_, y); break;
+      case OpType::kSigmoid:
+        ref::SigmoidF32(count_, x, y);
+        break;
+      case OpType::kTanh:
+        ref::TanhF32(count_, x, y);
+        break;
+      default:
+        ref::ClipF32(count_, x, lo_, hi_, y);
+        break;
     }
   }
   std::string_view name() const override {
     switch (op_) {
-      case OpType::kSigmoid: return "ref_sigmoid_f32";
-      case OpType::kTanh: return "ref_tanh_f32";
-      case OpType::kRelu: return "ref_relu_f32";
-      default: return "ref_clip_f32";
+      case OpType::kSigmoid:
+        return "ref_sigmoid_f32";
+      case OpType::kTanh:
+        return "ref_tanh_f32";
+      case OpType::kRelu:
+        return "ref_relu_f32";
+      default:
+        return "ref_clip_f32";
     }
   }
 
@@ -73,14 +83,14 @@ class ActivationQ8Kernel final : public OpKernel {
       const float max = node.attrs.GetFloat("max", std::numeric_limits<float>::infinity());
       lo_ = QuantMin(y.dtype);
       if (std::isfinite(min)) {
-        lo_ = static_cast<int32_t>(std::clamp<double>(
-            output_zero_point_ + std::nearbyint(min / Scale(y)), QuantMin(y.dtype),
-            QuantMax(y.dtype)));
+        lo_ = static_cast<int32_t>(
+            std::clamp<double>(output_zero_point_ + std::nearbyint(min / Scale(y)),
+                               QuantMin(y.dtype), QuantMax(y.dtype)));
       }
       if (std::isfinite(max)) {
-        hi_ = static_cast<int32_t>(std::clamp<double>(
-            output_zero_point_ + std::nearbyint(max / Scale(y)), QuantMin(y.dtype),
-            QuantMax(y.dtype)));
+        hi_ = static_cast<int32_t>(
+            std::clamp<double>(output_zero_point_ + std::nearbyint(max / Scale(y)),
+                               QuantMin(y.dtype), QuantMax(y.dtype)));
       }
     }
   }
@@ -95,10 +105,14 @@ class ActivationQ8Kernel final : public OpKernel {
   }
   std::string_view name() const override {
     switch (op_) {
-      case OpType::kSigmoid: return "ref_sigmoid_q8_lut";
-      case OpType::kTanh: return "ref_tanh_q8_lut";
-      case OpType::kRelu: return "ref_relu_q8";
-      default: return "ref_clip_q8";
+      case OpType::kSigmoid:
+        return "ref_sigmoid_q8_lut";
+      case OpType::kTanh:
+        return "ref_tanh_q8_lut";
+      case OpType::kRelu:
+        return "ref_relu_q8";
+      default:
+        return "ref_clip_q8";
     }
   }
 

@@ -48,8 +48,7 @@ class ConcatKernel final : public OpKernel {
       const Part& p = parts_[i];
       if (!p.rescale) {
         ref::ConcatCopy(outer_, p.axis, out_axis_, p.offset, inner_,
-                        static_cast<size_t>(BitsPerElement(out_type_) / 8), inputs[i],
-                        outputs[0]);
+                        static_cast<size_t>(BitsPerElement(out_type_) / 8), inputs[i], outputs[0]);
         continue;
       }
       DispatchQ8(p.type, out_type_, [&](auto in_tag, auto out_tag) {

@@ -61,9 +61,10 @@ class Conv2DQ8Kernel final : public OpKernel {
  public:
   Conv2DQ8Kernel(const Graph& g, const Node& node, const WindowParams& p)
       : geometry_(Geometry(g, node, p)),
-        linear_(g, node, geometry_.out_c,
-                int64_t{geometry_.kernel_h} * geometry_.kernel_w * (geometry_.in_c / geometry_.groups),
-                p.activation),
+        linear_(
+            g, node, geometry_.out_c,
+            int64_t{geometry_.kernel_h} * geometry_.kernel_w * (geometry_.in_c / geometry_.groups),
+            p.activation),
         name_("ref_conv2d_q8_" + TypeSuffix(Input(g, node, 1).dtype)) {}
 
   void Run(const void* const* inputs, void* const* outputs, void*) override {

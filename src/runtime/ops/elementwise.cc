@@ -46,13 +46,19 @@ class BinaryQ8Kernel final : public OpKernel {
       const double ma = static_cast<double>(Scale(a)) / Scale(y);
       const double mb = static_cast<double>(Scale(b)) / Scale(y);
       const int32_t shift = QuantizeMultiplier(std::max(ma, mb)).shift;
-      add_params_ = {ZeroPoint(a), ZeroPoint(b), ZeroPoint(y),
-                     std::llround(std::ldexp(ma, shift)), std::llround(std::ldexp(mb, shift)),
-                     shift, lo, hi};
-    } else {
-      mul_params_ = {ZeroPoint(a), ZeroPoint(b), ZeroPoint(y),
-                     QuantizeMultiplier(static_cast<double>(Scale(a)) * Scale(b) / Scale(y)), lo,
+      add_params_ = {ZeroPoint(a),
+                     ZeroPoint(b),
+                     ZeroPoint(y),
+                     std::llround(std::ldexp(ma, shift)),
+                     std::llround(std::ldexp(mb, shift)),
+                     shift,
+                     lo,
                      hi};
+    } else {
+      mul_params_ = {
+          ZeroPoint(a), ZeroPoint(b),
+          ZeroPoint(y), QuantizeMultiplier(static_cast<double>(Scale(a)) * Scale(b) / Scale(y)),
+          lo,           hi};
     }
   }
   void Run(const void* const* inputs, void* const* outputs, void*) override {

@@ -45,9 +45,9 @@ class PoolF32Kernel final : public OpKernel {
       : geometry_(PoolGeometry(g, node, p)),
         max_(node.op == OpType::kMaxPool),
         count_include_pad_(p.count_include_pad),
-        name_(node.op == OpType::kMaxPool         ? "ref_maxpool_f32"
-              : node.op == OpType::kAvgPool       ? "ref_avgpool_f32"
-                                                  : "ref_globalavgpool_f32") {}
+        name_(node.op == OpType::kMaxPool   ? "ref_maxpool_f32"
+              : node.op == OpType::kAvgPool ? "ref_avgpool_f32"
+                                            : "ref_globalavgpool_f32") {}
 
   void Run(const void* const* inputs, void* const* outputs, void*) override {
     const auto* in = static_cast<const float*>(inputs[0]);
@@ -74,9 +74,9 @@ class PoolQ8Kernel final : public OpKernel {
       : geometry_(PoolGeometry(g, node, p)),
         max_(node.op == OpType::kMaxPool),
         count_include_pad_(p.count_include_pad),
-        name_(node.op == OpType::kMaxPool         ? "ref_maxpool_q8"
-              : node.op == OpType::kAvgPool       ? "ref_avgpool_q8"
-                                                  : "ref_globalavgpool_q8") {
+        name_(node.op == OpType::kMaxPool   ? "ref_maxpool_q8"
+              : node.op == OpType::kAvgPool ? "ref_avgpool_q8"
+                                            : "ref_globalavgpool_q8") {
     const Value& x = Input(g, node, 0);
     const Value& y = Output(g, node);
     input_zero_point_ = ZeroPoint(x);

@@ -46,8 +46,8 @@ inline QuantizedLinear::QuantizedLinear(const Graph& g, const Node& node, int64_
   input_zero_point = ZeroPoint(x);
 
   // Worst case of |acc| must stay below 2^31 so that 32-bit accumulation is exact.
-  const int64_t max_input = std::max<int64_t>(ZeroPoint(x) - QuantMin(x.dtype),
-                                              QuantMax(x.dtype) - ZeroPoint(x));
+  const int64_t max_input =
+      std::max<int64_t>(ZeroPoint(x) - QuantMin(x.dtype), QuantMax(x.dtype) - ZeroPoint(x));
   int64_t max_level = 0;
   switch (w.dtype) {
     case DType::kTernary:
@@ -55,14 +55,23 @@ inline QuantizedLinear::QuantizedLinear(const Graph& g, const Node& node, int64_
         max_level = std::max<int64_t>({max_level, wq.ternary_pos[c], wq.ternary_neg[c]});
       }
       break;
-    case DType::kI8: max_level = 128; break;
-    case DType::kI4: max_level = 8; break;
-    case DType::kI2: max_level = 2; break;
-    default: max_level = 1; break;
+    case DType::kI8:
+      max_level = 128;
+      break;
+    case DType::kI4:
+      max_level = 8;
+      break;
+    case DType::kI2:
+      max_level = 2;
+      break;
+    default:
+      max_level = 1;
+      break;
   }
   int64_t max_bias = 0;
   if (bias) {
-    for (int64_t c = 0; c < out_channels; ++c) max_bias = std::max<int64_t>(max_bias, std::abs(int64_t{bias[c]}));
+    for (int64_t c = 0; c < out_channels; ++c)
+      max_bias = std::max<int64_t>(max_bias, std::abs(int64_t{bias[c]}));
   }
   if (max_bias + depth * max_input * max_level >= (int64_t{1} << 31)) {
     Unsupported(node, "a layer whose 32-bit accumulator could overflow (depth " +

@@ -28,9 +28,12 @@ std::unique_ptr<OpKernel> MakeReshapeKernel(const Graph& g, const Node& node) {
     Unsupported(node, "a change of type or quantization parameters");
   }
   switch (node.op) {
-    case OpType::kReshape: return std::make_unique<AliasKernel>("ref_reshape_alias");
-    case OpType::kFlatten: return std::make_unique<AliasKernel>("ref_flatten_alias");
-    default: return std::make_unique<AliasKernel>("ref_dropout_alias");
+    case OpType::kReshape:
+      return std::make_unique<AliasKernel>("ref_reshape_alias");
+    case OpType::kFlatten:
+      return std::make_unique<AliasKernel>("ref_flatten_alias");
+    default:
+      return std::make_unique<AliasKernel>("ref_dropout_alias");
   }
 }
 

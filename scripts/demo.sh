@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The main job end to end: build zoo models into .trit files, inspect them, run them,
+# benchmark them. Usage: scripts/demo.sh BUILD_DIR
+set -euo pipefail
+build_dir=${1:-build/release}
+trit="$build_dir/tools/trit/trit"
+out=out/demo
+mkdir -p "$out"
+
+section() { printf '\n==== %s ====\n' "$1"; }
+
+section "the model zoo"
+"$trit" zoo --list
+
+section "build the DeepChip ConvNet and ResNet-44 as .trit files"
+"$trit" zoo convnet -o "$out/convnet.trit"
+"$trit" zoo resnet44 -o "$out/resnet44.trit"
+ls -l "$out"/*.trit
+
+section "trit info convnet.trit"
+"$trit" info "$out/convnet.trit"
+
+section "trit run convnet.trit (random input, output written as NPY)"
+"$trit" run "$out/convnet.trit" --output "$out/convnet_output.npy"
+
+section "trit bench convnet.trit"
+"$trit" bench "$out/convnet.trit" --runs 20 --warmup 3 | head -n 14
+
+section "trit bench resnet44.trit"
+"$trit" bench "$out/resnet44.trit" --runs 5 --warmup 1 | head -n 8
+
+section "the C API alone (examples/embed.c)"
+"$build_dir/examples/trit_embed" "$out/convnet.trit"
+
+printf '\ndemo done: models and outputs are in %s\n' "$out"
