@@ -1,4 +1,5 @@
 // ReadModelFile / ReadModelBytes: every check happens before the graph is handed out.
+#include <cstdint>
 #include <cstring>
 #include <limits>
 
@@ -27,6 +28,13 @@ class Checker {
   std::string source_;
 };
 
+// The FlatBuffers verifier checks only 4-byte alignment of vectors; a hostile file could
+// misalign a vector of 8-byte scalars, so their alignment is checked before reading.
+template <typename T>
+bool Aligned(const flatbuffers::Vector<T>* v) {
+  return !v || reinterpret_cast<uintptr_t>(v->data()) % alignof(T) == 0;
+}
+
 template <typename T>
 std::vector<T> ToVector(const flatbuffers::Vector<T>* v) {
   return v ? std::vector<T>(v->begin(), v->end()) : std::vector<T>();
@@ -43,6 +51,7 @@ AttributeValue ReadAttribute(const Checker& check, const fb::Attribute& a) {
     case fb::AttributeType::String:
       return ToString(a.s());
     case fb::AttributeType::Ints:
+      check.Require(Aligned(a.ints()), "attribute '" + ToString(a.name()) + "' is misaligned");
       return ToVector(a.ints());
     case fb::AttributeType::Floats:
       return ToVector(a.floats());
@@ -100,6 +109,7 @@ ModelFile ReadModelBytes(const uint8_t* data, size_t size, std::shared_ptr<const
     Value value;
     value.name = name;
     value.dtype = static_cast<DType>(t->dtype());
+    check.Require(Aligned(t->shape()), where + " has a misaligned shape");
     value.shape = ToVector(t->shape());
     check.Require(value.shape.size() <= 8, where + " has rank above 8");
     int64_t elements = 1;
