@@ -24,10 +24,10 @@ section "trit run convnet.trit (random input, output written as NPY)"
 "$trit" run "$out/convnet.trit" --output "$out/convnet_output.npy"
 
 section "trit bench convnet.trit"
-"$trit" bench "$out/convnet.trit" --runs 20 --warmup 3 | head -n 14
+"$trit" bench "$out/convnet.trit" --runs 20 --warmup 3 --top 10
 
 section "trit bench resnet44.trit"
-"$trit" bench "$out/resnet44.trit" --runs 5 --warmup 1 | head -n 8
+"$trit" bench "$out/resnet44.trit" --runs 5 --warmup 1 --top 5
 
 section "the C API alone (examples/embed.c)"
 "$build_dir/examples/trit_embed" "$out/convnet.trit"

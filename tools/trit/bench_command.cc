@@ -25,7 +25,7 @@ double Percentile(std::vector<double> sorted, double p) {
 void AddBenchCommand(CLI::App& app) {
   struct Options {
     std::string model;
-    int threads = 1, runs = 50, warmup = 5;
+    int threads = 1, runs = 50, warmup = 5, top = 0;
     bool json = false;
   };
   auto options = std::make_shared<Options>();
@@ -38,6 +38,9 @@ void AddBenchCommand(CLI::App& app) {
       ->capture_default_str()
       ->check(CLI::Range(1, 1000000));
   cmd->add_option("--warmup", options->warmup, "Untimed runs first")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 1000000));
+  cmd->add_option("--top", options->top, "Show only the N slowest ops (0: all)")
       ->capture_default_str()
       ->check(CLI::Range(0, 1000000));
   cmd->add_flag("--json", options->json, "Machine-readable output");
@@ -110,6 +113,7 @@ void AddBenchCommand(CLI::App& app) {
               << Fixed(p90, 3) << "  mean " << Fixed(mean, 3) << "\n\n";
     std::vector<std::vector<std::string>> rows = {{"node", "op", "kernel", "mean ms", "share"}};
     for (const OpTime& op : ops) {
+      if (options->top > 0 && rows.size() > static_cast<size_t>(options->top)) break;
       const Node& node = g.node(op.profile->node);
       rows.push_back({node.name, std::string(OpTypeName(node.op)), std::string(op.profile->kernel),
                       Fixed(op.mean_ms, 4),
