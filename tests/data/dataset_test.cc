@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "core/error.h"
+#include "data/batcher.h"
 #include "data/npy.h"
 
 namespace trit::data {
@@ -142,6 +143,71 @@ TEST(Dataset, FashionMnistFromTheDebianPackage) {
   const auto [lo, hi] = std::minmax_element(test.samples.begin(), test.samples.end());
   EXPECT_EQ(*lo, 0.0f);
   EXPECT_EQ(*hi, 1.0f);
+}
+
+}  // namespace
+}  // namespace trit::data
+
+namespace trit::data {
+namespace {
+
+Dataset Tiny() {
+  Dataset d;
+  d.name = "tiny";
+  d.sample_shape = {2, 2, 1};
+  for (int i = 0; i < 10; ++i) {
+    for (int p = 0; p < 4; ++p) d.samples.push_back(static_cast<float>(i * 10 + p));
+    d.labels.push_back(i);
+  }
+  d.num_classes = 10;
+  return d;
+}
+
+TEST(Batcher, FitsPadsAndRepeatsChannels) {
+  const Dataset d = Tiny();
+  BatchOptions options;
+  options.batch_size = 4;
+  options.input_shape = {4, 4, 3};
+  Batcher batcher(d, options);
+  EXPECT_EQ(batcher.batches_per_epoch(), 3);
+  std::vector<float> images;
+  std::vector<int32_t> labels;
+  ASSERT_TRUE(batcher.Next(images, labels));
+  EXPECT_EQ(labels, (std::vector<int32_t>{0, 1, 2, 3}));
+  // Sample 1 centered in 4x4: pixel (1,1) is its (0,0) = 10, on all three channels.
+  const float* s1 = images.data() + 48;
+  EXPECT_EQ(s1[(1 * 4 + 1) * 3 + 0], 10.0f);
+  EXPECT_EQ(s1[(1 * 4 + 1) * 3 + 2], 10.0f);
+  EXPECT_EQ(s1[(2 * 4 + 2) * 3 + 1], 13.0f);
+  EXPECT_EQ(s1[0], 0.0f);
+  ASSERT_TRUE(batcher.Next(images, labels));
+  ASSERT_TRUE(batcher.Next(images, labels));
+  EXPECT_EQ(labels.size(), 2u);  // the last, smaller batch
+  EXPECT_FALSE(batcher.Next(images, labels));
+}
+
+TEST(Batcher, ShuffleIsDeterministicPerSeedAndEpoch) {
+  const Dataset d = Tiny();
+  BatchOptions options;
+  options.batch_size = 10;
+  options.shuffle = true;
+  options.crop_padding = 1;
+  options.horizontal_flip = true;
+  auto epoch = [&](uint64_t seed, int64_t e) {
+    options.seed = seed;
+    Batcher b(d, options);
+    b.StartEpoch(e);
+    std::vector<float> images;
+    std::vector<int32_t> labels;
+    b.Next(images, labels);
+    return std::make_pair(labels, images);
+  };
+  EXPECT_EQ(epoch(1, 0), epoch(1, 0));
+  EXPECT_NE(epoch(1, 0).first, epoch(1, 1).first);
+  EXPECT_NE(epoch(1, 0).first, epoch(2, 0).first);
+  std::vector<int32_t> sorted = epoch(3, 2).first;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(sorted, (std::vector<int32_t>{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}));
 }
 
 }  // namespace
