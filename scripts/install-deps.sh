@@ -7,7 +7,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libflatbuffers-dev flatbuffers-compiler
   libcli11-dev nlohmann-json3-dev zlib1g-dev
-  dataset-fashion-mnist
+  dataset-fashion-mnist libtorch-dev
   python3 python3-numpy python3-torch
   time
 )

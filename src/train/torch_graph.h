@@ -1,0 +1,40 @@
+// A trit graph as a LibTorch module: the same IR, executed by LibTorch with autograd so that
+// it can be trained, then written back into the graph. Activations are NHWC as in the IR;
+// convolutions and pools run in LibTorch's NCHW and permute around it.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/graph.h"
+
+namespace trit::train {
+
+class TorchGraph : public torch::nn::Module {
+ public:
+  // fp32 graphs with one input; weights initialised from the graph's constants.
+  // Throws trit::Error (kUnsupported) naming the node for what it cannot train.
+  explicit TorchGraph(const Graph& graph);
+
+  // input: [N, H, W, C] (the graph's input shape with any batch size). Returns the first
+  // graph output. Dropout and BatchNorm follow is_training().
+  torch::Tensor forward(const torch::Tensor& input);
+
+  // The graph with every trained parameter and BatchNorm statistic written back.
+  Graph ExportGraph() const;
+
+  const Graph& graph() const { return graph_; }
+
+ private:
+  torch::Tensor Param(ValueId id) const { return tensors_.at(id); }
+  torch::Tensor RunNode(const Node& node, const std::vector<torch::Tensor>& inputs);
+
+  Graph graph_;
+  std::vector<NodeId> order_;
+  std::map<ValueId, torch::Tensor> tensors_;  // constants as parameters or buffers
+};
+
+}  // namespace trit::train
