@@ -9,5 +9,9 @@ void AddZooCommand(CLI::App& app);
 void AddInfoCommand(CLI::App& app);
 void AddRunCommand(CLI::App& app);
 void AddBenchCommand(CLI::App& app);
+void AddEvalCommand(CLI::App& app);
+// In the separate trit-train program (LibTorch); `trit train` hands over to it.
+void AddTrainCommand(CLI::App& app);
+void AddTrainLauncher(CLI::App& app);
 
 }  // namespace trit::cli

@@ -13,6 +13,8 @@ int main(int argc, char** argv) {
   trit::cli::AddInfoCommand(app);
   trit::cli::AddRunCommand(app);
   trit::cli::AddBenchCommand(app);
+  trit::cli::AddEvalCommand(app);
+  trit::cli::AddTrainLauncher(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
