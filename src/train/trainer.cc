@@ -11,8 +11,8 @@ namespace trit::train {
 namespace {
 
 torch::Tensor ToTensor(const std::vector<float>& images, int64_t count, const Shape& sample) {
-  return torch::from_blob(const_cast<float*>(images.data()), {count, sample[0], sample[1], sample[2]},
-                          torch::kFloat32)
+  return torch::from_blob(const_cast<float*>(images.data()),
+                          {count, sample[0], sample[1], sample[2]}, torch::kFloat32)
       .clone();
 }
 
@@ -28,13 +28,16 @@ double LearningRate(const TrainOptions& o, int64_t epoch, int64_t step, int64_t 
 
 std::unique_ptr<torch::optim::Optimizer> MakeOptimizer(TorchGraph& module, const TrainOptions& o) {
   if (o.optimizer == "sgd") {
-    return std::make_unique<torch::optim::SGD>(
-        module.parameters(),
-        torch::optim::SGDOptions(o.learning_rate).momentum(0.9).nesterov(true).weight_decay(o.weight_decay));
+    return std::make_unique<torch::optim::SGD>(module.parameters(),
+                                               torch::optim::SGDOptions(o.learning_rate)
+                                                   .momentum(0.9)
+                                                   .nesterov(true)
+                                                   .weight_decay(o.weight_decay));
   }
   if (o.optimizer == "adam") {
     return std::make_unique<torch::optim::Adam>(
-        module.parameters(), torch::optim::AdamOptions(o.learning_rate).weight_decay(o.weight_decay));
+        module.parameters(),
+        torch::optim::AdamOptions(o.learning_rate).weight_decay(o.weight_decay));
   }
   throw Error(ErrorCode::kInvalidArgument, "unknown optimizer '" + o.optimizer + "' (sgd, adam)");
 }
@@ -59,7 +62,8 @@ double Accuracy(TorchGraph& module, const data::Dataset& set, const data::BatchO
     const auto count = static_cast<int64_t>(labels.size());
     const torch::Tensor logits = module.forward(ToTensor(images, count, options.input_shape));
     const torch::Tensor predicted = logits.argmax(1);
-    for (int64_t i = 0; i < count; ++i) correct += predicted[i].item<int64_t>() == labels[static_cast<size_t>(i)];
+    for (int64_t i = 0; i < count; ++i)
+      correct += predicted[i].item<int64_t>() == labels[static_cast<size_t>(i)];
   }
   return static_cast<double>(correct) / static_cast<double>(set.count());
 }
@@ -119,7 +123,8 @@ Graph Train(const Graph& graph, const data::Dataset& train_set, const data::Data
       SetLearningRate(*optimizer, LearningRate(o, epoch, step, steps));
       const auto count = static_cast<int64_t>(labels.size());
       const torch::Tensor x = ToTensor(images, count, batch_options.input_shape);
-      const torch::Tensor y = torch::from_blob(labels.data(), {count}, torch::kInt32).to(torch::kLong);
+      const torch::Tensor y =
+          torch::from_blob(labels.data(), {count}, torch::kInt32).to(torch::kLong);
       optimizer->zero_grad();
       const torch::Tensor logits = module.forward(x);
       torch::Tensor loss = torch::nn::functional::cross_entropy(logits, y);
@@ -130,9 +135,10 @@ Graph Train(const Graph& graph, const data::Dataset& train_set, const data::Data
           teacher_logits = teacher->forward(x);
         }
         const double t = o.temperature;
-        const torch::Tensor soft = torch::kl_div(torch::log_softmax(logits / t, 1),
-                                                 torch::softmax(teacher_logits / t, 1),
-                                                 at::Reduction::Mean) * (t * t) * logits.size(1);
+        const torch::Tensor soft =
+            torch::kl_div(torch::log_softmax(logits / t, 1), torch::softmax(teacher_logits / t, 1),
+                          at::Reduction::Mean) *
+            (t * t) * logits.size(1);
         loss = (1.0 - o.distill_alpha) * loss + o.distill_alpha * soft;
       }
       loss.backward();
@@ -142,7 +148,8 @@ Graph Train(const Graph& graph, const data::Dataset& train_set, const data::Data
       seen += count;
       samples_seen += count;
       ++step;
-      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      const double elapsed =
+          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       EpochReport r;
       r.epoch = epoch + 1;
       r.epochs = o.epochs;

@@ -17,14 +17,14 @@ struct TrainOptions {
   int64_t epochs = 10;
   int64_t batch_size = 64;
   double learning_rate = 0.01;
-  std::string optimizer = "sgd";   // sgd (momentum 0.9, Nesterov) | adam
+  std::string optimizer = "sgd";    // sgd (momentum 0.9, Nesterov) | adam
   std::string schedule = "cosine";  // cosine | step (x0.1 at 50% and 75% of the epochs) | none
   double weight_decay = 5e-4;
   uint64_t seed = 1;
-  int threads = 0;  // 0: all cores
-  data::BatchOptions augment;  // crop padding, flip, normalization (batch size, seed set here)
-  std::string checkpoint;      // written after every epoch when set
-  bool resume = false;         // continue from `checkpoint`
+  int threads = 0;               // 0: all cores
+  data::BatchOptions augment;    // crop padding, flip, normalization (batch size, seed set here)
+  std::string checkpoint;        // written after every epoch when set
+  bool resume = false;           // continue from `checkpoint`
   std::optional<Graph> teacher;  // distillation teacher (fp32 graph)
   double distill_alpha = 0.5;
   double temperature = 4.0;
@@ -32,7 +32,7 @@ struct TrainOptions {
 
 struct EpochReport {
   int64_t epoch = 0, epochs = 0;
-  int64_t step = 0, steps = 0;  // within the epoch
+  int64_t step = 0, steps = 0;        // within the epoch
   double loss = 0.0, accuracy = 0.0;  // running means over the epoch so far
   double samples_per_second = 0.0;
   double seconds_left = 0.0;

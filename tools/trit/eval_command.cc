@@ -19,11 +19,15 @@ void AddEvalCommand(CLI::App& app) {
     bool json = false;
   };
   auto options = std::make_shared<Options>();
-  CLI::App* cmd = app.add_subcommand("eval", "Accuracy of a model on a test set, by the trit runtime");
+  CLI::App* cmd =
+      app.add_subcommand("eval", "Accuracy of a model on a test set, by the trit runtime");
   cmd->add_option("model", options->model, "The .trit file")->required();
-  cmd->add_option("--data", options->data, "FORMAT:PATH, e.g. fashion-mnist:/usr/share/datasets/fashion-mnist")
+  cmd->add_option("--data", options->data,
+                  "FORMAT:PATH, e.g. fashion-mnist:/usr/share/datasets/fashion-mnist")
       ->required();
-  cmd->add_option("--threads", options->threads, "Threads")->capture_default_str()->check(CLI::Range(1, 1024));
+  cmd->add_option("--threads", options->threads, "Threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
   cmd->add_option("--limit", options->limit, "Evaluate only the first N samples (0: all)")
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
   cmd->add_flag("--json", options->json, "Machine-readable output");
@@ -32,8 +36,10 @@ void AddEvalCommand(CLI::App& app) {
     const data::Dataset test = data::LoadDataset(options->data, data::Split::kTest);
     const Evaluation e = Evaluate(file.graph, test, options->threads, options->limit);
     if (options->json) {
-      nlohmann::json report = {{"model", options->model}, {"data", options->data},
-                               {"samples", e.samples}, {"top1", e.top1},
+      nlohmann::json report = {{"model", options->model},
+                               {"data", options->data},
+                               {"samples", e.samples},
+                               {"top1", e.top1},
                                {"confusion", e.confusion}};
       if (e.top5 >= 0) report["top5"] = e.top5;
       std::cout << report.dump(2) << "\n";
@@ -48,7 +54,8 @@ void AddEvalCommand(CLI::App& app) {
     for (int32_t c = 0; c < e.num_classes; ++c) rows[0].push_back(std::to_string(c));
     for (int32_t r = 0; r < e.num_classes; ++r) {
       rows.push_back({std::to_string(r)});
-      for (const int64_t n : e.confusion[static_cast<size_t>(r)]) rows.back().push_back(std::to_string(n));
+      for (const int64_t n : e.confusion[static_cast<size_t>(r)])
+        rows.back().push_back(std::to_string(n));
     }
     std::cout << Table(rows, std::vector<bool>(static_cast<size_t>(e.num_classes) + 1, true));
   });

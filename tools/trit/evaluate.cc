@@ -53,10 +53,13 @@ Evaluation Evaluate(const Graph& graph, const data::Dataset& dataset, int thread
       std::vector<int32_t> labels;
       for (int64_t b = 0; batcher.Next(images, labels); ++b) {
         if (b % threads != t || b >= batches) continue;
-        const int64_t count = std::min<int64_t>(static_cast<int64_t>(labels.size()), total - b * kBatch);
-        images.resize(static_cast<size_t>(kBatch * batcher.sample_size()), 0.0f);  // pad the last batch
+        const int64_t count =
+            std::min<int64_t>(static_cast<int64_t>(labels.size()), total - b * kBatch);
+        images.resize(static_cast<size_t>(kBatch * batcher.sample_size()),
+                      0.0f);  // pad the last batch
         const Value& in = session->input(0);
-        if (in.dtype != DType::kF32) throw Error(ErrorCode::kUnsupported, "eval of quantized inputs");
+        if (in.dtype != DType::kF32)
+          throw Error(ErrorCode::kUnsupported, "eval of quantized inputs");
         std::memcpy(session->input_data(0), images.data(), session->input_bytes(0));
         session->Run();
         const std::vector<float> logits = OutputAsFloat(*session, 0);
@@ -64,12 +67,12 @@ Evaluation Evaluate(const Graph& graph, const data::Dataset& dataset, int thread
           const float* row = logits.data() + i * classes;
           std::vector<int64_t> order(static_cast<size_t>(classes));
           std::iota(order.begin(), order.end(), 0);
-          std::partial_sort(order.begin(), order.begin() + std::min<int64_t>(5, classes), order.end(),
-                            [&](int64_t a, int64_t c) { return row[a] > row[c]; });
+          std::partial_sort(order.begin(), order.begin() + std::min<int64_t>(5, classes),
+                            order.end(), [&](int64_t a, int64_t c) { return row[a] > row[c]; });
           const int32_t label = labels[static_cast<size_t>(i)];
           p.top1 += order[0] == label;
-          p.top5 += std::find(order.begin(), order.begin() + std::min<int64_t>(5, classes), label) !=
-                    order.begin() + std::min<int64_t>(5, classes);
+          p.top5 += std::find(order.begin(), order.begin() + std::min<int64_t>(5, classes),
+                              label) != order.begin() + std::min<int64_t>(5, classes);
           if (label < result.num_classes) {
             ++p.confusion[static_cast<size_t>(label)][static_cast<size_t>(order[0])];
           }
@@ -93,7 +96,8 @@ Evaluation Evaluate(const Graph& graph, const data::Dataset& dataset, int thread
     top1 += p.top1;
     top5 += p.top5;
     for (size_t i = 0; i < p.confusion.size(); ++i) {
-      for (size_t j = 0; j < p.confusion[i].size(); ++j) result.confusion[i][j] += p.confusion[i][j];
+      for (size_t j = 0; j < p.confusion[i].size(); ++j)
+        result.confusion[i][j] += p.confusion[i][j];
     }
   }
   result.top1 = static_cast<double>(top1) / static_cast<double>(total);

@@ -39,22 +39,33 @@ void AddTrainCommand(CLI::App& app) {
     bool no_augment = false;
   };
   auto o = std::make_shared<Options>();
-  CLI::App* cmd = app.add_subcommand("train", "Train a model on a dataset (LibTorch) and export it");
+  CLI::App* cmd =
+      app.add_subcommand("train", "Train a model on a dataset (LibTorch) and export it");
   cmd->add_option("--model", o->model, "Zoo name or .trit file")->required();
-  cmd->add_option("--data", o->data, "FORMAT:PATH, e.g. fashion-mnist:/usr/share/datasets/fashion-mnist")
+  cmd->add_option("--data", o->data,
+                  "FORMAT:PATH, e.g. fashion-mnist:/usr/share/datasets/fashion-mnist")
       ->required();
   cmd->add_option("-o,--output", o->output, "Trained .trit file")->required();
-  cmd->add_option("--epochs", o->train.epochs, "Epochs")->capture_default_str()->check(CLI::Range(1, 100000));
-  cmd->add_option("--batch", o->train.batch_size, "Batch size")->capture_default_str()->check(CLI::Range(1, 65536));
+  cmd->add_option("--epochs", o->train.epochs, "Epochs")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100000));
+  cmd->add_option("--batch", o->train.batch_size, "Batch size")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 65536));
   cmd->add_option("--lr", o->train.learning_rate, "Learning rate")->capture_default_str();
-  cmd->add_option("--optimizer", o->train.optimizer, "sgd | adam")->capture_default_str()
+  cmd->add_option("--optimizer", o->train.optimizer, "sgd | adam")
+      ->capture_default_str()
       ->check(CLI::IsMember({"sgd", "adam"}));
-  cmd->add_option("--schedule", o->train.schedule, "cosine | step | none")->capture_default_str()
+  cmd->add_option("--schedule", o->train.schedule, "cosine | step | none")
+      ->capture_default_str()
       ->check(CLI::IsMember({"cosine", "step", "none"}));
-  cmd->add_option("--weight-decay", o->train.weight_decay, "L2 weight decay")->capture_default_str();
-  cmd->add_option("--seed", o->train.seed, "Seed (weights order, shuffling, augmentation)")->capture_default_str();
+  cmd->add_option("--weight-decay", o->train.weight_decay, "L2 weight decay")
+      ->capture_default_str();
+  cmd->add_option("--seed", o->train.seed, "Seed (weights order, shuffling, augmentation)")
+      ->capture_default_str();
   cmd->add_option("--threads", o->train.threads, "Threads (0: all cores)")->capture_default_str();
-  cmd->add_option("--crop-padding", o->train.augment.crop_padding, "Random crop after padding N pixels")
+  cmd->add_option("--crop-padding", o->train.augment.crop_padding,
+                  "Random crop after padding N pixels")
       ->capture_default_str();
   cmd->add_flag("--flip", o->train.augment.horizontal_flip, "Random horizontal flips");
   cmd->add_option("--mean", o->train.augment.mean, "Per-channel mean to subtract");
@@ -63,12 +74,15 @@ void AddTrainCommand(CLI::App& app) {
   cmd->add_flag("--resume", o->train.resume, "Continue from --checkpoint");
   cmd->add_option("--teacher", o->teacher, "Distil from this teacher .trit");
   cmd->add_option("--distill-alpha", o->train.distill_alpha, "Weight of the distillation loss")
-      ->capture_default_str()->check(CLI::Range(0.0, 1.0));
-  cmd->add_option("--temperature", o->train.temperature, "Distillation temperature")->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_option("--temperature", o->train.temperature, "Distillation temperature")
+      ->capture_default_str();
   cmd->callback([o] {
     if (!o->train.augment.mean.empty() || !o->train.augment.std.empty()) {
-      throw Error(ErrorCode::kInvalidArgument,
-                  "--mean/--std would have to be folded into the exported model; train on [0, 1] inputs");
+      throw Error(
+          ErrorCode::kInvalidArgument,
+          "--mean/--std would have to be folded into the exported model; train on [0, 1] inputs");
     }
     const Graph graph = LoadModel(o->model);
     const data::Dataset train_set = data::LoadDataset(o->data, data::Split::kTrain);
@@ -81,29 +95,32 @@ void AddTrainCommand(CLI::App& app) {
               << o->train.optimizer << " lr " << o->train.learning_rate << " " << o->train.schedule
               << ", seed " << o->train.seed << "\n";
     const auto start = std::chrono::steady_clock::now();
-    const Graph trained = train::Train(graph, train_set, &test_set, o->train, [&](const train::EpochReport& r) {
-      const std::string line = "epoch " + std::to_string(r.epoch) + "/" + std::to_string(r.epochs) +
-                               " step " + std::to_string(r.step) + "/" + std::to_string(r.steps) +
-                               " loss " + Fixed(r.loss, 4) + " acc " + Fixed(100 * r.accuracy, 2) +
-                               "% " + Fixed(r.samples_per_second, 0) + " samples/s, " +
-                               Duration(r.seconds_left) + " left";
-      if (terminal) {
-        std::cout << "\r" << line << "   " << std::flush;
-        if (r.epoch_done) std::cout << "\n";
-      } else if (r.epoch_done || r.step % 100 == 0) {
-        std::cout << line << "\n";
-      }
-      if (r.epoch_done) {
-        std::cout << "epoch " << r.epoch << " test accuracy " << Fixed(100 * r.test_accuracy, 2)
-                  << "% (LibTorch, " << test_set.count() << " samples)\n" << std::flush;
-      }
-    });
+    const Graph trained =
+        train::Train(graph, train_set, &test_set, o->train, [&](const train::EpochReport& r) {
+          const std::string line =
+              "epoch " + std::to_string(r.epoch) + "/" + std::to_string(r.epochs) + " step " +
+              std::to_string(r.step) + "/" + std::to_string(r.steps) + " loss " + Fixed(r.loss, 4) +
+              " acc " + Fixed(100 * r.accuracy, 2) + "% " + Fixed(r.samples_per_second, 0) +
+              " samples/s, " + Duration(r.seconds_left) + " left";
+          if (terminal) {
+            std::cout << "\r" << line << "   " << std::flush;
+            if (r.epoch_done) std::cout << "\n";
+          } else if (r.epoch_done || r.step % 100 == 0) {
+            std::cout << line << "\n";
+          }
+          if (r.epoch_done) {
+            std::cout << "epoch " << r.epoch << " test accuracy " << Fixed(100 * r.test_accuracy, 2)
+                      << "% (LibTorch, " << test_set.count() << " samples)\n"
+                      << std::flush;
+          }
+        });
     format::WriteOptions write;
     write.producer = "trit 0.1.0 train " + o->model + " on " + o->data;
     format::WriteModelFile(trained, o->output, write);
-    std::cout << "wrote " << o->output << " after "
-              << Duration(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count())
-              << "\n";
+    std::cout
+        << "wrote " << o->output << " after "
+        << Duration(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count())
+        << "\n";
   });
 }
 

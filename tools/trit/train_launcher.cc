@@ -25,8 +25,8 @@ void AddTrainLauncher(CLI::App& app) {
     for (std::string& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     ::execv(program.c_str(), argv.data());
-    throw Error(ErrorCode::kUnsupported, "training needs " + program + " (built with LibTorch): " +
-                                             std::strerror(errno));
+    throw Error(ErrorCode::kUnsupported,
+                "training needs " + program + " (built with LibTorch): " + std::strerror(errno));
   });
 }
 
