@@ -29,6 +29,19 @@ section "trit bench convnet.trit"
 section "trit bench resnet44.trit"
 "$trit" bench "$out/resnet44.trit" --runs 5 --warmup 1 --top 5
 
+section "train the ConvNet on Fashion-MNIST (short run: 1 epoch on 6,000 images)"
+# Fashion-MNIST's 28x28 grey images are zero-padded to the ConvNet's 40x40 input and the grey
+# channel is repeated to its 3 channels.
+data=fashion-mnist:/usr/share/datasets/fashion-mnist
+"$build_dir/tools/trit/trit" train --model convnet --data "$data" --epochs 1 --limit 6000 \
+  --batch 64 --lr 0.02 --seed 1 -o "$out/convnet_fmnist.trit"
+
+section "trit eval: accuracy measured by the trit runtime on the exported file (first 2,000 test images)"
+"$trit" eval "$out/convnet_fmnist.trit" --data "$data" --limit 2000
+
+section "trit info convnet_fmnist.trit"
+"$trit" info "$out/convnet_fmnist.trit" | tail -n 7
+
 section "the C API alone (examples/embed.c)"
 "$build_dir/examples/trit_embed" "$out/convnet.trit"
 

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <filesystem>
+#include <thread>
 
 #include "core/error.h"
 #include "train/torch_graph.h"
@@ -76,7 +77,9 @@ Graph Train(const Graph& graph, const data::Dataset& train_set, const data::Data
     throw Error(ErrorCode::kInvalidArgument, "epochs, batch and learning rate must be positive");
   }
   torch::manual_seed(o.seed);
-  if (o.threads > 0) torch::set_num_threads(o.threads);
+  // All cores unless told otherwise (LibTorch's own default may be one thread here).
+  torch::set_num_threads(o.threads > 0 ? o.threads
+                                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   TorchGraph module(graph);
   const Shape& input = module.graph().value(module.graph().inputs()[0]).shape;
   data::BatchOptions batch_options = o.augment;

@@ -36,7 +36,7 @@ void AddTrainCommand(CLI::App& app) {
   struct Options {
     std::string model, data, output, teacher;
     train::TrainOptions train;
-    bool no_augment = false;
+    int64_t limit = 0;
   };
   auto o = std::make_shared<Options>();
   CLI::App* cmd =
@@ -70,6 +70,8 @@ void AddTrainCommand(CLI::App& app) {
   cmd->add_flag("--flip", o->train.augment.horizontal_flip, "Random horizontal flips");
   cmd->add_option("--mean", o->train.augment.mean, "Per-channel mean to subtract");
   cmd->add_option("--std", o->train.augment.std, "Per-channel standard deviation to divide by");
+  cmd->add_option("--limit", o->limit, "Train on the first N training samples only (0: all)")
+      ->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
   cmd->add_option("--checkpoint", o->train.checkpoint, "Checkpoint file, written every epoch");
   cmd->add_flag("--resume", o->train.resume, "Continue from --checkpoint");
   cmd->add_option("--teacher", o->teacher, "Distil from this teacher .trit");
@@ -85,7 +87,11 @@ void AddTrainCommand(CLI::App& app) {
           "--mean/--std would have to be folded into the exported model; train on [0, 1] inputs");
     }
     const Graph graph = LoadModel(o->model);
-    const data::Dataset train_set = data::LoadDataset(o->data, data::Split::kTrain);
+    data::Dataset train_set = data::LoadDataset(o->data, data::Split::kTrain);
+    if (o->limit > 0 && o->limit < train_set.count()) {
+      train_set.labels.resize(static_cast<size_t>(o->limit));
+      train_set.samples.resize(static_cast<size_t>(o->limit * train_set.sample_size()));
+    }
     const data::Dataset test_set = data::LoadDataset(o->data, data::Split::kTest);
     if (!o->teacher.empty()) o->train.teacher = format::ReadModelFile(o->teacher).graph;
     if (o->train.checkpoint.empty()) o->train.checkpoint = o->output + ".checkpoint";
@@ -105,7 +111,7 @@ void AddTrainCommand(CLI::App& app) {
           if (terminal) {
             std::cout << "\r" << line << "   " << std::flush;
             if (r.epoch_done) std::cout << "\n";
-          } else if (r.epoch_done || r.step % 100 == 0) {
+          } else if (r.epoch_done || r.step % 200 == 0) {
             std::cout << line << "\n";
           }
           if (r.epoch_done) {
