@@ -42,6 +42,29 @@ check "bench --json" "$trit" bench "$work/lenet5.trit" --runs 3 --warmup 1 --jso
 py "import json; b = json.load(open('$work/out')); assert b['p10_ms'] <= b['median_ms'] <= b['p90_ms']; assert len(b['ops']) > 0" \
   || { echo "FAIL: bench --json"; failures=$((failures + 1)); }
 
+# eval (and train, where trit-train is built) on a small generated dataset: images, labels.
+py "import numpy as np; r = np.random.default_rng(0); np.save('$work/images.npy', r.integers(0, 256, (40, 28, 28), dtype=np.uint8)); np.save('$work/labels.npy', r.integers(0, 10, 40).astype(np.int32))"
+data="npy:$work/images.npy,$work/labels.npy"
+check "eval --json" "$trit" eval "$work/lenet5.trit" --data "$data" --json
+py "import json; e = json.load(open('$work/out')); assert e['samples'] == 40 and 0 <= e['top1'] <= 1; assert sum(map(sum, e['confusion'])) == 40" \
+  || { echo "FAIL: eval --json"; failures=$((failures + 1)); }
+check_error "eval on a missing dataset" "no such file" "$trit" eval "$work/lenet5.trit" --data "fashion-mnist:$work/none"
+py "import numpy as np; np.save('$work/two_channels.npy', np.zeros((4, 28, 28, 2), np.uint8)); np.save('$work/four_labels.npy', np.zeros(4, np.int32))"
+check_error "eval on samples that do not fit" "do not fit" "$trit" eval "$work/resnet20.trit" --data "npy:$work/two_channels.npy,$work/four_labels.npy"
+if [[ -x "$(dirname "$trit")/trit-train" ]]; then
+  check "train" "$trit" train --model lenet5 --data "$data" --epochs 2 --batch 8 --lr 0.01 -o "$work/trained.trit"
+  trainer=$(grep "epoch 2 test accuracy" "$work/out" | sed 's/.*accuracy \([0-9.]*\)%.*/\1/')
+  check "eval trained" "$trit" eval "$work/trained.trit" --data "$data" --json
+  py "import json; e = json.load(open('$work/out')); assert abs(100 * e['top1'] - float('$trainer')) <= 0.1, (e['top1'], '$trainer')" \
+    || { echo "FAIL: trit eval differs from the trainer"; failures=$((failures + 1)); }
+  check "train --resume" "$trit" train --model lenet5 --data "$data" --epochs 3 --batch 8 --lr 0.01 \
+    --checkpoint "$work/trained.trit.checkpoint" --resume -o "$work/resumed.trit"
+  grep -q "epoch 3 test accuracy" "$work/out" && ! grep -q "epoch 2 test" "$work/out" \
+    || { echo "FAIL: resume did not continue at epoch 3"; failures=$((failures + 1)); }
+  check_error "train on a missing dataset" "no such file" "$trit" train --model lenet5 --data "mnist:$work/none" -o "$work/never.trit"
+  [[ -e "$work/never.trit" ]] && { echo "FAIL: model written after an error"; failures=$((failures + 1)); }
+fi
+
 check_error "wrong input shape" "does not match input" "$trit" run "$work/lenet5.trit" --input "$work/bad.npy" --output "$work/never.npy"
 [[ -e "$work/never.npy" ]] && { echo "FAIL: output written after an error"; failures=$((failures + 1)); }
 check_error "unknown zoo model" "unknown zoo model" "$trit" zoo nonet -o "$work/never.trit"
