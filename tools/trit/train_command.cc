@@ -99,7 +99,7 @@ void AddTrainCommand(CLI::App& app) {
     std::cout << "training " << o->model << " on " << o->data << ": " << train_set.count()
               << " samples, " << o->train.epochs << " epochs, batch " << o->train.batch_size << ", "
               << o->train.optimizer << " lr " << o->train.learning_rate << " " << o->train.schedule
-              << ", seed " << o->train.seed << "\n";
+              << ", seed " << o->train.seed << std::endl;
     const auto start = std::chrono::steady_clock::now();
     const Graph trained =
         train::Train(graph, train_set, &test_set, o->train, [&](const train::EpochReport& r) {
