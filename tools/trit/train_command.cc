@@ -112,7 +112,7 @@ void AddTrainCommand(CLI::App& app) {
             std::cout << "\r" << line << "   " << std::flush;
             if (r.epoch_done) std::cout << "\n";
           } else if (r.epoch_done || r.step % 200 == 0) {
-            std::cout << line << "\n";
+            std::cout << line << std::endl;  // one log line at a time, into files and pipes too
           }
           if (r.epoch_done) {
             std::cout << "epoch " << r.epoch << " test accuracy " << Fixed(100 * r.test_accuracy, 2)
