@@ -78,8 +78,9 @@ Graph Train(const Graph& graph, const data::Dataset& train_set, const data::Data
   }
   torch::manual_seed(o.seed);
   // All cores unless told otherwise (LibTorch's own default may be one thread here).
-  torch::set_num_threads(o.threads > 0 ? o.threads
-                                       : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
+  torch::set_num_threads(o.threads > 0
+                             ? o.threads
+                             : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
   TorchGraph module(graph);
   const Shape& input = module.graph().value(module.graph().inputs()[0]).shape;
   data::BatchOptions batch_options = o.augment;

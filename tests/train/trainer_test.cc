@@ -7,8 +7,10 @@
 
 #include <filesystem>
 
+#include "core/error.h"
 #include "format/model_file.h"
 #include "runtime/session.h"
+#include "train/input_normalization.h"
 #include "zoo/graph_builder.h"
 
 namespace trit::train {
@@ -119,6 +121,26 @@ TEST(Trainer, DistillationFromATeacherRuns) {
     if (r.epoch_done) accuracy = r.test_accuracy;
   });
   EXPECT_GT(accuracy, 0.8);
+}
+
+TEST(Trainer, NormalizationIsFoldedIntoTheModel) {
+  const Graph plain = SmallNet(5);
+  const Graph normalized = PrependNormalization(plain, {0.5f}, {0.25f});
+  auto a = runtime::Session::FromGraph(plain);
+  auto b = runtime::Session::FromGraph(normalized);
+  std::vector<float> x(16), x_normalized(16);
+  for (int i = 0; i < 16; ++i) {
+    x[static_cast<size_t>(i)] = static_cast<float>(i) / 16.0f;
+    x_normalized[static_cast<size_t>(i)] = (x[static_cast<size_t>(i)] - 0.5f) / 0.25f;
+  }
+  std::memcpy(a->input_data(0), x_normalized.data(), 64);
+  std::memcpy(b->input_data(0), x.data(), 64);
+  a->Run();
+  b->Run();
+  const auto* ya = static_cast<const float*>(a->output_data(0));
+  const auto* yb = static_cast<const float*>(b->output_data(0));
+  for (int i = 0; i < 4; ++i) EXPECT_NEAR(ya[i], yb[i], 1e-5f);
+  EXPECT_THROW(PrependNormalization(plain, {0.1f, 0.2f}, {}), Error);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include "core/error.h"
 #include "data/dataset.h"
 #include "format/model_file.h"
+#include "train/input_normalization.h"
 #include "train/trainer.h"
 #include "zoo/zoo.h"
 
@@ -68,8 +69,10 @@ void AddTrainCommand(CLI::App& app) {
                   "Random crop after padding N pixels")
       ->capture_default_str();
   cmd->add_flag("--flip", o->train.augment.horizontal_flip, "Random horizontal flips");
-  cmd->add_option("--mean", o->train.augment.mean, "Per-channel mean to subtract");
-  cmd->add_option("--std", o->train.augment.std, "Per-channel standard deviation to divide by");
+  cmd->add_option("--mean", o->train.augment.mean,
+                  "Per-channel mean to subtract (folded into the model)");
+  cmd->add_option("--std", o->train.augment.std,
+                  "Per-channel standard deviation (folded into the model)");
   cmd->add_option("--limit", o->limit, "Train on the first N training samples only (0: all)")
       ->check(CLI::Range(int64_t{0}, int64_t{1} << 40));
   cmd->add_option("--checkpoint", o->train.checkpoint, "Checkpoint file, written every epoch");
@@ -81,12 +84,13 @@ void AddTrainCommand(CLI::App& app) {
   cmd->add_option("--temperature", o->train.temperature, "Distillation temperature")
       ->capture_default_str();
   cmd->callback([o] {
+    Graph graph = LoadModel(o->model);
     if (!o->train.augment.mean.empty() || !o->train.augment.std.empty()) {
-      throw Error(
-          ErrorCode::kInvalidArgument,
-          "--mean/--std would have to be folded into the exported model; train on [0, 1] inputs");
+      // Normalization becomes part of the model, so every consumer feeds it raw samples.
+      graph = train::PrependNormalization(graph, o->train.augment.mean, o->train.augment.std);
+      o->train.augment.mean.clear();
+      o->train.augment.std.clear();
     }
-    const Graph graph = LoadModel(o->model);
     data::Dataset train_set = data::LoadDataset(o->data, data::Split::kTrain);
     if (o->limit > 0 && o->limit < train_set.count()) {
       train_set.labels.resize(static_cast<size_t>(o->limit));
