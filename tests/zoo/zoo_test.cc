@@ -2,8 +2,12 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include "core/error.h"
 #include "format/model_file.h"
+#include "zoo/model_spec.h"
 
 namespace trit::zoo {
 namespace {
@@ -87,6 +91,27 @@ TEST(Zoo, UnknownNameListsTheKnownOnes) {
     EXPECT_EQ(e.code(), ErrorCode::kInvalidArgument);
     EXPECT_NE(std::string(e.what()).find("resnet44"), std::string::npos);
   }
+}
+
+TEST(Zoo, JsonSpecBuildsTheNetworkItDescribes) {
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "trit_spec_test.json").string();
+  std::ofstream(path) << R"({"input": [28, 28, 1], "layers": [
+      {"conv": 8, "kernel": 3, "padding": "same", "bias": false}, {"batchnorm": true},
+      {"relu": true}, {"maxpool": 2}, {"conv": 16, "kernel": 5, "padding": "valid"},
+      {"globalavgpool": true}, {"flatten": true}, {"dropout": 0.2}, {"dense": 10}]})";
+  const Graph g = BuildFromSpecFile(path);
+  // conv 3*3*1*8 + BN 4*8 + conv 5*5*8*16 + 16 + dense 16*10 + 10.
+  EXPECT_EQ(Count(g).parameters, 72 + 32 + 3200 + 16 + 170);
+  EXPECT_EQ(g.value(g.outputs()[0]).shape, (Shape{1, 10}));
+  std::ofstream(path) << R"({"input": [28, 28, 1], "layers": [{"convolution": 8}]})";
+  try {
+    BuildFromSpecFile(path);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("layer 0: unknown layer"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove(path);
 }
 
 }  // namespace

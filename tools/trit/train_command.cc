@@ -13,12 +13,15 @@
 #include "format/model_file.h"
 #include "train/input_normalization.h"
 #include "train/trainer.h"
+#include "zoo/model_spec.h"
 #include "zoo/zoo.h"
 
 namespace trit::cli {
 namespace {
 
+// A zoo name, a .trit file, or a JSON network spec (zoo/model_spec.h).
 Graph LoadModel(const std::string& model) {
+  if (std::filesystem::path(model).extension() == ".json") return zoo::BuildFromSpecFile(model);
   if (std::filesystem::exists(model)) return format::ReadModelFile(model).graph;
   return zoo::BuildZooModel(model);
 }
@@ -42,7 +45,7 @@ void AddTrainCommand(CLI::App& app) {
   auto o = std::make_shared<Options>();
   CLI::App* cmd =
       app.add_subcommand("train", "Train a model on a dataset (LibTorch) and export it");
-  cmd->add_option("--model", o->model, "Zoo name or .trit file")->required();
+  cmd->add_option("--model", o->model, "Zoo name, .trit file, or JSON network spec")->required();
   cmd->add_option("--data", o->data,
                   "FORMAT:PATH, e.g. fashion-mnist:/usr/share/datasets/fashion-mnist")
       ->required();
