@@ -16,7 +16,6 @@ namespace {
 TEST(TorchGraph, MatchesTheRuntimeOnEveryZooModel) {
   torch::manual_seed(0);
   for (const auto& model : zoo::ZooModels()) {
-    if (model.name == "alexnet") continue;  // 244 MB of weights: too slow for the suite
     const Graph graph = model.build(3);
     auto session = runtime::Session::FromGraph(graph);
     const Shape& shape = session->input(0).shape;
