@@ -36,6 +36,9 @@ conv_cases = [  # n, cin, h, w, cout, k, stride, pad, dilation, groups, bias
     (1, 8, 7, 9, 8, 3, 1, 1, 1, 8, 1),  # depthwise
     (1, 3, 13, 13, 5, 5, 2, 2, 1, 1, 1),
     (1, 16, 6, 6, 16, 3, 2, 1, 1, 16, 0),  # depthwise, strided
+    (2, 6, 9, 7, 4, 3, 1, 1, 1, 2, 1),  # groups 2
+    (1, 4, 11, 9, 6, 3, 2, 1, 1, 2, 0),  # groups 2, strided, no bias
+    (1, 3, 12, 11, 5, 3, 2, 3, 2, 1, 0),  # dilation 2, strided
 ]
 for i, (n, cin, h, w, cout, k, s, p, d, g, b) in enumerate(conv_cases):
     x = torch.randn(n, cin, h, w)

@@ -4,13 +4,17 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "data/npy.h"
 #include "kernels/ref/activation.h"
@@ -41,17 +45,39 @@ Tensor Load(const fs::path& path) {
   return t;
 }
 
-// Runs the PyTorch script once into a fresh folder and returns it.
-fs::path GenerateCases() {
-  const fs::path dir = fs::path(TRIT_BINARY_DIR) / ("torch_cases_" + std::to_string(::getpid()));
-  fs::create_directories(dir);
-  const std::string command = "/usr/bin/python3 " + std::string(TRIT_SOURCE_DIR) +
-                              "/tests/kernels_torch/torch_reference.py " + dir.string() + " 7";
-  if (std::system(command.c_str()) != 0) {
-    ADD_FAILURE() << "the PyTorch reference script failed: is python3-torch installed? (" << command
-                  << ")";
+// ctest's environment names the source and build trees; the compiled-in paths are the fallback
+// when the binary is run by hand.
+std::string DirFromEnv(const char* variable, const char* fallback) {
+  const char* value = std::getenv(variable);
+  return value != nullptr && *value != '\0' ? value : fallback;
+}
+
+// Runs the PyTorch script once into a fresh folder under the build tree. Returns an empty
+// string after a (fatal) failure explaining what is missing.
+std::string GenerateCases() {
+  const char* python = "/usr/bin/python3";
+  if (!fs::exists(python)) {
+    ADD_FAILURE() << python << " not found: this test needs Debian's python3 with python3-torch";
+    return "";
   }
-  return dir;
+  if (std::system((std::string(python) + " -c 'import torch, numpy' >/dev/null 2>&1").c_str()) !=
+      0) {
+    ADD_FAILURE() << python << " cannot import torch and numpy: install python3-torch";
+    return "";
+  }
+  const fs::path script = fs::path(DirFromEnv("TRIT_SOURCE_DIR", TRIT_SOURCE_DIR)) / "tests" /
+                          "kernels_torch" / "torch_reference.py";
+  const fs::path dir = fs::path(DirFromEnv("TRIT_BINARY_DIR", TRIT_BINARY_DIR)) /
+                       ("torch_cases_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string command =
+      std::string(python) + " '" + script.string() + "' '" + dir.string() + "' 7";
+  if (std::system(command.c_str()) != 0) {
+    ADD_FAILURE() << "the PyTorch reference script failed: " << command;
+    return "";
+  }
+  return dir.string();
 }
 
 void ExpectClose(const std::vector<float>& got, const Tensor& want, const std::string& name) {
@@ -65,14 +91,18 @@ void ExpectClose(const std::vector<float>& got, const Tensor& want, const std::s
 }
 
 TEST(TorchReference, EveryFloatKernelMatchesPyTorch) {
-  const fs::path dir_ = GenerateCases();
+  const std::string generated = GenerateCases();
+  ASSERT_FALSE(generated.empty());
+  const fs::path dir_(generated);
   std::ifstream cases(dir_ / "cases.txt");
+  ASSERT_TRUE(cases) << "the script wrote no " << (dir_ / "cases.txt").string();
   std::string line;
   int count = 0;
   while (std::getline(cases, line)) {
     std::istringstream fields(line);
     std::string name, op, item;
     fields >> name >> op;
+    SCOPED_TRACE("case " + name + " (" + line + ")");
     std::map<std::string, int> attr;
     while (fields >> item)
       attr[item.substr(0, item.find('='))] = std::stoi(item.substr(item.find('=') + 1));
@@ -162,7 +192,7 @@ TEST(TorchReference, EveryFloatKernelMatchesPyTorch) {
     ++count;
   }
   EXPECT_GE(count, 30) << "too few cases ran";
-  fs::remove_all(dir_);
+  if (!HasFailure()) fs::remove_all(dir_);  // kept for inspection when a case failed
 }
 
 }  // namespace
