@@ -9,6 +9,7 @@
 #include "format/file_header.h"
 #include "format/mapped_file.h"
 #include "format/model_file.h"
+#include "format/tensor_encoding.h"
 #include "trit_generated.h"
 
 namespace trit::format {
@@ -70,10 +71,11 @@ ModelFile ReadModelBytes(const uint8_t* data, size_t size, std::shared_ptr<const
   std::memcpy(&header, data, sizeof(header));
   check.Require(std::memcmp(header.magic, kMagic, sizeof(kMagic)) == 0,
                 "not a .trit file (bad magic)");
-  check.Require(header.format_version == kFormatVersion,
-                "format version " + std::to_string(header.format_version) +
-                    " is not supported (this build reads version " +
-                    std::to_string(kFormatVersion) + ")");
+  check.Require(
+      header.format_version >= kOldestFormatVersion && header.format_version <= kFormatVersion,
+      "format version " + std::to_string(header.format_version) +
+          " is not supported (this build reads versions " + std::to_string(kOldestFormatVersion) +
+          " to " + std::to_string(kFormatVersion) + ")");
   check.Require(header.file_size == size, "truncated or padded: header says " +
                                               std::to_string(header.file_size) +
                                               " bytes, file has " + std::to_string(size));
@@ -131,17 +133,33 @@ ModelFile ReadModelBytes(const uint8_t* data, size_t size, std::shared_ptr<const
     if (encoding == Encoding::kNone) {
       check.Require(t->data_size() == 0, where + " has data but no encoding");
     } else {
-      const Encoding expected = IsPacked(value.dtype) ? Encoding::kBitPacked : Encoding::kDense;
-      check.Require(encoding == expected, where + " has an encoding that does not fit its type");
-      check.Require(t->data_offset() % kDataAlignment == 0, where + " data is not 64-byte aligned");
       check.Require(t->data_offset() <= header.data_size &&
                         t->data_size() <= header.data_size - t->data_offset(),
                     where + " data lies outside the file");
-      check.Require(t->data_size() == StorageBytes(value.dtype, elements),
-                    where + " holds " + std::to_string(t->data_size()) +
-                        " bytes, its shape and type need " +
-                        std::to_string(StorageBytes(value.dtype, elements)));
-      value.data = Buffer::View(data_section + t->data_offset(), t->data_size(), keep_alive);
+      if (IsPlainEncoding(encoding)) {
+        const Encoding expected = IsPacked(value.dtype) ? Encoding::kBitPacked : Encoding::kDense;
+        check.Require(encoding == expected, where + " has an encoding that does not fit its type");
+        check.Require(t->data_offset() % kDataAlignment == 0,
+                      where + " data is not 64-byte aligned");
+        check.Require(t->data_size() == StorageBytes(value.dtype, elements),
+                      where + " holds " + std::to_string(t->data_size()) +
+                          " bytes, its shape and type need " +
+                          std::to_string(StorageBytes(value.dtype, elements)));
+        value.data = Buffer::View(data_section + t->data_offset(), t->data_size(), keep_alive);
+      } else {
+        check.Require(encoding == Encoding::kSparseBitmap || encoding == Encoding::kSparseDelta ||
+                          encoding == Encoding::kEntropy,
+                      where + " has an unknown encoding " + std::to_string(t->encoding()));
+        try {
+          value.data = Buffer::Own(DecodeTensor(
+              encoding, value.dtype, elements,
+              std::span<const uint8_t>(data_section + t->data_offset(), t->data_size())));
+        } catch (const Error& e) {
+          check.Fail(where + ": " + e.what());
+        } catch (const std::bad_alloc&) {
+          check.Fail(where + " is too large to decode");
+        }
+      }
     }
     graph.AddValue(std::move(value));
     result.storage.push_back(storage);

@@ -12,6 +12,7 @@
 #include "format/crc32.h"
 #include "format/file_header.h"
 #include "format/model_file.h"
+#include "format/tensor_encoding.h"
 #include "trit_generated.h"
 
 namespace trit::format {
@@ -63,6 +64,7 @@ std::vector<uint8_t> SerializeModel(const Graph& graph, const WriteOptions& opti
   flatbuffers::FlatBufferBuilder b(1 << 16);
   uint64_t data_size = 0;
   std::vector<uint64_t> data_offsets(graph.values().size(), 0);
+  std::vector<std::vector<uint8_t>> encoded(graph.values().size());
   std::vector<flatbuffers::Offset<fb::Tensor>> tensors;
   for (size_t v = 0; v < graph.values().size(); ++v) {
     const Value& value = graph.values()[v];
@@ -73,10 +75,18 @@ std::vector<uint8_t> SerializeModel(const Graph& graph, const WriteOptions& opti
     Encoding encoding = Encoding::kNone;
     uint64_t size = 0;
     if (value.is_constant()) {
-      encoding = IsPacked(value.dtype) ? Encoding::kBitPacked : Encoding::kDense;
-      data_size = AlignUp(data_size, kDataAlignment);
+      // Each constant is stored in the smallest encoding; plain ones stay 64-byte aligned so
+      // that they can be used in place, encoded ones are decoded at load and packed tight.
+      const int64_t count = NumElements(value.shape);
+      encoding = SmallestEncoding(value.dtype, count, value.data->bytes());
+      if (IsPlainEncoding(encoding)) {
+        data_size = AlignUp(data_size, kDataAlignment);
+        size = value.data->size();
+      } else {
+        encoded[v] = EncodeTensor(encoding, value.dtype, count, value.data->bytes());
+        size = encoded[v].size();
+      }
       data_offsets[v] = data_size;
-      size = value.data->size();
       data_size += size;
     }
     tensors.push_back(fb::CreateTensor(
@@ -113,9 +123,11 @@ std::vector<uint8_t> SerializeModel(const Graph& graph, const WriteOptions& opti
   std::memcpy(file.data() + kHeaderBytes, b.GetBufferPointer(), b.GetSize());
   for (size_t v = 0; v < graph.values().size(); ++v) {
     const Value& value = graph.values()[v];
-    if (value.is_constant() && value.data->size() > 0) {
-      std::memcpy(file.data() + header.data_offset + data_offsets[v], value.data->data(),
-                  value.data->size());
+    if (!value.is_constant()) continue;
+    const std::span<const uint8_t> bytes =
+        encoded[v].empty() ? value.data->bytes() : std::span<const uint8_t>(encoded[v]);
+    if (!bytes.empty()) {
+      std::memcpy(file.data() + header.data_offset + data_offsets[v], bytes.data(), bytes.size());
     }
   }
   std::memcpy(file.data(), &header, sizeof(header));
@@ -169,6 +181,12 @@ const char* EncodingName(Encoding encoding) {
       return "dense";
     case Encoding::kBitPacked:
       return "bitpacked";
+    case Encoding::kSparseBitmap:
+      return "sparse-bitmap";
+    case Encoding::kSparseDelta:
+      return "sparse-delta";
+    case Encoding::kEntropy:
+      return "entropy";
   }
   return "invalid";
 }

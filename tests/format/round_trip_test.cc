@@ -9,6 +9,7 @@
 #include "format/crc32.h"
 #include "format/file_header.h"
 #include "format/model_file.h"
+#include "format/tensor_encoding.h"
 #include "zoo/zoo.h"
 
 namespace trit::format {
@@ -133,16 +134,19 @@ TEST(Format, RoundTripEveryTypeAndAttribute) {
   EXPECT_EQ(file.producer, "test");
   EXPECT_EQ(file.file_bytes, fs::file_size(path));
   ExpectSameGraph(graph, file.graph);
-  // Packed types are stored bit-packed, byte types dense, with exact byte counts.
+  // Each constant is stored in its smallest encoding, with exact byte counts.
   for (size_t v = 0; v < graph.values().size(); ++v) {
     const Value& value = graph.values()[v];
     if (!value.is_constant()) {
       EXPECT_EQ(file.storage[v].encoding, Encoding::kNone);
       continue;
     }
+    uint64_t smallest = 0;
     EXPECT_EQ(file.storage[v].encoding,
-              IsPacked(value.dtype) ? Encoding::kBitPacked : Encoding::kDense);
-    EXPECT_EQ(file.storage[v].stored_bytes, StorageBytes(value.dtype, NumElements(value.shape)));
+              SmallestEncoding(value.dtype, NumElements(value.shape), value.data->bytes(),
+                               &smallest));
+    EXPECT_EQ(file.storage[v].stored_bytes, smallest);
+    EXPECT_LE(smallest, StorageBytes(value.dtype, NumElements(value.shape)));
   }
 }
 

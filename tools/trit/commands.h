@@ -10,6 +10,7 @@ void AddInfoCommand(CLI::App& app);
 void AddRunCommand(CLI::App& app);
 void AddBenchCommand(CLI::App& app);
 void AddEvalCommand(CLI::App& app);
+void AddCompressCommand(CLI::App& app);
 // In the separate trit-train program (LibTorch); `trit train` hands over to it.
 void AddTrainCommand(CLI::App& app);
 void AddTrainLauncher(CLI::App& app);

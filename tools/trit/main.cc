@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   trit::cli::AddRunCommand(app);
   trit::cli::AddBenchCommand(app);
   trit::cli::AddEvalCommand(app);
+  trit::cli::AddCompressCommand(app);
   trit::cli::AddTrainLauncher(app);
   try {
     app.parse(argc, argv);

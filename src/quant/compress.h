@@ -1,0 +1,50 @@
+// Post-training compression, the whole pipeline behind `trit compress`: fold, prune, calibrate,
+// choose per-layer weight types, quantize, and report.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/graph.h"
+#include "quant/activation_range.h"
+#include "quant/fold.h"
+#include "quant/quantize_graph.h"
+#include "quant/report.h"
+
+namespace trit::quant {
+
+struct CompressOptions {
+  WeightSpec weights;  // the default for every Conv2D/Dense layer
+  ActivationMode acts = ActivationMode::kInt8;
+  RangeMethod range = RangeMethod::kMse;
+  double percentile = 99.99;
+  // The first and last layer get int8 weights unless the config names them (the usual recipe:
+  // they hold few weights and cost the most accuracy).
+  bool eight_bit_ends = true;
+  std::string config_path;        // per-layer JSON (docs/quantization.md)
+  std::vector<std::string> keep;  // layers left in fp32
+  double prune = 0.0;             // unstructured magnitude pruning before quantization
+  bool prune_global = false;
+};
+
+// The plan's per-layer weight specs from the options and the config file. Throws
+// kInvalidArgument naming an unknown layer or a bad config entry.
+void ApplyLayerOptions(const Graph& folded, const CompressOptions& options, QuantPlan& plan);
+
+// Activation parameters for every calibrated tensor.
+void ApplyActivationStats(const std::map<std::string, TensorStats>& stats,
+                          const CompressOptions& options, QuantPlan& plan);
+
+struct CompressResult {
+  Graph folded;  // the fp32 reference after folding and pruning
+  Graph compressed;
+  FoldReport fold;
+  CompressionReport report;
+};
+
+// `samples`: `count` calibration inputs, back to back.
+CompressResult Compress(const Graph& fp32, uint64_t fp32_file_bytes, const CompressOptions& options,
+                        const float* samples, int64_t count);
+
+}  // namespace trit::quant

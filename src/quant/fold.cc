@@ -1,0 +1,143 @@
+#include "quant/fold.h"
+
+#include <cmath>
+#include <set>
+
+#include "quant/graph_edit.h"
+
+namespace trit::quant {
+namespace {
+
+bool IsLinear(OpType op) { return op == OpType::kConv2D || op == OpType::kDense; }
+
+Activation FusedActivation(const Node& node) {
+  return ParseActivation(node.attrs.GetString("activation", "none"));
+}
+
+// y = (conv(x) - mean) * gamma / sqrt(var + eps) + beta  ==  conv'(x) with scaled weights and a
+// new bias. Weights are [Cout, ...] for both Conv2D (OHWI) and Dense.
+void FoldBatchNormInto(Graph& g, Node& linear, const Node& bn) {
+  const std::vector<float> gamma = FloatData(g.value(bn.inputs[1]));
+  const std::vector<float> beta = FloatData(g.value(bn.inputs[2]));
+  const std::vector<float> mean = FloatData(g.value(bn.inputs[3]));
+  const std::vector<float> var = FloatData(g.value(bn.inputs[4]));
+  const double eps = bn.attrs.GetFloat("epsilon", 1e-5f);
+  Value& weights = g.value(linear.inputs[1]);
+  std::vector<float> w = FloatData(weights);
+  const size_t channels = gamma.size();
+  const size_t per_channel = w.size() / channels;
+  std::vector<float> bias(channels, 0.0f);
+  if (linear.inputs.size() == 3) bias = FloatData(g.value(linear.inputs[2]));
+  for (size_t c = 0; c < channels; ++c) {
+    const double a = gamma[c] / std::sqrt(static_cast<double>(var[c]) + eps);
+    for (size_t i = 0; i < per_channel; ++i) {
+      w[c * per_channel + i] = static_cast<float>(w[c * per_channel + i] * a);
+    }
+    bias[c] = static_cast<float>((bias[c] - mean[c]) * a + beta[c]);
+  }
+  // The weights may be shared with another node: fold into a copy.
+  Value folded = weights;
+  folded.name = weights.name + "/bn_folded";
+  SetFloatData(folded, w);
+  linear.inputs[1] = g.AddValue(std::move(folded));
+  Value b;
+  b.name = bn.name + "/folded_bias";
+  b.dtype = DType::kF32;
+  b.shape = {static_cast<int64_t>(channels)};
+  SetFloatData(b, bias);
+  const ValueId bias_id = g.AddValue(std::move(b));
+  if (linear.inputs.size() == 3) {
+    linear.inputs[2] = bias_id;
+  } else {
+    linear.inputs.push_back(bias_id);
+  }
+}
+
+std::optional<Activation> AsActivation(const Node& node) {
+  if (node.op == OpType::kRelu) return Activation::kRelu;
+  if (node.op == OpType::kClip && node.attrs.GetFloat("min", -1) == 0.0f &&
+      node.attrs.GetFloat("max", -1) == 6.0f) {
+    return Activation::kRelu6;
+  }
+  return std::nullopt;
+}
+
+const char* ActivationName(Activation a) {
+  return a == Activation::kRelu ? "relu" : (a == Activation::kRelu6 ? "relu6" : "none");
+}
+
+}  // namespace
+
+Graph FoldForInference(const Graph& input, FoldReport* report) {
+  Graph g = input;
+  g.InferShapes();
+  g.Validate();
+  FoldReport counts;
+  std::set<NodeId> removed;
+  const std::vector<NodeId> producers = g.Producers();
+  auto producer_of = [&](ValueId v) { return producers[static_cast<size_t>(v)]; };
+
+  // Dropout is the identity at inference.
+  for (size_t n = 0; n < g.nodes().size(); ++n) {
+    const Node node = g.nodes()[n];
+    if (node.op != OpType::kDropout) continue;
+    ReplaceUses(g, node.outputs[0], node.inputs[0]);
+    g.nodes()[n].inputs.clear();
+    removed.insert(static_cast<NodeId>(n));
+    ++counts.dropouts_removed;
+  }
+  auto consumers = Consumers(g);
+  auto single_reader = [&](ValueId v) -> NodeId {
+    return HasSingleConsumer(g, consumers, v) ? consumers[static_cast<size_t>(v)][0] : -1;
+  };
+
+  for (size_t n = 0; n < g.nodes().size(); ++n) {
+    if (removed.count(static_cast<NodeId>(n))) continue;
+    const Node bn = g.nodes()[n];
+    if (bn.op != OpType::kBatchNorm) continue;
+    const NodeId p = producer_of(bn.inputs[0]);
+    if (p < 0 || removed.count(p)) continue;
+    Node& linear = g.nodes()[static_cast<size_t>(p)];
+    if (!IsLinear(linear.op) || FusedActivation(linear) != Activation::kNone) continue;
+    if (single_reader(linear.outputs[0]) != static_cast<NodeId>(n)) continue;
+    bool constants = true;
+    for (size_t i = 1; i < bn.inputs.size(); ++i) constants &= g.value(bn.inputs[i]).is_constant();
+    if (!constants || !g.value(linear.inputs[1]).is_constant()) continue;
+    FoldBatchNormInto(g, linear, bn);
+    ReplaceUses(g, bn.outputs[0], linear.outputs[0]);
+    g.nodes()[n].inputs.clear();  // a removed node reads nothing
+    removed.insert(static_cast<NodeId>(n));
+    ++counts.batch_norms_folded;
+    consumers = Consumers(g);
+  }
+
+  // ReLU / ReLU6 right after a linear op, or after a MaxPool right after one
+  // (relu(maxpool(x)) == maxpool(relu(x)), padding never wins the max).
+  for (size_t n = 0; n < g.nodes().size(); ++n) {
+    if (removed.count(static_cast<NodeId>(n))) continue;
+    const Node act = g.nodes()[n];
+    const std::optional<Activation> activation = AsActivation(act);
+    if (!activation) continue;
+    NodeId p = producer_of(act.inputs[0]);
+    if (p < 0 || removed.count(p)) continue;
+    if (single_reader(act.inputs[0]) != static_cast<NodeId>(n)) continue;
+    if (g.nodes()[static_cast<size_t>(p)].op == OpType::kMaxPool) {
+      const NodeId pool = p;
+      p = producer_of(g.nodes()[static_cast<size_t>(pool)].inputs[0]);
+      if (p < 0 || removed.count(p)) continue;
+      if (single_reader(g.nodes()[static_cast<size_t>(p)].outputs[0]) != pool) continue;
+    }
+    Node& linear = g.nodes()[static_cast<size_t>(p)];
+    if (!IsLinear(linear.op) || FusedActivation(linear) != Activation::kNone) continue;
+    linear.attrs.Set("activation", std::string(ActivationName(*activation)));
+    ReplaceUses(g, act.outputs[0], act.inputs[0]);
+    g.nodes()[n].inputs.clear();
+    removed.insert(static_cast<NodeId>(n));
+    ++counts.activations_fused;
+    consumers = Consumers(g);
+  }
+  if (report) *report = counts;
+  return Compact(g, removed);
+}
+
+}  // namespace trit::quant

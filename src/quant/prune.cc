@@ -1,0 +1,96 @@
+#include "quant/prune.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/error.h"
+#include "quant/graph_edit.h"
+#include "quant/quantize_graph.h"
+#include "quant/weight_quantizer.h"
+
+namespace trit::quant {
+namespace {
+
+// The magnitude at or below which `sparsity` of `magnitudes` lie (-1: prune nothing).
+float Threshold(std::vector<float> magnitudes, double sparsity) {
+  const size_t k =
+      static_cast<size_t>(std::clamp(sparsity, 0.0, 1.0) * static_cast<double>(magnitudes.size()));
+  if (k == 0 || magnitudes.empty()) return -1.0f;
+  std::nth_element(magnitudes.begin(), magnitudes.begin() + static_cast<ptrdiff_t>(k - 1),
+                   magnitudes.end());
+  return magnitudes[k - 1];
+}
+
+std::vector<float> Magnitudes(const std::vector<float>& w) {
+  std::vector<float> m(w.size());
+  for (size_t i = 0; i < w.size(); ++i) m[i] = std::fabs(w[i]);
+  return m;
+}
+
+}  // namespace
+
+std::vector<LayerSparsity> PruneMagnitude(Graph& graph, double sparsity, bool global,
+                                          const std::set<std::string>& skip) {
+  if (!(sparsity >= 0.0 && sparsity < 1.0)) {
+    throw Error(ErrorCode::kInvalidArgument, "pruning sparsity must be in [0, 1)");
+  }
+  std::vector<NodeId> layers;
+  for (const NodeId id : LinearLayers(graph)) {
+    const Node& node = graph.node(id);
+    const Value& w = graph.value(node.inputs[1]);
+    if (skip.count(node.name) || !w.is_constant() || w.dtype != DType::kF32) continue;
+    layers.push_back(id);
+  }
+  float global_threshold = -1.0f;
+  if (global) {
+    std::vector<float> all;
+    for (const NodeId id : layers) {
+      const std::vector<float> m = Magnitudes(FloatData(graph.value(graph.node(id).inputs[1])));
+      all.insert(all.end(), m.begin(), m.end());
+    }
+    global_threshold = Threshold(std::move(all), sparsity);
+  }
+  for (const NodeId id : layers) {
+    Value& w = graph.value(graph.node(id).inputs[1]);
+    std::vector<float> data = FloatData(w);
+    const float threshold = global ? global_threshold : Threshold(Magnitudes(data), sparsity);
+    // Ties at the threshold: prune exactly k per layer where possible.
+    int64_t budget = global ? static_cast<int64_t>(data.size())
+                            : static_cast<int64_t>(sparsity * static_cast<double>(data.size()));
+    for (float& v : data) {
+      if (budget > 0 && std::fabs(v) <= threshold) {
+        v = 0.0f;
+        --budget;
+      }
+    }
+    SetFloatData(w, data);
+  }
+  return MeasureSparsity(graph);
+}
+
+double CubicSparsity(double final_sparsity, int64_t step, int64_t begin, int64_t end) {
+  if (step <= begin) return 0.0;
+  if (step >= end || end <= begin) return final_sparsity;
+  const double t = static_cast<double>(step - begin) / static_cast<double>(end - begin);
+  return final_sparsity * (1.0 - std::pow(1.0 - t, 3.0));
+}
+
+std::vector<LayerSparsity> MeasureSparsity(const Graph& graph) {
+  std::vector<LayerSparsity> result;
+  for (const NodeId id : LinearLayers(graph)) {
+    const Node& node = graph.node(id);
+    const Value& w = graph.value(node.inputs[1]);
+    LayerSparsity s;
+    s.node = node.name;
+    if (w.is_constant()) {
+      for (const float v : WeightValues(w)) {
+        ++s.weights;
+        s.zeros += v == 0.0f;
+      }
+    }
+    result.push_back(s);
+  }
+  return result;
+}
+
+}  // namespace trit::quant

@@ -1,0 +1,33 @@
+// Magnitude pruning of fp32 Conv2D/Dense weights: unstructured (per layer, or one global
+// threshold), and structured channel pruning that removes whole filters and the inputs of the
+// next layer that read them, so the network really gets smaller.
+#pragma once
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/graph.h"
+
+namespace trit::quant {
+
+struct LayerSparsity {
+  std::string node;
+  int64_t weights = 0;
+  int64_t zeros = 0;
+};
+
+// Zeroes the smallest-magnitude weights so that `sparsity` of them are 0: in every layer
+// (global = false) or over all layers together with one threshold (global = true).
+// Layers named in `skip` are left alone.
+std::vector<LayerSparsity> PruneMagnitude(Graph& graph, double sparsity, bool global,
+                                          const std::set<std::string>& skip = {});
+
+// The sparsity target of Zhu & Gupta's gradual pruning at `step` of a schedule that starts at
+// `begin` and reaches `final_sparsity` at `end`: s = final * (1 - (1 - t)^3).
+double CubicSparsity(double final_sparsity, int64_t step, int64_t begin, int64_t end);
+
+// Fraction of zero weights per Conv2D/Dense layer.
+std::vector<LayerSparsity> MeasureSparsity(const Graph& graph);
+
+}  // namespace trit::quant

@@ -1,0 +1,246 @@
+#include "quant/quantize_graph.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/error.h"
+#include "quant/graph_edit.h"
+
+namespace trit::quant {
+namespace {
+
+bool IsLinear(OpType op) { return op == OpType::kConv2D || op == OpType::kDense; }
+
+// Ops the runtime runs on i8/u8 tensors with the output sharing the input's parameters.
+bool KeepsInputParams(OpType op) {
+  switch (op) {
+    case OpType::kMaxPool:
+    case OpType::kReshape:
+    case OpType::kFlatten:
+    case OpType::kDropout:
+    case OpType::kPad:
+    case OpType::kRelu:
+    case OpType::kClip:
+    case OpType::kConcat:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Ops the runtime runs on i8/u8 tensors with parameters of their own for the output.
+bool RequantizesOutput(OpType op) {
+  switch (op) {
+    case OpType::kAvgPool:
+    case OpType::kGlobalAvgPool:
+    case OpType::kAdd:
+    case OpType::kMul:
+    case OpType::kSigmoid:
+    case OpType::kTanh:
+    case OpType::kBatchNorm:
+      return true;
+    default:
+      return false;
+  }
+}
+
+class Quantizer {
+ public:
+  Quantizer(const Graph& source, const QuantPlan& plan)
+      : src_(source),
+        plan_(plan),
+        float_(source.values().size(), -1),
+        quantized_(source.values().size(), -1) {}
+
+  Graph Run() {
+    for (const ValueId in : src_.inputs()) {
+      const Value& v = src_.value(in);
+      if (v.dtype != DType::kF32) {
+        throw Error(ErrorCode::kUnsupported, "input '" + v.name + "' is not f32");
+      }
+      float_[static_cast<size_t>(in)] = out_.AddInput(v.name, v.dtype, v.shape);
+    }
+    for (const NodeId id : src_.TopologicalOrder()) Lower(src_.node(id));
+    for (const ValueId v : src_.outputs()) out_.MarkOutput(AsFloat(v));
+    out_.InferShapes();
+    out_.Validate();
+    return std::move(out_);
+  }
+
+ private:
+  const ActivationParams& Params(ValueId v) const {
+    const std::string& name = src_.value(v).name;
+    const auto it = plan_.activations.find(name);
+    if (it == plan_.activations.end()) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  "no quantization parameters for tensor '" + name + "' (calibrate first)");
+    }
+    return it->second;
+  }
+  bool HasParams(ValueId v) const { return plan_.activations.count(src_.value(v).name) != 0; }
+
+  ValueId CopyConstant(ValueId v) {
+    ValueId& mapped = float_[static_cast<size_t>(v)];
+    if (mapped < 0) mapped = out_.AddValue(src_.value(v));
+    return mapped;
+  }
+
+  ValueId AsFloat(ValueId v) {
+    if (src_.value(v).is_constant()) return CopyConstant(v);
+    ValueId& f = float_[static_cast<size_t>(v)];
+    if (f >= 0) return f;
+    const ValueId q = quantized_[static_cast<size_t>(v)];
+    const std::string name = src_.value(v).name + "/dequantized";
+    f = AddNode(OpType::kDequantize, src_.value(v).name + "/dequantize", {q}, {}, name);
+    return f;
+  }
+
+  ValueId AsQuantized(ValueId v) {
+    ValueId& q = quantized_[static_cast<size_t>(v)];
+    if (q >= 0) return q;
+    const ActivationParams& p = Params(v);
+    const std::string name = src_.value(v).name + "/quantized";
+    q = AddNode(OpType::kQuantize, src_.value(v).name + "/quantize", {AsFloat(v)}, {}, name);
+    out_.value(q).dtype = p.dtype;
+    out_.value(q).quant = p.quant;
+    return q;
+  }
+
+  bool IsQuantized(ValueId v) const {
+    return !src_.value(v).is_constant() && quantized_[static_cast<size_t>(v)] >= 0;
+  }
+
+  ValueId AddNode(OpType op, const std::string& node_name, std::vector<ValueId> inputs,
+                  Attributes attrs, const std::string& output_name) {
+    Value out;
+    out.name = output_name;
+    const ValueId id = out_.AddValue(std::move(out));
+    Node node;
+    node.op = op;
+    node.name = node_name;
+    node.inputs = std::move(inputs);
+    node.outputs = {id};
+    node.attrs = std::move(attrs);
+    out_.AddNodeWithOutputs(std::move(node));
+    out_.InferShapes();  // keeps the shapes and parameters of what is built so far current
+    return id;
+  }
+
+  void Lower(const Node& node) {
+    const ValueId result = node.outputs[0];
+    const std::string& result_name = src_.value(result).name;
+    if (IsLinear(node.op)) {
+      const WeightSpec& spec = plan_.SpecFor(node.name);
+      if (spec.type != WeightType::kF32 || plan_.fixed_weights.count(node.name)) {
+        LowerQuantizedLinear(node);
+        return;
+      }
+    }
+    const bool quantize =
+        node.op != OpType::kSoftmax && !IsLinear(node.op) &&
+        !src_.value(node.inputs[0]).is_constant() && IsQuantized(node.inputs[0]) &&
+        (KeepsInputParams(node.op) || (RequantizesOutput(node.op) && HasParams(result)));
+    std::vector<ValueId> inputs;
+    for (const ValueId v : node.inputs) {
+      if (src_.value(v).is_constant()) {
+        inputs.push_back(CopyConstant(v));
+      } else {
+        inputs.push_back(quantize ? AsQuantized(v) : AsFloat(v));
+      }
+    }
+    const ValueId out = AddNode(node.op, node.name, inputs, node.attrs, result_name);
+    if (quantize) {
+      if (RequantizesOutput(node.op) || node.op == OpType::kConcat) {
+        const ActivationParams& p = HasParams(result) ? Params(result) : Params(node.inputs[0]);
+        out_.value(out).dtype = p.dtype;
+        out_.value(out).quant = p.quant;
+        out_.InferShapes();
+      }
+      quantized_[static_cast<size_t>(result)] = out;
+    } else {
+      float_[static_cast<size_t>(result)] = out;
+    }
+  }
+
+  void LowerQuantizedLinear(const Node& node) {
+    const Value& weights = src_.value(node.inputs[1]);
+    if (!weights.is_constant() || weights.dtype != DType::kF32) {
+      throw Error(ErrorCode::kUnsupported,
+                  "node '" + node.name + "': only constant f32 weights can be quantized");
+    }
+    const int64_t channels = weights.shape[0];
+    const auto fixed = plan_.fixed_weights.find(node.name);
+    const QuantizedWeights q =
+        fixed != plan_.fixed_weights.end()
+            ? fixed->second
+            : QuantizeWeights(FloatData(weights), channels, plan_.SpecFor(node.name));
+    if (q.levels.size() != static_cast<size_t>(NumElements(weights.shape))) {
+      throw Error(ErrorCode::kShape, "node '" + node.name + "': fixed weights have the wrong size");
+    }
+    const ValueId x = AsQuantized(node.inputs[0]);
+    const QuantParams input_quant = out_.value(x).quant;  // what x really carries
+    Value w;
+    w.name = weights.name;
+    w.dtype = q.dtype;
+    w.shape = weights.shape;
+    w.quant = q.quant;
+    w.data = q.Pack();
+    std::vector<ValueId> inputs = {x, out_.AddValue(std::move(w))};
+    if (node.inputs.size() == 3) {
+      // bias level = b / (s_x * scale[c]), the accumulator's unit.
+      const std::vector<float> bias = FloatData(src_.value(node.inputs[2]));
+      std::vector<int32_t> levels(bias.size());
+      for (size_t c = 0; c < bias.size(); ++c) {
+        const double unit = static_cast<double>(input_quant.scale[0]) *
+                            q.quant.scale[q.quant.per_channel() ? c : 0];
+        const double level = std::nearbyint(bias[c] / unit);
+        levels[c] = static_cast<int32_t>(std::clamp(level, -2147483647.0, 2147483647.0));
+      }
+      Value b;
+      b.name = src_.value(node.inputs[2]).name;
+      b.dtype = DType::kI32;
+      b.shape = src_.value(node.inputs[2]).shape;
+      b.data = Buffer::FromVector(levels);
+      inputs.push_back(out_.AddValue(std::move(b)));
+    }
+    const ValueId result = node.outputs[0];
+    const ActivationParams& p = Params(result);
+    Value out;
+    out.name = src_.value(result).name;
+    out.dtype = p.dtype;
+    out.quant = p.quant;
+    const ValueId id = out_.AddValue(std::move(out));
+    Node lowered = node;
+    lowered.inputs = inputs;
+    lowered.outputs = {id};
+    out_.AddNodeWithOutputs(std::move(lowered));
+    out_.InferShapes();
+    quantized_[static_cast<size_t>(result)] = id;
+  }
+
+  const Graph& src_;
+  const QuantPlan& plan_;
+  Graph out_;
+  std::vector<ValueId> float_;      // source value -> its f32 version in out_
+  std::vector<ValueId> quantized_;  // source value -> its i8/u8 version in out_
+};
+
+}  // namespace
+
+std::vector<NodeId> LinearLayers(const Graph& graph) {
+  std::vector<NodeId> layers;
+  for (const NodeId id : graph.TopologicalOrder()) {
+    if (IsLinear(graph.node(id).op)) layers.push_back(id);
+  }
+  return layers;
+}
+
+Graph QuantizeGraph(const Graph& folded, const QuantPlan& plan) {
+  Graph source = folded;
+  source.InferShapes();
+  source.Validate();
+  return Quantizer(source, plan).Run();
+}
+
+}  // namespace trit::quant

@@ -1,0 +1,74 @@
+#include "compression_report.h"
+
+#include <cmath>
+
+#include "cli_format.h"
+
+namespace trit::cli {
+namespace {
+
+std::string Decibels(double db) {
+  if (std::isnan(db)) return "-";
+  if (std::isinf(db)) return db > 0 ? "exact" : "-inf";
+  return Fixed(db, 1);
+}
+
+nlohmann::json DecibelsJson(double db) {
+  if (std::isnan(db)) return nullptr;
+  if (std::isinf(db)) return db > 0 ? "exact" : "-inf";
+  return db;
+}
+
+}  // namespace
+
+std::string ReportTable(const quant::CompressionReport& r) {
+  std::vector<std::vector<std::string>> rows = {{"layer", "op", "weights", "encoding", "params",
+                                                 "sparsity", "bytes", "fp32 bytes", "MACs",
+                                                 "weight SQNR dB", "output SQNR dB"}};
+  uint64_t bytes = 0, fp32_bytes = 0;
+  for (const quant::LayerReport& l : r.layers) {
+    rows.push_back({l.node, l.op, l.weight_type, l.encoding, Thousands(l.weights),
+                    Fixed(l.weights ? 100.0 * l.zeros / l.weights : 0.0, 1) + "%",
+                    Thousands(static_cast<int64_t>(l.bytes)),
+                    Thousands(static_cast<int64_t>(l.fp32_bytes)), Thousands(l.macs),
+                    Decibels(l.weight_sqnr), Decibels(l.activation_sqnr)});
+    bytes += l.bytes;
+    fp32_bytes += l.fp32_bytes;
+  }
+  std::string out =
+      Table(rows, {false, false, false, false, true, true, true, true, true, true, true});
+  out += "layer parameters: " + Thousands(static_cast<int64_t>(bytes)) + " bytes (fp32 " +
+         Thousands(static_cast<int64_t>(fp32_bytes)) + ")\n";
+  out += "file: " + Thousands(static_cast<int64_t>(r.file_bytes)) + " bytes, fp32 file " +
+         Thousands(static_cast<int64_t>(r.fp32_file_bytes)) + " bytes: " + Fixed(r.compression, 1) +
+         "x smaller\n";
+  if (r.samples > 0) {
+    out += "output SQNR: each layer's output against the fp32 model on " +
+           std::to_string(r.samples) + " calibration samples\n";
+  }
+  return out;
+}
+
+nlohmann::json ReportJson(const quant::CompressionReport& r) {
+  nlohmann::json layers = nlohmann::json::array();
+  for (const quant::LayerReport& l : r.layers) {
+    layers.push_back({{"layer", l.node},
+                      {"op", l.op},
+                      {"weights", l.weight_type},
+                      {"encoding", l.encoding},
+                      {"params", l.weights},
+                      {"zeros", l.zeros},
+                      {"bytes", l.bytes},
+                      {"fp32_bytes", l.fp32_bytes},
+                      {"macs", l.macs},
+                      {"weight_sqnr_db", DecibelsJson(l.weight_sqnr)},
+                      {"output_sqnr_db", DecibelsJson(l.activation_sqnr)}});
+  }
+  return {{"layers", layers},
+          {"file_bytes", r.file_bytes},
+          {"fp32_file_bytes", r.fp32_file_bytes},
+          {"compression", r.compression},
+          {"calibration_samples", r.samples}};
+}
+
+}  // namespace trit::cli
