@@ -133,18 +133,23 @@ ActivationParams ChooseActivationParams(const TensorStats& stats, ActivationMode
       return ParamsForRange(lo < 0 ? stats.Quantile(tail) : lo, stats.Quantile(1.0 - tail), mode);
     }
     case RangeMethod::kMse: {
-      ActivationParams best = ParamsForRange(lo, hi, mode);
-      double best_error = HistogramError(stats, best);
-      for (int step = 1; step < 100; ++step) {
-        const double f = step / 100.0;
-        const ActivationParams p = ParamsForRange(lo * f, hi * f, mode);
-        const double error = HistogramError(stats, p);
-        if (error < best_error) {
-          best_error = error;
-          best = p;
+      // Each end clipped in turn (a long tail on one side must not clip the other).
+      double best_lo = lo, best_hi = hi;
+      double best_error = HistogramError(stats, ParamsForRange(lo, hi, mode));
+      for (int side = 0; side < 2; ++side) {
+        const double end = side == 0 ? hi : lo;
+        for (int step = 1; step < 200; ++step) {
+          const double clipped = end * step / 200.0;
+          const double l = side == 0 ? best_lo : clipped, h = side == 0 ? clipped : best_hi;
+          const double error = HistogramError(stats, ParamsForRange(l, h, mode));
+          if (error < best_error) {
+            best_error = error;
+            best_lo = l;
+            best_hi = h;
+          }
         }
       }
-      return best;
+      return ParamsForRange(best_lo, best_hi, mode);
     }
   }
   return ParamsForRange(lo, hi, mode);

@@ -1,0 +1,167 @@
+#include "quant/quantize_graph.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/error.h"
+#include "format/model_file.h"
+#include "quant/calibration.h"
+#include "quant/compress.h"
+#include "quant/fold.h"
+#include "quant/prune.h"
+#include "test_util.h"
+#include "zoo/graph_builder.h"
+#include "zoo/zoo.h"
+
+namespace trit::quant {
+namespace {
+
+using testing::RandomInputs;
+using testing::RelativeError;
+using testing::RunOnce;
+
+QuantPlan CalibratedPlan(const Graph& g, WeightType type, ActivationMode mode,
+                         const std::vector<float>& samples, int64_t count) {
+  QuantPlan plan;
+  plan.default_weights.type = type;
+  CompressOptions options;
+  options.acts = mode;
+  ApplyActivationStats(CollectActivationStats(g, samples.data(), count), options, plan);
+  return plan;
+}
+
+TEST(QuantizeGraph, LeNetInt8TracksFp32) {
+  const Graph folded = FoldForInference(zoo::BuildZooModel("lenet5"));
+  const std::vector<float> calib = RandomInputs(folded, 16, 1);
+  for (const ActivationMode mode :
+       {ActivationMode::kInt8, ActivationMode::kUint8, ActivationMode::kPow2}) {
+    const Graph q =
+        QuantizeGraph(folded, CalibratedPlan(folded, WeightType::kInt8, mode, calib, 16));
+    int quantized_layers = 0;
+    for (const Node& node : q.nodes()) {
+      if (node.op == OpType::kConv2D || node.op == OpType::kDense) {
+        EXPECT_NE(q.value(node.inputs[1]).dtype, DType::kF32) << node.name;
+        if (mode == ActivationMode::kPow2) {
+          const float s = q.value(node.outputs[0]).quant.scale[0];
+          EXPECT_EQ(std::exp2(std::round(std::log2(s))), s) << node.name;
+        }
+        ++quantized_layers;
+      }
+    }
+    EXPECT_EQ(quantized_layers, 5);
+    EXPECT_EQ(q.value(q.outputs()[0]).dtype, DType::kF32);
+    const std::vector<float> x = RandomInputs(folded, 1, 99);
+    EXPECT_LT(RelativeError(RunOnce(folded, x.data()), RunOnce(q, x.data())), 0.08)
+        << ActivationModeName(mode);
+  }
+}
+
+// A ReLU that is not folded keeps its input's parameters; the next layer's bias must use the
+// parameters its input really carries, not the calibrated ones of the ReLU's output.
+TEST(QuantizeGraph, UnfusedActivationBetweenLayers) {
+  zoo::GraphBuilder b(5);
+  ValueId x = b.Input({1, 8, 8, 3});
+  x = b.Relu(b.Conv(x, 8, 3, 1, {1, 1, 1, 1}, true));
+  x = b.Relu(b.Conv(x, 8, 3, 1, {1, 1, 1, 1}, true));
+  const Graph g = b.Finish(b.Dense(b.Flatten(x), 4));
+  const std::vector<float> calib = RandomInputs(g, 16, 2);
+  const Graph q =
+      QuantizeGraph(g, CalibratedPlan(g, WeightType::kInt8, ActivationMode::kInt8, calib, 16));
+  const std::vector<float> in = RandomInputs(g, 1, 3);
+  EXPECT_LT(RelativeError(RunOnce(g, in.data()), RunOnce(q, in.data())), 0.05);
+}
+
+TEST(QuantizeGraph, MissingParametersAreNamed) {
+  const Graph folded = FoldForInference(zoo::BuildZooModel("lenet5"));
+  QuantPlan plan;
+  try {
+    QuantizeGraph(folded, plan);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no quantization parameters for tensor"),
+              std::string::npos);
+  }
+}
+
+TEST(Prune, PerLayerAndGlobalTargets) {
+  Graph g = FoldForInference(zoo::BuildZooModel("lenet5"));
+  for (const LayerSparsity& s : PruneMagnitude(g, 0.6, false)) {
+    EXPECT_EQ(s.zeros, static_cast<int64_t>(0.6 * static_cast<double>(s.weights))) << s.node;
+  }
+  Graph h = FoldForInference(zoo::BuildZooModel("lenet5"));
+  int64_t zeros = 0, weights = 0;
+  const auto layers = PruneMagnitude(h, 0.8, true, {"fc12"});
+  for (const LayerSparsity& s : layers) {
+    if (s.node == "fc12") {
+      EXPECT_EQ(s.zeros, 0);
+      continue;
+    }
+    zeros += s.zeros;
+    weights += s.weights;
+  }
+  EXPECT_NEAR(static_cast<double>(zeros) / weights, 0.8, 0.001);
+  EXPECT_DOUBLE_EQ(CubicSparsity(0.9, 0, 0, 100), 0.0);
+  EXPECT_DOUBLE_EQ(CubicSparsity(0.9, 50, 0, 100), 0.9 * (1 - 0.125));
+  EXPECT_DOUBLE_EQ(CubicSparsity(0.9, 200, 0, 100), 0.9);
+}
+
+TEST(Compress, TernaryConvNetReportAndFile) {
+  const Graph fp32 = zoo::BuildZooModel("convnet");
+  const uint64_t fp32_bytes = format::SerializeModel(fp32).size();
+  const std::vector<float> calib = RandomInputs(fp32, 4, 7);
+  CompressOptions options;
+  options.weights.type = WeightType::kTernary;
+  options.acts = ActivationMode::kPow2;
+  const CompressResult r = Compress(fp32, fp32_bytes, options, calib.data(), 4);
+  ASSERT_EQ(r.report.layers.size(), 8u);
+  EXPECT_EQ(r.report.layers.front().weight_type, "i8");  // first and last layer int8
+  EXPECT_EQ(r.report.layers.back().weight_type, "i8");
+  for (size_t i = 1; i + 1 < r.report.layers.size(); ++i) {
+    EXPECT_EQ(r.report.layers[i].weight_type, "ternary");
+    EXPECT_FALSE(std::isnan(r.report.layers[i].activation_sqnr));
+  }
+  EXPECT_EQ(r.report.file_bytes, format::SerializeModel(r.compressed).size());
+  // 2 bits or less per ternary weight: at least 14x smaller than the fp32 file.
+  EXPECT_GT(r.report.compression, 14.0);
+  // The file reads back and runs.
+  const auto bytes = format::SerializeModel(r.compressed);
+  const format::ModelFile file = format::ReadModelBytes(bytes.data(), bytes.size(), nullptr);
+  const std::vector<float> x = RandomInputs(fp32, 1, 8);
+  EXPECT_EQ(RunOnce(file.graph, x.data()), RunOnce(r.compressed, x.data()));
+}
+
+TEST(Compress, KeepPruneAndConfig) {
+  const Graph fp32 = zoo::BuildZooModel("lenet5");
+  const std::vector<float> calib = RandomInputs(fp32, 4, 1);
+  const std::filesystem::path config =
+      std::filesystem::temp_directory_path() / "trit_quant_layers.json";
+  std::ofstream(config) << R"({"default": {"weights": "int4"}, "layers": {"fc8": "ternary"}})";
+  CompressOptions options;
+  options.config_path = config.string();
+  options.keep = {"conv4"};
+  options.prune = 0.5;
+  const CompressResult r = Compress(fp32, 1, options, calib.data(), 4);
+  std::map<std::string, std::string> types;
+  for (const LayerReport& l : r.report.layers) types[l.node] = l.weight_type;
+  EXPECT_EQ(types["conv1"], "i8");
+  EXPECT_EQ(types["conv4"], "f32");
+  EXPECT_EQ(types["fc8"], "ternary");
+  EXPECT_EQ(types["fc10"], "i4");
+  EXPECT_EQ(types["fc12"], "i8");
+  for (const LayerReport& l : r.report.layers) {
+    if (l.node != "conv4") EXPECT_GE(l.zeros, l.weights / 2) << l.node;
+  }
+  std::ofstream(config) << R"({"layers": {"nope": "int8"}})";
+  try {
+    Compress(fp32, 1, options, calib.data(), 4);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no Conv2D/Dense layer named 'nope'"), std::string::npos);
+  }
+  std::filesystem::remove(config);
+}
+
+}  // namespace
+}  // namespace trit::quant

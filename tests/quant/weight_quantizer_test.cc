@@ -1,0 +1,118 @@
+#include "quant/weight_quantizer.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "core/bitpack.h"
+
+namespace trit::quant {
+namespace {
+
+std::vector<float> RandomWeights(size_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::normal_distribution<float> normal(0.0f, 0.1f);
+  std::vector<float> w(n);
+  for (float& v : w) v = normal(rng);
+  return w;
+}
+
+TEST(WeightQuantizer, Int8PerChannelUsesTheFullRangeAndRoundsToNearest) {
+  const std::vector<float> w = RandomWeights(4 * 50, 1);
+  const QuantizedWeights q = QuantizeWeights(w, 4, {WeightType::kInt8, true});
+  ASSERT_EQ(q.quant.scale.size(), 4u);
+  EXPECT_EQ(q.quant.axis, 0);
+  const std::vector<float> back = q.Dequantize();
+  for (int c = 0; c < 4; ++c) {
+    int max_level = 0;
+    for (int i = 0; i < 50; ++i) {
+      max_level = std::max(max_level, std::abs(int{q.levels[c * 50 + i]}));
+      EXPECT_LE(std::fabs(back[c * 50 + i] - w[c * 50 + i]), q.quant.scale[c] * 0.5f + 1e-7f);
+    }
+    EXPECT_EQ(max_level, 127);
+  }
+  EXPECT_GT(Sqnr(w, back), 38.0);
+}
+
+TEST(WeightQuantizer, NarrowTypesStayInRangeAndBeatMaxScaling) {
+  const std::vector<float> w = RandomWeights(8 * 200, 2);
+  for (const WeightType type : {WeightType::kInt4, WeightType::kInt2}) {
+    const QuantizedWeights q = QuantizeWeights(w, 8, {type, true});
+    for (const int8_t l : q.levels) {
+      EXPECT_GE(l, MinLevel(q.dtype));
+      EXPECT_LE(l, MaxLevel(q.dtype));
+    }
+    // Plain max scaling for comparison: scale = max|w| / max level.
+    QuantizedWeights naive = q;
+    for (int c = 0; c < 8; ++c) {
+      float m = 0;
+      for (int i = 0; i < 200; ++i) m = std::max(m, std::fabs(w[c * 200 + i]));
+      naive.quant.scale[c] = m / MaxLevel(q.dtype);
+      for (int i = 0; i < 200; ++i) {
+        naive.levels[c * 200 + i] =
+            static_cast<int8_t>(std::clamp<long>(std::lround(w[c * 200 + i] / naive.quant.scale[c]),
+                                                 MinLevel(q.dtype), MaxLevel(q.dtype)));
+      }
+    }
+    EXPECT_GE(Sqnr(w, q.Dequantize()), Sqnr(w, naive.Dequantize()));
+  }
+  // Packing round-trips through the bit-packed form.
+  const QuantizedWeights q4 = QuantizeWeights(w, 8, {WeightType::kInt4, true});
+  const Buffer packed = q4.Pack();
+  std::vector<int8_t> unpacked(q4.levels.size());
+  UnpackLevels(DType::kI4, packed.data(), static_cast<int64_t>(unpacked.size()), unpacked.data());
+  EXPECT_EQ(unpacked, q4.levels);
+}
+
+TEST(WeightQuantizer, TernaryByHand) {
+  // One layer: max|w| = 1.0, threshold 0.3 -> codes + + 0 0 - -, Wp = mean(1.0, 0.6) = 0.8,
+  // Wn = mean(0.5, 0.4) = 0.45; scale = 0.8 / 127, pos = 127, neg = round(0.45 / scale) = 71.
+  const std::vector<float> w = {1.0f, 0.6f, 0.2f, -0.3f, -0.5f, -0.4f};
+  WeightSpec spec{WeightType::kTernary, false};
+  spec.ternary_threshold = 0.3;
+  const QuantizedWeights q = QuantizeWeights(w, 2, spec);
+  EXPECT_EQ(q.levels, (std::vector<int8_t>{1, 1, 0, 0, -1, -1}));
+  ASSERT_EQ(q.quant.scale.size(), 1u);
+  EXPECT_FLOAT_EQ(q.quant.scale[0], 0.8f / 127.0f);
+  EXPECT_EQ(q.quant.ternary_pos[0], 127);
+  EXPECT_EQ(q.quant.ternary_neg[0], 71);
+  EXPECT_EQ(q.quant.axis, -1);
+}
+
+TEST(WeightQuantizer, TernarySparsityTargetAndPerChannelScales) {
+  const std::vector<float> w = RandomWeights(16 * 300, 3);
+  WeightSpec spec{WeightType::kTernary, true};
+  spec.ternary_sparsity = 0.7;
+  const QuantizedWeights q = QuantizeWeights(w, 16, spec);
+  for (int c = 0; c < 16; ++c) {
+    int zeros = 0;
+    for (int i = 0; i < 300; ++i) zeros += q.levels[c * 300 + i] == 0;
+    EXPECT_EQ(zeros, 210);
+    EXPECT_GE(q.quant.ternary_pos[c], 1);
+    EXPECT_GE(q.quant.ternary_neg[c], 1);
+    EXPECT_TRUE(q.quant.ternary_pos[c] == 127 || q.quant.ternary_neg[c] == 127);
+  }
+}
+
+TEST(WeightQuantizer, BinaryUsesTheMeanMagnitude) {
+  const std::vector<float> w = {0.5f, -1.5f, 0.0f, 1.0f};
+  const QuantizedWeights q = QuantizeWeights(w, 1, {WeightType::kBinary, true});
+  EXPECT_EQ(q.levels, (std::vector<int8_t>{1, -1, 1, 1}));
+  EXPECT_FLOAT_EQ(q.quant.scale[0], 0.75f);
+}
+
+TEST(WeightQuantizer, DeadChannelsGetFiniteScales) {
+  const std::vector<float> w(2 * 10, 0.0f);
+  for (const WeightType type : {WeightType::kInt8, WeightType::kInt4, WeightType::kInt2,
+                                WeightType::kTernary, WeightType::kBinary}) {
+    const QuantizedWeights q = QuantizeWeights(w, 2, {type, true});
+    for (const float s : q.quant.scale) {
+      EXPECT_TRUE(std::isfinite(s) && s > 0) << WeightTypeName(type);
+    }
+    for (const float v : q.Dequantize()) EXPECT_TRUE(std::isfinite(v));
+  }
+}
+
+}  // namespace
+}  // namespace trit::quant
