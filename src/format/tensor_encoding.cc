@@ -379,7 +379,7 @@ std::vector<uint8_t> DecodeTensor(Encoding encoding, DType type, int64_t count,
     case Encoding::kDense:
     case Encoding::kBitPacked:
       if (stored.size() != plain.size()) Corrupt("wrong size");
-      std::memcpy(plain.data(), stored.data(), plain.size());
+      std::ranges::copy(stored, plain.begin());
       return plain;
     case Encoding::kNone:
       break;

@@ -76,7 +76,7 @@ std::vector<float> FloatData(const Value& value) {
     throw Error(ErrorCode::kInvalidArgument, "tensor '" + value.name + "' is not an f32 constant");
   }
   std::vector<float> data(value.data->size() / sizeof(float));
-  std::memcpy(data.data(), value.data->data(), data.size() * sizeof(float));
+  std::copy_n(reinterpret_cast<const float*>(value.data->data()), data.size(), data.begin());
   return data;
 }
 

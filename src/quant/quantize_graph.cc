@@ -188,15 +188,8 @@ class Quantizer {
     w.data = q.Pack();
     std::vector<ValueId> inputs = {x, out_.AddValue(std::move(w))};
     if (node.inputs.size() == 3) {
-      // bias level = b / (s_x * scale[c]), the accumulator's unit.
-      const std::vector<float> bias = FloatData(src_.value(node.inputs[2]));
-      std::vector<int32_t> levels(bias.size());
-      for (size_t c = 0; c < bias.size(); ++c) {
-        const double unit = static_cast<double>(input_quant.scale[0]) *
-                            q.quant.scale[q.quant.per_channel() ? c : 0];
-        const double level = std::nearbyint(bias[c] / unit);
-        levels[c] = static_cast<int32_t>(std::clamp(level, -2147483647.0, 2147483647.0));
-      }
+      const std::vector<int32_t> levels =
+          BiasLevels(FloatData(src_.value(node.inputs[2])), input_quant.scale[0], q.quant);
       Value b;
       b.name = src_.value(node.inputs[2]).name;
       b.dtype = DType::kI32;
@@ -227,6 +220,19 @@ class Quantizer {
 };
 
 }  // namespace
+
+std::vector<int32_t> BiasLevels(const std::vector<float>& bias, float input_scale,
+                                const QuantParams& weights) {
+  std::vector<int32_t> levels(bias.size());
+  for (size_t c = 0; c < bias.size(); ++c) {
+    // The accumulator's unit: s_x * scale[c].
+    const double unit = static_cast<double>(input_scale) *
+                        static_cast<double>(weights.scale[weights.per_channel() ? c : 0]);
+    const double level = std::nearbyint(static_cast<double>(bias[c]) / unit);
+    levels[c] = static_cast<int32_t>(std::clamp(level, -2147483647.0, 2147483647.0));
+  }
+  return levels;
+}
 
 std::vector<NodeId> LinearLayers(const Graph& graph) {
   std::vector<NodeId> layers;

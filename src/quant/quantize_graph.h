@@ -30,6 +30,11 @@ struct QuantPlan {
 // Conv2D and Dense nodes in execution order (the "layers" of the per-layer config).
 std::vector<NodeId> LinearLayers(const Graph& graph);
 
+// The i32 bias levels of a quantized Conv2D/Dense: round(b / (s_x * scale[c])), half to even,
+// saturated to the int32 range. QAT computes its biases with this same function.
+std::vector<int32_t> BiasLevels(const std::vector<float>& bias, float input_scale,
+                                const QuantParams& weights);
+
 // Throws kInvalidArgument naming a tensor the plan has no parameters for.
 Graph QuantizeGraph(const Graph& folded, const QuantPlan& plan);
 

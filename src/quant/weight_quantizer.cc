@@ -154,7 +154,8 @@ QuantizedWeights QuantizeWeights(const std::vector<float>& w, int64_t channels,
         // int8 keeps the range symmetric (-127..127); the narrow types use every level.
         const int lo = spec.type == WeightType::kInt8 ? -127 : MinLevel(q.dtype);
         const int hi = MaxLevel(q.dtype);
-        const float scale = IntegerScale(src, group_size, lo, hi, spec.type != WeightType::kInt8);
+        const float scale = IntegerScale(src, group_size, lo, hi,
+                                         spec.search_scale && spec.type != WeightType::kInt8);
         q.quant.scale[g] = scale;
         for (size_t i = 0; i < group_size; ++i) levels[i] = RoundClamp(src[i] / scale, lo, hi);
         break;
@@ -193,6 +194,17 @@ QuantizedWeights QuantizeWeights(const std::vector<float>& w, int64_t channels,
     }
   }
   return q;
+}
+
+std::vector<float> TernaryThresholds(const std::vector<float>& w, int64_t channels,
+                                     const WeightSpec& spec) {
+  const size_t groups = spec.per_channel ? static_cast<size_t>(channels) : 1;
+  const size_t group_size = w.size() / groups;
+  std::vector<float> thresholds(groups);
+  for (size_t g = 0; g < groups; ++g) {
+    thresholds[g] = TernaryThreshold(w.data() + g * group_size, group_size, spec);
+  }
+  return thresholds;
 }
 
 QuantizedWeights TernaryFromMagnitudes(const std::vector<float>& w, int64_t channels,
@@ -244,7 +256,7 @@ std::vector<float> WeightValues(const Value& value) {
   const int64_t count = NumElements(value.shape);
   std::vector<float> out(static_cast<size_t>(count));
   if (value.dtype == DType::kF32) {
-    std::memcpy(out.data(), value.data->data(), out.size() * sizeof(float));
+    std::copy_n(reinterpret_cast<const float*>(value.data->data()), out.size(), out.begin());
     return out;
   }
   QuantizedWeights q;
@@ -252,7 +264,7 @@ std::vector<float> WeightValues(const Value& value) {
   q.quant = value.quant;
   q.levels.resize(out.size());
   if (value.dtype == DType::kI8) {
-    std::memcpy(q.levels.data(), value.data->data(), out.size());
+    std::copy_n(reinterpret_cast<const int8_t*>(value.data->data()), out.size(), q.levels.begin());
   } else if (IsPacked(value.dtype)) {
     UnpackLevels(value.dtype, value.data->data(), count, q.levels.data());
   } else {

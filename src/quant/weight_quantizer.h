@@ -22,7 +22,9 @@ struct WeightSpec {
   // Ternary: weights with |w| <= threshold * max|w| become 0 (TTQ uses 0.05; TWN ~0.7 * mean).
   double ternary_threshold = 0.05;
   // Ternary: when set, the threshold is instead chosen so that this fraction becomes 0.
-  std::optional<double> ternary_sparsity;
+  std::optional<double> ternary_sparsity = std::nullopt;
+  // int4/int2: search the clipping scale with the least squared error (else max|w| scaling).
+  bool search_scale = true;
 };
 
 struct QuantizedWeights {
@@ -38,6 +40,10 @@ struct QuantizedWeights {
 // `weights` holds channels * (weights.size() / channels) values, channel-major.
 QuantizedWeights QuantizeWeights(const std::vector<float>& weights, int64_t channels,
                                  const WeightSpec& spec);
+
+// The ternary threshold of each scale group (one, or one per channel) under `spec`.
+std::vector<float> TernaryThresholds(const std::vector<float>& weights, int64_t channels,
+                                     const WeightSpec& spec);
 
 // Ternary codes from a threshold on |w| and given magnitudes (TTQ's trained Wp, Wn; one entry,
 // or one per channel): scale = max(Wp, Wn) / 127, pos = round(Wp / scale), neg likewise.

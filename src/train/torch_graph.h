@@ -10,10 +10,11 @@
 #include <vector>
 
 #include "core/graph.h"
+#include "train/trainable_graph.h"
 
 namespace trit::train {
 
-class TorchGraph : public torch::nn::Module {
+class TorchGraph : public TrainableGraph {
  public:
   // fp32 graphs with one input; weights initialised from the graph's constants.
   // Throws trit::Error (kUnsupported) naming the node for what it cannot train.
@@ -21,16 +22,15 @@ class TorchGraph : public torch::nn::Module {
 
   // input: [N, H, W, C] (the graph's input shape with any batch size). Returns the first
   // graph output. Dropout and BatchNorm follow is_training().
-  torch::Tensor forward(const torch::Tensor& input);
+  torch::Tensor forward(const torch::Tensor& input) override;
 
   // The graph with every trained parameter and BatchNorm statistic written back.
-  Graph ExportGraph() const;
+  Graph ExportGraph() const override;
 
-  const Graph& graph() const { return graph_; }
+  const Graph& graph() const override { return graph_; }
 
  private:
   torch::Tensor Param(ValueId id) const { return tensors_.at(id); }
-  torch::Tensor RunNode(const Node& node, const std::vector<torch::Tensor>& inputs);
 
   Graph graph_;
   std::vector<NodeId> order_;

@@ -27,7 +27,8 @@ double LearningRate(const TrainOptions& o, int64_t epoch, int64_t step, int64_t 
   return o.learning_rate;
 }
 
-std::unique_ptr<torch::optim::Optimizer> MakeOptimizer(TorchGraph& module, const TrainOptions& o) {
+std::unique_ptr<torch::optim::Optimizer> MakeOptimizer(TrainableGraph& module,
+                                                       const TrainOptions& o) {
   if (o.optimizer == "sgd") {
     return std::make_unique<torch::optim::SGD>(module.parameters(),
                                                torch::optim::SGDOptions(o.learning_rate)
@@ -47,7 +48,9 @@ void SetLearningRate(torch::optim::Optimizer& optimizer, double lr) {
   for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
 }
 
-double Accuracy(TorchGraph& module, const data::Dataset& set, const data::BatchOptions& base) {
+}  // namespace
+
+double Accuracy(TrainableGraph& module, const data::Dataset& set, const data::BatchOptions& base) {
   data::BatchOptions options = base;
   options.shuffle = false;
   options.crop_padding = 0;
@@ -69,10 +72,16 @@ double Accuracy(TorchGraph& module, const data::Dataset& set, const data::BatchO
   return static_cast<double>(correct) / static_cast<double>(set.count());
 }
 
-}  // namespace
-
 Graph Train(const Graph& graph, const data::Dataset& train_set, const data::Dataset* test_set,
             const TrainOptions& o, const std::function<void(const EpochReport&)>& report) {
+  torch::manual_seed(o.seed);  // the module's own initialisation is deterministic too
+  TorchGraph module(graph);
+  return TrainModule(module, train_set, test_set, o, report);
+}
+
+Graph TrainModule(TrainableGraph& module, const data::Dataset& train_set,
+                  const data::Dataset* test_set, const TrainOptions& o,
+                  const std::function<void(const EpochReport&)>& report) {
   if (o.epochs < 1 || o.batch_size < 1 || !(o.learning_rate > 0)) {
     throw Error(ErrorCode::kInvalidArgument, "epochs, batch and learning rate must be positive");
   }
@@ -81,7 +90,6 @@ Graph Train(const Graph& graph, const data::Dataset& train_set, const data::Data
   torch::set_num_threads(o.threads > 0
                              ? o.threads
                              : static_cast<int>(std::max(1u, std::thread::hardware_concurrency())));
-  TorchGraph module(graph);
   const Shape& input = module.graph().value(module.graph().inputs()[0]).shape;
   data::BatchOptions batch_options = o.augment;
   batch_options.batch_size = o.batch_size;
@@ -125,6 +133,8 @@ Graph Train(const Graph& graph, const data::Dataset& train_set, const data::Data
     int64_t correct = 0, seen = 0, step = 0;
     while (batcher.Next(images, labels)) {
       SetLearningRate(*optimizer, LearningRate(o, epoch, step, steps));
+      module.BeginStep((static_cast<double>(epoch) + static_cast<double>(step) / steps) /
+                       static_cast<double>(o.epochs));
       const auto count = static_cast<int64_t>(labels.size());
       const torch::Tensor x = ToTensor(images, count, batch_options.input_shape);
       const torch::Tensor y =

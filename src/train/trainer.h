@@ -10,6 +10,7 @@
 #include "core/graph.h"
 #include "data/batcher.h"
 #include "data/dataset.h"
+#include "train/trainable_graph.h"
 
 namespace trit::train {
 
@@ -40,9 +41,17 @@ struct EpochReport {
   double test_accuracy = -1.0;  // set at the end of an epoch when a test set is given
 };
 
-// Trains `graph` and returns it with the trained weights. `report` is called after every step
-// and at the end of every epoch.
+// Trains `graph` (fp32) and returns it with the trained weights. `report` is called after every
+// step and at the end of every epoch.
 Graph Train(const Graph& graph, const data::Dataset& train_set, const data::Dataset* test_set,
             const TrainOptions& options, const std::function<void(const EpochReport&)>& report);
+
+// The same for any trainable module (e.g. a QatGraph); returns module.ExportGraph().
+Graph TrainModule(TrainableGraph& module, const data::Dataset& train_set,
+                  const data::Dataset* test_set, const TrainOptions& options,
+                  const std::function<void(const EpochReport&)>& report);
+
+// Top-1 accuracy of the module (eval mode) on a dataset, batches fitted like training's.
+double Accuracy(TrainableGraph& module, const data::Dataset& set, const data::BatchOptions& base);
 
 }  // namespace trit::train

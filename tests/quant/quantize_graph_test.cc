@@ -151,7 +151,9 @@ TEST(Compress, KeepPruneAndConfig) {
   EXPECT_EQ(types["fc10"], "i4");
   EXPECT_EQ(types["fc12"], "i8");
   for (const LayerReport& l : r.report.layers) {
-    if (l.node != "conv4") EXPECT_GE(l.zeros, l.weights / 2) << l.node;
+    if (l.node != "conv4") {
+      EXPECT_GE(l.zeros, l.weights / 2) << l.node;
+    }
   }
   std::ofstream(config) << R"({"layers": {"nope": "int8"}})";
   try {

@@ -20,7 +20,8 @@ std::vector<float> RandomWeights(size_t n, uint32_t seed) {
 
 TEST(WeightQuantizer, Int8PerChannelUsesTheFullRangeAndRoundsToNearest) {
   const std::vector<float> w = RandomWeights(4 * 50, 1);
-  const QuantizedWeights q = QuantizeWeights(w, 4, {WeightType::kInt8, true});
+  const QuantizedWeights q =
+      QuantizeWeights(w, 4, {.type = WeightType::kInt8, .per_channel = true});
   ASSERT_EQ(q.quant.scale.size(), 4u);
   EXPECT_EQ(q.quant.axis, 0);
   const std::vector<float> back = q.Dequantize();
@@ -38,7 +39,7 @@ TEST(WeightQuantizer, Int8PerChannelUsesTheFullRangeAndRoundsToNearest) {
 TEST(WeightQuantizer, NarrowTypesStayInRangeAndBeatMaxScaling) {
   const std::vector<float> w = RandomWeights(8 * 200, 2);
   for (const WeightType type : {WeightType::kInt4, WeightType::kInt2}) {
-    const QuantizedWeights q = QuantizeWeights(w, 8, {type, true});
+    const QuantizedWeights q = QuantizeWeights(w, 8, {.type = type, .per_channel = true});
     for (const int8_t l : q.levels) {
       EXPECT_GE(l, MinLevel(q.dtype));
       EXPECT_LE(l, MaxLevel(q.dtype));
@@ -58,7 +59,8 @@ TEST(WeightQuantizer, NarrowTypesStayInRangeAndBeatMaxScaling) {
     EXPECT_GE(Sqnr(w, q.Dequantize()), Sqnr(w, naive.Dequantize()));
   }
   // Packing round-trips through the bit-packed form.
-  const QuantizedWeights q4 = QuantizeWeights(w, 8, {WeightType::kInt4, true});
+  const QuantizedWeights q4 =
+      QuantizeWeights(w, 8, {.type = WeightType::kInt4, .per_channel = true});
   const Buffer packed = q4.Pack();
   std::vector<int8_t> unpacked(q4.levels.size());
   UnpackLevels(DType::kI4, packed.data(), static_cast<int64_t>(unpacked.size()), unpacked.data());
@@ -69,7 +71,7 @@ TEST(WeightQuantizer, TernaryByHand) {
   // One layer: max|w| = 1.0, threshold 0.3 -> codes + + 0 0 - -, Wp = mean(1.0, 0.6) = 0.8,
   // Wn = mean(0.5, 0.4) = 0.45; scale = 0.8 / 127, pos = 127, neg = round(0.45 / scale) = 71.
   const std::vector<float> w = {1.0f, 0.6f, 0.2f, -0.3f, -0.5f, -0.4f};
-  WeightSpec spec{WeightType::kTernary, false};
+  WeightSpec spec{.type = WeightType::kTernary, .per_channel = false};
   spec.ternary_threshold = 0.3;
   const QuantizedWeights q = QuantizeWeights(w, 2, spec);
   EXPECT_EQ(q.levels, (std::vector<int8_t>{1, 1, 0, 0, -1, -1}));
@@ -82,7 +84,7 @@ TEST(WeightQuantizer, TernaryByHand) {
 
 TEST(WeightQuantizer, TernarySparsityTargetAndPerChannelScales) {
   const std::vector<float> w = RandomWeights(16 * 300, 3);
-  WeightSpec spec{WeightType::kTernary, true};
+  WeightSpec spec{.type = WeightType::kTernary, .per_channel = true};
   spec.ternary_sparsity = 0.7;
   const QuantizedWeights q = QuantizeWeights(w, 16, spec);
   for (int c = 0; c < 16; ++c) {
@@ -97,7 +99,8 @@ TEST(WeightQuantizer, TernarySparsityTargetAndPerChannelScales) {
 
 TEST(WeightQuantizer, BinaryUsesTheMeanMagnitude) {
   const std::vector<float> w = {0.5f, -1.5f, 0.0f, 1.0f};
-  const QuantizedWeights q = QuantizeWeights(w, 1, {WeightType::kBinary, true});
+  const QuantizedWeights q =
+      QuantizeWeights(w, 1, {.type = WeightType::kBinary, .per_channel = true});
   EXPECT_EQ(q.levels, (std::vector<int8_t>{1, -1, 1, 1}));
   EXPECT_FLOAT_EQ(q.quant.scale[0], 0.75f);
 }
@@ -106,7 +109,7 @@ TEST(WeightQuantizer, DeadChannelsGetFiniteScales) {
   const std::vector<float> w(2 * 10, 0.0f);
   for (const WeightType type : {WeightType::kInt8, WeightType::kInt4, WeightType::kInt2,
                                 WeightType::kTernary, WeightType::kBinary}) {
-    const QuantizedWeights q = QuantizeWeights(w, 2, {type, true});
+    const QuantizedWeights q = QuantizeWeights(w, 2, {.type = type, .per_channel = true});
     for (const float s : q.quant.scale) {
       EXPECT_TRUE(std::isfinite(s) && s > 0) << WeightTypeName(type);
     }

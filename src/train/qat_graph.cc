@@ -1,0 +1,405 @@
+#include "train/qat_graph.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "core/error.h"
+#include "core/op_params.h"
+#include "kernels/requantize.h"
+#include "quant/graph_edit.h"
+#include "quant/prune.h"
+#include "train/float_ops.h"
+
+namespace trit::train {
+namespace {
+
+bool IsLinear(OpType op) { return op == OpType::kConv2D || op == OpType::kDense; }
+
+torch::Tensor FromFloats(const std::vector<float>& data, const Shape& shape) {
+  std::vector<int64_t> dims(shape.begin(), shape.end());
+  return torch::from_blob(const_cast<float*>(data.data()), dims, torch::kFloat32).clone();
+}
+
+// IR layout (OHWI for conv, [Cout, K] for dense) <-> LibTorch layout (OIHW).
+torch::Tensor ToTorchLayout(const torch::Tensor& t, bool conv) {
+  return conv ? t.permute({0, 3, 1, 2}).contiguous() : t;
+}
+torch::Tensor ToIrLayout(const torch::Tensor& t, bool conv) {
+  return conv ? t.permute({0, 2, 3, 1}).contiguous() : t.contiguous();
+}
+
+std::vector<float> ToVector(const torch::Tensor& t) {
+  const torch::Tensor c = t.detach().to(torch::kCPU).contiguous();
+  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+}
+
+// The integer range of a quantized output with its fused activation (as the runtime's
+// OutputRange computes it).
+std::pair<int32_t, int32_t> OutputRange(const Value& y, Activation activation) {
+  int32_t lo = QuantMin(y.dtype), hi = QuantMax(y.dtype);
+  const int32_t zero = y.quant.zero_point[0];
+  if (activation != Activation::kNone) lo = std::max(lo, zero);
+  if (activation == Activation::kRelu6) {
+    const double six = std::nearbyint(6.0 / static_cast<double>(y.quant.scale[0]));
+    hi = static_cast<int32_t>(std::min<double>(hi, zero + six));
+  }
+  return {lo, hi};
+}
+
+}  // namespace
+
+QatGraph::QatGraph(const Graph& folded, const quant::QuantPlan& plan, QatOptions options)
+    : folded_(folded), plan_(plan), options_(std::move(options)) {
+  // Narrow-type scales are recomputed every step: max scaling, not the slow MSE search.
+  plan_.default_weights.search_scale = false;
+  for (auto& [name, spec] : plan_.layers) spec.search_scale = false;
+  template_ = quant::QuantizeGraph(folded_, plan_);
+  if (template_.inputs().size() != 1) {
+    throw Error(ErrorCode::kUnsupported, "training needs a graph with one input");
+  }
+  order_ = template_.TopologicalOrder();
+  std::map<std::string, ValueId> folded_ids;
+  for (size_t v = 0; v < folded_.values().size(); ++v) {
+    folded_ids[folded_.values()[v].name] = static_cast<ValueId>(v);
+  }
+  std::set<ValueId> layer_constants;
+  for (const NodeId id : order_) {
+    const Node& node = template_.node(id);
+    if (!IsLinear(node.op) || template_.value(node.inputs[1]).dtype == DType::kF32) continue;
+    const bool conv = node.op == OpType::kConv2D;
+    Layer layer;
+    layer.spec = plan_.SpecFor(node.name);
+    const Value& w = folded_.value(folded_ids.at(template_.value(node.inputs[1]).name));
+    layer.weight_name = w.name;
+    layer.weight = register_parameter(
+        "w" + std::to_string(id), ToTorchLayout(FromFloats(quant::FloatData(w), w.shape), conv));
+    layer_constants.insert(node.inputs[1]);
+    if (node.inputs.size() == 3) {
+      const Value& b = folded_.value(folded_ids.at(template_.value(node.inputs[2]).name));
+      layer.bias_name = b.name;
+      layer.bias =
+          register_parameter("b" + std::to_string(id), FromFloats(quant::FloatData(b), b.shape));
+      layer_constants.insert(node.inputs[2]);
+    }
+    layer.mask = register_buffer("m" + std::to_string(id), torch::ones_like(layer.weight));
+    layer.prunable = options_.prune > 0 && options_.prune_layers.count(node.name) != 0;
+    if (layer.spec.type == quant::WeightType::kTernary && options_.trained_ternary_scales) {
+      // TTQ starts from the mean magnitudes of the weights each side replaces.
+      const quant::QuantizedWeights q =
+          quant::QuantizeWeights(quant::FloatData(w), w.shape[0], layer.spec);
+      std::vector<float> wp, wn;
+      for (size_t g = 0; g < q.quant.scale.size(); ++g) {
+        wp.push_back(q.quant.scale[g] * q.quant.ternary_pos[g]);
+        wn.push_back(q.quant.scale[g] * q.quant.ternary_neg[g]);
+      }
+      const Shape groups = {static_cast<int64_t>(wp.size())};
+      layer.wp = register_parameter("wp" + std::to_string(id), FromFloats(wp, groups));
+      layer.wn = register_parameter("wn" + std::to_string(id), FromFloats(wn, groups));
+    }
+    layers_.emplace(id, std::move(layer));
+  }
+  // The float constants of what stays in fp32 (conv weights in LibTorch's layout).
+  for (const NodeId id : order_) {
+    const Node& node = template_.node(id);
+    for (size_t i = 0; i < node.inputs.size(); ++i) {
+      const ValueId v = node.inputs[i];
+      const Value& value = template_.value(v);
+      if (!value.is_constant() || layer_constants.count(v) || floats_.count(v)) continue;
+      if (value.dtype != DType::kF32) Unsupported(node, "a quantized constant outside a layer");
+      torch::Tensor t = FromFloats(quant::FloatData(value), value.shape);
+      if (node.op == OpType::kConv2D && i == 1) t = ToTorchLayout(t, true);
+      const std::string name = "f" + std::to_string(v);
+      const bool statistic = node.op == OpType::kBatchNorm && i >= 3;
+      floats_[v] = statistic ? register_buffer(name, t) : register_parameter(name, t);
+    }
+  }
+}
+
+quant::QuantizedWeights QatGraph::CurrentWeights(const Layer& layer) const {
+  torch::NoGradGuard no_grad;
+  const bool conv = layer.weight.dim() == 4;
+  const std::vector<float> w = ToVector(ToIrLayout(layer.weight * layer.mask, conv));
+  const int64_t channels = layer.weight.size(0);
+  if (layer.spec.type == quant::WeightType::kTernary && options_.trained_ternary_scales) {
+    return quant::TernaryFromMagnitudes(w, channels,
+                                        quant::TernaryThresholds(w, channels, layer.spec),
+                                        ToVector(layer.wp.abs()), ToVector(layer.wn.abs()));
+  }
+  return quant::QuantizeWeights(w, channels, layer.spec);
+}
+
+torch::Tensor QatGraph::RunQuantizedLinear(const Node& node, Layer& layer, const torch::Tensor& x) {
+  const bool conv = node.op == OpType::kConv2D;
+  const Value& xv = template_.value(node.inputs[0]);
+  const Value& yv = template_.value(node.outputs[0]);
+  const float sx = xv.quant.scale[0], sy = yv.quant.scale[0];
+  const int32_t zx = xv.quant.zero_point[0], zy = yv.quant.zero_point[0];
+  const Activation activation = ParseActivation(node.attrs.GetString("activation", "none"));
+  const auto [lo, hi] = OutputRange(yv, activation);
+  const quant::QuantizedWeights q = CurrentWeights(layer);
+  const int64_t channels = layer.weight.size(0);
+  const int64_t depth = layer.weight.numel() / channels;
+  const size_t groups = q.quant.scale.size();
+  auto group = [&](int64_t c) { return groups == 1 ? size_t{0} : static_cast<size_t>(c); };
+
+  auto apply = [&](const torch::Tensor& input, const torch::Tensor& w) {
+    if (!conv) return torch::linear(input, w);
+    const WindowParams p = ParseConv2DParams(node.attrs, w.size(2), w.size(3));
+    const std::vector<int64_t> stride = {p.stride_h, p.stride_w}, padding = {0, 0};
+    const std::vector<int64_t> dilation = {p.dilation_h, p.dilation_w};
+    return ToNhwc(torch::conv2d(PadSpatial(ToNchw(input), p, 0.0), w, {}, c10::IntArrayRef(stride),
+                                c10::IntArrayRef(padding), c10::IntArrayRef(dilation), p.groups));
+  };
+  std::vector<int64_t> per_channel_shape(static_cast<size_t>(layer.weight.dim()), 1);
+  per_channel_shape[0] = channels;
+
+  std::vector<int8_t> levels_copy = q.levels;
+  const torch::Tensor levels = ToTorchLayout(
+      torch::from_blob(levels_copy.data(),
+                       std::vector<int64_t>(template_.value(node.inputs[1]).shape.begin(),
+                                            template_.value(node.inputs[1]).shape.end()),
+                       torch::kInt8)
+          .to(torch::kFloat32),
+      conv);
+  const bool ternary = q.dtype == DType::kTernary;
+  const torch::Tensor w_latent = layer.weight * layer.mask;
+
+  // The float path that carries the gradients.
+  torch::Tensor w_quantized;
+  torch::Tensor w_used;
+  if (ternary && layer.wp.defined()) {
+    std::vector<float> wp_exact(static_cast<size_t>(channels)), wn_exact(wp_exact.size());
+    std::vector<int64_t> index(static_cast<size_t>(channels));
+    for (int64_t c = 0; c < channels; ++c) {
+      const size_t g = group(c);
+      wp_exact[static_cast<size_t>(c)] = q.quant.scale[g] * q.quant.ternary_pos[g];
+      wn_exact[static_cast<size_t>(c)] = q.quant.scale[g] * q.quant.ternary_neg[g];
+      index[static_cast<size_t>(c)] = static_cast<int64_t>(g);
+    }
+    const torch::Tensor gather = torch::tensor(index, torch::kLong);
+    const torch::Tensor wp = layer.wp.abs().index_select(0, gather);
+    const torch::Tensor wn = layer.wn.abs().index_select(0, gather);
+    // Magnitudes as exported (7-bit ratio), with the gradient of the trained ones.
+    const torch::Tensor wp_used =
+        (wp + (FromFloats(wp_exact, {channels}) - wp).detach()).view(per_channel_shape);
+    const torch::Tensor wn_used =
+        (wn + (FromFloats(wn_exact, {channels}) - wn).detach()).view(per_channel_shape);
+    const torch::Tensor positive = levels.eq(1).to(torch::kFloat32);
+    const torch::Tensor negative = levels.eq(-1).to(torch::kFloat32);
+    w_quantized = wp_used * positive - wn_used * negative;
+    // TTQ's gradient to the latent weights: scaled by Wp, 1 and Wn in the three regions.
+    const torch::Tensor factor =
+        wp_used.detach() * positive + (1 - positive - negative) + wn_used.detach() * negative;
+    const torch::Tensor scaled = w_latent * factor;
+    w_used = w_quantized + (scaled - scaled.detach());
+  } else {
+    w_quantized =
+        ToTorchLayout(FromFloats(q.Dequantize(), template_.value(node.inputs[1]).shape), conv);
+    w_used = w_latent + (w_quantized - w_latent).detach();
+  }
+  double alpha = 1.0;
+  if (options_.alpha_ramp > 0 && is_training()) {
+    alpha = std::min(1.0, progress_ / options_.alpha_ramp);
+    if (alpha < 1.0) {
+      w_used = (1.0 - alpha) * w_latent +
+               alpha * (layer.wp.defined() && ternary ? w_quantized : w_quantized.detach());
+    }
+  }
+  torch::Tensor acc_real = apply((x - zx) * sx, w_used);
+  if (layer.bias.defined()) acc_real = acc_real + layer.bias;
+  const torch::Tensor y_soft = torch::clamp(acc_real / sy + zy, lo, hi);
+  if (alpha < 1.0) return y_soft + (torch::floor(y_soft + 0.5) - y_soft).detach();
+
+  // The exact path: the runtime's integers.
+  torch::Tensor y_exact;
+  {
+    torch::NoGradGuard no_grad;
+    const torch::Tensor xc = x.detach() - zx;
+    const int64_t max_input = std::max(zx - QuantMin(xv.dtype), QuantMax(xv.dtype) - zx);
+    torch::Tensor acc;
+    if (ternary) {
+      // Sums under the +1 and -1 codes separately: each stays below 2^24, exact in f32.
+      std::vector<int64_t> pos(static_cast<size_t>(channels)), neg(pos.size());
+      for (int64_t c = 0; c < channels; ++c) {
+        pos[static_cast<size_t>(c)] = q.quant.ternary_pos[group(c)];
+        neg[static_cast<size_t>(c)] = q.quant.ternary_neg[group(c)];
+      }
+      const torch::Tensor p_sum =
+          apply(xc, levels.eq(1).to(torch::kFloat32)).round().to(torch::kLong);
+      const torch::Tensor n_sum =
+          apply(xc, levels.eq(-1).to(torch::kFloat32)).round().to(torch::kLong);
+      acc = p_sum * torch::tensor(pos, torch::kLong) - n_sum * torch::tensor(neg, torch::kLong);
+    } else {
+      const int64_t max_level = std::max<int64_t>(1, levels.abs().max().item<float>());
+      if (depth * max_input * max_level < (int64_t{1} << 24)) {
+        acc = apply(xc, levels).round().to(torch::kLong);
+      } else {
+        acc = apply(xc.to(torch::kFloat64), levels.to(torch::kFloat64)).round().to(torch::kLong);
+      }
+    }
+    if (layer.bias.defined()) {
+      const std::vector<int32_t> bias = quant::BiasLevels(ToVector(layer.bias), sx, q.quant);
+      acc = acc + torch::tensor(std::vector<int64_t>(bias.begin(), bias.end()), torch::kLong);
+    }
+    std::vector<int64_t> multiplier(static_cast<size_t>(channels)), shift(multiplier.size()),
+        offset(multiplier.size());
+    for (int64_t c = 0; c < channels; ++c) {
+      const Requant r = QuantizeMultiplier(static_cast<double>(sx) * q.quant.scale[group(c)] /
+                                           static_cast<double>(sy));
+      multiplier[static_cast<size_t>(c)] = r.multiplier;
+      shift[static_cast<size_t>(c)] = r.shift;
+      offset[static_cast<size_t>(c)] = r.shift > 0 ? int64_t{1} << (r.shift - 1) : 0;
+    }
+    const torch::Tensor scaled = torch::bitwise_right_shift(
+        acc * torch::tensor(multiplier, torch::kLong) + torch::tensor(offset, torch::kLong),
+        torch::tensor(shift, torch::kLong));
+    y_exact = torch::clamp(scaled + zy, lo, hi).to(torch::kFloat32);
+  }
+  return y_soft + (y_exact - y_soft).detach();
+}
+
+torch::Tensor QatGraph::RunQuantizedOp(const Node& node, const std::vector<torch::Tensor>& in) {
+  const Value& y = template_.value(node.outputs[0]);
+  const Value& x = template_.value(node.inputs[0]);
+  switch (node.op) {
+    case OpType::kQuantize: {
+      const float s = y.quant.scale[0];
+      const int32_t z = y.quant.zero_point[0];
+      const int32_t lo = QuantMin(y.dtype), hi = QuantMax(y.dtype);
+      // Exactly the runtime's f32 division and round-half-even, element by element.
+      const torch::Tensor xs = in[0].detach().to(torch::kCPU).contiguous();
+      torch::Tensor exact = torch::empty_like(xs);
+      const float* src = xs.data_ptr<float>();
+      float* dst = exact.data_ptr<float>();
+      for (int64_t i = 0; i < xs.numel(); ++i) {
+        const float r = std::nearbyint(src[i] / s);
+        dst[i] = static_cast<float>(std::clamp<int64_t>(static_cast<int64_t>(r) + z, lo, hi));
+      }
+      const torch::Tensor soft = torch::clamp(in[0] / s + z, lo, hi);
+      return soft + (exact - soft).detach();
+    }
+    case OpType::kDequantize:
+      return (in[0] - x.quant.zero_point[0]) * x.quant.scale[0];
+    case OpType::kMaxPool:
+    case OpType::kReshape:
+    case OpType::kFlatten:
+      if (!(x.quant == y.quant)) Unsupported(node, "a rescaling quantized op");
+      return RunFloatOp(template_, node, in, false);
+    case OpType::kDropout:
+      return in[0];
+    case OpType::kRelu:
+      if (!(x.quant == y.quant)) Unsupported(node, "a rescaling quantized op");
+      return torch::clamp_min(in[0], y.quant.zero_point[0]);
+    case OpType::kPad: {
+      const std::vector<int64_t> pads = node.attrs.GetInts("pads", {});
+      const int64_t rank = in[0].dim();
+      std::vector<int64_t> torch_pads;
+      for (int64_t d = rank - 1; d >= 0; --d) {
+        torch_pads.push_back(pads[static_cast<size_t>(d)]);
+        torch_pads.push_back(pads[static_cast<size_t>(d + rank)]);
+      }
+      return torch::constant_pad_nd(in[0], torch_pads, x.quant.zero_point[0]);
+    }
+    default:
+      Unsupported(node, "this op on quantized tensors");
+  }
+}
+
+torch::Tensor QatGraph::forward(const torch::Tensor& input) {
+  std::map<ValueId, torch::Tensor> values = floats_;
+  values[template_.inputs()[0]] = input;
+  for (const NodeId id : order_) {
+    const Node& node = template_.node(id);
+    const auto layer = layers_.find(id);
+    if (layer != layers_.end()) {
+      // The layer's weights and bias live in `layers_`, not among the values.
+      values[node.outputs[0]] = RunQuantizedLinear(node, layer->second, values.at(node.inputs[0]));
+      continue;
+    }
+    std::vector<torch::Tensor> inputs;
+    inputs.reserve(node.inputs.size());
+    bool quantized = node.op == OpType::kQuantize || node.op == OpType::kDequantize;
+    for (const ValueId v : node.inputs) {
+      inputs.push_back(values.at(v));
+      quantized |= !template_.value(v).is_constant() && template_.value(v).dtype != DType::kF32;
+    }
+    if (quantized) {
+      values[node.outputs[0]] = RunQuantizedOp(node, inputs);
+    } else {
+      values[node.outputs[0]] = RunFloatOp(template_, node, inputs, is_training());
+    }
+  }
+  return values.at(template_.outputs()[0]);
+}
+
+void QatGraph::UpdateMasks(double sparsity) {
+  torch::NoGradGuard no_grad;
+  for (auto& [id, layer] : layers_) {
+    if (!layer.prunable) continue;
+    const torch::Tensor magnitude = (layer.weight * layer.mask).abs().flatten();
+    const int64_t k = static_cast<int64_t>(sparsity * static_cast<double>(magnitude.numel()));
+    if (k <= 0) continue;
+    // The k smallest magnitudes (exactly k, also where magnitudes tie).
+    const torch::Tensor order = magnitude.argsort();
+    torch::Tensor mask = torch::ones_like(magnitude);
+    mask.index_fill_(0, order.slice(0, 0, k), 0.0f);
+    layer.mask.copy_(mask.view_as(layer.mask));
+  }
+  mask_sparsity_ = sparsity;
+}
+
+void QatGraph::BeginStep(double progress) {
+  progress_ = progress;
+  if (options_.prune <= 0) return;
+  const int64_t scale = 1000000;
+  const double target = quant::CubicSparsity(options_.prune, static_cast<int64_t>(progress * scale),
+                                             static_cast<int64_t>(options_.prune_begin * scale),
+                                             static_cast<int64_t>(options_.prune_end * scale));
+  // Masks move in steps of half a percent (and once more at the end) to keep this cheap.
+  if (target - mask_sparsity_ >= 0.005 || (target == options_.prune && mask_sparsity_ < target)) {
+    UpdateMasks(target);
+  }
+}
+
+double QatGraph::pruned_fraction() const {
+  double zeros = 0, total = 0;
+  for (const auto& [id, layer] : layers_) {
+    if (!layer.prunable) continue;
+    zeros += static_cast<double>((layer.mask == 0).sum().item<int64_t>());
+    total += static_cast<double>(layer.mask.numel());
+  }
+  return total > 0 ? zeros / total : 0.0;
+}
+
+Graph QatGraph::FoldedWithLatentWeights() const {
+  torch::NoGradGuard no_grad;
+  Graph folded = folded_;
+  std::map<std::string, ValueId> ids;
+  for (size_t v = 0; v < folded.values().size(); ++v)
+    ids[folded.values()[v].name] = static_cast<ValueId>(v);
+  for (const auto& [id, layer] : layers_) {
+    const bool conv = layer.weight.dim() == 4;
+    quant::SetFloatData(folded.value(ids.at(layer.weight_name)),
+                        ToVector(ToIrLayout(layer.weight * layer.mask, conv)));
+    if (layer.bias.defined()) {
+      quant::SetFloatData(folded.value(ids.at(layer.bias_name)), ToVector(layer.bias));
+    }
+  }
+  for (const auto& [v, tensor] : floats_) {
+    const Value& value = template_.value(v);
+    const bool conv = tensor.dim() == 4;
+    quant::SetFloatData(folded.value(ids.at(value.name)), ToVector(ToIrLayout(tensor, conv)));
+  }
+  return folded;
+}
+
+Graph QatGraph::ExportGraph() const {
+  quant::QuantPlan plan = plan_;
+  for (const auto& [id, layer] : layers_) {
+    plan.fixed_weights[template_.node(id).name] = CurrentWeights(layer);
+  }
+  return quant::QuantizeGraph(FoldedWithLatentWeights(), plan);
+}
+
+}  // namespace trit::train

@@ -1,0 +1,132 @@
+// QAT's forward pass is the runtime's integer arithmetic: the logits LibTorch computes for a
+// quantized model equal, bit for bit, what the trit runtime computes on the exported file.
+#include "train/qat_graph.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "format/model_file.h"
+#include "quant/calibration.h"
+#include "quant/compress.h"
+#include "quant/fold.h"
+#include "runtime/session.h"
+#include "zoo/zoo.h"
+
+namespace trit::train {
+namespace {
+
+struct Case {
+  const char* model;
+  quant::WeightType weights;
+  bool per_channel;
+  quant::ActivationMode acts;
+};
+
+quant::QuantPlan MakePlan(const Graph& folded, const Case& c, const torch::Tensor& calib) {
+  quant::CompressOptions options;
+  options.weights.type = c.weights;
+  options.weights.per_channel = c.per_channel;
+  options.acts = c.acts;
+  quant::QuantPlan plan;
+  quant::ApplyLayerOptions(folded, options, plan);
+  quant::ApplyActivationStats(
+      quant::CollectActivationStats(folded, calib.data_ptr<float>(), calib.size(0)), options, plan);
+  return plan;
+}
+
+// Runs the exported graph through a file image on the runtime, sample by sample.
+torch::Tensor RunExported(const Graph& graph, const torch::Tensor& input) {
+  const std::vector<uint8_t> bytes = format::SerializeModel(graph);
+  const format::ModelFile file = format::ReadModelBytes(bytes.data(), bytes.size(), nullptr);
+  auto session = runtime::Session::FromGraph(file.graph);
+  std::vector<torch::Tensor> outputs;
+  for (int64_t i = 0; i < input.size(0); ++i) {
+    const torch::Tensor x = input[i].contiguous();
+    std::memcpy(session->input_data(0), x.data_ptr<float>(), session->input_bytes(0));
+    session->Run();
+    torch::Tensor y = torch::empty({static_cast<int64_t>(session->output_bytes(0) / 4)});
+    std::memcpy(y.data_ptr<float>(), session->output_data(0), session->output_bytes(0));
+    outputs.push_back(y);
+  }
+  return torch::stack(outputs);
+}
+
+void ExpectBitExact(QatGraph& module, const torch::Tensor& input, const std::string& what) {
+  module.eval();
+  torch::Tensor logits;
+  {
+    torch::NoGradGuard no_grad;
+    logits = module.forward(input).contiguous();
+  }
+  const torch::Tensor expected = RunExported(module.ExportGraph(), input);
+  ASSERT_EQ(logits.sizes(), expected.sizes()) << what;
+  EXPECT_TRUE(torch::equal(logits, expected))
+      << what << ": max abs difference " << (logits - expected).abs().max().item<float>();
+}
+
+TEST(QatGraph, ForwardIsTheRuntimeBitForBit) {
+  const Case cases[] = {
+      {"lenet5", quant::WeightType::kInt8, true, quant::ActivationMode::kInt8},
+      {"lenet5", quant::WeightType::kTernary, false, quant::ActivationMode::kPow2},
+      {"lenet5", quant::WeightType::kTernary, true, quant::ActivationMode::kUint8},
+      {"lenet5", quant::WeightType::kInt4, true, quant::ActivationMode::kInt8},
+      {"lenet5", quant::WeightType::kInt2, true, quant::ActivationMode::kPow2},
+      {"lenet5", quant::WeightType::kBinary, true, quant::ActivationMode::kInt8},
+      {"convnet", quant::WeightType::kTernary, false, quant::ActivationMode::kPow2},
+  };
+  for (const Case& c : cases) {
+    const std::string what = std::string(c.model) + " " + quant::WeightTypeName(c.weights) +
+                             (c.per_channel ? " per channel " : " per layer ") +
+                             quant::ActivationModeName(c.acts);
+    torch::manual_seed(1);
+    const Graph folded = quant::FoldForInference(zoo::BuildZooModel(c.model));
+    const Shape& shape = folded.value(folded.inputs()[0]).shape;
+    std::vector<int64_t> batch(shape.begin(), shape.end());
+    batch[0] = 4;
+    const torch::Tensor calib = torch::rand(batch);
+    QatOptions options;
+    QatGraph module(folded, MakePlan(folded, c, calib), options);
+    ExpectBitExact(module, torch::rand(batch), what);
+  }
+}
+
+TEST(QatGraph, StaysExactAfterTrainingStepsWithPruning) {
+  torch::manual_seed(2);
+  const Graph folded = quant::FoldForInference(zoo::BuildZooModel("lenet5"));
+  const torch::Tensor calib = torch::rand({8, 28, 28, 1});
+  const Case c{"lenet5", quant::WeightType::kTernary, false, quant::ActivationMode::kPow2};
+  QatOptions options;
+  options.prune = 0.5;
+  options.prune_end = 0.5;
+  options.prune_layers = {"conv4", "fc8", "fc10"};
+  QatGraph module(folded, MakePlan(folded, c, calib), options);
+  torch::optim::SGD sgd(module.parameters(), torch::optim::SGDOptions(0.05).momentum(0.9));
+  const torch::Tensor x = torch::rand({16, 28, 28, 1});
+  const torch::Tensor y = torch::randint(0, 10, {16}, torch::kLong);
+  module.train();
+  double first_loss = 0, last_loss = 0;
+  for (int step = 0; step < 20; ++step) {
+    module.BeginStep(step / 19.0);
+    sgd.zero_grad();
+    const torch::Tensor loss = torch::nn::functional::cross_entropy(module.forward(x), y);
+    loss.backward();
+    sgd.step();
+    (step == 0 ? first_loss : last_loss) = loss.item<double>();
+  }
+  EXPECT_LT(last_loss, first_loss);  // it learns (the batch is memorised)
+  EXPECT_NEAR(module.pruned_fraction(), 0.5, 0.01);
+  ExpectBitExact(module, x, "after training");
+  // The pruned weights are zero in the exported file.
+  const Graph exported = module.ExportGraph();
+  for (const Node& node : exported.nodes()) {
+    if (node.name != "fc8") continue;
+    const std::vector<float> w = quant::WeightValues(exported.value(node.inputs[1]));
+    int64_t zeros = 0;
+    for (const float v : w) zeros += v == 0.0f;
+    EXPECT_GE(zeros, static_cast<int64_t>(w.size()) / 2);
+  }
+}
+
+}  // namespace
+}  // namespace trit::train
