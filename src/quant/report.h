@@ -31,6 +31,12 @@ struct CompressionReport {
   uint64_t fp32_file_bytes = 0;  // the fp32 .trit file it came from
   double compression = 0;        // fp32_file_bytes / file_bytes
   int64_t samples = 0;           // calibration samples behind the activation SQNRs
+
+  // The size of the file as written (the producer string may differ from the estimate's).
+  void SetFileBytes(uint64_t bytes) {
+    file_bytes = bytes;
+    compression = static_cast<double>(fp32_file_bytes) / static_cast<double>(bytes);
+  }
 };
 
 // `reference` is the fp32 model the compressed one was made from, folded (fold.h) so that

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <optional>
 
 #include "core/error.h"
 #include "core/op_params.h"
@@ -178,8 +179,15 @@ torch::Tensor QatGraph::RunQuantizedLinear(const Node& node, Layer& layer, const
       index[static_cast<size_t>(c)] = static_cast<int64_t>(g);
     }
     const torch::Tensor gather = torch::tensor(index, torch::kLong);
-    const torch::Tensor wp = layer.wp.abs().index_select(0, gather);
-    const torch::Tensor wn = layer.wn.abs().index_select(0, gather);
+    // A magnitude's gradient sums over every weight it scales: divided by sqrt(weights per
+    // group) (as LSQ does for its step sizes) it stays on the scale of one weight's gradient.
+    const double gradient_scale =
+        1.0 / std::sqrt(static_cast<double>(layer.weight.numel()) / static_cast<double>(groups));
+    auto scaled_gradient = [&](const torch::Tensor& t) {
+      return t * gradient_scale + (t - t * gradient_scale).detach();
+    };
+    const torch::Tensor wp = scaled_gradient(layer.wp.abs()).index_select(0, gather);
+    const torch::Tensor wn = scaled_gradient(layer.wn.abs()).index_select(0, gather);
     // Magnitudes as exported (7-bit ratio), with the gradient of the trained ones.
     const torch::Tensor wp_used =
         (wp + (FromFloats(wp_exact, {channels}) - wp).detach()).view(per_channel_shape);
@@ -335,15 +343,33 @@ torch::Tensor QatGraph::forward(const torch::Tensor& input) {
 
 void QatGraph::UpdateMasks(double sparsity) {
   torch::NoGradGuard no_grad;
+  // Global pruning: one threshold, the magnitude below which `sparsity` of all weights lie.
+  std::optional<float> threshold;
+  if (options_.prune_global) {
+    std::vector<torch::Tensor> all;
+    for (auto& [id, layer] : layers_) {
+      if (layer.prunable) all.push_back((layer.weight * layer.mask).abs().flatten());
+    }
+    if (all.empty()) return;
+    const torch::Tensor magnitudes = torch::cat(all);
+    const int64_t k = static_cast<int64_t>(sparsity * static_cast<double>(magnitudes.numel()));
+    if (k <= 0) return;
+    threshold = std::get<0>(magnitudes.kthvalue(k)).item<float>();
+  }
   for (auto& [id, layer] : layers_) {
     if (!layer.prunable) continue;
     const torch::Tensor magnitude = (layer.weight * layer.mask).abs().flatten();
-    const int64_t k = static_cast<int64_t>(sparsity * static_cast<double>(magnitude.numel()));
-    if (k <= 0) continue;
-    // The k smallest magnitudes (exactly k, also where magnitudes tie).
-    const torch::Tensor order = magnitude.argsort();
-    torch::Tensor mask = torch::ones_like(magnitude);
-    mask.index_fill_(0, order.slice(0, 0, k), 0.0f);
+    torch::Tensor mask;
+    if (threshold) {
+      mask = magnitude.gt(*threshold).to(torch::kFloat32);
+    } else {
+      const int64_t k = static_cast<int64_t>(sparsity * static_cast<double>(magnitude.numel()));
+      if (k <= 0) continue;
+      // The k smallest magnitudes (exactly k, also where magnitudes tie).
+      const torch::Tensor order = magnitude.argsort();
+      mask = torch::ones_like(magnitude);
+      mask.index_fill_(0, order.slice(0, 0, k), 0.0f);
+    }
     layer.mask.copy_(mask.view_as(layer.mask));
   }
   mask_sparsity_ = sparsity;

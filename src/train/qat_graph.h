@@ -29,6 +29,7 @@ struct QatOptions {
   double prune = 0.0;
   double prune_begin = 0.0, prune_end = 0.6;
   std::set<std::string> prune_layers;
+  bool prune_global = false;  // one magnitude threshold over all pruned layers
 };
 
 class QatGraph : public TrainableGraph {
@@ -45,6 +46,8 @@ class QatGraph : public TrainableGraph {
 
   // Fraction of zero weights over the pruned layers (for logs).
   double pruned_fraction() const;
+  // The fp32 graph with the latent weights (pruned), the reference of the compression report.
+  Graph FoldedWithLatentWeights() const;
 
  private:
   struct Layer {
@@ -61,7 +64,6 @@ class QatGraph : public TrainableGraph {
   torch::Tensor RunQuantizedLinear(const Node& node, Layer& layer, const torch::Tensor& x);
   torch::Tensor RunQuantizedOp(const Node& node, const std::vector<torch::Tensor>& in);
   void UpdateMasks(double sparsity);
-  Graph FoldedWithLatentWeights() const;
 
   Graph folded_;
   quant::QuantPlan plan_;

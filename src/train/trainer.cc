@@ -55,7 +55,7 @@ double Accuracy(TrainableGraph& module, const data::Dataset& set, const data::Ba
   options.shuffle = false;
   options.crop_padding = 0;
   options.horizontal_flip = false;
-  options.batch_size = 256;
+  options.batch_size = std::min<int64_t>(base.batch_size, 64);  // big batches page-fault
   data::Batcher batcher(set, options);
   module.eval();
   torch::NoGradGuard no_grad;

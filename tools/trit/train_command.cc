@@ -8,10 +8,14 @@
 
 #include "cli_format.h"
 #include "commands.h"
+#include "compression_report.h"
 #include "core/error.h"
 #include "data/dataset.h"
 #include "format/model_file.h"
+#include "quant/calibration.h"
+#include "quant_cli.h"
 #include "train/input_normalization.h"
+#include "train/qat_graph.h"
 #include "train/trainer.h"
 #include "zoo/model_spec.h"
 #include "zoo/zoo.h"
@@ -34,6 +38,46 @@ std::string Duration(double seconds) {
   return text;
 }
 
+// Quantization-aware training of `graph` (fp32, usually pretrained): fold, calibrate the
+// activations on the training split, train the integer graph, and report against the latent
+// fp32 weights.
+struct QatResult {
+  Graph exported;
+  quant::CompressionReport report;
+  quant::FoldReport fold;
+};
+
+QatResult TrainQuantized(const Graph& graph, const data::Dataset& train_set,
+                         const data::Dataset& test_set, uint64_t fp32_file_bytes,
+                         QuantCliOptions& quant_options, double alpha_ramp,
+                         const train::TrainOptions& options,
+                         const std::function<void(const train::EpochReport&)>& report) {
+  quant_options.Resolve();
+  QatResult result;
+  const Graph folded = quant::FoldForInference(graph, &result.fold);
+  quant::QuantPlan plan;
+  quant::ApplyLayerOptions(folded, quant_options.compress, plan);
+  const std::vector<float> calib =
+      CalibrationSamples(train_set, folded, quant_options.calib_samples);
+  const int64_t count =
+      static_cast<int64_t>(calib.size()) / NumElements(folded.value(folded.inputs()[0]).shape);
+  quant::ApplyActivationStats(quant::CollectActivationStats(folded, calib.data(), count),
+                              quant_options.compress, plan);
+  train::QatOptions qat;
+  qat.alpha_ramp = alpha_ramp;
+  qat.prune = quant_options.compress.prune;
+  qat.prune_global = quant_options.compress.prune_global;
+  for (const Node& node : folded.nodes()) {
+    if (node.op != OpType::kConv2D && node.op != OpType::kDense) continue;
+    if (plan.SpecFor(node.name).type != quant::WeightType::kF32) qat.prune_layers.insert(node.name);
+  }
+  train::QatGraph module(folded, plan, qat);
+  result.exported = train::TrainModule(module, train_set, &test_set, options, report);
+  result.report = quant::BuildReport(module.FoldedWithLatentWeights(), result.exported,
+                                     fp32_file_bytes, calib.data(), count);
+  return result;
+}
+
 }  // namespace
 
 void AddTrainCommand(CLI::App& app) {
@@ -41,6 +85,9 @@ void AddTrainCommand(CLI::App& app) {
     std::string model, data, output, teacher;
     train::TrainOptions train;
     int64_t limit = 0;
+    QuantCliOptions quant;
+    double alpha_ramp = 0.0;
+    bool json = false;
   };
   auto o = std::make_shared<Options>();
   CLI::App* cmd =
@@ -86,6 +133,14 @@ void AddTrainCommand(CLI::App& app) {
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--temperature", o->train.temperature, "Distillation temperature")
       ->capture_default_str();
+  AddQuantOptions(cmd, o->quant, "--quant");
+  cmd->add_option("--alpha-blend", o->alpha_ramp,
+                  "QAT by alpha-blending: the loss sees (1-a) w + a q(w), a ramped from 0 to 1 "
+                  "over this fraction of training (0: straight-through estimator)")
+      ->capture_default_str()
+      ->check(CLI::Range(0.0, 1.0));
+  cmd->add_flag("--json", o->json,
+                "With --quant: the compression report as JSON on stdout (progress on stderr)");
   cmd->callback([o] {
     Graph graph = LoadModel(o->model);
     if (!o->train.augment.mean.empty() || !o->train.augment.std.empty()) {
@@ -102,38 +157,79 @@ void AddTrainCommand(CLI::App& app) {
     const data::Dataset test_set = data::LoadDataset(o->data, data::Split::kTest);
     if (!o->teacher.empty()) o->train.teacher = format::ReadModelFile(o->teacher).graph;
     if (o->train.checkpoint.empty()) o->train.checkpoint = o->output + ".checkpoint";
-    const bool terminal = ::isatty(STDOUT_FILENO);
-    std::cout << "training " << o->model << " on " << o->data << ": " << train_set.count()
-              << " samples, " << o->train.epochs << " epochs, batch " << o->train.batch_size << ", "
-              << o->train.optimizer << " lr " << o->train.learning_rate << " " << o->train.schedule
-              << ", seed " << o->train.seed << std::endl;
+    const bool qat = !o->quant.weights.empty();
+    if (!qat && (o->json || o->quant.compress.prune > 0)) {
+      throw Error(ErrorCode::kInvalidArgument, "--json and --prune need --quant TYPE");
+    }
+    std::ostream& log = o->json ? std::cerr : std::cout;
+    const bool terminal = ::isatty(o->json ? STDERR_FILENO : STDOUT_FILENO);
+    log << "training " << o->model << " on " << o->data << ": " << train_set.count() << " samples, "
+        << o->train.epochs << " epochs, batch " << o->train.batch_size << ", " << o->train.optimizer
+        << " lr " << o->train.learning_rate << " " << o->train.schedule << ", seed "
+        << o->train.seed
+        << (qat ? ", quantization-aware: " + o->quant.weights + " weights, " + o->quant.acts +
+                      " activations"
+                : "")
+        << std::endl;
     const auto start = std::chrono::steady_clock::now();
-    const Graph trained =
-        train::Train(graph, train_set, &test_set, o->train, [&](const train::EpochReport& r) {
-          const std::string line =
-              "epoch " + std::to_string(r.epoch) + "/" + std::to_string(r.epochs) + " step " +
-              std::to_string(r.step) + "/" + std::to_string(r.steps) + " loss " + Fixed(r.loss, 4) +
-              " acc " + Fixed(100 * r.accuracy, 2) + "% " + Fixed(r.samples_per_second, 0) +
-              " samples/s, " + Duration(r.seconds_left) + " left";
-          if (terminal) {
-            std::cout << "\r" << line << "   " << std::flush;
-            if (r.epoch_done) std::cout << "\n";
-          } else if (r.epoch_done || r.step % 200 == 0) {
-            std::cout << line << std::endl;  // one log line at a time, into files and pipes too
-          }
-          if (r.epoch_done) {
-            std::cout << "epoch " << r.epoch << " test accuracy " << Fixed(100 * r.test_accuracy, 2)
-                      << "% (LibTorch, " << test_set.count() << " samples)\n"
-                      << std::flush;
-          }
-        });
+    double test_accuracy = -1.0;
+    auto progress = [&](const train::EpochReport& r) {
+      const std::string line = "epoch " + std::to_string(r.epoch) + "/" + std::to_string(r.epochs) +
+                               " step " + std::to_string(r.step) + "/" + std::to_string(r.steps) +
+                               " loss " + Fixed(r.loss, 4) + " acc " + Fixed(100 * r.accuracy, 2) +
+                               "% " + Fixed(r.samples_per_second, 0) + " samples/s, " +
+                               Duration(r.seconds_left) + " left";
+      if (terminal) {
+        log << "\r" << line << "   " << std::flush;
+        if (r.epoch_done) log << "\n";
+      } else if (r.epoch_done || r.step % 200 == 0) {
+        log << line << std::endl;  // one log line at a time, into files and pipes too
+      }
+      if (r.epoch_done) {
+        test_accuracy = r.test_accuracy;
+        log << "epoch " << r.epoch << " test accuracy " << Fixed(100 * r.test_accuracy, 2) << "% ("
+            << (qat ? "integer model, " : "LibTorch, ") << test_set.count() << " samples)\n"
+            << std::flush;
+      }
+    };
+    Graph trained;
+    std::optional<QatResult> quantized;
+    if (qat) {
+      // The fp32 file the model came from, or the size it would have as one.
+      const uint64_t fp32_bytes = std::filesystem::path(o->model).extension() == ".trit"
+                                      ? std::filesystem::file_size(o->model)
+                                      : format::SerializeModel(graph).size();
+      quantized = TrainQuantized(graph, train_set, test_set, fp32_bytes, o->quant, o->alpha_ramp,
+                                 o->train, progress);
+      trained = quantized->exported;
+    } else {
+      trained = train::Train(graph, train_set, &test_set, o->train, progress);
+    }
     format::WriteOptions write;
     write.producer = "trit 0.1.0 train " + o->model + " on " + o->data;
     format::WriteModelFile(trained, o->output, write);
-    std::cout
-        << "wrote " << o->output << " after "
-        << Duration(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count())
-        << "\n";
+    const std::string took =
+        Duration(std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    if (!quantized) {
+      std::cout << "wrote " << o->output << " after " << took << "\n";
+      return;
+    }
+    quantized->report.SetFileBytes(std::filesystem::file_size(o->output));
+    if (o->json) {
+      nlohmann::json report = ReportJson(quantized->report);
+      report["model"] = o->model;
+      report["output"] = o->output;
+      report["test_accuracy"] = test_accuracy;
+      report["test_samples"] = test_set.count();
+      std::cout << report.dump(2) << "\n";
+      return;
+    }
+    std::cout << "folded " << quantized->fold.batch_norms_folded << " BatchNorm, fused "
+              << quantized->fold.activations_fused << " activations, removed "
+              << quantized->fold.dropouts_removed << " Dropout\n"
+              << ReportTable(quantized->report) << "test accuracy " << Fixed(100 * test_accuracy, 2)
+              << "% (integer model, " << test_set.count() << " test samples)\n"
+              << "wrote " << o->output << " after " << took << "\n";
   });
 }
 
