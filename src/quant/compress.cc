@@ -110,6 +110,9 @@ CompressResult Compress(const Graph& fp32, uint64_t fp32_file_bytes, const Compr
                         const float* samples, int64_t count) {
   CompressResult result;
   result.folded = FoldForInference(fp32, &result.fold);
+  if (options.prune_channels > 0) {
+    result.pruned_channels = PruneChannels(result.folded, options.prune_channels);
+  }
   QuantPlan plan;
   ApplyLayerOptions(result.folded, options, plan);
   if (options.prune > 0) {

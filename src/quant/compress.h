@@ -1,4 +1,5 @@
-// Post-training compression, the whole pipeline behind `trit compress`: fold, prune, calibrate,
+// Post-training compression, the whole pipeline behind `trit compress`: fold, prune channels,
+// prune weights, calibrate,
 // choose per-layer weight types, quantize, and report.
 #pragma once
 
@@ -8,6 +9,7 @@
 
 #include "core/graph.h"
 #include "quant/activation_range.h"
+#include "quant/channel_prune.h"
 #include "quant/fold.h"
 #include "quant/quantize_graph.h"
 #include "quant/report.h"
@@ -24,6 +26,7 @@ struct CompressOptions {
   bool eight_bit_ends = true;
   std::string config_path;        // per-layer JSON (docs/quantization.md)
   std::vector<std::string> keep;  // layers left in fp32
+  double prune_channels = 0.0;    // structured: fraction of each layer's channels removed
   double prune = 0.0;             // unstructured magnitude pruning before quantization
   bool prune_global = false;
 };
@@ -40,6 +43,7 @@ struct CompressResult {
   Graph folded;  // the fp32 reference after folding and pruning
   Graph compressed;
   FoldReport fold;
+  std::vector<PrunedChannels> pruned_channels;
   CompressionReport report;
 };
 

@@ -47,7 +47,7 @@ void AddCompressCommand(CLI::App& app) {
     format::WriteModelFile(result.compressed, o->output, write);
     result.report.SetFileBytes(std::filesystem::file_size(o->output));
     if (o->json) {
-      nlohmann::json report = ReportJson(result.report);
+      nlohmann::json report = ReportJson(result.report, result.pruned_channels);
       report["model"] = o->input;
       report["output"] = o->output;
       std::cout << report.dump(2) << "\n";
@@ -55,7 +55,8 @@ void AddCompressCommand(CLI::App& app) {
     }
     std::cout << "folded " << result.fold.batch_norms_folded << " BatchNorm, fused "
               << result.fold.activations_fused << " activations, removed "
-              << result.fold.dropouts_removed << " Dropout\n";
+              << result.fold.dropouts_removed << " Dropout\n"
+              << PrunedChannelsSummary(result.pruned_channels);
     std::cout << ReportTable(result.report);
     std::cout << "wrote " << o->output << "\n";
   });

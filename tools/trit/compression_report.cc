@@ -49,7 +49,8 @@ std::string ReportTable(const quant::CompressionReport& r) {
   return out;
 }
 
-nlohmann::json ReportJson(const quant::CompressionReport& r) {
+nlohmann::json ReportJson(const quant::CompressionReport& r,
+                          const std::vector<quant::PrunedChannels>& pruned_channels) {
   nlohmann::json layers = nlohmann::json::array();
   for (const quant::LayerReport& l : r.layers) {
     layers.push_back({{"layer", l.node},
@@ -64,7 +65,14 @@ nlohmann::json ReportJson(const quant::CompressionReport& r) {
                       {"weight_sqnr_db", DecibelsJson(l.weight_sqnr)},
                       {"output_sqnr_db", DecibelsJson(l.activation_sqnr)}});
   }
+  nlohmann::json pruned = nlohmann::json::array();
+  for (const quant::PrunedChannels& p : pruned_channels) {
+    pruned.push_back({{"layer", p.node},
+                      {"channels_before", p.channels_before},
+                      {"channels_after", p.kept.size()}});
+  }
   return {{"layers", layers},
+          {"pruned_channels", pruned},
           {"file_bytes", r.file_bytes},
           {"fp32_file_bytes", r.fp32_file_bytes},
           {"compression", r.compression},

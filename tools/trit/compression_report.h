@@ -3,12 +3,16 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
+#include "quant/channel_prune.h"
 #include "quant/report.h"
 
 namespace trit::cli {
 
 std::string ReportTable(const quant::CompressionReport& report);
-nlohmann::json ReportJson(const quant::CompressionReport& report);
+// `pruned_channels`: the layers structured pruning shrank, listed as "pruned_channels".
+nlohmann::json ReportJson(const quant::CompressionReport& report,
+                          const std::vector<quant::PrunedChannels>& pruned_channels = {});
 
 }  // namespace trit::cli

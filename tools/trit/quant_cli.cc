@@ -38,10 +38,23 @@ void AddQuantOptions(CLI::App* cmd, QuantCliOptions& o, const std::string& weigh
       ->check(CLI::Range(int64_t{1}, int64_t{1} << 20));
   cmd->add_option("--prune", o.compress.prune, "Fraction of the weights to prune by magnitude")
       ->check(CLI::Range(0.0, 0.999));
+  cmd->add_option("--prune-channels", o.compress.prune_channels,
+                  "Fraction of each layer's output channels to remove (structured pruning)")
+      ->check(CLI::Range(0.0, 0.99));
   cmd->add_flag("--prune-global", o.compress.prune_global,
                 "One threshold over all layers instead of the same fraction per layer");
   cmd->add_option("--config", o.compress.config_path, "Per-layer weight config (JSON)");
   cmd->add_option("--keep", o.compress.keep, "Leave this layer in fp32 (repeatable)");
+}
+
+std::string PrunedChannelsSummary(const std::vector<quant::PrunedChannels>& pruned) {
+  if (pruned.empty()) return "";
+  std::string text = "pruned channels:";
+  for (const quant::PrunedChannels& layer : pruned) {
+    text += " " + layer.node + " " + std::to_string(layer.channels_before) + "->" +
+            std::to_string(layer.kept.size());
+  }
+  return text + "\n";
 }
 
 std::vector<float> CalibrationSamples(const data::Dataset& train, const Graph& graph,

@@ -25,6 +25,9 @@ struct QuantCliOptions {
 // --prune-global --config --keep; the weight type option is named by `weights_flag`.
 void AddQuantOptions(CLI::App* cmd, QuantCliOptions& options, const std::string& weights_flag);
 
+// "pruned channels: conv1 32->24, ...\n", or "" when none were.
+std::string PrunedChannelsSummary(const std::vector<quant::PrunedChannels>& pruned);
+
 // The first `count` samples of a fixed shuffle (seed 1) of `train`, fitted to the model input.
 std::vector<float> CalibrationSamples(const data::Dataset& train, const Graph& graph,
                                       int64_t count);

@@ -45,6 +45,7 @@ struct QatResult {
   Graph exported;
   quant::CompressionReport report;
   quant::FoldReport fold;
+  std::vector<quant::PrunedChannels> pruned_channels;
 };
 
 QatResult TrainQuantized(const Graph& graph, const data::Dataset& train_set,
@@ -54,7 +55,10 @@ QatResult TrainQuantized(const Graph& graph, const data::Dataset& train_set,
                          const std::function<void(const train::EpochReport&)>& report) {
   quant_options.Resolve();
   QatResult result;
-  const Graph folded = quant::FoldForInference(graph, &result.fold);
+  Graph folded = quant::FoldForInference(graph, &result.fold);
+  if (quant_options.compress.prune_channels > 0) {
+    result.pruned_channels = quant::PruneChannels(folded, quant_options.compress.prune_channels);
+  }
   quant::QuantPlan plan;
   quant::ApplyLayerOptions(folded, quant_options.compress, plan);
   const std::vector<float> calib =
@@ -158,8 +162,9 @@ void AddTrainCommand(CLI::App& app) {
     if (!o->teacher.empty()) o->train.teacher = format::ReadModelFile(o->teacher).graph;
     if (o->train.checkpoint.empty()) o->train.checkpoint = o->output + ".checkpoint";
     const bool qat = !o->quant.weights.empty();
-    if (!qat && (o->json || o->quant.compress.prune > 0)) {
-      throw Error(ErrorCode::kInvalidArgument, "--json and --prune need --quant TYPE");
+    if (!qat && (o->json || o->quant.compress.prune > 0 || o->quant.compress.prune_channels > 0)) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  "--json, --prune and --prune-channels need --quant TYPE");
     }
     std::ostream& log = o->json ? std::cerr : std::cout;
     const bool terminal = ::isatty(o->json ? STDERR_FILENO : STDOUT_FILENO);
@@ -216,7 +221,7 @@ void AddTrainCommand(CLI::App& app) {
     }
     quantized->report.SetFileBytes(std::filesystem::file_size(o->output));
     if (o->json) {
-      nlohmann::json report = ReportJson(quantized->report);
+      nlohmann::json report = ReportJson(quantized->report, quantized->pruned_channels);
       report["model"] = o->model;
       report["output"] = o->output;
       report["test_accuracy"] = test_accuracy;
@@ -227,8 +232,9 @@ void AddTrainCommand(CLI::App& app) {
     std::cout << "folded " << quantized->fold.batch_norms_folded << " BatchNorm, fused "
               << quantized->fold.activations_fused << " activations, removed "
               << quantized->fold.dropouts_removed << " Dropout\n"
-              << ReportTable(quantized->report) << "test accuracy " << Fixed(100 * test_accuracy, 2)
-              << "% (integer model, " << test_set.count() << " test samples)\n"
+              << PrunedChannelsSummary(quantized->pruned_channels) << ReportTable(quantized->report)
+              << "test accuracy " << Fixed(100 * test_accuracy, 2) << "% (integer model, "
+              << test_set.count() << " test samples)\n"
               << "wrote " << o->output << " after " << took << "\n";
   });
 }
