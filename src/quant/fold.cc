@@ -16,7 +16,7 @@ Activation FusedActivation(const Node& node) {
 
 // y = (conv(x) - mean) * gamma / sqrt(var + eps) + beta  ==  conv'(x) with scaled weights and a
 // new bias. Weights are [Cout, ...] for both Conv2D (OHWI) and Dense.
-void FoldBatchNormInto(Graph& g, Node& linear, const Node& bn) {
+std::vector<float> FoldBatchNormInto(Graph& g, Node& linear, const Node& bn) {
   const std::vector<float> gamma = FloatData(g.value(bn.inputs[1]));
   const std::vector<float> beta = FloatData(g.value(bn.inputs[2]));
   const std::vector<float> mean = FloatData(g.value(bn.inputs[3]));
@@ -26,10 +26,11 @@ void FoldBatchNormInto(Graph& g, Node& linear, const Node& bn) {
   std::vector<float> w = FloatData(weights);
   const size_t channels = gamma.size();
   const size_t per_channel = w.size() / channels;
-  std::vector<float> bias(channels, 0.0f);
+  std::vector<float> bias(channels, 0.0f), gains(channels);
   if (linear.inputs.size() == 3) bias = FloatData(g.value(linear.inputs[2]));
   for (size_t c = 0; c < channels; ++c) {
     const double a = gamma[c] / std::sqrt(static_cast<double>(var[c]) + eps);
+    gains[c] = static_cast<float>(a);
     for (size_t i = 0; i < per_channel; ++i) {
       w[c * per_channel + i] = static_cast<float>(w[c * per_channel + i] * a);
     }
@@ -51,6 +52,7 @@ void FoldBatchNormInto(Graph& g, Node& linear, const Node& bn) {
   } else {
     linear.inputs.push_back(bias_id);
   }
+  return gains;
 }
 
 std::optional<Activation> AsActivation(const Node& node) {
@@ -103,7 +105,7 @@ Graph FoldForInference(const Graph& input, FoldReport* report) {
     bool constants = true;
     for (size_t i = 1; i < bn.inputs.size(); ++i) constants &= g.value(bn.inputs[i]).is_constant();
     if (!constants || !g.value(linear.inputs[1]).is_constant()) continue;
-    FoldBatchNormInto(g, linear, bn);
+    counts.batch_norm_gains[linear.name] = FoldBatchNormInto(g, linear, bn);
     ReplaceUses(g, bn.outputs[0], linear.outputs[0]);
     g.nodes()[n].inputs.clear();  // a removed node reads nothing
     removed.insert(static_cast<NodeId>(n));

@@ -4,6 +4,10 @@
 // requantization per layer instead of three.
 #pragma once
 
+#include <map>
+#include <string>
+#include <vector>
+
 #include "core/graph.h"
 
 namespace trit::quant {
@@ -12,6 +16,9 @@ struct FoldReport {
   int batch_norms_folded = 0;
   int activations_fused = 0;
   int dropouts_removed = 0;
+  // Layer name -> gamma / sqrt(var + eps) of the BatchNorm folded into it, per channel: what
+  // was multiplied into each output channel's weights (QAT recipes that keep BN apart undo it).
+  std::map<std::string, std::vector<float>> batch_norm_gains;
 };
 
 Graph FoldForInference(const Graph& graph, FoldReport* report = nullptr);

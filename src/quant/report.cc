@@ -63,7 +63,8 @@ CompressionReport BuildReport(const Graph& reference, const Graph& compressed,
         row.fp32_bytes +=
             4 * static_cast<uint64_t>(NumElements(reference.value(fp32.inputs[2]).shape));
       }
-      row.weight_sqnr = Sqnr(WeightValues(reference.value(fp32.inputs[1])), values);
+      const std::vector<float> fp32_values = WeightValues(reference.value(fp32.inputs[1]));
+      if (fp32_values.size() == values.size()) row.weight_sqnr = Sqnr(fp32_values, values);
       layer_of_output[reference.value(fp32.outputs[0]).name] = report.layers.size();
     }
     report.layers.push_back(row);
@@ -85,6 +86,7 @@ CompressionReport BuildReport(const Graph& reference, const Graph& compressed,
     }
   }
   std::vector<double> signal(pairs.size(), 0.0), noise(pairs.size(), 0.0);
+  std::vector<bool> same_shape(pairs.size(), true);  // false: e.g. channels pruned in one only
   std::vector<float> a, b;
   for (int64_t s = 0; s < count; ++s) {
     const float* input = samples + static_cast<size_t>(s) * fp32_probe.input_elements();
@@ -93,13 +95,18 @@ CompressionReport BuildReport(const Graph& reference, const Graph& compressed,
     for (size_t k = 0; k < pairs.size(); ++k) {
       fp32_probe.RealValues(pairs[k].first, a);
       compressed_probe.RealValues(pairs[k].second, b);
-      for (size_t e = 0; e < a.size() && e < b.size(); ++e) {
+      if (a.size() != b.size()) {
+        same_shape[k] = false;
+        continue;
+      }
+      for (size_t e = 0; e < a.size(); ++e) {
         signal[k] += static_cast<double>(a[e]) * a[e];
         noise[k] += (static_cast<double>(a[e]) - b[e]) * (static_cast<double>(a[e]) - b[e]);
       }
     }
   }
   for (size_t k = 0; k < pairs.size(); ++k) {
+    if (!same_shape[k]) continue;
     report.layers[rows[k]].activation_sqnr = noise[k] == 0
                                                  ? std::numeric_limits<double>::infinity()
                                                  : 10.0 * std::log10(signal[k] / noise[k]);

@@ -73,8 +73,25 @@ QatGraph::QatGraph(const Graph& folded, const quant::QuantPlan& plan, QatOptions
     layer.spec = plan_.SpecFor(node.name);
     const Value& w = folded_.value(folded_ids.at(template_.value(node.inputs[1]).name));
     layer.weight_name = w.name;
-    layer.weight = register_parameter(
-        "w" + std::to_string(id), ToTorchLayout(FromFloats(quant::FloatData(w), w.shape), conv));
+    std::vector<float> latent = quant::FloatData(w);
+    const auto gains = options_.channel_gains.find(node.name);
+    const bool ttq =
+        layer.spec.type == quant::WeightType::kTernary && options_.trained_ternary_scales;
+    if (gains != options_.channel_gains.end() && ttq) {
+      const std::vector<float>& gain = gains->second;
+      if (static_cast<int64_t>(gain.size()) != w.shape[0]) {
+        throw Error(ErrorCode::kShape, "channel gains of '" + node.name + "' do not match");
+      }
+      const size_t per_channel = latent.size() / gain.size();
+      for (size_t i = 0; i < latent.size(); ++i) {
+        const float g = gain[i / per_channel];
+        latent[i] = std::fabs(g) > 1e-12f ? latent[i] / g : 0.0f;
+      }
+      layer.gain = register_buffer("g" + std::to_string(id),
+                                   FromFloats(gain, {static_cast<int64_t>(gain.size())}));
+    }
+    layer.weight = register_parameter("w" + std::to_string(id),
+                                      ToTorchLayout(FromFloats(latent, w.shape), conv));
     layer_constants.insert(node.inputs[1]);
     if (node.inputs.size() == 3) {
       const Value& b = folded_.value(folded_ids.at(template_.value(node.inputs[2]).name));
@@ -85,18 +102,18 @@ QatGraph::QatGraph(const Graph& folded, const quant::QuantPlan& plan, QatOptions
     }
     layer.mask = register_buffer("m" + std::to_string(id), torch::ones_like(layer.weight));
     layer.prunable = options_.prune > 0 && options_.prune_layers.count(node.name) != 0;
-    if (layer.spec.type == quant::WeightType::kTernary && options_.trained_ternary_scales) {
-      // TTQ starts from the mean magnitudes of the weights each side replaces.
-      const quant::QuantizedWeights q =
-          quant::QuantizeWeights(quant::FloatData(w), w.shape[0], layer.spec);
+    if (ttq) {
+      // TTQ starts from the mean magnitudes of the weights each side replaces: the layer's
+      // output keeps its scale, which matters when BatchNorm statistics are frozen.
+      const quant::QuantizedWeights q = quant::QuantizeWeights(latent, w.shape[0], layer.spec);
       std::vector<float> wp, wn;
       for (size_t g = 0; g < q.quant.scale.size(); ++g) {
         wp.push_back(q.quant.scale[g] * q.quant.ternary_pos[g]);
         wn.push_back(q.quant.scale[g] * q.quant.ternary_neg[g]);
       }
-      const Shape groups = {static_cast<int64_t>(wp.size())};
-      layer.wp = register_parameter("wp" + std::to_string(id), FromFloats(wp, groups));
-      layer.wn = register_parameter("wn" + std::to_string(id), FromFloats(wn, groups));
+      const Shape group_shape = {static_cast<int64_t>(wp.size())};
+      layer.wp = register_parameter("wp" + std::to_string(id), FromFloats(wp, group_shape));
+      layer.wn = register_parameter("wn" + std::to_string(id), FromFloats(wn, group_shape));
     }
     layers_.emplace(id, std::move(layer));
   }
@@ -117,17 +134,42 @@ QatGraph::QatGraph(const Graph& folded, const quant::QuantPlan& plan, QatOptions
   }
 }
 
+torch::Tensor QatGraph::FoldedLatent(const Layer& layer) {
+  const torch::Tensor w = layer.weight * layer.mask;
+  if (!layer.gain.defined()) return w;
+  std::vector<int64_t> per_channel(static_cast<size_t>(w.dim()), 1);
+  per_channel[0] = w.size(0);
+  return w * layer.gain.view(per_channel);
+}
+
 quant::QuantizedWeights QatGraph::CurrentWeights(const Layer& layer) const {
   torch::NoGradGuard no_grad;
   const bool conv = layer.weight.dim() == 4;
-  const std::vector<float> w = ToVector(ToIrLayout(layer.weight * layer.mask, conv));
+  std::vector<float> w = ToVector(ToIrLayout(layer.weight * layer.mask, conv));
   const int64_t channels = layer.weight.size(0);
-  if (layer.spec.type == quant::WeightType::kTernary && options_.trained_ternary_scales) {
-    return quant::TernaryFromMagnitudes(w, channels,
-                                        quant::TernaryThresholds(w, channels, layer.spec),
-                                        ToVector(layer.wp.abs()), ToVector(layer.wn.abs()));
+  if (layer.spec.type != quant::WeightType::kTernary || !options_.trained_ternary_scales) {
+    return quant::QuantizeWeights(w, channels, layer.spec);
   }
-  return quant::QuantizeWeights(w, channels, layer.spec);
+  const std::vector<float> thresholds = quant::TernaryThresholds(w, channels, layer.spec);
+  const std::vector<float> wp = ToVector(layer.wp.abs()), wn = ToVector(layer.wn.abs());
+  if (!layer.gain.defined()) return quant::TernaryFromMagnitudes(w, channels, thresholds, wp, wn);
+  // With a gain g per channel, the folded weights are g * t(w): per-channel ternary whose
+  // magnitudes are |g| Wp and |g| Wn, with the codes flipped (and Wp, Wn swapped) where g < 0.
+  const std::vector<float> gain = ToVector(layer.gain);
+  const size_t per_channel = w.size() / static_cast<size_t>(channels);
+  std::vector<float> channel_thresholds, channel_wp, channel_wn;
+  for (size_t c = 0; c < static_cast<size_t>(channels); ++c) {
+    const size_t g = wp.size() == 1 ? 0 : c;
+    const bool flip = gain[c] < 0.0f;
+    const float magnitude = std::fabs(gain[c]);
+    for (size_t i = 0; i < per_channel; ++i) {
+      if (flip) w[c * per_channel + i] = -w[c * per_channel + i];
+    }
+    channel_thresholds.push_back(thresholds[thresholds.size() == 1 ? 0 : c]);
+    channel_wp.push_back(magnitude * (flip ? wn[g] : wp[g]));
+    channel_wn.push_back(magnitude * (flip ? wp[g] : wn[g]));
+  }
+  return quant::TernaryFromMagnitudes(w, channels, channel_thresholds, channel_wp, channel_wn);
 }
 
 torch::Tensor QatGraph::RunQuantizedLinear(const Node& node, Layer& layer, const torch::Tensor& x) {
@@ -164,30 +206,39 @@ torch::Tensor QatGraph::RunQuantizedLinear(const Node& node, Layer& layer, const
           .to(torch::kFloat32),
       conv);
   const bool ternary = q.dtype == DType::kTernary;
-  const torch::Tensor w_latent = layer.weight * layer.mask;
+  const torch::Tensor w_latent = FoldedLatent(layer);
 
   // The float path that carries the gradients.
   torch::Tensor w_quantized;
   torch::Tensor w_used;
   if (ternary && layer.wp.defined()) {
+    const int64_t trained_groups = layer.wp.numel();
     std::vector<float> wp_exact(static_cast<size_t>(channels)), wn_exact(wp_exact.size());
     std::vector<int64_t> index(static_cast<size_t>(channels));
     for (int64_t c = 0; c < channels; ++c) {
       const size_t g = group(c);
       wp_exact[static_cast<size_t>(c)] = q.quant.scale[g] * q.quant.ternary_pos[g];
       wn_exact[static_cast<size_t>(c)] = q.quant.scale[g] * q.quant.ternary_neg[g];
-      index[static_cast<size_t>(c)] = static_cast<int64_t>(g);
+      index[static_cast<size_t>(c)] = trained_groups == 1 ? 0 : c;
     }
     const torch::Tensor gather = torch::tensor(index, torch::kLong);
     // A magnitude's gradient sums over every weight it scales: divided by sqrt(weights per
     // group) (as LSQ does for its step sizes) it stays on the scale of one weight's gradient.
-    const double gradient_scale =
-        1.0 / std::sqrt(static_cast<double>(layer.weight.numel()) / static_cast<double>(groups));
+    const double gradient_scale = 1.0 / std::sqrt(static_cast<double>(layer.weight.numel()) /
+                                                  static_cast<double>(trained_groups));
     auto scaled_gradient = [&](const torch::Tensor& t) {
       return t * gradient_scale + (t - t * gradient_scale).detach();
     };
-    const torch::Tensor wp = scaled_gradient(layer.wp.abs()).index_select(0, gather);
-    const torch::Tensor wn = scaled_gradient(layer.wn.abs()).index_select(0, gather);
+    torch::Tensor wp = scaled_gradient(layer.wp.abs()).index_select(0, gather);
+    torch::Tensor wn = scaled_gradient(layer.wn.abs()).index_select(0, gather);
+    if (layer.gain.defined()) {
+      // As CurrentWeights: |g| Wp and |g| Wn, swapped where g < 0.
+      const torch::Tensor flip = layer.gain.lt(0);
+      const torch::Tensor magnitude = layer.gain.abs();
+      const torch::Tensor wp_channel = torch::where(flip, wn, wp) * magnitude;
+      wn = torch::where(flip, wp, wn) * magnitude;
+      wp = wp_channel;
+    }
     // Magnitudes as exported (7-bit ratio), with the gradient of the trained ones.
     const torch::Tensor wp_used =
         (wp + (FromFloats(wp_exact, {channels}) - wp).detach()).view(per_channel_shape);
@@ -407,7 +458,7 @@ Graph QatGraph::FoldedWithLatentWeights() const {
   for (const auto& [id, layer] : layers_) {
     const bool conv = layer.weight.dim() == 4;
     quant::SetFloatData(folded.value(ids.at(layer.weight_name)),
-                        ToVector(ToIrLayout(layer.weight * layer.mask, conv)));
+                        ToVector(ToIrLayout(FoldedLatent(layer), conv)));
     if (layer.bias.defined()) {
       quant::SetFloatData(folded.value(ids.at(layer.bias_name)), ToVector(layer.bias));
     }

@@ -30,6 +30,11 @@ struct QatOptions {
   double prune_begin = 0.0, prune_end = 0.6;
   std::set<std::string> prune_layers;
   bool prune_global = false;  // one magnitude threshold over all pruned layers
+  // Layer name -> per-channel gains (quant::FoldReport::batch_norm_gains) kept outside the
+  // ternary weights, as recipes that leave BatchNorm in fp32 do: the levels and the trained
+  // Wp, Wn belong to w / gain, and the gain joins each channel's scales at export. The gains
+  // are frozen (BatchNorm's statistics and scale at their pretrained values).
+  std::map<std::string, std::vector<float>> channel_gains;
 };
 
 class QatGraph : public TrainableGraph {
@@ -57,10 +62,13 @@ class QatGraph : public TrainableGraph {
     torch::Tensor bias;                  // latent fp32 [Cout], undefined without bias
     torch::Tensor wp, wn;                // ternary magnitudes, one per scale group
     torch::Tensor mask;                  // pruning mask, same shape as weight
+    torch::Tensor gain;                  // [Cout] from QatOptions::channel_gains, or undefined
     bool prunable = false;
   };
 
   quant::QuantizedWeights CurrentWeights(const Layer& layer) const;
+  // The latent weights as the folded layer uses them: weight * mask (* gain).
+  static torch::Tensor FoldedLatent(const Layer& layer);
   torch::Tensor RunQuantizedLinear(const Node& node, Layer& layer, const torch::Tensor& x);
   torch::Tensor RunQuantizedOp(const Node& node, const std::vector<torch::Tensor>& in);
   void UpdateMasks(double sparsity);

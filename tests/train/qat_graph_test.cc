@@ -10,7 +10,9 @@
 #include "quant/calibration.h"
 #include "quant/compress.h"
 #include "quant/fold.h"
+#include "quant/graph_edit.h"
 #include "runtime/session.h"
+#include "zoo/graph_builder.h"
 #include "zoo/zoo.h"
 
 namespace trit::train {
@@ -126,6 +128,69 @@ TEST(QatGraph, StaysExactAfterTrainingStepsWithPruning) {
     for (const float v : w) zeros += v == 0.0f;
     EXPECT_GE(zeros, static_cast<int64_t>(w.size()) / 2);
   }
+}
+
+// DeepChip keeps BatchNorm in fp32 beside per-layer ternary weights: QAT ternarizes w / gain
+// with one threshold and one Wp, Wn per layer, and the export carries gain * t(w) per channel,
+// codes flipped where the gain is negative.
+TEST(QatGraph, ChannelGainsStayOutsideTheTernaryWeights) {
+  zoo::GraphBuilder b(11);
+  ValueId x = b.Input({1, 8, 8, 2});
+  x = b.Relu(b.BatchNorm(b.Conv(x, 4, 3, 1, {1, 1, 1, 1}, false)));
+  x = b.Relu(b.BatchNorm(b.Conv(x, 6, 3, 1, {1, 1, 1, 1}, false)));
+  Graph g = b.Finish(b.Dense(b.Flatten(x), 3));
+  for (Node& node : g.nodes()) {  // a negative gamma in the middle layer's BatchNorm
+    if (node.op == OpType::kBatchNorm && g.value(node.inputs[1]).shape[0] == 6) {
+      std::vector<float> gamma = quant::FloatData(g.value(node.inputs[1]));
+      gamma[2] = -gamma[2];
+      quant::SetFloatData(g.value(node.inputs[1]), gamma);
+    }
+  }
+  quant::FoldReport fold;
+  const Graph folded = quant::FoldForInference(g, &fold);
+  ASSERT_EQ(fold.batch_norm_gains.size(), 2u);
+  torch::manual_seed(3);
+  const torch::Tensor calib = torch::rand({8, 8, 8, 2});
+  const Case c{"", quant::WeightType::kTernary, false, quant::ActivationMode::kUint8};
+  QatOptions options;
+  options.channel_gains = fold.batch_norm_gains;
+  QatGraph module(folded, MakePlan(folded, c, calib), options);
+  ExpectBitExact(module, calib, "with channel gains");
+
+  const Graph exported = module.ExportGraph();
+  const std::string middle = folded.node(quant::LinearLayers(folded)[1]).name;
+  const std::vector<float>& gain = fold.batch_norm_gains.at(middle);
+  ASSERT_LT(gain[2], 0.0f);
+  std::vector<float> folded_w, exported_w;
+  for (const Node& node : folded.nodes()) {
+    if (node.name == middle) folded_w = quant::FloatData(folded.value(node.inputs[1]));
+  }
+  for (const Node& node : exported.nodes()) {
+    if (node.name == middle) exported_w = quant::WeightValues(exported.value(node.inputs[1]));
+  }
+  ASSERT_EQ(folded_w.size(), exported_w.size());
+  const size_t per_channel = folded_w.size() / gain.size();
+  float max = 0.0f;
+  for (size_t i = 0; i < folded_w.size(); ++i) {
+    max = std::max(max, std::fabs(folded_w[i] / gain[i / per_channel]));
+  }
+  // exported / gain is one ternary per layer: +P above the threshold, -N below, 0 between.
+  float p = 0.0f, n = 0.0f;
+  for (size_t i = 0; i < folded_w.size(); ++i) {
+    const float raw = folded_w[i] / gain[i / per_channel];
+    const float t = exported_w[i] / gain[i / per_channel];
+    if (raw > 0.05f * max) {
+      if (p == 0.0f) p = t;
+      EXPECT_NEAR(t, p, 1e-5f * p) << i;
+    } else if (raw < -0.05f * max) {
+      if (n == 0.0f) n = -t;
+      EXPECT_NEAR(-t, n, 1e-5f * n) << i;
+    } else {
+      EXPECT_EQ(t, 0.0f) << i;
+    }
+  }
+  EXPECT_GT(p, 0.0f);
+  EXPECT_GT(n, 0.0f);
 }
 
 }  // namespace

@@ -5,7 +5,6 @@
 #include "cli_format.h"
 
 namespace trit::cli {
-namespace {
 
 std::string Decibels(double db) {
   if (std::isnan(db)) return "-";
@@ -18,8 +17,6 @@ nlohmann::json DecibelsJson(double db) {
   if (std::isinf(db)) return db > 0 ? "exact" : "-inf";
   return db;
 }
-
-}  // namespace
 
 std::string ReportTable(const quant::CompressionReport& r) {
   std::vector<std::vector<std::string>> rows = {{"layer", "op", "weights", "encoding", "params",

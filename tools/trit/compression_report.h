@@ -10,6 +10,10 @@
 
 namespace trit::cli {
 
+// A dB figure for tables ("-" when not measured, "exact" for +inf) and for JSON (null, "exact").
+std::string Decibels(double db);
+nlohmann::json DecibelsJson(double db);
+
 std::string ReportTable(const quant::CompressionReport& report);
 // `pruned_channels`: the layers structured pruning shrank, listed as "pruned_channels".
 nlohmann::json ReportJson(const quant::CompressionReport& report,

@@ -35,6 +35,7 @@ Evaluation Evaluate(const Graph& graph, const data::Dataset& dataset, int thread
   result.samples = total;
   result.num_classes = static_cast<int32_t>(std::max<int64_t>(classes, dataset.num_classes));
 
+  result.predictions.assign(static_cast<size_t>(total), -1);
   threads = std::max(1, threads);
   std::vector<Partial> partials(static_cast<size_t>(threads));
   std::vector<std::exception_ptr> errors(static_cast<size_t>(threads));
@@ -70,6 +71,7 @@ Evaluation Evaluate(const Graph& graph, const data::Dataset& dataset, int thread
           std::partial_sort(order.begin(), order.begin() + std::min<int64_t>(5, classes),
                             order.end(), [&](int64_t a, int64_t c) { return row[a] > row[c]; });
           const int32_t label = labels[static_cast<size_t>(i)];
+          result.predictions[static_cast<size_t>(b * kBatch + i)] = static_cast<int32_t>(order[0]);
           p.top1 += order[0] == label;
           p.top5 += std::find(order.begin(), order.begin() + std::min<int64_t>(5, classes),
                               label) != order.begin() + std::min<int64_t>(5, classes);

@@ -15,6 +15,7 @@ struct Evaluation {
   double top5 = -1.0;  // only with more than 5 classes
   int32_t num_classes = 0;
   std::vector<std::vector<int64_t>> confusion;  // [true class][predicted class]
+  std::vector<int32_t> predictions;             // top-1 class of each sample
 };
 
 // Runs the graph with a batched copy of its input, split over `threads` sessions.

@@ -48,9 +48,34 @@ struct QatResult {
   std::vector<quant::PrunedChannels> pruned_channels;
 };
 
+// DeepChip's published recipe: per-layer TTQ ternary weights (threshold 0.05 max|w|, trained Wp
+// and Wn), BatchNorm kept apart from them in fp32, every activation clipped to [0, 1] in uint8
+// steps of 1/255, first and last layer in fp32. Two deviations (docs/quantization.md): BatchNorm
+// is frozen at its trained statistics (its per-channel gain stays outside the ternary weights),
+// and so Wp, Wn start at the mean magnitudes instead of 1.0, which only batch statistics absorb.
+void ApplyDeepChipPreset(const Graph& folded, const quant::FoldReport& fold,
+                         quant::CompressOptions& compress, quant::QuantPlan& plan,
+                         train::QatOptions& qat) {
+  const std::vector<NodeId> layers = quant::LinearLayers(folded);
+  if (layers.size() < 3) {
+    throw Error(
+        ErrorCode::kInvalidArgument,
+        "--preset deepchip needs at least 3 Conv2D/Dense layers (first and last stay fp32)");
+  }
+  plan.layers.clear();
+  plan.default_weights = compress.weights;
+  plan.layers[folded.node(layers.front()).name].type = quant::WeightType::kF32;
+  plan.layers[folded.node(layers.back()).name].type = quant::WeightType::kF32;
+  qat.channel_gains = fold.batch_norm_gains;
+  for (auto& [name, params] : plan.activations) {
+    params.dtype = DType::kU8;
+    params.quant = QuantParams::PerTensor(1.0f / 255.0f, 0);
+  }
+}
+
 QatResult TrainQuantized(const Graph& graph, const data::Dataset& train_set,
                          const data::Dataset& test_set, uint64_t fp32_file_bytes,
-                         QuantCliOptions& quant_options, double alpha_ramp,
+                         QuantCliOptions& quant_options, bool deepchip, double alpha_ramp,
                          const train::TrainOptions& options,
                          const std::function<void(const train::EpochReport&)>& report) {
   quant_options.Resolve();
@@ -68,6 +93,7 @@ QatResult TrainQuantized(const Graph& graph, const data::Dataset& train_set,
   quant::ApplyActivationStats(quant::CollectActivationStats(folded, calib.data(), count),
                               quant_options.compress, plan);
   train::QatOptions qat;
+  if (deepchip) ApplyDeepChipPreset(folded, result.fold, quant_options.compress, plan, qat);
   qat.alpha_ramp = alpha_ramp;
   qat.prune = quant_options.compress.prune;
   qat.prune_global = quant_options.compress.prune_global;
@@ -91,6 +117,7 @@ void AddTrainCommand(CLI::App& app) {
     int64_t limit = 0;
     QuantCliOptions quant;
     double alpha_ramp = 0.0;
+    std::string preset;
     bool json = false;
   };
   auto o = std::make_shared<Options>();
@@ -138,6 +165,16 @@ void AddTrainCommand(CLI::App& app) {
   cmd->add_option("--temperature", o->train.temperature, "Distillation temperature")
       ->capture_default_str();
   AddQuantOptions(cmd, o->quant, "--quant");
+  cmd->add_option("--preset", o->preset,
+                  "deepchip: DeepChip's QAT recipe (per-layer TTQ ternary, threshold 0.05, "
+                  "activations uint8 in [0, 1], first and last layer fp32, BatchNorm gains apart)")
+      ->check(CLI::IsMember({"deepchip"}))
+      ->excludes("--quant")
+      ->excludes("--granularity")
+      ->excludes("--threshold")
+      ->excludes("--acts")
+      ->excludes("--config")
+      ->excludes("--keep");
   cmd->add_option("--alpha-blend", o->alpha_ramp,
                   "QAT by alpha-blending: the loss sees (1-a) w + a q(w), a ramped from 0 to 1 "
                   "over this fraction of training (0: straight-through estimator)")
@@ -147,6 +184,13 @@ void AddTrainCommand(CLI::App& app) {
                 "With --quant: the compression report as JSON on stdout (progress on stderr)");
   cmd->callback([o] {
     Graph graph = LoadModel(o->model);
+    const bool deepchip = o->preset == "deepchip";
+    if (deepchip) {
+      o->quant.weights = "ternary";
+      o->quant.granularity = "layer";
+      o->quant.acts = "uint8";
+      o->quant.compress.weights.ternary_threshold = 0.05;
+    }
     if (!o->train.augment.mean.empty() || !o->train.augment.std.empty()) {
       // Normalization becomes part of the model, so every consumer feeds it raw samples.
       graph = train::PrependNormalization(graph, o->train.augment.mean, o->train.augment.std);
@@ -172,9 +216,10 @@ void AddTrainCommand(CLI::App& app) {
         << o->train.epochs << " epochs, batch " << o->train.batch_size << ", " << o->train.optimizer
         << " lr " << o->train.learning_rate << " " << o->train.schedule << ", seed "
         << o->train.seed
-        << (qat ? ", quantization-aware: " + o->quant.weights + " weights, " + o->quant.acts +
-                      " activations"
-                : "")
+        << (deepchip ? ", quantization-aware: DeepChip preset"
+            : qat    ? ", quantization-aware: " + o->quant.weights + " weights, " + o->quant.acts +
+                        " activations"
+                  : "")
         << std::endl;
     const auto start = std::chrono::steady_clock::now();
     double test_accuracy = -1.0;
@@ -204,8 +249,8 @@ void AddTrainCommand(CLI::App& app) {
       const uint64_t fp32_bytes = std::filesystem::path(o->model).extension() == ".trit"
                                       ? std::filesystem::file_size(o->model)
                                       : format::SerializeModel(graph).size();
-      quantized = TrainQuantized(graph, train_set, test_set, fp32_bytes, o->quant, o->alpha_ramp,
-                                 o->train, progress);
+      quantized = TrainQuantized(graph, train_set, test_set, fp32_bytes, o->quant, deepchip,
+                                 o->alpha_ramp, o->train, progress);
       trained = quantized->exported;
     } else {
       trained = train::Train(graph, train_set, &test_set, o->train, progress);
