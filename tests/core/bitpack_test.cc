@@ -51,5 +51,37 @@ TEST(Bitpack, DocumentedBitLayout) {
   EXPECT_EQ(StorageBytes(DType::kBinary, 9), 2u);
 }
 
+// One non-zero element at every position of a tensor that spans several bytes: exactly its
+// `b` bits at [i*b, i*b + b) of the little-endian stream are set, every other bit is clear
+// (binary: one +1 among -1s sets exactly bit i).
+TEST(Bitpack, OneHotAtEveryPosition) {
+  constexpr int64_t kCount = 19;
+  for (const DType type : {DType::kI4, DType::kI2, DType::kTernary, DType::kBinary}) {
+    const int bits = BitsPerElement(type);
+    const int8_t background = type == DType::kBinary ? -1 : 0;
+    for (int level = MinLevel(type); level <= MaxLevel(type); ++level) {
+      if (level == background || (type == DType::kBinary && level == 0)) continue;
+      const uint32_t code = LevelCode(type, level);
+      for (int64_t position = 0; position < kCount; ++position) {
+        std::vector<int8_t> levels(kCount, background);
+        levels[static_cast<size_t>(position)] = static_cast<int8_t>(level);
+        std::vector<uint8_t> packed(StorageBytes(type, kCount), 0xAA);
+        PackLevels(type, levels.data(), kCount, packed.data());
+        for (int64_t bit = 0; bit < static_cast<int64_t>(packed.size()) * 8; ++bit) {
+          const bool set = (packed[static_cast<size_t>(bit / 8)] >> (bit % 8)) & 1;
+          const int64_t offset = bit - position * bits;
+          const bool expected =
+              bit < kCount * bits && offset >= 0 && offset < bits && ((code >> offset) & 1u);
+          ASSERT_EQ(set, expected)
+              << DTypeName(type) << " level " << level << " at " << position << ", bit " << bit;
+        }
+        std::vector<int8_t> back(kCount);
+        UnpackLevels(type, packed.data(), kCount, back.data());
+        ASSERT_EQ(back, levels) << DTypeName(type) << " level " << level << " at " << position;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace trit

@@ -49,6 +49,40 @@ bool Applies(Encoding e, DType t) {
   return t != DType::kBinary;
 }
 
+// One non-zero element at every position: the bitmap sets exactly its mask bit, the delta
+// stream records exactly one non-zero, and every encoding gives back the same plain bytes.
+TEST(TensorEncoding, OneHotAtEveryPosition) {
+  constexpr int64_t kCount = 37;
+  for (const DType type : kTypes) {
+    if (type == DType::kBinary) continue;  // no zero to stand out from
+    const int bits = BitsPerElement(type);
+    for (int64_t position = 0; position < kCount; ++position) {
+      std::vector<uint8_t> plain(StorageBytes(type, kCount), 0);
+      if (IsPacked(type)) {
+        plain[static_cast<size_t>(position * bits / 8)] |=
+            static_cast<uint8_t>(LevelCode(type, -1) << ((position * bits) % 8));
+      } else {
+        plain[static_cast<size_t>(position * bits / 8)] = 0x81;
+      }
+      const std::vector<uint8_t> bitmap =
+          EncodeTensor(Encoding::kSparseBitmap, type, kCount, plain);
+      for (int64_t i = 0; i < kCount; ++i) {
+        ASSERT_EQ((bitmap[static_cast<size_t>(i / 8)] >> (i % 8)) & 1, i == position ? 1 : 0)
+            << DTypeName(type) << " at " << position << ", mask bit " << i;
+      }
+      const std::vector<uint8_t> delta = EncodeTensor(Encoding::kSparseDelta, type, kCount, plain);
+      ASSERT_GE(delta.size(), 5u);
+      EXPECT_EQ(delta[1] | delta[2] << 8 | delta[3] << 16 | delta[4] << 24, 1);
+      for (const Encoding e : kEncodings) {
+        if (!Applies(e, type)) continue;
+        const std::vector<uint8_t> stored = EncodeTensor(e, type, kCount, plain);
+        ASSERT_EQ(DecodeTensor(e, type, kCount, stored), plain)
+            << DTypeName(type) << " at " << position << " encoding " << static_cast<int>(e);
+      }
+    }
+  }
+}
+
 TEST(TensorEncoding, EveryEncodingRoundTripsEveryType) {
   uint32_t seed = 1;
   for (const DType type : kTypes) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <random>
 
 #include "format/model_file.h"
 #include "quant/calibration.h"
@@ -90,6 +91,41 @@ TEST(QatGraph, ForwardIsTheRuntimeBitForBit) {
     QatOptions options;
     QatGraph module(folded, MakePlan(folded, c, calib), options);
     ExpectBitExact(module, torch::rand(batch), what);
+  }
+}
+
+// Random small networks: layer shapes, strides, padding, weight types and activation modes
+// drawn per seed; the QAT forward pass must still be the runtime's integers.
+TEST(QatGraph, RandomLayersAreBitExact) {
+  const quant::WeightType types[] = {quant::WeightType::kInt8, quant::WeightType::kInt4,
+                                     quant::WeightType::kInt2, quant::WeightType::kTernary,
+                                     quant::WeightType::kBinary};
+  const quant::ActivationMode modes[] = {
+      quant::ActivationMode::kInt8, quant::ActivationMode::kUint8, quant::ActivationMode::kPow2};
+  for (uint32_t seed = 0; seed < 12; ++seed) {
+    std::mt19937 rng(seed);
+    auto pick = [&](int lo, int hi) { return lo + static_cast<int>(rng() % (hi - lo + 1)); };
+    zoo::GraphBuilder b(seed + 100);
+    const int64_t size = pick(5, 9), channels = pick(1, 4);
+    ValueId x = b.Input({1, size, size, channels});
+    int64_t spatial = size;
+    for (int layer = 0; layer < 3; ++layer) {
+      const int64_t kernel = std::min<int64_t>(pick(1, 3), spatial);
+      const int64_t stride = spatial >= 4 ? pick(1, 2) : 1, pad = pick(0, kernel / 2);
+      spatial = (spatial + 2 * pad - kernel) / stride + 1;
+      x = b.Conv(x, pick(2, 6), kernel, stride, {pad, pad, pad, pad}, rng() % 2 == 0);
+      if (rng() % 2) x = b.Relu(x);
+    }
+    const Graph g = b.Finish(b.Dense(b.Flatten(x), pick(2, 5)));
+    const Case c{"", types[rng() % 5], rng() % 2 == 0, modes[rng() % 3]};
+    const std::string what = "seed " + std::to_string(seed) + " " +
+                             quant::WeightTypeName(c.weights) + " " +
+                             quant::ActivationModeName(c.acts);
+    torch::manual_seed(seed);
+    const Graph folded = quant::FoldForInference(g);
+    const torch::Tensor calib = torch::rand({4, size, size, channels}) * 2 - 0.5;
+    QatGraph module(folded, MakePlan(folded, c, calib), QatOptions{});
+    ExpectBitExact(module, torch::rand({4, size, size, channels}) * 2 - 0.5, what);
   }
 }
 
