@@ -51,7 +51,32 @@ py "import json; e = json.load(open('$work/out')); assert e['samples'] == 40 and
 check_error "eval on a missing dataset" "no such file" "$trit" eval "$work/lenet5.trit" --data "fashion-mnist:$work/none"
 py "import numpy as np; np.save('$work/two_channels.npy', np.zeros((4, 28, 28, 2), np.uint8)); np.save('$work/four_labels.npy', np.zeros(4, np.int32))"
 check_error "eval on samples that do not fit" "do not fit" "$trit" eval "$work/resnet20.trit" --data "npy:$work/two_channels.npy,$work/four_labels.npy"
+# compress (PTQ) and eval --compare
+check "compress --json" "$trit" compress "$work/lenet5.trit" -o "$work/int8.trit" --weights int8 --acts int8 --calib "$data" --calib-samples 16 --json
+py "import json, os; r = json.load(open('$work/out')); assert r['file_bytes'] == os.path.getsize('$work/int8.trit'); assert abs(r['compression'] - r['fp32_file_bytes'] / r['file_bytes']) < 1e-9; assert len(r['layers']) == 5 and r['layers'][1]['weights'] == 'i8' and r['layers'][1]['output_sqnr_db'] is not None" \
+  || { echo "FAIL: compress --json report"; failures=$((failures + 1)); }
+check "compress ternary pruned" "$trit" compress "$work/lenet5.trit" -o "$work/ternary.trit" --weights ternary --acts pow2 --prune 0.5 --prune-channels 0.25 --calib "$data" --calib-samples 16 --json
+py "import json; r = json.load(open('$work/out')); assert r['layers'][2]['weights'] == 'ternary' and r['layers'][2]['zeros'] >= r['layers'][2]['params'] // 2; assert len(r['pruned_channels']) > 0; assert r['compression'] > 4" \
+  || { echo "FAIL: compress ternary report"; failures=$((failures + 1)); }
+check "eval --compare" "$trit" eval "$work/int8.trit" --data "$data" --compare "$work/lenet5.trit" --layer-samples 8 --json
+py "import json; e = json.load(open('$work/out')); c = e['compare']; assert 0 <= c['agreement'] <= 1 and 0 <= c['top1'] <= 1; assert len(c['layers']) == 5 and c['layer_samples'] == 8" \
+  || { echo "FAIL: eval --compare --json"; failures=$((failures + 1)); }
+check_error "compress without calibration data" "calibration data" "$trit" compress "$work/lenet5.trit" -o "$work/never.trit" --weights int8
+check_error "compress with a missing config" "cannot open" "$trit" compress "$work/lenet5.trit" -o "$work/never.trit" --weights int8 --calib "$data" --config "$work/none.json"
+echo '{"layers": {"conv9": "int4"}}' >"$work/layers.json"
+check_error "config naming no layer" "no Conv2D/Dense layer named 'conv9'" "$trit" compress "$work/lenet5.trit" -o "$work/never.trit" --weights int8 --calib "$data" --config "$work/layers.json"
+[[ -e "$work/never.trit" ]] && { echo "FAIL: model written after an error"; failures=$((failures + 1)); }
+
 if [[ -x "$(dirname "$trit")/trit-train" ]]; then
+  check "train --quant --json" "$trit" train --model "$work/lenet5.trit" --data "$data" --quant ternary --acts pow2 --prune 0.5 --epochs 1 --batch 8 --optimizer adam --lr 0.0001 --calib-samples 8 --json -o "$work/qat.trit"
+  py "import json, os; r = json.load(open('$work/out')); assert r['file_bytes'] == os.path.getsize('$work/qat.trit'); assert 0 <= r['test_accuracy'] <= 1; open('$work/qat_acc', 'w').write(str(r['test_accuracy']))" \
+    || { echo "FAIL: train --quant --json"; failures=$((failures + 1)); }
+  check "eval QAT model" "$trit" eval "$work/qat.trit" --data "$data" --json
+  py "import json; e = json.load(open('$work/out')); assert abs(e['top1'] - float(open('$work/qat_acc').read())) <= 0.001" \
+    || { echo "FAIL: trit eval differs from the QAT trainer"; failures=$((failures + 1)); }
+  check_error "preset with --quant" "excludes" "$trit" train --model lenet5 --data "$data" --preset deepchip --quant int8 -o "$work/never.trit"
+  check_error "prune without --quant" "need --quant" "$trit" train --model lenet5 --data "$data" --prune 0.5 -o "$work/never.trit"
+  [[ -e "$work/never.trit" ]] && { echo "FAIL: model written after an error"; failures=$((failures + 1)); }
   check "train" "$trit" train --model lenet5 --data "$data" --epochs 2 --batch 8 --lr 0.01 -o "$work/trained.trit"
   trainer=$(grep "epoch 2 test accuracy" "$work/out" | sed 's/.*accuracy \([0-9.]*\)%.*/\1/')
   check "eval trained" "$trit" eval "$work/trained.trit" --data "$data" --json
