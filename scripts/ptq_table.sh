@@ -3,6 +3,7 @@
 # by the trit runtime on the test split, file bytes, compression factor. Prints a markdown table
 # (docs/results.md). Usage: scripts/ptq_table.sh MODEL.trit DATA [ACTS] [PRUNE_LEVELS...]
 #   e.g. scripts/ptq_table.sh convnet.trit fashion-mnist:/usr/share/datasets/fashion-mnist int8 0 0.5 0.8
+# WEIGHTS="int4 ternary" limits the weight types; THREADS sets eval's threads (default 2).
 set -eu
 model=$1
 data=$2
@@ -17,7 +18,7 @@ field() { python3 -c "import json,sys; print(json.load(open(sys.argv[1]))[sys.ar
 
 echo "| weights | pruned | top-1 | file bytes | smaller than fp32 |"
 echo "|---|---|---|---|---|"
-for weights in fp32 int8 int4 int2 ternary binary; do
+for weights in ${WEIGHTS:-fp32 int8 int4 int2 ternary binary}; do
   for prune in $levels; do
     out=$work/$weights-$prune.trit
     "$trit" compress "$model" -o "$out" --weights "$weights" --acts "$acts" --calib "$data" \

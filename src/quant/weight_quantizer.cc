@@ -28,7 +28,9 @@ int8_t RoundClamp(double v, int lo, int hi) {
 // clipping scale that minimises the squared error (plain max scaling wastes most levels).
 float IntegerScale(const float* w, size_t n, int lo, int hi, bool search) {
   const float max_abs = MaxAbs(w, n);
-  if (max_abs == 0.0f) return kMinScale;
+  // A dead (e.g. pruned) channel: any scale represents it; 1 keeps its bias level, b / (s_x *
+  // scale), far from the int32 limit that a tiny scale would hit.
+  if (max_abs == 0.0f) return 1.0f;
   const float full = max_abs / static_cast<float>(hi);
   if (!search) return std::max(full, kMinScale);
   float best_scale = full;
@@ -62,7 +64,9 @@ float TernaryThreshold(const float* w, size_t n, const WeightSpec& spec) {
 }
 
 void SetTernaryMagnitudes(QuantizedWeights& q, size_t group, float wp, float wn) {
-  // A side with no weights gets the other side's magnitude (its level is then unused).
+  // A side with no weights gets the other side's magnitude (its level is then unused); a dead
+  // channel gets 1 (see IntegerScale).
+  if (!(wp > 0.0f) && !(wn > 0.0f)) wp = wn = 1.0f;
   if (!(wp > 0.0f)) wp = wn;
   if (!(wn > 0.0f)) wn = wp;
   const float scale = std::max(std::max(wp, wn) / 127.0f, kMinScale);
