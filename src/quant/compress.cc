@@ -16,9 +16,10 @@ namespace {
 }
 
 // A layer entry: "int8", or {"weights": "ternary", "per_channel": false, "threshold": 0.05,
-// "sparsity": 0.5}.
+// "sparsity": 0.5, "prune": 0.9}. `prune` is null for the default entry (--prune sets that).
 WeightSpec ParseLayerSpec(const std::string& path, const std::string& layer,
-                          const nlohmann::json& entry, WeightSpec spec) {
+                          const nlohmann::json& entry, WeightSpec spec,
+                          std::optional<double>* prune) {
   try {
     if (entry.is_string()) {
       spec.type = ParseWeightType(entry.get<std::string>());
@@ -34,6 +35,11 @@ WeightSpec ParseLayerSpec(const std::string& path, const std::string& layer,
         spec.ternary_threshold = value.get<double>();
       } else if (key == "sparsity") {
         spec.ternary_sparsity = value.get<double>();
+      } else if (key == "prune" && prune != nullptr) {
+        *prune = value.get<double>();
+        if (!(**prune >= 0.0 && **prune < 1.0)) {
+          BadConfig(path, "layer '" + layer + "': prune must be in [0, 1)");
+        }
       } else {
         BadConfig(path, "layer '" + layer + "' has an unknown key '" + key + "'");
       }
@@ -79,13 +85,15 @@ void ApplyLayerOptions(const Graph& folded, const CompressOptions& options, Quan
     for (const auto& [key, value] : config.items()) {
       if (key == "default") {
         plan.default_weights =
-            ParseLayerSpec(options.config_path, "default", value, plan.default_weights);
+            ParseLayerSpec(options.config_path, "default", value, plan.default_weights, nullptr);
       } else if (key == "layers") {
         if (!value.is_object()) BadConfig(options.config_path, "'layers' must be an object");
         for (const auto& [layer, entry] : value.items()) {
           require_layer(layer, options.config_path);
+          std::optional<double> prune;
           plan.layers[layer] =
-              ParseLayerSpec(options.config_path, layer, entry, plan.default_weights);
+              ParseLayerSpec(options.config_path, layer, entry, plan.default_weights, &prune);
+          if (prune) plan.prune[layer] = *prune;
         }
       } else {
         BadConfig(options.config_path, "unknown key '" + key + "' (default, layers)");
@@ -96,6 +104,25 @@ void ApplyLayerOptions(const Graph& folded, const CompressOptions& options, Quan
     require_layer(layer, "--keep");
     plan.layers[layer].type = WeightType::kF32;
   }
+  if (options.prune_global && !plan.prune.empty()) {
+    throw Error(ErrorCode::kInvalidArgument,
+                options.config_path + ": per-layer 'prune' and --prune-global exclude each other");
+  }
+}
+
+std::map<std::string, double> PruneTargets(const Graph& folded, const CompressOptions& options,
+                                           const QuantPlan& plan) {
+  std::map<std::string, double> targets;
+  for (const NodeId id : LinearLayers(folded)) {
+    const std::string& name = folded.node(id).name;
+    const auto it = plan.prune.find(name);
+    // Layers kept in fp32 inside a quantized model are left alone unless the config says so.
+    const bool kept_fp32 =
+        plan.SpecFor(name).type == WeightType::kF32 && options.weights.type != WeightType::kF32;
+    const double target = it != plan.prune.end() ? it->second : (kept_fp32 ? 0.0 : options.prune);
+    if (target > 0) targets[name] = target;
+  }
+  return targets;
 }
 
 void ApplyActivationStats(const std::map<std::string, TensorStats>& stats,
@@ -115,13 +142,15 @@ CompressResult Compress(const Graph& fp32, uint64_t fp32_file_bytes, const Compr
   }
   QuantPlan plan;
   ApplyLayerOptions(result.folded, options, plan);
-  if (options.prune > 0) {
+  const std::map<std::string, double> prune = PruneTargets(result.folded, options, plan);
+  if (options.prune_global && !prune.empty()) {
     std::set<std::string> skip;
-    for (const auto& [name, spec] : plan.layers) {
-      if (spec.type == WeightType::kF32 && options.weights.type != WeightType::kF32)
-        skip.insert(name);
+    for (const NodeId id : LinearLayers(result.folded)) {
+      if (!prune.count(result.folded.node(id).name)) skip.insert(result.folded.node(id).name);
     }
-    PruneMagnitude(result.folded, options.prune, options.prune_global, skip);
+    PruneMagnitude(result.folded, options.prune, true, skip);
+  } else {
+    PruneMagnitudePerLayer(result.folded, prune);
   }
   bool any_quantized = plan.default_weights.type != WeightType::kF32;
   for (const auto& [name, spec] : plan.layers) any_quantized |= spec.type != WeightType::kF32;

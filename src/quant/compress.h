@@ -3,6 +3,7 @@
 // choose per-layer weight types, quantize, and report.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -34,6 +35,11 @@ struct CompressOptions {
 // The plan's per-layer weight specs from the options and the config file. Throws
 // kInvalidArgument naming an unknown layer or a bad config entry.
 void ApplyLayerOptions(const Graph& folded, const CompressOptions& options, QuantPlan& plan);
+
+// The magnitude-pruning fraction of every layer to prune: the config's per-layer "prune", else
+// --prune (layers kept in fp32 in a quantized model are skipped).
+std::map<std::string, double> PruneTargets(const Graph& folded, const CompressOptions& options,
+                                           const QuantPlan& plan);
 
 // Activation parameters for every calibrated tensor.
 void ApplyActivationStats(const std::map<std::string, TensorStats>& stats,

@@ -27,43 +27,72 @@ std::vector<float> Magnitudes(const std::vector<float>& w) {
   return m;
 }
 
+void CheckSparsity(double sparsity) {
+  if (!(sparsity >= 0.0 && sparsity < 1.0)) {
+    throw Error(ErrorCode::kInvalidArgument, "pruning sparsity must be in [0, 1)");
+  }
+}
+
+// Zeroes the weights of `w` at or below `threshold`, at most `budget` of them (ties at the
+// threshold: prune exactly k per layer where possible).
+void ZeroBelow(Value& w, float threshold, int64_t budget) {
+  std::vector<float> data = FloatData(w);
+  for (float& v : data) {
+    if (budget > 0 && std::fabs(v) <= threshold) {
+      v = 0.0f;
+      --budget;
+    }
+  }
+  SetFloatData(w, data);
+}
+
+void PruneLayer(Value& w, double sparsity) {
+  const std::vector<float> data = FloatData(w);
+  ZeroBelow(w, Threshold(Magnitudes(data), sparsity),
+            static_cast<int64_t>(sparsity * static_cast<double>(data.size())));
+}
+
+bool Prunable(const Graph& graph, const Node& node) {
+  const Value& w = graph.value(node.inputs[1]);
+  return w.is_constant() && w.dtype == DType::kF32;
+}
+
 }  // namespace
 
 std::vector<LayerSparsity> PruneMagnitude(Graph& graph, double sparsity, bool global,
                                           const std::set<std::string>& skip) {
-  if (!(sparsity >= 0.0 && sparsity < 1.0)) {
-    throw Error(ErrorCode::kInvalidArgument, "pruning sparsity must be in [0, 1)");
-  }
+  CheckSparsity(sparsity);
   std::vector<NodeId> layers;
   for (const NodeId id : LinearLayers(graph)) {
     const Node& node = graph.node(id);
-    const Value& w = graph.value(node.inputs[1]);
-    if (skip.count(node.name) || !w.is_constant() || w.dtype != DType::kF32) continue;
-    layers.push_back(id);
+    if (!skip.count(node.name) && Prunable(graph, node)) layers.push_back(id);
   }
-  float global_threshold = -1.0f;
-  if (global) {
-    std::vector<float> all;
-    for (const NodeId id : layers) {
-      const std::vector<float> m = Magnitudes(FloatData(graph.value(graph.node(id).inputs[1])));
-      all.insert(all.end(), m.begin(), m.end());
-    }
-    global_threshold = Threshold(std::move(all), sparsity);
+  if (!global) {
+    for (const NodeId id : layers) PruneLayer(graph.value(graph.node(id).inputs[1]), sparsity);
+    return MeasureSparsity(graph);
   }
+  std::vector<float> all;
+  for (const NodeId id : layers) {
+    const std::vector<float> m = Magnitudes(FloatData(graph.value(graph.node(id).inputs[1])));
+    all.insert(all.end(), m.begin(), m.end());
+  }
+  const float threshold = Threshold(std::move(all), sparsity);
   for (const NodeId id : layers) {
     Value& w = graph.value(graph.node(id).inputs[1]);
-    std::vector<float> data = FloatData(w);
-    const float threshold = global ? global_threshold : Threshold(Magnitudes(data), sparsity);
-    // Ties at the threshold: prune exactly k per layer where possible.
-    int64_t budget = global ? static_cast<int64_t>(data.size())
-                            : static_cast<int64_t>(sparsity * static_cast<double>(data.size()));
-    for (float& v : data) {
-      if (budget > 0 && std::fabs(v) <= threshold) {
-        v = 0.0f;
-        --budget;
-      }
+    ZeroBelow(w, threshold, NumElements(w.shape));
+  }
+  return MeasureSparsity(graph);
+}
+
+std::vector<LayerSparsity> PruneMagnitudePerLayer(Graph& graph,
+                                                  const std::map<std::string, double>& sparsity) {
+  for (const auto& [name, fraction] : sparsity) CheckSparsity(fraction);
+  for (const NodeId id : LinearLayers(graph)) {
+    const Node& node = graph.node(id);
+    const auto it = sparsity.find(node.name);
+    if (it != sparsity.end() && Prunable(graph, node)) {
+      PruneLayer(graph.value(node.inputs[1]), it->second);
     }
-    SetFloatData(w, data);
   }
   return MeasureSparsity(graph);
 }

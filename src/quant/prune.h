@@ -3,6 +3,7 @@
 // next layer that read them, so the network really gets smaller.
 #pragma once
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -22,6 +23,10 @@ struct LayerSparsity {
 // Layers named in `skip` are left alone.
 std::vector<LayerSparsity> PruneMagnitude(Graph& graph, double sparsity, bool global,
                                           const std::set<std::string>& skip = {});
+
+// Per-layer targets: zeroes the smallest-magnitude `sparsity` of each named layer's weights.
+std::vector<LayerSparsity> PruneMagnitudePerLayer(Graph& graph,
+                                                  const std::map<std::string, double>& sparsity);
 
 // The sparsity target of Zhu & Gupta's gradual pruning at `step` of a schedule that starts at
 // `begin` and reaches `final_sparsity` at `end`: s = final * (1 - (1 - t)^3).

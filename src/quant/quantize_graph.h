@@ -20,6 +20,10 @@ struct QuantPlan {
   std::map<std::string, ActivationParams> activations;  // value name -> parameters
   // Node name -> weights already quantized (QAT export); replaces the quantizer for that node.
   std::map<std::string, QuantizedWeights> fixed_weights;
+  // Node name -> fraction of its weights pruned by magnitude (the config's "prune"; overrides
+  // --prune for that layer). Applied to the fp32 weights before quantization, not by
+  // QuantizeGraph.
+  std::map<std::string, double> prune;
 
   const WeightSpec& SpecFor(const std::string& node) const {
     const auto it = layers.find(node);

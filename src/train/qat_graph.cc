@@ -101,7 +101,9 @@ QatGraph::QatGraph(const Graph& folded, const quant::QuantPlan& plan, QatOptions
       layer_constants.insert(node.inputs[2]);
     }
     layer.mask = register_buffer("m" + std::to_string(id), torch::ones_like(layer.weight));
-    layer.prunable = options_.prune > 0 && options_.prune_layers.count(node.name) != 0;
+    if (const auto it = options_.prune.find(node.name); it != options_.prune.end()) {
+      layer.prune = it->second;
+    }
     if (ttq) {
       // TTQ starts from the mean magnitudes of the weights each side replaces: the layer's
       // output keeps its scale, which matters when BatchNorm statistics are frozen.
@@ -392,28 +394,32 @@ torch::Tensor QatGraph::forward(const torch::Tensor& input) {
   return values.at(template_.outputs()[0]);
 }
 
-void QatGraph::UpdateMasks(double sparsity) {
+void QatGraph::UpdateMasks(double progress) {
   torch::NoGradGuard no_grad;
-  // Global pruning: one threshold, the magnitude below which `sparsity` of all weights lie.
+  // Global pruning: one threshold, the magnitude below which the target of all weights lie.
   std::optional<float> threshold;
   if (options_.prune_global) {
     std::vector<torch::Tensor> all;
+    double target = 0.0;
     for (auto& [id, layer] : layers_) {
-      if (layer.prunable) all.push_back((layer.weight * layer.mask).abs().flatten());
+      if (layer.prune <= 0) continue;
+      all.push_back((layer.weight * layer.mask).abs().flatten());
+      target = std::max(target, layer.prune * progress);
     }
     if (all.empty()) return;
     const torch::Tensor magnitudes = torch::cat(all);
-    const int64_t k = static_cast<int64_t>(sparsity * static_cast<double>(magnitudes.numel()));
+    const int64_t k = static_cast<int64_t>(target * static_cast<double>(magnitudes.numel()));
     if (k <= 0) return;
     threshold = std::get<0>(magnitudes.kthvalue(k)).item<float>();
   }
   for (auto& [id, layer] : layers_) {
-    if (!layer.prunable) continue;
+    if (layer.prune <= 0) continue;
     const torch::Tensor magnitude = (layer.weight * layer.mask).abs().flatten();
     torch::Tensor mask;
     if (threshold) {
       mask = magnitude.gt(*threshold).to(torch::kFloat32);
     } else {
+      const double sparsity = layer.prune * progress;
       const int64_t k = static_cast<int64_t>(sparsity * static_cast<double>(magnitude.numel()));
       if (k <= 0) continue;
       // The k smallest magnitudes (exactly k, also where magnitudes tie).
@@ -423,18 +429,19 @@ void QatGraph::UpdateMasks(double sparsity) {
     }
     layer.mask.copy_(mask.view_as(layer.mask));
   }
-  mask_sparsity_ = sparsity;
+  mask_progress_ = progress;
 }
 
 void QatGraph::BeginStep(double progress) {
   progress_ = progress;
-  if (options_.prune <= 0) return;
+  if (options_.prune.empty()) return;
   const int64_t scale = 1000000;
-  const double target = quant::CubicSparsity(options_.prune, static_cast<int64_t>(progress * scale),
+  const double target = quant::CubicSparsity(1.0, static_cast<int64_t>(progress * scale),
                                              static_cast<int64_t>(options_.prune_begin * scale),
                                              static_cast<int64_t>(options_.prune_end * scale));
-  // Masks move in steps of half a percent (and once more at the end) to keep this cheap.
-  if (target - mask_sparsity_ >= 0.005 || (target == options_.prune && mask_sparsity_ < target)) {
+  // Masks move in steps of half a percent of the targets (and once more at the end) to keep
+  // this cheap.
+  if (target - mask_progress_ >= 0.005 || (target == 1.0 && mask_progress_ < 1.0)) {
     UpdateMasks(target);
   }
 }
@@ -442,7 +449,7 @@ void QatGraph::BeginStep(double progress) {
 double QatGraph::pruned_fraction() const {
   double zeros = 0, total = 0;
   for (const auto& [id, layer] : layers_) {
-    if (!layer.prunable) continue;
+    if (layer.prune <= 0) continue;
     zeros += static_cast<double>((layer.mask == 0).sum().item<int64_t>());
     total += static_cast<double>(layer.mask.numel());
   }

@@ -24,12 +24,12 @@ struct QatOptions {
   // > 0: alpha-blending instead of the STE: the loss sees (1 - a) w + a q(w), a = progress /
   // alpha_ramp capped at 1 (no gradient through q). 0: straight-through estimator.
   double alpha_ramp = 0.0;
-  // Gradual magnitude pruning (Zhu & Gupta): sparsity rises on a cubic from 0 at
-  // prune_begin to `prune` at prune_end (fractions of training), in the layers named here.
-  double prune = 0.0;
+  // Gradual magnitude pruning (Zhu & Gupta): each named layer's sparsity rises on a cubic from
+  // 0 at prune_begin to its target at prune_end (fractions of training).
+  std::map<std::string, double> prune;  // layer name -> final sparsity
   double prune_begin = 0.0, prune_end = 0.6;
-  std::set<std::string> prune_layers;
-  bool prune_global = false;  // one magnitude threshold over all pruned layers
+  // One magnitude threshold over all pruned layers (their targets must then be equal).
+  bool prune_global = false;
   // Layer name -> per-channel gains (quant::FoldReport::batch_norm_gains) kept outside the
   // ternary weights, as recipes that leave BatchNorm in fp32 do: the levels and the trained
   // Wp, Wn belong to w / gain, and the gain joins each channel's scales at export. The gains
@@ -63,7 +63,7 @@ class QatGraph : public TrainableGraph {
     torch::Tensor wp, wn;                // ternary magnitudes, one per scale group
     torch::Tensor mask;                  // pruning mask, same shape as weight
     torch::Tensor gain;                  // [Cout] from QatOptions::channel_gains, or undefined
-    bool prunable = false;
+    double prune = 0.0;                  // final sparsity of the mask (0: not pruned)
   };
 
   quant::QuantizedWeights CurrentWeights(const Layer& layer) const;
@@ -71,7 +71,8 @@ class QatGraph : public TrainableGraph {
   static torch::Tensor FoldedLatent(const Layer& layer);
   torch::Tensor RunQuantizedLinear(const Node& node, Layer& layer, const torch::Tensor& x);
   torch::Tensor RunQuantizedOp(const Node& node, const std::vector<torch::Tensor>& in);
-  void UpdateMasks(double sparsity);
+  // Masks at `progress` (0 to 1) of every layer's final sparsity.
+  void UpdateMasks(double progress);
 
   Graph folded_;
   quant::QuantPlan plan_;
@@ -81,7 +82,7 @@ class QatGraph : public TrainableGraph {
   std::map<NodeId, Layer> layers_;           // quantized Conv2D/Dense by template node
   std::map<ValueId, torch::Tensor> floats_;  // float constants of the template (fp32 layers)
   double progress_ = 0.0;
-  double mask_sparsity_ = 0.0;
+  double mask_progress_ = 0.0;  // the schedule's fraction of the final sparsity in the masks
 };
 
 }  // namespace trit::train

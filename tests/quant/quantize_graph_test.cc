@@ -165,5 +165,36 @@ TEST(Compress, KeepPruneAndConfig) {
   std::filesystem::remove(config);
 }
 
+// A layer's "prune" in the config overrides --prune for it alone.
+TEST(Compress, PerLayerPruneTargets) {
+  const Graph fp32 = zoo::BuildZooModel("lenet5");
+  const std::vector<float> calib = RandomInputs(fp32, 4, 1);
+  const std::filesystem::path config =
+      std::filesystem::temp_directory_path() / "trit_prune_layers.json";
+  std::ofstream(config) << R"({"layers": {"fc8": {"weights": "ternary", "prune": 0.9},
+                                          "conv1": {"prune": 0.25}}})";
+  CompressOptions options;
+  options.config_path = config.string();
+  options.prune = 0.5;
+  const CompressResult r = Compress(fp32, 1, options, calib.data(), 4);
+  std::map<std::string, double> sparsity;
+  for (const LayerSparsity& l : MeasureSparsity(r.folded)) {
+    sparsity[l.node] = static_cast<double>(l.zeros) / static_cast<double>(l.weights);
+  }
+  EXPECT_NEAR(sparsity["fc8"], 0.9, 0.001);
+  EXPECT_NEAR(sparsity["conv1"], 0.25, 0.01);
+  EXPECT_NEAR(sparsity["conv4"], 0.5, 0.001);
+  EXPECT_NEAR(sparsity["fc12"], 0.5, 0.01);
+
+  options.prune_global = true;
+  EXPECT_THROW(Compress(fp32, 1, options, calib.data(), 4), Error);
+  options.prune_global = false;
+  std::ofstream(config) << R"({"layers": {"fc8": {"prune": 1.0}}})";
+  EXPECT_THROW(Compress(fp32, 1, options, calib.data(), 4), Error);
+  std::ofstream(config) << R"({"default": {"prune": 0.5}})";
+  EXPECT_THROW(Compress(fp32, 1, options, calib.data(), 4), Error);
+  std::filesystem::remove(config);
+}
+
 }  // namespace
 }  // namespace trit::quant

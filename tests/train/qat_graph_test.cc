@@ -135,9 +135,8 @@ TEST(QatGraph, StaysExactAfterTrainingStepsWithPruning) {
   const torch::Tensor calib = torch::rand({8, 28, 28, 1});
   const Case c{"lenet5", quant::WeightType::kTernary, false, quant::ActivationMode::kPow2};
   QatOptions options;
-  options.prune = 0.5;
+  options.prune = {{"conv4", 0.5}, {"fc8", 0.5}, {"fc10", 0.5}};
   options.prune_end = 0.5;
-  options.prune_layers = {"conv4", "fc8", "fc10"};
   QatGraph module(folded, MakePlan(folded, c, calib), options);
   torch::optim::SGD sgd(module.parameters(), torch::optim::SGDOptions(0.05).momentum(0.9));
   const torch::Tensor x = torch::rand({16, 28, 28, 1});
@@ -164,6 +163,31 @@ TEST(QatGraph, StaysExactAfterTrainingStepsWithPruning) {
     for (const float v : w) zeros += v == 0.0f;
     EXPECT_GE(zeros, static_cast<int64_t>(w.size()) / 2);
   }
+}
+
+// Each layer reaches its own target; layers without one keep all their weights.
+TEST(QatGraph, PerLayerPruneTargets) {
+  torch::manual_seed(3);
+  const Graph folded = quant::FoldForInference(zoo::BuildZooModel("lenet5"));
+  const torch::Tensor calib = torch::rand({8, 28, 28, 1});
+  const Case c{"lenet5", quant::WeightType::kInt8, true, quant::ActivationMode::kInt8};
+  QatOptions options;
+  options.prune = {{"conv4", 0.3}, {"fc8", 0.9}};
+  options.prune_end = 0.5;
+  QatGraph module(folded, MakePlan(folded, c, calib), options);
+  for (const double progress : {0.0, 0.2, 0.4, 0.6}) module.BeginStep(progress);
+  const Graph exported = module.ExportGraph();
+  std::map<std::string, double> sparsity;
+  for (const Node& node : exported.nodes()) {
+    if (node.op != OpType::kConv2D && node.op != OpType::kDense) continue;
+    const std::vector<float> w = quant::WeightValues(exported.value(node.inputs[1]));
+    int64_t zeros = 0;
+    for (const float v : w) zeros += v == 0.0f;
+    sparsity[node.name] = static_cast<double>(zeros) / static_cast<double>(w.size());
+  }
+  EXPECT_NEAR(sparsity["conv4"], 0.3, 0.01);
+  EXPECT_NEAR(sparsity["fc8"], 0.9, 0.01);
+  EXPECT_LT(sparsity["fc10"], 0.05);
 }
 
 // DeepChip keeps BatchNorm in fp32 beside per-layer ternary weights: QAT ternarizes w / gain

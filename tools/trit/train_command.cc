@@ -95,12 +95,8 @@ QatResult TrainQuantized(const Graph& graph, const data::Dataset& train_set,
   train::QatOptions qat;
   if (deepchip) ApplyDeepChipPreset(folded, result.fold, quant_options.compress, plan, qat);
   qat.alpha_ramp = alpha_ramp;
-  qat.prune = quant_options.compress.prune;
+  qat.prune = quant::PruneTargets(folded, quant_options.compress, plan);
   qat.prune_global = quant_options.compress.prune_global;
-  for (const Node& node : folded.nodes()) {
-    if (node.op != OpType::kConv2D && node.op != OpType::kDense) continue;
-    if (plan.SpecFor(node.name).type != quant::WeightType::kF32) qat.prune_layers.insert(node.name);
-  }
   train::QatGraph module(folded, plan, qat);
   result.exported = train::TrainModule(module, train_set, &test_set, options, report);
   result.report = quant::BuildReport(module.FoldedWithLatentWeights(), result.exported,
