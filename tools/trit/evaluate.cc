@@ -2,12 +2,12 @@
 
 #include <algorithm>
 #include <cstring>
-#include <numeric>
 #include <thread>
 
 #include "core/error.h"
 #include "data/batcher.h"
 #include "model_io.h"
+#include "rank_classes.h"
 #include "runtime/session.h"
 
 namespace trit::cli {
@@ -66,15 +66,11 @@ Evaluation Evaluate(const Graph& graph, const data::Dataset& dataset, int thread
         const std::vector<float> logits = OutputAsFloat(*session, 0);
         for (int64_t i = 0; i < count; ++i) {
           const float* row = logits.data() + i * classes;
-          std::vector<int64_t> order(static_cast<size_t>(classes));
-          std::iota(order.begin(), order.end(), 0);
-          std::partial_sort(order.begin(), order.begin() + std::min<int64_t>(5, classes),
-                            order.end(), [&](int64_t a, int64_t c) { return row[a] > row[c]; });
+          const std::vector<int64_t> order = RankClasses(row, classes, 5);
           const int32_t label = labels[static_cast<size_t>(i)];
           result.predictions[static_cast<size_t>(b * kBatch + i)] = static_cast<int32_t>(order[0]);
           p.top1 += order[0] == label;
-          p.top5 += std::find(order.begin(), order.begin() + std::min<int64_t>(5, classes),
-                              label) != order.begin() + std::min<int64_t>(5, classes);
+          p.top5 += std::find(order.begin(), order.end(), label) != order.end();
           if (label < result.num_classes) {
             ++p.confusion[static_cast<size_t>(label)][static_cast<size_t>(order[0])];
           }
