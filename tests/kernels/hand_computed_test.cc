@@ -57,7 +57,8 @@ TEST(HandComputed, TernaryDenseIsMultiplicationFree) {
   const Requant half = QuantizeMultiplier(0.5);
   QuantOutput out{&half, false, 1, -128, 127};
   int8_t y = 0;
-  DenseQ8(1, 4, 1, x, 5, w, nullptr, out, &y);
+  int32_t scratch[4];
+  DenseQ8(1, 4, 1, x, 5, w, nullptr, out, &y, scratch);
   EXPECT_EQ(y, 56);
 }
 

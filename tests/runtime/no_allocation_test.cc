@@ -5,7 +5,11 @@
 #include <cstdlib>
 #include <cstring>
 #include <new>
+#include <random>
+#include <vector>
 
+#include "core/shape.h"
+#include "quant/compress.h"
 #include "runtime/session.h"
 #include "zoo/zoo.h"
 
@@ -46,6 +50,29 @@ TEST(NoAllocation, RunAllocatesNothing) {
     session->Run();
     session->Run();
     EXPECT_EQ(allocations.load(), before) << name;
+  }
+}
+
+// The quantized kernels too: they decode weights into the planner's scratch, not the heap.
+TEST(NoAllocation, QuantizedRunAllocatesNothing) {
+  const Graph fp32 = zoo::BuildZooModel("lenet5", 1);
+  const int64_t count = 4;
+  std::vector<float> calib(
+      static_cast<size_t>(count * NumElements(fp32.value(fp32.inputs()[0]).shape)));
+  std::mt19937 rng(1);
+  std::uniform_real_distribution<float> uniform(0.0f, 1.0f);
+  for (float& v : calib) v = uniform(rng);
+  for (const quant::WeightType type : {quant::WeightType::kTernary, quant::WeightType::kInt4}) {
+    quant::CompressOptions options;
+    options.weights.type = type;
+    auto session =
+        Session::FromGraph(quant::Compress(fp32, 1, options, calib.data(), count).compressed);
+    std::memset(session->input_data(0), 0, session->input_bytes(0));
+    session->Run();
+    const long before = allocations.load();
+    session->Run();
+    session->Run();
+    EXPECT_EQ(allocations.load(), before) << static_cast<int>(type);
   }
 }
 

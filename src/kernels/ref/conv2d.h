@@ -23,10 +23,15 @@ void Conv2DF32(const ConvGeometry& g, const float* input, const float* weights, 
                float act_min, float act_max, float* output);
 
 // The quantized form of docs/quantization.md: integer accumulation of (x - zx) * level(w),
-// plus the i32 bias (may be null), requantized per output channel.
+// plus the i32 bias (may be null), requantized per output channel. `scratch` holds one output
+// channel's decoded weights: Conv2DQ8ScratchCount(g) int32 values.
 template <typename In, typename Out>
 void Conv2DQ8(const ConvGeometry& g, const In* input, int32_t input_zero_point,
               const QuantWeights& weights, const int32_t* bias, const QuantOutput& out_params,
-              Out* output);
+              Out* output, int32_t* scratch);
+
+inline int64_t Conv2DQ8ScratchCount(const ConvGeometry& g) {
+  return int64_t{g.kernel_h} * g.kernel_w * (g.in_c / g.groups);
+}
 
 }  // namespace trit::ref

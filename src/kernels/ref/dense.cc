@@ -20,15 +20,14 @@ void DenseF32(int rows, int in_features, int out_features, const float* input, c
 template <typename In, typename Out>
 void DenseQ8(int rows, int in_features, int out_features, const In* input, int32_t input_zero_point,
              const QuantWeights& weights, const int32_t* bias, const QuantOutput& out_params,
-             Out* output) {
-  for (int r = 0; r < rows; ++r) {
-    const In* in = input + static_cast<int64_t>(r) * in_features;
-    for (int o = 0; o < out_features; ++o) {
-      const int64_t w_base = static_cast<int64_t>(o) * in_features;
+             Out* output, int32_t* scratch) {
+  for (int o = 0; o < out_features; ++o) {
+    DecodeChannel(weights, o, static_cast<int64_t>(o) * in_features, in_features, scratch);
+    for (int r = 0; r < rows; ++r) {
+      const In* in = input + static_cast<int64_t>(r) * in_features;
       int32_t acc = bias ? bias[o] : 0;
       for (int k = 0; k < in_features; ++k) {
-        acc +=
-            (static_cast<int32_t>(in[k]) - input_zero_point) * WeightLevel(weights, w_base + k, o);
+        acc += (static_cast<int32_t>(in[k]) - input_zero_point) * scratch[k];
       }
       output[static_cast<int64_t>(r) * out_features + o] =
           static_cast<Out>(RequantizeToOutput(acc, out_params, o));
@@ -38,7 +37,7 @@ void DenseQ8(int rows, int in_features, int out_features, const In* input, int32
 
 #define TRIT_INSTANTIATE_DENSE(In, Out)                                                  \
   template void DenseQ8<In, Out>(int, int, int, const In*, int32_t, const QuantWeights&, \
-                                 const int32_t*, const QuantOutput&, Out*);
+                                 const int32_t*, const QuantOutput&, Out*, int32_t*);
 TRIT_INSTANTIATE_DENSE(int8_t, int8_t)
 TRIT_INSTANTIATE_DENSE(int8_t, uint8_t)
 TRIT_INSTANTIATE_DENSE(uint8_t, int8_t)

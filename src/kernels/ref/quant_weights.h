@@ -29,6 +29,13 @@ inline int32_t WeightLevel(const QuantWeights& w, int64_t index, int channel) {
   return 0;
 }
 
+// Decodes the `count` integer weights of output channel `channel` (starting at flat element
+// `first`) into `levels`, so that the reference loops read plain integers.
+inline void DecodeChannel(const QuantWeights& w, int channel, int64_t first, int64_t count,
+                          int32_t* levels) {
+  for (int64_t i = 0; i < count; ++i) levels[i] = WeightLevel(w, first + i, channel);
+}
+
 // Output requantization: one multiplier per channel (or one for all), zero point, clamp.
 struct QuantOutput {
   const Requant* requant = nullptr;

@@ -67,9 +67,13 @@ class Conv2DQ8Kernel final : public OpKernel {
             p.activation),
         name_("ref_conv2d_q8_" + TypeSuffix(Input(g, node, 1).dtype)) {}
 
-  void Run(const void* const* inputs, void* const* outputs, void*) override {
+  void Run(const void* const* inputs, void* const* outputs, void* scratch) override {
     ref::Conv2DQ8(geometry_, static_cast<const In*>(inputs[0]), linear_.input_zero_point,
-                  linear_.weights, linear_.bias, linear_.output, static_cast<Out*>(outputs[0]));
+                  linear_.weights, linear_.bias, linear_.output, static_cast<Out*>(outputs[0]),
+                  static_cast<int32_t*>(scratch));
+  }
+  size_t scratch_bytes() const override {
+    return sizeof(int32_t) * static_cast<size_t>(ref::Conv2DQ8ScratchCount(geometry_));
   }
   std::string_view name() const override { return name_; }
 

@@ -50,11 +50,13 @@ class DenseQ8Kernel final : public OpKernel {
         linear_(g, node, shape_.out_features, shape_.in_features, activation),
         name_("ref_dense_q8_" + TypeSuffix(Input(g, node, 1).dtype)) {}
 
-  void Run(const void* const* inputs, void* const* outputs, void*) override {
+  void Run(const void* const* inputs, void* const* outputs, void* scratch) override {
     ref::DenseQ8(shape_.rows, shape_.in_features, shape_.out_features,
                  static_cast<const In*>(inputs[0]), linear_.input_zero_point, linear_.weights,
-                 linear_.bias, linear_.output, static_cast<Out*>(outputs[0]));
+                 linear_.bias, linear_.output, static_cast<Out*>(outputs[0]),
+                 static_cast<int32_t*>(scratch));
   }
+  size_t scratch_bytes() const override { return sizeof(int32_t) * shape_.in_features; }
   std::string_view name() const override { return name_; }
 
  private:
