@@ -47,12 +47,6 @@ QTensor RandomActivation(Rng& rng, const Shape& shape, DType dtype) {
 
 QuantParams ParamsOf(const QTensor& t) { return QuantParams::PerTensor(t.scale, t.zero_point); }
 
-Buffer BytesOf(const QTensor& t) {
-  std::vector<uint8_t> bytes(t.levels.size());
-  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<uint8_t>(t.levels[i] & 0xFF);
-  return Buffer::Own(std::move(bytes));
-}
-
 int32_t QuantizeReal(double real, float scale, int32_t zero_point, DType dtype, int32_t lo,
                      int32_t hi) {
   const double level = std::nearbyint(real / scale) + zero_point;
