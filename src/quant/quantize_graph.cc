@@ -45,6 +45,24 @@ bool RequantizesOutput(OpType op) {
   }
 }
 
+// Binary weights are +-a: a channel whose weights are all zero (pruned away) has no binary
+// form, and its scale of 0 would push the bias levels out of int32.
+void RejectDeadChannels(const Node& node, const Value& weights) {
+  const std::vector<float> w = FloatData(weights);
+  const size_t channels = static_cast<size_t>(weights.shape[0]);
+  const size_t per_channel = w.size() / channels;
+  for (size_t c = 0; c < channels; ++c) {
+    const auto first = w.begin() + static_cast<ptrdiff_t>(c * per_channel);
+    if (std::all_of(first, first + static_cast<ptrdiff_t>(per_channel),
+                    [](float v) { return v == 0.0f; })) {
+      throw Error(ErrorCode::kInvalidArgument,
+                  "node '" + node.name + "': output channel " + std::to_string(c) +
+                      " has only zero weights (pruned), which binary weights cannot represent; "
+                      "prune less or use ternary for this layer");
+    }
+  }
+}
+
 class Quantizer {
  public:
   Quantizer(const Graph& source, const QuantPlan& plan)
@@ -170,6 +188,7 @@ class Quantizer {
                   "node '" + node.name + "': only constant f32 weights can be quantized");
     }
     const int64_t channels = weights.shape[0];
+    if (plan_.SpecFor(node.name).type == WeightType::kBinary) RejectDeadChannels(node, weights);
     const auto fixed = plan_.fixed_weights.find(node.name);
     const QuantizedWeights q =
         fixed != plan_.fixed_weights.end()

@@ -10,6 +10,7 @@
 #include "quant/calibration.h"
 #include "quant/compress.h"
 #include "quant/fold.h"
+#include "quant/graph_edit.h"
 #include "quant/prune.h"
 #include "test_util.h"
 #include "zoo/graph_builder.h"
@@ -194,6 +195,32 @@ TEST(Compress, PerLayerPruneTargets) {
   std::ofstream(config) << R"({"default": {"prune": 0.5}})";
   EXPECT_THROW(Compress(fp32, 1, options, calib.data(), 4), Error);
   std::filesystem::remove(config);
+}
+
+// A channel pruned to all zeros has no binary form: a clear error naming it, not an overflow.
+TEST(Compress, BinaryRejectsDeadChannels) {
+  Graph fp32 = zoo::BuildZooModel("lenet5");
+  const std::vector<float> calib = RandomInputs(fp32, 4, 1);
+  for (const NodeId id : LinearLayers(fp32)) {
+    const Node& node = fp32.node(id);
+    if (node.name != "conv4") continue;
+    Value& w = fp32.value(node.inputs[1]);
+    std::vector<float> data = FloatData(w);
+    std::fill(data.begin(), data.begin() + NumElements(w.shape) / w.shape[0], 0.0f);
+    SetFloatData(w, data);
+  }
+  CompressOptions options;
+  options.weights.type = WeightType::kBinary;
+  try {
+    Compress(fp32, 1, options, calib.data(), 4);
+    FAIL();
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("node 'conv4': output channel 0 has only zero weights"),
+              std::string::npos)
+        << e.what();
+  }
+  options.weights.type = WeightType::kTernary;
+  EXPECT_NO_THROW(Compress(fp32, 1, options, calib.data(), 4));
 }
 
 }  // namespace
