@@ -16,25 +16,27 @@ Activation FusedActivation(const Node& node) {
 
 // y = (conv(x) - mean) * gamma / sqrt(var + eps) + beta  ==  conv'(x) with scaled weights and a
 // new bias. Weights are [Cout, ...] for both Conv2D (OHWI) and Dense.
-std::vector<float> FoldBatchNormInto(Graph& g, Node& linear, const Node& bn) {
-  const std::vector<float> gamma = FloatData(g.value(bn.inputs[1]));
-  const std::vector<float> beta = FloatData(g.value(bn.inputs[2]));
-  const std::vector<float> mean = FloatData(g.value(bn.inputs[3]));
-  const std::vector<float> var = FloatData(g.value(bn.inputs[4]));
-  const double eps = bn.attrs.GetFloat("epsilon", 1e-5f);
+FoldedBatchNorm FoldBatchNormInto(Graph& g, Node& linear, const Node& bn) {
+  FoldedBatchNorm folded_bn;
+  folded_bn.gamma = FloatData(g.value(bn.inputs[1]));
+  folded_bn.beta = FloatData(g.value(bn.inputs[2]));
+  folded_bn.mean = FloatData(g.value(bn.inputs[3]));
+  folded_bn.var = FloatData(g.value(bn.inputs[4]));
+  folded_bn.epsilon = bn.attrs.GetFloat("epsilon", 1e-5f);
   Value& weights = g.value(linear.inputs[1]);
   std::vector<float> w = FloatData(weights);
-  const size_t channels = gamma.size();
+  const size_t channels = folded_bn.gamma.size();
   const size_t per_channel = w.size() / channels;
-  std::vector<float> bias(channels, 0.0f), gains(channels);
+  std::vector<float> bias(channels, 0.0f);
   if (linear.inputs.size() == 3) bias = FloatData(g.value(linear.inputs[2]));
+  folded_bn.layer_bias = bias;
   for (size_t c = 0; c < channels; ++c) {
-    const double a = gamma[c] / std::sqrt(static_cast<double>(var[c]) + eps);
-    gains[c] = static_cast<float>(a);
+    const double a =
+        folded_bn.gamma[c] / std::sqrt(static_cast<double>(folded_bn.var[c]) + folded_bn.epsilon);
     for (size_t i = 0; i < per_channel; ++i) {
       w[c * per_channel + i] = static_cast<float>(w[c * per_channel + i] * a);
     }
-    bias[c] = static_cast<float>((bias[c] - mean[c]) * a + beta[c]);
+    bias[c] = static_cast<float>((bias[c] - folded_bn.mean[c]) * a + folded_bn.beta[c]);
   }
   // The weights may be shared with another node: fold into a copy.
   Value folded = weights;
@@ -52,7 +54,7 @@ std::vector<float> FoldBatchNormInto(Graph& g, Node& linear, const Node& bn) {
   } else {
     linear.inputs.push_back(bias_id);
   }
-  return gains;
+  return folded_bn;
 }
 
 std::optional<Activation> AsActivation(const Node& node) {
@@ -69,6 +71,14 @@ const char* ActivationName(Activation a) {
 }
 
 }  // namespace
+
+std::vector<float> FoldedBatchNorm::Gains() const {
+  std::vector<float> gains(gamma.size());
+  for (size_t c = 0; c < gamma.size(); ++c) {
+    gains[c] = static_cast<float>(gamma[c] / std::sqrt(static_cast<double>(var[c]) + epsilon));
+  }
+  return gains;
+}
 
 Graph FoldForInference(const Graph& input, FoldReport* report) {
   Graph g = input;
@@ -105,7 +115,7 @@ Graph FoldForInference(const Graph& input, FoldReport* report) {
     bool constants = true;
     for (size_t i = 1; i < bn.inputs.size(); ++i) constants &= g.value(bn.inputs[i]).is_constant();
     if (!constants || !g.value(linear.inputs[1]).is_constant()) continue;
-    counts.batch_norm_gains[linear.name] = FoldBatchNormInto(g, linear, bn);
+    counts.batch_norms[linear.name] = FoldBatchNormInto(g, linear, bn);
     ReplaceUses(g, bn.outputs[0], linear.outputs[0]);
     g.nodes()[n].inputs.clear();  // a removed node reads nothing
     removed.insert(static_cast<NodeId>(n));

@@ -12,13 +12,21 @@
 
 namespace trit::quant {
 
+// A BatchNorm as it was before folding, with the bias of the layer it was folded into: what QAT
+// recipes that train BatchNorm live need to undo the fold.
+struct FoldedBatchNorm {
+  std::vector<float> gamma, beta, mean, var;
+  double epsilon = 1e-5;
+  std::vector<float> layer_bias;  // the layer's own bias (zeros where it had none)
+  // gamma / sqrt(var + eps) per channel: what multiplied each output channel's weights.
+  std::vector<float> Gains() const;
+};
+
 struct FoldReport {
   int batch_norms_folded = 0;
   int activations_fused = 0;
   int dropouts_removed = 0;
-  // Layer name -> gamma / sqrt(var + eps) of the BatchNorm folded into it, per channel: what
-  // was multiplied into each output channel's weights (QAT recipes that keep BN apart undo it).
-  std::map<std::string, std::vector<float>> batch_norm_gains;
+  std::map<std::string, FoldedBatchNorm> batch_norms;  // by the name of the layer it joined
 };
 
 Graph FoldForInference(const Graph& graph, FoldReport* report = nullptr);

@@ -48,6 +48,23 @@ std::pair<int32_t, int32_t> OutputRange(const Value& y, Activation activation) {
   return {lo, hi};
 }
 
+// conv2d (NHWC in and out, the node's window) or linear, without bias.
+torch::Tensor LinearForward(const Node& node, const torch::Tensor& input, const torch::Tensor& w) {
+  if (node.op != OpType::kConv2D) return torch::linear(input, w);
+  const WindowParams p = ParseConv2DParams(node.attrs, w.size(2), w.size(3));
+  const std::vector<int64_t> stride = {p.stride_h, p.stride_w}, padding = {0, 0};
+  const std::vector<int64_t> dilation = {p.dilation_h, p.dilation_w};
+  return ToNhwc(torch::conv2d(PadSpatial(ToNchw(input), p, 0.0), w, {}, c10::IntArrayRef(stride),
+                              c10::IntArrayRef(padding), c10::IntArrayRef(dilation), p.groups));
+}
+
+// [C] -> broadcastable against a weight tensor of `dims` dimensions (channels first).
+torch::Tensor PerChannel(const torch::Tensor& t, int64_t dims) {
+  std::vector<int64_t> shape(static_cast<size_t>(dims), 1);
+  shape[0] = t.size(0);
+  return t.view(shape);
+}
+
 }  // namespace
 
 QatGraph::QatGraph(const Graph& folded, const quant::QuantPlan& plan, QatOptions options)
@@ -74,48 +91,61 @@ QatGraph::QatGraph(const Graph& folded, const quant::QuantPlan& plan, QatOptions
     const Value& w = folded_.value(folded_ids.at(template_.value(node.inputs[1]).name));
     layer.weight_name = w.name;
     std::vector<float> latent = quant::FloatData(w);
-    const auto gains = options_.channel_gains.find(node.name);
-    const bool ttq =
-        layer.spec.type == quant::WeightType::kTernary && options_.trained_ternary_scales;
-    if (gains != options_.channel_gains.end() && ttq) {
-      const std::vector<float>& gain = gains->second;
-      if (static_cast<int64_t>(gain.size()) != w.shape[0]) {
-        throw Error(ErrorCode::kShape, "channel gains of '" + node.name + "' do not match");
+    std::vector<float> bias;
+    if (node.inputs.size() == 3) {
+      const Value& b = folded_.value(folded_ids.at(template_.value(node.inputs[2]).name));
+      layer.bias_name = b.name;
+      bias = quant::FloatData(b);
+    }
+    const std::string suffix = std::to_string(id);
+    if (const auto bn = options_.batch_norms.find(node.name); bn != options_.batch_norms.end()) {
+      // Undo the fold: the layer's own weights (w / g) and bias; BatchNorm trains beside them.
+      const std::vector<float> gain = bn->second.Gains();
+      if (static_cast<int64_t>(gain.size()) != w.shape[0] || bias.size() != gain.size() ||
+          bn->second.layer_bias.size() != gain.size()) {
+        throw Error(ErrorCode::kShape, "the BatchNorm of '" + node.name + "' does not match it");
       }
       const size_t per_channel = latent.size() / gain.size();
       for (size_t i = 0; i < latent.size(); ++i) {
         const float g = gain[i / per_channel];
-        latent[i] = std::fabs(g) > 1e-12f ? latent[i] / g : 0.0f;
+        latent[i] = g != 0.0f ? latent[i] / g : 0.0f;
       }
-      layer.gain = register_buffer("g" + std::to_string(id),
-                                   FromFloats(gain, {static_cast<int64_t>(gain.size())}));
+      bias = bn->second.layer_bias;
+      const Shape channels = {w.shape[0]};
+      layer.bn_gamma =
+          register_parameter("bn_gamma" + suffix, FromFloats(bn->second.gamma, channels));
+      layer.bn_beta = register_parameter("bn_beta" + suffix, FromFloats(bn->second.beta, channels));
+      layer.bn_mean = register_buffer("bn_mean" + suffix, FromFloats(bn->second.mean, channels));
+      layer.bn_var = register_buffer("bn_var" + suffix, FromFloats(bn->second.var, channels));
+      layer.bn_epsilon = bn->second.epsilon;
     }
-    layer.weight = register_parameter("w" + std::to_string(id),
-                                      ToTorchLayout(FromFloats(latent, w.shape), conv));
+    const bool ttq =
+        layer.spec.type == quant::WeightType::kTernary && options_.trained_ternary_scales;
+    layer.weight =
+        register_parameter("w" + suffix, ToTorchLayout(FromFloats(latent, w.shape), conv));
     layer_constants.insert(node.inputs[1]);
-    if (node.inputs.size() == 3) {
-      const Value& b = folded_.value(folded_ids.at(template_.value(node.inputs[2]).name));
-      layer.bias_name = b.name;
+    if (!bias.empty()) {
       layer.bias =
-          register_parameter("b" + std::to_string(id), FromFloats(quant::FloatData(b), b.shape));
+          register_parameter("b" + suffix, FromFloats(bias, {static_cast<int64_t>(bias.size())}));
       layer_constants.insert(node.inputs[2]);
     }
-    layer.mask = register_buffer("m" + std::to_string(id), torch::ones_like(layer.weight));
+    layer.mask = register_buffer("m" + suffix, torch::ones_like(layer.weight));
     if (const auto it = options_.prune.find(node.name); it != options_.prune.end()) {
       layer.prune = it->second;
     }
     if (ttq) {
-      // TTQ starts from the mean magnitudes of the weights each side replaces: the layer's
-      // output keeps its scale, which matters when BatchNorm statistics are frozen.
       const quant::QuantizedWeights q = quant::QuantizeWeights(latent, w.shape[0], layer.spec);
       std::vector<float> wp, wn;
       for (size_t g = 0; g < q.quant.scale.size(); ++g) {
-        wp.push_back(q.quant.scale[g] * q.quant.ternary_pos[g]);
-        wn.push_back(q.quant.scale[g] * q.quant.ternary_neg[g]);
+        const double start = options_.ternary_scale_start;
+        wp.push_back(start > 0 ? static_cast<float>(start)
+                               : q.quant.scale[g] * q.quant.ternary_pos[g]);
+        wn.push_back(start > 0 ? static_cast<float>(start)
+                               : q.quant.scale[g] * q.quant.ternary_neg[g]);
       }
       const Shape group_shape = {static_cast<int64_t>(wp.size())};
-      layer.wp = register_parameter("wp" + std::to_string(id), FromFloats(wp, group_shape));
-      layer.wn = register_parameter("wn" + std::to_string(id), FromFloats(wn, group_shape));
+      layer.wp = register_parameter("wp" + suffix, FromFloats(wp, group_shape));
+      layer.wn = register_parameter("wn" + suffix, FromFloats(wn, group_shape));
     }
     layers_.emplace(id, std::move(layer));
   }
@@ -136,28 +166,41 @@ QatGraph::QatGraph(const Graph& folded, const quant::QuantPlan& plan, QatOptions
   }
 }
 
+torch::Tensor QatGraph::Gain(const Layer& layer) {
+  if (!layer.bn_gamma.defined()) return {};
+  return layer.bn_gamma / torch::sqrt(layer.bn_var + layer.bn_epsilon);
+}
+
 torch::Tensor QatGraph::FoldedLatent(const Layer& layer) {
   const torch::Tensor w = layer.weight * layer.mask;
-  if (!layer.gain.defined()) return w;
-  std::vector<int64_t> per_channel(static_cast<size_t>(w.dim()), 1);
-  per_channel[0] = w.size(0);
-  return w * layer.gain.view(per_channel);
+  if (!layer.bn_gamma.defined()) return w;
+  return w * PerChannel(Gain(layer), w.dim());
+}
+
+torch::Tensor QatGraph::FoldedBias(const Layer& layer) {
+  if (!layer.bn_gamma.defined()) return layer.bias;
+  return (layer.bias - layer.bn_mean) * Gain(layer) + layer.bn_beta;
 }
 
 quant::QuantizedWeights QatGraph::CurrentWeights(const Layer& layer) const {
   torch::NoGradGuard no_grad;
   const bool conv = layer.weight.dim() == 4;
-  std::vector<float> w = ToVector(ToIrLayout(layer.weight * layer.mask, conv));
   const int64_t channels = layer.weight.size(0);
   if (layer.spec.type != quant::WeightType::kTernary || !options_.trained_ternary_scales) {
-    return quant::QuantizeWeights(w, channels, layer.spec);
+    return quant::QuantizeWeights(ToVector(ToIrLayout(FoldedLatent(layer), conv)), channels,
+                                  layer.spec);
   }
+  // TTQ: the threshold and Wp, Wn belong to the layer's own weights.
+  std::vector<float> w = ToVector(ToIrLayout(layer.weight * layer.mask, conv));
   const std::vector<float> thresholds = quant::TernaryThresholds(w, channels, layer.spec);
   const std::vector<float> wp = ToVector(layer.wp.abs()), wn = ToVector(layer.wn.abs());
-  if (!layer.gain.defined()) return quant::TernaryFromMagnitudes(w, channels, thresholds, wp, wn);
-  // With a gain g per channel, the folded weights are g * t(w): per-channel ternary whose
-  // magnitudes are |g| Wp and |g| Wn, with the codes flipped (and Wp, Wn swapped) where g < 0.
-  const std::vector<float> gain = ToVector(layer.gain);
+  if (!layer.bn_gamma.defined()) {
+    return quant::TernaryFromMagnitudes(w, channels, thresholds, wp, wn);
+  }
+  // With a BatchNorm gain g per channel, the folded weights are g * t(w): per-channel ternary
+  // whose magnitudes are |g| Wp and |g| Wn, with the codes flipped (and Wp, Wn swapped) where
+  // g < 0.
+  const std::vector<float> gain = ToVector(Gain(layer));
   const size_t per_channel = w.size() / static_cast<size_t>(channels);
   std::vector<float> channel_thresholds, channel_wp, channel_wn;
   for (size_t c = 0; c < static_cast<size_t>(channels); ++c) {
@@ -174,7 +217,74 @@ quant::QuantizedWeights QatGraph::CurrentWeights(const Layer& layer) const {
   return quant::TernaryFromMagnitudes(w, channels, channel_thresholds, channel_wp, channel_wn);
 }
 
+std::pair<torch::Tensor, torch::Tensor> QatGraph::ChannelMagnitudes(const Layer& layer) const {
+  const int64_t channels = layer.weight.size(0), groups = layer.wp.numel();
+  torch::Tensor wp = layer.wp.abs(), wn = layer.wn.abs();
+  if (options_.scale_ternary_gradients) {
+    // A magnitude's gradient sums over every weight it scales: divided by sqrt(weights per
+    // group) it stays on the scale of one weight's gradient.
+    const double scale = 1.0 / std::sqrt(static_cast<double>(layer.weight.numel() / groups));
+    wp = wp * scale + (wp - wp * scale).detach();
+    wn = wn * scale + (wn - wn * scale).detach();
+  }
+  if (groups == channels) return {wp, wn};
+  return {wp.expand({channels}), wn.expand({channels})};
+}
+
+torch::Tensor QatGraph::RunLiveBatchNorm(const Node& node, Layer& layer, const torch::Tensor& x) {
+  const bool conv = node.op == OpType::kConv2D;
+  const Value& xv = template_.value(node.inputs[0]);
+  const Value& yv = template_.value(node.outputs[0]);
+  const float sx = xv.quant.scale[0], sy = yv.quant.scale[0];
+  const int32_t zx = xv.quant.zero_point[0], zy = yv.quant.zero_point[0];
+  const auto [lo, hi] =
+      OutputRange(yv, ParseActivation(node.attrs.GetString("activation", "none")));
+  const int64_t channels = layer.weight.size(0);
+  const torch::Tensor w = layer.weight * layer.mask;
+  torch::Tensor w_quantized, w_used;
+  if (layer.wp.defined()) {
+    // TTQ on the layer's own weights: {-Wn, 0, +Wp} by the threshold; the latent weights'
+    // gradient scaled by Wp, 1 and Wn in the three regions.
+    const std::vector<float> thresholds =
+        quant::TernaryThresholds(ToVector(ToIrLayout(w, conv)), channels, layer.spec);
+    const torch::Tensor threshold = PerChannel(
+        FromFloats(thresholds, {static_cast<int64_t>(thresholds.size())}).expand({channels}),
+        w.dim());
+    const torch::Tensor positive = w.detach().gt(threshold).to(torch::kFloat32);
+    const torch::Tensor negative = w.detach().lt(-threshold).to(torch::kFloat32);
+    auto [wp, wn] = ChannelMagnitudes(layer);
+    wp = PerChannel(wp, w.dim());
+    wn = PerChannel(wn, w.dim());
+    w_quantized = wp * positive - wn * negative;
+    const torch::Tensor scaled =
+        w * (wp.detach() * positive + (1 - positive - negative) + wn.detach() * negative);
+    w_used = w_quantized + (scaled - scaled.detach());
+  } else {
+    const quant::QuantizedWeights q =
+        quant::QuantizeWeights(ToVector(ToIrLayout(w, conv)), channels, layer.spec);
+    w_quantized =
+        ToTorchLayout(FromFloats(q.Dequantize(), template_.value(node.inputs[1]).shape), conv);
+    w_used = w + (w_quantized - w).detach();
+  }
+  if (options_.alpha_ramp > 0) {
+    const double alpha = std::min(1.0, progress_ / options_.alpha_ramp);
+    if (alpha < 1.0) {
+      w_used =
+          (1.0 - alpha) * w + alpha * (layer.wp.defined() ? w_quantized : w_quantized.detach());
+    }
+  }
+  torch::Tensor z = LinearForward(node, (x - zx) * sx, w_used);
+  if (layer.bias.defined()) z = z + layer.bias;
+  // Channels last: LibTorch normalises dimension 1.
+  z = torch::batch_norm(z.movedim(-1, 1), layer.bn_gamma, layer.bn_beta, layer.bn_mean,
+                        layer.bn_var, /*training=*/true, 0.1, layer.bn_epsilon, false)
+          .movedim(1, -1);
+  const torch::Tensor y = torch::clamp(z / sy + zy, lo, hi);
+  return y + (torch::floor(y + 0.5) - y).detach();
+}
+
 torch::Tensor QatGraph::RunQuantizedLinear(const Node& node, Layer& layer, const torch::Tensor& x) {
+  if (layer.bn_gamma.defined() && is_training()) return RunLiveBatchNorm(node, layer, x);
   const bool conv = node.op == OpType::kConv2D;
   const Value& xv = template_.value(node.inputs[0]);
   const Value& yv = template_.value(node.outputs[0]);
@@ -187,17 +297,9 @@ torch::Tensor QatGraph::RunQuantizedLinear(const Node& node, Layer& layer, const
   const int64_t depth = layer.weight.numel() / channels;
   const size_t groups = q.quant.scale.size();
   auto group = [&](int64_t c) { return groups == 1 ? size_t{0} : static_cast<size_t>(c); };
-
   auto apply = [&](const torch::Tensor& input, const torch::Tensor& w) {
-    if (!conv) return torch::linear(input, w);
-    const WindowParams p = ParseConv2DParams(node.attrs, w.size(2), w.size(3));
-    const std::vector<int64_t> stride = {p.stride_h, p.stride_w}, padding = {0, 0};
-    const std::vector<int64_t> dilation = {p.dilation_h, p.dilation_w};
-    return ToNhwc(torch::conv2d(PadSpatial(ToNchw(input), p, 0.0), w, {}, c10::IntArrayRef(stride),
-                                c10::IntArrayRef(padding), c10::IntArrayRef(dilation), p.groups));
+    return LinearForward(node, input, w);
   };
-  std::vector<int64_t> per_channel_shape(static_cast<size_t>(layer.weight.dim()), 1);
-  per_channel_shape[0] = channels;
 
   std::vector<int8_t> levels_copy = q.levels;
   const torch::Tensor levels = ToTorchLayout(
@@ -209,43 +311,32 @@ torch::Tensor QatGraph::RunQuantizedLinear(const Node& node, Layer& layer, const
       conv);
   const bool ternary = q.dtype == DType::kTernary;
   const torch::Tensor w_latent = FoldedLatent(layer);
+  const torch::Tensor bias = FoldedBias(layer);
 
   // The float path that carries the gradients.
   torch::Tensor w_quantized;
   torch::Tensor w_used;
   if (ternary && layer.wp.defined()) {
-    const int64_t trained_groups = layer.wp.numel();
     std::vector<float> wp_exact(static_cast<size_t>(channels)), wn_exact(wp_exact.size());
-    std::vector<int64_t> index(static_cast<size_t>(channels));
     for (int64_t c = 0; c < channels; ++c) {
       const size_t g = group(c);
       wp_exact[static_cast<size_t>(c)] = q.quant.scale[g] * q.quant.ternary_pos[g];
       wn_exact[static_cast<size_t>(c)] = q.quant.scale[g] * q.quant.ternary_neg[g];
-      index[static_cast<size_t>(c)] = trained_groups == 1 ? 0 : c;
     }
-    const torch::Tensor gather = torch::tensor(index, torch::kLong);
-    // A magnitude's gradient sums over every weight it scales: divided by sqrt(weights per
-    // group) (as LSQ does for its step sizes) it stays on the scale of one weight's gradient.
-    const double gradient_scale = 1.0 / std::sqrt(static_cast<double>(layer.weight.numel()) /
-                                                  static_cast<double>(trained_groups));
-    auto scaled_gradient = [&](const torch::Tensor& t) {
-      return t * gradient_scale + (t - t * gradient_scale).detach();
-    };
-    torch::Tensor wp = scaled_gradient(layer.wp.abs()).index_select(0, gather);
-    torch::Tensor wn = scaled_gradient(layer.wn.abs()).index_select(0, gather);
-    if (layer.gain.defined()) {
+    auto [wp, wn] = ChannelMagnitudes(layer);
+    if (layer.bn_gamma.defined()) {
       // As CurrentWeights: |g| Wp and |g| Wn, swapped where g < 0.
-      const torch::Tensor flip = layer.gain.lt(0);
-      const torch::Tensor magnitude = layer.gain.abs();
-      const torch::Tensor wp_channel = torch::where(flip, wn, wp) * magnitude;
-      wn = torch::where(flip, wp, wn) * magnitude;
+      const torch::Tensor gain = Gain(layer);
+      const torch::Tensor flip = gain.lt(0);
+      const torch::Tensor wp_channel = torch::where(flip, wn, wp) * gain.abs();
+      wn = torch::where(flip, wp, wn) * gain.abs();
       wp = wp_channel;
     }
     // Magnitudes as exported (7-bit ratio), with the gradient of the trained ones.
     const torch::Tensor wp_used =
-        (wp + (FromFloats(wp_exact, {channels}) - wp).detach()).view(per_channel_shape);
+        PerChannel(wp + (FromFloats(wp_exact, {channels}) - wp).detach(), layer.weight.dim());
     const torch::Tensor wn_used =
-        (wn + (FromFloats(wn_exact, {channels}) - wn).detach()).view(per_channel_shape);
+        PerChannel(wn + (FromFloats(wn_exact, {channels}) - wn).detach(), layer.weight.dim());
     const torch::Tensor positive = levels.eq(1).to(torch::kFloat32);
     const torch::Tensor negative = levels.eq(-1).to(torch::kFloat32);
     w_quantized = wp_used * positive - wn_used * negative;
@@ -268,7 +359,7 @@ torch::Tensor QatGraph::RunQuantizedLinear(const Node& node, Layer& layer, const
     }
   }
   torch::Tensor acc_real = apply((x - zx) * sx, w_used);
-  if (layer.bias.defined()) acc_real = acc_real + layer.bias;
+  if (bias.defined()) acc_real = acc_real + bias;
   const torch::Tensor y_soft = torch::clamp(acc_real / sy + zy, lo, hi);
   if (alpha < 1.0) return y_soft + (torch::floor(y_soft + 0.5) - y_soft).detach();
 
@@ -299,9 +390,10 @@ torch::Tensor QatGraph::RunQuantizedLinear(const Node& node, Layer& layer, const
         acc = apply(xc.to(torch::kFloat64), levels.to(torch::kFloat64)).round().to(torch::kLong);
       }
     }
-    if (layer.bias.defined()) {
-      const std::vector<int32_t> bias = quant::BiasLevels(ToVector(layer.bias), sx, q.quant);
-      acc = acc + torch::tensor(std::vector<int64_t>(bias.begin(), bias.end()), torch::kLong);
+    if (bias.defined()) {
+      const std::vector<int32_t> bias_levels = quant::BiasLevels(ToVector(bias), sx, q.quant);
+      acc = acc + torch::tensor(std::vector<int64_t>(bias_levels.begin(), bias_levels.end()),
+                                torch::kLong);
     }
     std::vector<int64_t> multiplier(static_cast<size_t>(channels)), shift(multiplier.size()),
         offset(multiplier.size());
@@ -467,7 +559,7 @@ Graph QatGraph::FoldedWithLatentWeights() const {
     quant::SetFloatData(folded.value(ids.at(layer.weight_name)),
                         ToVector(ToIrLayout(FoldedLatent(layer), conv)));
     if (layer.bias.defined()) {
-      quant::SetFloatData(folded.value(ids.at(layer.bias_name)), ToVector(layer.bias));
+      quant::SetFloatData(folded.value(ids.at(layer.bias_name)), ToVector(FoldedBias(layer)));
     }
   }
   for (const auto& [v, tensor] : floats_) {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/graph.h"
+#include "quant/fold.h"
 #include "quant/quantize_graph.h"
 #include "train/trainable_graph.h"
 
@@ -21,6 +22,13 @@ namespace trit::train {
 
 struct QatOptions {
   bool trained_ternary_scales = true;  // TTQ: Wp, Wn are parameters; else recomputed (TWN)
+  // Where trained Wp, Wn start: 0 for the mean magnitudes of the weights each side replaces
+  // (the layer's output keeps its scale), else this value (TTQ's code starts at 1.0).
+  double ternary_scale_start = 0.0;
+  // Divide the gradients of Wp, Wn by sqrt(weights per magnitude), as LSQ does for its step
+  // sizes, so that SGD moves them at the pace of one weight; TTQ uses the plain sums. Adam is
+  // indifferent to this.
+  bool scale_ternary_gradients = true;
   // > 0: alpha-blending instead of the STE: the loss sees (1 - a) w + a q(w), a = progress /
   // alpha_ramp capped at 1 (no gradient through q). 0: straight-through estimator.
   double alpha_ramp = 0.0;
@@ -30,11 +38,13 @@ struct QatOptions {
   double prune_begin = 0.0, prune_end = 0.6;
   // One magnitude threshold over all pruned layers (their targets must then be equal).
   bool prune_global = false;
-  // Layer name -> per-channel gains (quant::FoldReport::batch_norm_gains) kept outside the
-  // ternary weights, as recipes that leave BatchNorm in fp32 do: the levels and the trained
-  // Wp, Wn belong to w / gain, and the gain joins each channel's scales at export. The gains
-  // are frozen (BatchNorm's statistics and scale at their pretrained values).
-  std::map<std::string, std::vector<float>> channel_gains;
+  // Layer name -> the BatchNorm folded into it (quant::FoldReport::batch_norms), trained live
+  // as recipes that keep BatchNorm in fp32 do. In training the layer computes BN(conv(x, q(w))
+  // + b) with the batch's statistics (the running ones follow with momentum 0.1); evaluation
+  // and export fold the running statistics into the integer layer, whose weights are then
+  // g * q(w) per channel (g = gamma / sqrt(var + eps)). w, b and the ternary threshold and
+  // magnitudes are the layer's own, before the fold. Quantized layers only.
+  std::map<std::string, quant::FoldedBatchNorm> batch_norms;
 };
 
 class QatGraph : public TrainableGraph {
@@ -62,14 +72,26 @@ class QatGraph : public TrainableGraph {
     torch::Tensor bias;                  // latent fp32 [Cout], undefined without bias
     torch::Tensor wp, wn;                // ternary magnitudes, one per scale group
     torch::Tensor mask;                  // pruning mask, same shape as weight
-    torch::Tensor gain;                  // [Cout] from QatOptions::channel_gains, or undefined
     double prune = 0.0;                  // final sparsity of the mask (0: not pruned)
+    // Live BatchNorm (QatOptions::batch_norms), undefined without: weight and bias are then
+    // the layer's own, before the fold.
+    torch::Tensor bn_gamma, bn_beta, bn_mean, bn_var;
+    double bn_epsilon = 0.0;
   };
 
   quant::QuantizedWeights CurrentWeights(const Layer& layer) const;
-  // The latent weights as the folded layer uses them: weight * mask (* gain).
+  // The live BatchNorm's per-channel gain gamma / sqrt(running var + eps); undefined without.
+  static torch::Tensor Gain(const Layer& layer);
+  // The latent weights and bias as the folded layer uses them: weight * mask (* gain), and
+  // the bias with the BatchNorm folded in.
   static torch::Tensor FoldedLatent(const Layer& layer);
+  static torch::Tensor FoldedBias(const Layer& layer);
+  // Wp and Wn per output channel (trained magnitudes, gradients scaled as configured).
+  std::pair<torch::Tensor, torch::Tensor> ChannelMagnitudes(const Layer& layer) const;
   torch::Tensor RunQuantizedLinear(const Node& node, Layer& layer, const torch::Tensor& x);
+  // Training with live BatchNorm: BN(conv(x, q(w)) + b) on the batch's statistics, then the
+  // output's clamp and rounding.
+  torch::Tensor RunLiveBatchNorm(const Node& node, Layer& layer, const torch::Tensor& x);
   torch::Tensor RunQuantizedOp(const Node& node, const std::vector<torch::Tensor>& in);
   // Masks at `progress` (0 to 1) of every layer's final sparsity.
   void UpdateMasks(double progress);

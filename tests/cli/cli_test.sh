@@ -74,6 +74,13 @@ if [[ -x "$(dirname "$trit")/trit-train" ]]; then
   check "eval QAT model" "$trit" eval "$work/qat.trit" --data "$data" --json
   py "import json; e = json.load(open('$work/out')); assert abs(e['top1'] - float(open('$work/qat_acc').read())) <= 0.001" \
     || { echo "FAIL: trit eval differs from the QAT trainer"; failures=$((failures + 1)); }
+  check "train --preset deepchip" "$trit" train --model "$work/lenet5.trit" --data "$data" --preset deepchip --epochs 1 --batch 8 --optimizer adam --lr 0.0001 --calib-samples 8 --json -o "$work/deepchip.trit"
+  py "import json; r = json.load(open('$work/out')); w = [l['weights'] for l in r['layers']]; assert w[0] == w[-1] == 'f32' and set(w[1:-1]) == {'ternary'}, w; open('$work/deepchip_acc', 'w').write(str(r['test_accuracy']))" \
+    || { echo "FAIL: train --preset deepchip"; failures=$((failures + 1)); }
+  check "eval DeepChip model" "$trit" eval "$work/deepchip.trit" --data "$data" --json
+  py "import json; e = json.load(open('$work/out')); assert abs(e['top1'] - float(open('$work/deepchip_acc').read())) <= 0.001" \
+    || { echo "FAIL: trit eval differs from the DeepChip preset's trainer"; failures=$((failures + 1)); }
+  check_error "preset with --prune-channels" "excludes" "$trit" train --model lenet5 --data "$data" --preset deepchip --prune-channels 0.5 -o "$work/never.trit"
   check_error "preset with --quant" "excludes" "$trit" train --model lenet5 --data "$data" --preset deepchip --quant int8 -o "$work/never.trit"
   check_error "prune without --quant" "need --quant" "$trit" train --model lenet5 --data "$data" --prune 0.5 -o "$work/never.trit"
   [[ -e "$work/never.trit" ]] && { echo "FAIL: model written after an error"; failures=$((failures + 1)); }

@@ -7,12 +7,14 @@
 #include <cstring>
 #include <random>
 
+#include "core/error.h"
 #include "format/model_file.h"
 #include "quant/calibration.h"
 #include "quant/compress.h"
 #include "quant/fold.h"
 #include "quant/graph_edit.h"
 #include "runtime/session.h"
+#include "train/deepchip_preset.h"
 #include "zoo/graph_builder.h"
 #include "zoo/zoo.h"
 
@@ -55,7 +57,11 @@ torch::Tensor RunExported(const Graph& graph, const torch::Tensor& input) {
   return torch::stack(outputs);
 }
 
-void ExpectBitExact(QatGraph& module, const torch::Tensor& input, const std::string& what) {
+// `tolerance` > 0 where the graph keeps fp32 layers: LibTorch and the runtime sum floats in
+// different orders (the integer layers still have to agree exactly: a one-step difference
+// there moves the logits by far more).
+void ExpectBitExact(QatGraph& module, const torch::Tensor& input, const std::string& what,
+                    float tolerance = 0.0f) {
   module.eval();
   torch::Tensor logits;
   {
@@ -64,7 +70,8 @@ void ExpectBitExact(QatGraph& module, const torch::Tensor& input, const std::str
   }
   const torch::Tensor expected = RunExported(module.ExportGraph(), input);
   ASSERT_EQ(logits.sizes(), expected.sizes()) << what;
-  EXPECT_TRUE(torch::equal(logits, expected))
+  EXPECT_TRUE(tolerance > 0 ? torch::allclose(logits, expected, 0.0, tolerance)
+                            : torch::equal(logits, expected))
       << what << ": max abs difference " << (logits - expected).abs().max().item<float>();
 }
 
@@ -190,43 +197,82 @@ TEST(QatGraph, PerLayerPruneTargets) {
   EXPECT_LT(sparsity["fc10"], 0.05);
 }
 
-// DeepChip keeps BatchNorm in fp32 beside per-layer ternary weights: QAT ternarizes w / gain
-// with one threshold and one Wp, Wn per layer, and the export carries gain * t(w) per channel,
-// codes flipped where the gain is negative.
-TEST(QatGraph, ChannelGainsStayOutsideTheTernaryWeights) {
+// A small network for the DeepChip preset: fp32 conv, two conv + BatchNorm + ReLU (the second
+// with a negative gamma in one channel), fp32 dense. No padding, so that LibTorch's convolution
+// sees the same tensors in QatGraph and in the hand-written reference below.
+Graph DeepChipTestGraph() {
   zoo::GraphBuilder b(11);
   ValueId x = b.Input({1, 8, 8, 2});
-  x = b.Relu(b.BatchNorm(b.Conv(x, 4, 3, 1, {1, 1, 1, 1}, false)));
-  x = b.Relu(b.BatchNorm(b.Conv(x, 6, 3, 1, {1, 1, 1, 1}, false)));
+  x = b.Relu(b.Conv(x, 3, 3, 1, {0, 0, 0, 0}, true));
+  x = b.Relu(b.BatchNorm(b.Conv(x, 4, 3, 1, {0, 0, 0, 0}, false)));
+  x = b.Relu(b.BatchNorm(b.Conv(x, 5, 3, 1, {0, 0, 0, 0}, true)));
   Graph g = b.Finish(b.Dense(b.Flatten(x), 3));
-  for (Node& node : g.nodes()) {  // a negative gamma in the middle layer's BatchNorm
-    if (node.op == OpType::kBatchNorm && g.value(node.inputs[1]).shape[0] == 6) {
+  for (Node& node : g.nodes()) {
+    if (node.op == OpType::kBatchNorm && g.value(node.inputs[1]).shape[0] == 5) {
       std::vector<float> gamma = quant::FloatData(g.value(node.inputs[1]));
       gamma[2] = -gamma[2];
       quant::SetFloatData(g.value(node.inputs[1]), gamma);
     }
   }
+  return g;
+}
+
+struct DeepChipSetup {
+  Graph folded;
   quant::FoldReport fold;
-  const Graph folded = quant::FoldForInference(g, &fold);
-  ASSERT_EQ(fold.batch_norm_gains.size(), 2u);
-  torch::manual_seed(3);
-  const torch::Tensor calib = torch::rand({8, 8, 8, 2});
-  const Case c{"", quant::WeightType::kTernary, false, quant::ActivationMode::kUint8};
+  quant::QuantPlan plan;
   QatOptions options;
-  options.channel_gains = fold.batch_norm_gains;
-  QatGraph module(folded, MakePlan(folded, c, calib), options);
-  ExpectBitExact(module, calib, "with channel gains");
+};
+
+DeepChipSetup MakeDeepChipSetup() {
+  DeepChipSetup s;
+  s.folded = quant::FoldForInference(DeepChipTestGraph(), &s.fold);
+  const torch::Tensor calib = torch::rand({8, 8, 8, 2});
+  s.plan = MakePlan(s.folded,
+                    {"", quant::WeightType::kTernary, false, quant::ActivationMode::kUint8}, calib);
+  ApplyDeepChipPreset(s.folded, s.fold, s.plan, s.options);
+  return s;
+}
+
+torch::Tensor Named(const torch::OrderedDict<std::string, torch::Tensor>& dict,
+                    const std::string& name) {
+  const torch::Tensor* t = dict.find(name);
+  EXPECT_NE(t, nullptr) << name;
+  return t ? *t : torch::Tensor();
+}
+
+// The preset's export is BatchNorm folded into per-layer ternary weights: exported / g is
+// {+Wp, 0, -Wn} by the layer's own threshold, the codes flipped where gamma < 0; the integer
+// forward pass stays the runtime's before and after training with batch statistics.
+TEST(DeepChipPreset, FoldsLiveBatchNormIntoTernaryAtExport) {
+  torch::manual_seed(3);
+  DeepChipSetup s = MakeDeepChipSetup();
+  ASSERT_EQ(s.options.batch_norms.size(), 2u);
+  QatGraph module(s.folded, s.plan, s.options);
+  const torch::Tensor x = torch::rand({16, 8, 8, 2});
+  ExpectBitExact(module, x, "at the start", 1e-5f);
 
   const Graph exported = module.ExportGraph();
-  const std::string middle = folded.node(quant::LinearLayers(folded)[1]).name;
-  const std::vector<float>& gain = fold.batch_norm_gains.at(middle);
+  const std::vector<NodeId> layers = quant::LinearLayers(s.folded);
+  ASSERT_EQ(layers.size(), 4u);
+  std::map<std::string, DType> weight_types;
+  for (const Node& node : exported.nodes()) {
+    if (node.op == OpType::kConv2D || node.op == OpType::kDense) {
+      weight_types[node.name] = exported.value(node.inputs[1]).dtype;
+    }
+  }
+  EXPECT_EQ(weight_types.at(s.folded.node(layers[0]).name), DType::kF32);
+  EXPECT_EQ(weight_types.at(s.folded.node(layers[1]).name), DType::kTernary);
+  EXPECT_EQ(weight_types.at(s.folded.node(layers[3]).name), DType::kF32);
+  const std::string last_conv = s.folded.node(layers[2]).name;
+  const std::vector<float> gain = s.fold.batch_norms.at(last_conv).Gains();
   ASSERT_LT(gain[2], 0.0f);
   std::vector<float> folded_w, exported_w;
-  for (const Node& node : folded.nodes()) {
-    if (node.name == middle) folded_w = quant::FloatData(folded.value(node.inputs[1]));
+  for (const Node& node : s.folded.nodes()) {
+    if (node.name == last_conv) folded_w = quant::FloatData(s.folded.value(node.inputs[1]));
   }
   for (const Node& node : exported.nodes()) {
-    if (node.name == middle) exported_w = quant::WeightValues(exported.value(node.inputs[1]));
+    if (node.name == last_conv) exported_w = quant::WeightValues(exported.value(node.inputs[1]));
   }
   ASSERT_EQ(folded_w.size(), exported_w.size());
   const size_t per_channel = folded_w.size() / gain.size();
@@ -234,23 +280,144 @@ TEST(QatGraph, ChannelGainsStayOutsideTheTernaryWeights) {
   for (size_t i = 0; i < folded_w.size(); ++i) {
     max = std::max(max, std::fabs(folded_w[i] / gain[i / per_channel]));
   }
-  // exported / gain is one ternary per layer: +P above the threshold, -N below, 0 between.
-  float p = 0.0f, n = 0.0f;
+  int64_t positives = 0, negatives = 0;
   for (size_t i = 0; i < folded_w.size(); ++i) {
     const float raw = folded_w[i] / gain[i / per_channel];
-    const float t = exported_w[i] / gain[i / per_channel];
-    if (raw > 0.05f * max) {
-      if (p == 0.0f) p = t;
-      EXPECT_NEAR(t, p, 1e-5f * p) << i;
-    } else if (raw < -0.05f * max) {
-      if (n == 0.0f) n = -t;
-      EXPECT_NEAR(-t, n, 1e-5f * n) << i;
-    } else {
-      EXPECT_EQ(t, 0.0f) << i;
-    }
+    const float t = exported_w[i] / gain[i / per_channel];  // Wp = Wn = 1 at the start
+    const float expected = raw > 0.05f * max ? 1.0f : (raw < -0.05f * max ? -1.0f : 0.0f);
+    EXPECT_NEAR(t, expected, 1e-5f) << i;
+    positives += expected > 0;
+    negatives += expected < 0;
   }
-  EXPECT_GT(p, 0.0f);
-  EXPECT_GT(n, 0.0f);
+  EXPECT_GT(positives, 0);
+  EXPECT_GT(negatives, 0);
+
+  // Training moves the running statistics; evaluation folds them and stays exact.
+  const auto buffers = module.named_buffers();
+  const torch::Tensor mean_before = buffers.find(buffers.keys()[0])->clone();
+  torch::optim::Adam adam(module.parameters(), torch::optim::AdamOptions(1e-2));
+  const torch::Tensor y = torch::randint(0, 3, {16}, torch::kLong);
+  module.train();
+  double first_loss = 0, last_loss = 0;
+  for (int step = 0; step < 30; ++step) {
+    module.BeginStep(step / 29.0);
+    adam.zero_grad();
+    const torch::Tensor loss = torch::nn::functional::cross_entropy(module.forward(x), y);
+    loss.backward();
+    adam.step();
+    (step == 0 ? first_loss : last_loss) = loss.item<double>();
+  }
+  EXPECT_LT(last_loss, first_loss);
+  bool moved = false;
+  for (const auto& item : module.named_buffers()) {
+    if (item.key().rfind("bn_mean", 0) == 0) moved |= !torch::equal(item.value(), mean_before);
+  }
+  EXPECT_TRUE(moved);
+  ExpectBitExact(module, x, "after training with batch statistics", 1e-5f);
+}
+
+// In training, a layer with live BatchNorm computes DeepChip's graph: the input quantized to
+// u8 steps of 1/255, conv with {-Wn, 0, +Wp} by the threshold 0.05 max|w| plus bias,
+// BatchNorm on the batch's statistics, clipped to [0, 1] and rounded to 1/255. The gradients
+// are TTQ's: Wp gets the sum over its weights, Wn minus the sum over its weights, and each
+// latent weight the gradient of its ternary value times Wp, 1 or Wn.
+TEST(DeepChipPreset, TrainingForwardAndGradientsAreTtqWithBatchStatistics) {
+  torch::manual_seed(4);
+  DeepChipSetup s = MakeDeepChipSetup();
+  QatGraph module(s.folded, s.plan, s.options);
+  const auto params = module.named_parameters();
+  const auto buffers = module.named_buffers();
+  // Give Wp and Wn distinct trained values.
+  std::vector<std::string> wp_names, wn_names, w_names, b_names;
+  for (const auto& item : params) {
+    const std::string& key = item.key();
+    if (key.rfind("wp", 0) == 0) wp_names.push_back(key);
+    if (key.rfind("wn", 0) == 0) wn_names.push_back(key);
+  }
+  ASSERT_EQ(wp_names.size(), 2u);
+  ASSERT_EQ(wn_names.size(), 2u);
+  {
+    torch::NoGradGuard no_grad;
+    Named(params, wp_names[0]).fill_(1.3);
+    Named(params, wn_names[0]).fill_(0.7);
+    Named(params, wp_names[1]).fill_(0.9);
+    Named(params, wn_names[1]).fill_(1.6);
+  }
+  std::vector<std::string> ids;
+  for (const std::string& name : wp_names) ids.push_back(name.substr(2));
+
+  // The reference, from the module's own tensors (running statistics copied first).
+  const torch::Tensor x = torch::rand({6, 8, 8, 2});
+  const std::vector<NodeId> layers = quant::LinearLayers(s.folded);
+  auto constant = [&](size_t layer, size_t input) {
+    const Value& v = s.folded.value(s.folded.node(layers[layer]).inputs[input]);
+    torch::Tensor t = torch::from_blob(quant::FloatData(v).data(),
+                                       std::vector<int64_t>(v.shape.begin(), v.shape.end()))
+                          .clone();
+    return v.shape.size() == 4 ? t.permute({0, 3, 1, 2}).contiguous() : t;
+  };
+  auto round_to_u8 = [](const torch::Tensor& t) {  // clip to [0, 1], steps of 1/255
+    return torch::clamp(torch::round(t / (1.0f / 255.0f)), 0, 255) * (1.0f / 255.0f);
+  };
+  torch::Tensor h =
+      torch::relu(torch::conv2d(x.permute({0, 3, 1, 2}), constant(0, 1), constant(0, 2)));
+  h = round_to_u8(h);
+  std::vector<torch::Tensor> ternary_leaves, positives, negatives;
+  for (size_t i = 0; i < 2; ++i) {
+    const torch::Tensor w = Named(params, "w" + ids[i]).detach();
+    const float threshold = 0.05f * w.abs().max().item<float>();
+    const torch::Tensor pos = w.gt(threshold).to(torch::kFloat32);
+    const torch::Tensor neg = w.lt(-threshold).to(torch::kFloat32);
+    const float wp = Named(params, "wp" + ids[i]).item<float>();
+    const float wn = Named(params, "wn" + ids[i]).item<float>();
+    torch::Tensor leaf = (wp * pos - wn * neg).requires_grad_();
+    ternary_leaves.push_back(leaf);
+    positives.push_back(pos);
+    negatives.push_back(neg);
+    torch::Tensor z = torch::conv2d(h, leaf);
+    const torch::Tensor* bias = params.find("b" + ids[i]);
+    if (bias) z = z + bias->detach().view({1, -1, 1, 1});
+    z = torch::batch_norm(z, Named(params, "bn_gamma" + ids[i]).detach(),
+                          Named(params, "bn_beta" + ids[i]).detach(),
+                          Named(buffers, "bn_mean" + ids[i]).clone(),
+                          Named(buffers, "bn_var" + ids[i]).clone(), true, 0.1, 1e-5, false);
+    // Clipping and rounding with the straight-through estimator.
+    const torch::Tensor clipped = torch::clamp(z, 0, 1);
+    h = clipped + (round_to_u8(clipped) - clipped).detach();
+  }
+  const torch::Tensor flat = h.permute({0, 2, 3, 1}).reshape({h.size(0), -1});
+  const torch::Tensor expected = torch::linear(flat, constant(3, 1), constant(3, 2));
+  const torch::Tensor coefficients = torch::randn({6, 3});
+  (expected * coefficients).sum().backward();
+
+  module.train();
+  const torch::Tensor logits = module.forward(x);
+  EXPECT_TRUE(torch::allclose(logits, expected, 1e-4, 1e-5))
+      << "max abs difference " << (logits - expected).abs().max().item<float>();
+  (logits * coefficients).sum().backward();
+  for (size_t i = 0; i < 2; ++i) {
+    const torch::Tensor g = ternary_leaves[i].grad();
+    const float wp = Named(params, "wp" + ids[i]).item<float>();
+    const float wn = Named(params, "wn" + ids[i]).item<float>();
+    const torch::Tensor pos = positives[i], neg = negatives[i];
+    const torch::Tensor expected_w = g * (wp * pos + (1 - pos - neg) + wn * neg);
+    EXPECT_TRUE(torch::allclose(Named(params, "w" + ids[i]).grad(), expected_w, 1e-3, 1e-6))
+        << "layer " << i;
+    EXPECT_NEAR(Named(params, "wp" + ids[i]).grad().item<float>(), (g * pos).sum().item<float>(),
+                1e-4);
+    EXPECT_NEAR(Named(params, "wn" + ids[i]).grad().item<float>(), -(g * neg).sum().item<float>(),
+                1e-4);
+  }
+}
+
+TEST(DeepChipPreset, NeedsThreeLayers) {
+  zoo::GraphBuilder b(12);
+  ValueId x = b.Input({1, 4, 4, 1});
+  x = b.Relu(b.Conv(x, 2, 3, 1, {0, 0, 0, 0}, true));
+  const Graph folded = quant::FoldForInference(b.Finish(b.Dense(b.Flatten(x), 2)));
+  quant::QuantPlan plan;
+  QatOptions options;
+  EXPECT_THROW(ApplyDeepChipPreset(folded, quant::FoldReport{}, plan, options), Error);
 }
 
 }  // namespace

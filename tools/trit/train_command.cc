@@ -14,6 +14,7 @@
 #include "format/model_file.h"
 #include "quant/calibration.h"
 #include "quant_cli.h"
+#include "train/deepchip_preset.h"
 #include "train/input_normalization.h"
 #include "train/qat_graph.h"
 #include "train/trainer.h"
@@ -48,31 +49,6 @@ struct QatResult {
   std::vector<quant::PrunedChannels> pruned_channels;
 };
 
-// DeepChip's published recipe: per-layer TTQ ternary weights (threshold 0.05 max|w|, trained Wp
-// and Wn), BatchNorm kept apart from them in fp32, every activation clipped to [0, 1] in uint8
-// steps of 1/255, first and last layer in fp32. Two deviations (docs/quantization.md): BatchNorm
-// is frozen at its trained statistics (its per-channel gain stays outside the ternary weights),
-// and so Wp, Wn start at the mean magnitudes instead of 1.0, which only batch statistics absorb.
-void ApplyDeepChipPreset(const Graph& folded, const quant::FoldReport& fold,
-                         quant::CompressOptions& compress, quant::QuantPlan& plan,
-                         train::QatOptions& qat) {
-  const std::vector<NodeId> layers = quant::LinearLayers(folded);
-  if (layers.size() < 3) {
-    throw Error(
-        ErrorCode::kInvalidArgument,
-        "--preset deepchip needs at least 3 Conv2D/Dense layers (first and last stay fp32)");
-  }
-  plan.layers.clear();
-  plan.default_weights = compress.weights;
-  plan.layers[folded.node(layers.front()).name].type = quant::WeightType::kF32;
-  plan.layers[folded.node(layers.back()).name].type = quant::WeightType::kF32;
-  qat.channel_gains = fold.batch_norm_gains;
-  for (auto& [name, params] : plan.activations) {
-    params.dtype = DType::kU8;
-    params.quant = QuantParams::PerTensor(1.0f / 255.0f, 0);
-  }
-}
-
 QatResult TrainQuantized(const Graph& graph, const data::Dataset& train_set,
                          const data::Dataset& test_set, uint64_t fp32_file_bytes,
                          QuantCliOptions& quant_options, bool deepchip, double alpha_ramp,
@@ -93,14 +69,18 @@ QatResult TrainQuantized(const Graph& graph, const data::Dataset& train_set,
   quant::ApplyActivationStats(quant::CollectActivationStats(folded, calib.data(), count),
                               quant_options.compress, plan);
   train::QatOptions qat;
-  if (deepchip) ApplyDeepChipPreset(folded, result.fold, quant_options.compress, plan, qat);
+  if (deepchip) train::ApplyDeepChipPreset(folded, result.fold, plan, qat);
   qat.alpha_ramp = alpha_ramp;
   qat.prune = quant::PruneTargets(folded, quant_options.compress, plan);
   qat.prune_global = quant_options.compress.prune_global;
   train::QatGraph module(folded, plan, qat);
   result.exported = train::TrainModule(module, train_set, &test_set, options, report);
-  result.report = quant::BuildReport(module.FoldedWithLatentWeights(), result.exported,
-                                     fp32_file_bytes, calib.data(), count);
+  // With BatchNorm trained live, the latent weights and the running statistics (those of the
+  // quantized layers) make no fp32 model: the report compares with the one training started
+  // from.
+  const Graph reference = qat.batch_norms.empty() ? module.FoldedWithLatentWeights() : folded;
+  result.report =
+      quant::BuildReport(reference, result.exported, fp32_file_bytes, calib.data(), count);
   return result;
 }
 
@@ -163,14 +143,16 @@ void AddTrainCommand(CLI::App& app) {
   AddQuantOptions(cmd, o->quant, "--quant");
   cmd->add_option("--preset", o->preset,
                   "deepchip: DeepChip's QAT recipe (per-layer TTQ ternary, threshold 0.05, "
-                  "activations uint8 in [0, 1], first and last layer fp32, BatchNorm gains apart)")
+                  "Wp = Wn = 1 at start, activations uint8 in [0, 1], first and last layer fp32, "
+                  "BatchNorm trained with batch statistics and folded at export)")
       ->check(CLI::IsMember({"deepchip"}))
       ->excludes("--quant")
       ->excludes("--granularity")
       ->excludes("--threshold")
       ->excludes("--acts")
       ->excludes("--config")
-      ->excludes("--keep");
+      ->excludes("--keep")
+      ->excludes("--prune-channels");
   cmd->add_option("--alpha-blend", o->alpha_ramp,
                   "QAT by alpha-blending: the loss sees (1-a) w + a q(w), a ramped from 0 to 1 "
                   "over this fraction of training (0: straight-through estimator)")
