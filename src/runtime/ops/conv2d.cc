@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "core/op_params.h"
+#include "runtime/ops/fast_linear.h"
 #include "runtime/ops/ops.h"
 #include "runtime/ops/quantized_linear.h"
 
@@ -90,7 +91,8 @@ std::unique_ptr<OpKernel> MakeConv2DKernel(const Graph& g, const Node& node) {
   const WindowParams p = ParseConv2DParams(node.attrs, w[1], w[2]);
   const Value& x = Input(g, node, 0);
   if (x.dtype == DType::kF32) return std::make_unique<Conv2DF32Kernel>(g, node, p);
-  std::unique_ptr<OpKernel> kernel;
+  std::unique_ptr<OpKernel> kernel = MakeFastQ8Conv2D(g, node, Geometry(g, node, p), p.activation);
+  if (kernel) return kernel;
   DispatchQ8(x.dtype, Output(g, node).dtype, [&](auto in, auto out) {
     kernel = std::make_unique<Conv2DQ8Kernel<decltype(in), decltype(out)>>(g, node, p);
   });

@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "runtime/ops/fast_linear.h"
 #include "runtime/ops/ops.h"
 #include "runtime/ops/quantized_linear.h"
 
@@ -71,7 +72,10 @@ std::unique_ptr<OpKernel> MakeDenseKernel(const Graph& g, const Node& node) {
   const Activation activation = ParseActivation(node.attrs.GetString("activation", "none"));
   const Value& x = Input(g, node, 0);
   if (x.dtype == DType::kF32) return std::make_unique<DenseF32Kernel>(g, node, activation);
-  std::unique_ptr<OpKernel> kernel;
+  const DenseShape shape = ShapeOf(g, node);
+  std::unique_ptr<OpKernel> kernel =
+      MakeFastQ8Dense(g, node, shape.rows, shape.in_features, shape.out_features, activation);
+  if (kernel) return kernel;
   DispatchQ8(x.dtype, Output(g, node).dtype, [&](auto in, auto out) {
     kernel = std::make_unique<DenseQ8Kernel<decltype(in), decltype(out)>>(g, node, activation);
   });

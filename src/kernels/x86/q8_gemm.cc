@@ -1,0 +1,151 @@
+#include "kernels/x86/q8_gemm.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/error.h"
+
+namespace trit::x86 {
+namespace {
+
+int64_t RoundUp(int64_t value, int64_t multiple) {
+  return (value + multiple - 1) / multiple * multiple;
+}
+
+}  // namespace
+
+std::vector<int32_t> ConvIndirection(int batch, int in_h, int in_w, int out_h, int out_w,
+                                     int kernel_h, int kernel_w, int stride_h, int stride_w,
+                                     int pad_top, int pad_left, int dilation_h, int dilation_w) {
+  const int64_t pad = int64_t{batch} * in_h * in_w;
+  std::vector<int32_t> table;
+  table.reserve(static_cast<size_t>(int64_t{batch} * out_h * out_w * kernel_h * kernel_w));
+  for (int b = 0; b < batch; ++b) {
+    for (int oy = 0; oy < out_h; ++oy) {
+      for (int ox = 0; ox < out_w; ++ox) {
+        for (int ky = 0; ky < kernel_h; ++ky) {
+          const int iy = oy * stride_h - pad_top + ky * dilation_h;
+          for (int kx = 0; kx < kernel_w; ++kx) {
+            const int ix = ox * stride_w - pad_left + kx * dilation_w;
+            const bool inside = iy >= 0 && iy < in_h && ix >= 0 && ix < in_w;
+            table.push_back(
+                static_cast<int32_t>(inside ? (int64_t{b} * in_h + iy) * in_w + ix : pad));
+          }
+        }
+      }
+    }
+  }
+  return table;
+}
+
+Q8Gemm::Q8Gemm(Isa isa, const Q8GemmLayer& layer)
+    : isa_(isa),
+      indirection_(layer.indirection),
+      input_type_(layer.input_type),
+      output_type_(layer.output_type),
+      input_zero_point_(layer.input_zero_point) {
+  if (isa != Isa::kAvx2 && isa != Isa::kAvx512) {
+    throw Error(ErrorCode::kInternal, "Q8Gemm needs AVX2 or AVX-512");
+  }
+  if (static_cast<int64_t>(indirection_.size()) != layer.m * layer.taps ||
+      layer.vectors + 1 > (int64_t{1} << 31)) {
+    throw Error(ErrorCode::kInternal, "Q8Gemm: indirection table does not match the layer");
+  }
+  const bool vnni = isa == Isa::kAvx512;
+  const int64_t tile = vnni ? kAvx512Tile : kAvx2Tile;
+  const int64_t granule = vnni ? kAvx512Granule : kAvx2Granule;
+  Packed& p = packed_;
+  p.m = layer.m;
+  p.n = layer.n;
+  p.taps = layer.taps;
+  p.depth = layer.depth;
+  p.depth_padded = RoundUp(layer.depth, granule);
+  p.n_tiles = (layer.n + tile - 1) / tile;
+  p.vectors = layer.vectors;
+  const size_t packed_count = static_cast<size_t>(p.n_tiles * tile * layer.taps * p.depth_padded);
+  if (vnni) {
+    weights8_ = AlignedArray<int8_t>(packed_count);
+    PackQ8WeightsAvx512(layer.levels, layer.n, layer.taps, layer.depth, weights8_.data());
+    p.weights = weights8_.data();
+  } else {
+    weights16_ = AlignedArray<int16_t>(packed_count);
+    PackQ8WeightsAvx2(layer.levels, layer.n, layer.taps, layer.depth, weights16_.data());
+    p.weights = weights16_.data();
+  }
+  // VNNI reads u8: s8 inputs are shifted by 128, and so is their zero point.
+  const int64_t zero = layer.input_zero_point + (layer.input_type == DType::kI8 ? 128 : 0);
+  const size_t columns = static_cast<size_t>(p.n_tiles * tile);
+  offset_.assign(columns, 0);
+  multiplier_.assign(columns, 0);
+  shift_.assign(columns, 0);
+  const int64_t row = layer.taps * layer.depth;
+  for (int64_t c = 0; c < layer.n; ++c) {
+    int64_t offset = layer.bias ? layer.bias[c] : 0;
+    if (vnni) {
+      int64_t sum = 0;
+      for (int64_t k = 0; k < row; ++k) sum += layer.levels[c * row + k];
+      offset -= zero * sum;
+    }
+    // Modulo 2^32, as the kernel's sums wrap.
+    offset_[static_cast<size_t>(c)] = static_cast<int32_t>(static_cast<uint32_t>(offset));
+    const Requant r = layer.requant[layer.per_channel ? c : 0];
+    multiplier_[static_cast<size_t>(c)] = r.multiplier;
+    shift_[static_cast<size_t>(c)] = r.shift;
+  }
+  p.indirection = indirection_.data();
+  p.offset = offset_.data();
+  p.multiplier = multiplier_.data();
+  p.shift = shift_.data();
+  p.output_zero_point = layer.output_zero_point;
+  p.lo = layer.lo;
+  p.hi = layer.hi;
+  const std::string in = layer.input_type == DType::kI8 ? "qs8" : "qu8";
+  const std::string kind = layer.taps == 1 && layer.m == layer.vectors ? "gemm" : "igemm";
+  name_ = vnni ? in + "_" + kind + "_8x32__avx512vnni" : in + "_" + kind + "_4x16__avx2";
+}
+
+size_t Q8Gemm::scratch_bytes() const {
+  const size_t element = isa_ == Isa::kAvx512 ? 1 : 2;
+  return static_cast<size_t>((packed_.vectors + 1) * packed_.depth_padded) * element;
+}
+
+void Q8Gemm::Run(const void* input, void* output, void* scratch) const {
+  const Packed& p = packed_;
+  const size_t depth = static_cast<size_t>(p.depth), padded = static_cast<size_t>(p.depth_padded);
+  const size_t vectors = static_cast<size_t>(p.vectors);
+  if (isa_ == Isa::kAvx512) {
+    // u8 vectors padded to a multiple of 4 with the zero point; then the padding vector.
+    auto* prepared = static_cast<uint8_t*>(scratch);
+    const auto* in = static_cast<const uint8_t*>(input);
+    const uint8_t flip = input_type_ == DType::kI8 ? 0x80 : 0x00;
+    const uint8_t zero = static_cast<uint8_t>(input_zero_point_ ^ flip);
+    for (size_t v = 0; v < vectors; ++v) {
+      uint8_t* dst = prepared + v * padded;
+      const uint8_t* src = in + v * depth;
+      for (size_t i = 0; i < depth; ++i) dst[i] = src[i] ^ flip;
+      std::fill(dst + depth, dst + padded, zero);
+    }
+    std::fill(prepared + vectors * padded, prepared + (vectors + 1) * padded, zero);
+    Q8GemmAvx512(p, prepared, 0, p.m, output);
+  } else {
+    // int16 vectors x - z, padded with 0; then the padding vector (0).
+    auto* prepared = static_cast<int16_t*>(scratch);
+    for (size_t v = 0; v < vectors; ++v) {
+      int16_t* dst = prepared + v * padded;
+      if (input_type_ == DType::kI8) {
+        const int8_t* src = static_cast<const int8_t*>(input) + v * depth;
+        for (size_t i = 0; i < depth; ++i)
+          dst[i] = static_cast<int16_t>(src[i] - input_zero_point_);
+      } else {
+        const uint8_t* src = static_cast<const uint8_t*>(input) + v * depth;
+        for (size_t i = 0; i < depth; ++i)
+          dst[i] = static_cast<int16_t>(src[i] - input_zero_point_);
+      }
+      std::fill(dst + depth, dst + padded, int16_t{0});
+    }
+    std::fill(prepared + vectors * padded, prepared + (vectors + 1) * padded, int16_t{0});
+    Q8GemmAvx2(p, prepared, 0, p.m, output);
+  }
+}
+
+}  // namespace trit::x86

@@ -1,0 +1,117 @@
+// Quantized Conv2D (groups 1) and Dense as one integer GEMM for the x86 microkernels.
+//
+// The layer becomes M output rows (pixels, or batch rows) by N output channels; each output sums
+// over `taps` input vectors of `depth` elements (KH*KW taps of Cin elements for a convolution,
+// one tap of K for Dense). Input vectors are addressed through an indirection table built at
+// load, so a KxK convolution never builds an im2col matrix: row m, tap t reads vector
+// indirection[m * taps + t] of the prepared input, and the extra vector after the last stands
+// for padding. Weights of every type (i8, i4, i2, ternary {-neg, 0, +pos}, binary) are packed
+// once, as int8 levels, into the ISA's layout. Each run first prepares the input (one pass):
+//   - AVX-512 VNNI: u8 vectors (s8 inputs xor 0x80), zero-padded to a multiple of 4; VPDPBUSD
+//     sums u8 x s8 in 32 bits, and the input zero point comes off as a per-channel offset
+//     (bias - z * sum(w), precomputed). The sums wrap modulo 2^32 exactly as the offset does,
+//     and the true accumulator fits in 32 bits (checked at load), so the result is exact.
+//   - AVX2: int16 vectors x - z (padding 0), VPMADDWD against int16 weights, exact.
+// The epilogue is the reference's requantization (64-bit product, rounding shift), zero point
+// and clamp, bit for bit.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <new>
+#include <string>
+#include <vector>
+
+#include "core/dtype.h"
+#include "kernels/isa.h"
+#include "kernels/requantize.h"
+
+namespace trit::x86 {
+
+// 64-byte aligned storage, filled at load.
+template <typename T>
+class AlignedArray {
+ public:
+  AlignedArray() = default;
+  explicit AlignedArray(size_t count)
+      : data_(new (std::align_val_t(64)) T[count]()), size_(count) {}
+  T* data() { return data_.get(); }
+  const T* data() const { return data_.get(); }
+  size_t size() const { return size_; }
+
+ private:
+  struct Free {
+    void operator()(T* p) const { ::operator delete[](p, std::align_val_t(64)); }
+  };
+  std::unique_ptr<T[], Free> data_;
+  size_t size_ = 0;
+};
+
+struct Q8GemmLayer {
+  int64_t m = 0, n = 0, taps = 1, depth = 0;
+  int64_t vectors = 0;               // input vectors in the input tensor
+  std::vector<int32_t> indirection;  // [m][taps] -> vector index (vectors: padding)
+  const int8_t* levels = nullptr;    // [n][taps * depth] integer weights
+  const int32_t* bias = nullptr;     // [n] or null
+  const Requant* requant = nullptr;  // [n], or [1] for all channels
+  bool per_channel = false;
+  DType input_type = DType::kI8;  // kI8 or kU8
+  int32_t input_zero_point = 0;
+  DType output_type = DType::kI8;  // kI8 or kU8
+  int32_t output_zero_point = 0, lo = -128, hi = 127;
+};
+
+// The indirection table of a groups-1 convolution over an NHWC input (one vector per pixel).
+std::vector<int32_t> ConvIndirection(int batch, int in_h, int in_w, int out_h, int out_w,
+                                     int kernel_h, int kernel_w, int stride_h, int stride_w,
+                                     int pad_top, int pad_left, int dilation_h, int dilation_w);
+
+class Q8Gemm {
+ public:
+  // Packs for `isa` (kAvx2 or kAvx512). The layer's pointers are read here only.
+  Q8Gemm(Isa isa, const Q8GemmLayer& layer);
+
+  size_t scratch_bytes() const;
+  // input: the layer's input tensor (vectors x depth, int8 or uint8); output: M x N.
+  void Run(const void* input, void* output, void* scratch) const;
+  // The microkernel's name, e.g. qu8_igemm_8x32__avx512vnni.
+  const std::string& name() const { return name_; }
+
+  // What the ISA files read.
+  struct Packed {
+    int64_t m, n, taps, depth, depth_padded, n_tiles;
+    int64_t vectors;
+    const int32_t* indirection;
+    const void* weights;                // the ISA's layout
+    const int32_t* offset;              // [n_tiles * tile]: bias (minus z * sum(w) for VNNI)
+    const int32_t *multiplier, *shift;  // [n_tiles * tile]
+    int32_t output_zero_point, lo, hi;
+  };
+
+ private:
+  Isa isa_;
+  Packed packed_{};
+  std::vector<int32_t> indirection_;
+  AlignedArray<int8_t> weights8_;
+  AlignedArray<int16_t> weights16_;
+  std::vector<int32_t> offset_, multiplier_, shift_;
+  DType input_type_, output_type_;
+  int32_t input_zero_point_;
+  std::string name_;
+};
+
+// The ISA files (compiled with their own flags). Rows [m_begin, m_end).
+void PackQ8WeightsAvx512(const int8_t* levels, int64_t n, int64_t taps, int64_t depth,
+                         int8_t* packed);
+void Q8GemmAvx512(const Q8Gemm::Packed& p, const uint8_t* input, int64_t m_begin, int64_t m_end,
+                  void* output);
+void PackQ8WeightsAvx2(const int8_t* levels, int64_t n, int64_t taps, int64_t depth,
+                       int16_t* packed);
+void Q8GemmAvx2(const Q8Gemm::Packed& p, const int16_t* input, int64_t m_begin, int64_t m_end,
+                void* output);
+
+// Column tiles and depth granules of the two layouts.
+inline constexpr int64_t kAvx512Tile = 32, kAvx512Granule = 4;
+inline constexpr int64_t kAvx2Tile = 16, kAvx2Granule = 2;
+
+}  // namespace trit::x86

@@ -1,0 +1,132 @@
+// The int8 GEMM for AVX2: 4 rows x 16 output channels per microkernel call. Inputs arrive as
+// int16 x - z and weights as int16, so VPMADDWD's pairwise 32-bit sums are exact (VPMADDUBSW
+// would saturate u8 x s8 pairs at 16 bits). Layout of the packed weights:
+// [column tile of 16][tap][depth / 2][16 columns][2 depth values].
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "kernels/x86/q8_gemm.h"
+
+namespace trit::x86 {
+namespace {
+
+constexpr int kRows = 4;
+constexpr int kTile = static_cast<int>(kAvx2Tile);
+
+// Arithmetic 64-bit right shift by per-lane counts (AVX2 has only the logical one):
+// (x ^ 2^63) >> s logically, minus 2^63 >> s.
+inline __m256i ShiftRightArithmetic64(__m256i x, __m256i shift) {
+  const __m256i sign = _mm256_set1_epi64x(static_cast<int64_t>(uint64_t{1} << 63));
+  return _mm256_sub_epi64(_mm256_srlv_epi64(_mm256_xor_si256(x, sign), shift),
+                          _mm256_srlv_epi64(sign, shift));
+}
+
+// (acc * m + 2^(s-1)) >> s per lane, with the 64-bit product: the reference's Requantize.
+inline __m256i Requantize(__m256i acc, __m256i multiplier, __m256i shift) {
+  const __m256i low32 = _mm256_set1_epi64x(0xffffffff);
+  const __m256i one = _mm256_set1_epi64x(1);
+  const __m256i shift_even = _mm256_and_si256(shift, low32);
+  const __m256i shift_odd = _mm256_srli_epi64(shift, 32);
+  const __m256i round_even = _mm256_srli_epi64(_mm256_sllv_epi64(one, shift_even), 1);
+  const __m256i round_odd = _mm256_srli_epi64(_mm256_sllv_epi64(one, shift_odd), 1);
+  const __m256i even = ShiftRightArithmetic64(
+      _mm256_add_epi64(_mm256_mul_epi32(acc, multiplier), round_even), shift_even);
+  const __m256i odd = ShiftRightArithmetic64(
+      _mm256_add_epi64(
+          _mm256_mul_epi32(_mm256_srli_epi64(acc, 32), _mm256_srli_epi64(multiplier, 32)),
+          round_odd),
+      shift_odd);
+  return _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
+}
+
+inline void Microkernel(const Q8Gemm::Packed& p, const int16_t* input, int64_t m0, int rows,
+                        int64_t t, void* output) {
+  const int64_t stride = p.depth_padded;  // int16 per prepared vector
+  const int64_t steps = p.depth_padded / 2;
+  const int16_t* w = static_cast<const int16_t*>(p.weights) + t * kTile * p.taps * p.depth_padded;
+  __m256i acc[kRows][2];
+  for (int r = 0; r < kRows; ++r) acc[r][0] = acc[r][1] = _mm256_setzero_si256();
+  const int32_t* rows_indirection[kRows];
+  for (int r = 0; r < kRows; ++r) {
+    rows_indirection[r] = p.indirection + (m0 + std::min(r, rows - 1)) * p.taps;
+  }
+  for (int64_t tap = 0; tap < p.taps; ++tap) {
+    const int16_t* a[kRows];
+    for (int r = 0; r < kRows; ++r) a[r] = input + rows_indirection[r][tap] * stride;
+    for (int64_t s = 0; s < steps; ++s) {
+      const __m256i w0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(w));
+      const __m256i w1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(w + 16));
+      w += 32;
+      for (int r = 0; r < kRows; ++r) {
+        int32_t pair;
+        std::memcpy(&pair, a[r] + 2 * s, 4);
+        const __m256i x = _mm256_set1_epi32(pair);
+        acc[r][0] = _mm256_add_epi32(acc[r][0], _mm256_madd_epi16(x, w0));
+        acc[r][1] = _mm256_add_epi32(acc[r][1], _mm256_madd_epi16(x, w1));
+      }
+    }
+  }
+  const int64_t n0 = t * kTile;
+  const __m256i zero_point = _mm256_set1_epi32(p.output_zero_point);
+  const __m256i lo = _mm256_set1_epi32(p.lo), hi = _mm256_set1_epi32(p.hi);
+  // Byte 0 of each 32-bit lane, gathered into the low 8 bytes.
+  const __m256i pick =
+      _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8, 12, -1,
+                       -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+  for (int half = 0; half < 2; ++half) {
+    const int64_t c0 = n0 + 8 * half;
+    if (c0 >= p.n) break;
+    const int64_t valid = std::min<int64_t>(8, p.n - c0);
+    const __m256i offset = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.offset + c0));
+    const __m256i multiplier =
+        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.multiplier + c0));
+    const __m256i shift = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.shift + c0));
+    for (int r = 0; r < rows; ++r) {
+      __m256i y = Requantize(_mm256_add_epi32(acc[r][half], offset), multiplier, shift);
+      y = _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(y, zero_point), lo), hi);
+      const __m256i picked = _mm256_shuffle_epi8(y, pick);
+      const __m256i packed =
+          _mm256_permutevar8x32_epi32(picked, _mm256_setr_epi32(0, 4, 1, 1, 1, 1, 1, 1));
+      uint8_t bytes[8];
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(bytes), _mm256_castsi256_si128(packed));
+      std::memcpy(static_cast<uint8_t*>(output) + (m0 + r) * p.n + c0, bytes,
+                  static_cast<size_t>(valid));
+    }
+  }
+}
+
+}  // namespace
+
+void PackQ8WeightsAvx2(const int8_t* levels, int64_t n, int64_t taps, int64_t depth,
+                       int16_t* packed) {
+  const int64_t padded = (depth + 1) / 2 * 2;
+  const int64_t tiles = (n + kTile - 1) / kTile;
+  int16_t* dst = packed;
+  for (int64_t t = 0; t < tiles; ++t) {
+    for (int64_t tap = 0; tap < taps; ++tap) {
+      for (int64_t k = 0; k < padded; k += 2) {
+        for (int64_t col = 0; col < kTile; ++col) {
+          const int64_t c = t * kTile + col;
+          for (int64_t b = 0; b < 2; ++b) {
+            const bool real = c < n && k + b < depth;
+            *dst++ = real ? levels[c * taps * depth + tap * depth + k + b] : 0;
+          }
+        }
+      }
+    }
+  }
+}
+
+void Q8GemmAvx2(const Q8Gemm::Packed& p, const int16_t* input, int64_t m_begin, int64_t m_end,
+                void* output) {
+  for (int64_t t = 0; t < p.n_tiles; ++t) {
+    for (int64_t m0 = m_begin; m0 < m_end; m0 += kRows) {
+      const int rows = static_cast<int>(std::min<int64_t>(kRows, m_end - m0));
+      Microkernel(p, input, m0, rows, t, output);
+    }
+  }
+}
+
+}  // namespace trit::x86

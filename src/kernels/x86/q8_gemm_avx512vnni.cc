@@ -1,0 +1,119 @@
+// The int8 GEMM for AVX-512 VNNI: 8 rows x 32 output channels per microkernel call, VPDPBUSD
+// (u8 x s8, four products summed into each 32-bit lane per instruction). Layout of the packed
+// weights: [column tile of 32][tap][depth / 4][32 columns][4 depth bytes].
+#include <immintrin.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "kernels/x86/q8_gemm.h"
+
+namespace trit::x86 {
+namespace {
+
+constexpr int kRows = 8;
+constexpr int kTile = static_cast<int>(kAvx512Tile);
+
+// (acc * m + 2^(s-1)) >> s per lane, with the 64-bit product: the reference's Requantize.
+inline __m512i Requantize(__m512i acc, __m512i multiplier, __m512i shift) {
+  const __m512i low32 = _mm512_set1_epi64(0xffffffff);
+  const __m512i one = _mm512_set1_epi64(1);
+  const __m512i shift_even = _mm512_and_si512(shift, low32);
+  const __m512i shift_odd = _mm512_srli_epi64(shift, 32);
+  const __m512i round_even = _mm512_srli_epi64(_mm512_sllv_epi64(one, shift_even), 1);
+  const __m512i round_odd = _mm512_srli_epi64(_mm512_sllv_epi64(one, shift_odd), 1);
+  const __m512i even = _mm512_srav_epi64(
+      _mm512_add_epi64(_mm512_mul_epi32(acc, multiplier), round_even), shift_even);
+  const __m512i odd = _mm512_srav_epi64(
+      _mm512_add_epi64(
+          _mm512_mul_epi32(_mm512_srli_epi64(acc, 32), _mm512_srli_epi64(multiplier, 32)),
+          round_odd),
+      shift_odd);
+  return _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
+}
+
+// Rows m0 .. m0 + rows - 1, columns of tile `t`.
+inline void Microkernel(const Q8Gemm::Packed& p, const uint8_t* input, int64_t m0, int rows,
+                        int64_t t, void* output) {
+  const int64_t stride = p.depth_padded;  // bytes per prepared vector
+  const int64_t steps = p.depth_padded / 4;
+  const int8_t* w = static_cast<const int8_t*>(p.weights) + t * kTile * p.taps * p.depth_padded;
+  __m512i acc[kRows][2];
+  for (int r = 0; r < kRows; ++r) acc[r][0] = acc[r][1] = _mm512_setzero_si512();
+  const int32_t* rows_indirection[kRows];
+  for (int r = 0; r < kRows; ++r) {
+    // Rows past the end repeat the last one: computed, never stored.
+    rows_indirection[r] = p.indirection + (m0 + std::min(r, rows - 1)) * p.taps;
+  }
+  for (int64_t tap = 0; tap < p.taps; ++tap) {
+    const uint8_t* a[kRows];
+    for (int r = 0; r < kRows; ++r) a[r] = input + rows_indirection[r][tap] * stride;
+    for (int64_t s = 0; s < steps; ++s) {
+      const __m512i w0 = _mm512_load_si512(w);
+      const __m512i w1 = _mm512_load_si512(w + 64);
+      w += 128;
+      for (int r = 0; r < kRows; ++r) {
+        int32_t four;
+        std::memcpy(&four, a[r] + 4 * s, 4);
+        const __m512i x = _mm512_set1_epi32(four);
+        acc[r][0] = _mm512_dpbusd_epi32(acc[r][0], x, w0);
+        acc[r][1] = _mm512_dpbusd_epi32(acc[r][1], x, w1);
+      }
+    }
+  }
+  const int64_t n0 = t * kTile;
+  const __m512i zero_point = _mm512_set1_epi32(p.output_zero_point);
+  const __m512i lo = _mm512_set1_epi32(p.lo), hi = _mm512_set1_epi32(p.hi);
+  for (int half = 0; half < 2; ++half) {
+    const int64_t c0 = n0 + 16 * half;
+    if (c0 >= p.n) break;
+    const int64_t valid = std::min<int64_t>(16, p.n - c0);
+    const __mmask16 mask = static_cast<__mmask16>((1u << valid) - 1);
+    const __m512i offset = _mm512_loadu_si512(p.offset + c0);
+    const __m512i multiplier = _mm512_loadu_si512(p.multiplier + c0);
+    const __m512i shift = _mm512_loadu_si512(p.shift + c0);
+    for (int r = 0; r < rows; ++r) {
+      __m512i y = Requantize(_mm512_add_epi32(acc[r][half], offset), multiplier, shift);
+      y = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(y, zero_point), lo), hi);
+      // In range for the output type: truncating to bytes is exact for int8 and uint8.
+      const __m128i bytes = _mm512_cvtepi32_epi8(y);
+      auto* out = static_cast<uint8_t*>(output) + (m0 + r) * p.n + c0;
+      _mm_mask_storeu_epi8(out, mask, bytes);
+    }
+  }
+}
+
+}  // namespace
+
+void PackQ8WeightsAvx512(const int8_t* levels, int64_t n, int64_t taps, int64_t depth,
+                         int8_t* packed) {
+  const int64_t padded = (depth + 3) / 4 * 4;
+  const int64_t tiles = (n + kTile - 1) / kTile;
+  int8_t* dst = packed;
+  for (int64_t t = 0; t < tiles; ++t) {
+    for (int64_t tap = 0; tap < taps; ++tap) {
+      for (int64_t k = 0; k < padded; k += 4) {
+        for (int64_t col = 0; col < kTile; ++col) {
+          const int64_t c = t * kTile + col;
+          for (int64_t b = 0; b < 4; ++b) {
+            const bool real = c < n && k + b < depth;
+            *dst++ = real ? levels[c * taps * depth + tap * depth + k + b] : 0;
+          }
+        }
+      }
+    }
+  }
+}
+
+void Q8GemmAvx512(const Q8Gemm::Packed& p, const uint8_t* input, int64_t m_begin, int64_t m_end,
+                  void* output) {
+  // Column tiles outermost: a tile's weights stay in cache while every row passes.
+  for (int64_t t = 0; t < p.n_tiles; ++t) {
+    for (int64_t m0 = m_begin; m0 < m_end; m0 += kRows) {
+      const int rows = static_cast<int>(std::min<int64_t>(kRows, m_end - m0));
+      Microkernel(p, input, m0, rows, t, output);
+    }
+  }
+}
+
+}  // namespace trit::x86

@@ -1,0 +1,120 @@
+#include "runtime/ops/fast_linear.h"
+
+#include <numeric>
+#include <vector>
+
+#include "kernels/isa.h"
+#include "runtime/ops/quantized_linear.h"
+#if defined(__x86_64__)
+#include "kernels/x86/q8_gemm.h"
+#endif
+
+namespace trit::runtime {
+
+#if defined(__x86_64__)
+namespace {
+
+// Every weight type as int8 levels (ternary: {-neg, 0, +pos}), or nothing where a level does
+// not fit (it always does for the types the format stores).
+bool DecodeLevels(const QuantizedLinear& linear, int64_t channels, int64_t depth,
+                  std::vector<int8_t>& levels) {
+  std::vector<int32_t> channel(static_cast<size_t>(depth));
+  levels.resize(static_cast<size_t>(channels * depth));
+  for (int64_t c = 0; c < channels; ++c) {
+    ref::DecodeChannel(linear.weights, static_cast<int>(c), c * depth, depth, channel.data());
+    for (int64_t i = 0; i < depth; ++i) {
+      const int32_t v = channel[static_cast<size_t>(i)];
+      if (v < -128 || v > 127) return false;
+      levels[static_cast<size_t>(c * depth + i)] = static_cast<int8_t>(v);
+    }
+  }
+  return true;
+}
+
+class Q8GemmKernel final : public OpKernel {
+ public:
+  Q8GemmKernel(Isa isa, const QuantizedLinear& linear, const Graph& g, const Node& node,
+               x86::Q8GemmLayer layer, const std::vector<int8_t>& levels)
+      : gemm_(isa, Complete(std::move(layer), linear, g, node, levels)) {}
+
+  void Run(const void* const* inputs, void* const* outputs, void* scratch) override {
+    gemm_.Run(inputs[0], outputs[0], scratch);
+  }
+  size_t scratch_bytes() const override { return gemm_.scratch_bytes(); }
+  std::string_view name() const override { return gemm_.name(); }
+
+ private:
+  static x86::Q8GemmLayer Complete(x86::Q8GemmLayer layer, const QuantizedLinear& linear,
+                                   const Graph& g, const Node& node,
+                                   const std::vector<int8_t>& levels) {
+    layer.levels = levels.data();
+    layer.bias = linear.bias;
+    layer.requant = linear.requant.data();
+    layer.per_channel = linear.output.per_channel;
+    layer.input_type = Input(g, node, 0).dtype;
+    layer.input_zero_point = linear.input_zero_point;
+    layer.output_type = Output(g, node).dtype;
+    layer.output_zero_point = linear.output.zero_point;
+    layer.lo = linear.output.lo;
+    layer.hi = linear.output.hi;
+    return layer;
+  }
+
+  x86::Q8Gemm gemm_;
+};
+
+std::unique_ptr<OpKernel> MakeQ8Gemm(const Graph& g, const Node& node, x86::Q8GemmLayer layer,
+                                     Activation activation) {
+  const Isa isa = ActiveIsa();
+  if (isa == Isa::kRef) return nullptr;
+  const QuantizedLinear linear(g, node, layer.n, layer.taps * layer.depth, activation);
+  std::vector<int8_t> levels;
+  if (!DecodeLevels(linear, layer.n, layer.taps * layer.depth, levels)) return nullptr;
+  return std::make_unique<Q8GemmKernel>(isa, linear, g, node, std::move(layer), levels);
+}
+
+}  // namespace
+
+std::unique_ptr<OpKernel> MakeFastQ8Conv2D(const Graph& g, const Node& node,
+                                           const ref::ConvGeometry& geo, Activation activation) {
+  if (geo.groups != 1) return nullptr;
+  x86::Q8GemmLayer layer;
+  layer.m = int64_t{geo.batch} * geo.out_h * geo.out_w;
+  layer.n = geo.out_c;
+  layer.taps = int64_t{geo.kernel_h} * geo.kernel_w;
+  layer.depth = geo.in_c;
+  layer.vectors = int64_t{geo.batch} * geo.in_h * geo.in_w;
+  layer.indirection = x86::ConvIndirection(
+      geo.batch, geo.in_h, geo.in_w, geo.out_h, geo.out_w, geo.kernel_h, geo.kernel_w, geo.stride_h,
+      geo.stride_w, geo.pad_top, geo.pad_left, geo.dilation_h, geo.dilation_w);
+  return MakeQ8Gemm(g, node, std::move(layer), activation);
+}
+
+std::unique_ptr<OpKernel> MakeFastQ8Dense(const Graph& g, const Node& node, int rows,
+                                          int in_features, int out_features,
+                                          Activation activation) {
+  x86::Q8GemmLayer layer;
+  layer.m = rows;
+  layer.n = out_features;
+  layer.depth = in_features;
+  layer.vectors = rows;
+  layer.indirection.resize(static_cast<size_t>(rows));
+  std::iota(layer.indirection.begin(), layer.indirection.end(), 0);
+  return MakeQ8Gemm(g, node, std::move(layer), activation);
+}
+
+#else
+
+std::unique_ptr<OpKernel> MakeFastQ8Conv2D(const Graph&, const Node&, const ref::ConvGeometry&,
+                                           Activation) {
+  ActiveIsa();  // still rejects a bad TRIT_ISA
+  return nullptr;
+}
+std::unique_ptr<OpKernel> MakeFastQ8Dense(const Graph&, const Node&, int, int, int, Activation) {
+  ActiveIsa();
+  return nullptr;
+}
+
+#endif
+
+}  // namespace trit::runtime

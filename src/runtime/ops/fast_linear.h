@@ -1,0 +1,19 @@
+// The one place where quantized Conv2D and Dense pick an optimized kernel over the reference:
+// the ISA level (kernels/isa.h: the CPU, or TRIT_ISA) and the layer's shape decide.
+#pragma once
+
+#include <memory>
+
+#include "kernels/ref/conv2d.h"
+#include "runtime/op_kernel.h"
+
+namespace trit::runtime {
+
+// Null when no optimized kernel handles the layer (the caller then uses the reference).
+std::unique_ptr<OpKernel> MakeFastQ8Conv2D(const Graph& g, const Node& node,
+                                           const ref::ConvGeometry& geometry,
+                                           Activation activation);
+std::unique_ptr<OpKernel> MakeFastQ8Dense(const Graph& g, const Node& node, int rows,
+                                          int in_features, int out_features, Activation activation);
+
+}  // namespace trit::runtime

@@ -1,0 +1,111 @@
+// Whole quantized networks give the same bytes at every ISA level (TRIT_ISA=ref|avx2|avx512,
+// those this CPU has), and the kernel each layer runs says which level it is.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/shape.h"
+#include "kernels/isa.h"
+#include "quant/compress.h"
+#include "runtime/session.h"
+#include "zoo/zoo.h"
+
+namespace trit::runtime {
+namespace {
+
+// Sets TRIT_ISA for the lifetime of the object.
+class ForcedIsa {
+ public:
+  explicit ForcedIsa(const char* level) { setenv("TRIT_ISA", level, 1); }
+  ~ForcedIsa() { unsetenv("TRIT_ISA"); }
+};
+
+std::vector<float> Uniform(size_t count, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> uniform(0.0f, 1.0f);
+  std::vector<float> values(count);
+  for (float& v : values) v = uniform(rng);
+  return values;
+}
+
+struct Outcome {
+  std::vector<uint8_t> output;
+  std::vector<std::string> kernels;
+};
+
+Outcome RunAt(const char* level, const Graph& graph, const std::vector<float>& input) {
+  ForcedIsa forced(level);
+  auto session = Session::FromGraph(graph);
+  std::memcpy(session->input_data(0), input.data(), session->input_bytes(0));
+  session->Run();
+  Outcome outcome;
+  const auto* out = static_cast<const uint8_t*>(session->output_data(0));
+  outcome.output.assign(out, out + session->output_bytes(0));
+  for (size_t id = 0; id < graph.nodes().size(); ++id) {
+    const Node& node = graph.nodes()[id];
+    if (node.op == OpType::kConv2D || node.op == OpType::kDense) {
+      outcome.kernels.emplace_back(session->kernel_name(static_cast<NodeId>(id)));
+    }
+  }
+  return outcome;
+}
+
+TEST(IsaLevels, QuantizedNetworksAgreeAtEveryLevel) {
+  std::vector<std::pair<const char*, std::string>> levels = {{"ref", "ref_"}};
+  if (static_cast<int>(DetectedIsa()) >= static_cast<int>(Isa::kAvx2)) {
+    levels.push_back({"avx2", "__avx2"});
+  }
+  if (DetectedIsa() == Isa::kAvx512) levels.push_back({"avx512", "__avx512vnni"});
+  const quant::WeightType types[] = {quant::WeightType::kInt8, quant::WeightType::kTernary,
+                                     quant::WeightType::kInt4, quant::WeightType::kBinary};
+  const quant::ActivationMode modes[] = {
+      quant::ActivationMode::kInt8, quant::ActivationMode::kUint8, quant::ActivationMode::kPow2};
+  uint32_t seed = 0;
+  for (const char* model : {"lenet5", "resnet20", "convnet"}) {
+    const Graph fp32 = zoo::BuildZooModel(model, 1);
+    const int64_t sample = NumElements(fp32.value(fp32.inputs()[0]).shape);
+    const std::vector<float> calib = Uniform(static_cast<size_t>(4 * sample), ++seed);
+    for (const quant::WeightType type : types) {
+      quant::CompressOptions options;
+      options.weights.type = type;
+      options.acts = modes[seed % 3];
+      const Graph graph = quant::Compress(fp32, 1, options, calib.data(), 4).compressed;
+      const std::vector<float> input = Uniform(static_cast<size_t>(sample), ++seed);
+      const Outcome reference = RunAt("ref", graph, input);
+      for (const auto& [level, marker] : levels) {
+        const Outcome outcome = RunAt(level, graph, input);
+        EXPECT_EQ(outcome.output, reference.output)
+            << model << " " << static_cast<int>(type) << " at " << level;
+        for (const std::string& kernel : outcome.kernels) {
+          // fp32 layers (none here but kept fp32 ones) stay on the reference.
+          if (kernel.find("f32") != std::string::npos) continue;
+          EXPECT_NE(kernel.find(marker), std::string::npos) << kernel << " at " << level;
+        }
+      }
+    }
+  }
+}
+
+TEST(IsaLevels, UnknownOrMissingLevelIsAClearError) {
+  {
+    ForcedIsa forced("sse9");
+    EXPECT_THROW(ActiveIsa(), Error);
+  }
+  if (DetectedIsa() != Isa::kAvx512) {
+    ForcedIsa forced("avx512");
+    try {
+      ActiveIsa();
+      FAIL() << "no error";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("TRIT_ISA=avx512"), std::string::npos) << e.what();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace trit::runtime
