@@ -28,7 +28,10 @@ grep -q resnet44 "$work/out" || { echo "FAIL: list lacks resnet44"; failures=$((
 check "zoo lenet5" "$trit" zoo lenet5 -o "$work/lenet5.trit"
 check "zoo resnet20" "$trit" zoo resnet20 -o "$work/resnet20.trit"
 check "info" "$trit" info "$work/lenet5.trit"
-grep -q "ref_conv2d_f32" "$work/out" || { echo "FAIL: info shows no kernel"; failures=$((failures + 1)); }
+grep -qE "ref_conv2d_f32|f32_igemm_[0-9x]+__avx" "$work/out" || { echo "FAIL: info shows no kernel"; failures=$((failures + 1)); }
+TRIT_ISA=ref check "info at TRIT_ISA=ref" "$trit" info "$work/lenet5.trit"
+grep -q "ref_conv2d_f32" "$work/out" || { echo "FAIL: TRIT_ISA=ref does not pick the reference"; failures=$((failures + 1)); }
+TRIT_ISA=sse9 check_error "unknown TRIT_ISA" "TRIT_ISA='sse9'" "$trit" info "$work/lenet5.trit"
 check "info --json" "$trit" info --json "$work/resnet20.trit"
 py "import json; t = json.load(open('$work/out'))['totals']; assert t['parameters'] == 271098, t; assert t['arena_bytes'] > 0; assert abs(t['compression'] - t['fp32_bytes'] / t['file_bytes']) < 1e-9" \
   || { echo "FAIL: info --json totals"; failures=$((failures + 1)); }

@@ -90,7 +90,10 @@ std::unique_ptr<OpKernel> MakeConv2DKernel(const Graph& g, const Node& node) {
   const Shape& w = Input(g, node, 1).shape;
   const WindowParams p = ParseConv2DParams(node.attrs, w[1], w[2]);
   const Value& x = Input(g, node, 0);
-  if (x.dtype == DType::kF32) return std::make_unique<Conv2DF32Kernel>(g, node, p);
+  if (x.dtype == DType::kF32) {
+    if (auto fast = MakeFastF32Conv2D(g, node, Geometry(g, node, p), p.activation)) return fast;
+    return std::make_unique<Conv2DF32Kernel>(g, node, p);
+  }
   std::unique_ptr<OpKernel> kernel = MakeFastQ8Conv2D(g, node, Geometry(g, node, p), p.activation);
   if (kernel) return kernel;
   DispatchQ8(x.dtype, Output(g, node).dtype, [&](auto in, auto out) {

@@ -71,8 +71,14 @@ class DenseQ8Kernel final : public OpKernel {
 std::unique_ptr<OpKernel> MakeDenseKernel(const Graph& g, const Node& node) {
   const Activation activation = ParseActivation(node.attrs.GetString("activation", "none"));
   const Value& x = Input(g, node, 0);
-  if (x.dtype == DType::kF32) return std::make_unique<DenseF32Kernel>(g, node, activation);
   const DenseShape shape = ShapeOf(g, node);
+  if (x.dtype == DType::kF32) {
+    if (auto fast = MakeFastF32Dense(g, node, shape.rows, shape.in_features, shape.out_features,
+                                     activation)) {
+      return fast;
+    }
+    return std::make_unique<DenseF32Kernel>(g, node, activation);
+  }
   std::unique_ptr<OpKernel> kernel =
       MakeFastQ8Dense(g, node, shape.rows, shape.in_features, shape.out_features, activation);
   if (kernel) return kernel;

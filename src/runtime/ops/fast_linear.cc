@@ -6,6 +6,7 @@
 #include "kernels/isa.h"
 #include "runtime/ops/quantized_linear.h"
 #if defined(__x86_64__)
+#include "kernels/x86/f32_gemm.h"
 #include "kernels/x86/q8_gemm.h"
 #endif
 
@@ -73,12 +74,35 @@ std::unique_ptr<OpKernel> MakeQ8Gemm(const Graph& g, const Node& node, x86::Q8Ge
   return std::make_unique<Q8GemmKernel>(isa, linear, g, node, std::move(layer), levels);
 }
 
-}  // namespace
+class F32GemmKernel final : public OpKernel {
+ public:
+  F32GemmKernel(Isa isa, const x86::F32GemmLayer& layer) : gemm_(isa, layer) {}
 
-std::unique_ptr<OpKernel> MakeFastQ8Conv2D(const Graph& g, const Node& node,
-                                           const ref::ConvGeometry& geo, Activation activation) {
-  if (geo.groups != 1) return nullptr;
-  x86::Q8GemmLayer layer;
+  void Run(const void* const* inputs, void* const* outputs, void* scratch) override {
+    gemm_.Run(static_cast<const float*>(inputs[0]), static_cast<float*>(outputs[0]), scratch);
+  }
+  size_t scratch_bytes() const override { return gemm_.scratch_bytes(); }
+  std::string_view name() const override { return gemm_.name(); }
+
+ private:
+  x86::F32Gemm gemm_;
+};
+
+std::unique_ptr<OpKernel> MakeF32Gemm(const Graph& g, const Node& node, x86::F32GemmLayer layer,
+                                      Activation activation) {
+  const Isa isa = ActiveIsa();
+  if (isa == Isa::kRef) return nullptr;
+  layer.weights = Input(g, node, 1).data->as<float>();
+  layer.bias = node.inputs.size() == 3 ? Input(g, node, 2).data->as<float>() : nullptr;
+  layer.lo = ActivationMin(activation);
+  layer.hi = ActivationMax(activation);
+  return std::make_unique<F32GemmKernel>(isa, layer);
+}
+
+// The GEMM shape of a groups-1 convolution, for either element type.
+template <typename Layer>
+Layer ConvLayer(const ref::ConvGeometry& geo) {
+  Layer layer;
   layer.m = int64_t{geo.batch} * geo.out_h * geo.out_w;
   layer.n = geo.out_c;
   layer.taps = int64_t{geo.kernel_h} * geo.kernel_w;
@@ -87,20 +111,47 @@ std::unique_ptr<OpKernel> MakeFastQ8Conv2D(const Graph& g, const Node& node,
   layer.indirection = x86::ConvIndirection(
       geo.batch, geo.in_h, geo.in_w, geo.out_h, geo.out_w, geo.kernel_h, geo.kernel_w, geo.stride_h,
       geo.stride_w, geo.pad_top, geo.pad_left, geo.dilation_h, geo.dilation_w);
-  return MakeQ8Gemm(g, node, std::move(layer), activation);
+  return layer;
 }
 
-std::unique_ptr<OpKernel> MakeFastQ8Dense(const Graph& g, const Node& node, int rows,
-                                          int in_features, int out_features,
-                                          Activation activation) {
-  x86::Q8GemmLayer layer;
+template <typename Layer>
+Layer DenseLayer(int rows, int in_features, int out_features) {
+  Layer layer;
   layer.m = rows;
   layer.n = out_features;
   layer.depth = in_features;
   layer.vectors = rows;
   layer.indirection.resize(static_cast<size_t>(rows));
   std::iota(layer.indirection.begin(), layer.indirection.end(), 0);
-  return MakeQ8Gemm(g, node, std::move(layer), activation);
+  return layer;
+}
+
+}  // namespace
+
+std::unique_ptr<OpKernel> MakeFastF32Conv2D(const Graph& g, const Node& node,
+                                            const ref::ConvGeometry& geo, Activation activation) {
+  if (geo.groups != 1) return nullptr;
+  return MakeF32Gemm(g, node, ConvLayer<x86::F32GemmLayer>(geo), activation);
+}
+
+std::unique_ptr<OpKernel> MakeFastF32Dense(const Graph& g, const Node& node, int rows,
+                                           int in_features, int out_features,
+                                           Activation activation) {
+  return MakeF32Gemm(g, node, DenseLayer<x86::F32GemmLayer>(rows, in_features, out_features),
+                     activation);
+}
+
+std::unique_ptr<OpKernel> MakeFastQ8Conv2D(const Graph& g, const Node& node,
+                                           const ref::ConvGeometry& geo, Activation activation) {
+  if (geo.groups != 1) return nullptr;
+  return MakeQ8Gemm(g, node, ConvLayer<x86::Q8GemmLayer>(geo), activation);
+}
+
+std::unique_ptr<OpKernel> MakeFastQ8Dense(const Graph& g, const Node& node, int rows,
+                                          int in_features, int out_features,
+                                          Activation activation) {
+  return MakeQ8Gemm(g, node, DenseLayer<x86::Q8GemmLayer>(rows, in_features, out_features),
+                    activation);
 }
 
 #else
@@ -111,6 +162,15 @@ std::unique_ptr<OpKernel> MakeFastQ8Conv2D(const Graph&, const Node&, const ref:
   return nullptr;
 }
 std::unique_ptr<OpKernel> MakeFastQ8Dense(const Graph&, const Node&, int, int, int, Activation) {
+  ActiveIsa();
+  return nullptr;
+}
+std::unique_ptr<OpKernel> MakeFastF32Conv2D(const Graph&, const Node&, const ref::ConvGeometry&,
+                                            Activation) {
+  ActiveIsa();
+  return nullptr;
+}
+std::unique_ptr<OpKernel> MakeFastF32Dense(const Graph&, const Node&, int, int, int, Activation) {
   ActiveIsa();
   return nullptr;
 }

@@ -1,4 +1,5 @@
-// The one place where quantized Conv2D and Dense pick an optimized kernel over the reference:
+// The one place where Conv2D and Dense (fp32 and quantized) pick an optimized kernel over the
+// reference:
 // the ISA level (kernels/isa.h: the CPU, or TRIT_ISA) and the layer's shape decide.
 #pragma once
 
@@ -10,6 +11,12 @@
 namespace trit::runtime {
 
 // Null when no optimized kernel handles the layer (the caller then uses the reference).
+std::unique_ptr<OpKernel> MakeFastF32Conv2D(const Graph& g, const Node& node,
+                                            const ref::ConvGeometry& geometry,
+                                            Activation activation);
+std::unique_ptr<OpKernel> MakeFastF32Dense(const Graph& g, const Node& node, int rows,
+                                           int in_features, int out_features,
+                                           Activation activation);
 std::unique_ptr<OpKernel> MakeFastQ8Conv2D(const Graph& g, const Node& node,
                                            const ref::ConvGeometry& geometry,
                                            Activation activation);

@@ -1,0 +1,78 @@
+#include "kernels/x86/f32_gemm.h"
+
+#include <algorithm>
+#include <cstring>
+
+#include "core/error.h"
+
+namespace trit::x86 {
+
+void PackF32Weights(const float* weights, int64_t n, int64_t taps, int64_t depth, int64_t tile,
+                    float* packed) {
+  const int64_t tiles = (n + tile - 1) / tile;
+  float* dst = packed;
+  for (int64_t t = 0; t < tiles; ++t) {
+    for (int64_t tap = 0; tap < taps; ++tap) {
+      for (int64_t k = 0; k < depth; ++k) {
+        for (int64_t col = 0; col < tile; ++col) {
+          const int64_t c = t * tile + col;
+          *dst++ = c < n ? weights[(c * taps + tap) * depth + k] : 0.0f;
+        }
+      }
+    }
+  }
+}
+
+F32Gemm::F32Gemm(Isa isa, const F32GemmLayer& layer)
+    : isa_(isa), vectors_(layer.vectors), indirection_(layer.indirection) {
+  if (isa != Isa::kAvx2 && isa != Isa::kAvx512) {
+    throw Error(ErrorCode::kInternal, "F32Gemm needs AVX2 or AVX-512");
+  }
+  if (static_cast<int64_t>(indirection_.size()) != layer.m * layer.taps ||
+      layer.vectors + 1 > (int64_t{1} << 31)) {
+    throw Error(ErrorCode::kInternal, "F32Gemm: indirection table does not match the layer");
+  }
+  const int64_t tile = isa == Isa::kAvx512 ? kF32Avx512Tile : kF32Avx2Tile;
+  Packed& p = packed_;
+  p.m = layer.m;
+  p.n = layer.n;
+  p.taps = layer.taps;
+  p.depth = layer.depth;
+  p.n_tiles = (layer.n + tile - 1) / tile;
+  weights_ = AlignedArray<float>(static_cast<size_t>(p.n_tiles * tile * layer.taps * layer.depth));
+  PackF32Weights(layer.weights, layer.n, layer.taps, layer.depth, tile, weights_.data());
+  bias_.assign(static_cast<size_t>(p.n_tiles * tile), 0.0f);
+  if (layer.bias) std::copy(layer.bias, layer.bias + layer.n, bias_.begin());
+  padded_ = std::find(indirection_.begin(), indirection_.end(),
+                      static_cast<int32_t>(layer.vectors)) != indirection_.end();
+  p.indirection = indirection_.data();
+  p.weights = weights_.data();
+  p.bias = bias_.data();
+  p.lo = layer.lo;
+  p.hi = layer.hi;
+  const std::string kind = layer.taps == 1 && layer.m == layer.vectors ? "gemm" : "igemm";
+  name_ = isa == Isa::kAvx512 ? "f32_" + kind + "_8x32__avx512f" : "f32_" + kind + "_6x16__avx2";
+}
+
+size_t F32Gemm::scratch_bytes() const {
+  return padded_ ? sizeof(float) * static_cast<size_t>((vectors_ + 1) * packed_.depth) : 0;
+}
+
+void F32Gemm::Run(const float* input, float* output, void* scratch) const {
+  const float* source = input;
+  if (padded_) {
+    // The input, then one vector of zeros that padded taps read.
+    auto* prepared = static_cast<float*>(scratch);
+    const size_t count = static_cast<size_t>(vectors_ * packed_.depth);
+    std::memcpy(prepared, input, count * sizeof(float));
+    std::fill(prepared + count, prepared + count + static_cast<size_t>(packed_.depth), 0.0f);
+    source = prepared;
+  }
+  if (isa_ == Isa::kAvx512) {
+    F32GemmAvx512(packed_, source, 0, packed_.m, output);
+  } else {
+    F32GemmAvx2(packed_, source, 0, packed_.m, output);
+  }
+}
+
+}  // namespace trit::x86

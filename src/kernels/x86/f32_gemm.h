@@ -1,0 +1,63 @@
+// fp32 Conv2D (groups 1) and Dense as one GEMM for the x86 microkernels: the in-house float
+// baseline. Same shape of problem as q8_gemm.h (M rows, N channels, `taps` input vectors of
+// `depth` values per output, an indirection table with one extra vector for padding); weights
+// packed once at load as [column tile][tap][depth][tile columns]; FMA with the input value
+// broadcast; bias first, the fused activation's clamp last. Float sums run in another order
+// than the reference's, so results agree to rounding, not bit for bit.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "kernels/isa.h"
+#include "kernels/x86/q8_gemm.h"  // AlignedArray
+
+namespace trit::x86 {
+
+struct F32GemmLayer {
+  int64_t m = 0, n = 0, taps = 1, depth = 0;
+  int64_t vectors = 0;                // input vectors in the input tensor
+  std::vector<int32_t> indirection;   // [m][taps] -> vector index (vectors: padding)
+  const float* weights = nullptr;     // [n][taps * depth]
+  const float* bias = nullptr;        // [n] or null
+  float lo = -3.0e38f, hi = 3.0e38f;  // the fused activation's clamp
+};
+
+class F32Gemm {
+ public:
+  F32Gemm(Isa isa, const F32GemmLayer& layer);
+
+  size_t scratch_bytes() const;
+  void Run(const float* input, float* output, void* scratch) const;
+  const std::string& name() const { return name_; }
+
+  struct Packed {
+    int64_t m, n, taps, depth, n_tiles;
+    const int32_t* indirection;
+    const float* weights;
+    const float* bias;  // [n_tiles * tile], zeros past n
+    float lo, hi;
+  };
+
+ private:
+  Isa isa_;
+  Packed packed_{};
+  int64_t vectors_;
+  bool padded_;  // whether any row reads the padding vector (else the input is read in place)
+  std::vector<int32_t> indirection_;
+  AlignedArray<float> weights_;
+  std::vector<float> bias_;
+  std::string name_;
+};
+
+void PackF32Weights(const float* weights, int64_t n, int64_t taps, int64_t depth, int64_t tile,
+                    float* packed);
+void F32GemmAvx512(const F32Gemm::Packed& p, const float* input, int64_t m_begin, int64_t m_end,
+                   float* output);
+void F32GemmAvx2(const F32Gemm::Packed& p, const float* input, int64_t m_begin, int64_t m_end,
+                 float* output);
+
+inline constexpr int64_t kF32Avx512Tile = 32, kF32Avx2Tile = 16;
+
+}  // namespace trit::x86
