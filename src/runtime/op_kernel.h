@@ -31,8 +31,11 @@ class OpKernel {
   virtual std::string_view name() const = 0;
 };
 
-// Picks and prepares the kernel for `node` of a validated, shape-inferred graph.
+class ThreadPool;
+
+// Picks and prepares the kernel for `node` of a validated, shape-inferred graph. Kernels that
+// split their work across threads keep `pool` (the session's; it outlives them).
 // Throws trit::Error (kUnsupported) naming the node when no kernel handles its types.
-std::unique_ptr<OpKernel> CreateOpKernel(const Graph& graph, const Node& node);
+std::unique_ptr<OpKernel> CreateOpKernel(const Graph& graph, const Node& node, ThreadPool* pool);
 
 }  // namespace trit::runtime

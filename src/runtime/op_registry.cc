@@ -5,12 +5,12 @@
 
 namespace trit::runtime {
 
-std::unique_ptr<OpKernel> CreateOpKernel(const Graph& graph, const Node& node) {
+std::unique_ptr<OpKernel> CreateOpKernel(const Graph& graph, const Node& node, ThreadPool* pool) {
   switch (node.op) {
     case OpType::kConv2D:
-      return MakeConv2DKernel(graph, node);
+      return MakeConv2DKernel(graph, node, pool);
     case OpType::kDense:
-      return MakeDenseKernel(graph, node);
+      return MakeDenseKernel(graph, node, pool);
     case OpType::kMaxPool:
     case OpType::kAvgPool:
     case OpType::kGlobalAvgPool:

@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "runtime/memory_planner.h"
+#include "runtime/thread_pool.h"
 
 namespace trit::runtime {
 namespace {
@@ -25,6 +26,7 @@ struct Session::State {
   std::optional<format::ModelFile> file;
   Graph graph;  // the file's graph, or the caller's
   std::vector<NodeId> order;
+  std::unique_ptr<ThreadPool> pool;                // before the kernels: they hold it
   std::vector<std::unique_ptr<OpKernel>> kernels;  // by node id
   std::unique_ptr<uint8_t, FreeDeleter> arena;
   size_t arena_bytes = 0;
@@ -42,17 +44,22 @@ struct Session::State {
   std::vector<NodeProfile> profile;
 
   const Graph& g() const { return file ? file->graph : graph; }
-  void Build();
+  void Build(const SessionOptions& options);
 };
 
-void Session::State::Build() {
+void Session::State::Build(const SessionOptions& options) {
+  if (options.threads < 1 || options.threads > 1024) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "threads must be between 1 and 1024, not " + std::to_string(options.threads));
+  }
+  pool = std::make_unique<ThreadPool>(options.threads);
   const Graph& graph_ref = g();
   order = graph_ref.TopologicalOrder();
   const auto& values = graph_ref.values();
   const size_t value_count = values.size();
   kernels.resize(graph_ref.nodes().size());
   for (const NodeId id : order)
-    kernels[static_cast<size_t>(id)] = CreateOpKernel(graph_ref, graph_ref.node(id));
+    kernels[static_cast<size_t>(id)] = CreateOpKernel(graph_ref, graph_ref.node(id), pool.get());
 
   // Alias kernels share their input's storage: every value maps to a root value.
   std::vector<ValueId> root(value_count);
@@ -134,19 +141,19 @@ void Session::State::Build() {
 Session::Session() : state_(std::make_unique<State>()) {}
 Session::~Session() = default;
 
-std::unique_ptr<Session> Session::FromFile(const std::string& path, SessionOptions) {
+std::unique_ptr<Session> Session::FromFile(const std::string& path, SessionOptions options) {
   std::unique_ptr<Session> session(new Session());
   session->state_->file = format::ReadModelFile(path);
-  session->state_->Build();
+  session->state_->Build(options);
   return session;
 }
 
-std::unique_ptr<Session> Session::FromGraph(Graph graph, SessionOptions) {
+std::unique_ptr<Session> Session::FromGraph(Graph graph, SessionOptions options) {
   graph.InferShapes();
   graph.Validate();
   std::unique_ptr<Session> session(new Session());
   session->state_->graph = std::move(graph);
-  session->state_->Build();
+  session->state_->Build(options);
   return session;
 }
 

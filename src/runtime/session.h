@@ -14,7 +14,7 @@
 namespace trit::runtime {
 
 struct SessionOptions {
-  int threads = 1;  // reserved for the parallel kernels; the reference kernels use one
+  int threads = 1;  // the optimized Conv2D and Dense kernels split their work across these
 };
 
 // Per-node timing, accumulated over runs.

@@ -1,5 +1,6 @@
 // Whole quantized networks give the same bytes at every ISA level (TRIT_ISA=ref|avx2|avx512,
-// those this CPU has), and the kernel each layer runs says which level it is.
+// those this CPU has) and on 1 to 3 threads, and the kernel each layer runs says which level
+// it is.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -38,9 +39,12 @@ struct Outcome {
   std::vector<std::string> kernels;
 };
 
-Outcome RunAt(const char* level, const Graph& graph, const std::vector<float>& input) {
+Outcome RunAt(const char* level, const Graph& graph, const std::vector<float>& input,
+              int threads = 1) {
   ForcedIsa forced(level);
-  auto session = Session::FromGraph(graph);
+  SessionOptions options;
+  options.threads = threads;
+  auto session = Session::FromGraph(graph, options);
   std::memcpy(session->input_data(0), input.data(), session->input_bytes(0));
   session->Run();
   Outcome outcome;
@@ -81,12 +85,34 @@ TEST(IsaLevels, QuantizedNetworksAgreeAtEveryLevel) {
         const Outcome outcome = RunAt(level, graph, input);
         EXPECT_EQ(outcome.output, reference.output)
             << model << " " << static_cast<int>(type) << " at " << level;
+        for (const int threads : {2, 3}) {
+          EXPECT_EQ(RunAt(level, graph, input, threads).output, reference.output)
+              << model << " " << static_cast<int>(type) << " at " << level << " on " << threads
+              << " threads";
+        }
         for (const std::string& kernel : outcome.kernels) {
           // fp32 layers (none here but kept fp32 ones) stay on the reference.
           if (kernel.find("f32") != std::string::npos) continue;
           EXPECT_NE(kernel.find(marker), std::string::npos) << kernel << " at " << level;
         }
       }
+    }
+  }
+}
+
+// fp32 networks: the optimized float kernels split rows or column tiles across threads, and
+// every output is still computed by one thread in one order: the same bits on any count.
+TEST(IsaLevels, Fp32NetworksGiveTheSameBitsOnAnyThreadCount) {
+  for (const char* model : {"lenet5", "convnet", "mlp"}) {
+    const Graph graph = zoo::BuildZooModel(model, 1);
+    const std::vector<float> input =
+        Uniform(static_cast<size_t>(NumElements(graph.value(graph.inputs()[0]).shape)), 5);
+    const char* level = DetectedIsa() == Isa::kAvx512 ? "avx512"
+                        : DetectedIsa() == Isa::kAvx2 ? "avx2"
+                                                      : "ref";
+    const Outcome one = RunAt(level, graph, input);
+    for (const int threads : {2, 3, 4}) {
+      EXPECT_EQ(RunAt(level, graph, input, threads).output, one.output) << model << " " << threads;
     }
   }
 }

@@ -31,7 +31,8 @@ void AddBenchCommand(CLI::App& app) {
   auto options = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("bench", "Measure latency: median, p10, p90, per-op times");
   cmd->add_option("model", options->model, "The .trit file")->required();
-  cmd->add_option("--threads", options->threads, "Threads (the reference kernels use one)")
+  cmd->add_option("--threads", options->threads,
+                  "Threads (the optimized Conv2D and Dense kernels split their work)")
       ->capture_default_str()
       ->check(CLI::Range(1, 1024));
   cmd->add_option("--runs", options->runs, "Timed runs")

@@ -17,6 +17,7 @@ void AddRunCommand(CLI::App& app) {
     std::string model, output;
     std::vector<std::string> inputs;
     uint64_t seed = 1;
+    int threads = 1;
     bool json = false;
   };
   auto options = std::make_shared<Options>();
@@ -25,9 +26,14 @@ void AddRunCommand(CLI::App& app) {
   cmd->add_option("-i,--input", options->inputs, "Input .npy, one per model input, in order");
   cmd->add_option("-o,--output", options->output, "Write the first output as .npy (f32)");
   cmd->add_option("--seed", options->seed, "Seed of the random input")->capture_default_str();
+  cmd->add_option("--threads", options->threads, "Threads")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 1024));
   cmd->add_flag("--json", options->json, "Machine-readable output");
   cmd->callback([options] {
-    const auto session = runtime::Session::FromFile(options->model);
+    runtime::SessionOptions session_options;
+    session_options.threads = options->threads;
+    const auto session = runtime::Session::FromFile(options->model, session_options);
     FillInputs(*session, options->inputs, options->seed);
     session->Run();
     const std::vector<float> output = OutputAsFloat(*session, 0);

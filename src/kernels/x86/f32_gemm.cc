@@ -58,21 +58,27 @@ size_t F32Gemm::scratch_bytes() const {
   return padded_ ? sizeof(float) * static_cast<size_t>((vectors_ + 1) * packed_.depth) : 0;
 }
 
-void F32Gemm::Run(const float* input, float* output, void* scratch) const {
-  const float* source = input;
-  if (padded_) {
-    // The input, then one vector of zeros that padded taps read.
-    auto* prepared = static_cast<float*>(scratch);
-    const size_t count = static_cast<size_t>(vectors_ * packed_.depth);
-    std::memcpy(prepared, input, count * sizeof(float));
-    std::fill(prepared + count, prepared + count + static_cast<size_t>(packed_.depth), 0.0f);
-    source = prepared;
-  }
+const float* F32Gemm::Prepare(const float* input, void* scratch) const {
+  if (!padded_) return input;
+  // The input, then one vector of zeros that padded taps read.
+  auto* prepared = static_cast<float*>(scratch);
+  const size_t count = static_cast<size_t>(vectors_ * packed_.depth);
+  std::memcpy(prepared, input, count * sizeof(float));
+  std::fill(prepared + count, prepared + count + static_cast<size_t>(packed_.depth), 0.0f);
+  return prepared;
+}
+
+void F32Gemm::Compute(const float* prepared, float* output, int64_t row_begin, int64_t row_end,
+                      int64_t tile_begin, int64_t tile_end) const {
   if (isa_ == Isa::kAvx512) {
-    F32GemmAvx512(packed_, source, 0, packed_.m, output);
+    F32GemmAvx512(packed_, prepared, row_begin, row_end, tile_begin, tile_end, output);
   } else {
-    F32GemmAvx2(packed_, source, 0, packed_.m, output);
+    F32GemmAvx2(packed_, prepared, row_begin, row_end, tile_begin, tile_end, output);
   }
+}
+
+void F32Gemm::Run(const float* input, float* output, void* scratch) const {
+  Compute(Prepare(input, scratch), output, 0, packed_.m, 0, packed_.n_tiles);
 }
 
 }  // namespace trit::x86

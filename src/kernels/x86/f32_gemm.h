@@ -30,6 +30,13 @@ class F32Gemm {
 
   size_t scratch_bytes() const;
   void Run(const float* input, float* output, void* scratch) const;
+  // Run in parts, for threads (as Q8Gemm).
+  const float* Prepare(const float* input, void* scratch) const;
+  void Compute(const float* prepared, float* output, int64_t row_begin, int64_t row_end,
+               int64_t tile_begin, int64_t tile_end) const;
+  int64_t rows() const { return packed_.m; }
+  int64_t tiles() const { return packed_.n_tiles; }
+  int64_t rows_per_call() const { return isa_ == Isa::kAvx512 ? 8 : 6; }
   const std::string& name() const { return name_; }
 
   struct Packed {
@@ -54,9 +61,9 @@ class F32Gemm {
 void PackF32Weights(const float* weights, int64_t n, int64_t taps, int64_t depth, int64_t tile,
                     float* packed);
 void F32GemmAvx512(const F32Gemm::Packed& p, const float* input, int64_t m_begin, int64_t m_end,
-                   float* output);
+                   int64_t tile_begin, int64_t tile_end, float* output);
 void F32GemmAvx2(const F32Gemm::Packed& p, const float* input, int64_t m_begin, int64_t m_end,
-                 float* output);
+                 int64_t tile_begin, int64_t tile_end, float* output);
 
 inline constexpr int64_t kF32Avx512Tile = 32, kF32Avx2Tile = 16;
 

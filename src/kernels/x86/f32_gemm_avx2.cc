@@ -56,8 +56,8 @@ inline void Microkernel(const F32Gemm::Packed& p, const float* input, int64_t m0
 }  // namespace
 
 void F32GemmAvx2(const F32Gemm::Packed& p, const float* input, int64_t m_begin, int64_t m_end,
-                 float* output) {
-  for (int64_t t = 0; t < p.n_tiles; ++t) {
+                 int64_t tile_begin, int64_t tile_end, float* output) {
+  for (int64_t t = tile_begin; t < tile_end; ++t) {
     for (int64_t m0 = m_begin; m0 < m_end; m0 += kRows) {
       const int rows = static_cast<int>(std::min<int64_t>(kRows, m_end - m0));
       Microkernel(p, input, m0, rows, t, output);

@@ -109,7 +109,7 @@ size_t Q8Gemm::scratch_bytes() const {
   return static_cast<size_t>((packed_.vectors + 1) * packed_.depth_padded) * element;
 }
 
-void Q8Gemm::Run(const void* input, void* output, void* scratch) const {
+const void* Q8Gemm::Prepare(const void* input, void* scratch) const {
   const Packed& p = packed_;
   const size_t depth = static_cast<size_t>(p.depth), padded = static_cast<size_t>(p.depth_padded);
   const size_t vectors = static_cast<size_t>(p.vectors);
@@ -126,26 +126,38 @@ void Q8Gemm::Run(const void* input, void* output, void* scratch) const {
       std::fill(dst + depth, dst + padded, zero);
     }
     std::fill(prepared + vectors * padded, prepared + (vectors + 1) * padded, zero);
-    Q8GemmAvx512(p, prepared, 0, p.m, output);
-  } else {
-    // int16 vectors x - z, padded with 0; then the padding vector (0).
-    auto* prepared = static_cast<int16_t*>(scratch);
-    for (size_t v = 0; v < vectors; ++v) {
-      int16_t* dst = prepared + v * padded;
-      if (input_type_ == DType::kI8) {
-        const int8_t* src = static_cast<const int8_t*>(input) + v * depth;
-        for (size_t i = 0; i < depth; ++i)
-          dst[i] = static_cast<int16_t>(src[i] - input_zero_point_);
-      } else {
-        const uint8_t* src = static_cast<const uint8_t*>(input) + v * depth;
-        for (size_t i = 0; i < depth; ++i)
-          dst[i] = static_cast<int16_t>(src[i] - input_zero_point_);
-      }
-      std::fill(dst + depth, dst + padded, int16_t{0});
-    }
-    std::fill(prepared + vectors * padded, prepared + (vectors + 1) * padded, int16_t{0});
-    Q8GemmAvx2(p, prepared, 0, p.m, output);
+    return prepared;
   }
+  // int16 vectors x - z, padded with 0; then the padding vector (0).
+  auto* prepared = static_cast<int16_t*>(scratch);
+  for (size_t v = 0; v < vectors; ++v) {
+    int16_t* dst = prepared + v * padded;
+    if (input_type_ == DType::kI8) {
+      const int8_t* src = static_cast<const int8_t*>(input) + v * depth;
+      for (size_t i = 0; i < depth; ++i) dst[i] = static_cast<int16_t>(src[i] - input_zero_point_);
+    } else {
+      const uint8_t* src = static_cast<const uint8_t*>(input) + v * depth;
+      for (size_t i = 0; i < depth; ++i) dst[i] = static_cast<int16_t>(src[i] - input_zero_point_);
+    }
+    std::fill(dst + depth, dst + padded, int16_t{0});
+  }
+  std::fill(prepared + vectors * padded, prepared + (vectors + 1) * padded, int16_t{0});
+  return prepared;
+}
+
+void Q8Gemm::Compute(const void* prepared, void* output, int64_t row_begin, int64_t row_end,
+                     int64_t tile_begin, int64_t tile_end) const {
+  if (isa_ == Isa::kAvx512) {
+    Q8GemmAvx512(packed_, static_cast<const uint8_t*>(prepared), row_begin, row_end, tile_begin,
+                 tile_end, output);
+  } else {
+    Q8GemmAvx2(packed_, static_cast<const int16_t*>(prepared), row_begin, row_end, tile_begin,
+               tile_end, output);
+  }
+}
+
+void Q8Gemm::Run(const void* input, void* output, void* scratch) const {
+  Compute(Prepare(input, scratch), output, 0, packed_.m, 0, packed_.n_tiles);
 }
 
 }  // namespace trit::x86

@@ -74,6 +74,14 @@ class Q8Gemm {
   size_t scratch_bytes() const;
   // input: the layer's input tensor (vectors x depth, int8 or uint8); output: M x N.
   void Run(const void* input, void* output, void* scratch) const;
+  // Run in parts, for threads: Prepare once, then Compute any split of rows [0, rows()) and
+  // column tiles [0, tiles()) (rows best in multiples of rows_per_call()).
+  const void* Prepare(const void* input, void* scratch) const;
+  void Compute(const void* prepared, void* output, int64_t row_begin, int64_t row_end,
+               int64_t tile_begin, int64_t tile_end) const;
+  int64_t rows() const { return packed_.m; }
+  int64_t tiles() const { return packed_.n_tiles; }
+  int64_t rows_per_call() const { return isa_ == Isa::kAvx512 ? 8 : 4; }
   // The microkernel's name, e.g. qu8_igemm_8x32__avx512vnni.
   const std::string& name() const { return name_; }
 
@@ -100,15 +108,16 @@ class Q8Gemm {
   std::string name_;
 };
 
-// The ISA files (compiled with their own flags). Rows [m_begin, m_end).
+// The ISA files (compiled with their own flags). Rows [m_begin, m_end), column tiles
+// [tile_begin, tile_end).
 void PackQ8WeightsAvx512(const int8_t* levels, int64_t n, int64_t taps, int64_t depth,
                          int8_t* packed);
 void Q8GemmAvx512(const Q8Gemm::Packed& p, const uint8_t* input, int64_t m_begin, int64_t m_end,
-                  void* output);
+                  int64_t tile_begin, int64_t tile_end, void* output);
 void PackQ8WeightsAvx2(const int8_t* levels, int64_t n, int64_t taps, int64_t depth,
                        int16_t* packed);
 void Q8GemmAvx2(const Q8Gemm::Packed& p, const int16_t* input, int64_t m_begin, int64_t m_end,
-                void* output);
+                int64_t tile_begin, int64_t tile_end, void* output);
 
 // Column tiles and depth granules of the two layouts.
 inline constexpr int64_t kAvx512Tile = 32, kAvx512Granule = 4;

@@ -120,8 +120,8 @@ void PackQ8WeightsAvx2(const int8_t* levels, int64_t n, int64_t taps, int64_t de
 }
 
 void Q8GemmAvx2(const Q8Gemm::Packed& p, const int16_t* input, int64_t m_begin, int64_t m_end,
-                void* output) {
-  for (int64_t t = 0; t < p.n_tiles; ++t) {
+                int64_t tile_begin, int64_t tile_end, void* output) {
+  for (int64_t t = tile_begin; t < tile_end; ++t) {
     for (int64_t m0 = m_begin; m0 < m_end; m0 += kRows) {
       const int rows = static_cast<int>(std::min<int64_t>(kRows, m_end - m0));
       Microkernel(p, input, m0, rows, t, output);

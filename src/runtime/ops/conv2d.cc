@@ -86,15 +86,17 @@ class Conv2DQ8Kernel final : public OpKernel {
 
 }  // namespace
 
-std::unique_ptr<OpKernel> MakeConv2DKernel(const Graph& g, const Node& node) {
+std::unique_ptr<OpKernel> MakeConv2DKernel(const Graph& g, const Node& node, ThreadPool* pool) {
   const Shape& w = Input(g, node, 1).shape;
   const WindowParams p = ParseConv2DParams(node.attrs, w[1], w[2]);
   const Value& x = Input(g, node, 0);
   if (x.dtype == DType::kF32) {
-    if (auto fast = MakeFastF32Conv2D(g, node, Geometry(g, node, p), p.activation)) return fast;
+    if (auto fast = MakeFastF32Conv2D(g, node, Geometry(g, node, p), p.activation, pool))
+      return fast;
     return std::make_unique<Conv2DF32Kernel>(g, node, p);
   }
-  std::unique_ptr<OpKernel> kernel = MakeFastQ8Conv2D(g, node, Geometry(g, node, p), p.activation);
+  std::unique_ptr<OpKernel> kernel =
+      MakeFastQ8Conv2D(g, node, Geometry(g, node, p), p.activation, pool);
   if (kernel) return kernel;
   DispatchQ8(x.dtype, Output(g, node).dtype, [&](auto in, auto out) {
     kernel = std::make_unique<Conv2DQ8Kernel<decltype(in), decltype(out)>>(g, node, p);

@@ -68,19 +68,19 @@ class DenseQ8Kernel final : public OpKernel {
 
 }  // namespace
 
-std::unique_ptr<OpKernel> MakeDenseKernel(const Graph& g, const Node& node) {
+std::unique_ptr<OpKernel> MakeDenseKernel(const Graph& g, const Node& node, ThreadPool* pool) {
   const Activation activation = ParseActivation(node.attrs.GetString("activation", "none"));
   const Value& x = Input(g, node, 0);
   const DenseShape shape = ShapeOf(g, node);
   if (x.dtype == DType::kF32) {
     if (auto fast = MakeFastF32Dense(g, node, shape.rows, shape.in_features, shape.out_features,
-                                     activation)) {
+                                     activation, pool)) {
       return fast;
     }
     return std::make_unique<DenseF32Kernel>(g, node, activation);
   }
   std::unique_ptr<OpKernel> kernel =
-      MakeFastQ8Dense(g, node, shape.rows, shape.in_features, shape.out_features, activation);
+      MakeFastQ8Dense(g, node, shape.rows, shape.in_features, shape.out_features, activation, pool);
   if (kernel) return kernel;
   DispatchQ8(x.dtype, Output(g, node).dtype, [&](auto in, auto out) {
     kernel = std::make_unique<DenseQ8Kernel<decltype(in), decltype(out)>>(g, node, activation);

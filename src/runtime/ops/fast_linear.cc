@@ -5,6 +5,7 @@
 
 #include "kernels/isa.h"
 #include "runtime/ops/quantized_linear.h"
+#include "runtime/thread_pool.h"
 #if defined(__x86_64__)
 #include "kernels/x86/f32_gemm.h"
 #include "kernels/x86/q8_gemm.h"
@@ -14,6 +15,62 @@ namespace trit::runtime {
 
 #if defined(__x86_64__)
 namespace {
+
+// Runs a prepared GEMM (Q8Gemm or F32Gemm) on the pool's threads: rows split in whole
+// microkernel blocks when there are enough of them, else column tiles (a batch-1 Dense).
+template <typename Gemm, typename Prepared, typename Output>
+class GemmSplit {
+ public:
+  static void Run(const Gemm& gemm, const Prepared* prepared, Output* output, ThreadPool* pool) {
+    const int threads = pool ? pool->threads() : 1;
+    const int64_t blocks = (gemm.rows() + gemm.rows_per_call() - 1) / gemm.rows_per_call();
+    GemmSplit split{gemm, prepared, output, blocks, 1, true};
+    if (threads > 1 && blocks >= threads) {
+      split.parts_ = threads;
+    } else if (threads > 1 && gemm.tiles() >= threads) {
+      split.parts_ = threads;
+      split.by_rows_ = false;
+    } else if (threads > 1) {
+      split.parts_ = std::max<int64_t>(blocks, gemm.tiles());
+      split.by_rows_ = blocks >= gemm.tiles();
+    }
+    if (split.parts_ == 1) {
+      gemm.Compute(prepared, output, 0, gemm.rows(), 0, gemm.tiles());
+      return;
+    }
+    pool->Parallelize(split.parts_, &GemmSplit::Part, &split);
+  }
+
+ private:
+  GemmSplit(const Gemm& gemm, const Prepared* prepared, Output* output, int64_t blocks,
+            int64_t parts, bool by_rows)
+      : gemm_(gemm),
+        prepared_(prepared),
+        output_(output),
+        blocks_(blocks),
+        parts_(parts),
+        by_rows_(by_rows) {}
+
+  static void Part(void* context, int64_t i) {
+    const GemmSplit& s = *static_cast<const GemmSplit*>(context);
+    if (s.by_rows_) {
+      const int64_t rows = s.gemm_.rows_per_call();
+      const int64_t begin = s.blocks_ * i / s.parts_ * rows;
+      const int64_t end = std::min(s.blocks_ * (i + 1) / s.parts_ * rows, s.gemm_.rows());
+      s.gemm_.Compute(s.prepared_, s.output_, begin, end, 0, s.gemm_.tiles());
+    } else {
+      const int64_t tiles = s.gemm_.tiles();
+      s.gemm_.Compute(s.prepared_, s.output_, 0, s.gemm_.rows(), tiles * i / s.parts_,
+                      tiles * (i + 1) / s.parts_);
+    }
+  }
+
+  const Gemm& gemm_;
+  const Prepared* prepared_;
+  Output* output_;
+  int64_t blocks_, parts_;
+  bool by_rows_;
+};
 
 // Every weight type as int8 levels (ternary: {-neg, 0, +pos}), or nothing where a level does
 // not fit (it always does for the types the format stores).
@@ -35,11 +92,12 @@ bool DecodeLevels(const QuantizedLinear& linear, int64_t channels, int64_t depth
 class Q8GemmKernel final : public OpKernel {
  public:
   Q8GemmKernel(Isa isa, const QuantizedLinear& linear, const Graph& g, const Node& node,
-               x86::Q8GemmLayer layer, const std::vector<int8_t>& levels)
-      : gemm_(isa, Complete(std::move(layer), linear, g, node, levels)) {}
+               x86::Q8GemmLayer layer, const std::vector<int8_t>& levels, ThreadPool* pool)
+      : gemm_(isa, Complete(std::move(layer), linear, g, node, levels)), pool_(pool) {}
 
   void Run(const void* const* inputs, void* const* outputs, void* scratch) override {
-    gemm_.Run(inputs[0], outputs[0], scratch);
+    GemmSplit<x86::Q8Gemm, void, void>::Run(gemm_, gemm_.Prepare(inputs[0], scratch), outputs[0],
+                                            pool_);
   }
   size_t scratch_bytes() const override { return gemm_.scratch_bytes(); }
   std::string_view name() const override { return gemm_.name(); }
@@ -62,41 +120,46 @@ class Q8GemmKernel final : public OpKernel {
   }
 
   x86::Q8Gemm gemm_;
+  ThreadPool* pool_;
 };
 
 std::unique_ptr<OpKernel> MakeQ8Gemm(const Graph& g, const Node& node, x86::Q8GemmLayer layer,
-                                     Activation activation) {
+                                     Activation activation, ThreadPool* pool) {
   const Isa isa = ActiveIsa();
   if (isa == Isa::kRef) return nullptr;
   const QuantizedLinear linear(g, node, layer.n, layer.taps * layer.depth, activation);
   std::vector<int8_t> levels;
   if (!DecodeLevels(linear, layer.n, layer.taps * layer.depth, levels)) return nullptr;
-  return std::make_unique<Q8GemmKernel>(isa, linear, g, node, std::move(layer), levels);
+  return std::make_unique<Q8GemmKernel>(isa, linear, g, node, std::move(layer), levels, pool);
 }
 
 class F32GemmKernel final : public OpKernel {
  public:
-  F32GemmKernel(Isa isa, const x86::F32GemmLayer& layer) : gemm_(isa, layer) {}
+  F32GemmKernel(Isa isa, const x86::F32GemmLayer& layer, ThreadPool* pool)
+      : gemm_(isa, layer), pool_(pool) {}
 
   void Run(const void* const* inputs, void* const* outputs, void* scratch) override {
-    gemm_.Run(static_cast<const float*>(inputs[0]), static_cast<float*>(outputs[0]), scratch);
+    GemmSplit<x86::F32Gemm, const float, float>::Run(
+        gemm_, gemm_.Prepare(static_cast<const float*>(inputs[0]), scratch),
+        static_cast<float*>(outputs[0]), pool_);
   }
   size_t scratch_bytes() const override { return gemm_.scratch_bytes(); }
   std::string_view name() const override { return gemm_.name(); }
 
  private:
   x86::F32Gemm gemm_;
+  ThreadPool* pool_;
 };
 
 std::unique_ptr<OpKernel> MakeF32Gemm(const Graph& g, const Node& node, x86::F32GemmLayer layer,
-                                      Activation activation) {
+                                      Activation activation, ThreadPool* pool) {
   const Isa isa = ActiveIsa();
   if (isa == Isa::kRef) return nullptr;
   layer.weights = Input(g, node, 1).data->as<float>();
   layer.bias = node.inputs.size() == 3 ? Input(g, node, 2).data->as<float>() : nullptr;
   layer.lo = ActivationMin(activation);
   layer.hi = ActivationMax(activation);
-  return std::make_unique<F32GemmKernel>(isa, layer);
+  return std::make_unique<F32GemmKernel>(isa, layer, pool);
 }
 
 // The GEMM shape of a groups-1 convolution, for either element type.
@@ -129,48 +192,52 @@ Layer DenseLayer(int rows, int in_features, int out_features) {
 }  // namespace
 
 std::unique_ptr<OpKernel> MakeFastF32Conv2D(const Graph& g, const Node& node,
-                                            const ref::ConvGeometry& geo, Activation activation) {
+                                            const ref::ConvGeometry& geo, Activation activation,
+                                            ThreadPool* pool) {
   if (geo.groups != 1) return nullptr;
-  return MakeF32Gemm(g, node, ConvLayer<x86::F32GemmLayer>(geo), activation);
+  return MakeF32Gemm(g, node, ConvLayer<x86::F32GemmLayer>(geo), activation, pool);
 }
 
 std::unique_ptr<OpKernel> MakeFastF32Dense(const Graph& g, const Node& node, int rows,
-                                           int in_features, int out_features,
-                                           Activation activation) {
+                                           int in_features, int out_features, Activation activation,
+                                           ThreadPool* pool) {
   return MakeF32Gemm(g, node, DenseLayer<x86::F32GemmLayer>(rows, in_features, out_features),
-                     activation);
+                     activation, pool);
 }
 
 std::unique_ptr<OpKernel> MakeFastQ8Conv2D(const Graph& g, const Node& node,
-                                           const ref::ConvGeometry& geo, Activation activation) {
+                                           const ref::ConvGeometry& geo, Activation activation,
+                                           ThreadPool* pool) {
   if (geo.groups != 1) return nullptr;
-  return MakeQ8Gemm(g, node, ConvLayer<x86::Q8GemmLayer>(geo), activation);
+  return MakeQ8Gemm(g, node, ConvLayer<x86::Q8GemmLayer>(geo), activation, pool);
 }
 
 std::unique_ptr<OpKernel> MakeFastQ8Dense(const Graph& g, const Node& node, int rows,
-                                          int in_features, int out_features,
-                                          Activation activation) {
+                                          int in_features, int out_features, Activation activation,
+                                          ThreadPool* pool) {
   return MakeQ8Gemm(g, node, DenseLayer<x86::Q8GemmLayer>(rows, in_features, out_features),
-                    activation);
+                    activation, pool);
 }
 
 #else
 
 std::unique_ptr<OpKernel> MakeFastQ8Conv2D(const Graph&, const Node&, const ref::ConvGeometry&,
-                                           Activation) {
+                                           Activation, ThreadPool*) {
   ActiveIsa();  // still rejects a bad TRIT_ISA
   return nullptr;
 }
-std::unique_ptr<OpKernel> MakeFastQ8Dense(const Graph&, const Node&, int, int, int, Activation) {
+std::unique_ptr<OpKernel> MakeFastQ8Dense(const Graph&, const Node&, int, int, int, Activation,
+                                          ThreadPool*) {
   ActiveIsa();
   return nullptr;
 }
 std::unique_ptr<OpKernel> MakeFastF32Conv2D(const Graph&, const Node&, const ref::ConvGeometry&,
-                                            Activation) {
+                                            Activation, ThreadPool*) {
   ActiveIsa();
   return nullptr;
 }
-std::unique_ptr<OpKernel> MakeFastF32Dense(const Graph&, const Node&, int, int, int, Activation) {
+std::unique_ptr<OpKernel> MakeFastF32Dense(const Graph&, const Node&, int, int, int, Activation,
+                                           ThreadPool*) {
   ActiveIsa();
   return nullptr;
 }

@@ -13,14 +13,15 @@ namespace trit::runtime {
 // Null when no optimized kernel handles the layer (the caller then uses the reference).
 std::unique_ptr<OpKernel> MakeFastF32Conv2D(const Graph& g, const Node& node,
                                             const ref::ConvGeometry& geometry,
-                                            Activation activation);
+                                            Activation activation, ThreadPool* pool);
 std::unique_ptr<OpKernel> MakeFastF32Dense(const Graph& g, const Node& node, int rows,
-                                           int in_features, int out_features,
-                                           Activation activation);
+                                           int in_features, int out_features, Activation activation,
+                                           ThreadPool* pool);
 std::unique_ptr<OpKernel> MakeFastQ8Conv2D(const Graph& g, const Node& node,
-                                           const ref::ConvGeometry& geometry,
-                                           Activation activation);
+                                           const ref::ConvGeometry& geometry, Activation activation,
+                                           ThreadPool* pool);
 std::unique_ptr<OpKernel> MakeFastQ8Dense(const Graph& g, const Node& node, int rows,
-                                          int in_features, int out_features, Activation activation);
+                                          int in_features, int out_features, Activation activation,
+                                          ThreadPool* pool);
 
 }  // namespace trit::runtime

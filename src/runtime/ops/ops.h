@@ -7,8 +7,8 @@
 
 namespace trit::runtime {
 
-std::unique_ptr<OpKernel> MakeConv2DKernel(const Graph& graph, const Node& node);
-std::unique_ptr<OpKernel> MakeDenseKernel(const Graph& graph, const Node& node);
+std::unique_ptr<OpKernel> MakeConv2DKernel(const Graph& graph, const Node& node, ThreadPool* pool);
+std::unique_ptr<OpKernel> MakeDenseKernel(const Graph& graph, const Node& node, ThreadPool* pool);
 std::unique_ptr<OpKernel> MakePoolKernel(const Graph& graph, const Node& node);  // Max/Avg/Global
 std::unique_ptr<OpKernel> MakePadKernel(const Graph& graph, const Node& node);
 std::unique_ptr<OpKernel> MakeElementwiseKernel(const Graph& graph, const Node& node);  // Add/Mul
