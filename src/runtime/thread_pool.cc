@@ -1,8 +1,24 @@
 #include "runtime/thread_pool.h"
 
 #include <algorithm>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
 
 namespace trit::runtime {
+namespace {
+
+inline void Pause() {
+#if defined(__x86_64__)
+  _mm_pause();
+#else
+  std::this_thread::yield();
+#endif
+}
+
+constexpr int kSpins = 4000;  // about 0.1 ms of PAUSE before a worker sleeps
+
+}  // namespace
 
 ThreadPool::ThreadPool(int threads) {
   for (int i = 1; i < std::max(1, threads); ++i) workers_.emplace_back([this] { Work(); });
@@ -11,7 +27,7 @@ ThreadPool::ThreadPool(int threads) {
 ThreadPool::~ThreadPool() {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    stop_ = true;
+    stop_.store(true);
   }
   wake_.notify_all();
   for (std::thread& worker : workers_) worker.join();
@@ -26,33 +42,37 @@ void ThreadPool::Parallelize(int64_t count, Task task, void* context) {
     for (int64_t i = 0; i < count; ++i) task(context, i);
     return;
   }
+  task_ = task;
+  context_ = context;
+  count_ = count;
+  next_.store(0);
+  busy_.store(static_cast<int>(workers_.size()));
   {
+    // Under the mutex, so that a worker about to sleep either sees it or gets the notify.
     std::lock_guard<std::mutex> lock(mutex_);
-    task_ = task;
-    context_ = context;
-    count_ = count;
-    next_.store(0);
-    busy_ = static_cast<int>(workers_.size());
-    ++generation_;
+    generation_.fetch_add(1, std::memory_order_release);
   }
   wake_.notify_all();
   RunTasks();
-  std::unique_lock<std::mutex> lock(mutex_);
-  done_.wait(lock, [this] { return busy_ == 0; });
+  while (busy_.load(std::memory_order_acquire) != 0) Pause();
 }
 
 void ThreadPool::Work() {
   uint64_t seen = 0;
   for (;;) {
-    {
-      std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait(lock, [&] { return stop_ || generation_ != seen; });
-      if (stop_) return;
-      seen = generation_;
+    for (int spin = 0;
+         spin < kSpins && generation_.load(std::memory_order_acquire) == seen && !stop_.load();
+         ++spin) {
+      Pause();
     }
+    if (generation_.load(std::memory_order_acquire) == seen) {
+      std::unique_lock<std::mutex> lock(mutex_);
+      wake_.wait(lock, [&] { return stop_.load() || generation_.load() != seen; });
+    }
+    if (stop_.load()) return;
+    seen = generation_.load(std::memory_order_acquire);
     RunTasks();
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (--busy_ == 0) done_.notify_one();
+    busy_.fetch_sub(1, std::memory_order_release);
   }
 }
 

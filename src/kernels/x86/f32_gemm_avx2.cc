@@ -12,27 +12,28 @@ namespace {
 constexpr int kRows = 6;
 constexpr int kTile = static_cast<int>(kF32Avx2Tile);
 
-inline void Microkernel(const F32Gemm::Packed& p, const float* input, int64_t m0, int rows,
-                        int64_t t, float* output) {
+template <int kR>
+inline void Microkernel(const F32Gemm::Packed& p, const float* input, int64_t m0, int64_t t,
+                        float* output) {
   const float* w = p.weights + t * kTile * p.taps * p.depth;
   const int64_t n0 = t * kTile;
   const __m256 b0 = _mm256_loadu_ps(p.bias + n0), b1 = _mm256_loadu_ps(p.bias + n0 + 8);
-  __m256 acc[kRows][2];
-  for (int r = 0; r < kRows; ++r) {
+  __m256 acc[kR][2];
+  for (int r = 0; r < kR; ++r) {
     acc[r][0] = b0;
     acc[r][1] = b1;
   }
-  const int32_t* rows_indirection[kRows];
-  for (int r = 0; r < kRows; ++r) {
-    rows_indirection[r] = p.indirection + (m0 + std::min(r, rows - 1)) * p.taps;
+  const int32_t* rows_indirection[kR];
+  for (int r = 0; r < kR; ++r) {
+    rows_indirection[r] = p.indirection + (m0 + r) * p.taps;
   }
   for (int64_t tap = 0; tap < p.taps; ++tap) {
-    const float* a[kRows];
-    for (int r = 0; r < kRows; ++r) a[r] = input + rows_indirection[r][tap] * p.depth;
+    const float* a[kR];
+    for (int r = 0; r < kR; ++r) a[r] = input + rows_indirection[r][tap] * p.depth;
     for (int64_t k = 0; k < p.depth; ++k) {
       const __m256 w0 = _mm256_load_ps(w), w1 = _mm256_load_ps(w + 8);
       w += 16;
-      for (int r = 0; r < kRows; ++r) {
+      for (int r = 0; r < kR; ++r) {
         const __m256 x = _mm256_broadcast_ss(a[r] + k);
         acc[r][0] = _mm256_fmadd_ps(x, w0, acc[r][0]);
         acc[r][1] = _mm256_fmadd_ps(x, w1, acc[r][1]);
@@ -46,7 +47,7 @@ inline void Microkernel(const F32Gemm::Packed& p, const float* input, int64_t m0
     const int valid = static_cast<int>(std::min<int64_t>(8, p.n - c0));
     const __m256i mask =
         _mm256_cmpgt_epi32(_mm256_set1_epi32(valid), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-    for (int r = 0; r < rows; ++r) {
+    for (int r = 0; r < kR; ++r) {
       const __m256 y = _mm256_min_ps(_mm256_max_ps(acc[r][half], lo), hi);
       _mm256_maskstore_ps(output + (m0 + r) * p.n + c0, mask, y);
     }
@@ -59,8 +60,26 @@ void F32GemmAvx2(const F32Gemm::Packed& p, const float* input, int64_t m_begin, 
                  int64_t tile_begin, int64_t tile_end, float* output) {
   for (int64_t t = tile_begin; t < tile_end; ++t) {
     for (int64_t m0 = m_begin; m0 < m_end; m0 += kRows) {
-      const int rows = static_cast<int>(std::min<int64_t>(kRows, m_end - m0));
-      Microkernel(p, input, m0, rows, t, output);
+      switch (std::min<int64_t>(kRows, m_end - m0)) {
+        case 6:
+          Microkernel<6>(p, input, m0, t, output);
+          break;
+        case 5:
+          Microkernel<5>(p, input, m0, t, output);
+          break;
+        case 4:
+          Microkernel<4>(p, input, m0, t, output);
+          break;
+        case 3:
+          Microkernel<3>(p, input, m0, t, output);
+          break;
+        case 2:
+          Microkernel<2>(p, input, m0, t, output);
+          break;
+        case 1:
+          Microkernel<1>(p, input, m0, t, output);
+          break;
+      }
     }
   }
 }

@@ -41,25 +41,26 @@ inline __m256i Requantize(__m256i acc, __m256i multiplier, __m256i shift) {
   return _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
 }
 
-inline void Microkernel(const Q8Gemm::Packed& p, const int16_t* input, int64_t m0, int rows,
-                        int64_t t, void* output) {
+template <int kR>
+inline void Microkernel(const Q8Gemm::Packed& p, const int16_t* input, int64_t m0, int64_t t,
+                        void* output) {
   const int64_t stride = p.depth_padded;  // int16 per prepared vector
   const int64_t steps = p.depth_padded / 2;
   const int16_t* w = static_cast<const int16_t*>(p.weights) + t * kTile * p.taps * p.depth_padded;
-  __m256i acc[kRows][2];
-  for (int r = 0; r < kRows; ++r) acc[r][0] = acc[r][1] = _mm256_setzero_si256();
-  const int32_t* rows_indirection[kRows];
-  for (int r = 0; r < kRows; ++r) {
-    rows_indirection[r] = p.indirection + (m0 + std::min(r, rows - 1)) * p.taps;
+  __m256i acc[kR][2];
+  for (int r = 0; r < kR; ++r) acc[r][0] = acc[r][1] = _mm256_setzero_si256();
+  const int32_t* rows_indirection[kR];
+  for (int r = 0; r < kR; ++r) {
+    rows_indirection[r] = p.indirection + (m0 + r) * p.taps;
   }
   for (int64_t tap = 0; tap < p.taps; ++tap) {
-    const int16_t* a[kRows];
-    for (int r = 0; r < kRows; ++r) a[r] = input + rows_indirection[r][tap] * stride;
+    const int16_t* a[kR];
+    for (int r = 0; r < kR; ++r) a[r] = input + rows_indirection[r][tap] * stride;
     for (int64_t s = 0; s < steps; ++s) {
       const __m256i w0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(w));
       const __m256i w1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(w + 16));
       w += 32;
-      for (int r = 0; r < kRows; ++r) {
+      for (int r = 0; r < kR; ++r) {
         int32_t pair;
         std::memcpy(&pair, a[r] + 2 * s, 4);
         const __m256i x = _mm256_set1_epi32(pair);
@@ -83,7 +84,7 @@ inline void Microkernel(const Q8Gemm::Packed& p, const int16_t* input, int64_t m
     const __m256i multiplier =
         _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.multiplier + c0));
     const __m256i shift = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.shift + c0));
-    for (int r = 0; r < rows; ++r) {
+    for (int r = 0; r < kR; ++r) {
       __m256i y = Requantize(_mm256_add_epi32(acc[r][half], offset), multiplier, shift);
       y = _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(y, zero_point), lo), hi);
       const __m256i picked = _mm256_shuffle_epi8(y, pick);
@@ -123,8 +124,20 @@ void Q8GemmAvx2(const Q8Gemm::Packed& p, const int16_t* input, int64_t m_begin, 
                 int64_t tile_begin, int64_t tile_end, void* output) {
   for (int64_t t = tile_begin; t < tile_end; ++t) {
     for (int64_t m0 = m_begin; m0 < m_end; m0 += kRows) {
-      const int rows = static_cast<int>(std::min<int64_t>(kRows, m_end - m0));
-      Microkernel(p, input, m0, rows, t, output);
+      switch (std::min<int64_t>(kRows, m_end - m0)) {
+        case 4:
+          Microkernel<4>(p, input, m0, t, output);
+          break;
+        case 3:
+          Microkernel<3>(p, input, m0, t, output);
+          break;
+        case 2:
+          Microkernel<2>(p, input, m0, t, output);
+          break;
+        case 1:
+          Microkernel<1>(p, input, m0, t, output);
+          break;
+      }
     }
   }
 }

@@ -33,26 +33,26 @@ inline __m512i Requantize(__m512i acc, __m512i multiplier, __m512i shift) {
 }
 
 // Rows m0 .. m0 + rows - 1, columns of tile `t`.
-inline void Microkernel(const Q8Gemm::Packed& p, const uint8_t* input, int64_t m0, int rows,
-                        int64_t t, void* output) {
+template <int kR>
+inline void Microkernel(const Q8Gemm::Packed& p, const uint8_t* input, int64_t m0, int64_t t,
+                        void* output) {
   const int64_t stride = p.depth_padded;  // bytes per prepared vector
   const int64_t steps = p.depth_padded / 4;
   const int8_t* w = static_cast<const int8_t*>(p.weights) + t * kTile * p.taps * p.depth_padded;
-  __m512i acc[kRows][2];
-  for (int r = 0; r < kRows; ++r) acc[r][0] = acc[r][1] = _mm512_setzero_si512();
-  const int32_t* rows_indirection[kRows];
-  for (int r = 0; r < kRows; ++r) {
-    // Rows past the end repeat the last one: computed, never stored.
-    rows_indirection[r] = p.indirection + (m0 + std::min(r, rows - 1)) * p.taps;
+  __m512i acc[kR][2];
+  for (int r = 0; r < kR; ++r) acc[r][0] = acc[r][1] = _mm512_setzero_si512();
+  const int32_t* rows_indirection[kR];
+  for (int r = 0; r < kR; ++r) {
+    rows_indirection[r] = p.indirection + (m0 + r) * p.taps;
   }
   for (int64_t tap = 0; tap < p.taps; ++tap) {
-    const uint8_t* a[kRows];
-    for (int r = 0; r < kRows; ++r) a[r] = input + rows_indirection[r][tap] * stride;
+    const uint8_t* a[kR];
+    for (int r = 0; r < kR; ++r) a[r] = input + rows_indirection[r][tap] * stride;
     for (int64_t s = 0; s < steps; ++s) {
       const __m512i w0 = _mm512_load_si512(w);
       const __m512i w1 = _mm512_load_si512(w + 64);
       w += 128;
-      for (int r = 0; r < kRows; ++r) {
+      for (int r = 0; r < kR; ++r) {
         int32_t four;
         std::memcpy(&four, a[r] + 4 * s, 4);
         const __m512i x = _mm512_set1_epi32(four);
@@ -72,7 +72,7 @@ inline void Microkernel(const Q8Gemm::Packed& p, const uint8_t* input, int64_t m
     const __m512i offset = _mm512_loadu_si512(p.offset + c0);
     const __m512i multiplier = _mm512_loadu_si512(p.multiplier + c0);
     const __m512i shift = _mm512_loadu_si512(p.shift + c0);
-    for (int r = 0; r < rows; ++r) {
+    for (int r = 0; r < kR; ++r) {
       __m512i y = Requantize(_mm512_add_epi32(acc[r][half], offset), multiplier, shift);
       y = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(y, zero_point), lo), hi);
       // In range for the output type: truncating to bytes is exact for int8 and uint8.
@@ -110,8 +110,32 @@ void Q8GemmAvx512(const Q8Gemm::Packed& p, const uint8_t* input, int64_t m_begin
   // Column tiles outermost: a tile's weights stay in cache while every row passes.
   for (int64_t t = tile_begin; t < tile_end; ++t) {
     for (int64_t m0 = m_begin; m0 < m_end; m0 += kRows) {
-      const int rows = static_cast<int>(std::min<int64_t>(kRows, m_end - m0));
-      Microkernel(p, input, m0, rows, t, output);
+      switch (std::min<int64_t>(kRows, m_end - m0)) {
+        case 8:
+          Microkernel<8>(p, input, m0, t, output);
+          break;
+        case 7:
+          Microkernel<7>(p, input, m0, t, output);
+          break;
+        case 6:
+          Microkernel<6>(p, input, m0, t, output);
+          break;
+        case 5:
+          Microkernel<5>(p, input, m0, t, output);
+          break;
+        case 4:
+          Microkernel<4>(p, input, m0, t, output);
+          break;
+        case 3:
+          Microkernel<3>(p, input, m0, t, output);
+          break;
+        case 2:
+          Microkernel<2>(p, input, m0, t, output);
+          break;
+        case 1:
+          Microkernel<1>(p, input, m0, t, output);
+          break;
+      }
     }
   }
 }

@@ -1,0 +1,279 @@
+// The x86 GEMM kernels on shapes from the zoo models (ConvNet, ResNet-44, AlexNet) and square
+// GEMMs, beside oneDNN (Debian's libdnnl, when found) on the same shapes, in one run.
+// Counters: GMAC/s and the share of the peak measured here by BM_Peak (a loop of independent
+// VPDPBUSD, or FMA for fp32, on one core). Threads: the second argument; oneDNN follows
+// OMP_NUM_THREADS, so run with OMP_NUM_THREADS equal to it (bench/kernels.sh does).
+#include <benchmark/benchmark.h>
+#include <immintrin.h>
+
+#include <chrono>
+#include <cstring>
+#include <random>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "kernels/isa.h"
+#include "kernels/requantize.h"
+#include "kernels/x86/f32_gemm.h"
+#include "kernels/x86/q8_gemm.h"
+#include "runtime/ops/gemm_split.h"
+#include "runtime/thread_pool.h"
+#if defined(TRIT_HAVE_DNNL)
+#include <oneapi/dnnl/dnnl.hpp>
+#endif
+
+namespace {
+
+using trit::Isa;
+
+// A layer as a (possibly indirect) GEMM. Dense and square GEMMs have kernel 1.
+struct Shape {
+  const char* name;
+  int batch_rows;  // Dense: M; convolutions: 0 (M = out_h * out_w)
+  int in_h, in_w, in_c, out_c, kernel, stride, pad;
+  int out_h() const { return batch_rows ? 1 : (in_h + 2 * pad - kernel) / stride + 1; }
+  int out_w() const { return batch_rows ? 1 : (in_w + 2 * pad - kernel) / stride + 1; }
+  int64_t m() const { return batch_rows ? batch_rows : int64_t{out_h()} * out_w(); }
+  int64_t depth() const { return int64_t{kernel} * kernel * in_c; }
+  int64_t macs() const { return m() * depth() * out_c; }
+};
+
+const Shape kShapes[] = {
+    {"gemm_64x4096x4096", 64, 1, 1, 4096, 4096, 1, 1, 0},
+    {"gemm_256x1024x1024", 256, 1, 1, 1024, 1024, 1, 1, 0},
+    {"gemv_4096x4096", 1, 1, 1, 4096, 4096, 1, 1, 0},
+    {"alexnet_fc16_9216x4096", 1, 1, 1, 9216, 4096, 1, 1, 0},
+    {"alexnet_fc21_4096x1000", 1, 1, 1, 4096, 1000, 1, 1, 0},
+    {"alexnet_conv1_224x3_11x11s4", 0, 224, 224, 3, 64, 11, 4, 2},
+    {"alexnet_conv4_27x64_5x5", 0, 27, 27, 64, 192, 5, 1, 2},
+    {"alexnet_conv7_13x192_3x3", 0, 13, 13, 192, 384, 3, 1, 1},
+    {"resnet44_32x16_3x3", 0, 32, 32, 16, 16, 3, 1, 1},
+    {"resnet44_16x32_3x3", 0, 16, 16, 32, 32, 3, 1, 1},
+    {"resnet44_8x64_3x3", 0, 8, 8, 64, 64, 3, 1, 1},
+    {"convnet_conv7_18x64_3x3", 0, 18, 18, 64, 64, 3, 1, 1},
+    {"convnet_conv21_5x128_5x5", 0, 5, 5, 128, 512, 5, 1, 0},
+};
+constexpr int kShapeCount = sizeof(kShapes) / sizeof(kShapes[0]);
+
+std::vector<int32_t> Indirection(const Shape& s) {
+  if (s.batch_rows) {
+    std::vector<int32_t> rows(static_cast<size_t>(s.batch_rows));
+    for (int r = 0; r < s.batch_rows; ++r) rows[static_cast<size_t>(r)] = r;
+    return rows;
+  }
+  return trit::x86::ConvIndirection(1, s.in_h, s.in_w, s.out_h(), s.out_w(), s.kernel, s.kernel,
+                                    s.stride, s.stride, s.pad, s.pad, 1, 1);
+}
+
+int64_t Vectors(const Shape& s) { return s.batch_rows ? s.batch_rows : int64_t{s.in_h} * s.in_w; }
+
+// One core's peak in MAC/s, measured once: a loop of 24 independent VPDPBUSD (or FMA) on
+// registers, in assembly so that the compiler cannot add moves or spills to it.
+#define TRIT_24(OP)                                                                                \
+  OP " %%zmm0, %%zmm1, %%zmm2\n" OP " %%zmm0, %%zmm1, %%zmm3\n" OP " %%zmm0, %%zmm1, %%zmm4\n" OP  \
+     " %%zmm0, %%zmm1, %%zmm5\n" OP " %%zmm0, %%zmm1, %%zmm6\n" OP " %%zmm0, %%zmm1, %%zmm7\n" OP  \
+     " %%zmm0, %%zmm1, %%zmm8\n" OP " %%zmm0, %%zmm1, %%zmm9\n" OP " %%zmm0, %%zmm1, %%zmm10\n" OP \
+     " %%zmm0, %%zmm1, %%zmm11\n" OP " %%zmm0, %%zmm1, %%zmm12\n" OP                               \
+     " %%zmm0, %%zmm1, %%zmm13\n" OP " %%zmm0, %%zmm1, %%zmm14\n" OP                               \
+     " %%zmm0, %%zmm1, %%zmm15\n" OP " %%zmm0, %%zmm1, %%zmm16\n" OP                               \
+     " %%zmm0, %%zmm1, %%zmm17\n" OP " %%zmm0, %%zmm1, %%zmm18\n" OP                               \
+     " %%zmm0, %%zmm1, %%zmm19\n" OP " %%zmm0, %%zmm1, %%zmm20\n" OP                               \
+     " %%zmm0, %%zmm1, %%zmm21\n" OP " %%zmm0, %%zmm1, %%zmm22\n" OP                               \
+     " %%zmm0, %%zmm1, %%zmm23\n" OP " %%zmm0, %%zmm1, %%zmm24\n" OP " %%zmm0, %%zmm1, %%zmm25\n"
+
+#define TRIT_CLOBBERS                                                                           \
+  "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10",      \
+      "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "xmm16", "xmm17", "xmm18", "xmm19", "xmm20", \
+      "xmm21", "xmm22", "xmm23", "xmm24", "xmm25"
+
+__attribute__((target("avx512f,avx512vnni"))) double MeasurePeak(bool vnni) {
+  const int64_t iterations = 10000000;
+  const auto start = std::chrono::steady_clock::now();
+  for (int64_t it = 0; it < iterations; ++it) {
+    if (vnni) {
+      asm volatile(TRIT_24("vpdpbusd")::: TRIT_CLOBBERS);
+    } else {
+      asm volatile(TRIT_24("vfmadd231ps")::: TRIT_CLOBBERS);
+    }
+  }
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return static_cast<double>(iterations) * 24 * (vnni ? 64 : 16) / seconds;
+}
+
+double VnniPeak() {
+  static const double peak = trit::DetectedIsa() == Isa::kAvx512 ? MeasurePeak(true) : 0.0;
+  return peak;
+}
+double FmaPeak() {
+  static const double peak = trit::DetectedIsa() == Isa::kAvx512 ? MeasurePeak(false) : 0.0;
+  return peak;
+}
+
+void SetCounters(benchmark::State& state, const Shape& s, double peak, int threads) {
+  state.counters["GMAC/s"] = benchmark::Counter(static_cast<double>(s.macs()) * 1e-9,
+                                                benchmark::Counter::kIsIterationInvariantRate);
+  if (peak > 0) {
+    state.counters["peak%"] =
+        benchmark::Counter(100.0 * static_cast<double>(s.macs()) / (peak * threads),
+                           benchmark::Counter::kIsIterationInvariantRate);
+  }
+  state.SetLabel(s.name);
+}
+
+template <typename T>
+std::vector<T> Random(size_t count, int lo, int hi) {
+  std::mt19937 rng(1);
+  std::uniform_int_distribution<int> dist(lo, hi);
+  std::vector<T> v(count);
+  for (T& x : v) x = static_cast<T>(dist(rng));
+  return v;
+}
+
+void BM_TritQ8(benchmark::State& state, Isa isa) {
+  if (static_cast<int>(trit::DetectedIsa()) < static_cast<int>(isa)) {
+    state.SkipWithError("ISA not available");
+    return;
+  }
+  const Shape& s = kShapes[state.range(0)];
+  const int threads = static_cast<int>(state.range(1));
+  const std::vector<int8_t> levels =
+      Random<int8_t>(static_cast<size_t>(s.out_c * s.depth()), -127, 127);
+  const std::vector<int32_t> bias = Random<int32_t>(static_cast<size_t>(s.out_c), -1000, 1000);
+  const std::vector<uint8_t> input =
+      Random<uint8_t>(static_cast<size_t>(Vectors(s) * s.in_c), 0, 255);
+  std::vector<trit::Requant> requant(static_cast<size_t>(s.out_c),
+                                     trit::QuantizeMultiplier(0.0001));
+  trit::x86::Q8GemmLayer layer;
+  layer.m = s.m();
+  layer.n = s.out_c;
+  layer.taps = int64_t{s.kernel} * s.kernel;
+  layer.depth = s.in_c;
+  layer.vectors = Vectors(s);
+  layer.indirection = Indirection(s);
+  layer.levels = levels.data();
+  layer.bias = bias.data();
+  layer.requant = requant.data();
+  layer.per_channel = true;
+  layer.input_type = trit::DType::kU8;
+  layer.input_zero_point = 128;
+  layer.output_type = trit::DType::kU8;
+  layer.lo = 0;
+  layer.hi = 255;
+  const trit::x86::Q8Gemm gemm(isa, layer);
+  trit::x86::AlignedArray<uint8_t> scratch(gemm.scratch_bytes() + 64);
+  std::vector<uint8_t> output(static_cast<size_t>(s.m() * s.out_c));
+  trit::runtime::ThreadPool pool(threads);
+  for (auto _ : state) {
+    trit::runtime::GemmSplit<trit::x86::Q8Gemm, void, void>::Run(
+        gemm, gemm.Prepare(input.data(), scratch.data()), output.data(), &pool);
+    benchmark::ClobberMemory();
+  }
+  SetCounters(state, s, VnniPeak(), threads);
+}
+
+void BM_TritF32(benchmark::State& state, Isa isa) {
+  if (static_cast<int>(trit::DetectedIsa()) < static_cast<int>(isa)) {
+    state.SkipWithError("ISA not available");
+    return;
+  }
+  const Shape& s = kShapes[state.range(0)];
+  const int threads = static_cast<int>(state.range(1));
+  std::vector<float> weights(static_cast<size_t>(s.out_c * s.depth()), 0.01f);
+  std::vector<float> bias(static_cast<size_t>(s.out_c), 0.1f);
+  std::vector<float> input(static_cast<size_t>(Vectors(s) * s.in_c), 0.5f);
+  trit::x86::F32GemmLayer layer;
+  layer.m = s.m();
+  layer.n = s.out_c;
+  layer.taps = int64_t{s.kernel} * s.kernel;
+  layer.depth = s.in_c;
+  layer.vectors = Vectors(s);
+  layer.indirection = Indirection(s);
+  layer.weights = weights.data();
+  layer.bias = bias.data();
+  const trit::x86::F32Gemm gemm(isa, layer);
+  trit::x86::AlignedArray<uint8_t> scratch(gemm.scratch_bytes() + 64);
+  std::vector<float> output(static_cast<size_t>(s.m() * s.out_c));
+  trit::runtime::ThreadPool pool(threads);
+  for (auto _ : state) {
+    trit::runtime::GemmSplit<trit::x86::F32Gemm, const float, float>::Run(
+        gemm, gemm.Prepare(input.data(), scratch.data()), output.data(), &pool);
+    benchmark::ClobberMemory();
+  }
+  SetCounters(state, s, FmaPeak(), threads);
+}
+
+#if defined(TRIT_HAVE_DNNL)
+// oneDNN on the same shapes: u8 x s8 -> u8 with per-channel output scales (our epilogue), or
+// f32; matmul for GEMM shapes, NHWC convolution for the others; weights in the layout oneDNN
+// picks (reordered once, outside the timing, as our packing is).
+void BM_OneDnn(benchmark::State& state, bool int8) {
+  using namespace dnnl;
+  const Shape& s = kShapes[state.range(0)];
+  const int threads = static_cast<int>(state.range(1));
+  engine eng(engine::kind::cpu, 0);
+  stream strm(eng);
+  const auto src_type = int8 ? memory::data_type::u8 : memory::data_type::f32;
+  const auto wei_type = int8 ? memory::data_type::s8 : memory::data_type::f32;
+  const auto dst_type = int8 ? memory::data_type::u8 : memory::data_type::f32;
+  primitive_attr attr;
+  if (int8) attr.set_output_scales(2, std::vector<float>(static_cast<size_t>(s.out_c), 1e-4f));
+  primitive prim;
+  memory src, weights, dst;
+  if (s.batch_rows) {
+    const memory::desc src_md({s.batch_rows, s.in_c}, src_type, memory::format_tag::ab);
+    const memory::desc wei_any({s.in_c, s.out_c}, wei_type, memory::format_tag::any);
+    const memory::desc dst_md({s.batch_rows, s.out_c}, dst_type, memory::format_tag::ab);
+    const matmul::primitive_desc pd(matmul::desc(src_md, wei_any, dst_md), attr, eng);
+    prim = matmul(pd);
+    src = memory(src_md, eng);
+    weights = memory(pd.weights_desc(), eng);
+    dst = memory(dst_md, eng);
+  } else {
+    const memory::dims src_dims = {1, s.in_c, s.in_h, s.in_w};
+    const memory::dims wei_dims = {s.out_c, s.in_c, s.kernel, s.kernel};
+    const memory::dims dst_dims = {1, s.out_c, s.out_h(), s.out_w()};
+    const memory::desc src_md(src_dims, src_type, memory::format_tag::nhwc);
+    const memory::desc wei_any(wei_dims, wei_type, memory::format_tag::any);
+    const memory::desc dst_md(dst_dims, dst_type, memory::format_tag::nhwc);
+    const convolution_forward::primitive_desc pd(
+        convolution_forward::desc(prop_kind::forward_inference, algorithm::convolution_direct,
+                                  src_md, wei_any, dst_md, {s.stride, s.stride}, {s.pad, s.pad},
+                                  {s.pad, s.pad}),
+        attr, eng);
+    prim = convolution_forward(pd);
+    src = memory(src_md, eng);
+    weights = memory(pd.weights_desc(), eng);
+    dst = memory(dst_md, eng);
+  }
+  std::memset(src.get_data_handle(), 1, src.get_desc().get_size());
+  std::memset(weights.get_data_handle(), 1, weights.get_desc().get_size());
+  const std::unordered_map<int, memory> args = {
+      {DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, weights}, {DNNL_ARG_DST, dst}};
+  for (auto _ : state) {
+    prim.execute(strm, args);
+    strm.wait();
+  }
+  SetCounters(state, s, int8 ? VnniPeak() : FmaPeak(), threads);
+}
+#endif
+
+void Shapes(benchmark::internal::Benchmark* b) {
+  for (int i = 0; i < kShapeCount; ++i) {
+    for (const int threads : {1, 2}) b->Args({i, threads});
+  }
+  b->ArgNames({"shape", "threads"})->UseRealTime();
+}
+
+BENCHMARK_CAPTURE(BM_TritQ8, avx512vnni, Isa::kAvx512)->Apply(Shapes);
+BENCHMARK_CAPTURE(BM_TritQ8, avx2, Isa::kAvx2)->Apply(Shapes);
+BENCHMARK_CAPTURE(BM_TritF32, avx512, Isa::kAvx512)->Apply(Shapes);
+#if defined(TRIT_HAVE_DNNL)
+BENCHMARK_CAPTURE(BM_OneDnn, u8s8, true)->Apply(Shapes);
+BENCHMARK_CAPTURE(BM_OneDnn, f32, false)->Apply(Shapes);
+#endif
+
+}  // namespace
+
+BENCHMARK_MAIN();
