@@ -17,6 +17,7 @@
 #include "kernels/requantize.h"
 #include "kernels/x86/f32_gemm.h"
 #include "kernels/x86/q8_gemm.h"
+#include "kernels/x86/t2_gemv.h"
 #include "runtime/ops/gemm_split.h"
 #include "runtime/thread_pool.h"
 #if defined(TRIT_HAVE_DNNL)
@@ -45,6 +46,7 @@ const Shape kShapes[] = {
     {"gemv_4096x4096", 1, 1, 1, 4096, 4096, 1, 1, 0},
     {"alexnet_fc16_9216x4096", 1, 1, 1, 9216, 4096, 1, 1, 0},
     {"alexnet_fc21_4096x1000", 1, 1, 1, 4096, 1000, 1, 1, 0},
+    {"gemv_16384x16384", 1, 1, 1, 16384, 16384, 1, 1, 0},
     {"alexnet_conv1_224x3_11x11s4", 0, 224, 224, 3, 64, 11, 4, 2},
     {"alexnet_conv4_27x64_5x5", 0, 27, 27, 64, 192, 5, 1, 2},
     {"alexnet_conv7_13x192_3x3", 0, 13, 13, 192, 384, 3, 1, 1},
@@ -122,6 +124,12 @@ void SetCounters(benchmark::State& state, const Shape& s, double peak, int threa
   state.SetLabel(s.name);
 }
 
+// Weight bytes streamed per second, beside GMAC/s (the GEMV shapes are bound by them).
+void SetBandwidth(benchmark::State& state, double weight_bytes) {
+  state.counters["weight GB/s"] =
+      benchmark::Counter(weight_bytes * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+}
+
 template <typename T>
 std::vector<T> Random(size_t count, int lo, int hi) {
   std::mt19937 rng(1);
@@ -171,6 +179,7 @@ void BM_TritQ8(benchmark::State& state, Isa isa) {
     benchmark::ClobberMemory();
   }
   SetCounters(state, s, VnniPeak(), threads);
+  if (s.batch_rows == 1) SetBandwidth(state, static_cast<double>(s.out_c) * s.in_c);
 }
 
 void BM_TritF32(benchmark::State& state, Isa isa) {
@@ -202,6 +211,102 @@ void BM_TritF32(benchmark::State& state, Isa isa) {
     benchmark::ClobberMemory();
   }
   SetCounters(state, s, FmaPeak(), threads);
+}
+
+// Batch-1 Dense with ternary weights, 2 bits per weight (x86/t2_gemv.h); GEMV shapes only.
+void BM_TritT2(benchmark::State& state) {
+  const Shape& s = kShapes[state.range(0)];
+  if (trit::DetectedIsa() != Isa::kAvx512 || s.batch_rows != 1) {
+    state.SkipWithError(s.batch_rows != 1 ? "not a GEMV shape" : "no AVX-512 VNNI");
+    return;
+  }
+  const int threads = static_cast<int>(state.range(1));
+  std::vector<int8_t> levels = Random<int8_t>(static_cast<size_t>(s.out_c * s.depth()), -1, 1);
+  for (size_t i = 0; i < levels.size(); ++i) levels[i] = static_cast<int8_t>(levels[i] * 37);
+  const std::vector<int32_t> bias = Random<int32_t>(static_cast<size_t>(s.out_c), -1000, 1000);
+  const std::vector<uint8_t> input = Random<uint8_t>(static_cast<size_t>(s.in_c), 0, 255);
+  const trit::Requant requant = trit::QuantizeMultiplier(0.0001);
+  trit::x86::T2GemvLayer layer;
+  layer.n = s.out_c;
+  layer.depth = s.in_c;
+  layer.levels = levels.data();
+  layer.bias = bias.data();
+  layer.requant = &requant;
+  layer.input_type = trit::DType::kU8;
+  layer.input_zero_point = 128;
+  layer.output_zero_point = 0;
+  layer.lo = 0;
+  layer.hi = 255;
+  const trit::x86::T2Gemv gemv(layer);
+  levels.clear();
+  levels.shrink_to_fit();
+  trit::x86::AlignedArray<uint8_t> scratch(gemv.scratch_bytes());
+  std::vector<uint8_t> output(static_cast<size_t>(s.out_c));
+  trit::runtime::ThreadPool pool(threads);
+  struct Job {
+    const trit::x86::T2Gemv* gemv;
+    const uint8_t* prepared;
+    uint8_t* output;
+    int64_t parts;
+  };
+  for (auto _ : state) {
+    Job job{&gemv, gemv.Prepare(input.data(), scratch.data()), output.data(), threads};
+    pool.Parallelize(
+        threads,
+        [](void* context, int64_t i) {
+          const Job& j = *static_cast<const Job*>(context);
+          const int64_t blocks = j.gemv->blocks();
+          j.gemv->Compute(j.prepared, j.output, blocks * i / j.parts, blocks * (i + 1) / j.parts);
+        },
+        &job);
+    benchmark::ClobberMemory();
+  }
+  SetCounters(state, s, VnniPeak(), threads);
+  SetBandwidth(state, static_cast<double>(s.out_c) * static_cast<double>(s.in_c) / 4);
+}
+
+// DRAM read bandwidth: sums a 1 GiB array (far above the L3), split across the threads.
+__attribute__((target("avx512f"))) void SumRange(const int64_t* data, int64_t count,
+                                                 int64_t* result) {
+  __m512i a = _mm512_setzero_si512(), b = _mm512_setzero_si512();
+  for (int64_t i = 0; i + 16 <= count; i += 16) {
+    a = _mm512_add_epi64(a, _mm512_load_si512(data + i));
+    b = _mm512_add_epi64(b, _mm512_load_si512(data + i + 8));
+  }
+  *result = _mm512_reduce_add_epi64(_mm512_add_epi64(a, b));
+}
+
+void BM_DramRead(benchmark::State& state) {
+  if (trit::DetectedIsa() != Isa::kAvx512) {
+    state.SkipWithError("no AVX-512");
+    return;
+  }
+  const int threads = static_cast<int>(state.range(1));
+  const int64_t count = int64_t{1} << 27;  // 1 GiB of int64
+  trit::x86::AlignedArray<int64_t> data(static_cast<size_t>(count));
+  for (int64_t i = 0; i < count; ++i) data.data()[i] = i;
+  std::vector<int64_t> sums(static_cast<size_t>(threads));
+  trit::runtime::ThreadPool pool(threads);
+  struct Job {
+    const int64_t* data;
+    int64_t count, parts;
+    int64_t* sums;
+  } job{data.data(), count, threads, sums.data()};
+  for (auto _ : state) {
+    pool.Parallelize(
+        threads,
+        [](void* context, int64_t i) {
+          const Job& j = *static_cast<const Job*>(context);
+          const int64_t begin = j.count * i / j.parts / 16 * 16;
+          const int64_t end = j.count * (i + 1) / j.parts / 16 * 16;
+          SumRange(j.data + begin, end - begin, j.sums + i);
+        },
+        &job);
+    benchmark::DoNotOptimize(sums.data());
+  }
+  state.counters["GB/s"] = benchmark::Counter(static_cast<double>(count * 8) * 1e-9,
+                                              benchmark::Counter::kIsIterationInvariantRate);
+  state.SetLabel("dram_read_1GiB");
 }
 
 #if defined(TRIT_HAVE_DNNL)
@@ -259,6 +364,14 @@ void BM_OneDnn(benchmark::State& state, bool int8) {
 }
 #endif
 
+void GemvShapes(benchmark::internal::Benchmark* b) {
+  for (int i = 0; i < kShapeCount; ++i) {
+    if (kShapes[i].batch_rows != 1) continue;
+    for (const int threads : {1, 2}) b->Args({i, threads});
+  }
+  b->ArgNames({"shape", "threads"})->UseRealTime();
+}
+
 void Shapes(benchmark::internal::Benchmark* b) {
   for (int i = 0; i < kShapeCount; ++i) {
     for (const int threads : {1, 2}) b->Args({i, threads});
@@ -266,6 +379,8 @@ void Shapes(benchmark::internal::Benchmark* b) {
   b->ArgNames({"shape", "threads"})->UseRealTime();
 }
 
+BENCHMARK(BM_DramRead)->Args({0, 1})->Args({0, 2})->ArgNames({"shape", "threads"})->UseRealTime();
+BENCHMARK(BM_TritT2)->Apply(GemvShapes);
 BENCHMARK_CAPTURE(BM_TritQ8, avx512vnni, Isa::kAvx512)->Apply(Shapes);
 BENCHMARK_CAPTURE(BM_TritQ8, avx2, Isa::kAvx2)->Apply(Shapes);
 BENCHMARK_CAPTURE(BM_TritF32, avx512, Isa::kAvx512)->Apply(Shapes);

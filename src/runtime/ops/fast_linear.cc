@@ -10,6 +10,7 @@
 #if defined(__x86_64__)
 #include "kernels/x86/f32_gemm.h"
 #include "kernels/x86/q8_gemm.h"
+#include "kernels/x86/t2_gemv.h"
 #endif
 
 namespace trit::runtime {
@@ -76,6 +77,66 @@ std::unique_ptr<OpKernel> MakeQ8Gemm(const Graph& g, const Node& node, x86::Q8Ge
   std::vector<int8_t> levels;
   if (!DecodeLevels(linear, layer.n, layer.taps * layer.depth, levels)) return nullptr;
   return std::make_unique<Q8GemmKernel>(isa, linear, g, node, std::move(layer), levels, pool);
+}
+
+// Batch-1 Dense with ternary or binary weights: 2 bits per weight read (x86/t2_gemv.h),
+// output channel blocks split across the threads.
+class T2GemvKernel final : public OpKernel {
+ public:
+  T2GemvKernel(const x86::T2GemvLayer& layer, ThreadPool* pool) : gemv_(layer), pool_(pool) {}
+
+  void Run(const void* const* inputs, void* const* outputs, void* scratch) override {
+    Job job{&gemv_, gemv_.Prepare(inputs[0], scratch), outputs[0], 1};
+    const int threads = pool_ ? pool_->threads() : 1;
+    job.parts = std::min<int64_t>(threads, gemv_.blocks());
+    if (job.parts <= 1) {
+      gemv_.Compute(job.prepared, job.output, 0, gemv_.blocks());
+      return;
+    }
+    pool_->Parallelize(job.parts, &Part, &job);
+  }
+  size_t scratch_bytes() const override { return gemv_.scratch_bytes(); }
+  std::string_view name() const override { return gemv_.name(); }
+
+ private:
+  struct Job {
+    const x86::T2Gemv* gemv;
+    const uint8_t* prepared;
+    void* output;
+    int64_t parts;
+  };
+  static void Part(void* context, int64_t i) {
+    const Job& job = *static_cast<const Job*>(context);
+    const int64_t blocks = job.gemv->blocks();
+    job.gemv->Compute(job.prepared, job.output, blocks * i / job.parts,
+                      blocks * (i + 1) / job.parts);
+  }
+
+  x86::T2Gemv gemv_;
+  ThreadPool* pool_;
+};
+
+std::unique_ptr<OpKernel> MakeT2Gemv(const Graph& g, const Node& node, int in_features,
+                                     int out_features, Activation activation, ThreadPool* pool) {
+  const QuantizedLinear linear(g, node, out_features, in_features, activation);
+  std::vector<int8_t> levels;
+  if (!DecodeLevels(linear, out_features, in_features, levels) ||
+      !x86::T2Gemv::Fits(levels.data(), out_features, in_features)) {
+    return nullptr;
+  }
+  x86::T2GemvLayer layer;
+  layer.n = out_features;
+  layer.depth = in_features;
+  layer.levels = levels.data();
+  layer.bias = linear.bias;
+  layer.requant = linear.requant.data();
+  layer.per_channel = linear.output.per_channel;
+  layer.input_type = Input(g, node, 0).dtype;
+  layer.input_zero_point = linear.input_zero_point;
+  layer.output_zero_point = linear.output.zero_point;
+  layer.lo = linear.output.lo;
+  layer.hi = linear.output.hi;
+  return std::make_unique<T2GemvKernel>(layer, pool);
 }
 
 class F32GemmKernel final : public OpKernel {
@@ -160,6 +221,11 @@ std::unique_ptr<OpKernel> MakeFastQ8Conv2D(const Graph& g, const Node& node,
 std::unique_ptr<OpKernel> MakeFastQ8Dense(const Graph& g, const Node& node, int rows,
                                           int in_features, int out_features, Activation activation,
                                           ThreadPool* pool) {
+  const DType weights = Input(g, node, 1).dtype;
+  if (rows == 1 && ActiveIsa() == Isa::kAvx512 &&
+      (weights == DType::kTernary || weights == DType::kBinary)) {
+    if (auto gemv = MakeT2Gemv(g, node, in_features, out_features, activation, pool)) return gemv;
+  }
   return MakeQ8Gemm(g, node, DenseLayer<x86::Q8GemmLayer>(rows, in_features, out_features),
                     activation, pool);
 }
