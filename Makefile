@@ -1,7 +1,7 @@
 # The two entry points of the README. Each installs what it needs first.
 JOBS ?= $(shell nproc)
 
-.PHONY: deps build build-asan test demo clean
+.PHONY: deps build build-asan test demo bench clean
 
 deps:
 	@scripts/install-deps.sh
@@ -21,6 +21,15 @@ test: build build-asan
 
 demo: build
 	@scripts/demo.sh build/release
+
+# The kernel benchmarks beside oneDNN and the end-to-end model latencies (docs/benchmarks.md).
+# Minutes, not part of the tests.
+bench:
+	@scripts/install-deps.sh --bench
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS)
+	@bench/kernels.sh build/release
+	@bench/models.sh build/release
 
 clean:
 	rm -rf build

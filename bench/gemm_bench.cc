@@ -15,6 +15,7 @@
 
 #include "kernels/isa.h"
 #include "kernels/requantize.h"
+#include "kernels/sparse/ternary_gemv.h"
 #include "kernels/x86/f32_gemm.h"
 #include "kernels/x86/q8_gemm.h"
 #include "kernels/x86/t2_gemv.h"
@@ -265,6 +266,37 @@ void BM_TritT2(benchmark::State& state) {
   SetBandwidth(state, static_cast<double>(s.out_c) * static_cast<double>(s.in_c) / 4);
 }
 
+// Batch-1 Dense with pruned ternary weights as index lists (kernels/sparse/ternary_gemv.h), at
+// a given share of zero weights (third argument, percent), 1 thread: against BM_TritT2 on the
+// same shape, where does skipping the zeros start to win?
+void BM_SparseT(benchmark::State& state) {
+  const Shape& s = kShapes[state.range(0)];
+  const double sparsity = static_cast<double>(state.range(2)) / 100.0;
+  std::mt19937 rng(3);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  std::vector<int8_t> levels(static_cast<size_t>(s.out_c) * static_cast<size_t>(s.in_c));
+  for (int8_t& v : levels) v = uniform(rng) < sparsity ? 0 : (uniform(rng) < 0.5 ? 37 : -29);
+  const std::vector<uint8_t> input = Random<uint8_t>(static_cast<size_t>(s.in_c), 0, 255);
+  const trit::Requant requant = trit::QuantizeMultiplier(0.0001);
+  trit::sparse::TernaryGemvLayer layer;
+  layer.n = s.out_c;
+  layer.depth = s.in_c;
+  layer.levels = levels.data();
+  layer.requant = &requant;
+  layer.input_type = trit::DType::kU8;
+  layer.input_zero_point = 128;
+  layer.lo = 0;
+  layer.hi = 255;
+  const trit::sparse::TernaryGemv gemv(layer);
+  std::vector<uint8_t> output(static_cast<size_t>(s.out_c));
+  for (auto _ : state) {
+    gemv.Run(input.data(), output.data());
+    benchmark::ClobberMemory();
+  }
+  SetCounters(state, s, VnniPeak(), 1);
+  SetBandwidth(state, static_cast<double>(gemv.nonzeros()) * 2);
+}
+
 // DRAM read bandwidth: sums a 1 GiB array (far above the L3), split across the threads.
 __attribute__((target("avx512f"))) void SumRange(const int64_t* data, int64_t count,
                                                  int64_t* result) {
@@ -381,6 +413,10 @@ void Shapes(benchmark::internal::Benchmark* b) {
 
 BENCHMARK(BM_DramRead)->Args({0, 1})->Args({0, 2})->ArgNames({"shape", "threads"})->UseRealTime();
 BENCHMARK(BM_TritT2)->Apply(GemvShapes);
+BENCHMARK(BM_SparseT)
+    ->ArgsProduct({{2, 3}, {1}, {50, 70, 90, 95, 98}})
+    ->ArgNames({"shape", "threads", "sparsity"})
+    ->UseRealTime();
 BENCHMARK_CAPTURE(BM_TritQ8, avx512vnni, Isa::kAvx512)->Apply(Shapes);
 BENCHMARK_CAPTURE(BM_TritQ8, avx2, Isa::kAvx2)->Apply(Shapes);
 BENCHMARK_CAPTURE(BM_TritF32, avx512, Isa::kAvx512)->Apply(Shapes);

@@ -16,34 +16,70 @@ for threads in 1 2; do
 done
 /usr/bin/python3 - "$work/t1.json" "$work/t2.json" <<'PY'
 import json, sys
-rows = {}
+results = {}  # (kind, label, threads, extra) -> benchmark
 for path in sys.argv[1:]:
     for b in json.load(open(path))["benchmarks"]:
         if "error_occurred" in b or b.get("aggregate_name") != "median":
             continue
-        name = b["run_name"]  # BM_TritQ8/avx512vnni/shape:0/threads:1/real_time
-        kind = "/".join(name.split("/")[:2])
-        threads = int(name.split("threads:")[1].split("/")[0])
-        key = (b["label"], threads)
-        rows.setdefault(key, {})[kind] = (b["GMAC/s"], b.get("peak%"))
-def cell(r, kind):
-    v = r.get(kind)
-    return f"{v[0]:.1f} ({v[1]:.0f}%)" if v and v[1] is not None else (f"{v[0]:.1f}" if v else "-")
-def ratio(r, a, b):
-    return f"{r[a][0] / r[b][0]:.2f}" if a in r and b in r else "-"
+        parts = b["run_name"].split("/")  # BM_TritQ8/avx512vnni/shape:0/threads:1/real_time
+        kind = parts[0] if parts[1].startswith("shape") else parts[0] + "/" + parts[1]
+        fields = dict(p.split(":") for p in parts if ":" in p)
+        results[(kind, b["label"], int(fields["threads"]), fields.get("sparsity"))] = b
+labels = []
+for (kind, label, threads, extra) in results:
+    if label not in labels:
+        labels.append(label)
+def get(kind, label, threads, extra=None):
+    return results.get((kind, label, threads, extra))
+def cell(b, key="GMAC/s"):
+    if not b:
+        return "-"
+    return f"{b[key]:.1f} ({b['peak%']:.0f}%)" if key == "GMAC/s" and "peak%" in b else f"{b[key]:.1f}"
+def ratio(a, b):
+    return f"{a['GMAC/s'] / b['GMAC/s']:.2f}" if a and b else "-"
 peaks = {}
-for (label, threads), r in rows.items():
-    for kind, name in (("BM_TritQ8/avx512vnni", "VPDPBUSD"), ("BM_TritF32/avx512", "FMA")):
-        if threads == 1 and kind in r and r[kind][1]:
-            peaks[name] = r[kind][0] * 100 / r[kind][1]
+for name, kind in (("VPDPBUSD", "BM_TritQ8/avx512vnni"), ("FMA", "BM_TritF32/avx512")):
+    for label in labels:
+        b = get(kind, label, 1)
+        if b and b.get("peak%"):
+            peaks[name] = b["GMAC/s"] * 100 / b["peak%"]
 print("measured one-core peaks: " + ", ".join(f"{k} {v:.1f} GMAC/s" for k, v in peaks.items()))
+dram = [get("BM_DramRead", "dram_read_1GiB", t) for t in (1, 2)]
+print("measured DRAM read: " + ", ".join(f"{b['GB/s']:.1f} GB/s on {t} thread(s)" for t, b in zip((1, 2), dram) if b))
 print("(percentages: of the one-core peak times the threads)")
 print()
 print("| shape | threads | trit int8 VNNI | oneDNN u8s8 | trit / oneDNN | trit int8 AVX2 | trit fp32 | oneDNN fp32 | trit / oneDNN |")
 print("|---|---|---|---|---|---|---|---|---|")
-for (label, threads), r in rows.items():
-    print(f"| {label} | {threads} | {cell(r, 'BM_TritQ8/avx512vnni')} | {cell(r, 'BM_OneDnn/u8s8')} "
-          f"| {ratio(r, 'BM_TritQ8/avx512vnni', 'BM_OneDnn/u8s8')} | {cell(r, 'BM_TritQ8/avx2')} "
-          f"| {cell(r, 'BM_TritF32/avx512')} | {cell(r, 'BM_OneDnn/f32')} "
-          f"| {ratio(r, 'BM_TritF32/avx512', 'BM_OneDnn/f32')} |")
+for threads in (1, 2):
+    for label in labels:
+        q8 = get("BM_TritQ8/avx512vnni", label, threads)
+        if not q8:
+            continue
+        dq, f32, df = get("BM_OneDnn/u8s8", label, threads), get("BM_TritF32/avx512", label, threads), get("BM_OneDnn/f32", label, threads)
+        print(f"| {label} | {threads} | {cell(q8)} | {cell(dq)} | {ratio(q8, dq)} | {cell(get('BM_TritQ8/avx2', label, threads))} "
+              f"| {cell(f32)} | {cell(df)} | {ratio(f32, df)} |")
+print()
+print("Batch-1 Dense (GEMV): GMAC/s and weight bytes read per second")
+print()
+print("| shape | threads | trit int8 VNNI | weight GB/s | trit ternary 2-bit | weight GB/s | ternary / int8 | oneDNN u8s8 |")
+print("|---|---|---|---|---|---|---|---|")
+for threads in (1, 2):
+    for label in labels:
+        t2 = get("BM_TritT2", label, threads)
+        if not t2:
+            continue
+        q8 = get("BM_TritQ8/avx512vnni", label, threads)
+        print(f"| {label} | {threads} | {cell(q8)} | {cell(q8, 'weight GB/s')} | {cell(t2)} | {cell(t2, 'weight GB/s')} "
+              f"| {ratio(t2, q8)} | {cell(get('BM_OneDnn/u8s8', label, threads))} |")
+print()
+print("Pruned ternary, batch 1, 1 thread: the index-list kernel against the 2-bit GEMV (time ratio)")
+print()
+print("| shape | zero weights | sparse GMAC/s (dense-equivalent) | 2-bit GEMV GMAC/s | sparse / 2-bit |")
+print("|---|---|---|---|---|")
+for label in labels:
+    t2 = get("BM_TritT2", label, 1)
+    for sparsity in ("50", "70", "90", "95", "98"):
+        sp = get("BM_SparseT", label, 1, sparsity)
+        if sp and t2:
+            print(f"| {label} | {sparsity}% | {sp['GMAC/s']:.1f} | {t2['GMAC/s']:.1f} | {sp['GMAC/s'] / t2['GMAC/s']:.2f} |")
 PY

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian packages trit needs; skips what is already present. Idempotent and quiet.
+# --bench adds what the peer benchmarks need (oneDNN for the kernel benchmarks).
 set -euo pipefail
 
 packages=(
@@ -11,6 +12,9 @@ packages=(
   python3 python3-numpy python3-torch
   time
 )
+if [[ ${1:-} == --bench ]]; then
+  packages+=(libdnnl-dev)
+fi
 
 missing=()
 for package in "${packages[@]}"; do

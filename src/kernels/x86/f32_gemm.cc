@@ -32,13 +32,17 @@ F32Gemm::F32Gemm(Isa isa, const F32GemmLayer& layer)
       layer.vectors + 1 > (int64_t{1} << 31)) {
     throw Error(ErrorCode::kInternal, "F32Gemm: indirection table does not match the layer");
   }
-  const int64_t tile = isa == Isa::kAvx512 ? kF32Avx512Tile : kF32Avx2Tile;
+  const bool narrow = isa == Isa::kAvx512 && layer.n <= kF32Avx512NarrowTile;
+  const int64_t tile =
+      isa == Isa::kAvx512 ? (narrow ? kF32Avx512NarrowTile : kF32Avx512Tile) : kF32Avx2Tile;
   Packed& p = packed_;
   p.m = layer.m;
   p.n = layer.n;
   p.taps = layer.taps;
   p.depth = layer.depth;
   p.n_tiles = (layer.n + tile - 1) / tile;
+  p.tile = tile;
+  p.rows_per_call = isa == Isa::kAvx512 ? (narrow ? 16 : 8) : 6;
   weights_ = AlignedArray<float>(static_cast<size_t>(p.n_tiles * tile * layer.taps * layer.depth));
   PackF32Weights(layer.weights, layer.n, layer.taps, layer.depth, tile, weights_.data());
   bias_.assign(static_cast<size_t>(p.n_tiles * tile), 0.0f);
@@ -51,7 +55,8 @@ F32Gemm::F32Gemm(Isa isa, const F32GemmLayer& layer)
   p.lo = layer.lo;
   p.hi = layer.hi;
   const std::string kind = layer.taps == 1 && layer.m == layer.vectors ? "gemm" : "igemm";
-  name_ = isa == Isa::kAvx512 ? "f32_" + kind + "_8x32__avx512f" : "f32_" + kind + "_6x16__avx2";
+  name_ = "f32_" + kind +
+          (isa == Isa::kAvx512 ? (narrow ? "_16x16__avx512f" : "_8x32__avx512f") : "_6x16__avx2");
 }
 
 size_t F32Gemm::scratch_bytes() const {

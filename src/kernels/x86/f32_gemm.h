@@ -36,11 +36,12 @@ class F32Gemm {
                int64_t tile_begin, int64_t tile_end) const;
   int64_t rows() const { return packed_.m; }
   int64_t tiles() const { return packed_.n_tiles; }
-  int64_t rows_per_call() const { return isa_ == Isa::kAvx512 ? 8 : 6; }
+  int64_t rows_per_call() const { return packed_.rows_per_call; }
   const std::string& name() const { return name_; }
 
   struct Packed {
     int64_t m, n, taps, depth, n_tiles;
+    int64_t tile, rows_per_call;  // columns per tile, rows per microkernel call
     const int32_t* indirection;
     const float* weights;
     const float* bias;  // [n_tiles * tile], zeros past n
@@ -65,6 +66,7 @@ void F32GemmAvx512(const F32Gemm::Packed& p, const float* input, int64_t m_begin
 void F32GemmAvx2(const F32Gemm::Packed& p, const float* input, int64_t m_begin, int64_t m_end,
                  int64_t tile_begin, int64_t tile_end, float* output);
 
-inline constexpr int64_t kF32Avx512Tile = 32, kF32Avx2Tile = 16;
+// Column tiles (AVX-512: 16 columns for layers of at most 16 channels).
+inline constexpr int64_t kF32Avx512Tile = 32, kF32Avx512NarrowTile = 16, kF32Avx2Tile = 16;
 
 }  // namespace trit::x86

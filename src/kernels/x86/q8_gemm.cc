@@ -52,7 +52,8 @@ Q8Gemm::Q8Gemm(Isa isa, const Q8GemmLayer& layer)
     throw Error(ErrorCode::kInternal, "Q8Gemm: indirection table does not match the layer");
   }
   const bool vnni = isa == Isa::kAvx512;
-  const int64_t tile = vnni ? kAvx512Tile : kAvx2Tile;
+  const bool narrow = vnni && layer.n <= kAvx512NarrowTile;
+  const int64_t tile = vnni ? (narrow ? kAvx512NarrowTile : kAvx512Tile) : kAvx2Tile;
   const int64_t granule = vnni ? kAvx512Granule : kAvx2Granule;
   Packed& p = packed_;
   p.m = layer.m;
@@ -61,11 +62,13 @@ Q8Gemm::Q8Gemm(Isa isa, const Q8GemmLayer& layer)
   p.depth = layer.depth;
   p.depth_padded = RoundUp(layer.depth, granule);
   p.n_tiles = (layer.n + tile - 1) / tile;
+  p.tile = tile;
+  p.rows_per_call = vnni ? (narrow ? 16 : 8) : 4;
   p.vectors = layer.vectors;
   const size_t packed_count = static_cast<size_t>(p.n_tiles * tile * layer.taps * p.depth_padded);
   if (vnni) {
     weights8_ = AlignedArray<int8_t>(packed_count);
-    PackQ8WeightsAvx512(layer.levels, layer.n, layer.taps, layer.depth, weights8_.data());
+    PackQ8WeightsAvx512(layer.levels, layer.n, layer.taps, layer.depth, tile, weights8_.data());
     p.weights = weights8_.data();
   } else {
     weights16_ = AlignedArray<int16_t>(packed_count);
@@ -101,7 +104,8 @@ Q8Gemm::Q8Gemm(Isa isa, const Q8GemmLayer& layer)
   p.hi = layer.hi;
   const std::string in = layer.input_type == DType::kI8 ? "qs8" : "qu8";
   const std::string kind = layer.taps == 1 && layer.m == layer.vectors ? "gemm" : "igemm";
-  name_ = vnni ? in + "_" + kind + "_8x32__avx512vnni" : in + "_" + kind + "_4x16__avx2";
+  name_ = in + "_" + kind +
+          (vnni ? (narrow ? "_16x16__avx512vnni" : "_8x32__avx512vnni") : "_4x16__avx2");
 }
 
 size_t Q8Gemm::scratch_bytes() const {

@@ -81,13 +81,14 @@ class Q8Gemm {
                int64_t tile_begin, int64_t tile_end) const;
   int64_t rows() const { return packed_.m; }
   int64_t tiles() const { return packed_.n_tiles; }
-  int64_t rows_per_call() const { return isa_ == Isa::kAvx512 ? 8 : 4; }
+  int64_t rows_per_call() const { return packed_.rows_per_call; }
   // The microkernel's name, e.g. qu8_igemm_8x32__avx512vnni.
   const std::string& name() const { return name_; }
 
   // What the ISA files read.
   struct Packed {
     int64_t m, n, taps, depth, depth_padded, n_tiles;
+    int64_t tile, rows_per_call;  // columns per tile, rows per microkernel call
     int64_t vectors;
     const int32_t* indirection;
     const void* weights;                // the ISA's layout
@@ -110,7 +111,7 @@ class Q8Gemm {
 
 // The ISA files (compiled with their own flags). Rows [m_begin, m_end), column tiles
 // [tile_begin, tile_end).
-void PackQ8WeightsAvx512(const int8_t* levels, int64_t n, int64_t taps, int64_t depth,
+void PackQ8WeightsAvx512(const int8_t* levels, int64_t n, int64_t taps, int64_t depth, int64_t tile,
                          int8_t* packed);
 void Q8GemmAvx512(const Q8Gemm::Packed& p, const uint8_t* input, int64_t m_begin, int64_t m_end,
                   int64_t tile_begin, int64_t tile_end, void* output);
@@ -119,8 +120,9 @@ void PackQ8WeightsAvx2(const int8_t* levels, int64_t n, int64_t taps, int64_t de
 void Q8GemmAvx2(const Q8Gemm::Packed& p, const int16_t* input, int64_t m_begin, int64_t m_end,
                 int64_t tile_begin, int64_t tile_end, void* output);
 
-// Column tiles and depth granules of the two layouts.
-inline constexpr int64_t kAvx512Tile = 32, kAvx512Granule = 4;
+// Column tiles and depth granules of the two layouts (AVX-512: 16 columns for layers of at most
+// 16 channels).
+inline constexpr int64_t kAvx512Tile = 32, kAvx512NarrowTile = 16, kAvx512Granule = 4;
 inline constexpr int64_t kAvx2Tile = 16, kAvx2Granule = 2;
 
 }  // namespace trit::x86

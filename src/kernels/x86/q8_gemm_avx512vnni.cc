@@ -1,18 +1,17 @@
-// The int8 GEMM for AVX-512 VNNI: 8 rows x 32 output channels per microkernel call, VPDPBUSD
-// (u8 x s8, four products summed into each 32-bit lane per instruction). Layout of the packed
-// weights: [column tile of 32][tap][depth / 4][32 columns][4 depth bytes].
+// The int8 GEMM for AVX-512 VNNI: 8 rows x 32 output channels per microkernel call, or 16 rows
+// x 16 channels for layers of at most 16 channels (no half-empty tiles), VPDPBUSD (u8 x s8,
+// four products summed into each 32-bit lane per instruction). Layout of the packed weights:
+// [column tile][tap][depth / 4][tile columns][4 depth bytes].
 #include <immintrin.h>
 
 #include <algorithm>
 #include <cstring>
+#include <utility>
 
 #include "kernels/x86/q8_gemm.h"
 
 namespace trit::x86 {
 namespace {
-
-constexpr int kRows = 8;
-constexpr int kTile = static_cast<int>(kAvx512Tile);
 
 // (acc * m + 2^(s-1)) >> s per lane, with the 64-bit product: the reference's Requantize.
 inline __m512i Requantize(__m512i acc, __m512i multiplier, __m512i shift) {
@@ -32,15 +31,18 @@ inline __m512i Requantize(__m512i acc, __m512i multiplier, __m512i shift) {
   return _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
 }
 
-// Rows m0 .. m0 + rows - 1, columns of tile `t`.
-template <int kR>
+// kR rows from m0, the kV x 16 columns of tile `t`.
+template <int kR, int kV>
 inline void Microkernel(const Q8Gemm::Packed& p, const uint8_t* input, int64_t m0, int64_t t,
                         void* output) {
   const int64_t stride = p.depth_padded;  // bytes per prepared vector
   const int64_t steps = p.depth_padded / 4;
+  constexpr int kTile = 16 * kV;
   const int8_t* w = static_cast<const int8_t*>(p.weights) + t * kTile * p.taps * p.depth_padded;
-  __m512i acc[kR][2];
-  for (int r = 0; r < kR; ++r) acc[r][0] = acc[r][1] = _mm512_setzero_si512();
+  __m512i acc[kR][kV];
+  for (int r = 0; r < kR; ++r) {
+    for (int v = 0; v < kV; ++v) acc[r][v] = _mm512_setzero_si512();
+  }
   const int32_t* rows_indirection[kR];
   for (int r = 0; r < kR; ++r) {
     rows_indirection[r] = p.indirection + (m0 + r) * p.taps;
@@ -49,22 +51,21 @@ inline void Microkernel(const Q8Gemm::Packed& p, const uint8_t* input, int64_t m
     const uint8_t* a[kR];
     for (int r = 0; r < kR; ++r) a[r] = input + rows_indirection[r][tap] * stride;
     for (int64_t s = 0; s < steps; ++s) {
-      const __m512i w0 = _mm512_load_si512(w);
-      const __m512i w1 = _mm512_load_si512(w + 64);
-      w += 128;
+      __m512i wv[kV];
+      for (int v = 0; v < kV; ++v) wv[v] = _mm512_load_si512(w + 64 * v);
+      w += 64 * kV;
       for (int r = 0; r < kR; ++r) {
         int32_t four;
         std::memcpy(&four, a[r] + 4 * s, 4);
         const __m512i x = _mm512_set1_epi32(four);
-        acc[r][0] = _mm512_dpbusd_epi32(acc[r][0], x, w0);
-        acc[r][1] = _mm512_dpbusd_epi32(acc[r][1], x, w1);
+        for (int v = 0; v < kV; ++v) acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], x, wv[v]);
       }
     }
   }
   const int64_t n0 = t * kTile;
   const __m512i zero_point = _mm512_set1_epi32(p.output_zero_point);
   const __m512i lo = _mm512_set1_epi32(p.lo), hi = _mm512_set1_epi32(p.hi);
-  for (int half = 0; half < 2; ++half) {
+  for (int half = 0; half < kV; ++half) {
     const int64_t c0 = n0 + 16 * half;
     if (c0 >= p.n) break;
     const int64_t valid = std::min<int64_t>(16, p.n - c0);
@@ -85,16 +86,16 @@ inline void Microkernel(const Q8Gemm::Packed& p, const uint8_t* input, int64_t m
 
 }  // namespace
 
-void PackQ8WeightsAvx512(const int8_t* levels, int64_t n, int64_t taps, int64_t depth,
+void PackQ8WeightsAvx512(const int8_t* levels, int64_t n, int64_t taps, int64_t depth, int64_t tile,
                          int8_t* packed) {
   const int64_t padded = (depth + 3) / 4 * 4;
-  const int64_t tiles = (n + kTile - 1) / kTile;
+  const int64_t tiles = (n + tile - 1) / tile;
   int8_t* dst = packed;
   for (int64_t t = 0; t < tiles; ++t) {
     for (int64_t tap = 0; tap < taps; ++tap) {
       for (int64_t k = 0; k < padded; k += 4) {
-        for (int64_t col = 0; col < kTile; ++col) {
-          const int64_t c = t * kTile + col;
+        for (int64_t col = 0; col < tile; ++col) {
+          const int64_t c = t * tile + col;
           for (int64_t b = 0; b < 4; ++b) {
             const bool real = c < n && k + b < depth;
             *dst++ = real ? levels[c * taps * depth + tap * depth + k + b] : 0;
@@ -105,38 +106,28 @@ void PackQ8WeightsAvx512(const int8_t* levels, int64_t n, int64_t taps, int64_t 
   }
 }
 
-void Q8GemmAvx512(const Q8Gemm::Packed& p, const uint8_t* input, int64_t m_begin, int64_t m_end,
-                  int64_t tile_begin, int64_t tile_end, void* output) {
+template <int kV, int kRows>
+void RunTiles(const Q8Gemm::Packed& p, const uint8_t* input, int64_t m_begin, int64_t m_end,
+              int64_t tile_begin, int64_t tile_end, void* output) {
   // Column tiles outermost: a tile's weights stay in cache while every row passes.
   for (int64_t t = tile_begin; t < tile_end; ++t) {
     for (int64_t m0 = m_begin; m0 < m_end; m0 += kRows) {
-      switch (std::min<int64_t>(kRows, m_end - m0)) {
-        case 8:
-          Microkernel<8>(p, input, m0, t, output);
-          break;
-        case 7:
-          Microkernel<7>(p, input, m0, t, output);
-          break;
-        case 6:
-          Microkernel<6>(p, input, m0, t, output);
-          break;
-        case 5:
-          Microkernel<5>(p, input, m0, t, output);
-          break;
-        case 4:
-          Microkernel<4>(p, input, m0, t, output);
-          break;
-        case 3:
-          Microkernel<3>(p, input, m0, t, output);
-          break;
-        case 2:
-          Microkernel<2>(p, input, m0, t, output);
-          break;
-        case 1:
-          Microkernel<1>(p, input, m0, t, output);
-          break;
+      [&]<int... kR>(std::integer_sequence<int, kR...>) {
+        const int rows = static_cast<int>(std::min<int64_t>(kRows, m_end - m0));
+        // Calls the microkernel for exactly `rows` rows (kR + 1 == rows).
+        ((kR + 1 == rows ? Microkernel<kR + 1, kV>(p, input, m0, t, output) : void()), ...);
       }
+      (std::make_integer_sequence<int, kRows>{});
     }
+  }
+}
+
+void Q8GemmAvx512(const Q8Gemm::Packed& p, const uint8_t* input, int64_t m_begin, int64_t m_end,
+                  int64_t tile_begin, int64_t tile_end, void* output) {
+  if (p.tile == 16) {
+    RunTiles<1, 16>(p, input, m_begin, m_end, tile_begin, tile_end, output);
+  } else {
+    RunTiles<2, 8>(p, input, m_begin, m_end, tile_begin, tile_end, output);
   }
 }
 
