@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Latency of the reference runtime (scalar kernels, 1 thread) on every zoo model, measured
-# with `trit bench`. Usage: bench/latency.sh [BUILD_DIR]   (after `make build`)
+# Latency of the reference runtime (scalar kernels, forced with TRIT_ISA=ref, 1 thread) on every
+# zoo model, measured with `trit bench`. Usage: bench/latency.sh [BUILD_DIR] (after `make build`)
 set -euo pipefail
+export TRIT_ISA=ref
 build_dir=${1:-build/release}
 trit="$build_dir/tools/trit/trit"
 work=$(mktemp -d)

@@ -61,10 +61,10 @@ Isa ActiveIsa() {
   return isa;
 }
 
-bool HasVpopcntq() {
+bool HasAvx512Vbmi() {
 #if defined(__x86_64__)
   __builtin_cpu_init();
-  return __builtin_cpu_supports("avx512vpopcntdq");
+  return __builtin_cpu_supports("avx512vbmi");
 #else
   return false;
 #endif

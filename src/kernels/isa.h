@@ -22,7 +22,7 @@ Isa DetectedIsa();
 // trit::Error (kInvalidArgument) when TRIT_ISA names an unknown level or one this CPU lacks.
 Isa ActiveIsa();
 
-// Whether this CPU has AVX-512 VPOPCNTQ (the binary kernels' popcount).
-bool HasVpopcntq();
+// Whether this CPU has AVX-512 VBMI (byte permutes: the 256-entry table lookups).
+bool HasAvx512Vbmi();
 
 }  // namespace trit

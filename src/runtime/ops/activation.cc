@@ -5,9 +5,14 @@
 #include <cmath>
 #include <limits>
 #include <memory>
+#include <type_traits>
 
+#include "kernels/isa.h"
 #include "runtime/ops/op_support.h"
 #include "runtime/ops/ops.h"
+#if defined(__x86_64__)
+#include "kernels/x86/q8_elementwise.h"
+#endif
 
 namespace trit::runtime {
 namespace {
@@ -74,6 +79,8 @@ class ActivationQ8Kernel final : public OpKernel {
         const double level = output_zero_point_ + std::nearbyint(f / Scale(y));
         table_[i] = static_cast<Out>(std::clamp<double>(level, lo_, hi_));
       }
+      use_table_ = true;
+      PickTableKernel();
       return;
     }
     requant_ = QuantizeMultiplier(static_cast<double>(Scale(x)) / Scale(y));
@@ -93,17 +100,39 @@ class ActivationQ8Kernel final : public OpKernel {
                                QuantMin(y.dtype), QuantMax(y.dtype)));
       }
     }
+    if (ActiveIsa() != Isa::kRef) {
+      // Optimized: an 8-bit input has 256 values, so the reference's rescale and clamp of
+      // each becomes a table built here with the reference kernel itself.
+      In inputs[256];
+      for (int32_t i = 0; i < 256; ++i) {
+        inputs[i] = static_cast<In>(std::numeric_limits<In>::min() + i);
+      }
+      ref::RescaleClampQ8(256, inputs, input_zero_point_, requant_, output_zero_point_, lo_, hi_,
+                          table_);
+      use_table_ = true;
+      PickTableKernel();
+    }
   }
   void Run(const void* const* inputs, void* const* outputs, void*) override {
     const auto* x = static_cast<const In*>(inputs[0]);
     auto* y = static_cast<Out*>(outputs[0]);
-    if (op_ == OpType::kSigmoid || op_ == OpType::kTanh) {
+#if defined(__x86_64__)
+    if (vbmi_) {
+      const uint8_t flip = std::is_signed_v<In> ? 0x80 : 0x00;
+      x86::LookupQ8Avx512(count_, reinterpret_cast<const uint8_t*>(x), flip,
+                          reinterpret_cast<const uint8_t*>(table_), reinterpret_cast<uint8_t*>(y));
+      return;
+    }
+#endif
+    if (use_table_) {
       ref::LookupQ8(count_, x, table_, y);
     } else {
       ref::RescaleClampQ8(count_, x, input_zero_point_, requant_, output_zero_point_, lo_, hi_, y);
     }
   }
   std::string_view name() const override {
+    if (vbmi_) return "q8_lut__avx512vbmi";
+    if (use_table_ && op_ != OpType::kSigmoid && op_ != OpType::kTanh) return "q8_lut";
     switch (op_) {
       case OpType::kSigmoid:
         return "ref_sigmoid_q8_lut";
@@ -122,6 +151,14 @@ class ActivationQ8Kernel final : public OpKernel {
   int32_t input_zero_point_ = 0, output_zero_point_ = 0, lo_ = 0, hi_ = 0;
   Requant requant_;
   Out table_[256] = {};
+  bool use_table_ = false;  // Sigmoid and Tanh always; Relu and Clip above the reference level
+  bool vbmi_ = false;       // the table lookup with AVX-512 byte permutes
+
+  void PickTableKernel() {
+#if defined(__x86_64__)
+    vbmi_ = ActiveIsa() == Isa::kAvx512 && HasAvx512Vbmi();
+#endif
+  }
 };
 
 }  // namespace

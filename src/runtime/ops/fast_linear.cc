@@ -1,9 +1,11 @@
 #include "runtime/ops/fast_linear.h"
 
+#include <algorithm>
 #include <numeric>
 #include <vector>
 
 #include "kernels/isa.h"
+#include "kernels/sparse/ternary_gemv.h"
 #include "runtime/ops/gemm_split.h"
 #include "runtime/ops/quantized_linear.h"
 #include "runtime/thread_pool.h"
@@ -139,6 +141,76 @@ std::unique_ptr<OpKernel> MakeT2Gemv(const Graph& g, const Node& node, int in_fe
   return std::make_unique<T2GemvKernel>(layer, pool);
 }
 
+// Batch-1 Dense with highly pruned ternary weights: index lists of the nonzeros
+// (kernels/sparse/ternary_gemv.h), output channels split across the threads.
+class SparseTernaryKernel final : public OpKernel {
+ public:
+  SparseTernaryKernel(const sparse::TernaryGemvLayer& layer, ThreadPool* pool)
+      : gemv_(layer), pool_(pool) {}
+
+  void Run(const void* const* inputs, void* const* outputs, void*) override {
+    Job job{&gemv_, inputs[0], outputs[0], 1};
+    const int threads = pool_ ? pool_->threads() : 1;
+    job.parts = std::min<int64_t>(threads, gemv_.channels());
+    if (job.parts <= 1) {
+      gemv_.Run(job.input, job.output);
+      return;
+    }
+    pool_->Parallelize(job.parts, &Part, &job);
+  }
+  std::string_view name() const override { return gemv_.name(); }
+
+ private:
+  struct Job {
+    const sparse::TernaryGemv* gemv;
+    const void* input;
+    void* output;
+    int64_t parts;
+  };
+  static void Part(void* context, int64_t i) {
+    const Job& job = *static_cast<const Job*>(context);
+    const int64_t n = job.gemv->channels();
+    job.gemv->Compute(job.input, job.output, n * i / job.parts, n * (i + 1) / job.parts);
+  }
+
+  sparse::TernaryGemv gemv_;
+  ThreadPool* pool_;
+};
+
+// Share of zero weights above which the index lists beat the dense kernels at batch 1, as
+// measured in docs/benchmarks.md: about 95% against the 2-bit GEMV (AVX-512), about 70% against
+// the int8 GEMM (AVX2).
+double SparseCrossover(Isa isa) { return isa == Isa::kAvx512 ? 0.95 : 0.70; }
+
+std::unique_ptr<OpKernel> MakeSparseTernary(const Graph& g, const Node& node, int in_features,
+                                            int out_features, Activation activation,
+                                            ThreadPool* pool) {
+  const QuantizedLinear linear(g, node, out_features, in_features, activation);
+  std::vector<int8_t> levels;
+  if (!DecodeLevels(linear, out_features, in_features, levels) ||
+      !sparse::TernaryGemv::Fits(levels.data(), out_features, in_features)) {
+    return nullptr;
+  }
+  const int64_t zeros = std::count(levels.begin(), levels.end(), int8_t{0});
+  if (static_cast<double>(zeros) <
+      SparseCrossover(ActiveIsa()) * static_cast<double>(levels.size())) {
+    return nullptr;
+  }
+  sparse::TernaryGemvLayer layer;
+  layer.n = out_features;
+  layer.depth = in_features;
+  layer.levels = levels.data();
+  layer.bias = linear.bias;
+  layer.requant = linear.requant.data();
+  layer.per_channel = linear.output.per_channel;
+  layer.input_type = Input(g, node, 0).dtype;
+  layer.input_zero_point = linear.input_zero_point;
+  layer.output_zero_point = linear.output.zero_point;
+  layer.lo = linear.output.lo;
+  layer.hi = linear.output.hi;
+  return std::make_unique<SparseTernaryKernel>(layer, pool);
+}
+
 class F32GemmKernel final : public OpKernel {
  public:
   F32GemmKernel(Isa isa, const x86::F32GemmLayer& layer, ThreadPool* pool)
@@ -222,6 +294,11 @@ std::unique_ptr<OpKernel> MakeFastQ8Dense(const Graph& g, const Node& node, int 
                                           int in_features, int out_features, Activation activation,
                                           ThreadPool* pool) {
   const DType weights = Input(g, node, 1).dtype;
+  if (rows == 1 && ActiveIsa() != Isa::kRef && weights == DType::kTernary) {
+    if (auto sparse = MakeSparseTernary(g, node, in_features, out_features, activation, pool)) {
+      return sparse;
+    }
+  }
   if (rows == 1 && ActiveIsa() == Isa::kAvx512 &&
       (weights == DType::kTernary || weights == DType::kBinary)) {
     if (auto gemv = MakeT2Gemv(g, node, in_features, out_features, activation, pool)) return gemv;

@@ -1,0 +1,26 @@
+// 8-bit element-wise ops for AVX-512, bit for bit the reference's (kernels/ref/elementwise.h,
+// kernels/ref/activation.h).
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/ref/elementwise.h"
+
+namespace trit::x86 {
+
+// Quantized Add of two tensors of the same shape (no broadcast): the reference's int64 sum
+// (x - za) * ma + (y - zb) * mb, rounding shift, zero point, clamp, 8 elements per step.
+// Needs ma, mb < 2^31 (AddQ8Fits). AVX-512 F/BW/VL/DQ.
+inline bool AddQ8Fits(const ref::QuantAddParams& p) {
+  return p.multiplier_a >= 0 && p.multiplier_b >= 0 && p.multiplier_a < (int64_t{1} << 31) &&
+         p.multiplier_b < (int64_t{1} << 31) && p.shift >= 0 && p.shift <= 62;
+}
+void AddQ8Avx512(int64_t count, const void* a, bool a_signed, const void* b, bool b_signed,
+                 const ref::QuantAddParams& p, void* out);
+
+// out[i] = table[in[i] ^ flip] for a 256-entry table (flip 0x80 turns s8 into the index
+// x - (-128)), 64 bytes per step with byte permutes. AVX-512 VBMI.
+void LookupQ8Avx512(int64_t count, const uint8_t* in, uint8_t flip, const uint8_t* table,
+                    uint8_t* out);
+
+}  // namespace trit::x86

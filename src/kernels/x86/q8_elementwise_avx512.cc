@@ -1,0 +1,74 @@
+// The AVX-512 element-wise ops of q8_elementwise.h (compiled with AVX-512 F/BW/VL/DQ/VBMI).
+#include <immintrin.h>
+
+#include <cstring>
+
+#include "kernels/x86/q8_elementwise.h"
+
+namespace trit::x86 {
+
+namespace {
+
+// 8 bytes widened to 64-bit lanes, signed or not.
+inline __m512i Widen(const uint8_t* p, bool is_signed) {
+  const __m128i bytes = _mm_loadl_epi64(reinterpret_cast<const __m128i*>(p));
+  return is_signed ? _mm512_cvtepi8_epi64(bytes) : _mm512_cvtepu8_epi64(bytes);
+}
+
+}  // namespace
+
+void AddQ8Avx512(int64_t count, const void* a, bool a_signed, const void* b, bool b_signed,
+                 const ref::QuantAddParams& p, void* out) {
+  const auto* x = static_cast<const uint8_t*>(a);
+  const auto* y = static_cast<const uint8_t*>(b);
+  auto* z = static_cast<uint8_t*>(out);
+  const __m512i za = _mm512_set1_epi64(p.zero_a), zb = _mm512_set1_epi64(p.zero_b);
+  const __m512i ma = _mm512_set1_epi64(p.multiplier_a), mb = _mm512_set1_epi64(p.multiplier_b);
+  const __m512i round = _mm512_set1_epi64(p.shift > 0 ? int64_t{1} << (p.shift - 1) : 0);
+  const __m128i shift = _mm_cvtsi32_si128(p.shift);
+  const __m512i zo = _mm512_set1_epi64(p.zero_out);
+  const __m512i lo = _mm512_set1_epi64(p.lo), hi = _mm512_set1_epi64(p.hi);
+  int64_t i = 0;
+  auto step = [&](const uint8_t* xs, const uint8_t* ys, uint8_t* zs) {
+    // (x - za) and (y - zb) fit in 32 bits: VPMULDQ gives the exact 64-bit products.
+    const __m512i sum =
+        _mm512_add_epi64(_mm512_mul_epi32(_mm512_sub_epi64(Widen(xs, a_signed), za), ma),
+                         _mm512_mul_epi32(_mm512_sub_epi64(Widen(ys, b_signed), zb), mb));
+    __m512i v = _mm512_add_epi64(zo, _mm512_sra_epi64(_mm512_add_epi64(sum, round), shift));
+    v = _mm512_min_epi64(_mm512_max_epi64(v, lo), hi);
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(zs), _mm512_cvtepi64_epi8(v));
+  };
+  for (; i + 8 <= count; i += 8) step(x + i, y + i, z + i);
+  if (i < count) {
+    uint8_t xs[8] = {}, ys[8] = {}, zs[8];
+    const size_t rest = static_cast<size_t>(count - i);
+    std::memcpy(xs, x + i, rest);
+    std::memcpy(ys, y + i, rest);
+    step(xs, ys, zs);
+    std::memcpy(z + i, zs, rest);
+  }
+}
+
+void LookupQ8Avx512(int64_t count, const uint8_t* in, uint8_t flip, const uint8_t* table,
+                    uint8_t* out) {
+  const __m512i t0 = _mm512_loadu_si512(table), t1 = _mm512_loadu_si512(table + 64);
+  const __m512i t2 = _mm512_loadu_si512(table + 128), t3 = _mm512_loadu_si512(table + 192);
+  const __m512i flips = _mm512_set1_epi8(static_cast<char>(flip));
+  int64_t i = 0;
+  auto step = [&](__m512i x) {
+    const __m512i index = _mm512_xor_si512(x, flips);
+    // Entries 0-127 and 128-255 by the low 7 bits, then pick by the top bit.
+    const __m512i low = _mm512_permutex2var_epi8(t0, index, t1);
+    const __m512i high = _mm512_permutex2var_epi8(t2, index, t3);
+    return _mm512_mask_blend_epi8(_mm512_movepi8_mask(index), low, high);
+  };
+  for (; i + 64 <= count; i += 64) {
+    _mm512_storeu_si512(out + i, step(_mm512_loadu_si512(in + i)));
+  }
+  if (i < count) {
+    const __mmask64 mask = (~uint64_t{0}) >> (64 - (count - i));
+    _mm512_mask_storeu_epi8(out + i, mask, step(_mm512_maskz_loadu_epi8(mask, in + i)));
+  }
+}
+
+}  // namespace trit::x86
