@@ -4,11 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
 #include <random>
 #include <vector>
 
 #include "kernels/isa.h"
 #include "kernels/ref/activation.h"
+#include "kernels/ref/quantize.h"
 
 namespace trit::x86 {
 namespace {
@@ -79,6 +82,49 @@ TEST(Q8Elementwise, LookupMatchesTheReference) {
       ref::LookupQ8(count, input.data(), table, expected.data());
     }
     LookupQ8Avx512(count, input.data(), is_signed ? 0x80 : 0x00, table, output.data());
+    ASSERT_EQ(output, expected) << "seed " << seed << ", " << count << " elements";
+  }
+}
+
+// Random floats across the range, with NaN, infinities, signed zeros and exact halves.
+TEST(Q8Elementwise, QuantizeMatchesTheReference) {
+  if (DetectedIsa() != Isa::kAvx512) GTEST_SKIP() << "this CPU has no AVX-512";
+  for (uint64_t seed = 1; seed <= 100; ++seed) {
+    std::mt19937_64 rng(seed);
+    auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+    const int64_t count = pick(1, 300);
+    const float scale =
+        static_cast<float>(std::pow(10.0, std::uniform_real_distribution<double>(-3, 1)(rng)));
+    const bool is_signed = pick(0, 1);
+    const int32_t zero_point = is_signed ? pick(-128, 127) : pick(0, 255);
+    std::vector<float> x(static_cast<size_t>(count));
+    for (float& v : x) {
+      switch (pick(0, 12)) {
+        case 0:
+          v = std::numeric_limits<float>::quiet_NaN();
+          break;
+        case 1:
+          v = pick(0, 1) ? std::numeric_limits<float>::infinity()
+                         : -std::numeric_limits<float>::infinity();
+          break;
+        case 2:
+          v = pick(0, 1) ? -0.0f : 0.0f;
+          break;
+        case 3:
+          v = (static_cast<float>(pick(-300, 300)) + 0.5f) * scale;  // near exact halves
+          break;
+        default:
+          v = std::uniform_real_distribution<float>(-300.0f, 300.0f)(rng) * scale;
+      }
+    }
+    std::vector<uint8_t> expected(x.size()), output(x.size());
+    if (is_signed) {
+      ref::QuantizeF32(count, x.data(), scale, zero_point,
+                       reinterpret_cast<int8_t*>(expected.data()));
+    } else {
+      ref::QuantizeF32(count, x.data(), scale, zero_point, expected.data());
+    }
+    QuantizeF32Avx512(count, x.data(), scale, zero_point, is_signed, output.data());
     ASSERT_EQ(output, expected) << "seed " << seed << ", " << count << " elements";
   }
 }

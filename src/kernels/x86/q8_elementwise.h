@@ -23,4 +23,9 @@ void AddQ8Avx512(int64_t count, const void* a, bool a_signed, const void* b, boo
 void LookupQ8Avx512(int64_t count, const uint8_t* in, uint8_t flip, const uint8_t* table,
                     uint8_t* out);
 
+// Quantize f32 -> int8/uint8: clamp(round_half_even(x / s) + z), NaN to z, in the reference's
+// float operations and order, 16 elements per step. AVX-512 F/BW.
+void QuantizeF32Avx512(int64_t count, const float* input, float scale, int32_t zero_point,
+                       bool signed_output, uint8_t* output);
+
 }  // namespace trit::x86

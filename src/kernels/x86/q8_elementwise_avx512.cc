@@ -71,4 +71,25 @@ void LookupQ8Avx512(int64_t count, const uint8_t* in, uint8_t flip, const uint8_
   }
 }
 
+void QuantizeF32Avx512(int64_t count, const float* input, float scale, int32_t zero_point,
+                       bool signed_output, uint8_t* output) {
+  const __m512 scales = _mm512_set1_ps(scale);
+  const __m512 zero = _mm512_set1_ps(static_cast<float>(zero_point));
+  const __m512 lo = _mm512_set1_ps(signed_output ? -128.0f : 0.0f);
+  const __m512 hi = _mm512_set1_ps(signed_output ? 127.0f : 255.0f);
+  for (int64_t i = 0; i < count; i += 16) {
+    const __mmask16 mask =
+        count - i >= 16 ? __mmask16{0xFFFF} : static_cast<__mmask16>((1u << (count - i)) - 1);
+    const __m512 x = _mm512_maskz_loadu_ps(mask, input + i);
+    __m512 v = _mm512_add_ps(_mm512_roundscale_ps(_mm512_div_ps(x, scales),
+                                                  _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC),
+                             zero);
+    v = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), v, zero);  // NaN -> z
+    // As the reference: v < lo ? lo : (v > hi ? hi : v).
+    v = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, lo, _CMP_LT_OQ), v, lo);
+    v = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, hi, _CMP_GT_OQ), v, hi);
+    _mm_mask_storeu_epi8(output + i, mask, _mm512_cvtepi32_epi8(_mm512_cvttps_epi32(v)));
+  }
+}
+
 }  // namespace trit::x86
