@@ -117,6 +117,27 @@ TEST(IsaLevels, Fp32NetworksGiveTheSameBitsOnAnyThreadCount) {
   }
 }
 
+// Ternary Dense layers pruned past the crossover run on the sparse index lists and still give
+// the reference's bytes.
+TEST(IsaLevels, HighlyPrunedTernaryDenseRunsSparse) {
+  if (DetectedIsa() == Isa::kRef) GTEST_SKIP() << "no optimized level on this CPU";
+  const Graph fp32 = zoo::BuildZooModel("lenet5", 1);
+  const int64_t sample = NumElements(fp32.value(fp32.inputs()[0]).shape);
+  const std::vector<float> calib = Uniform(static_cast<size_t>(4 * sample), 11);
+  quant::CompressOptions options;
+  options.weights.type = quant::WeightType::kTernary;
+  options.prune = 0.97;
+  const Graph graph = quant::Compress(fp32, 1, options, calib.data(), 4).compressed;
+  const std::vector<float> input = Uniform(static_cast<size_t>(sample), 12);
+  const Outcome reference = RunAt("ref", graph, input);
+  const Outcome fast = RunAt(DetectedIsa() == Isa::kAvx512 ? "avx512" : "avx2", graph, input, 2);
+  EXPECT_EQ(fast.output, reference.output);
+  int sparse = 0;
+  for (const std::string& kernel : fast.kernels)
+    sparse += kernel.find("t_sparse_gemv") != std::string::npos;
+  EXPECT_GT(sparse, 0);
+}
+
 TEST(IsaLevels, UnknownOrMissingLevelIsAClearError) {
   {
     ForcedIsa forced("sse9");

@@ -4,20 +4,6 @@
 
 namespace trit::sparse {
 
-bool TernaryGemv::Fits(const int8_t* levels, int64_t n, int64_t depth) {
-  if (depth > 65536) return false;
-  for (int64_t c = 0; c < n; ++c) {
-    int pos = 0, neg = 0;
-    for (int64_t k = 0; k < depth; ++k) {
-      const int v = levels[c * depth + k];
-      if ((v > 0 && pos != 0 && v != pos) || (v < 0 && neg != 0 && v != neg)) return false;
-      if (v > 0) pos = v;
-      if (v < 0) neg = v;
-    }
-  }
-  return true;
-}
-
 TernaryGemv::TernaryGemv(const TernaryGemvLayer& layer)
     : n_(layer.n),
       input_type_(layer.input_type),

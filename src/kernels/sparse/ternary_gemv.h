@@ -12,30 +12,27 @@
 
 #include "core/dtype.h"
 #include "kernels/requantize.h"
+#include "kernels/ternary_gemv_layer.h"
 
 namespace trit::sparse {
 
-struct TernaryGemvLayer {
-  int64_t n = 0, depth = 0;
-  const int8_t* levels = nullptr;  // [n][depth], each channel in {+pos_c, 0, -neg_c}
-  const int32_t* bias = nullptr;   // [n] or null
-  const Requant* requant = nullptr;
-  bool per_channel = false;
-  DType input_type = DType::kI8;  // kI8 or kU8
-  int32_t input_zero_point = 0;
-  int32_t output_zero_point = 0, lo = -128, hi = 127;
-};
+using TernaryGemvLayer = trit::TernaryGemvLayer;
 
 class TernaryGemv {
  public:
   // Whether the layer can be stored this way: depth <= 65536 and every channel ternary.
-  static bool Fits(const int8_t* levels, int64_t n, int64_t depth);
+  static bool Fits(const int8_t* levels, int64_t n, int64_t depth) {
+    return depth <= 65536 && IsTernaryPerChannel(levels, n, depth);
+  }
   explicit TernaryGemv(const TernaryGemvLayer& layer);
 
-  // Output channels [begin, end); input: depth int8/uint8 values; output: n int8/uint8.
+  // Output channels [begin, end) (its "blocks" are single channels); input: depth int8/uint8
+  // values, read in place (no preparation, no scratch); output: n int8/uint8.
+  size_t scratch_bytes() const { return 0; }
+  const void* Prepare(const void* input, void*) const { return input; }
   void Compute(const void* input, void* output, int64_t begin, int64_t end) const;
   void Run(const void* input, void* output) const { Compute(input, output, 0, n_); }
-  int64_t channels() const { return n_; }
+  int64_t blocks() const { return n_; }
   int64_t nonzeros() const { return static_cast<int64_t>(indices_.size()); }
   const std::string& name() const { return name_; }
 

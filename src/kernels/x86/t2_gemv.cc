@@ -13,20 +13,6 @@ int64_t ChunkCount(int64_t depth) { return (depth + 63) / 64; }
 
 }  // namespace
 
-bool T2Gemv::Fits(const int8_t* levels, int64_t n, int64_t depth) {
-  for (int64_t c = 0; c < n; ++c) {
-    int pos = 0, neg = 0;
-    for (int64_t k = 0; k < depth; ++k) {
-      const int v = levels[c * depth + k];
-      if (v > 0 && pos != 0 && v != pos) return false;
-      if (v < 0 && neg != 0 && v != neg) return false;
-      if (v > 0) pos = v;
-      if (v < 0) neg = v;
-    }
-  }
-  return true;
-}
-
 T2Gemv::T2Gemv(const T2GemvLayer& layer)
     : n_(layer.n),
       depth_(layer.depth),

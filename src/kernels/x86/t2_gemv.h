@@ -14,26 +14,20 @@
 
 #include "core/dtype.h"
 #include "kernels/requantize.h"
+#include "kernels/ternary_gemv_layer.h"
 #include "kernels/x86/q8_gemm.h"  // AlignedArray
 
 namespace trit::x86 {
 
-struct T2GemvLayer {
-  int64_t n = 0, depth = 0;
-  const int8_t* levels = nullptr;  // [n][depth]: each channel's levels in {+pos_c, 0, -neg_c}
-  const int32_t* bias = nullptr;   // [n] or null
-  const Requant* requant = nullptr;
-  bool per_channel = false;
-  DType input_type = DType::kI8;
-  int32_t input_zero_point = 0;
-  int32_t output_zero_point = 0, lo = -128, hi = 127;
-};
+using T2GemvLayer = TernaryGemvLayer;
 
 class T2Gemv {
  public:
   // Channels whose levels take more than one positive and one negative value cannot be
   // packed: Fits() says whether every channel is ternary (or binary) in that sense.
-  static bool Fits(const int8_t* levels, int64_t n, int64_t depth);
+  static bool Fits(const int8_t* levels, int64_t n, int64_t depth) {
+    return IsTernaryPerChannel(levels, n, depth);
+  }
   explicit T2Gemv(const T2GemvLayer& layer);
 
   size_t scratch_bytes() const;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <numeric>
+#include <optional>
+#include <utility>
 #include <vector>
 
 #include "kernels/isa.h"
@@ -81,11 +83,13 @@ std::unique_ptr<OpKernel> MakeQ8Gemm(const Graph& g, const Node& node, x86::Q8Ge
   return std::make_unique<Q8GemmKernel>(isa, linear, g, node, std::move(layer), levels, pool);
 }
 
-// Batch-1 Dense with ternary or binary weights: 2 bits per weight read (x86/t2_gemv.h),
-// output channel blocks split across the threads.
-class T2GemvKernel final : public OpKernel {
+// Batch-1 Dense with ternary weights, in 2-bit masks (x86/t2_gemv.h) or index lists
+// (sparse/ternary_gemv.h): the input prepared once, output channel blocks split across the
+// threads.
+template <typename Gemv>
+class TernaryGemvKernel final : public OpKernel {
  public:
-  T2GemvKernel(const x86::T2GemvLayer& layer, ThreadPool* pool) : gemv_(layer), pool_(pool) {}
+  TernaryGemvKernel(const TernaryGemvLayer& layer, ThreadPool* pool) : gemv_(layer), pool_(pool) {}
 
   void Run(const void* const* inputs, void* const* outputs, void* scratch) override {
     Job job{&gemv_, gemv_.Prepare(inputs[0], scratch), outputs[0], 1};
@@ -102,8 +106,8 @@ class T2GemvKernel final : public OpKernel {
 
  private:
   struct Job {
-    const x86::T2Gemv* gemv;
-    const uint8_t* prepared;
+    const Gemv* gemv;
+    decltype(std::declval<const Gemv&>().Prepare(nullptr, nullptr)) prepared;
     void* output;
     int64_t parts;
   };
@@ -114,19 +118,20 @@ class T2GemvKernel final : public OpKernel {
                       blocks * (i + 1) / job.parts);
   }
 
-  x86::T2Gemv gemv_;
+  Gemv gemv_;
   ThreadPool* pool_;
 };
 
-std::unique_ptr<OpKernel> MakeT2Gemv(const Graph& g, const Node& node, int in_features,
-                                     int out_features, Activation activation, ThreadPool* pool) {
-  const QuantizedLinear linear(g, node, out_features, in_features, activation);
-  std::vector<int8_t> levels;
+// The layer's levels and output parameters for the ternary GEMV kernels; nothing when a
+// channel is not ternary.
+std::optional<TernaryGemvLayer> TernaryLayerOf(const QuantizedLinear& linear, const Graph& g,
+                                               const Node& node, int in_features, int out_features,
+                                               std::vector<int8_t>& levels) {
   if (!DecodeLevels(linear, out_features, in_features, levels) ||
-      !x86::T2Gemv::Fits(levels.data(), out_features, in_features)) {
-    return nullptr;
+      !IsTernaryPerChannel(levels.data(), out_features, in_features)) {
+    return std::nullopt;
   }
-  x86::T2GemvLayer layer;
+  TernaryGemvLayer layer;
   layer.n = out_features;
   layer.depth = in_features;
   layer.levels = levels.data();
@@ -138,44 +143,17 @@ std::unique_ptr<OpKernel> MakeT2Gemv(const Graph& g, const Node& node, int in_fe
   layer.output_zero_point = linear.output.zero_point;
   layer.lo = linear.output.lo;
   layer.hi = linear.output.hi;
-  return std::make_unique<T2GemvKernel>(layer, pool);
+  return layer;
 }
 
-// Batch-1 Dense with highly pruned ternary weights: index lists of the nonzeros
-// (kernels/sparse/ternary_gemv.h), output channels split across the threads.
-class SparseTernaryKernel final : public OpKernel {
- public:
-  SparseTernaryKernel(const sparse::TernaryGemvLayer& layer, ThreadPool* pool)
-      : gemv_(layer), pool_(pool) {}
-
-  void Run(const void* const* inputs, void* const* outputs, void*) override {
-    Job job{&gemv_, inputs[0], outputs[0], 1};
-    const int threads = pool_ ? pool_->threads() : 1;
-    job.parts = std::min<int64_t>(threads, gemv_.channels());
-    if (job.parts <= 1) {
-      gemv_.Run(job.input, job.output);
-      return;
-    }
-    pool_->Parallelize(job.parts, &Part, &job);
-  }
-  std::string_view name() const override { return gemv_.name(); }
-
- private:
-  struct Job {
-    const sparse::TernaryGemv* gemv;
-    const void* input;
-    void* output;
-    int64_t parts;
-  };
-  static void Part(void* context, int64_t i) {
-    const Job& job = *static_cast<const Job*>(context);
-    const int64_t n = job.gemv->channels();
-    job.gemv->Compute(job.input, job.output, n * i / job.parts, n * (i + 1) / job.parts);
-  }
-
-  sparse::TernaryGemv gemv_;
-  ThreadPool* pool_;
-};
+std::unique_ptr<OpKernel> MakeT2Gemv(const Graph& g, const Node& node, int in_features,
+                                     int out_features, Activation activation, ThreadPool* pool) {
+  const QuantizedLinear linear(g, node, out_features, in_features, activation);
+  std::vector<int8_t> levels;
+  const auto layer = TernaryLayerOf(linear, g, node, in_features, out_features, levels);
+  if (!layer) return nullptr;
+  return std::make_unique<TernaryGemvKernel<x86::T2Gemv>>(*layer, pool);
+}
 
 // Share of zero weights above which the index lists beat the dense kernels at batch 1, as
 // measured in docs/benchmarks.md: about 95% against the 2-bit GEMV (AVX-512), about 70% against
@@ -187,8 +165,8 @@ std::unique_ptr<OpKernel> MakeSparseTernary(const Graph& g, const Node& node, in
                                             ThreadPool* pool) {
   const QuantizedLinear linear(g, node, out_features, in_features, activation);
   std::vector<int8_t> levels;
-  if (!DecodeLevels(linear, out_features, in_features, levels) ||
-      !sparse::TernaryGemv::Fits(levels.data(), out_features, in_features)) {
+  const auto layer = TernaryLayerOf(linear, g, node, in_features, out_features, levels);
+  if (!layer || !sparse::TernaryGemv::Fits(levels.data(), out_features, in_features)) {
     return nullptr;
   }
   const int64_t zeros = std::count(levels.begin(), levels.end(), int8_t{0});
@@ -196,19 +174,7 @@ std::unique_ptr<OpKernel> MakeSparseTernary(const Graph& g, const Node& node, in
       SparseCrossover(ActiveIsa()) * static_cast<double>(levels.size())) {
     return nullptr;
   }
-  sparse::TernaryGemvLayer layer;
-  layer.n = out_features;
-  layer.depth = in_features;
-  layer.levels = levels.data();
-  layer.bias = linear.bias;
-  layer.requant = linear.requant.data();
-  layer.per_channel = linear.output.per_channel;
-  layer.input_type = Input(g, node, 0).dtype;
-  layer.input_zero_point = linear.input_zero_point;
-  layer.output_zero_point = linear.output.zero_point;
-  layer.lo = linear.output.lo;
-  layer.hi = linear.output.hi;
-  return std::make_unique<SparseTernaryKernel>(layer, pool);
+  return std::make_unique<TernaryGemvKernel<sparse::TernaryGemv>>(*layer, pool);
 }
 
 class F32GemmKernel final : public OpKernel {
