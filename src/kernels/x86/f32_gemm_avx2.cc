@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "kernels/x86/f32_gemm.h"
+#include "kernels/x86/row_blocks.h"
 
 namespace trit::x86 {
 namespace {
@@ -59,28 +60,8 @@ inline void Microkernel(const F32Gemm::Packed& p, const float* input, int64_t m0
 void F32GemmAvx2(const F32Gemm::Packed& p, const float* input, int64_t m_begin, int64_t m_end,
                  int64_t tile_begin, int64_t tile_end, float* output) {
   for (int64_t t = tile_begin; t < tile_end; ++t) {
-    for (int64_t m0 = m_begin; m0 < m_end; m0 += kRows) {
-      switch (std::min<int64_t>(kRows, m_end - m0)) {
-        case 6:
-          Microkernel<6>(p, input, m0, t, output);
-          break;
-        case 5:
-          Microkernel<5>(p, input, m0, t, output);
-          break;
-        case 4:
-          Microkernel<4>(p, input, m0, t, output);
-          break;
-        case 3:
-          Microkernel<3>(p, input, m0, t, output);
-          break;
-        case 2:
-          Microkernel<2>(p, input, m0, t, output);
-          break;
-        case 1:
-          Microkernel<1>(p, input, m0, t, output);
-          break;
-      }
-    }
+    ForRowBlocks<kRows>(m_begin, m_end,
+                        [&]<int kR>(int64_t m0) { Microkernel<kR>(p, input, m0, t, output); });
   }
 }
 

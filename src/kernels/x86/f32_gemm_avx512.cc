@@ -3,9 +3,9 @@
 #include <immintrin.h>
 
 #include <algorithm>
-#include <utility>
 
 #include "kernels/x86/f32_gemm.h"
+#include "kernels/x86/row_blocks.h"
 
 namespace trit::x86 {
 namespace {
@@ -54,20 +54,19 @@ inline void Microkernel(const F32Gemm::Packed& p, const float* input, int64_t m0
 
 }  // namespace
 
+namespace {
+
 template <int kV, int kRows>
 void RunTiles(const F32Gemm::Packed& p, const float* input, int64_t m_begin, int64_t m_end,
               int64_t tile_begin, int64_t tile_end, float* output) {
+  // Column tiles outermost: a tile's weights stay in cache while every row passes.
   for (int64_t t = tile_begin; t < tile_end; ++t) {
-    for (int64_t m0 = m_begin; m0 < m_end; m0 += kRows) {
-      [&]<int... kR>(std::integer_sequence<int, kR...>) {
-        const int rows = static_cast<int>(std::min<int64_t>(kRows, m_end - m0));
-        // Calls the microkernel for exactly `rows` rows (kR + 1 == rows).
-        ((kR + 1 == rows ? Microkernel<kR + 1, kV>(p, input, m0, t, output) : void()), ...);
-      }
-      (std::make_integer_sequence<int, kRows>{});
-    }
+    ForRowBlocks<kRows>(m_begin, m_end,
+                        [&]<int kR>(int64_t m0) { Microkernel<kR, kV>(p, input, m0, t, output); });
   }
 }
+
+}  // namespace
 
 void F32GemmAvx512(const F32Gemm::Packed& p, const float* input, int64_t m_begin, int64_t m_end,
                    int64_t tile_begin, int64_t tile_end, float* output) {

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "kernels/x86/q8_gemm.h"
+#include "kernels/x86/row_blocks.h"
 
 namespace trit::x86 {
 namespace {
@@ -123,22 +124,8 @@ void PackQ8WeightsAvx2(const int8_t* levels, int64_t n, int64_t taps, int64_t de
 void Q8GemmAvx2(const Q8Gemm::Packed& p, const int16_t* input, int64_t m_begin, int64_t m_end,
                 int64_t tile_begin, int64_t tile_end, void* output) {
   for (int64_t t = tile_begin; t < tile_end; ++t) {
-    for (int64_t m0 = m_begin; m0 < m_end; m0 += kRows) {
-      switch (std::min<int64_t>(kRows, m_end - m0)) {
-        case 4:
-          Microkernel<4>(p, input, m0, t, output);
-          break;
-        case 3:
-          Microkernel<3>(p, input, m0, t, output);
-          break;
-        case 2:
-          Microkernel<2>(p, input, m0, t, output);
-          break;
-        case 1:
-          Microkernel<1>(p, input, m0, t, output);
-          break;
-      }
-    }
+    ForRowBlocks<kRows>(m_begin, m_end,
+                        [&]<int kR>(int64_t m0) { Microkernel<kR>(p, input, m0, t, output); });
   }
 }
 

@@ -1,0 +1,27 @@
+// Splits rows [m_begin, m_end) into microkernel calls of kRows rows and calls
+// call.template operator()<rows>(m0) with the row count as a template argument (the last block
+// may be shorter), so that every microkernel is fully unrolled for its rows.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <utility>
+
+namespace trit::x86 {
+// Internal linkage on purpose: each ISA file gets its own copy, compiled with its own flags,
+// which the linker must never merge with another file's.
+namespace {
+
+template <int kRows, typename Call>
+inline void ForRowBlocks(int64_t m_begin, int64_t m_end, Call&& call) {
+  for (int64_t m0 = m_begin; m0 < m_end; m0 += kRows) {
+    const int rows = static_cast<int>(std::min<int64_t>(kRows, m_end - m0));
+    [&]<int... kR>(std::integer_sequence<int, kR...>) {
+      ((kR + 1 == rows ? call.template operator()<kR + 1>(m0) : void()), ...);
+    }
+    (std::make_integer_sequence<int, kRows>{});
+  }
+}
+
+}  // namespace
+}  // namespace trit::x86
