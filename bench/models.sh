@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# End-to-end batch-1 latency of the zoo models (ConvNet, ResNet-44, AlexNet; random weights)
-# as fp32, int8 (PTQ), ternary (PTQ) and ternary with 70% of the weights pruned, on 1 and 2
+# End-to-end batch-1 latency of the zoo models (ConvNet, ResNet-44, MobileNet, AlexNet; random
+# weights) as fp32, int8 (PTQ), ternary (PTQ) and ternary with 70% of the weights pruned, on 1 and 2
 # threads, with `trit bench`; the fp32 model also on the scalar reference kernels
 # (TRIT_ISA=ref). Calibration: 64 Fashion-MNIST training images.
 # Usage: bench/models.sh [BUILD_DIR]   (after `make build`)
@@ -14,7 +14,7 @@ echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //
 echo
 echo "| model | weights | file bytes | threads | median ms | p10 ms | p90 ms | speedup vs trit fp32 |"
 echo "|---|---|---|---|---|---|---|---|"
-for spec in convnet:200 resnet44:100 alexnet:10; do
+for spec in convnet:200 resnet44:100 mobilenet:200 alexnet:10; do
   model=${spec%%:*} runs=${spec##*:}
   "$trit" zoo "$model" -o "$work/fp32.trit" >/dev/null
   common=(--calib "$data" --calib-samples 64 --acts uint8)

@@ -34,6 +34,18 @@ ValueId GraphBuilder::Conv(ValueId x, int64_t out_channels, int64_t kernel, int6
                  {{"strides", std::vector<int64_t>{stride, stride}}, {"pads", std::move(pads)}});
 }
 
+ValueId GraphBuilder::DepthwiseConv(ValueId x, int64_t kernel, int64_t stride,
+                                    std::vector<int64_t> pads) {
+  const int64_t channels = shape(x).back();
+  const std::string name = "dwconv" + std::to_string(counter_ + 1);
+  const float limit = std::sqrt(6.0f / static_cast<float>(kernel * kernel));
+  const ValueId weight = Constant(name + ".weight", {channels, kernel, kernel, 1}, -limit, limit);
+  return AddNode(OpType::kConv2D, "dwconv", {x, weight},
+                 {{"strides", std::vector<int64_t>{stride, stride}},
+                  {"pads", std::move(pads)},
+                  {"groups", channels}});
+}
+
 ValueId GraphBuilder::BatchNorm(ValueId x) {
   const int64_t channels = shape(x).back();
   const std::string name = "bn" + std::to_string(counter_ + 1);

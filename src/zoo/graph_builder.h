@@ -37,6 +37,8 @@ class GraphBuilder {
   // Conv2D with OHWI weights; pads = {top, left, bottom, right}.
   ValueId Conv(ValueId x, int64_t out_channels, int64_t kernel, int64_t stride,
                std::vector<int64_t> pads, bool bias);
+  // Depthwise Conv2D (groups = channels), weights [C, k, k, 1].
+  ValueId DepthwiseConv(ValueId x, int64_t kernel, int64_t stride, std::vector<int64_t> pads);
   ValueId BatchNorm(ValueId x);
   ValueId Relu(ValueId x);
   ValueId MaxPool(ValueId x, int64_t kernel, int64_t stride,

@@ -18,6 +18,8 @@ const std::vector<ZooModel>& ZooModels() {
        [](uint64_t seed) { return BuildResNet(56, seed); }},
       {"alexnet", "AlexNet (torchvision layout), 224x224x3, 1000 classes", BuildAlexNet},
       {"mlp", "MLP 784-256-128-10, 28x28x1 input", BuildMlp},
+      {"mobilenet", "MobileNet v1, width 0.5, depthwise-separable, 32x32x3, 10 classes",
+       BuildMobileNet},
   };
   return models;
 }

@@ -70,7 +70,7 @@ TEST(IsaLevels, QuantizedNetworksAgreeAtEveryLevel) {
   const quant::ActivationMode modes[] = {
       quant::ActivationMode::kInt8, quant::ActivationMode::kUint8, quant::ActivationMode::kPow2};
   uint32_t seed = 0;
-  for (const char* model : {"lenet5", "resnet20", "convnet"}) {
+  for (const char* model : {"lenet5", "resnet20", "convnet", "mobilenet"}) {
     const Graph fp32 = zoo::BuildZooModel(model, 1);
     const int64_t sample = NumElements(fp32.value(fp32.inputs()[0]).shape);
     const std::vector<float> calib = Uniform(static_cast<size_t>(4 * sample), ++seed);
@@ -103,7 +103,7 @@ TEST(IsaLevels, QuantizedNetworksAgreeAtEveryLevel) {
 // fp32 networks: the optimized float kernels split rows or column tiles across threads, and
 // every output is still computed by one thread in one order: the same bits on any count.
 TEST(IsaLevels, Fp32NetworksGiveTheSameBitsOnAnyThreadCount) {
-  for (const char* model : {"lenet5", "convnet", "mlp"}) {
+  for (const char* model : {"lenet5", "convnet", "mlp", "mobilenet"}) {
     const Graph graph = zoo::BuildZooModel(model, 1);
     const std::vector<float> input =
         Uniform(static_cast<size_t>(NumElements(graph.value(graph.inputs()[0]).shape)), 5);

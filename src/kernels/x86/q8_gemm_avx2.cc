@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "kernels/x86/q8_gemm.h"
+#include "kernels/x86/requantize_avx2.h"
 #include "kernels/x86/row_blocks.h"
 
 namespace trit::x86 {
@@ -15,32 +16,6 @@ namespace {
 
 constexpr int kRows = 4;
 constexpr int kTile = static_cast<int>(kAvx2Tile);
-
-// Arithmetic 64-bit right shift by per-lane counts (AVX2 has only the logical one):
-// (x ^ 2^63) >> s logically, minus 2^63 >> s.
-inline __m256i ShiftRightArithmetic64(__m256i x, __m256i shift) {
-  const __m256i sign = _mm256_set1_epi64x(static_cast<int64_t>(uint64_t{1} << 63));
-  return _mm256_sub_epi64(_mm256_srlv_epi64(_mm256_xor_si256(x, sign), shift),
-                          _mm256_srlv_epi64(sign, shift));
-}
-
-// (acc * m + 2^(s-1)) >> s per lane, with the 64-bit product: the reference's Requantize.
-inline __m256i Requantize(__m256i acc, __m256i multiplier, __m256i shift) {
-  const __m256i low32 = _mm256_set1_epi64x(0xffffffff);
-  const __m256i one = _mm256_set1_epi64x(1);
-  const __m256i shift_even = _mm256_and_si256(shift, low32);
-  const __m256i shift_odd = _mm256_srli_epi64(shift, 32);
-  const __m256i round_even = _mm256_srli_epi64(_mm256_sllv_epi64(one, shift_even), 1);
-  const __m256i round_odd = _mm256_srli_epi64(_mm256_sllv_epi64(one, shift_odd), 1);
-  const __m256i even = ShiftRightArithmetic64(
-      _mm256_add_epi64(_mm256_mul_epi32(acc, multiplier), round_even), shift_even);
-  const __m256i odd = ShiftRightArithmetic64(
-      _mm256_add_epi64(
-          _mm256_mul_epi32(_mm256_srli_epi64(acc, 32), _mm256_srli_epi64(multiplier, 32)),
-          round_odd),
-      shift_odd);
-  return _mm256_blend_epi32(even, _mm256_slli_epi64(odd, 32), 0xAA);
-}
 
 template <int kR>
 inline void Microkernel(const Q8Gemm::Packed& p, const int16_t* input, int64_t m0, int64_t t,
@@ -73,10 +48,6 @@ inline void Microkernel(const Q8Gemm::Packed& p, const int16_t* input, int64_t m
   const int64_t n0 = t * kTile;
   const __m256i zero_point = _mm256_set1_epi32(p.output_zero_point);
   const __m256i lo = _mm256_set1_epi32(p.lo), hi = _mm256_set1_epi32(p.hi);
-  // Byte 0 of each 32-bit lane, gathered into the low 8 bytes.
-  const __m256i pick =
-      _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8, 12, -1,
-                       -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
   for (int half = 0; half < 2; ++half) {
     const int64_t c0 = n0 + 8 * half;
     if (c0 >= p.n) break;
@@ -86,13 +57,10 @@ inline void Microkernel(const Q8Gemm::Packed& p, const int16_t* input, int64_t m
         _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.multiplier + c0));
     const __m256i shift = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p.shift + c0));
     for (int r = 0; r < kR; ++r) {
-      __m256i y = Requantize(_mm256_add_epi32(acc[r][half], offset), multiplier, shift);
-      y = _mm256_min_epi32(_mm256_max_epi32(_mm256_add_epi32(y, zero_point), lo), hi);
-      const __m256i picked = _mm256_shuffle_epi8(y, pick);
-      const __m256i packed =
-          _mm256_permutevar8x32_epi32(picked, _mm256_setr_epi32(0, 4, 1, 1, 1, 1, 1, 1));
+      const __m128i packed = RequantizeToBytes(_mm256_add_epi32(acc[r][half], offset), multiplier,
+                                               shift, zero_point, lo, hi);
       uint8_t bytes[8];
-      _mm_storel_epi64(reinterpret_cast<__m128i*>(bytes), _mm256_castsi256_si128(packed));
+      _mm_storel_epi64(reinterpret_cast<__m128i*>(bytes), packed);
       std::memcpy(static_cast<uint8_t*>(output) + (m0 + r) * p.n + c0, bytes,
                   static_cast<size_t>(valid));
     }

@@ -8,28 +8,11 @@
 #include <cstring>
 
 #include "kernels/x86/q8_gemm.h"
+#include "kernels/x86/requantize_avx512.h"
 #include "kernels/x86/row_blocks.h"
 
 namespace trit::x86 {
 namespace {
-
-// (acc * m + 2^(s-1)) >> s per lane, with the 64-bit product: the reference's Requantize.
-inline __m512i Requantize(__m512i acc, __m512i multiplier, __m512i shift) {
-  const __m512i low32 = _mm512_set1_epi64(0xffffffff);
-  const __m512i one = _mm512_set1_epi64(1);
-  const __m512i shift_even = _mm512_and_si512(shift, low32);
-  const __m512i shift_odd = _mm512_srli_epi64(shift, 32);
-  const __m512i round_even = _mm512_srli_epi64(_mm512_sllv_epi64(one, shift_even), 1);
-  const __m512i round_odd = _mm512_srli_epi64(_mm512_sllv_epi64(one, shift_odd), 1);
-  const __m512i even = _mm512_srav_epi64(
-      _mm512_add_epi64(_mm512_mul_epi32(acc, multiplier), round_even), shift_even);
-  const __m512i odd = _mm512_srav_epi64(
-      _mm512_add_epi64(
-          _mm512_mul_epi32(_mm512_srli_epi64(acc, 32), _mm512_srli_epi64(multiplier, 32)),
-          round_odd),
-      shift_odd);
-  return _mm512_mask_blend_epi32(0xAAAA, even, _mm512_slli_epi64(odd, 32));
-}
 
 // kR rows from m0, the kV x 16 columns of tile `t`.
 template <int kR, int kV>
@@ -74,10 +57,8 @@ inline void Microkernel(const Q8Gemm::Packed& p, const uint8_t* input, int64_t m
     const __m512i multiplier = _mm512_loadu_si512(p.multiplier + c0);
     const __m512i shift = _mm512_loadu_si512(p.shift + c0);
     for (int r = 0; r < kR; ++r) {
-      __m512i y = Requantize(_mm512_add_epi32(acc[r][half], offset), multiplier, shift);
-      y = _mm512_min_epi32(_mm512_max_epi32(_mm512_add_epi32(y, zero_point), lo), hi);
-      // In range for the output type: truncating to bytes is exact for int8 and uint8.
-      const __m128i bytes = _mm512_cvtepi32_epi8(y);
+      const __m128i bytes = RequantizeToBytes(_mm512_add_epi32(acc[r][half], offset), multiplier,
+                                              shift, zero_point, lo, hi);
       auto* out = static_cast<uint8_t*>(output) + (m0 + r) * p.n + c0;
       _mm_mask_storeu_epi8(out, mask, bytes);
     }

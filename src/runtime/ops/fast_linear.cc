@@ -12,7 +12,9 @@
 #include "runtime/ops/quantized_linear.h"
 #include "runtime/thread_pool.h"
 #if defined(__x86_64__)
+#include "kernels/x86/f32_depthwise.h"
 #include "kernels/x86/f32_gemm.h"
+#include "kernels/x86/q8_depthwise.h"
 #include "kernels/x86/q8_gemm.h"
 #include "kernels/x86/t2_gemv.h"
 #endif
@@ -81,6 +83,45 @@ std::unique_ptr<OpKernel> MakeQ8Gemm(const Graph& g, const Node& node, x86::Q8Ge
   std::vector<int8_t> levels;
   if (!DecodeLevels(linear, layer.n, layer.taps * layer.depth, levels)) return nullptr;
   return std::make_unique<Q8GemmKernel>(isa, linear, g, node, std::move(layer), levels, pool);
+}
+
+class Q8DepthwiseKernel final : public OpKernel {
+ public:
+  Q8DepthwiseKernel(Isa isa, const x86::Q8DepthwiseLayer& layer, ThreadPool* pool)
+      : conv_(isa, layer), pool_(pool) {}
+
+  void Run(const void* const* inputs, void* const* outputs, void*) override {
+    GemmSplit<x86::Q8Depthwise, void, void>::Run(conv_, inputs[0], outputs[0], pool_);
+  }
+  std::string_view name() const override { return conv_.name(); }
+
+ private:
+  x86::Q8Depthwise conv_;
+  ThreadPool* pool_;
+};
+
+std::unique_ptr<OpKernel> MakeQ8Depthwise(const Graph& g, const Node& node,
+                                          const ref::ConvGeometry& geo, Activation activation,
+                                          ThreadPool* pool) {
+  const Isa isa = ActiveIsa();
+  if (isa == Isa::kRef) return nullptr;
+  const int64_t taps = int64_t{geo.kernel_h} * geo.kernel_w;
+  const QuantizedLinear linear(g, node, geo.out_c, taps, activation);
+  std::vector<int8_t> levels;
+  if (!DecodeLevels(linear, geo.out_c, taps, levels)) return nullptr;
+  x86::Q8DepthwiseLayer layer;
+  layer.geometry = geo;
+  layer.levels = levels.data();
+  layer.bias = linear.bias;
+  layer.requant = linear.requant.data();
+  layer.per_channel = linear.output.per_channel;
+  layer.input_type = Input(g, node, 0).dtype;
+  layer.input_zero_point = linear.input_zero_point;
+  layer.output_type = Output(g, node).dtype;
+  layer.output_zero_point = linear.output.zero_point;
+  layer.lo = linear.output.lo;
+  layer.hi = linear.output.hi;
+  return std::make_unique<Q8DepthwiseKernel>(isa, layer, pool);
 }
 
 // Batch-1 Dense with ternary weights, in 2-bit masks (x86/t2_gemv.h) or index lists
@@ -206,6 +247,41 @@ std::unique_ptr<OpKernel> MakeF32Gemm(const Graph& g, const Node& node, x86::F32
   return std::make_unique<F32GemmKernel>(isa, layer, pool);
 }
 
+class F32DepthwiseKernel final : public OpKernel {
+ public:
+  F32DepthwiseKernel(Isa isa, const x86::F32DepthwiseLayer& layer, ThreadPool* pool)
+      : conv_(isa, layer), pool_(pool) {}
+
+  void Run(const void* const* inputs, void* const* outputs, void*) override {
+    GemmSplit<x86::F32Depthwise, const float, float>::Run(
+        conv_, static_cast<const float*>(inputs[0]), static_cast<float*>(outputs[0]), pool_);
+  }
+  std::string_view name() const override { return conv_.name(); }
+
+ private:
+  x86::F32Depthwise conv_;
+  ThreadPool* pool_;
+};
+
+std::unique_ptr<OpKernel> MakeF32Depthwise(const Graph& g, const Node& node,
+                                           const ref::ConvGeometry& geo, Activation activation,
+                                           ThreadPool* pool) {
+  const Isa isa = ActiveIsa();
+  if (isa == Isa::kRef) return nullptr;
+  x86::F32DepthwiseLayer layer;
+  layer.geometry = geo;
+  layer.weights = Input(g, node, 1).data->as<float>();
+  layer.bias = node.inputs.size() == 3 ? Input(g, node, 2).data->as<float>() : nullptr;
+  layer.lo = ActivationMin(activation);
+  layer.hi = ActivationMax(activation);
+  return std::make_unique<F32DepthwiseKernel>(isa, layer, pool);
+}
+
+// Depthwise: one group per channel, one output channel per group.
+bool IsDepthwise(const ref::ConvGeometry& geo) {
+  return geo.groups > 1 && geo.groups == geo.in_c && geo.out_c == geo.in_c;
+}
+
 // The GEMM shape of a groups-1 convolution, for either element type.
 template <typename Layer>
 Layer ConvLayer(const ref::ConvGeometry& geo) {
@@ -238,6 +314,7 @@ Layer DenseLayer(int rows, int in_features, int out_features) {
 std::unique_ptr<OpKernel> MakeFastF32Conv2D(const Graph& g, const Node& node,
                                             const ref::ConvGeometry& geo, Activation activation,
                                             ThreadPool* pool) {
+  if (IsDepthwise(geo)) return MakeF32Depthwise(g, node, geo, activation, pool);
   if (geo.groups != 1) return nullptr;
   return MakeF32Gemm(g, node, ConvLayer<x86::F32GemmLayer>(geo), activation, pool);
 }
@@ -252,6 +329,7 @@ std::unique_ptr<OpKernel> MakeFastF32Dense(const Graph& g, const Node& node, int
 std::unique_ptr<OpKernel> MakeFastQ8Conv2D(const Graph& g, const Node& node,
                                            const ref::ConvGeometry& geo, Activation activation,
                                            ThreadPool* pool) {
+  if (IsDepthwise(geo)) return MakeQ8Depthwise(g, node, geo, activation, pool);
   if (geo.groups != 1) return nullptr;
   return MakeQ8Gemm(g, node, ConvLayer<x86::Q8GemmLayer>(geo), activation, pool);
 }

@@ -1,0 +1,73 @@
+#include "kernels/x86/q8_depthwise.h"
+
+#include "core/error.h"
+
+namespace trit::x86 {
+
+Q8Depthwise::Q8Depthwise(Isa isa, const Q8DepthwiseLayer& layer) : isa_(isa) {
+  const ref::ConvGeometry& g = layer.geometry;
+  if (isa != Isa::kAvx2 && isa != Isa::kAvx512) {
+    throw Error(ErrorCode::kInternal, "Q8Depthwise needs AVX2 or AVX-512");
+  }
+  if (g.groups != g.in_c || g.out_c != g.in_c) {
+    throw Error(ErrorCode::kInternal, "Q8Depthwise: not a depthwise convolution");
+  }
+  Packed& p = packed_;
+  p.m = int64_t{g.batch} * g.out_h * g.out_w;
+  p.channels = g.in_c;
+  p.channels_padded =
+      (p.channels + kDepthwiseChannelBlock - 1) / kDepthwiseChannelBlock * kDepthwiseChannelBlock;
+  p.taps = int64_t{g.kernel_h} * g.kernel_w;
+  p.vectors = int64_t{g.batch} * g.in_h * g.in_w;
+  if (p.vectors + 1 > (int64_t{1} << 31)) {
+    throw Error(ErrorCode::kInternal, "Q8Depthwise: input too large for the indirection table");
+  }
+  indirection_ =
+      ConvIndirection(g.batch, g.in_h, g.in_w, g.out_h, g.out_w, g.kernel_h, g.kernel_w, g.stride_h,
+                      g.stride_w, g.pad_top, g.pad_left, g.dilation_h, g.dilation_w);
+  weights_ = AlignedArray<int32_t>(static_cast<size_t>(p.taps * p.channels_padded));
+  offset_.assign(static_cast<size_t>(p.channels_padded), 0);
+  multiplier_.assign(static_cast<size_t>(p.channels_padded), 0);
+  shift_.assign(static_cast<size_t>(p.channels_padded), 0);
+  for (int64_t c = 0; c < p.channels; ++c) {
+    int64_t sum = 0;
+    for (int64_t t = 0; t < p.taps; ++t) {
+      const int8_t w = layer.levels[c * p.taps + t];
+      // The int16 weight in the low half, zero in the high half.
+      weights_.data()[t * p.channels_padded + c] = static_cast<int32_t>(static_cast<uint16_t>(w));
+      sum += w;
+    }
+    const int64_t bias = layer.bias ? layer.bias[c] : 0;
+    // Exact: |sum(x * w)| and the offset both stay far below 2^31 for one pixel's taps.
+    offset_[static_cast<size_t>(c)] = static_cast<int32_t>(bias - layer.input_zero_point * sum);
+    const Requant r = layer.requant[layer.per_channel ? c : 0];
+    multiplier_[static_cast<size_t>(c)] = r.multiplier;
+    shift_[static_cast<size_t>(c)] = r.shift;
+  }
+  padding_.assign(static_cast<size_t>(p.channels), static_cast<uint8_t>(layer.input_zero_point));
+  p.indirection = indirection_.data();
+  p.weights = weights_.data();
+  p.padding = padding_.data();
+  p.offset = offset_.data();
+  p.multiplier = multiplier_.data();
+  p.shift = shift_.data();
+  p.output_zero_point = layer.output_zero_point;
+  p.lo = layer.lo;
+  p.hi = layer.hi;
+  p.input_signed = layer.input_type == DType::kI8;
+  name_ = std::string(p.input_signed ? "qs8" : "qu8") + "_dwconv_" + std::to_string(g.kernel_h) +
+          "x" + std::to_string(g.kernel_w) + (isa == Isa::kAvx512 ? "__avx512vnni" : "__avx2");
+}
+
+void Q8Depthwise::Compute(const void* input, void* output, int64_t row_begin, int64_t row_end,
+                          int64_t, int64_t) const {
+  const auto* in = static_cast<const uint8_t*>(input);
+  auto* out = static_cast<uint8_t*>(output);
+  if (isa_ == Isa::kAvx512) {
+    Q8DepthwiseAvx512(packed_, in, row_begin, row_end, out);
+  } else {
+    Q8DepthwiseAvx2(packed_, in, row_begin, row_end, out);
+  }
+}
+
+}  // namespace trit::x86
