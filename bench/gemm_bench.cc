@@ -1,4 +1,4 @@
-// The x86 GEMM kernels on shapes from the zoo models (ConvNet, ResNet-44, AlexNet) and square
+// The x86 GEMM kernels on shapes from the zoo models (ConvNet, ResNet-44, AlexNet, BNN) and square
 // GEMMs, beside oneDNN (Debian's libdnnl, when found) on the same shapes, in one run.
 // Counters: GMAC/s and the share of the peak measured here by BM_Peak (a loop of independent
 // VPDPBUSD, or FMA for fp32, on one core). Threads: the second argument; oneDNN follows
@@ -16,6 +16,7 @@
 #include "kernels/isa.h"
 #include "kernels/requantize.h"
 #include "kernels/sparse/ternary_gemv.h"
+#include "kernels/x86/b1_gemm.h"
 #include "kernels/x86/f32_gemm.h"
 #include "kernels/x86/q8_gemm.h"
 #include "kernels/x86/t2_gemv.h"
@@ -56,6 +57,9 @@ const Shape kShapes[] = {
     {"resnet44_8x64_3x3", 0, 8, 8, 64, 64, 3, 1, 1},
     {"convnet_conv7_18x64_3x3", 0, 18, 18, 64, 64, 3, 1, 1},
     {"convnet_conv21_5x128_5x5", 0, 5, 5, 128, 512, 5, 1, 0},
+    {"bnn_conv4_28x64_3x3", 0, 28, 28, 64, 128, 3, 1, 1},
+    {"bnn_conv8_14x128_3x3", 0, 14, 14, 128, 256, 3, 1, 1},
+    {"bnn_fc13_12544x512", 1, 1, 1, 12544, 512, 1, 1, 0},
 };
 constexpr int kShapeCount = sizeof(kShapes) / sizeof(kShapes[0]);
 
@@ -181,6 +185,51 @@ void BM_TritQ8(benchmark::State& state, Isa isa) {
   }
   SetCounters(state, s, VnniPeak(), threads);
   if (s.batch_rows == 1) SetBandwidth(state, static_cast<double>(s.out_c) * s.in_c);
+}
+
+// Binary activations x binary weights (xor + popcount). "x VNNI peak": its MAC rate over the
+// int8 VPDPBUSD peak of as many cores.
+void BM_TritB1(benchmark::State& state) {
+  if (trit::DetectedIsa() != Isa::kAvx512 || !trit::HasAvx512Vpopcntdq()) {
+    state.SkipWithError("AVX-512 VPOPCNTDQ not available");
+    return;
+  }
+  const Shape& s = kShapes[state.range(0)];
+  const int threads = static_cast<int>(state.range(1));
+  std::vector<int8_t> levels = Random<int8_t>(static_cast<size_t>(s.out_c * s.depth()), 0, 1);
+  for (int8_t& w : levels) w = w ? 1 : -1;
+  const std::vector<int32_t> bias = Random<int32_t>(static_cast<size_t>(s.out_c), -1000, 1000);
+  const std::vector<uint8_t> bits =
+      Random<uint8_t>(static_cast<size_t>((Vectors(s) * s.in_c + 7) / 8), 0, 255);
+  std::vector<trit::Requant> requant(static_cast<size_t>(s.out_c), trit::QuantizeMultiplier(0.01));
+  trit::x86::B1GemmLayer layer;
+  layer.m = s.m();
+  layer.n = s.out_c;
+  layer.taps = int64_t{s.kernel} * s.kernel;
+  layer.depth = s.in_c;
+  layer.vectors = Vectors(s);
+  layer.indirection = Indirection(s);
+  layer.levels = levels.data();
+  layer.bias = bias.data();
+  layer.requant = requant.data();
+  layer.per_channel = true;
+  layer.output_type = trit::DType::kU8;
+  layer.lo = 0;
+  layer.hi = 255;
+  const trit::x86::B1Gemm gemm(layer);
+  trit::x86::AlignedArray<uint32_t> scratch(gemm.scratch_bytes() / 4 + 16);
+  std::vector<uint8_t> output(static_cast<size_t>(s.m() * s.out_c));
+  trit::runtime::ThreadPool pool(threads);
+  for (auto _ : state) {
+    trit::runtime::GemmSplit<trit::x86::B1Gemm, uint32_t, void>::Run(
+        gemm, gemm.Prepare(bits.data(), scratch.data()), output.data(), &pool);
+    benchmark::ClobberMemory();
+  }
+  SetCounters(state, s, 0.0, threads);
+  state.counters["x VNNI peak"] =
+      benchmark::Counter(static_cast<double>(s.macs()) / (VnniPeak() * threads),
+                         benchmark::Counter::kIsIterationInvariantRate);
+  if (s.batch_rows == 1) SetBandwidth(state, static_cast<double>(s.out_c) * s.in_c / 8);
 }
 
 void BM_TritF32(benchmark::State& state, Isa isa) {
@@ -417,6 +466,7 @@ BENCHMARK(BM_SparseT)
     ->ArgsProduct({{2, 3}, {1}, {50, 70, 90, 95, 98}})
     ->ArgNames({"shape", "threads", "sparsity"})
     ->UseRealTime();
+BENCHMARK(BM_TritB1)->Apply(Shapes);
 BENCHMARK_CAPTURE(BM_TritQ8, avx512vnni, Isa::kAvx512)->Apply(Shapes);
 BENCHMARK_CAPTURE(BM_TritQ8, avx2, Isa::kAvx2)->Apply(Shapes);
 BENCHMARK_CAPTURE(BM_TritF32, avx512, Isa::kAvx512)->Apply(Shapes);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The x86 GEMM kernels beside oneDNN on the zoo models' layer shapes and square GEMMs, on 1 and
-# 2 threads: one markdown table (GMAC/s, share of the measured one-core peak, ratio to oneDNN),
-# the median of 5 repetitions of each.
+# 2 threads: markdown tables (GMAC/s, share of the measured one-core peak, ratio to oneDNN; the
+# GEMVs; binary against int8; sparse against dense ternary), the median of 5 repetitions of each.
 # Usage: bench/kernels.sh [BUILD_DIR]   (after `make build`; oneDNN needs libdnnl-dev)
 set -euo pipefail
 build_dir=${1:-build/release}
@@ -71,6 +71,18 @@ for threads in (1, 2):
         q8 = get("BM_TritQ8/avx512vnni", label, threads)
         print(f"| {label} | {threads} | {cell(q8)} | {cell(q8, 'weight GB/s')} | {cell(t2)} | {cell(t2, 'weight GB/s')} "
               f"| {ratio(t2, q8)} | {cell(get('BM_OneDnn/u8s8', label, threads))} |")
+print()
+print("Binary activations x binary weights (xor + popcount) against int8 on the same shape")
+print()
+print("| shape | threads | trit binary GMAC/s | x the VPDPBUSD peak | trit int8 VNNI GMAC/s | binary / int8 |")
+print("|---|---|---|---|---|---|")
+for threads in (1, 2):
+    for label in labels:
+        b1 = get("BM_TritB1", label, threads)
+        if not b1:
+            continue
+        q8 = get("BM_TritQ8/avx512vnni", label, threads)
+        print(f"| {label} | {threads} | {b1['GMAC/s']:.1f} | {b1['x VNNI peak']:.2f} | {cell(q8)} | {ratio(b1, q8)} |")
 print()
 print("Pruned ternary, batch 1, 1 thread: the index-list kernel against the 2-bit GEMV (time ratio)")
 print()

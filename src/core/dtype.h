@@ -17,7 +17,7 @@ enum class DType : uint8_t {
   kI4 = 4,       // two's complement nibble, levels -8..7
   kI2 = 5,       // two's complement 2 bits, levels -2..1
   kTernary = 6,  // 2-bit code: 00 -> 0, 01 -> +1, 11 -> -1 (10 is invalid)
-  kBinary = 7,   // 1 bit: 1 -> +1, 0 -> -1
+  kBinary = 7,   // 1 bit: 1 -> +1, 0 -> -1 (weights, and binary activations)
 };
 
 inline constexpr int kNumDTypes = 8;
@@ -57,8 +57,12 @@ constexpr size_t StorageBytes(DType type, int64_t count) {
 std::string_view DTypeName(DType type);
 std::optional<DType> ParseDType(std::string_view name);
 
-// Integer range of a quantized activation type.
-constexpr int32_t QuantMin(DType type) { return type == DType::kU8 ? 0 : -128; }
-constexpr int32_t QuantMax(DType type) { return type == DType::kU8 ? 255 : 127; }
+// Integer range of an activation type (binary activations are the levels -1 and +1).
+constexpr int32_t QuantMin(DType type) {
+  return type == DType::kU8 ? 0 : (type == DType::kBinary ? -1 : -128);
+}
+constexpr int32_t QuantMax(DType type) {
+  return type == DType::kU8 ? 255 : (type == DType::kBinary ? 1 : 127);
+}
 
 }  // namespace trit

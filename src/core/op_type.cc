@@ -10,7 +10,7 @@ namespace {
 constexpr std::array<std::string_view, kNumOpTypes> kNames = {
     "Conv2D",  "Dense",     "MaxPool",  "AvgPool",    "GlobalAvgPool", "Add",     "Mul",
     "Concat",  "Reshape",   "Flatten",  "Relu",       "Clip",          "Sigmoid", "Tanh",
-    "Softmax", "BatchNorm", "Quantize", "Dequantize", "Pad",           "Dropout"};
+    "Softmax", "BatchNorm", "Quantize", "Dequantize", "Pad",           "Dropout", "Binarize"};
 }  // namespace
 
 std::string_view OpTypeName(OpType op) {

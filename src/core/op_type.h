@@ -22,6 +22,9 @@
 // Dequantize    i8/u8 -> f32
 // Pad           attrs: pads [begin_0..begin_r-1, end_0..end_r-1]; pads with real 0 (zero point)
 // Dropout       identity at inference; attrs: ratio (used by the trainer)
+// Binarize      sign: +1 where x >= 0 (for i8/u8: q >= zero point), else -1 (NaN too); f32 -> f32
+//               (values +-1, the float model), or f32/i8/u8 -> binary (1 bit per element,
+//               1 -> +1, the input of a binary Conv2D/Dense)
 #pragma once
 
 #include <cstdint>
@@ -51,9 +54,10 @@ enum class OpType : uint16_t {
   kDequantize = 17,
   kPad = 18,
   kDropout = 19,
+  kBinarize = 20,
 };
 
-inline constexpr int kNumOpTypes = 20;
+inline constexpr int kNumOpTypes = 21;
 
 std::string_view OpTypeName(OpType op);
 std::optional<OpType> ParseOpType(std::string_view name);

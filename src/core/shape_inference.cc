@@ -207,6 +207,7 @@ Shape InferNode(const Graph& graph, const Node& node) {
     case OpType::kQuantize:
     case OpType::kDequantize:
     case OpType::kDropout:
+    case OpType::kBinarize:
       NeedInputs(node, 1, 1);
       return shape_of(0);
   }
@@ -252,6 +253,9 @@ void Graph::InferShapes() {
       out.quant = {};
     } else if (node.op == OpType::kQuantize) {
       // dtype and parameters are the quantizer's choice
+    } else if (node.op == OpType::kBinarize && out.dtype == DType::kBinary) {
+      // levels +-1 at scale 1 unless the graph says otherwise
+      if (out.quant.empty()) out.quant = QuantParams::PerTensor(1.0f, 0);
     } else if (first.dtype == DType::kF32) {
       out.dtype = DType::kF32;
       out.quant = {};

@@ -49,6 +49,11 @@ void CheckValue(const Value& v) {
       Fail(where, "zero point out of range for " + std::string(DTypeName(v.dtype)));
     }
   }
+  if (v.dtype == DType::kBinary && !v.is_constant()) {
+    if (q.scale.size() != 1 || q.zero_point[0] != 0) {
+      Fail(where, "binary activation needs one scale and zero point 0");
+    }
+  }
   if (v.dtype == DType::kTernary) {
     if (q.ternary_pos.size() != q.scale.size() || q.ternary_neg.size() != q.scale.size()) {
       Fail(where, "ternary weights need positive and negative levels per scale");
@@ -90,7 +95,9 @@ void CheckQuantizedLinear(const Graph& g, const Node& node) {
     }
     return;
   }
-  if (!IsQuantizedActivation(x.dtype)) Fail(where, "input must be f32, i8 or u8");
+  if (!IsQuantizedActivation(x.dtype) && x.dtype != DType::kBinary) {
+    Fail(where, "input must be f32, i8, u8 or binary");
+  }
   if (!IsWeightType(w.dtype)) {
     Fail(where, "weights of type " + std::string(DTypeName(w.dtype)) + " cannot be quantized");
   }
@@ -123,6 +130,17 @@ void CheckNodeTypes(const Graph& g, const Node& node) {
     case OpType::kDequantize:
       if (!IsQuantizedActivation(x.dtype)) Fail(where, "input must be i8 or u8");
       return;
+    case OpType::kBinarize:
+      if (x.dtype != DType::kF32 && !IsQuantizedActivation(x.dtype)) {
+        Fail(where, "input must be f32, i8 or u8");
+      }
+      if (IsQuantizedActivation(x.dtype) && x.quant.scale.size() != 1) {
+        Fail(where, "quantized input needs one scale and zero point");
+      }
+      if (y.dtype != DType::kBinary && !(y.dtype == DType::kF32 && x.dtype == DType::kF32)) {
+        Fail(where, "output must be binary (or f32 for an f32 input)");
+      }
+      return;
     case OpType::kBatchNorm:
       for (size_t i = 1; i < node.inputs.size(); ++i) {
         const Value& p = g.value(node.inputs[i]);
@@ -133,6 +151,13 @@ void CheckNodeTypes(const Graph& g, const Node& node) {
       break;
     default:
       break;
+  }
+  // Reshape, Flatten and Dropout keep the input's bytes: binary in, binary out.
+  const bool alias =
+      node.op == OpType::kReshape || node.op == OpType::kFlatten || node.op == OpType::kDropout;
+  if (alias && x.dtype == DType::kBinary) {
+    if (y.dtype != DType::kBinary) Fail(where, "a binary input needs a binary output");
+    return;
   }
   // Every other op: float in, float out; or quantized in, quantized out with parameters.
   for (const ValueId in : node.inputs) {

@@ -70,4 +70,13 @@ bool HasAvx512Vbmi() {
 #endif
 }
 
+bool HasAvx512Vpopcntdq() {
+#if defined(__x86_64__)
+  __builtin_cpu_init();
+  return __builtin_cpu_supports("avx512vpopcntdq");
+#else
+  return false;
+#endif
+}
+
 }  // namespace trit

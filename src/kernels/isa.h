@@ -24,5 +24,7 @@ Isa ActiveIsa();
 
 // Whether this CPU has AVX-512 VBMI (byte permutes: the 256-entry table lookups).
 bool HasAvx512Vbmi();
+// Whether this CPU has AVX-512 VPOPCNTDQ (vector popcount: the binary xor + popcount GEMM).
+bool HasAvx512Vpopcntdq();
 
 }  // namespace trit

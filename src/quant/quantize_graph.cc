@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <map>
 
 #include "core/error.h"
 #include "quant/graph_edit.h"
@@ -11,6 +12,11 @@ namespace trit::quant {
 namespace {
 
 bool IsLinear(OpType op) { return op == OpType::kConv2D || op == OpType::kDense; }
+
+// Ops whose output is the input's bytes: they pass binary tensors through as well.
+bool IsAlias(OpType op) {
+  return op == OpType::kReshape || op == OpType::kFlatten || op == OpType::kDropout;
+}
 
 // Ops the runtime runs on i8/u8 tensors with the output sharing the input's parameters.
 bool KeepsInputParams(OpType op) {
@@ -79,7 +85,7 @@ class Quantizer {
       }
       float_[static_cast<size_t>(in)] = out_.AddInput(v.name, v.dtype, v.shape);
     }
-    for (const NodeId id : src_.TopologicalOrder()) Lower(src_.node(id));
+    for (const NodeId id : src_.TopologicalOrder()) Lower(src_.node(id), id);
     for (const ValueId v : src_.outputs()) out_.MarkOutput(AsFloat(v));
     out_.InferShapes();
     out_.Validate();
@@ -108,6 +114,16 @@ class Quantizer {
     if (src_.value(v).is_constant()) return CopyConstant(v);
     ValueId& f = float_[static_cast<size_t>(v)];
     if (f >= 0) return f;
+    if (const auto producer = binarized_.find(v); producer != binarized_.end()) {
+      // A binary tensor read as floats: its node again (Binarize, or a Flatten of one) on the
+      // float version of its input, which gives the float model's +-1.
+      const Node& node = src_.node(producer->second);
+      const ValueId x = AsFloat(node.inputs[0]);
+      const ValueId id =
+          AddNode(node.op, node.name + "/float", {x}, node.attrs, src_.value(v).name + "/float");
+      float_[static_cast<size_t>(v)] = id;
+      return id;
+    }
     const ValueId q = quantized_[static_cast<size_t>(v)];
     const std::string name = src_.value(v).name + "/dequantized";
     f = AddNode(OpType::kDequantize, src_.value(v).name + "/dequantize", {q}, {}, name);
@@ -128,6 +144,8 @@ class Quantizer {
   bool IsQuantized(ValueId v) const {
     return !src_.value(v).is_constant() && quantized_[static_cast<size_t>(v)] >= 0;
   }
+  // Quantized to i8/u8 (binary tensors feed only Conv2D and Dense).
+  bool IsQuantized8(ValueId v) const { return IsQuantized(v) && !binarized_.count(v); }
 
   ValueId AddNode(OpType op, const std::string& node_name, std::vector<ValueId> inputs,
                   Attributes attrs, const std::string& output_name) {
@@ -145,9 +163,41 @@ class Quantizer {
     return id;
   }
 
-  void Lower(const Node& node) {
+  // Binarize: of the i8/u8 input where there is one, else of the float input; its output is
+  // binary (+-1 at scale 1) for the quantized layers that read it.
+  void LowerBinarize(const Node& node, NodeId id) {
+    const ValueId input = node.inputs[0];
+    const ValueId x = IsQuantized8(input) ? quantized_[static_cast<size_t>(input)] : AsFloat(input);
+    const ValueId result = node.outputs[0];
+    Value out;
+    out.name = src_.value(result).name;
+    out.dtype = DType::kBinary;
+    out.quant = QuantParams::PerTensor(1.0f, 0);
+    const ValueId binary = out_.AddValue(std::move(out));
+    Node lowered = node;
+    lowered.inputs = {x};
+    lowered.outputs = {binary};
+    out_.AddNodeWithOutputs(std::move(lowered));
+    out_.InferShapes();
+    quantized_[static_cast<size_t>(result)] = binary;
+    binarized_[result] = id;
+  }
+
+  void Lower(const Node& node, NodeId id) {
     const ValueId result = node.outputs[0];
     const std::string& result_name = src_.value(result).name;
+    if (node.op == OpType::kBinarize) {
+      LowerBinarize(node, id);
+      return;
+    }
+    if (IsAlias(node.op) && binarized_.count(node.inputs[0])) {  // the same bits, reshaped
+      const ValueId out =
+          AddNode(node.op, node.name, {quantized_[static_cast<size_t>(node.inputs[0])]}, node.attrs,
+                  result_name);
+      quantized_[static_cast<size_t>(result)] = out;
+      binarized_[result] = id;
+      return;
+    }
     if (IsLinear(node.op)) {
       const WeightSpec& spec = plan_.SpecFor(node.name);
       if (spec.type != WeightType::kF32 || plan_.fixed_weights.count(node.name)) {
@@ -157,13 +207,18 @@ class Quantizer {
     }
     const bool quantize =
         node.op != OpType::kSoftmax && !IsLinear(node.op) &&
-        !src_.value(node.inputs[0]).is_constant() && IsQuantized(node.inputs[0]) &&
+        !src_.value(node.inputs[0]).is_constant() && IsQuantized8(node.inputs[0]) &&
         (KeepsInputParams(node.op) || (RequantizesOutput(node.op) && HasParams(result)));
     std::vector<ValueId> inputs;
     for (const ValueId v : node.inputs) {
       if (src_.value(v).is_constant()) {
         inputs.push_back(CopyConstant(v));
       } else {
+        if (quantize && binarized_.count(v)) {
+          throw Error(ErrorCode::kUnsupported, "node '" + node.name +
+                                                   "': a binary tensor as a second input of " +
+                                                   std::string(OpTypeName(node.op)));
+        }
         inputs.push_back(quantize ? AsQuantized(v) : AsFloat(v));
       }
     }
@@ -234,8 +289,9 @@ class Quantizer {
   const Graph& src_;
   const QuantPlan& plan_;
   Graph out_;
-  std::vector<ValueId> float_;      // source value -> its f32 version in out_
-  std::vector<ValueId> quantized_;  // source value -> its i8/u8 version in out_
+  std::vector<ValueId> float_;           // source value -> its f32 version in out_
+  std::vector<ValueId> quantized_;       // source value -> its i8/u8 (or binary) version in out_
+  std::map<ValueId, NodeId> binarized_;  // binary source values -> their Binarize node
 };
 
 }  // namespace

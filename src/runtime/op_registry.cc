@@ -38,6 +38,8 @@ std::unique_ptr<OpKernel> CreateOpKernel(const Graph& graph, const Node& node, T
     case OpType::kQuantize:
     case OpType::kDequantize:
       return MakeQuantizeKernel(graph, node);
+    case OpType::kBinarize:
+      return MakeBinarizeKernel(graph, node);
   }
   throw Error(ErrorCode::kUnsupported, "node '" + node.name + "': no kernel for this op");
 }

@@ -125,6 +125,13 @@ torch::Tensor RunFloatOp(const Graph& graph, const Node& node, const std::vector
     }
     case OpType::kDropout:
       return torch::dropout(x, node.attrs.GetFloat("ratio", 0.5f), training);
+    case OpType::kBinarize: {
+      // Forward: the sign (+1 at 0). Backward: the straight-through estimator of BinaryNet,
+      // the gradient passed where |x| <= 1 (the derivative of clamp(x, -1, 1)).
+      const torch::Tensor sign = (x >= 0).to(x.scalar_type()) * 2 - 1;
+      const torch::Tensor clipped = torch::clamp(x, -1, 1);
+      return clipped + (sign - clipped).detach();
+    }
     case OpType::kQuantize:
     case OpType::kDequantize:
       Unsupported(node, "a quantization op in a float graph");

@@ -434,6 +434,13 @@ torch::Tensor QatGraph::RunQuantizedOp(const Node& node, const std::vector<torch
     }
     case OpType::kDequantize:
       return (in[0] - x.quant.zero_point[0]) * x.quant.scale[0];
+    case OpType::kBinarize: {
+      // The runtime's q >= z as +-1; the gradient straight through where |real value| <= 1.
+      const torch::Tensor real = (in[0] - x.quant.zero_point[0]) * x.quant.scale[0];
+      const torch::Tensor sign = (in[0] >= x.quant.zero_point[0]).to(torch::kFloat32) * 2 - 1;
+      const torch::Tensor clipped = torch::clamp(real, -1, 1);
+      return clipped + (sign - clipped).detach();
+    }
     case OpType::kMaxPool:
     case OpType::kReshape:
     case OpType::kFlatten:

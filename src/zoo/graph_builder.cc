@@ -58,6 +58,8 @@ ValueId GraphBuilder::BatchNorm(ValueId x) {
 
 ValueId GraphBuilder::Relu(ValueId x) { return AddNode(OpType::kRelu, "relu", {x}); }
 
+ValueId GraphBuilder::Binarize(ValueId x) { return AddNode(OpType::kBinarize, "sign", {x}); }
+
 ValueId GraphBuilder::MaxPool(ValueId x, int64_t kernel, int64_t stride,
                               std::vector<int64_t> pads) {
   return AddNode(OpType::kMaxPool, "maxpool", {x},

@@ -41,6 +41,7 @@ class GraphBuilder {
   ValueId DepthwiseConv(ValueId x, int64_t kernel, int64_t stride, std::vector<int64_t> pads);
   ValueId BatchNorm(ValueId x);
   ValueId Relu(ValueId x);
+  ValueId Binarize(ValueId x);
   ValueId MaxPool(ValueId x, int64_t kernel, int64_t stride,
                   std::vector<int64_t> pads = {0, 0, 0, 0});
   ValueId AvgPool(ValueId x, int64_t kernel, int64_t stride);

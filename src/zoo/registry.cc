@@ -20,6 +20,8 @@ const std::vector<ZooModel>& ZooModels() {
       {"mlp", "MLP 784-256-128-10, 28x28x1 input", BuildMlp},
       {"mobilenet", "MobileNet v1, width 0.5, depthwise-separable, 32x32x3, 10 classes",
        BuildMobileNet},
+      {"bnn", "BinaryNet-style CNN, binary activations after the first layer, 28x28x1, 10 classes",
+       BuildBnn},
   };
   return models;
 }

@@ -27,5 +27,6 @@ Graph BuildResNet(int depth, uint64_t seed);  // depth = 6n + 2: 20, 32, 44, 56
 Graph BuildAlexNet(uint64_t seed);
 Graph BuildMlp(uint64_t seed);
 Graph BuildMobileNet(uint64_t seed);
+Graph BuildBnn(uint64_t seed);
 
 }  // namespace trit::zoo

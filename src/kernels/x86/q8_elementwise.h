@@ -28,4 +28,9 @@ void LookupQ8Avx512(int64_t count, const uint8_t* in, uint8_t flip, const uint8_
 void QuantizeF32Avx512(int64_t count, const float* input, float scale, int32_t zero_point,
                        bool signed_output, uint8_t* output);
 
+// Binarize 8-bit values: bit i = (x[i] >= zero point), one byte compare per element, 64 per
+// step, the compare mask stored as the packed bits (kernels/ref/binarize.h). AVX-512 F/BW.
+void BinarizeQ8Avx512(int64_t count, const uint8_t* input, bool is_signed, int32_t zero_point,
+                      uint8_t* bits);
+
 }  // namespace trit::x86

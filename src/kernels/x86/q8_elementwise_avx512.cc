@@ -1,6 +1,7 @@
 // The AVX-512 element-wise ops of q8_elementwise.h (compiled with AVX-512 F/BW/VL/DQ/VBMI).
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "kernels/x86/q8_elementwise.h"
@@ -89,6 +90,20 @@ void QuantizeF32Avx512(int64_t count, const float* input, float scale, int32_t z
     v = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, lo, _CMP_LT_OQ), v, lo);
     v = _mm512_mask_blend_ps(_mm512_cmp_ps_mask(v, hi, _CMP_GT_OQ), v, hi);
     _mm_mask_storeu_epi8(output + i, mask, _mm512_cvtepi32_epi8(_mm512_cvttps_epi32(v)));
+  }
+}
+
+void BinarizeQ8Avx512(int64_t count, const uint8_t* input, bool is_signed, int32_t zero_point,
+                      uint8_t* bits) {
+  const __m512i zero = _mm512_set1_epi8(static_cast<char>(zero_point));
+  for (int64_t i = 0; i < count; i += 64) {
+    const int64_t n = std::min<int64_t>(64, count - i);
+    const __mmask64 valid = n == 64 ? ~__mmask64{0} : (__mmask64{1} << n) - 1;
+    const __m512i x = _mm512_maskz_loadu_epi8(valid, input + i);
+    const __mmask64 positive =
+        (is_signed ? _mm512_cmpge_epi8_mask(x, zero) : _mm512_cmpge_epu8_mask(x, zero)) & valid;
+    const uint64_t word = _cvtmask64_u64(positive);
+    std::memcpy(bits + i / 8, &word, static_cast<size_t>((n + 7) / 8));
   }
 }
 

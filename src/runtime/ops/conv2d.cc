@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "core/op_params.h"
+#include "runtime/ops/binary_input.h"
 #include "runtime/ops/fast_linear.h"
 #include "runtime/ops/ops.h"
 #include "runtime/ops/quantized_linear.h"
@@ -94,6 +95,18 @@ std::unique_ptr<OpKernel> MakeConv2DKernel(const Graph& g, const Node& node, Thr
     if (auto fast = MakeFastF32Conv2D(g, node, Geometry(g, node, p), p.activation, pool))
       return fast;
     return std::make_unique<Conv2DF32Kernel>(g, node, p);
+  }
+  if (x.dtype == DType::kBinary) {
+    if (auto fast = MakeFastBinaryConv2D(g, node, Geometry(g, node, p), p.activation, pool)) {
+      return fast;
+    }
+    std::unique_ptr<OpKernel> int8;
+    DispatchQ8(DType::kI8, Output(g, node).dtype, [&](auto in, auto out) {
+      int8 = std::make_unique<Conv2DQ8Kernel<decltype(in), decltype(out)>>(g, node, p);
+    });
+    return std::make_unique<UnpackedBinaryInput>(
+        std::move(int8), NumElements(x.shape), node.inputs.size(),
+        "ref_conv2d_b1_" + TypeSuffix(Input(g, node, 1).dtype));
   }
   std::unique_ptr<OpKernel> kernel =
       MakeFastQ8Conv2D(g, node, Geometry(g, node, p), p.activation, pool);

@@ -3,6 +3,7 @@
 
 #include <memory>
 
+#include "runtime/ops/binary_input.h"
 #include "runtime/ops/fast_linear.h"
 #include "runtime/ops/ops.h"
 #include "runtime/ops/quantized_linear.h"
@@ -78,6 +79,19 @@ std::unique_ptr<OpKernel> MakeDenseKernel(const Graph& g, const Node& node, Thre
       return fast;
     }
     return std::make_unique<DenseF32Kernel>(g, node, activation);
+  }
+  if (x.dtype == DType::kBinary) {
+    if (auto fast = MakeFastBinaryDense(g, node, shape.rows, shape.in_features, shape.out_features,
+                                        activation, pool)) {
+      return fast;
+    }
+    std::unique_ptr<OpKernel> int8;
+    DispatchQ8(DType::kI8, Output(g, node).dtype, [&](auto in, auto out) {
+      int8 = std::make_unique<DenseQ8Kernel<decltype(in), decltype(out)>>(g, node, activation);
+    });
+    return std::make_unique<UnpackedBinaryInput>(
+        std::move(int8), NumElements(x.shape), node.inputs.size(),
+        "ref_dense_b1_" + TypeSuffix(Input(g, node, 1).dtype));
   }
   std::unique_ptr<OpKernel> kernel =
       MakeFastQ8Dense(g, node, shape.rows, shape.in_features, shape.out_features, activation, pool);

@@ -8,10 +8,12 @@
 
 #include "kernels/isa.h"
 #include "kernels/sparse/ternary_gemv.h"
+#include "runtime/ops/binary_input.h"
 #include "runtime/ops/gemm_split.h"
 #include "runtime/ops/quantized_linear.h"
 #include "runtime/thread_pool.h"
 #if defined(__x86_64__)
+#include "kernels/x86/b1_gemm.h"
 #include "kernels/x86/f32_depthwise.h"
 #include "kernels/x86/f32_gemm.h"
 #include "kernels/x86/q8_depthwise.h"
@@ -62,7 +64,9 @@ class Q8GemmKernel final : public OpKernel {
     layer.bias = linear.bias;
     layer.requant = linear.requant.data();
     layer.per_channel = linear.output.per_channel;
-    layer.input_type = Input(g, node, 0).dtype;
+    // Binary inputs reach the GEMM unpacked to int8 levels +-1 (UnpackedBinaryInput).
+    const DType input = Input(g, node, 0).dtype;
+    layer.input_type = input == DType::kBinary ? DType::kI8 : input;
     layer.input_zero_point = linear.input_zero_point;
     layer.output_type = Output(g, node).dtype;
     layer.output_zero_point = linear.output.zero_point;
@@ -122,6 +126,61 @@ std::unique_ptr<OpKernel> MakeQ8Depthwise(const Graph& g, const Node& node,
   layer.lo = linear.output.lo;
   layer.hi = linear.output.hi;
   return std::make_unique<Q8DepthwiseKernel>(isa, layer, pool);
+}
+
+class B1GemmKernel final : public OpKernel {
+ public:
+  explicit B1GemmKernel(const x86::B1GemmLayer& layer, ThreadPool* pool)
+      : gemm_(layer), pool_(pool) {}
+
+  void Run(const void* const* inputs, void* const* outputs, void* scratch) override {
+    GemmSplit<x86::B1Gemm, uint32_t, void>::Run(gemm_, gemm_.Prepare(inputs[0], scratch),
+                                                outputs[0], pool_);
+  }
+  size_t scratch_bytes() const override { return gemm_.scratch_bytes(); }
+  std::string_view name() const override { return gemm_.name(); }
+
+ private:
+  x86::B1Gemm gemm_;
+  ThreadPool* pool_;
+};
+
+// A layer with binary inputs, given as the int8 GEMM's shape: binary weights run the xor +
+// popcount GEMM where the CPU has VPOPCNTDQ; otherwise the input is unpacked to int8 levels
+// for the int8 GEMM.
+std::unique_ptr<OpKernel> MakeBinaryInputGemm(const Graph& g, const Node& node,
+                                              x86::Q8GemmLayer layer, Activation activation,
+                                              ThreadPool* pool) {
+  const Isa isa = ActiveIsa();
+  if (isa == Isa::kRef) return nullptr;
+  const int64_t input_count = NumElements(Input(g, node, 0).shape);
+  const DType weights = Input(g, node, 1).dtype;
+  if (isa == Isa::kAvx512 && HasAvx512Vpopcntdq() && weights == DType::kBinary) {
+    const QuantizedLinear linear(g, node, layer.n, layer.taps * layer.depth, activation);
+    std::vector<int8_t> levels;
+    if (!DecodeLevels(linear, layer.n, layer.taps * layer.depth, levels)) return nullptr;
+    x86::B1GemmLayer binary;
+    binary.m = layer.m;
+    binary.n = layer.n;
+    binary.taps = layer.taps;
+    binary.depth = layer.depth;
+    binary.vectors = layer.vectors;
+    binary.indirection = std::move(layer.indirection);
+    binary.levels = levels.data();
+    binary.bias = linear.bias;
+    binary.requant = linear.requant.data();
+    binary.per_channel = linear.output.per_channel;
+    binary.output_type = Output(g, node).dtype;
+    binary.output_zero_point = linear.output.zero_point;
+    binary.lo = linear.output.lo;
+    binary.hi = linear.output.hi;
+    return std::make_unique<B1GemmKernel>(binary, pool);
+  }
+  auto int8 = MakeQ8Gemm(g, node, std::move(layer), activation, pool);
+  if (!int8) return nullptr;
+  const std::string name = std::string(int8->name()) + "_from_b1";
+  return std::make_unique<UnpackedBinaryInput>(std::move(int8), input_count, node.inputs.size(),
+                                               name);
 }
 
 // Batch-1 Dense with ternary weights, in 2-bit masks (x86/t2_gemv.h) or index lists
@@ -334,6 +393,20 @@ std::unique_ptr<OpKernel> MakeFastQ8Conv2D(const Graph& g, const Node& node,
   return MakeQ8Gemm(g, node, ConvLayer<x86::Q8GemmLayer>(geo), activation, pool);
 }
 
+std::unique_ptr<OpKernel> MakeFastBinaryConv2D(const Graph& g, const Node& node,
+                                               const ref::ConvGeometry& geo, Activation activation,
+                                               ThreadPool* pool) {
+  if (geo.groups != 1) return nullptr;
+  return MakeBinaryInputGemm(g, node, ConvLayer<x86::Q8GemmLayer>(geo), activation, pool);
+}
+
+std::unique_ptr<OpKernel> MakeFastBinaryDense(const Graph& g, const Node& node, int rows,
+                                              int in_features, int out_features,
+                                              Activation activation, ThreadPool* pool) {
+  return MakeBinaryInputGemm(g, node, DenseLayer<x86::Q8GemmLayer>(rows, in_features, out_features),
+                             activation, pool);
+}
+
 std::unique_ptr<OpKernel> MakeFastQ8Dense(const Graph& g, const Node& node, int rows,
                                           int in_features, int out_features, Activation activation,
                                           ThreadPool* pool) {
@@ -365,6 +438,16 @@ std::unique_ptr<OpKernel> MakeFastQ8Dense(const Graph&, const Node&, int, int, i
 }
 std::unique_ptr<OpKernel> MakeFastF32Conv2D(const Graph&, const Node&, const ref::ConvGeometry&,
                                             Activation, ThreadPool*) {
+  ActiveIsa();
+  return nullptr;
+}
+std::unique_ptr<OpKernel> MakeFastBinaryConv2D(const Graph&, const Node&, const ref::ConvGeometry&,
+                                               Activation, ThreadPool*) {
+  ActiveIsa();
+  return nullptr;
+}
+std::unique_ptr<OpKernel> MakeFastBinaryDense(const Graph&, const Node&, int, int, int, Activation,
+                                              ThreadPool*) {
   ActiveIsa();
   return nullptr;
 }

@@ -24,4 +24,12 @@ std::unique_ptr<OpKernel> MakeFastQ8Dense(const Graph& g, const Node& node, int 
                                           int in_features, int out_features, Activation activation,
                                           ThreadPool* pool);
 
+// Binary activations (+-1, packed bits) into a groups-1 Conv2D or a Dense.
+std::unique_ptr<OpKernel> MakeFastBinaryConv2D(const Graph& g, const Node& node,
+                                               const ref::ConvGeometry& geometry,
+                                               Activation activation, ThreadPool* pool);
+std::unique_ptr<OpKernel> MakeFastBinaryDense(const Graph& g, const Node& node, int rows,
+                                              int in_features, int out_features,
+                                              Activation activation, ThreadPool* pool);
+
 }  // namespace trit::runtime

@@ -19,6 +19,7 @@ std::unique_ptr<OpKernel> MakeActivationKernel(const Graph& graph,
                                                const Node& node);  // Relu/Clip/Sigmoid/Tanh
 std::unique_ptr<OpKernel> MakeSoftmaxKernel(const Graph& graph, const Node& node);
 std::unique_ptr<OpKernel> MakeBatchNormKernel(const Graph& graph, const Node& node);
+std::unique_ptr<OpKernel> MakeBinarizeKernel(const Graph& graph, const Node& node);
 std::unique_ptr<OpKernel> MakeQuantizeKernel(const Graph& graph,
                                              const Node& node);  // Quantize/Dequantize
 

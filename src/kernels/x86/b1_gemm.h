@@ -1,0 +1,80 @@
+// Binary Conv2D (groups 1) and Dense for x86: binary activations x binary weights, both +-1
+// (1 bit per element, 1 -> +1), by xor and popcount.
+//
+// The problem has the shape of q8_gemm.h: M output rows by N channels, each a sum over `taps`
+// input vectors of `depth` elements, read through an indirection table whose extra vector
+// stands for padding. Over one vector of depth C, sum(a * w) = C - 2 * popcount(a xor w): a
+// product is +1 where the bits agree. Each run first repacks every input vector into whole
+// 32-bit words (the tensor's bits are dense, so a pixel's bits need not start on a word);
+// the bits past C are zero in both the input and the packed weights, so they never count.
+// Padding is real zero, as in the reference: a padded tap contributes nothing. The kernel reads
+// the padding vector (all zero bits) like any other and takes off, per row, what it added:
+// C * (valid taps) replaces C * taps, and popcount(w) of each padded tap, precomputed per
+// channel and tap, comes off the xor count. The epilogue is the int8 GEMM's: bias, the
+// reference's requantization, zero point, clamp.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/dtype.h"
+#include "kernels/requantize.h"
+#include "kernels/x86/q8_gemm.h"  // AlignedArray
+
+namespace trit::x86 {
+
+struct B1GemmLayer {
+  int64_t m = 0, n = 0, taps = 1, depth = 0;
+  int64_t vectors = 0;               // input vectors in the input tensor
+  std::vector<int32_t> indirection;  // [m][taps] -> vector index (vectors: padding)
+  const int8_t* levels = nullptr;    // [n][taps * depth], each +1 or -1
+  const int32_t* bias = nullptr;     // [n] or null
+  const Requant* requant = nullptr;  // [n], or [1] for all channels
+  bool per_channel = false;
+  DType output_type = DType::kI8;  // kI8 or kU8
+  int32_t output_zero_point = 0, lo = -128, hi = 127;
+};
+
+class B1Gemm {
+ public:
+  // AVX-512 with VPOPCNTDQ.
+  explicit B1Gemm(const B1GemmLayer& layer);
+
+  size_t scratch_bytes() const;
+  // input: the binary tensor's packed bytes (vectors x depth bits, dense).
+  const uint32_t* Prepare(const void* input, void* scratch) const;
+  void Compute(const uint32_t* prepared, void* output, int64_t row_begin, int64_t row_end,
+               int64_t tile_begin, int64_t tile_end) const;
+  int64_t rows() const { return packed_.m; }
+  int64_t tiles() const { return packed_.n_tiles; }
+  int64_t rows_per_call() const { return kRows; }
+  // b1_igemm_8x32__avx512vpopcntdq, or ..._gemm_... for Dense
+  const std::string& name() const { return name_; }
+
+  static constexpr int64_t kRows = 8, kTile = 32;
+
+  struct Packed {
+    int64_t m, n, taps, depth, words, n_tiles, vectors;
+    const int32_t* indirection;
+    const uint32_t* weights;      // [tile][tap][word][32 channels]
+    const int32_t* tap_popcount;  // [tile][tap][32 channels]: popcount of the tap's weights
+    const int32_t* row_base;      // [m]: depth * (valid taps of the row)
+    const uint8_t* row_padded;    // [m]: whether the row reads the padding vector
+    const int32_t* offset;        // [n_tiles * 32]: bias
+    const int32_t *multiplier, *shift;
+    int32_t output_zero_point, lo, hi;
+  };
+
+ private:
+  Packed packed_{};
+  std::vector<int32_t> indirection_, tap_popcount_, row_base_, offset_, multiplier_, shift_;
+  std::vector<uint8_t> row_padded_;
+  AlignedArray<uint32_t> weights_;
+  std::string name_;
+};
+
+void B1GemmAvx512(const B1Gemm::Packed& p, const uint32_t* input, int64_t m_begin, int64_t m_end,
+                  int64_t tile_begin, int64_t tile_end, void* output);
+
+}  // namespace trit::x86
