@@ -54,6 +54,18 @@ py "import json; e = json.load(open('$work/out')); assert e['samples'] == 40 and
 check_error "eval on a missing dataset" "no such file" "$trit" eval "$work/lenet5.trit" --data "fashion-mnist:$work/none"
 py "import numpy as np; np.save('$work/two_channels.npy', np.zeros((4, 28, 28, 2), np.uint8)); np.save('$work/four_labels.npy', np.zeros(4, np.int32))"
 check_error "eval on samples that do not fit" "do not fit" "$trit" eval "$work/resnet20.trit" --data "npy:$work/two_channels.npy,$work/four_labels.npy"
+# binary activations: the BinaryNet-style zoo model with binary weights, the same accuracy on
+# the optimized kernels (xor + popcount where the CPU has it) and on the reference
+check "zoo bnn" "$trit" zoo bnn -o "$work/bnn.trit"
+check "compress bnn --weights binary" "$trit" compress "$work/bnn.trit" -o "$work/bnn_b1.trit" --weights binary --acts uint8 --calib "$data" --calib-samples 16
+check "info bnn" "$trit" info "$work/bnn_b1.trit"
+grep -q "Binarize" "$work/out" && grep -qE "b1_igemm_8x32__avx512vpopcntdq|_from_b1|ref_conv2d_b1_binary" "$work/out" \
+  || { echo "FAIL: info shows no binary layer"; failures=$((failures + 1)); }
+check "eval bnn" "$trit" eval "$work/bnn_b1.trit" --data "$data" --json
+cp "$work/out" "$work/bnn_eval.json"
+TRIT_ISA=ref check "eval bnn at TRIT_ISA=ref" "$trit" eval "$work/bnn_b1.trit" --data "$data" --json
+py "import json; a = json.load(open('$work/bnn_eval.json')); b = json.load(open('$work/out')); assert a['confusion'] == b['confusion'], (a['top1'], b['top1'])" \
+  || { echo "FAIL: bnn differs between the optimized kernels and the reference"; failures=$((failures + 1)); }
 # compress (PTQ) and eval --compare
 check "compress --json" "$trit" compress "$work/lenet5.trit" -o "$work/int8.trit" --weights int8 --acts int8 --calib "$data" --calib-samples 16 --json
 py "import json, os; r = json.load(open('$work/out')); assert r['file_bytes'] == os.path.getsize('$work/int8.trit'); assert abs(r['compression'] - r['fp32_file_bytes'] / r['file_bytes']) < 1e-9; assert len(r['layers']) == 5 and r['layers'][1]['weights'] == 'i8' and r['layers'][1]['output_sqnr_db'] is not None" \

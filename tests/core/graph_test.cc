@@ -123,6 +123,50 @@ TEST(Graph, ValidateRejectsInvalidTernaryCodes) {
   }
 }
 
+// Binarize: f32 -> f32 (the float model) or f32/i8/u8 -> binary at scale 1, zero point 0; a
+// binary tensor feeds Conv2D, Dense, Reshape, Flatten and Dropout only.
+TEST(Graph, BinaryActivations) {
+  Graph g;
+  const ValueId x = g.AddInput("x", DType::kU8, {1, 4, 4, 8}, QuantParams::PerTensor(0.1f, 3));
+  Value bits;
+  bits.name = "bits";
+  bits.dtype = DType::kBinary;
+  const ValueId b = g.AddValue(bits);
+  g.AddNodeWithOutputs(Node{OpType::kBinarize, "sign", {x}, {b}, {}});
+  const ValueId f = g.AddNode(OpType::kFlatten, "flat", {b});
+  g.MarkOutput(f);
+  g.InferShapes();
+  g.Validate();
+  EXPECT_EQ(g.value(b).quant, QuantParams::PerTensor(1.0f, 0));
+  EXPECT_EQ(g.value(f).dtype, DType::kBinary);
+
+  Graph relu = g;
+  relu.MarkOutput(relu.AddNode(OpType::kRelu, "relu", {b}));
+  relu.InferShapes();
+  EXPECT_THROW(relu.Validate(), Error);
+
+  Graph shifted = g;
+  shifted.value(b).quant = QuantParams::PerTensor(1.0f, 1);
+  try {
+    shifted.Validate();
+    FAIL() << "a binary activation with zero point 1 validated";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("binary activation needs one scale and zero point 0"),
+              std::string::npos)
+        << e.what();
+  }
+
+  Graph to_u8;
+  const ValueId y = to_u8.AddInput("y", DType::kF32, {1, 8});
+  Value out;
+  out.name = "out";
+  out.dtype = DType::kU8;
+  out.quant = QuantParams::PerTensor(1.0f, 0);
+  to_u8.AddNodeWithOutputs(Node{OpType::kBinarize, "sign", {y}, {to_u8.AddValue(out)}, {}});
+  to_u8.InferShapes();
+  EXPECT_THROW(to_u8.Validate(), Error);
+}
+
 TEST(Graph, NodeCostCountsMacsAndParameters) {
   Graph g = SmallConvNet();
   g.InferShapes();

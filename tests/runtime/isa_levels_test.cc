@@ -64,13 +64,13 @@ TEST(IsaLevels, QuantizedNetworksAgreeAtEveryLevel) {
   if (static_cast<int>(DetectedIsa()) >= static_cast<int>(Isa::kAvx2)) {
     levels.push_back({"avx2", "__avx2"});
   }
-  if (DetectedIsa() == Isa::kAvx512) levels.push_back({"avx512", "__avx512vnni"});
+  if (DetectedIsa() == Isa::kAvx512) levels.push_back({"avx512", "__avx512"});
   const quant::WeightType types[] = {quant::WeightType::kInt8, quant::WeightType::kTernary,
                                      quant::WeightType::kInt4, quant::WeightType::kBinary};
   const quant::ActivationMode modes[] = {
       quant::ActivationMode::kInt8, quant::ActivationMode::kUint8, quant::ActivationMode::kPow2};
   uint32_t seed = 0;
-  for (const char* model : {"lenet5", "resnet20", "convnet", "mobilenet"}) {
+  for (const char* model : {"lenet5", "resnet20", "convnet", "mobilenet", "bnn"}) {
     const Graph fp32 = zoo::BuildZooModel(model, 1);
     const int64_t sample = NumElements(fp32.value(fp32.inputs()[0]).shape);
     const std::vector<float> calib = Uniform(static_cast<size_t>(4 * sample), ++seed);

@@ -84,6 +84,9 @@ TEST(QatGraph, ForwardIsTheRuntimeBitForBit) {
       {"lenet5", quant::WeightType::kInt2, true, quant::ActivationMode::kPow2},
       {"lenet5", quant::WeightType::kBinary, true, quant::ActivationMode::kInt8},
       {"convnet", quant::WeightType::kTernary, false, quant::ActivationMode::kPow2},
+      // Binary activations (Binarize), into binary and ternary layers.
+      {"bnn", quant::WeightType::kBinary, true, quant::ActivationMode::kUint8},
+      {"bnn", quant::WeightType::kTernary, false, quant::ActivationMode::kInt8},
   };
   for (const Case& c : cases) {
     const std::string what = std::string(c.model) + " " + quant::WeightTypeName(c.weights) +
