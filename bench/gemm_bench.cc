@@ -18,6 +18,7 @@
 #include "kernels/sparse/ternary_gemv.h"
 #include "kernels/x86/b1_gemm.h"
 #include "kernels/x86/f32_gemm.h"
+#include "kernels/x86/lowbit_gemv.h"
 #include "kernels/x86/q8_gemm.h"
 #include "kernels/x86/t2_gemv.h"
 #include "runtime/ops/gemm_split.h"
@@ -318,6 +319,58 @@ void BM_TritT2(benchmark::State& state) {
 // Batch-1 Dense with pruned ternary weights as index lists (kernels/sparse/ternary_gemv.h), at
 // a given share of zero weights (third argument, percent), 1 thread: against BM_TritT2 on the
 // same shape, where does skipping the zeros start to win?
+// int4 (third argument 4) or int2 (2) weights at batch 1, unpacked in registers.
+void BM_TritLowBit(benchmark::State& state) {
+  const Shape& s = kShapes[state.range(0)];
+  if (trit::DetectedIsa() != Isa::kAvx512 || s.batch_rows != 1) {
+    state.SkipWithError(s.batch_rows != 1 ? "not a GEMV shape" : "no AVX-512 VNNI");
+    return;
+  }
+  const int threads = static_cast<int>(state.range(1));
+  const int bits = static_cast<int>(state.range(2));
+  std::vector<int8_t> levels = Random<int8_t>(static_cast<size_t>(s.out_c * s.depth()),
+                                              bits == 4 ? -8 : -2, bits == 4 ? 7 : 1);
+  const std::vector<int32_t> bias = Random<int32_t>(static_cast<size_t>(s.out_c), -1000, 1000);
+  const std::vector<uint8_t> input = Random<uint8_t>(static_cast<size_t>(s.in_c), 0, 255);
+  const trit::Requant requant = trit::QuantizeMultiplier(0.0001);
+  trit::GemvLayer layer;
+  layer.n = s.out_c;
+  layer.depth = s.in_c;
+  layer.levels = levels.data();
+  layer.bias = bias.data();
+  layer.requant = &requant;
+  layer.input_type = trit::DType::kU8;
+  layer.input_zero_point = 128;
+  layer.lo = 0;
+  layer.hi = 255;
+  const trit::x86::LowBitGemv gemv(layer, bits);
+  levels.clear();
+  levels.shrink_to_fit();
+  trit::x86::AlignedArray<uint8_t> scratch(gemv.scratch_bytes());
+  std::vector<uint8_t> output(static_cast<size_t>(s.out_c));
+  trit::runtime::ThreadPool pool(threads);
+  struct Job {
+    const trit::x86::LowBitGemv* gemv;
+    const uint8_t* prepared;
+    uint8_t* output;
+    int64_t parts;
+  };
+  for (auto _ : state) {
+    Job job{&gemv, gemv.Prepare(input.data(), scratch.data()), output.data(), threads};
+    pool.Parallelize(
+        threads,
+        [](void* context, int64_t i) {
+          const Job& j = *static_cast<const Job*>(context);
+          const int64_t blocks = j.gemv->blocks();
+          j.gemv->Compute(j.prepared, j.output, blocks * i / j.parts, blocks * (i + 1) / j.parts);
+        },
+        &job);
+    benchmark::ClobberMemory();
+  }
+  SetCounters(state, s, VnniPeak(), threads);
+  SetBandwidth(state, static_cast<double>(s.out_c) * static_cast<double>(s.in_c) * bits / 8);
+}
+
 void BM_SparseT(benchmark::State& state) {
   const Shape& s = kShapes[state.range(0)];
   const double sparsity = static_cast<double>(state.range(2)) / 100.0;
@@ -327,7 +380,7 @@ void BM_SparseT(benchmark::State& state) {
   for (int8_t& v : levels) v = uniform(rng) < sparsity ? 0 : (uniform(rng) < 0.5 ? 37 : -29);
   const std::vector<uint8_t> input = Random<uint8_t>(static_cast<size_t>(s.in_c), 0, 255);
   const trit::Requant requant = trit::QuantizeMultiplier(0.0001);
-  trit::sparse::TernaryGemvLayer layer;
+  trit::sparse::GemvLayer layer;
   layer.n = s.out_c;
   layer.depth = s.in_c;
   layer.levels = levels.data();
@@ -462,6 +515,17 @@ void Shapes(benchmark::internal::Benchmark* b) {
 
 BENCHMARK(BM_DramRead)->Args({0, 1})->Args({0, 2})->ArgNames({"shape", "threads"})->UseRealTime();
 BENCHMARK(BM_TritT2)->Apply(GemvShapes);
+BENCHMARK(BM_TritLowBit)
+    ->Apply([](benchmark::internal::Benchmark* b) {
+      for (int i = 0; i < kShapeCount; ++i) {
+        if (kShapes[i].batch_rows != 1) continue;
+        for (const int threads : {1, 2}) {
+          for (const int bits : {4, 2}) b->Args({i, threads, bits});
+        }
+      }
+    })
+    ->ArgNames({"shape", "threads", "bits"})
+    ->UseRealTime();
 BENCHMARK(BM_SparseT)
     ->ArgsProduct({{2, 3}, {1}, {50, 70, 90, 95, 98}})
     ->ArgNames({"shape", "threads", "sparsity"})

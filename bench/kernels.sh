@@ -24,7 +24,7 @@ for path in sys.argv[1:]:
         parts = b["run_name"].split("/")  # BM_TritQ8/avx512vnni/shape:0/threads:1/real_time
         kind = parts[0] if parts[1].startswith("shape") else parts[0] + "/" + parts[1]
         fields = dict(p.split(":") for p in parts if ":" in p)
-        results[(kind, b["label"], int(fields["threads"]), fields.get("sparsity"))] = b
+        results[(kind, b["label"], int(fields["threads"]), fields.get("sparsity") or fields.get("bits"))] = b
 labels = []
 for (kind, label, threads, extra) in results:
     if label not in labels:
@@ -61,16 +61,18 @@ for threads in (1, 2):
 print()
 print("Batch-1 Dense (GEMV): GMAC/s and weight bytes read per second")
 print()
-print("| shape | threads | trit int8 VNNI | weight GB/s | trit ternary 2-bit | weight GB/s | ternary / int8 | oneDNN u8s8 |")
-print("|---|---|---|---|---|---|---|---|")
+print("| shape | threads | trit int8 VNNI | weight GB/s | trit ternary 2-bit | weight GB/s | ternary / int8 | trit int4 | weight GB/s | int4 / int8 | trit int2 | weight GB/s | int2 / int8 | oneDNN u8s8 |")
+print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for threads in (1, 2):
     for label in labels:
         t2 = get("BM_TritT2", label, threads)
         if not t2:
             continue
         q8 = get("BM_TritQ8/avx512vnni", label, threads)
+        q4, q2 = get("BM_TritLowBit", label, threads, "4"), get("BM_TritLowBit", label, threads, "2")
         print(f"| {label} | {threads} | {cell(q8)} | {cell(q8, 'weight GB/s')} | {cell(t2)} | {cell(t2, 'weight GB/s')} "
-              f"| {ratio(t2, q8)} | {cell(get('BM_OneDnn/u8s8', label, threads))} |")
+              f"| {ratio(t2, q8)} | {cell(q4)} | {cell(q4, 'weight GB/s')} | {ratio(q4, q8)} "
+              f"| {cell(q2)} | {cell(q2, 'weight GB/s')} | {ratio(q2, q8)} | {cell(get('BM_OneDnn/u8s8', label, threads))} |")
 print()
 print("Binary activations x binary weights (xor + popcount) against int8 on the same shape")
 print()

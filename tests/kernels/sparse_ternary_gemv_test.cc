@@ -66,7 +66,7 @@ TEST(SparseTernaryGemv, RandomLayersMatchTheReference) {
       ref::DenseQ8(1, depth, n, s8, zero_point, weights, bias.data(), out, expected_s8,
                    scratch.data());
     }
-    TernaryGemvLayer layer;
+    GemvLayer layer;
     layer.n = n;
     layer.depth = depth;
     layer.levels = levels.data();

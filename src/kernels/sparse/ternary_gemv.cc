@@ -4,7 +4,7 @@
 
 namespace trit::sparse {
 
-TernaryGemv::TernaryGemv(const TernaryGemvLayer& layer)
+TernaryGemv::TernaryGemv(const GemvLayer& layer)
     : n_(layer.n),
       input_type_(layer.input_type),
       input_zero_point_(layer.input_zero_point),

@@ -12,11 +12,11 @@
 
 #include "core/dtype.h"
 #include "kernels/requantize.h"
-#include "kernels/ternary_gemv_layer.h"
+#include "kernels/gemv_layer.h"
 
 namespace trit::sparse {
 
-using TernaryGemvLayer = trit::TernaryGemvLayer;
+using GemvLayer = trit::GemvLayer;
 
 class TernaryGemv {
  public:
@@ -24,7 +24,7 @@ class TernaryGemv {
   static bool Fits(const int8_t* levels, int64_t n, int64_t depth) {
     return depth <= 65536 && IsTernaryPerChannel(levels, n, depth);
   }
-  explicit TernaryGemv(const TernaryGemvLayer& layer);
+  explicit TernaryGemv(const GemvLayer& layer);
 
   // Output channels [begin, end) (its "blocks" are single channels); input: depth int8/uint8
   // values, read in place (no preparation, no scratch); output: n int8/uint8.

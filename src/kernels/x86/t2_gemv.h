@@ -13,13 +13,13 @@
 #include <vector>
 
 #include "core/dtype.h"
+#include "kernels/gemv_layer.h"
 #include "kernels/requantize.h"
-#include "kernels/ternary_gemv_layer.h"
 #include "kernels/x86/q8_gemm.h"  // AlignedArray
 
 namespace trit::x86 {
 
-using T2GemvLayer = TernaryGemvLayer;
+using T2GemvLayer = GemvLayer;
 
 class T2Gemv {
  public:

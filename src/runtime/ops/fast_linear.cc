@@ -16,6 +16,7 @@
 #include "kernels/x86/b1_gemm.h"
 #include "kernels/x86/f32_depthwise.h"
 #include "kernels/x86/f32_gemm.h"
+#include "kernels/x86/lowbit_gemv.h"
 #include "kernels/x86/q8_depthwise.h"
 #include "kernels/x86/q8_gemm.h"
 #include "kernels/x86/t2_gemv.h"
@@ -183,13 +184,14 @@ std::unique_ptr<OpKernel> MakeBinaryInputGemm(const Graph& g, const Node& node,
                                                name);
 }
 
-// Batch-1 Dense with ternary weights, in 2-bit masks (x86/t2_gemv.h) or index lists
-// (sparse/ternary_gemv.h): the input prepared once, output channel blocks split across the
-// threads.
+// Batch-1 Dense kernels (x86/t2_gemv.h, x86/lowbit_gemv.h, sparse/ternary_gemv.h): the input
+// prepared once, output channel blocks split across the threads.
 template <typename Gemv>
-class TernaryGemvKernel final : public OpKernel {
+class GemvKernel final : public OpKernel {
  public:
-  TernaryGemvKernel(const TernaryGemvLayer& layer, ThreadPool* pool) : gemv_(layer), pool_(pool) {}
+  template <typename... Args>
+  explicit GemvKernel(ThreadPool* pool, Args&&... args)
+      : gemv_(std::forward<Args>(args)...), pool_(pool) {}
 
   void Run(const void* const* inputs, void* const* outputs, void* scratch) override {
     Job job{&gemv_, gemv_.Prepare(inputs[0], scratch), outputs[0], 1};
@@ -222,16 +224,13 @@ class TernaryGemvKernel final : public OpKernel {
   ThreadPool* pool_;
 };
 
-// The layer's levels and output parameters for the ternary GEMV kernels; nothing when a
-// channel is not ternary.
-std::optional<TernaryGemvLayer> TernaryLayerOf(const QuantizedLinear& linear, const Graph& g,
-                                               const Node& node, int in_features, int out_features,
-                                               std::vector<int8_t>& levels) {
-  if (!DecodeLevels(linear, out_features, in_features, levels) ||
-      !IsTernaryPerChannel(levels.data(), out_features, in_features)) {
-    return std::nullopt;
-  }
-  TernaryGemvLayer layer;
+// The layer's levels and output parameters for the batch-1 Dense kernels; nothing when a level
+// does not fit in int8.
+std::optional<GemvLayer> GemvLayerOf(const QuantizedLinear& linear, const Graph& g,
+                                     const Node& node, int in_features, int out_features,
+                                     std::vector<int8_t>& levels) {
+  if (!DecodeLevels(linear, out_features, in_features, levels)) return std::nullopt;
+  GemvLayer layer;
   layer.n = out_features;
   layer.depth = in_features;
   layer.levels = levels.data();
@@ -246,13 +245,35 @@ std::optional<TernaryGemvLayer> TernaryLayerOf(const QuantizedLinear& linear, co
   return layer;
 }
 
+// As GemvLayerOf, and nothing when a channel is not ternary.
+std::optional<GemvLayer> TernaryLayerOf(const QuantizedLinear& linear, const Graph& g,
+                                        const Node& node, int in_features, int out_features,
+                                        std::vector<int8_t>& levels) {
+  auto layer = GemvLayerOf(linear, g, node, in_features, out_features, levels);
+  if (!layer || !IsTernaryPerChannel(levels.data(), out_features, in_features)) {
+    return std::nullopt;
+  }
+  return layer;
+}
+
 std::unique_ptr<OpKernel> MakeT2Gemv(const Graph& g, const Node& node, int in_features,
                                      int out_features, Activation activation, ThreadPool* pool) {
   const QuantizedLinear linear(g, node, out_features, in_features, activation);
   std::vector<int8_t> levels;
   const auto layer = TernaryLayerOf(linear, g, node, in_features, out_features, levels);
   if (!layer) return nullptr;
-  return std::make_unique<TernaryGemvKernel<x86::T2Gemv>>(*layer, pool);
+  return std::make_unique<GemvKernel<x86::T2Gemv>>(pool, *layer);
+}
+
+// int4 (bits 4) or int2 (bits 2) weights at batch 1, unpacked in registers.
+std::unique_ptr<OpKernel> MakeLowBitGemv(const Graph& g, const Node& node, int in_features,
+                                         int out_features, int bits, Activation activation,
+                                         ThreadPool* pool) {
+  const QuantizedLinear linear(g, node, out_features, in_features, activation);
+  std::vector<int8_t> levels;
+  const auto layer = GemvLayerOf(linear, g, node, in_features, out_features, levels);
+  if (!layer) return nullptr;
+  return std::make_unique<GemvKernel<x86::LowBitGemv>>(pool, *layer, bits);
 }
 
 // Share of zero weights above which the index lists beat the dense kernels at batch 1, as
@@ -274,7 +295,7 @@ std::unique_ptr<OpKernel> MakeSparseTernary(const Graph& g, const Node& node, in
       SparseCrossover(ActiveIsa()) * static_cast<double>(levels.size())) {
     return nullptr;
   }
-  return std::make_unique<TernaryGemvKernel<sparse::TernaryGemv>>(*layer, pool);
+  return std::make_unique<GemvKernel<sparse::TernaryGemv>>(pool, *layer);
 }
 
 class F32GemmKernel final : public OpKernel {
@@ -419,6 +440,13 @@ std::unique_ptr<OpKernel> MakeFastQ8Dense(const Graph& g, const Node& node, int 
   if (rows == 1 && ActiveIsa() == Isa::kAvx512 &&
       (weights == DType::kTernary || weights == DType::kBinary)) {
     if (auto gemv = MakeT2Gemv(g, node, in_features, out_features, activation, pool)) return gemv;
+  }
+  if (rows == 1 && ActiveIsa() == Isa::kAvx512 &&
+      (weights == DType::kI4 || weights == DType::kI2)) {
+    const int bits = weights == DType::kI4 ? 4 : 2;
+    if (auto gemv = MakeLowBitGemv(g, node, in_features, out_features, bits, activation, pool)) {
+      return gemv;
+    }
   }
   return MakeQ8Gemm(g, node, DenseLayer<x86::Q8GemmLayer>(rows, in_features, out_features),
                     activation, pool);

@@ -1,5 +1,6 @@
-// What the two batch-1 ternary Dense kernels (x86/t2_gemv.h: 2-bit masks; sparse/
-// ternary_gemv.h: index lists) take: the layer's integer levels, bias and requantization.
+// What the batch-1 Dense kernels (x86/t2_gemv.h: ternary as 2-bit masks; x86/lowbit_gemv.h:
+// int4 and int2 codes; sparse/ternary_gemv.h: index lists) take: the layer's integer levels,
+// bias and requantization.
 #pragma once
 
 #include <cstdint>
@@ -9,9 +10,9 @@
 
 namespace trit {
 
-struct TernaryGemvLayer {
+struct GemvLayer {
   int64_t n = 0, depth = 0;
-  const int8_t* levels = nullptr;  // [n][depth]: each channel's levels in {+pos_c, 0, -neg_c}
+  const int8_t* levels = nullptr;  // [n][depth] (ternary kernels: each channel in {+pos, 0, -neg})
   const int32_t* bias = nullptr;   // [n] or null
   const Requant* requant = nullptr;
   bool per_channel = false;

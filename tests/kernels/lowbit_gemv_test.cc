@@ -1,0 +1,62 @@
+// The int4 / int2 batch-1 Dense kernel (codes unpacked in registers) against the reference
+// dense kernel: random depths (below, at and across the 128- and 256-weight chunks), channel
+// counts across the 4-channel block, s8 and u8 inputs, random zero points, biases, multipliers
+// and clamps; every level of the code range, bit for bit, the blocks in two parts as two
+// threads run them. The seed is in every failure message.
+#include "kernels/x86/lowbit_gemv.h"
+
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "kernels/ref/dense.h"
+#include "q8_random_case.h"
+
+namespace trit::x86 {
+namespace {
+
+TEST(LowBitGemv, RandomLayersMatchTheReference) {
+  if (DetectedIsa() != Isa::kAvx512) GTEST_SKIP() << "this CPU has no AVX-512 VNNI";
+  for (uint64_t seed = 1; seed <= 120; ++seed) {
+    Rng rng(seed);
+    const int bits = rng.Int(0, 1) ? 4 : 2;
+    const int depths[] = {1, 2, 63, 64, 65, 127, 128, 129, 255, 256, 257, 700, 1500};
+    const int in = depths[rng.Int(0, 12)], out = rng.Int(1, 37);
+    Case c = RandomCase(rng, in, out, in);
+    const int lowest = bits == 4 ? -8 : -2, highest = bits == 4 ? 7 : 1;
+    for (int8_t& w : c.levels) w = static_cast<int8_t>(rng.Int(lowest, highest));
+    std::vector<int8_t> expected(static_cast<size_t>(out));
+    std::vector<int32_t> scratch(static_cast<size_t>(in));
+    WithTypes(c, [&](auto i, auto o) {
+      using In = decltype(i);
+      using Out = decltype(o);
+      ref::DenseQ8(1, in, out, reinterpret_cast<const In*>(c.input.data()), c.input_zero_point,
+                   I8Weights(c), c.bias.data(), c.out, reinterpret_cast<Out*>(expected.data()),
+                   scratch.data());
+    });
+    GemvLayer layer;
+    layer.n = out;
+    layer.depth = in;
+    layer.levels = c.levels.data();
+    layer.bias = c.bias.data();
+    layer.requant = c.requant.data();
+    layer.per_channel = c.per_channel;
+    layer.input_type = c.input_type;
+    layer.input_zero_point = c.input_zero_point;
+    layer.output_zero_point = c.out.zero_point;
+    layer.lo = c.out.lo;
+    layer.hi = c.out.hi;
+    const LowBitGemv gemv(layer, bits);
+    AlignedArray<uint8_t> prepared_bytes(gemv.scratch_bytes());
+    const uint8_t* prepared = gemv.Prepare(c.input.data(), prepared_bytes.data());
+    std::vector<int8_t> output(static_cast<size_t>(out));
+    const int64_t half = gemv.blocks() / 2;
+    gemv.Compute(prepared, output.data(), 0, half);
+    gemv.Compute(prepared, output.data(), half, gemv.blocks());
+    ASSERT_EQ(output, expected) << "seed " << seed << ": int" << bits << " " << in << " -> "
+                                << out;
+  }
+}
+
+}  // namespace
+}  // namespace trit::x86
