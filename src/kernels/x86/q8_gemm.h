@@ -12,6 +12,12 @@
 //     (bias - z * sum(w), precomputed). The sums wrap modulo 2^32 exactly as the offset does,
 //     and the true accumulator fits in 32 bits (checked at load), so the result is exact.
 //   - AVX2: int16 vectors x - z (padding 0), VPMADDWD against int16 weights, exact.
+// Convolutions of few input channels (first layers on RGB or grey images: fewer than
+// kRowTapChannels) would give each tap a vector shorter than one microkernel step. For them,
+// when the layer's geometry is given, the taps become the kernel's rows: each run prepares the
+// input once as a zero-point padded image, where a kernel row's KW pixels are KW * Cin
+// contiguous values, and the GEMM runs with KH taps of KW * Cin (bytes past it meet zero
+// weights).
 // The epilogue is the reference's requantization (64-bit product, rounding shift), zero point
 // and clamp, bit for bit.
 #pragma once
@@ -19,11 +25,13 @@
 #include <cstdint>
 #include <memory>
 #include <new>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "core/dtype.h"
 #include "kernels/isa.h"
+#include "kernels/ref/conv2d.h"
 #include "kernels/requantize.h"
 
 namespace trit::x86 {
@@ -59,6 +67,7 @@ struct Q8GemmLayer {
   int32_t input_zero_point = 0;
   DType output_type = DType::kI8;  // kI8 or kU8
   int32_t output_zero_point = 0, lo = -128, hi = 127;
+  std::optional<ref::ConvGeometry> conv;  // a groups-1 convolution's geometry, when it is one
 };
 
 // The indirection table of a groups-1 convolution over an NHWC input (one vector per pixel).
@@ -90,6 +99,7 @@ class Q8Gemm {
     int64_t m, n, taps, depth, depth_padded, n_tiles;
     int64_t tile, rows_per_call;  // columns per tile, rows per microkernel call
     int64_t vectors;
+    int64_t vector_stride;  // elements between prepared vectors i and i + 1
     const int32_t* indirection;
     const void* weights;                // the ISA's layout
     const int32_t* offset;              // [n_tiles * tile]: bias (minus z * sum(w) for VNNI)
@@ -98,8 +108,13 @@ class Q8Gemm {
   };
 
  private:
+  // Prepare for row taps: the zero-point padded image.
+  const void* PrepareImage(const void* input, void* scratch) const;
+
   Isa isa_;
   Packed packed_{};
+  std::optional<ref::ConvGeometry> image_;  // row taps: the geometry, padded extents in in_h, in_w
+  int source_h_ = 0, source_w_ = 0;         // row taps: the input's extents
   std::vector<int32_t> indirection_;
   AlignedArray<int8_t> weights8_;
   AlignedArray<int16_t> weights16_;
@@ -119,6 +134,9 @@ void PackQ8WeightsAvx2(const int8_t* levels, int64_t n, int64_t taps, int64_t de
                        int16_t* packed);
 void Q8GemmAvx2(const Q8Gemm::Packed& p, const int16_t* input, int64_t m_begin, int64_t m_end,
                 int64_t tile_begin, int64_t tile_end, void* output);
+
+// Convolutions of fewer input channels run with the kernel's rows as taps (see above).
+inline constexpr int kRowTapChannels = 8;
 
 // Column tiles and depth granules of the two layouts (AVX-512: 16 columns for layers of at most
 // 16 channels).

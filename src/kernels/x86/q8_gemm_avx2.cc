@@ -20,7 +20,7 @@ constexpr int kTile = static_cast<int>(kAvx2Tile);
 template <int kR>
 inline void Microkernel(const Q8Gemm::Packed& p, const int16_t* input, int64_t m0, int64_t t,
                         void* output) {
-  const int64_t stride = p.depth_padded;  // int16 per prepared vector
+  const int64_t stride = p.vector_stride;  // int16 between prepared vectors
   const int64_t steps = p.depth_padded / 2;
   const int16_t* w = static_cast<const int16_t*>(p.weights) + t * kTile * p.taps * p.depth_padded;
   __m256i acc[kR][2];

@@ -18,7 +18,7 @@ namespace {
 template <int kR, int kV>
 inline void Microkernel(const Q8Gemm::Packed& p, const uint8_t* input, int64_t m0, int64_t t,
                         void* output) {
-  const int64_t stride = p.depth_padded;  // bytes per prepared vector
+  const int64_t stride = p.vector_stride;  // bytes between prepared vectors
   const int64_t steps = p.depth_padded / 4;
   constexpr int kTile = 16 * kV;
   const int8_t* w = static_cast<const int8_t*>(p.weights) + t * kTile * p.taps * p.depth_padded;

@@ -411,7 +411,9 @@ std::unique_ptr<OpKernel> MakeFastQ8Conv2D(const Graph& g, const Node& node,
                                            ThreadPool* pool) {
   if (IsDepthwise(geo)) return MakeQ8Depthwise(g, node, geo, activation, pool);
   if (geo.groups != 1) return nullptr;
-  return MakeQ8Gemm(g, node, ConvLayer<x86::Q8GemmLayer>(geo), activation, pool);
+  x86::Q8GemmLayer layer = ConvLayer<x86::Q8GemmLayer>(geo);
+  layer.conv = geo;
+  return MakeQ8Gemm(g, node, std::move(layer), activation, pool);
 }
 
 std::unique_ptr<OpKernel> MakeFastBinaryConv2D(const Graph& g, const Node& node,
