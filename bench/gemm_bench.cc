@@ -20,7 +20,6 @@
 #include "kernels/x86/f32_gemm.h"
 #include "kernels/x86/lowbit_gemv.h"
 #include "kernels/x86/q8_gemm.h"
-#include "kernels/x86/t2_gemv.h"
 #include "runtime/ops/gemm_split.h"
 #include "runtime/thread_pool.h"
 #if defined(TRIT_HAVE_DNNL)
@@ -264,62 +263,8 @@ void BM_TritF32(benchmark::State& state, Isa isa) {
   SetCounters(state, s, FmaPeak(), threads);
 }
 
-// Batch-1 Dense with ternary weights, 2 bits per weight (x86/t2_gemv.h); GEMV shapes only.
-void BM_TritT2(benchmark::State& state) {
-  const Shape& s = kShapes[state.range(0)];
-  if (trit::DetectedIsa() != Isa::kAvx512 || s.batch_rows != 1) {
-    state.SkipWithError(s.batch_rows != 1 ? "not a GEMV shape" : "no AVX-512 VNNI");
-    return;
-  }
-  const int threads = static_cast<int>(state.range(1));
-  std::vector<int8_t> levels = Random<int8_t>(static_cast<size_t>(s.out_c * s.depth()), -1, 1);
-  for (size_t i = 0; i < levels.size(); ++i) levels[i] = static_cast<int8_t>(levels[i] * 37);
-  const std::vector<int32_t> bias = Random<int32_t>(static_cast<size_t>(s.out_c), -1000, 1000);
-  const std::vector<uint8_t> input = Random<uint8_t>(static_cast<size_t>(s.in_c), 0, 255);
-  const trit::Requant requant = trit::QuantizeMultiplier(0.0001);
-  trit::x86::T2GemvLayer layer;
-  layer.n = s.out_c;
-  layer.depth = s.in_c;
-  layer.levels = levels.data();
-  layer.bias = bias.data();
-  layer.requant = &requant;
-  layer.input_type = trit::DType::kU8;
-  layer.input_zero_point = 128;
-  layer.output_zero_point = 0;
-  layer.lo = 0;
-  layer.hi = 255;
-  const trit::x86::T2Gemv gemv(layer);
-  levels.clear();
-  levels.shrink_to_fit();
-  trit::x86::AlignedArray<uint8_t> scratch(gemv.scratch_bytes());
-  std::vector<uint8_t> output(static_cast<size_t>(s.out_c));
-  trit::runtime::ThreadPool pool(threads);
-  struct Job {
-    const trit::x86::T2Gemv* gemv;
-    const uint8_t* prepared;
-    uint8_t* output;
-    int64_t parts;
-  };
-  for (auto _ : state) {
-    Job job{&gemv, gemv.Prepare(input.data(), scratch.data()), output.data(), threads};
-    pool.Parallelize(
-        threads,
-        [](void* context, int64_t i) {
-          const Job& j = *static_cast<const Job*>(context);
-          const int64_t blocks = j.gemv->blocks();
-          j.gemv->Compute(j.prepared, j.output, blocks * i / j.parts, blocks * (i + 1) / j.parts);
-        },
-        &job);
-    benchmark::ClobberMemory();
-  }
-  SetCounters(state, s, VnniPeak(), threads);
-  SetBandwidth(state, static_cast<double>(s.out_c) * static_cast<double>(s.in_c) / 4);
-}
-
-// Batch-1 Dense with pruned ternary weights as index lists (kernels/sparse/ternary_gemv.h), at
-// a given share of zero weights (third argument, percent), 1 thread: against BM_TritT2 on the
-// same shape, where does skipping the zeros start to win?
-// int4 (third argument 4) or int2 (2) weights at batch 1, unpacked in registers.
+// int4 (third argument 4), int2 (2) or ternary (3: asymmetric, 1: symmetric) weights at batch 1,
+// unpacked in registers.
 void BM_TritLowBit(benchmark::State& state) {
   const Shape& s = kShapes[state.range(0)];
   if (trit::DetectedIsa() != Isa::kAvx512 || s.batch_rows != 1) {
@@ -327,9 +272,20 @@ void BM_TritLowBit(benchmark::State& state) {
     return;
   }
   const int threads = static_cast<int>(state.range(1));
-  const int bits = static_cast<int>(state.range(2));
-  std::vector<int8_t> levels = Random<int8_t>(static_cast<size_t>(s.out_c * s.depth()),
-                                              bits == 4 ? -8 : -2, bits == 4 ? 7 : 1);
+  const int kind = static_cast<int>(state.range(2));
+  const bool ternary = kind == 3 || kind == 1;
+  std::vector<int8_t> levels =
+      Random<int8_t>(static_cast<size_t>(s.out_c * s.depth()), kind == 4 ? -8 : (ternary ? -1 : -2),
+                     kind == 4 ? 7 : 1);
+  // Asymmetric ternary: +37 / -23 (TTQ-like); symmetric: +-37.
+  if (ternary) {
+    for (int8_t& w : levels)
+      w = static_cast<int8_t>(w > 0 ? 37 : (w < 0 ? (kind == 3 ? -23 : -37) : 0));
+  }
+  const int bits = kind == 4 ? 4 : 2;
+  const auto codes = kind == 4 ? trit::x86::LowBitGemv::Codes::kInt4
+                     : ternary ? trit::x86::LowBitGemv::Codes::kTernary
+                               : trit::x86::LowBitGemv::Codes::kInt2;
   const std::vector<int32_t> bias = Random<int32_t>(static_cast<size_t>(s.out_c), -1000, 1000);
   const std::vector<uint8_t> input = Random<uint8_t>(static_cast<size_t>(s.in_c), 0, 255);
   const trit::Requant requant = trit::QuantizeMultiplier(0.0001);
@@ -343,7 +299,7 @@ void BM_TritLowBit(benchmark::State& state) {
   layer.input_zero_point = 128;
   layer.lo = 0;
   layer.hi = 255;
-  const trit::x86::LowBitGemv gemv(layer, bits);
+  const trit::x86::LowBitGemv gemv(layer, codes);
   levels.clear();
   levels.shrink_to_fit();
   trit::x86::AlignedArray<uint8_t> scratch(gemv.scratch_bytes());
@@ -380,7 +336,7 @@ void BM_SparseT(benchmark::State& state) {
   for (int8_t& v : levels) v = uniform(rng) < sparsity ? 0 : (uniform(rng) < 0.5 ? 37 : -29);
   const std::vector<uint8_t> input = Random<uint8_t>(static_cast<size_t>(s.in_c), 0, 255);
   const trit::Requant requant = trit::QuantizeMultiplier(0.0001);
-  trit::sparse::GemvLayer layer;
+  trit::GemvLayer layer;
   layer.n = s.out_c;
   layer.depth = s.in_c;
   layer.levels = levels.data();
@@ -514,17 +470,16 @@ void Shapes(benchmark::internal::Benchmark* b) {
 }
 
 BENCHMARK(BM_DramRead)->Args({0, 1})->Args({0, 2})->ArgNames({"shape", "threads"})->UseRealTime();
-BENCHMARK(BM_TritT2)->Apply(GemvShapes);
 BENCHMARK(BM_TritLowBit)
     ->Apply([](benchmark::internal::Benchmark* b) {
       for (int i = 0; i < kShapeCount; ++i) {
         if (kShapes[i].batch_rows != 1) continue;
         for (const int threads : {1, 2}) {
-          for (const int bits : {4, 2}) b->Args({i, threads, bits});
+          for (const int kind : {4, 2, 3, 1}) b->Args({i, threads, kind});
         }
       }
     })
-    ->ArgNames({"shape", "threads", "bits"})
+    ->ArgNames({"shape", "threads", "codes"})
     ->UseRealTime();
 BENCHMARK(BM_SparseT)
     ->ArgsProduct({{2, 3}, {1}, {50, 70, 90, 95, 98}})

@@ -24,7 +24,7 @@ for path in sys.argv[1:]:
         parts = b["run_name"].split("/")  # BM_TritQ8/avx512vnni/shape:0/threads:1/real_time
         kind = parts[0] if parts[1].startswith("shape") else parts[0] + "/" + parts[1]
         fields = dict(p.split(":") for p in parts if ":" in p)
-        results[(kind, b["label"], int(fields["threads"]), fields.get("sparsity") or fields.get("bits"))] = b
+        results[(kind, b["label"], int(fields["threads"]), fields.get("sparsity") or fields.get("codes"))] = b
 labels = []
 for (kind, label, threads, extra) in results:
     if label not in labels:
@@ -65,7 +65,7 @@ print("| shape | threads | trit int8 VNNI | weight GB/s | trit ternary 2-bit | w
 print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 for threads in (1, 2):
     for label in labels:
-        t2 = get("BM_TritT2", label, threads)
+        t2 = get("BM_TritLowBit", label, threads, "3")
         if not t2:
             continue
         q8 = get("BM_TritQ8/avx512vnni", label, threads)
@@ -86,12 +86,22 @@ for threads in (1, 2):
         q8 = get("BM_TritQ8/avx512vnni", label, threads)
         print(f"| {label} | {threads} | {b1['GMAC/s']:.1f} | {b1['x VNNI peak']:.2f} | {cell(q8)} | {ratio(b1, q8)} |")
 print()
-print("Pruned ternary, batch 1, 1 thread: the index-list kernel against the 2-bit GEMV (time ratio)")
+print("Ternary codes: asymmetric (+37 / -23 per channel, two dot products) and symmetric (+-37, one)")
+print()
+print("| shape | threads | asymmetric GMAC/s | symmetric GMAC/s |")
+print("|---|---|---|---|")
+for threads in (1, 2):
+    for label in labels:
+        asym, sym = get("BM_TritLowBit", label, threads, "3"), get("BM_TritLowBit", label, threads, "1")
+        if asym and sym:
+            print(f"| {label} | {threads} | {asym['GMAC/s']:.1f} | {sym['GMAC/s']:.1f} |")
+print()
+print("Pruned ternary, batch 1, 1 thread: the index-list kernel against the 2-bit GEMV (asymmetric codes; time ratio)")
 print()
 print("| shape | zero weights | sparse GMAC/s (dense-equivalent) | 2-bit GEMV GMAC/s | sparse / 2-bit |")
 print("|---|---|---|---|---|")
 for label in labels:
-    t2 = get("BM_TritT2", label, 1)
+    t2 = get("BM_TritLowBit", label, 1, "3")
     for sparsity in ("50", "70", "90", "95", "98"):
         sp = get("BM_SparseT", label, 1, sparsity)
         if sp and t2:

@@ -1,6 +1,6 @@
-// What the batch-1 Dense kernels (x86/t2_gemv.h: ternary as 2-bit masks; x86/lowbit_gemv.h:
-// int4 and int2 codes; sparse/ternary_gemv.h: index lists) take: the layer's integer levels,
-// bias and requantization.
+// What the batch-1 Dense kernels (x86/lowbit_gemv.h: int4, int2 and ternary codes;
+// sparse/ternary_gemv.h: ternary index lists) take: the layer's integer levels, bias and
+// requantization.
 #pragma once
 
 #include <cstdint>

@@ -11,12 +11,10 @@
 #include <vector>
 
 #include "core/dtype.h"
-#include "kernels/requantize.h"
 #include "kernels/gemv_layer.h"
+#include "kernels/requantize.h"
 
 namespace trit::sparse {
-
-using GemvLayer = trit::GemvLayer;
 
 class TernaryGemv {
  public:

@@ -1,6 +1,7 @@
-// The int4 / int2 GEMV's loop for AVX-512 VNNI (lowbit_gemv.h): per 64 weights of a channel,
-// a shift (of the 64 loaded code bytes) and an AND make the codes bytes, and one VPDPBUSD takes
-// them against 64 u8 inputs shared by the block's 4 channels.
+// The low-bit GEMV's loop for AVX-512 VNNI (lowbit_gemv.h): per 64 weights of a channel, a
+// shift (of the 64 loaded code bytes) and an AND make the codes bytes, and one VPDPBUSD takes
+// them against 64 u8 inputs shared by the block's 4 channels (asymmetric ternary: one more
+// AND-NOT and VPDPBUSD for |t|).
 #include <immintrin.h>
 
 #include <algorithm>
@@ -18,24 +19,40 @@ inline void DotAccumulate(__m512i& acc, __m512i x, __m512i w) {
   asm("vpdpbusd %2, %1, %0" : "+v"(acc) : "v"(x), "v"(w));
 }
 
-// The channels' sums over every chunk, `kParts` (8 / bits) groups of 64 codes per chunk.
-template <int kBits>
-inline void Accumulate(const uint8_t* codes, const uint8_t* x, int64_t chunks, __m512i& acc0,
-                       __m512i& acc1, __m512i& acc2, __m512i& acc3) {
+// The channels' sums of code * x over every chunk, `kParts` (8 / bits) groups of 64 codes per
+// chunk; with kAbs also the sums of |t| * x (ternary codes t + 1: |t| = NOT u AND 1).
+template <int kBits, bool kAbs>
+inline void Accumulate(const uint8_t* codes, const uint8_t* x, int64_t chunks, __m512i (&acc)[4],
+                       __m512i (&abs)[4]) {
   constexpr int kParts = 8 / kBits;
   const __m512i mask = _mm512_set1_epi8(static_cast<char>((1 << kBits) - 1));
+  const __m512i one = _mm512_set1_epi8(1);
+  __m512i acc0 = acc[0], acc1 = acc[1], acc2 = acc[2], acc3 = acc[3];
+  __m512i abs0 = abs[0], abs1 = abs[1], abs2 = abs[2], abs3 = abs[3];
   for (int64_t chunk = 0; chunk < chunks; ++chunk, codes += 64 * kBlock, x += 64 * kParts) {
     const __m512i w0 = _mm512_load_si512(codes), w1 = _mm512_load_si512(codes + 64);
     const __m512i w2 = _mm512_load_si512(codes + 128), w3 = _mm512_load_si512(codes + 192);
     for (int part = 0; part < kParts; ++part) {
       const __m512i xv = _mm512_load_si512(x + 64 * part);
       const __m128i shift = _mm_cvtsi32_si128(kBits * part);
-      DotAccumulate(acc0, xv, _mm512_and_si512(_mm512_srl_epi16(w0, shift), mask));
-      DotAccumulate(acc1, xv, _mm512_and_si512(_mm512_srl_epi16(w1, shift), mask));
-      DotAccumulate(acc2, xv, _mm512_and_si512(_mm512_srl_epi16(w2, shift), mask));
-      DotAccumulate(acc3, xv, _mm512_and_si512(_mm512_srl_epi16(w3, shift), mask));
+      const __m512i u0 = _mm512_and_si512(_mm512_srl_epi16(w0, shift), mask);
+      const __m512i u1 = _mm512_and_si512(_mm512_srl_epi16(w1, shift), mask);
+      const __m512i u2 = _mm512_and_si512(_mm512_srl_epi16(w2, shift), mask);
+      const __m512i u3 = _mm512_and_si512(_mm512_srl_epi16(w3, shift), mask);
+      DotAccumulate(acc0, xv, u0);
+      DotAccumulate(acc1, xv, u1);
+      DotAccumulate(acc2, xv, u2);
+      DotAccumulate(acc3, xv, u3);
+      if constexpr (kAbs) {
+        DotAccumulate(abs0, xv, _mm512_andnot_si512(u0, one));
+        DotAccumulate(abs1, xv, _mm512_andnot_si512(u1, one));
+        DotAccumulate(abs2, xv, _mm512_andnot_si512(u2, one));
+        DotAccumulate(abs3, xv, _mm512_andnot_si512(u3, one));
+      }
     }
   }
+  acc[0] = acc0, acc[1] = acc1, acc[2] = acc2, acc[3] = acc3;
+  abs[0] = abs0, abs[1] = abs1, abs[2] = abs2, abs[3] = abs3;
 }
 
 }  // namespace
@@ -46,24 +63,39 @@ void LowBitGemv::Compute(const uint8_t* prepared, void* output, int64_t block_be
   auto* out = static_cast<uint8_t*>(output);
   uint32_t input_sum;
   std::memcpy(&input_sum, prepared + chunks_ * chunk_weights_, sizeof(input_sum));
-  // sum(level * x) = sum(code * x) - code_offset * sum(x), modulo 2^32 like the rest.
-  const uint32_t correction = static_cast<uint32_t>(code_offset_) * input_sum;
+  const bool ternary = codes_kind_ == Codes::kTernary;
   for (int64_t block = block_begin; block < block_end; ++block) {
-    __m512i acc0 = _mm512_setzero_si512(), acc1 = acc0, acc2 = acc0, acc3 = acc0;
+    __m512i acc[kBlock], abs[kBlock];
+    for (int j = 0; j < kBlock; ++j) acc[j] = abs[j] = _mm512_setzero_si512();
     const uint8_t* codes = codes_.data() + block * chunks_ * kBlock * 64;
     if (bits_ == 4) {
-      Accumulate<4>(codes, prepared, chunks_, acc0, acc1, acc2, acc3);
+      Accumulate<4, false>(codes, prepared, chunks_, acc, abs);
+    } else if (asymmetric_) {
+      Accumulate<2, true>(codes, prepared, chunks_, acc, abs);
     } else {
-      Accumulate<2>(codes, prepared, chunks_, acc0, acc1, acc2, acc3);
+      Accumulate<2, false>(codes, prepared, chunks_, acc, abs);
     }
-    const __m512i sums[kBlock] = {acc0, acc1, acc2, acc3};
     const int64_t c0 = block * kBlock;
     const int64_t valid = std::min<int64_t>(kBlock, n_ - c0);
     for (int j = 0; j < valid; ++j) {
       const size_t c = static_cast<size_t>(c0 + j);
+      // Each code sum is below 2^32 (the load-time accumulator bound), so exact as uint32.
+      const int64_t codes_x = static_cast<uint32_t>(_mm512_reduce_add_epi32(acc[j]));
+      int64_t dot;  // sum(level * x)
+      if (!ternary) {
+        dot = codes_x - int64_t{code_offset_} * input_sum;
+      } else {
+        const int64_t signs_x = codes_x - input_sum;  // sum(t * x)
+        const int64_t pos = pos_[c], neg = neg_[c];
+        if (pos == neg) {
+          dot = pos * signs_x;
+        } else {
+          const int64_t abs_x = static_cast<uint32_t>(_mm512_reduce_add_epi32(abs[j]));
+          dot = ((pos + neg) * signs_x + (pos - neg) * abs_x) / 2;
+        }
+      }
       const int32_t sum =
-          static_cast<int32_t>(static_cast<uint32_t>(_mm512_reduce_add_epi32(sums[j])) -
-                               correction + static_cast<uint32_t>(offset_[c]));
+          static_cast<int32_t>(static_cast<uint32_t>(dot) + static_cast<uint32_t>(offset_[c]));
       const int32_t y = Clamp(output_zero_point_ + Requantize(sum, requant_[c]), lo_, hi_);
       out[c] = static_cast<uint8_t>(y);
     }

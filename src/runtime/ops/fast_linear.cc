@@ -19,7 +19,6 @@
 #include "kernels/x86/lowbit_gemv.h"
 #include "kernels/x86/q8_depthwise.h"
 #include "kernels/x86/q8_gemm.h"
-#include "kernels/x86/t2_gemv.h"
 #endif
 
 namespace trit::runtime {
@@ -184,7 +183,7 @@ std::unique_ptr<OpKernel> MakeBinaryInputGemm(const Graph& g, const Node& node,
                                                name);
 }
 
-// Batch-1 Dense kernels (x86/t2_gemv.h, x86/lowbit_gemv.h, sparse/ternary_gemv.h): the input
+// Batch-1 Dense kernels (x86/lowbit_gemv.h, sparse/ternary_gemv.h): the input
 // prepared once, output channel blocks split across the threads.
 template <typename Gemv>
 class GemvKernel final : public OpKernel {
@@ -256,24 +255,27 @@ std::optional<GemvLayer> TernaryLayerOf(const QuantizedLinear& linear, const Gra
   return layer;
 }
 
-std::unique_ptr<OpKernel> MakeT2Gemv(const Graph& g, const Node& node, int in_features,
-                                     int out_features, Activation activation, ThreadPool* pool) {
+// Ternary or binary weights at batch 1, as 2-bit codes unpacked in registers.
+std::unique_ptr<OpKernel> MakeTernaryGemv(const Graph& g, const Node& node, int in_features,
+                                          int out_features, Activation activation,
+                                          ThreadPool* pool) {
   const QuantizedLinear linear(g, node, out_features, in_features, activation);
   std::vector<int8_t> levels;
   const auto layer = TernaryLayerOf(linear, g, node, in_features, out_features, levels);
   if (!layer) return nullptr;
-  return std::make_unique<GemvKernel<x86::T2Gemv>>(pool, *layer);
+  return std::make_unique<GemvKernel<x86::LowBitGemv>>(pool, *layer,
+                                                       x86::LowBitGemv::Codes::kTernary);
 }
 
-// int4 (bits 4) or int2 (bits 2) weights at batch 1, unpacked in registers.
+// int4 or int2 weights at batch 1, as codes unpacked in registers.
 std::unique_ptr<OpKernel> MakeLowBitGemv(const Graph& g, const Node& node, int in_features,
-                                         int out_features, int bits, Activation activation,
-                                         ThreadPool* pool) {
+                                         int out_features, x86::LowBitGemv::Codes codes,
+                                         Activation activation, ThreadPool* pool) {
   const QuantizedLinear linear(g, node, out_features, in_features, activation);
   std::vector<int8_t> levels;
   const auto layer = GemvLayerOf(linear, g, node, in_features, out_features, levels);
   if (!layer) return nullptr;
-  return std::make_unique<GemvKernel<x86::LowBitGemv>>(pool, *layer, bits);
+  return std::make_unique<GemvKernel<x86::LowBitGemv>>(pool, *layer, codes);
 }
 
 // Share of zero weights above which the index lists beat the dense kernels at batch 1, as
@@ -441,12 +443,15 @@ std::unique_ptr<OpKernel> MakeFastQ8Dense(const Graph& g, const Node& node, int 
   }
   if (rows == 1 && ActiveIsa() == Isa::kAvx512 &&
       (weights == DType::kTernary || weights == DType::kBinary)) {
-    if (auto gemv = MakeT2Gemv(g, node, in_features, out_features, activation, pool)) return gemv;
+    if (auto gemv = MakeTernaryGemv(g, node, in_features, out_features, activation, pool)) {
+      return gemv;
+    }
   }
   if (rows == 1 && ActiveIsa() == Isa::kAvx512 &&
       (weights == DType::kI4 || weights == DType::kI2)) {
-    const int bits = weights == DType::kI4 ? 4 : 2;
-    if (auto gemv = MakeLowBitGemv(g, node, in_features, out_features, bits, activation, pool)) {
+    const auto codes =
+        weights == DType::kI4 ? x86::LowBitGemv::Codes::kInt4 : x86::LowBitGemv::Codes::kInt2;
+    if (auto gemv = MakeLowBitGemv(g, node, in_features, out_features, codes, activation, pool)) {
       return gemv;
     }
   }
