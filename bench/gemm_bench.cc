@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <optional>
 #include <random>
 #include <string>
 #include <unordered_map>
@@ -74,6 +75,22 @@ std::vector<int32_t> Indirection(const Shape& s) {
 }
 
 int64_t Vectors(const Shape& s) { return s.batch_rows ? s.batch_rows : int64_t{s.in_h} * s.in_w; }
+
+// A convolution's geometry, as the runtime gives it to the int8 GEMM (nothing for Dense).
+std::optional<trit::ref::ConvGeometry> Geometry(const Shape& s) {
+  if (s.batch_rows) return std::nullopt;
+  trit::ref::ConvGeometry g;
+  g.in_h = s.in_h;
+  g.in_w = s.in_w;
+  g.in_c = s.in_c;
+  g.out_h = s.out_h();
+  g.out_w = s.out_w();
+  g.out_c = s.out_c;
+  g.kernel_h = g.kernel_w = s.kernel;
+  g.stride_h = g.stride_w = s.stride;
+  g.pad_top = g.pad_left = s.pad;
+  return g;
+}
 
 // One core's peak in MAC/s, measured once: a loop of 24 independent VPDPBUSD (or FMA) on
 // registers, in assembly so that the compiler cannot add moves or spills to it.
@@ -165,6 +182,7 @@ void BM_TritQ8(benchmark::State& state, Isa isa) {
   layer.depth = s.in_c;
   layer.vectors = Vectors(s);
   layer.indirection = Indirection(s);
+  layer.conv = Geometry(s);
   layer.levels = levels.data();
   layer.bias = bias.data();
   layer.requant = requant.data();

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# End-to-end batch-1 latency of the zoo models (ConvNet, ResNet-44, MobileNet, AlexNet; random
-# weights) as fp32, int8 (PTQ), ternary (PTQ) and ternary with 70% of the weights pruned, on 1 and 2
+# End-to-end batch-1 latency of the zoo models (ConvNet, ResNet-44, MobileNet, BNN, AlexNet;
+# random weights) as fp32, int8 (PTQ), ternary (PTQ), ternary with 70% of the weights pruned (and
+# for the BNN, whose activations are binary, binary weights), on 1 and 2
 # threads, with `trit bench`; the fp32 model also on the scalar reference kernels
 # (TRIT_ISA=ref). Calibration: 64 Fashion-MNIST training images.
 # Usage: bench/models.sh [BUILD_DIR]   (after `make build`)
@@ -14,7 +15,7 @@ echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //
 echo
 echo "| model | weights | file bytes | threads | median ms | p10 ms | p90 ms | speedup vs trit fp32 |"
 echo "|---|---|---|---|---|---|---|---|"
-for spec in convnet:200 resnet44:100 mobilenet:200 alexnet:10; do
+for spec in convnet:200 resnet44:100 mobilenet:200 bnn:200 alexnet:10; do
   model=${spec%%:*} runs=${spec##*:}
   "$trit" zoo "$model" -o "$work/fp32.trit" >/dev/null
   common=(--calib "$data" --calib-samples 64 --acts uint8)
@@ -22,9 +23,14 @@ for spec in convnet:200 resnet44:100 mobilenet:200 alexnet:10; do
   "$trit" compress "$work/fp32.trit" -o "$work/ternary.trit" --weights ternary "${common[@]}" >/dev/null
   "$trit" compress "$work/fp32.trit" -o "$work/pruned.trit" --weights ternary --prune 0.7 \
     "${common[@]}" >/dev/null
+  variants=(fp32 int8 ternary pruned ref)
+  if [[ $model == bnn ]]; then  # binary activations: binary weights too, xor + popcount
+    "$trit" compress "$work/fp32.trit" -o "$work/binary.trit" --weights binary "${common[@]}" >/dev/null
+    variants=(fp32 int8 ternary pruned binary ref)
+  fi
   for threads in 1 2; do
     fp32_ms=""
-    for variant in fp32 int8 ternary pruned ref; do
+    for variant in "${variants[@]}"; do
       file="$work/$variant.trit" isa=""
       if [[ $variant == ref ]]; then
         [[ $threads == 1 ]] || continue

@@ -126,7 +126,7 @@ TEST(IsaLevels, HighlyPrunedTernaryDenseRunsSparse) {
   const std::vector<float> calib = Uniform(static_cast<size_t>(4 * sample), 11);
   quant::CompressOptions options;
   options.weights.type = quant::WeightType::kTernary;
-  options.prune = 0.97;
+  options.prune = 0.98;
   const Graph graph = quant::Compress(fp32, 1, options, calib.data(), 4).compressed;
   const std::vector<float> input = Uniform(static_cast<size_t>(sample), 12);
   const Outcome reference = RunAt("ref", graph, input);

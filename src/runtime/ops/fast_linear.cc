@@ -279,9 +279,9 @@ std::unique_ptr<OpKernel> MakeLowBitGemv(const Graph& g, const Node& node, int i
 }
 
 // Share of zero weights above which the index lists beat the dense kernels at batch 1, as
-// measured in docs/benchmarks.md: about 95% against the 2-bit GEMV (AVX-512), about 70% against
+// measured in docs/benchmarks.md: about 97% against the 2-bit codes (AVX-512), about 70% against
 // the int8 GEMM (AVX2).
-double SparseCrossover(Isa isa) { return isa == Isa::kAvx512 ? 0.95 : 0.70; }
+double SparseCrossover(Isa isa) { return isa == Isa::kAvx512 ? 0.97 : 0.70; }
 
 std::unique_ptr<OpKernel> MakeSparseTernary(const Graph& g, const Node& node, int in_features,
                                             int out_features, Activation activation,
