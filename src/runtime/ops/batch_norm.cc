@@ -1,10 +1,12 @@
 // BatchNorm (inference) binding, fp32 and quantized (per-channel integer affine).
 #include "kernels/ref/batch_norm.h"
 
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <vector>
 
+#include "kernels/isa.h"
 #include "runtime/ops/op_support.h"
 #include "runtime/ops/ops.h"
 
@@ -73,16 +75,42 @@ class BatchNormQ8Kernel final : public OpKernel {
     output_zero_point_ = ZeroPoint(y);
     lo_ = QuantMin(y.dtype);
     hi_ = QuantMax(y.dtype);
+    if (ActiveIsa() != Isa::kRef && channels_ <= kMaxTableChannels) {
+      // An 8-bit input has 256 values: per channel the op is a 256-entry table, filled by the
+      // reference kernel itself, so the lookup gives its bytes exactly.
+      std::vector<In> every_value(static_cast<size_t>(256 * channels_));
+      for (int64_t v = 0; v < 256; ++v) {
+        std::fill_n(every_value.begin() + v * channels_, channels_, static_cast<In>(v));
+      }
+      table_.resize(every_value.size());
+      ref::BatchNormQ8(256, channels_, every_value.data(), input_zero_point_, multiplier_.data(),
+                       offset_.data(), shift_, output_zero_point_, lo_, hi_, table_.data());
+    }
   }
   void Run(const void* const* inputs, void* const* outputs, void*) override {
-    ref::BatchNormQ8(positions_, channels_, static_cast<const In*>(inputs[0]), input_zero_point_,
-                     multiplier_.data(), offset_.data(), shift_, output_zero_point_, lo_, hi_,
-                     static_cast<Out*>(outputs[0]));
+    const auto* x = static_cast<const In*>(inputs[0]);
+    auto* y = static_cast<Out*>(outputs[0]);
+    if (table_.empty()) {
+      ref::BatchNormQ8(positions_, channels_, x, input_zero_point_, multiplier_.data(),
+                       offset_.data(), shift_, output_zero_point_, lo_, hi_, y);
+      return;
+    }
+    const Out* table = table_.data();
+    for (int64_t p = 0; p < positions_; ++p, x += channels_, y += channels_) {
+      for (int64_t c = 0; c < channels_; ++c) {
+        y[c] = table[static_cast<uint8_t>(x[c]) * channels_ + c];
+      }
+    }
   }
-  std::string_view name() const override { return "ref_batchnorm_q8"; }
+  std::string_view name() const override {
+    return table_.empty() ? "ref_batchnorm_q8" : "q8_batchnorm_lut";
+  }
 
  private:
+  static constexpr int64_t kMaxTableChannels = 4096;  // tables up to 1 MiB
+
   int64_t channels_, positions_;
+  std::vector<Out> table_;  // [256 input bytes][channels], when used
   std::vector<int64_t> multiplier_, offset_;
   int32_t shift_ = 0;
   int32_t input_zero_point_ = 0, output_zero_point_ = 0, lo_ = 0, hi_ = 0;
