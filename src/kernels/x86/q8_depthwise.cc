@@ -1,30 +1,21 @@
 #include "kernels/x86/q8_depthwise.h"
 
-#include "core/error.h"
+#include <utility>
+
+#include "kernels/x86/depthwise_shape.h"
 
 namespace trit::x86 {
 
 Q8Depthwise::Q8Depthwise(Isa isa, const Q8DepthwiseLayer& layer) : isa_(isa) {
   const ref::ConvGeometry& g = layer.geometry;
-  if (isa != Isa::kAvx2 && isa != Isa::kAvx512) {
-    throw Error(ErrorCode::kInternal, "Q8Depthwise needs AVX2 or AVX-512");
-  }
-  if (g.groups != g.in_c || g.out_c != g.in_c) {
-    throw Error(ErrorCode::kInternal, "Q8Depthwise: not a depthwise convolution");
-  }
+  DepthwiseShape shape = MakeDepthwiseShape(isa, g, "Q8Depthwise");
   Packed& p = packed_;
-  p.m = int64_t{g.batch} * g.out_h * g.out_w;
-  p.channels = g.in_c;
-  p.channels_padded =
-      (p.channels + kDepthwiseChannelBlock - 1) / kDepthwiseChannelBlock * kDepthwiseChannelBlock;
-  p.taps = int64_t{g.kernel_h} * g.kernel_w;
-  p.vectors = int64_t{g.batch} * g.in_h * g.in_w;
-  if (p.vectors + 1 > (int64_t{1} << 31)) {
-    throw Error(ErrorCode::kInternal, "Q8Depthwise: input too large for the indirection table");
-  }
-  indirection_ =
-      ConvIndirection(g.batch, g.in_h, g.in_w, g.out_h, g.out_w, g.kernel_h, g.kernel_w, g.stride_h,
-                      g.stride_w, g.pad_top, g.pad_left, g.dilation_h, g.dilation_w);
+  p.m = shape.m;
+  p.channels = shape.channels;
+  p.channels_padded = shape.channels_padded;
+  p.taps = shape.taps;
+  p.vectors = shape.vectors;
+  indirection_ = std::move(shape.indirection);
   weights_ = AlignedArray<int32_t>(static_cast<size_t>(p.taps * p.channels_padded));
   offset_.assign(static_cast<size_t>(p.channels_padded), 0);
   multiplier_.assign(static_cast<size_t>(p.channels_padded), 0);

@@ -76,7 +76,4 @@ void Q8DepthwiseAvx512(const Q8Depthwise::Packed& p, const uint8_t* input, int64
 void Q8DepthwiseAvx2(const Q8Depthwise::Packed& p, const uint8_t* input, int64_t m_begin,
                      int64_t m_end, uint8_t* output);
 
-// Channels per vector of the two ISAs; the packed weights are padded to a multiple of 64.
-inline constexpr int64_t kDepthwiseChannelBlock = 64;
-
 }  // namespace trit::x86

@@ -43,6 +43,27 @@ bool DecodeLevels(const QuantizedLinear& linear, int64_t channels, int64_t depth
   return true;
 }
 
+// The integer parts every quantized layer struct shares: levels, bias, requantization, the
+// input's zero point and type (binary inputs reach the int8 kernels unpacked to levels +-1),
+// and the output's zero point, type and clamp.
+template <typename Layer>
+void SetQuantized(Layer& layer, const QuantizedLinear& linear, const Graph& g, const Node& node,
+                  const std::vector<int8_t>& levels) {
+  layer.levels = levels.data();
+  layer.bias = linear.bias;
+  layer.requant = linear.requant.data();
+  layer.per_channel = linear.output.per_channel;
+  if constexpr (requires { layer.input_type; }) {
+    const DType input = Input(g, node, 0).dtype;
+    layer.input_type = input == DType::kBinary ? DType::kI8 : input;
+    layer.input_zero_point = linear.input_zero_point;
+  }
+  if constexpr (requires { layer.output_type; }) layer.output_type = Output(g, node).dtype;
+  layer.output_zero_point = linear.output.zero_point;
+  layer.lo = linear.output.lo;
+  layer.hi = linear.output.hi;
+}
+
 class Q8GemmKernel final : public OpKernel {
  public:
   Q8GemmKernel(Isa isa, const QuantizedLinear& linear, const Graph& g, const Node& node,
@@ -60,18 +81,7 @@ class Q8GemmKernel final : public OpKernel {
   static x86::Q8GemmLayer Complete(x86::Q8GemmLayer layer, const QuantizedLinear& linear,
                                    const Graph& g, const Node& node,
                                    const std::vector<int8_t>& levels) {
-    layer.levels = levels.data();
-    layer.bias = linear.bias;
-    layer.requant = linear.requant.data();
-    layer.per_channel = linear.output.per_channel;
-    // Binary inputs reach the GEMM unpacked to int8 levels +-1 (UnpackedBinaryInput).
-    const DType input = Input(g, node, 0).dtype;
-    layer.input_type = input == DType::kBinary ? DType::kI8 : input;
-    layer.input_zero_point = linear.input_zero_point;
-    layer.output_type = Output(g, node).dtype;
-    layer.output_zero_point = linear.output.zero_point;
-    layer.lo = linear.output.lo;
-    layer.hi = linear.output.hi;
+    SetQuantized(layer, linear, g, node, levels);
     return layer;
   }
 
@@ -115,16 +125,7 @@ std::unique_ptr<OpKernel> MakeQ8Depthwise(const Graph& g, const Node& node,
   if (!DecodeLevels(linear, geo.out_c, taps, levels)) return nullptr;
   x86::Q8DepthwiseLayer layer;
   layer.geometry = geo;
-  layer.levels = levels.data();
-  layer.bias = linear.bias;
-  layer.requant = linear.requant.data();
-  layer.per_channel = linear.output.per_channel;
-  layer.input_type = Input(g, node, 0).dtype;
-  layer.input_zero_point = linear.input_zero_point;
-  layer.output_type = Output(g, node).dtype;
-  layer.output_zero_point = linear.output.zero_point;
-  layer.lo = linear.output.lo;
-  layer.hi = linear.output.hi;
+  SetQuantized(layer, linear, g, node, levels);
   return std::make_unique<Q8DepthwiseKernel>(isa, layer, pool);
 }
 
@@ -166,14 +167,7 @@ std::unique_ptr<OpKernel> MakeBinaryInputGemm(const Graph& g, const Node& node,
     binary.depth = layer.depth;
     binary.vectors = layer.vectors;
     binary.indirection = std::move(layer.indirection);
-    binary.levels = levels.data();
-    binary.bias = linear.bias;
-    binary.requant = linear.requant.data();
-    binary.per_channel = linear.output.per_channel;
-    binary.output_type = Output(g, node).dtype;
-    binary.output_zero_point = linear.output.zero_point;
-    binary.lo = linear.output.lo;
-    binary.hi = linear.output.hi;
+    SetQuantized(binary, linear, g, node, levels);
     return std::make_unique<B1GemmKernel>(binary, pool);
   }
   auto int8 = MakeQ8Gemm(g, node, std::move(layer), activation, pool);
@@ -232,15 +226,7 @@ std::optional<GemvLayer> GemvLayerOf(const QuantizedLinear& linear, const Graph&
   GemvLayer layer;
   layer.n = out_features;
   layer.depth = in_features;
-  layer.levels = levels.data();
-  layer.bias = linear.bias;
-  layer.requant = linear.requant.data();
-  layer.per_channel = linear.output.per_channel;
-  layer.input_type = Input(g, node, 0).dtype;
-  layer.input_zero_point = linear.input_zero_point;
-  layer.output_zero_point = linear.output.zero_point;
-  layer.lo = linear.output.lo;
-  layer.hi = linear.output.hi;
+  SetQuantized(layer, linear, g, node, levels);
   return layer;
 }
 

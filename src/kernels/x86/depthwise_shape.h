@@ -1,0 +1,50 @@
+// What the two depthwise kernels (q8_depthwise.h, f32_depthwise.h) share: the output pixels,
+// the channels (their weights padded to whole blocks of 64), the taps and the indirection
+// table over the input's pixels (its extra vector stands for padding).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "kernels/isa.h"
+#include "kernels/ref/conv2d.h"
+#include "kernels/x86/q8_gemm.h"  // ConvIndirection
+
+namespace trit::x86 {
+
+inline constexpr int64_t kDepthwiseChannelBlock = 64;
+
+struct DepthwiseShape {
+  int64_t m = 0, channels = 0, channels_padded = 0, taps = 0, vectors = 0;
+  std::vector<int32_t> indirection;  // [m][taps] -> input pixel (vectors: padding)
+};
+
+// Throws kInternal, naming `kernel`, when the ISA is neither AVX2 nor AVX-512 or the geometry
+// is not depthwise (groups = input channels = output channels).
+inline DepthwiseShape MakeDepthwiseShape(Isa isa, const ref::ConvGeometry& g,
+                                         const std::string& kernel) {
+  if (isa != Isa::kAvx2 && isa != Isa::kAvx512) {
+    throw Error(ErrorCode::kInternal, kernel + " needs AVX2 or AVX-512");
+  }
+  if (g.groups != g.in_c || g.out_c != g.in_c) {
+    throw Error(ErrorCode::kInternal, kernel + ": not a depthwise convolution");
+  }
+  DepthwiseShape s;
+  s.m = int64_t{g.batch} * g.out_h * g.out_w;
+  s.channels = g.in_c;
+  s.channels_padded =
+      (s.channels + kDepthwiseChannelBlock - 1) / kDepthwiseChannelBlock * kDepthwiseChannelBlock;
+  s.taps = int64_t{g.kernel_h} * g.kernel_w;
+  s.vectors = int64_t{g.batch} * g.in_h * g.in_w;
+  if (s.vectors + 1 > (int64_t{1} << 31)) {
+    throw Error(ErrorCode::kInternal, kernel + ": input too large for the indirection table");
+  }
+  s.indirection =
+      ConvIndirection(g.batch, g.in_h, g.in_w, g.out_h, g.out_w, g.kernel_h, g.kernel_w, g.stride_h,
+                      g.stride_w, g.pad_top, g.pad_left, g.dilation_h, g.dilation_w);
+  return s;
+}
+
+}  // namespace trit::x86
