@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "kernels/x86/f32_depthwise.h"
+#include "kernels/x86/row_blocks.h"
 
 namespace trit::x86 {
 namespace {
@@ -45,20 +46,8 @@ void F32DepthwiseAvx2(const F32Depthwise::Packed& p, const float* input, int64_t
                       int64_t m_end, float* output) {
   for (int64_t m = m_begin; m < m_end; ++m) {
     for (int64_t c0 = 0; c0 < p.channels; c0 += 32) {
-      switch (std::min<int64_t>(4, (p.channels - c0 + 7) / 8)) {
-        case 4:
-          Pixel<4>(p, input, m, c0, output);
-          break;
-        case 3:
-          Pixel<3>(p, input, m, c0, output);
-          break;
-        case 2:
-          Pixel<2>(p, input, m, c0, output);
-          break;
-        default:
-          Pixel<1>(p, input, m, c0, output);
-          break;
-      }
+      WithCount<4>(static_cast<int>(std::min<int64_t>(4, (p.channels - c0 + 7) / 8)),
+                   [&]<int kV>() { Pixel<kV>(p, input, m, c0, output); });
     }
   }
 }

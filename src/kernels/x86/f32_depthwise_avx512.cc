@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "kernels/x86/f32_depthwise.h"
+#include "kernels/x86/row_blocks.h"
 
 namespace trit::x86 {
 namespace {
@@ -43,20 +44,8 @@ void F32DepthwiseAvx512(const F32Depthwise::Packed& p, const float* input, int64
         const int64_t valid = std::clamp<int64_t>(left - 16 * v, 0, 16);
         masks[v] = static_cast<__mmask16>((uint32_t{1} << valid) - 1);
       }
-      switch (std::min<int64_t>(4, (left + 15) / 16)) {
-        case 4:
-          Pixel<4>(p, input, m, c0, masks, output);
-          break;
-        case 3:
-          Pixel<3>(p, input, m, c0, masks, output);
-          break;
-        case 2:
-          Pixel<2>(p, input, m, c0, masks, output);
-          break;
-        default:
-          Pixel<1>(p, input, m, c0, masks, output);
-          break;
-      }
+      WithCount<4>(static_cast<int>(std::min<int64_t>(4, (left + 15) / 16)),
+                   [&]<int kV>() { Pixel<kV>(p, input, m, c0, masks, output); });
     }
   }
 }

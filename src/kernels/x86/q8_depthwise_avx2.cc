@@ -7,6 +7,7 @@
 
 #include "kernels/x86/q8_depthwise.h"
 #include "kernels/x86/requantize_avx2.h"
+#include "kernels/x86/row_blocks.h"
 
 namespace trit::x86 {
 namespace {
@@ -62,20 +63,8 @@ void Rows(const Q8Depthwise::Packed& p, const uint8_t* input, int64_t m_begin, i
           uint8_t* output) {
   for (int64_t m = m_begin; m < m_end; ++m) {
     for (int64_t c0 = 0; c0 < p.channels; c0 += 32) {
-      switch (std::min<int64_t>(4, (p.channels - c0 + 7) / 8)) {
-        case 4:
-          Pixel<kSigned, 4>(p, input, m, c0, output);
-          break;
-        case 3:
-          Pixel<kSigned, 3>(p, input, m, c0, output);
-          break;
-        case 2:
-          Pixel<kSigned, 2>(p, input, m, c0, output);
-          break;
-        default:
-          Pixel<kSigned, 1>(p, input, m, c0, output);
-          break;
-      }
+      WithCount<4>(static_cast<int>(std::min<int64_t>(4, (p.channels - c0 + 7) / 8)),
+                   [&]<int kV>() { Pixel<kSigned, kV>(p, input, m, c0, output); });
     }
   }
 }

@@ -6,6 +6,7 @@
 
 #include "kernels/x86/q8_depthwise.h"
 #include "kernels/x86/requantize_avx512.h"
+#include "kernels/x86/row_blocks.h"
 
 namespace trit::x86 {
 namespace {
@@ -52,20 +53,8 @@ void Rows(const Q8Depthwise::Packed& p, const uint8_t* input, int64_t m_begin, i
         const int64_t valid = std::clamp<int64_t>(left - 16 * v, 0, 16);
         masks[v] = static_cast<__mmask16>((uint32_t{1} << valid) - 1);
       }
-      switch (std::min<int64_t>(4, (left + 15) / 16)) {
-        case 4:
-          Pixel<kSigned, 4>(p, input, m, c0, masks, output);
-          break;
-        case 3:
-          Pixel<kSigned, 3>(p, input, m, c0, masks, output);
-          break;
-        case 2:
-          Pixel<kSigned, 2>(p, input, m, c0, masks, output);
-          break;
-        default:
-          Pixel<kSigned, 1>(p, input, m, c0, masks, output);
-          break;
-      }
+      WithCount<4>(static_cast<int>(std::min<int64_t>(4, (left + 15) / 16)),
+                   [&]<int kV>() { Pixel<kSigned, kV>(p, input, m, c0, masks, output); });
     }
   }
 }

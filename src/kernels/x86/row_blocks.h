@@ -1,6 +1,7 @@
 // Splits rows [m_begin, m_end) into microkernel calls of kRows rows and calls
 // call.template operator()<rows>(m0) with the row count as a template argument (the last block
-// may be shorter), so that every microkernel is fully unrolled for its rows.
+// may be shorter), so that every microkernel is fully unrolled for its rows. WithCount does the
+// same for one count in [1, kMax] (e.g. the vectors of channels a depthwise pixel still has).
 #pragma once
 
 #include <algorithm>
@@ -21,6 +22,14 @@ inline void ForRowBlocks(int64_t m_begin, int64_t m_end, Call&& call) {
     }
     (std::make_integer_sequence<int, kRows>{});
   }
+}
+
+template <int kMax, typename Call>
+inline void WithCount(int count, Call&& call) {
+  [&]<int... k>(std::integer_sequence<int, k...>) {
+    ((k + 1 == count ? call.template operator()<k + 1>() : void()), ...);
+  }
+  (std::make_integer_sequence<int, kMax>{});
 }
 
 }  // namespace
