@@ -472,14 +472,6 @@ void BM_OneDnn(benchmark::State& state, bool int8) {
 }
 #endif
 
-void GemvShapes(benchmark::internal::Benchmark* b) {
-  for (int i = 0; i < kShapeCount; ++i) {
-    if (kShapes[i].batch_rows != 1) continue;
-    for (const int threads : {1, 2}) b->Args({i, threads});
-  }
-  b->ArgNames({"shape", "threads"})->UseRealTime();
-}
-
 void Shapes(benchmark::internal::Benchmark* b) {
   for (int i = 0; i < kShapeCount; ++i) {
     for (const int threads : {1, 2}) b->Args({i, threads});

@@ -42,14 +42,7 @@ B1GemmLayer LayerOf(const Case& c, int64_t m, int64_t n, int64_t taps, int64_t d
   layer.depth = depth;
   layer.vectors = vectors;
   layer.indirection = std::move(indirection);
-  layer.levels = c.levels.data();
-  layer.bias = c.bias.data();
-  layer.requant = c.requant.data();
-  layer.per_channel = c.per_channel;
-  layer.output_type = c.output_type;
-  layer.output_zero_point = c.out.zero_point;
-  layer.lo = c.out.lo;
-  layer.hi = c.out.hi;
+  SetCase(layer, c);
   return layer;
 }
 

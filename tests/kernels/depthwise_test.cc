@@ -58,16 +58,7 @@ TEST(Q8Depthwise, RandomConvolutionsMatchTheReference) {
     });
     Q8DepthwiseLayer layer;
     layer.geometry = g;
-    layer.levels = c.levels.data();
-    layer.bias = c.bias.data();
-    layer.requant = c.requant.data();
-    layer.per_channel = c.per_channel;
-    layer.input_type = c.input_type;
-    layer.input_zero_point = c.input_zero_point;
-    layer.output_type = c.output_type;
-    layer.output_zero_point = c.out.zero_point;
-    layer.lo = c.out.lo;
-    layer.hi = c.out.hi;
+    SetCase(layer, c);
     for (const Isa isa : Levels()) {
       const Q8Depthwise conv(isa, layer);
       std::vector<int8_t> output(expected.size());

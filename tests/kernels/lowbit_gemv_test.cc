@@ -54,15 +54,7 @@ TEST(LowBitGemv, RandomLayersMatchTheReference) {
     GemvLayer layer;
     layer.n = out;
     layer.depth = in;
-    layer.levels = c.levels.data();
-    layer.bias = c.bias.data();
-    layer.requant = c.requant.data();
-    layer.per_channel = c.per_channel;
-    layer.input_type = c.input_type;
-    layer.input_zero_point = c.input_zero_point;
-    layer.output_zero_point = c.out.zero_point;
-    layer.lo = c.out.lo;
-    layer.hi = c.out.hi;
+    SetCase(layer, c);
     const LowBitGemv gemv(layer, codes);
     AlignedArray<uint8_t> prepared_bytes(gemv.scratch_bytes());
     const uint8_t* prepared = gemv.Prepare(c.input.data(), prepared_bytes.data());

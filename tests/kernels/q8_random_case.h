@@ -27,7 +27,7 @@ class Rng {
   std::mt19937_64 engine_;
 };
 
-std::vector<Isa> Levels() {
+inline std::vector<Isa> Levels() {
   std::vector<Isa> levels;
   if (static_cast<int>(DetectedIsa()) >= static_cast<int>(Isa::kAvx2)) levels.push_back(Isa::kAvx2);
   if (DetectedIsa() == Isa::kAvx512) levels.push_back(Isa::kAvx512);
@@ -45,7 +45,7 @@ struct Case {
   ref::QuantOutput out;
 };
 
-Case RandomCase(Rng& rng, int64_t input_count, int64_t channels, int64_t depth) {
+inline Case RandomCase(Rng& rng, int64_t input_count, int64_t channels, int64_t depth) {
   Case c;
   c.input_type = rng.Int(0, 1) ? DType::kU8 : DType::kI8;
   c.output_type = rng.Int(0, 1) ? DType::kU8 : DType::kI8;
@@ -77,7 +77,7 @@ Case RandomCase(Rng& rng, int64_t input_count, int64_t channels, int64_t depth) 
   return c;
 }
 
-ref::QuantWeights I8Weights(const Case& c) {
+inline ref::QuantWeights I8Weights(const Case& c) {
   ref::QuantWeights w;
   w.type = DType::kI8;
   w.data = reinterpret_cast<const uint8_t*>(c.levels.data());
@@ -93,6 +93,24 @@ void WithTypes(const Case& c, F&& f) {
   if (in_u8 && !out_u8) f(uint8_t{}, int8_t{});
   if (!in_u8 && out_u8) f(int8_t{}, uint8_t{});
   if (!in_u8 && !out_u8) f(int8_t{}, int8_t{});
+}
+
+// The case's weights, bias, requantization, input and output parameters into a kernel's layer
+// struct (the fields it has).
+template <typename Layer>
+void SetCase(Layer& layer, const Case& c) {
+  layer.levels = c.levels.data();
+  layer.bias = c.bias.data();
+  layer.requant = c.requant.data();
+  layer.per_channel = c.per_channel;
+  if constexpr (requires { layer.input_type; }) {
+    layer.input_type = c.input_type;
+    layer.input_zero_point = c.input_zero_point;
+  }
+  if constexpr (requires { layer.output_type; }) layer.output_type = c.output_type;
+  layer.output_zero_point = c.out.zero_point;
+  layer.lo = c.out.lo;
+  layer.hi = c.out.hi;
 }
 
 }  // namespace

@@ -30,7 +30,6 @@ LowBitGemv::LowBitGemv(const GemvLayer& layer, Codes codes)
       n_(layer.n),
       depth_(layer.depth),
       input_type_(layer.input_type),
-      input_zero_point_(layer.input_zero_point),
       output_zero_point_(layer.output_zero_point),
       lo_(layer.lo),
       hi_(layer.hi),

@@ -53,7 +53,7 @@ class LowBitGemv {
   std::vector<int32_t> offset_;     // bias - z * sum(levels), modulo 2^32
   std::vector<Requant> requant_;
   DType input_type_;
-  int32_t input_zero_point_, output_zero_point_, lo_, hi_;
+  int32_t output_zero_point_, lo_, hi_;
   std::string name_;
 };
 
