@@ -77,6 +77,9 @@ class Graph {
   // Float outputs get dtype f32; quantized outputs keep the dtype and parameters the
   // producer of the graph (quantizer, importer) set on them. Throws kShape naming the node.
   void InferShapes();
+  // The same for one node whose inputs already have their shapes (for builders that add nodes
+  // one at a time and need each result's shape at once).
+  void InferShape(NodeId id);
 
   // Structural and type checks: ids in range, unique names, every value written once,
   // constants carry exactly the bytes their shape needs, inputs/attrs legal for each op,

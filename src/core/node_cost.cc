@@ -1,5 +1,5 @@
-// ComputeNodeCost: MACs counted for Conv2D and Dense (the multiply-accumulates that dominate);
-// parameters and stored bytes of every constant input.
+// ComputeNodeCost: MACs counted for Conv2D, Dense and MatMul (the multiply-accumulates that
+// dominate); parameters and stored bytes of every constant input.
 #include "core/graph.h"
 
 namespace trit {
@@ -19,6 +19,9 @@ NodeCost ComputeNodeCost(const Graph& graph, const Node& node) {
   } else if (node.op == OpType::kDense && node.inputs.size() >= 2) {
     const Shape& w = graph.value(node.inputs[1]).shape;  // [Cout, K]
     if (w.size() == 2) cost.macs = NumElements(out) * w[1];
+  } else if (node.op == OpType::kMatMul && node.inputs.size() == 2) {
+    const Shape& a = graph.value(node.inputs[0]).shape;
+    if (!a.empty()) cost.macs = NumElements(out) * a.back();
   }
   return cost;
 }

@@ -25,6 +25,13 @@
 // Binarize      sign: +1 where x >= 0 (for i8/u8: q >= zero point), else -1 (NaN too); f32 -> f32
 //               (values +-1, the float model), or f32/i8/u8 -> binary (1 bit per element,
 //               1 -> +1, the input of a binary Conv2D/Dense)
+// Sub, Div, Pow two f32 inputs, numpy broadcasting (Pow: x^y as std::pow)
+// Sqrt          f32
+// ReduceMean    attrs: axes (empty: all), keepdims=1; f32
+// Transpose     attrs: perm (a permutation of the input's axes); any activation type
+// MatMul        two non-constant f32 inputs, numpy matmul (batch dims broadcast, rank >= 2)
+// HardSigmoid   attrs: alpha=0.2, beta=0.5: clamp(alpha * x + beta, 0, 1); f32
+// HardSwish     x * clamp(x / 6 + 1/2, 0, 1); f32
 #pragma once
 
 #include <cstdint>
@@ -55,9 +62,18 @@ enum class OpType : uint16_t {
   kPad = 18,
   kDropout = 19,
   kBinarize = 20,
+  kSub = 21,
+  kDiv = 22,
+  kPow = 23,
+  kSqrt = 24,
+  kReduceMean = 25,
+  kTranspose = 26,
+  kMatMul = 27,
+  kHardSigmoid = 28,
+  kHardSwish = 29,
 };
 
-inline constexpr int kNumOpTypes = 21;
+inline constexpr int kNumOpTypes = 30;
 
 std::string_view OpTypeName(OpType op);
 std::optional<OpType> ParseOpType(std::string_view name);

@@ -110,8 +110,61 @@ Shape InferNode(const Graph& graph, const Node& node) {
     }
     case OpType::kAdd:
     case OpType::kMul:
+    case OpType::kSub:
+    case OpType::kDiv:
+    case OpType::kPow:
       NeedInputs(node, 2, 2);
       return Broadcast(node, shape_of(0), shape_of(1));
+    case OpType::kMatMul: {
+      NeedInputs(node, 2, 2);
+      const Shape& a = shape_of(0);
+      const Shape& b = shape_of(1);
+      if (a.size() < 2 || b.size() < 2) Fail(node, "inputs must have rank 2 or more");
+      if (a.back() != b[b.size() - 2]) {
+        Fail(node, "cannot multiply " + ShapeToString(a) + " by " + ShapeToString(b));
+      }
+      Shape out = Broadcast(node, Shape(a.begin(), a.end() - 2), Shape(b.begin(), b.end() - 2));
+      out.push_back(a[a.size() - 2]);
+      out.push_back(b.back());
+      return out;
+    }
+    case OpType::kTranspose: {
+      NeedInputs(node, 1, 1);
+      const Shape& x = shape_of(0);
+      const std::vector<int64_t> perm = node.attrs.GetInts("perm", {});
+      if (perm.size() != x.size()) Fail(node, "perm must name every axis once");
+      std::vector<bool> seen(x.size(), false);
+      Shape out(x.size());
+      for (size_t d = 0; d < perm.size(); ++d) {
+        if (perm[d] < 0 || perm[d] >= static_cast<int64_t>(x.size()) ||
+            seen[static_cast<size_t>(perm[d])]) {
+          Fail(node, "perm must name every axis once");
+        }
+        seen[static_cast<size_t>(perm[d])] = true;
+        out[d] = x[static_cast<size_t>(perm[d])];
+      }
+      return out;
+    }
+    case OpType::kReduceMean: {
+      NeedInputs(node, 1, 1);
+      const Shape& x = shape_of(0);
+      std::vector<bool> reduced(x.size(), node.attrs.GetInts("axes", {}).empty());
+      for (const int64_t axis : node.attrs.GetInts("axes", {})) {
+        const auto d = static_cast<size_t>(NormalizeAxis(node, axis, x.size()));
+        if (reduced[d]) Fail(node, "axes name an axis twice");
+        reduced[d] = true;
+      }
+      const bool keep = node.attrs.GetInt("keepdims", 1) != 0;
+      Shape out;
+      for (size_t d = 0; d < x.size(); ++d) {
+        if (!reduced[d]) {
+          out.push_back(x[d]);
+        } else if (keep) {
+          out.push_back(1);
+        }
+      }
+      return out;
+    }
     case OpType::kConcat: {
       NeedInputs(node, 1, 1 << 16);
       Shape out = shape_of(0);
@@ -208,6 +261,9 @@ Shape InferNode(const Graph& graph, const Node& node) {
     case OpType::kDequantize:
     case OpType::kDropout:
     case OpType::kBinarize:
+    case OpType::kSqrt:
+    case OpType::kHardSigmoid:
+    case OpType::kHardSwish:
       NeedInputs(node, 1, 1);
       return shape_of(0);
   }
@@ -225,6 +281,7 @@ bool KeepsQuantParams(OpType op) {
     case OpType::kRelu:
     case OpType::kClip:
     case OpType::kConcat:
+    case OpType::kTranspose:
       return true;
     default:
       return false;
@@ -234,36 +291,37 @@ bool KeepsQuantParams(OpType op) {
 }  // namespace
 
 void Graph::InferShapes() {
-  for (const NodeId id : TopologicalOrder()) {
-    const Node& node = nodes_[static_cast<size_t>(id)];
-    if (node.outputs.size() != 1) {
-      throw Error(ErrorCode::kInvalidGraph,
-                  "node '" + node.name + "' must have exactly one output");
+  for (const NodeId id : TopologicalOrder()) InferShape(id);
+}
+
+void Graph::InferShape(NodeId id) {
+  const Node& node = nodes_.at(static_cast<size_t>(id));
+  if (node.outputs.size() != 1) {
+    throw Error(ErrorCode::kInvalidGraph, "node '" + node.name + "' must have exactly one output");
+  }
+  for (const ValueId in : node.inputs) {
+    if (in < 0 || static_cast<size_t>(in) >= values_.size()) {
+      throw Error(ErrorCode::kInvalidGraph, "node '" + node.name + "' reads a missing value");
     }
-    for (const ValueId in : node.inputs) {
-      if (in < 0 || static_cast<size_t>(in) >= values_.size()) {
-        throw Error(ErrorCode::kInvalidGraph, "node '" + node.name + "' reads a missing value");
-      }
-    }
-    Value& out = value(node.outputs[0]);
-    out.shape = InferNode(*this, node);
-    const Value& first = value(node.inputs[0]);
-    if (node.op == OpType::kDequantize) {
-      out.dtype = DType::kF32;
-      out.quant = {};
-    } else if (node.op == OpType::kQuantize) {
-      // dtype and parameters are the quantizer's choice
-    } else if (node.op == OpType::kBinarize && out.dtype == DType::kBinary) {
-      // levels +-1 at scale 1 unless the graph says otherwise
-      if (out.quant.empty()) out.quant = QuantParams::PerTensor(1.0f, 0);
-    } else if (first.dtype == DType::kF32) {
-      out.dtype = DType::kF32;
-      out.quant = {};
-    } else if (!IsQuantizedActivation(out.dtype) || out.quant.empty()) {
-      if (KeepsQuantParams(node.op)) {
-        out.dtype = first.dtype;
-        out.quant = first.quant;
-      }
+  }
+  Value& out = value(node.outputs[0]);
+  out.shape = InferNode(*this, node);
+  const Value& first = value(node.inputs[0]);
+  if (node.op == OpType::kDequantize) {
+    out.dtype = DType::kF32;
+    out.quant = {};
+  } else if (node.op == OpType::kQuantize) {
+    // dtype and parameters are the quantizer's choice
+  } else if (node.op == OpType::kBinarize && out.dtype == DType::kBinary) {
+    // levels +-1 at scale 1 unless the graph says otherwise
+    if (out.quant.empty()) out.quant = QuantParams::PerTensor(1.0f, 0);
+  } else if (first.dtype == DType::kF32) {
+    out.dtype = DType::kF32;
+    out.quant = {};
+  } else if (!IsQuantizedActivation(out.dtype) || out.quant.empty()) {
+    if (KeepsQuantParams(node.op)) {
+      out.dtype = first.dtype;
+      out.quant = first.quant;
     }
   }
 }

@@ -149,6 +149,18 @@ void CheckNodeTypes(const Graph& g, const Node& node) {
         }
       }
       break;
+    case OpType::kSub:
+    case OpType::kDiv:
+    case OpType::kPow:
+    case OpType::kSqrt:
+    case OpType::kReduceMean:
+    case OpType::kMatMul:
+    case OpType::kHardSigmoid:
+    case OpType::kHardSwish:
+      for (const ValueId in : node.inputs) {
+        if (g.value(in).dtype != DType::kF32) Fail(where, "runs on f32 tensors only");
+      }
+      break;
     default:
       break;
   }

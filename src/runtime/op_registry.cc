@@ -19,7 +19,16 @@ std::unique_ptr<OpKernel> CreateOpKernel(const Graph& graph, const Node& node, T
       return MakePadKernel(graph, node);
     case OpType::kAdd:
     case OpType::kMul:
+    case OpType::kSub:
+    case OpType::kDiv:
+    case OpType::kPow:
       return MakeElementwiseKernel(graph, node);
+    case OpType::kTranspose:
+      return MakeTransposeKernel(graph, node);
+    case OpType::kReduceMean:
+      return MakeReduceMeanKernel(graph, node);
+    case OpType::kMatMul:
+      return MakeMatMulKernel(graph, node);
     case OpType::kConcat:
       return MakeConcatKernel(graph, node);
     case OpType::kReshape:
@@ -30,6 +39,9 @@ std::unique_ptr<OpKernel> CreateOpKernel(const Graph& graph, const Node& node, T
     case OpType::kClip:
     case OpType::kSigmoid:
     case OpType::kTanh:
+    case OpType::kSqrt:
+    case OpType::kHardSigmoid:
+    case OpType::kHardSwish:
       return MakeActivationKernel(graph, node);
     case OpType::kSoftmax:
       return MakeSoftmaxKernel(graph, node);

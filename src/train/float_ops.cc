@@ -78,6 +78,30 @@ torch::Tensor RunFloatOp(const Graph& graph, const Node& node, const std::vector
       return in[0] + in[1];
     case OpType::kMul:
       return in[0] * in[1];
+    case OpType::kSub:
+      return in[0] - in[1];
+    case OpType::kDiv:
+      return in[0] / in[1];
+    case OpType::kPow:
+      return torch::pow(in[0], in[1]);
+    case OpType::kSqrt:
+      return torch::sqrt(x);
+    case OpType::kMatMul:
+      return torch::matmul(in[0], in[1]);
+    case OpType::kHardSigmoid:
+      return torch::clamp(
+          node.attrs.GetFloat("alpha", 0.2f) * x + node.attrs.GetFloat("beta", 0.5f), 0.0, 1.0);
+    case OpType::kHardSwish:
+      return x * torch::clamp(x / 6.0 + 0.5, 0.0, 1.0);
+    case OpType::kTranspose:
+      return x.permute(node.attrs.GetInts("perm", {}));
+    case OpType::kReduceMean: {
+      std::vector<int64_t> axes = node.attrs.GetInts("axes", {});
+      if (axes.empty()) {
+        for (int64_t d = 0; d < x.dim(); ++d) axes.push_back(d);
+      }
+      return x.mean(axes, node.attrs.GetInt("keepdims", 1) != 0);
+    }
     case OpType::kConcat: {
       int64_t axis = node.attrs.GetInt("axis", -1);
       if (axis < 0) axis += x.dim();

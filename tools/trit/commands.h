@@ -11,6 +11,7 @@ void AddRunCommand(CLI::App& app);
 void AddBenchCommand(CLI::App& app);
 void AddEvalCommand(CLI::App& app);
 void AddCompressCommand(CLI::App& app);
+void AddImportCommand(CLI::App& app);  // when built with the ONNX importer
 // In the separate trit-train program (LibTorch); `trit train` hands over to it.
 void AddTrainCommand(CLI::App& app);
 void AddTrainLauncher(CLI::App& app);

@@ -15,6 +15,9 @@ int main(int argc, char** argv) {
   trit::cli::AddBenchCommand(app);
   trit::cli::AddEvalCommand(app);
   trit::cli::AddCompressCommand(app);
+#if defined(TRIT_HAVE_ONNX)
+  trit::cli::AddImportCommand(app);
+#endif
   trit::cli::AddTrainLauncher(app);
   try {
     app.parse(argc, argv);

@@ -18,6 +18,22 @@ void TanhF32(int64_t count, const float* input, float* output) {
   for (int64_t i = 0; i < count; ++i) output[i] = std::tanh(input[i]);
 }
 
+void SqrtF32(int64_t count, const float* input, float* output) {
+  for (int64_t i = 0; i < count; ++i) output[i] = std::sqrt(input[i]);
+}
+
+void HardSigmoidF32(int64_t count, const float* input, float alpha, float beta, float* output) {
+  for (int64_t i = 0; i < count; ++i) {
+    output[i] = std::clamp(alpha * input[i] + beta, 0.0f, 1.0f);
+  }
+}
+
+void HardSwishF32(int64_t count, const float* input, float* output) {
+  for (int64_t i = 0; i < count; ++i) {
+    output[i] = input[i] * std::clamp(input[i] / 6.0f + 0.5f, 0.0f, 1.0f);
+  }
+}
+
 template <typename In, typename Out>
 void RescaleClampQ8(int64_t count, const In* input, int32_t input_zero_point, Requant requant,
                     int32_t output_zero_point, int32_t lo, int32_t hi, Out* output) {

@@ -1,4 +1,4 @@
-// Reference pointwise activations: Relu, Clip, Sigmoid, Tanh.
+// Reference pointwise ops: Relu, Clip, Sigmoid, Tanh, Sqrt, HardSigmoid, HardSwish.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +10,11 @@ namespace trit::ref {
 void ClipF32(int64_t count, const float* input, float lo, float hi, float* output);  // Relu too
 void SigmoidF32(int64_t count, const float* input, float* output);
 void TanhF32(int64_t count, const float* input, float* output);
+void SqrtF32(int64_t count, const float* input, float* output);
+// clamp(alpha * x + beta, 0, 1)
+void HardSigmoidF32(int64_t count, const float* input, float alpha, float beta, float* output);
+// x * clamp(x / 6 + 1/2, 0, 1)
+void HardSwishF32(int64_t count, const float* input, float* output);
 
 // Quantized Relu / Clip: y = clamp(zy + Requantize(x - zx, M), lo, hi).
 template <typename In, typename Out>

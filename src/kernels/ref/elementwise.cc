@@ -1,5 +1,7 @@
 #include "kernels/ref/elementwise.h"
 
+#include <cmath>
+
 namespace trit::ref {
 namespace {
 
@@ -49,6 +51,18 @@ void AddF32(const Broadcast& b, const float* x, const float* y, float* out) {
 
 void MulF32(const Broadcast& b, const float* x, const float* y, float* out) {
   ForEachBroadcast(b, [&](int64_t i, int64_t ia, int64_t ib) { out[i] = x[ia] * y[ib]; });
+}
+
+void SubF32(const Broadcast& b, const float* x, const float* y, float* out) {
+  ForEachBroadcast(b, [&](int64_t i, int64_t ia, int64_t ib) { out[i] = x[ia] - y[ib]; });
+}
+
+void DivF32(const Broadcast& b, const float* x, const float* y, float* out) {
+  ForEachBroadcast(b, [&](int64_t i, int64_t ia, int64_t ib) { out[i] = x[ia] / y[ib]; });
+}
+
+void PowF32(const Broadcast& b, const float* x, const float* y, float* out) {
+  ForEachBroadcast(b, [&](int64_t i, int64_t ia, int64_t ib) { out[i] = std::pow(x[ia], y[ib]); });
 }
 
 template <typename A, typename B, typename Out>

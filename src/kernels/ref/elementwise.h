@@ -1,4 +1,4 @@
-// Reference binary elementwise ops (Add, Mul) with NumPy broadcasting.
+// Reference binary elementwise ops (Add, Mul, Sub, Div, Pow) with NumPy broadcasting.
 #pragma once
 
 #include <cstdint>
@@ -23,6 +23,9 @@ Broadcast MakeBroadcast(const int64_t* shape_a, int rank_a, const int64_t* shape
 
 void AddF32(const Broadcast& b, const float* x, const float* y, float* out);
 void MulF32(const Broadcast& b, const float* x, const float* y, float* out);
+void SubF32(const Broadcast& b, const float* x, const float* y, float* out);
+void DivF32(const Broadcast& b, const float* x, const float* y, float* out);
+void PowF32(const Broadcast& b, const float* x, const float* y, float* out);  // std::pow
 
 // Add: y = clamp(zy + RoundingShiftRight((a - za) * ma + (b - zb) * mb, shift), lo, hi).
 struct QuantAddParams {

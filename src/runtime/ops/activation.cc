@@ -1,5 +1,6 @@
-// Relu, Clip, Sigmoid and Tanh bindings. Quantized Relu/Clip rescale and clamp; quantized
-// Sigmoid/Tanh look up a 256-entry table built here in double precision.
+// Relu, Clip, Sigmoid and Tanh bindings (and Sqrt, HardSigmoid, HardSwish in fp32). Quantized
+// Relu/Clip rescale and clamp; quantized Sigmoid/Tanh look up a 256-entry table built here in
+// double precision.
 #include "kernels/ref/activation.h"
 
 #include <cmath>
@@ -25,6 +26,10 @@ class ActivationF32Kernel final : public OpKernel {
       lo_ = node.attrs.GetFloat("min", -std::numeric_limits<float>::infinity());
       hi_ = node.attrs.GetFloat("max", std::numeric_limits<float>::infinity());
     }
+    if (op_ == OpType::kHardSigmoid) {
+      alpha_ = node.attrs.GetFloat("alpha", 0.2f);
+      beta_ = node.attrs.GetFloat("beta", 0.5f);
+    }
   }
   void Run(const void* const* inputs, void* const* outputs, void*) override {
     const auto* x = static_cast<const float*>(inputs[0]);
@@ -35,6 +40,15 @@ class ActivationF32Kernel final : public OpKernel {
         break;
       case OpType::kTanh:
         ref::TanhF32(count_, x, y);
+        break;
+      case OpType::kSqrt:
+        ref::SqrtF32(count_, x, y);
+        break;
+      case OpType::kHardSigmoid:
+        ref::HardSigmoidF32(count_, x, alpha_, beta_, y);
+        break;
+      case OpType::kHardSwish:
+        ref::HardSwishF32(count_, x, y);
         break;
       default:
         ref::ClipF32(count_, x, lo_, hi_, y);
@@ -49,6 +63,12 @@ class ActivationF32Kernel final : public OpKernel {
         return "ref_tanh_f32";
       case OpType::kRelu:
         return "ref_relu_f32";
+      case OpType::kSqrt:
+        return "ref_sqrt_f32";
+      case OpType::kHardSigmoid:
+        return "ref_hardsigmoid_f32";
+      case OpType::kHardSwish:
+        return "ref_hardswish_f32";
       default:
         return "ref_clip_f32";
     }
@@ -58,6 +78,7 @@ class ActivationF32Kernel final : public OpKernel {
   OpType op_;
   int64_t count_;
   float lo_ = 0.0f, hi_ = std::numeric_limits<float>::infinity();
+  float alpha_ = 0.2f, beta_ = 0.5f;
 };
 
 template <typename In, typename Out>
@@ -166,6 +187,10 @@ class ActivationQ8Kernel final : public OpKernel {
 std::unique_ptr<OpKernel> MakeActivationKernel(const Graph& g, const Node& node) {
   const Value& x = Input(g, node, 0);
   if (x.dtype == DType::kF32) return std::make_unique<ActivationF32Kernel>(g, node);
+  if (node.op != OpType::kRelu && node.op != OpType::kClip && node.op != OpType::kSigmoid &&
+      node.op != OpType::kTanh) {
+    Unsupported(node, "a quantized input");
+  }
   std::unique_ptr<OpKernel> kernel;
   DispatchQ8(x.dtype, Output(g, node).dtype, [&](auto in, auto out) {
     kernel = std::make_unique<ActivationQ8Kernel<decltype(in), decltype(out)>>(g, node);

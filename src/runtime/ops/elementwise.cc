@@ -1,4 +1,5 @@
-// Add and Mul bindings with broadcasting, fp32 and quantized.
+// Binary elementwise bindings with broadcasting: Add, Mul, Sub, Div, Pow in fp32; Add and Mul
+// quantized.
 #include "kernels/ref/elementwise.h"
 
 #include <memory>
@@ -24,18 +25,42 @@ ref::Broadcast BroadcastOf(const Graph& g, const Node& node) {
 class BinaryF32Kernel final : public OpKernel {
  public:
   BinaryF32Kernel(const Graph& g, const Node& node)
-      : broadcast_(BroadcastOf(g, node)), add_(node.op == OpType::kAdd) {}
+      : broadcast_(BroadcastOf(g, node)), op_(node.op) {}
   void Run(const void* const* inputs, void* const* outputs, void*) override {
     const auto* a = static_cast<const float*>(inputs[0]);
     const auto* b = static_cast<const float*>(inputs[1]);
     auto* y = static_cast<float*>(outputs[0]);
-    add_ ? ref::AddF32(broadcast_, a, b, y) : ref::MulF32(broadcast_, a, b, y);
+    switch (op_) {
+      case OpType::kAdd:
+        return ref::AddF32(broadcast_, a, b, y);
+      case OpType::kMul:
+        return ref::MulF32(broadcast_, a, b, y);
+      case OpType::kSub:
+        return ref::SubF32(broadcast_, a, b, y);
+      case OpType::kDiv:
+        return ref::DivF32(broadcast_, a, b, y);
+      default:
+        return ref::PowF32(broadcast_, a, b, y);
+    }
   }
-  std::string_view name() const override { return add_ ? "ref_add_f32" : "ref_mul_f32"; }
+  std::string_view name() const override {
+    switch (op_) {
+      case OpType::kAdd:
+        return "ref_add_f32";
+      case OpType::kMul:
+        return "ref_mul_f32";
+      case OpType::kSub:
+        return "ref_sub_f32";
+      case OpType::kDiv:
+        return "ref_div_f32";
+      default:
+        return "ref_pow_f32";
+    }
+  }
 
  private:
   ref::Broadcast broadcast_;
-  bool add_;
+  OpType op_;
 };
 
 template <typename A, typename B, typename Out>
@@ -101,11 +126,12 @@ class BinaryQ8Kernel final : public OpKernel {
 
 std::unique_ptr<OpKernel> MakeElementwiseKernel(const Graph& g, const Node& node) {
   const Value& a = Input(g, node, 0);
-  if (a.dtype == DType::kF32) return std::make_unique<BinaryF32Kernel>(g, node);
   if (Input(g, node, 0).shape.size() > ref::kMaxRank ||
       Input(g, node, 1).shape.size() > ref::kMaxRank) {
     Unsupported(node, "rank above 8");
   }
+  if (a.dtype == DType::kF32) return std::make_unique<BinaryF32Kernel>(g, node);
+  if (node.op != OpType::kAdd && node.op != OpType::kMul) Unsupported(node, "a quantized input");
   std::unique_ptr<OpKernel> kernel;
   const DType b_type = Input(g, node, 1).dtype;
   DispatchQ8(a.dtype, Output(g, node).dtype, [&](auto a_tag, auto out_tag) {

@@ -11,12 +11,16 @@ std::unique_ptr<OpKernel> MakeConv2DKernel(const Graph& graph, const Node& node,
 std::unique_ptr<OpKernel> MakeDenseKernel(const Graph& graph, const Node& node, ThreadPool* pool);
 std::unique_ptr<OpKernel> MakePoolKernel(const Graph& graph, const Node& node);  // Max/Avg/Global
 std::unique_ptr<OpKernel> MakePadKernel(const Graph& graph, const Node& node);
-std::unique_ptr<OpKernel> MakeElementwiseKernel(const Graph& graph, const Node& node);  // Add/Mul
+// Add/Mul/Sub/Div/Pow
+std::unique_ptr<OpKernel> MakeElementwiseKernel(const Graph& graph, const Node& node);
+std::unique_ptr<OpKernel> MakeTransposeKernel(const Graph& graph, const Node& node);
+std::unique_ptr<OpKernel> MakeReduceMeanKernel(const Graph& graph, const Node& node);
+std::unique_ptr<OpKernel> MakeMatMulKernel(const Graph& graph, const Node& node);
 std::unique_ptr<OpKernel> MakeConcatKernel(const Graph& graph, const Node& node);
 std::unique_ptr<OpKernel> MakeReshapeKernel(const Graph& graph,
                                             const Node& node);  // Reshape/Flatten/Dropout
 std::unique_ptr<OpKernel> MakeActivationKernel(const Graph& graph,
-                                               const Node& node);  // Relu/Clip/Sigmoid/Tanh
+                                               const Node& node);  // and Sqrt/Hard*
 std::unique_ptr<OpKernel> MakeSoftmaxKernel(const Graph& graph, const Node& node);
 std::unique_ptr<OpKernel> MakeBatchNormKernel(const Graph& graph, const Node& node);
 std::unique_ptr<OpKernel> MakeBinarizeKernel(const Graph& graph, const Node& node);

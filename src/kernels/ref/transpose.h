@@ -1,0 +1,16 @@
+// Reference N-D transpose: output axis d is input axis perm[d]. Works on elements of any byte
+// width (the op moves bytes, so every activation type but packed bits shares it).
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace trit::ref {
+
+inline constexpr int kMaxTransposeRank = 8;
+
+// in_shape has `rank` extents; perm is a permutation of 0..rank-1.
+void Transpose(const void* input, const int64_t* in_shape, const int64_t* perm, int rank,
+               size_t element_bytes, void* output);
+
+}  // namespace trit::ref

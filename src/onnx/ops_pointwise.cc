@@ -1,0 +1,139 @@
+// Pointwise ops: activations and binary arithmetic. They keep their input's layout; a binary
+// op on a NHWC tensor brings its other operand to NHWC (constants are permuted at import).
+#include <cmath>
+#include <limits>
+
+#include "onnx/importer.h"
+
+namespace trit::onnx_import {
+namespace {
+
+using onnx::TensorProto;
+
+HostTensor HostUnary(const HostTensor& x, const std::function<float(float)>& f) {
+  HostTensor out = ToFloatHost(x);
+  for (float& v : out.floats) v = f(v);
+  return out;
+}
+
+// A unary op: folded when its input is known, else emitted in the input's layout.
+void Unary(NodeContext& node, OpType op, const std::function<float(float)>& f,
+           Attributes attrs = {}) {
+  if (node.IsConstant(0)) {
+    if (!node.Constant(0, "X").IsFloat()) node.Fail("a non-float input");
+    node.SetConstant(0, HostUnary(node.Constant(0, "X"), f));
+    return;
+  }
+  node.SetOutput(0, node.Emit(op, {node.InCurrentLayout(0)}, std::move(attrs)), node.IsNhwc(0));
+}
+
+float ClipBound(NodeContext& node, int input, const char* attr, float fallback) {
+  if (node.opset() < 11) return node.Float(attr, fallback);
+  if (!node.HasInput(input)) return fallback;
+  const HostTensor& t = node.Constant(input, attr);
+  if (t.size() != 1) node.Fail(std::string(attr) + " must be a scalar");
+  return static_cast<float>(t.At(0));
+}
+
+void Clip(NodeContext& node) {
+  const float lo = ClipBound(node, 1, "min", -std::numeric_limits<float>::infinity());
+  const float hi = ClipBound(node, 2, "max", std::numeric_limits<float>::infinity());
+  Attributes attrs;
+  if (std::isfinite(lo)) attrs.Set("min", lo);
+  if (std::isfinite(hi)) attrs.Set("max", hi);
+  Unary(
+      node, OpType::kClip, [=](float v) { return std::min(std::max(v, lo), hi); }, attrs);
+}
+
+void HardSigmoid(NodeContext& node) {
+  const float alpha = node.Float("alpha", 0.2f), beta = node.Float("beta", 0.5f);
+  Unary(node, OpType::kHardSigmoid,
+        [=](float v) { return std::min(std::max(alpha * v + beta, 0.0f), 1.0f); },
+        {{"alpha", alpha}, {"beta", beta}});
+}
+
+// Brings a non-constant operand of rank below 4 to NHWC: 1s prepended, then transposed.
+ValueId OperandNhwc(NodeContext& node, int i, const std::string& suffix) {
+  if (node.IsConstant(i)) return node.ConstantNhwc(node.Constant(i, "operand"), suffix);
+  const Shape& shape = node.OnnxShape(i);
+  if (shape.size() == 4) return node.InNhwc(i);
+  Shape padded(4 - shape.size(), 1);
+  padded.insert(padded.end(), shape.begin(), shape.end());
+  const ValueId reshaped =
+      node.Emit(OpType::kReshape, {node.InOnnxLayout(i)}, {{"shape", padded}}, suffix + "/rank4");
+  return node.Emit(OpType::kTranspose, {reshaped},
+                   {{"perm", std::vector<int64_t>(kToNhwc, kToNhwc + 4)}}, suffix + "/nhwc");
+}
+
+void Binary(NodeContext& node, OpType op, const std::function<double(double, double)>& f) {
+  if (node.IsConstant(0) && node.IsConstant(1)) {
+    node.SetConstant(0, HostBinary(node.Constant(0, "A"), node.Constant(1, "B"), f));
+    return;
+  }
+  for (int i = 0; i < 2; ++i) {
+    if (!node.IsConstant(i) && node.ElemType(i) != TensorProto::FLOAT) {
+      node.Fail("input type " + ElemTypeName(node.ElemType(i)));
+    }
+  }
+  const size_t rank = std::max(node.OnnxShape(0).size(), node.OnnxShape(1).size());
+  const bool nhwc = rank == 4 && (node.IsNhwc(0) || node.IsNhwc(1));
+  std::vector<ValueId> inputs;
+  for (int i = 0; i < 2; ++i) {
+    const std::string suffix = i == 0 ? "/a" : "/b";
+    inputs.push_back(nhwc ? OperandNhwc(node, i, suffix) : node.InOnnxLayout(i));
+  }
+  node.SetOutput(0, node.Emit(op, inputs), nhwc);
+}
+
+}  // namespace
+
+void AddPointwiseOps(OpTable& table) {
+  table["Relu"] = {
+      [](NodeContext& n) { Unary(n, OpType::kRelu, [](float v) { return v > 0 ? v : 0.0f; }); },
+      false, ""};
+  table["Sigmoid"] = {[](NodeContext& n) {
+                        Unary(n, OpType::kSigmoid,
+                              [](float v) { return 1.0f / (1.0f + std::exp(-v)); });
+                      },
+                      false, ""};
+  table["Tanh"] = {
+      [](NodeContext& n) { Unary(n, OpType::kTanh, [](float v) { return std::tanh(v); }); }, false,
+      ""};
+  table["Sqrt"] = {
+      [](NodeContext& n) { Unary(n, OpType::kSqrt, [](float v) { return std::sqrt(v); }); }, false,
+      "float only (not quantized)"};
+  table["HardSwish"] = {[](NodeContext& n) {
+                          Unary(n, OpType::kHardSwish, [](float v) {
+                            return v * std::min(std::max(v / 6.0f + 0.5f, 0.0f), 1.0f);
+                          });
+                        },
+                        false, "float only"};
+  table["HardSigmoid"] = {HardSigmoid, false, "float only"};
+  table["Clip"] = {Clip, false, "min and max constant"};
+  table["Add"] = {
+      [](NodeContext& n) { Binary(n, OpType::kAdd, [](double a, double b) { return a + b; }); },
+      false, "float inputs; broadcasting"};
+  table["Sub"] = {
+      [](NodeContext& n) { Binary(n, OpType::kSub, [](double a, double b) { return a - b; }); },
+      false, "float inputs; float only at run time"};
+  table["Mul"] = {
+      [](NodeContext& n) { Binary(n, OpType::kMul, [](double a, double b) { return a * b; }); },
+      false, "float inputs; broadcasting"};
+  table["Div"] = {
+      [](NodeContext& n) {
+        Binary(n, OpType::kDiv, [&n](double a, double b) {
+          if (n.IsConstant(0) && !n.Constant(0, "A").IsFloat() && !n.Constant(1, "B").IsFloat()) {
+            if (b == 0) n.Fail("integer division by zero");
+            return std::trunc(a / b);
+          }
+          return a / b;
+        });
+      },
+      false, "float inputs; float only at run time"};
+  table["Pow"] = {[](NodeContext& n) {
+                    Binary(n, OpType::kPow, [](double a, double b) { return std::pow(a, b); });
+                  },
+                  false, "float base; float only at run time"};
+}
+
+}  // namespace trit::onnx_import
