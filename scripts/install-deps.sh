@@ -9,7 +9,8 @@ packages=(
   libflatbuffers-dev flatbuffers-compiler
   libcli11-dev nlohmann-json3-dev zlib1g-dev
   dataset-fashion-mnist libtorch-dev
-  python3 python3-numpy python3-torch
+  libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
+  python3 python3-numpy python3-torch python3-torchvision
   time
 )
 if [[ ${1:-} == --bench ]]; then

@@ -5,11 +5,13 @@
 #include <onnx/shape_inference/implementation.h>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 #include "core/error.h"
 #include "onnx/importer.h"
 #include "quant/fold.h"
+#include "quant/graph_edit.h"
 
 namespace trit::onnx_import {
 namespace {
@@ -53,6 +55,53 @@ onnx::ModelProto ReadModel(const std::string& path, const ImportOptions& options
   return model;
 }
 
+// A Transpose from NHWC back to NCHW whose only reader is a Flatten/Reshape to [N, C*H*W] whose
+// only reader is a Dense: the Dense reads the NHWC bytes instead, its weight columns permuted.
+Graph FoldTransposeIntoDense(const Graph& graph) {
+  Graph g = graph;
+  const auto consumers = quant::Consumers(g);
+  const auto producers = g.Producers();
+  std::set<NodeId> removed;
+  for (Node& dense : g.nodes()) {
+    if (dense.op != OpType::kDense) continue;
+    Value& weights = g.value(dense.inputs[1]);
+    const NodeId flatten_id = producers[static_cast<size_t>(dense.inputs[0])];
+    if (flatten_id < 0 || !weights.is_constant() || weights.dtype != DType::kF32) continue;
+    Node& flatten = g.nodes()[static_cast<size_t>(flatten_id)];
+    if (flatten.op != OpType::kReshape && flatten.op != OpType::kFlatten) continue;
+    const NodeId transpose_id = producers[static_cast<size_t>(flatten.inputs[0])];
+    if (transpose_id < 0) continue;
+    const Node& transpose = g.node(transpose_id);
+    const Shape& nhwc = g.value(transpose.inputs[0]).shape;
+    const Shape& flat = g.value(flatten.outputs[0]).shape;
+    if (transpose.op != OpType::kTranspose ||
+        transpose.attrs.GetInts("perm", {}) != std::vector<int64_t>{0, 3, 1, 2} ||
+        flat.size() != 2 || nhwc.size() != 4 || flat[0] != nhwc[0] ||
+        !quant::HasSingleConsumer(g, consumers, flatten.inputs[0]) ||
+        !quant::HasSingleConsumer(g, consumers, dense.inputs[0]) ||
+        consumers[static_cast<size_t>(dense.inputs[1])].size() != 1) {
+      continue;
+    }
+    const int64_t h = nhwc[1], w = nhwc[2], c = nhwc[3], k = h * w * c;
+    const std::vector<float> old = quant::FloatData(weights);
+    std::vector<float> permuted(old.size());
+    for (size_t o = 0; o < old.size() / static_cast<size_t>(k); ++o) {
+      for (int64_t y = 0; y < h; ++y) {
+        for (int64_t x = 0; x < w; ++x) {
+          for (int64_t ch = 0; ch < c; ++ch) {
+            permuted[o * k + static_cast<size_t>((y * w + x) * c + ch)] =
+                old[o * k + static_cast<size_t>((ch * h + y) * w + x)];
+          }
+        }
+      }
+    }
+    quant::SetFloatData(weights, permuted);
+    flatten.inputs[0] = transpose.inputs[0];
+    removed.insert(transpose_id);
+  }
+  return removed.empty() ? g : quant::Compact(g, removed);
+}
+
 Graph Convert(const std::string& path, const ImportOptions& options, ImportReport& report) {
   const onnx::ModelProto model = ReadModel(path, options);
   Importer importer(model, options, report);
@@ -69,7 +118,7 @@ Graph ImportModel(const std::string& path, const ImportOptions& options, ImportR
   graph.InferShapes();
   graph.Validate();
   // BatchNorm into Conv/Dense, Relu into the layer before it, unused nodes dropped.
-  return quant::FoldForInference(graph);
+  return FoldTransposeIntoDense(quant::FoldForInference(graph));
 }
 
 ImportReport CheckModel(const std::string& path, const ImportOptions& options) {

@@ -1,5 +1,5 @@
-// Reference N-D transpose: output axis d is input axis perm[d]. Works on elements of any byte
-// width (the op moves bytes, so every activation type but packed bits shares it).
+// Reference N-D transpose: output axis d is input axis perm[d], for elements of 1, 2, 4 or 8
+// bytes (the op moves bytes, so every activation type but packed bits shares it).
 #pragma once
 
 #include <cstddef>

@@ -1,0 +1,86 @@
+"""Exports PyTorch networks to ONNX with random weights, with an input and PyTorch's output.
+
+    export_models.py OUT_DIR
+
+Writes OUT_DIR/NAME.onnx, NAME.input.npy and NAME.expected.npy for each network, and two
+models trit must refuse: unsupported.onnx (two op types it lacks) and dynamic.onnx (a dynamic
+batch dimension).
+"""
+import os
+import sys
+
+import numpy as np
+import torch
+import torchvision
+
+
+class SmallCnn(torch.nn.Module):
+    """Conv/BN/ReLU, pooling, a residual Add, a Flatten of a spatial map into a Linear."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = torch.nn.Conv2d(3, 16, 3, padding=1)
+        self.bn1 = torch.nn.BatchNorm2d(16)
+        self.conv2 = torch.nn.Conv2d(16, 16, 3, padding=1, groups=4)
+        self.bn2 = torch.nn.BatchNorm2d(16)
+        self.pool = torch.nn.MaxPool2d(2)
+        self.fc = torch.nn.Linear(16 * 8 * 8, 10)
+
+    def forward(self, x):
+        y = torch.relu(self.bn1(self.conv1(x)))
+        y = torch.relu(y + self.bn2(self.conv2(y)))
+        y = self.pool(y)
+        return torch.softmax(self.fc(torch.flatten(y, 1)), dim=1)
+
+
+class Unsupported(torch.nn.Module):
+    def forward(self, x):
+        return torch.nn.functional.leaky_relu(x) + torch.nn.functional.gelu(x)
+
+
+def randomize_batch_norm(model, generator):
+    """Non-trivial running statistics, so that folding BatchNorm is really tested."""
+    for m in model.modules():
+        if isinstance(m, torch.nn.BatchNorm2d):
+            m.running_mean.copy_(torch.randn(m.num_features, generator=generator) * 0.1)
+            m.running_var.copy_(torch.rand(m.num_features, generator=generator) + 0.5)
+            m.weight.data.copy_(torch.rand(m.num_features, generator=generator) + 0.5)
+            m.bias.data.copy_(torch.randn(m.num_features, generator=generator) * 0.1)
+
+
+def export(model, name, shape, out_dir, dynamic=False):
+    generator = torch.Generator().manual_seed(7)
+    randomize_batch_norm(model, generator)
+    model.eval()
+    x = torch.rand(shape, generator=generator)
+    with torch.no_grad():
+        y = model(x)
+    path = os.path.join(out_dir, name + ".onnx")
+    axes = {"input": {0: "batch"}, "output": {0: "batch"}} if dynamic else None
+    torch.onnx.export(model, x, path, input_names=["input"], output_names=["output"],
+                      dynamic_axes=axes, opset_version=13)
+    np.save(os.path.join(out_dir, name + ".input.npy"), x.numpy())
+    np.save(os.path.join(out_dir, name + ".expected.npy"), y.numpy())
+
+
+def main():
+    out_dir = sys.argv[1]
+    torch.manual_seed(0)
+    export(SmallCnn(), "small_cnn", (1, 3, 16, 16), out_dir)
+    export(torchvision.models.resnet18(), "resnet18", (1, 3, 64, 64), out_dir)
+    export(torchvision.models.mobilenet_v2(), "mobilenet_v2", (1, 3, 64, 64), out_dir)
+    # AlexNet's adaptive pooling wants 224x224 inputs; a narrower classifier (256 wide, not
+    # 4096) keeps the file at 12 MB instead of 244 MB.
+    alexnet = torchvision.models.alexnet(num_classes=10)
+    alexnet.classifier = torch.nn.Sequential(
+        torch.nn.Dropout(), torch.nn.Linear(256 * 6 * 6, 256), torch.nn.ReLU(inplace=True),
+        torch.nn.Dropout(), torch.nn.Linear(256, 256), torch.nn.ReLU(inplace=True),
+        torch.nn.Linear(256, 10))
+    export(alexnet, "alexnet", (1, 3, 224, 224), out_dir)
+    export(torchvision.models.squeezenet1_0(), "squeezenet", (1, 3, 64, 64), out_dir)
+    export(SmallCnn(), "dynamic", (1, 3, 16, 16), out_dir, dynamic=True)
+    export(Unsupported(), "unsupported", (1, 4), out_dir)
+
+
+if __name__ == "__main__":
+    main()

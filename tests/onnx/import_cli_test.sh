@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# `trit import` as a user drives it: networks exported from PyTorch (torchvision architectures,
+# random weights) imported, checked against PyTorch's outputs, written and run; dynamic input
+# dimensions; and bad input: unsupported ops (all listed at once), a truncated file, random
+# bytes, a missing file (one-line error, non-zero exit, no output file).
+set -uo pipefail
+trit=$1
+here=$(cd "$(dirname "$0")" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+check() {  # check DESCRIPTION COMMAND...: the command must succeed
+  local what=$1; shift
+  if ! "$@" >"$work/out" 2>"$work/err"; then fail "$what"; cat "$work/out" "$work/err"; fi
+}
+check_error() {  # check_error DESCRIPTION PATTERN COMMAND...: must fail with one line matching
+  local what=$1 pattern=$2; shift 2
+  "$@" >"$work/out" 2>"$work/err"
+  local rc=$?
+  if [[ $rc -eq 0 || $rc -gt 2 ]]; then fail "$what: exit $rc"; cat "$work/err"; return; fi
+  if [[ $(wc -l <"$work/err") -ne 1 ]] || ! grep -q -- "$pattern" "$work/err"; then
+    fail "$what: stderr was:"; cat "$work/err"
+  fi
+}
+py() { /usr/bin/python3 -c "$@"; }
+
+/usr/bin/python3 "$here/export_models.py" "$work" >/dev/null 2>"$work/export.log" \
+  || { cat "$work/export.log"; echo "import-cli: export with PyTorch failed"; exit 1; }
+
+for model in small_cnn resnet18 mobilenet_v2 alexnet squeezenet; do
+  check "import $model" "$trit" import "$work/$model.onnx" -o "$work/$model.trit" --verify \
+    -i "$work/$model.input.npy" --expect "$work/$model.expected.npy"
+  grep -q "max abs error .* ok" "$work/out" || fail "$model: no verified output"
+  # The written file runs to PyTorch's output as well.
+  check "run $model" "$trit" run "$work/$model.trit" -i "$work/$model.input.npy" -o "$work/$model.y.npy"
+  py "import numpy as np; y = np.load('$work/$model.y.npy'); e = np.load('$work/$model.expected.npy'); assert np.allclose(y, e, rtol=1e-3, atol=1e-4), abs(y - e).max()" \
+    || fail "$model: trit run differs from PyTorch"
+done
+# BatchNorm is folded into the convolutions, and no layout change is left before the Linear.
+check "info small_cnn" "$trit" info "$work/small_cnn.trit"
+grep -q "BatchNorm" "$work/out" && fail "small_cnn keeps a BatchNorm"
+[[ $(grep -c "Transpose" "$work/out") -eq 1 ]] || fail "small_cnn: expected one Transpose (the input's)"
+
+# A dynamic batch dimension: 1 by default (with a note), or what --shape says.
+check "import dynamic" "$trit" import "$work/dynamic.onnx" -o "$work/dynamic.trit"
+grep -q "note: graph input 'input': dynamic batch dimension 'batch' set to 1" "$work/out" || fail "no note on the dynamic batch"
+check "import --shape" "$trit" import "$work/dynamic.onnx" --shape input:4,3,16,16 -o "$work/dynamic4.trit"
+grep -q "output 'output' \[4,10\]" "$work/out" || fail "--shape did not fix the batch"
+check_error "--shape on a missing input" "not a graph input" "$trit" import "$work/dynamic.onnx" --shape x:1,3,16,16 -o "$work/bad.trit"
+check_error "--shape syntax" "must look like NAME:1,3,224,224" "$trit" import "$work/dynamic.onnx" --shape 1,3,16,16 -o "$work/bad.trit"
+
+# Unsupported ops: every one listed at once, no output file.
+check_error "unsupported ops" "2 unsupported nodes: LeakyRelu x1 .*Erf x1" \
+  "$trit" import "$work/unsupported.onnx" -o "$work/bad.trit"
+check_error "--check with unsupported ops" "2 unsupported nodes" "$trit" import --check "$work/unsupported.onnx"
+grep -q "unsupported: LeakyRelu" "$work/out" || fail "--check does not list LeakyRelu"
+check "--check" "$trit" import --check "$work/resnet18.onnx"
+grep -q "every node is supported" "$work/out" || fail "--check on resnet18"
+
+# Broken files.
+head -c 20000 "$work/small_cnn.onnx" >"$work/truncated.onnx"
+check_error "truncated file" "not a valid ONNX model" "$trit" import "$work/truncated.onnx" -o "$work/bad.trit"
+head -c 4096 /dev/urandom >"$work/random.onnx"
+check_error "random bytes" "not a valid ONNX model\|fails the ONNX checker" "$trit" import "$work/random.onnx" -o "$work/bad.trit"
+check_error "missing file" "cannot open" "$trit" import "$work/missing.onnx" -o "$work/bad.trit"
+check_error "expected output of the wrong shape" "must be f32 \[1,10\]" \
+  "$trit" import "$work/small_cnn.onnx" --verify --expect "$work/resnet18.expected.npy" -o "$work/bad.trit"
+[[ -e $work/bad.trit ]] && fail "a failed import left a file"
+ls "$work" | grep -q "\.tmp" && fail "a failed import left a temporary file"
+
+if ((failures)); then echo "import-cli: $failures failures"; exit 1; fi
+echo "import-cli: all checks passed"
