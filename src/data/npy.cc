@@ -1,13 +1,12 @@
 #include "data/npy.h"
 
-#include <unistd.h>
-
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iterator>
 #include <regex>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 
 namespace trit::data {
@@ -118,21 +117,7 @@ void WriteNpy(const std::string& path, const NpyArray& array) {
   bytes += header;
   bytes.append(reinterpret_cast<const char*>(array.bytes.data()), array.bytes.size());
 
-  const std::string temp = path + ".tmp." + std::to_string(::getpid());
-  {
-    std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error(ErrorCode::kIo, path + ": cannot write: " + std::strerror(errno));
-    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-    out.flush();
-    if (!out) {
-      std::remove(temp.c_str());
-      throw Error(ErrorCode::kIo, path + ": write failed");
-    }
-  }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    std::remove(temp.c_str());
-    throw Error(ErrorCode::kIo, path + ": cannot rename into place: " + std::strerror(errno));
-  }
+  WriteFileAtomically(path, bytes.data(), bytes.size());
 }
 
 }  // namespace trit::data

@@ -1,12 +1,8 @@
 // SerializeModel and the atomic WriteModelFile.
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include <cerrno>
 #include <cstring>
-#include <filesystem>
 
+#include "core/atomic_file.h"
 #include "core/error.h"
 #include "flatbuffers/flatbuffers.h"
 #include "format/crc32.h"
@@ -43,18 +39,6 @@ flatbuffers::Offset<fb::Attribute> WriteAttribute(flatbuffers::FlatBufferBuilder
   const auto& floats = std::get<std::vector<float>>(value);
   const auto vec = b.CreateVector(floats);
   return fb::CreateAttribute(b, name_offset, fb::AttributeType::Floats, 0, 0, 0, 0, vec);
-}
-
-void WriteAll(int fd, const uint8_t* data, size_t size, const std::string& path) {
-  while (size > 0) {
-    const ssize_t written = ::write(fd, data, size);
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      throw Error(ErrorCode::kIo, path + ": write failed: " + std::strerror(errno));
-    }
-    data += written;
-    size -= static_cast<size_t>(written);
-  }
 }
 
 }  // namespace
@@ -139,38 +123,7 @@ std::vector<uint8_t> SerializeModel(const Graph& graph, const WriteOptions& opti
 
 void WriteModelFile(const Graph& graph, const std::string& path, const WriteOptions& options) {
   const std::vector<uint8_t> bytes = SerializeModel(graph, options);
-  const std::filesystem::path target(path);
-  const std::filesystem::path folder =
-      target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
-  std::string temp = (folder / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
-  const int fd = ::mkstemp(temp.data());
-  if (fd < 0) {
-    throw Error(ErrorCode::kIo, path + ": cannot create a file in '" + folder.string() +
-                                    "': " + std::strerror(errno));
-  }
-  bool closed = false;
-  try {
-    WriteAll(fd, bytes.data(), bytes.size(), path);
-    if (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0) {
-      throw Error(ErrorCode::kIo, path + ": cannot sync: " + std::strerror(errno));
-    }
-    closed = true;
-    if (::close(fd) != 0) throw Error(ErrorCode::kIo, path + ": close failed");
-  } catch (...) {
-    if (!closed) ::close(fd);
-    ::unlink(temp.c_str());
-    throw;
-  }
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    const std::string reason = std::strerror(errno);
-    ::unlink(temp.c_str());
-    throw Error(ErrorCode::kIo, path + ": cannot rename into place: " + reason);
-  }
-  const int dir_fd = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY);
-  if (dir_fd >= 0) {  // make the rename durable; failure here loses nothing already written
-    ::fsync(dir_fd);
-    ::close(dir_fd);
-  }
+  WriteFileAtomically(path, bytes.data(), bytes.size());
 }
 
 const char* EncodingName(Encoding encoding) {

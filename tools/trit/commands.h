@@ -11,7 +11,9 @@ void AddRunCommand(CLI::App& app);
 void AddBenchCommand(CLI::App& app);
 void AddEvalCommand(CLI::App& app);
 void AddCompressCommand(CLI::App& app);
-void AddImportCommand(CLI::App& app);  // when built with the ONNX importer
+// With the ONNX library only.
+void AddImportCommand(CLI::App& app);
+void AddExportCommand(CLI::App& app);
 // In the separate trit-train program (LibTorch); `trit train` hands over to it.
 void AddTrainCommand(CLI::App& app);
 void AddTrainLauncher(CLI::App& app);

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   trit::cli::AddCompressCommand(app);
 #if defined(TRIT_HAVE_ONNX)
   trit::cli::AddImportCommand(app);
+  trit::cli::AddExportCommand(app);
 #endif
   trit::cli::AddTrainLauncher(app);
   try {

@@ -1,0 +1,547 @@
+#include "onnx/onnx_export.h"
+
+#include <onnx/onnx_pb.h>
+
+#include <cstring>
+#include <limits>
+#include <set>
+
+#include "core/atomic_file.h"
+#include "core/error.h"
+#include "core/op_params.h"
+#include "kernels/ref/quant_weights.h"
+
+namespace trit::onnx_export {
+namespace {
+
+using onnx::TensorProto;
+
+constexpr int64_t kToNchw[4] = {0, 3, 1, 2};  // NCHW axis d is NHWC axis kToNchw[d]
+constexpr int64_t kToNhwc[4] = {0, 2, 3, 1};
+constexpr int64_t kNchwAxisOf[4] = {0, 2, 3, 1};  // where NHWC axis a sits in NCHW
+
+class Exporter {
+ public:
+  explicit Exporter(const Graph& graph) : g_(graph), views_(graph.values().size()) {}
+
+  onnx::ModelProto Run() {
+    model_.set_ir_version(7);
+    model_.set_producer_name("trit");
+    auto* opset = model_.add_opset_import();
+    opset->set_domain("");
+    opset->set_version(14);
+    onnx::GraphProto* graph = model_.mutable_graph();
+    graph->set_name("trit");
+    for (const ValueId in : g_.inputs()) AddGraphInput(in);
+    for (const NodeId id : g_.TopologicalOrder()) ExportNode(g_.node(id));
+    for (const ValueId out : g_.outputs()) AddGraphOutput(out);
+    return std::move(model_);
+  }
+
+ private:
+  // The float ONNX tensor standing for an IR value, and whether it holds a rank-4 NHWC value
+  // as NCHW.
+  struct View {
+    std::string name;
+    bool nchw = false;
+    std::string as_is, as_nchw;  // layout changes made so far
+  };
+
+  [[noreturn]] void Fail(const Node& node, const std::string& what) const {
+    throw Error(ErrorCode::kUnsupported, "node '" + node.name + "' (" +
+                                             std::string(OpTypeName(node.op)) + "): " + what +
+                                             " has no ONNX export");
+  }
+
+  std::string Unique(const std::string& base) {
+    std::string name = base;
+    for (int i = 2; !names_.insert(name).second; ++i) name = base + "#" + std::to_string(i);
+    return name;
+  }
+
+  onnx::NodeProto* AddNode(const std::string& op, const std::vector<std::string>& inputs,
+                           const std::string& output) {
+    auto* node = model_.mutable_graph()->add_node();
+    node->set_op_type(op);
+    node->set_name(output);
+    for (const auto& in : inputs) node->add_input(in);
+    node->add_output(output);
+    return node;
+  }
+
+  static void SetInts(onnx::NodeProto* node, const std::string& name,
+                      const std::vector<int64_t>& values) {
+    auto* a = node->add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::INTS);
+    for (const int64_t v : values) a->add_ints(v);
+  }
+  static void SetInt(onnx::NodeProto* node, const std::string& name, int64_t value) {
+    auto* a = node->add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::INT);
+    a->set_i(value);
+  }
+  static void SetFloat(onnx::NodeProto* node, const std::string& name, float value) {
+    auto* a = node->add_attribute();
+    a->set_name(name);
+    a->set_type(onnx::AttributeProto::FLOAT);
+    a->set_f(value);
+  }
+
+  std::string Initializer(const std::string& base, int32_t type, const Shape& shape,
+                          const void* data, size_t bytes) {
+    const std::string name = Unique(base);
+    auto* t = model_.mutable_graph()->add_initializer();
+    t->set_name(name);
+    t->set_data_type(type);
+    for (const int64_t d : shape) t->add_dims(d);
+    t->set_raw_data(data, bytes);
+    return name;
+  }
+  std::string Floats(const std::string& base, const Shape& shape, const std::vector<float>& v) {
+    return Initializer(base, TensorProto::FLOAT, shape, v.data(), v.size() * sizeof(float));
+  }
+  std::string Int64s(const std::string& base, const std::vector<int64_t>& v) {
+    return Initializer(base, TensorProto::INT64, {static_cast<int64_t>(v.size())}, v.data(),
+                       v.size() * sizeof(int64_t));
+  }
+
+  std::string Transpose(const std::string& in, const int64_t* perm, const std::string& out) {
+    SetInts(AddNode("Transpose", {in}, out), "perm", {perm, perm + 4});
+    return out;
+  }
+
+  // The float view of `v` in the IR's own axis order / as NCHW (rank 4).
+  std::string AsIs(ValueId v) {
+    View& view = Ensure(v);
+    if (!view.nchw) return view.name;
+    if (view.as_is.empty()) view.as_is = Transpose(view.name, kToNhwc, Unique(view.name + "/nhwc"));
+    return view.as_is;
+  }
+  std::string Nchw(ValueId v) {
+    View& view = Ensure(v);
+    if (view.nchw) return view.name;
+    if (view.as_nchw.empty()) {
+      view.as_nchw = Transpose(view.name, kToNchw, Unique(view.name + "/nchw"));
+    }
+    return view.as_nchw;
+  }
+  View& Ensure(ValueId v) {
+    View& view = views_[static_cast<size_t>(v)];
+    if (!view.name.empty()) return view;
+    const Value& value = g_.value(v);
+    if (!value.is_constant() || value.dtype != DType::kF32) {
+      throw Error(ErrorCode::kInternal, "tensor '" + value.name + "' is read before it is written");
+    }
+    std::vector<float> data(static_cast<size_t>(NumElements(value.shape)));
+    std::memcpy(data.data(), value.data->data(), data.size() * sizeof(float));
+    view.name = Floats(value.name, value.shape, data);
+    return view;
+  }
+  // A constant of a rank-4 op read as NCHW: 1s prepended, then permuted.
+  std::string ConstantNchw(ValueId v) {
+    const Value& value = g_.value(v);
+    Shape shape(4 - value.shape.size(), 1);
+    shape.insert(shape.end(), value.shape.begin(), value.shape.end());
+    const auto* src = reinterpret_cast<const float*>(value.data->data());
+    Shape out = {shape[0], shape[3], shape[1], shape[2]};
+    std::vector<float> data(static_cast<size_t>(NumElements(shape)));
+    size_t i = 0;
+    for (int64_t n = 0; n < out[0]; ++n)
+      for (int64_t c = 0; c < out[1]; ++c)
+        for (int64_t h = 0; h < out[2]; ++h)
+          for (int64_t w = 0; w < out[3]; ++w)
+            data[i++] = src[((n * shape[1] + h) * shape[2] + w) * shape[3] + c];
+    return Floats(value.name + "/nchw", out, data);
+  }
+
+  // Gives `v` its float view; a quantized value goes through QuantizeLinear/DequantizeLinear.
+  void Define(ValueId v, const std::string& computed, bool nchw) {
+    const Value& value = g_.value(v);
+    View& view = views_[static_cast<size_t>(v)];
+    view.nchw = nchw;
+    if (!IsQuantizedActivation(value.dtype)) {
+      view.name = computed;
+      return;
+    }
+    const auto [scale, zero] = ScaleAndZero(value);
+    const std::string q = Unique(value.name + "/q");
+    AddNode("QuantizeLinear", {computed, scale, zero}, q);
+    view.name = Unique(value.name + "/dq");
+    AddNode("DequantizeLinear", {q, scale, zero}, view.name);
+  }
+  std::pair<std::string, std::string> ScaleAndZero(const Value& value) {
+    const std::string scale = Floats(value.name + "/scale", {}, {value.quant.scale.at(0)});
+    std::string zero;
+    if (value.dtype == DType::kU8) {
+      const auto z = static_cast<uint8_t>(value.quant.zero_point.at(0));
+      zero = Initializer(value.name + "/zero_point", TensorProto::UINT8, {}, &z, 1);
+    } else {
+      const auto z = static_cast<int8_t>(value.quant.zero_point.at(0));
+      zero = Initializer(value.name + "/zero_point", TensorProto::INT8, {}, &z, 1);
+    }
+    return {scale, zero};
+  }
+
+  // Weights of a Conv2D/Dense as a float tensor: plain, or int8 levels through DequantizeLinear
+  // (per output channel, axis 0). `perm` reorders the axes (OHWI -> OIHW).
+  std::string Weights(const Node& node, const std::vector<int64_t>& perm) {
+    const Value& w = g_.value(node.inputs[1]);
+    const int64_t channels = w.shape[0];
+    const int64_t per_channel = NumElements(w.shape) / channels;
+    std::vector<int8_t> levels;
+    std::vector<float> floats;
+    if (w.dtype == DType::kF32) {
+      floats.resize(static_cast<size_t>(NumElements(w.shape)));
+      std::memcpy(floats.data(), w.data->data(), floats.size() * sizeof(float));
+    } else {
+      if (w.dtype == DType::kBinary && !IsQuantizedActivation(g_.value(node.inputs[0]).dtype)) {
+        Fail(node, "a binary layer");
+      }
+      ref::QuantWeights q;
+      q.type = w.dtype;
+      q.data = w.data->data();
+      q.ternary_pos = w.quant.ternary_pos.data();
+      q.ternary_neg = w.quant.ternary_neg.data();
+      q.per_channel = w.quant.ternary_pos.size() > 1;
+      levels.resize(static_cast<size_t>(NumElements(w.shape)));
+      for (int64_t i = 0; i < NumElements(w.shape); ++i) {
+        levels[static_cast<size_t>(i)] =
+            static_cast<int8_t>(ref::WeightLevel(q, i, static_cast<int>(i / per_channel)));
+      }
+    }
+    // Permute the axes.
+    Shape shape(perm.size());
+    for (size_t d = 0; d < perm.size(); ++d) shape[d] = w.shape[static_cast<size_t>(perm[d])];
+    std::vector<int64_t> in_stride(w.shape.size(), 1);
+    for (size_t d = w.shape.size(); d-- > 1;) in_stride[d - 1] = in_stride[d] * w.shape[d];
+    const int64_t count = NumElements(w.shape);
+    std::vector<int64_t> index(perm.size(), 0);
+    std::vector<float> pf(floats.empty() ? 0 : static_cast<size_t>(count));
+    std::vector<int8_t> pl(levels.empty() ? 0 : static_cast<size_t>(count));
+    for (int64_t i = 0; i < count; ++i) {
+      int64_t from = 0;
+      for (size_t d = 0; d < perm.size(); ++d)
+        from += index[d] * in_stride[static_cast<size_t>(perm[d])];
+      if (!pf.empty()) pf[static_cast<size_t>(i)] = floats[static_cast<size_t>(from)];
+      if (!pl.empty()) pl[static_cast<size_t>(i)] = levels[static_cast<size_t>(from)];
+      for (size_t d = perm.size(); d-- > 0;) {
+        if (++index[d] < shape[d]) break;
+        index[d] = 0;
+      }
+    }
+    if (w.dtype == DType::kF32) return Floats(w.name, shape, pf);
+    const std::string data =
+        Initializer(w.name + "/levels", TensorProto::INT8, shape, pl.data(), pl.size());
+    std::vector<float> scales = w.quant.scale;
+    if (scales.size() == 1) scales.assign(static_cast<size_t>(channels), scales[0]);
+    const std::string scale = Floats(w.name + "/scale", {channels}, scales);
+    const std::vector<int8_t> zeros(static_cast<size_t>(channels), 0);
+    const std::string zero = Initializer(w.name + "/zero_point", TensorProto::INT8, {channels},
+                                         zeros.data(), zeros.size());
+    const std::string out = Unique(w.name);
+    auto* dq = AddNode("DequantizeLinear", {data, scale, zero}, out);
+    SetInt(dq, "axis", perm[0] == 0 ? 0 : 1);
+    return out;
+  }
+
+  // The bias: float, or int32 levels at scale s_x * s_w[c] through DequantizeLinear.
+  std::string Bias(const Node& node) {
+    const Value& b = g_.value(node.inputs[2]);
+    if (b.dtype == DType::kF32) return Ensure(node.inputs[2]).name;
+    const Value& x = g_.value(node.inputs[0]);
+    const Value& w = g_.value(node.inputs[1]);
+    const int64_t channels = b.shape[0];
+    std::vector<float> scales(static_cast<size_t>(channels));
+    for (int64_t c = 0; c < channels; ++c) {
+      scales[static_cast<size_t>(c)] =
+          x.quant.scale.at(0) *
+          w.quant.scale[w.quant.scale.size() == 1 ? 0 : static_cast<size_t>(c)];
+    }
+    const std::string data = Initializer(b.name + "/levels", TensorProto::INT32, {channels},
+                                         b.data->data(), b.data->size());
+    const std::string scale = Floats(b.name + "/scale", {channels}, scales);
+    const std::vector<int32_t> zeros(static_cast<size_t>(channels), 0);
+    const std::string zero = Initializer(b.name + "/zero_point", TensorProto::INT32, {channels},
+                                         zeros.data(), zeros.size() * sizeof(int32_t));
+    const std::string out = Unique(b.name);
+    SetInt(AddNode("DequantizeLinear", {data, scale, zero}, out), "axis", 0);
+    return out;
+  }
+
+  std::string Activate(const Node& node, std::string y, const std::string& name) {
+    const Activation a = ParseActivation(node.attrs.GetString("activation", "none"));
+    if (a == Activation::kNone) return y;
+    if (a == Activation::kRelu) {
+      AddNode("Relu", {y}, name);
+      return name;
+    }
+    AddNode("Clip", {y, Floats(name + "/min", {}, {0.0f}), Floats(name + "/max", {}, {6.0f})},
+            name);
+    return name;
+  }
+
+  void AddGraphInput(ValueId in) {
+    const Value& v = g_.value(in);
+    if (v.dtype != DType::kF32) {
+      throw Error(ErrorCode::kUnsupported, "input '" + v.name + "' is not f32: no ONNX export");
+    }
+    const bool nchw = v.shape.size() == 4;
+    auto* input = model_.mutable_graph()->add_input();
+    input->set_name(Unique(v.name));
+    auto* type = input->mutable_type()->mutable_tensor_type();
+    type->set_elem_type(TensorProto::FLOAT);
+    Shape shape = v.shape;
+    if (nchw) shape = {v.shape[0], v.shape[3], v.shape[1], v.shape[2]};
+    for (const int64_t d : shape) type->mutable_shape()->add_dim()->set_dim_value(d);
+    views_[static_cast<size_t>(in)].name = v.name;
+    views_[static_cast<size_t>(in)].nchw = nchw;
+  }
+
+  void AddGraphOutput(ValueId out) {
+    const Value& v = g_.value(out);
+    std::string name = v.shape.size() == 4 ? Nchw(out) : AsIs(out);
+    if (v.dtype != DType::kF32) {
+      throw Error(ErrorCode::kUnsupported, "output '" + v.name + "' is not f32: no ONNX export");
+    }
+    // The ONNX output keeps the IR name.
+    if (name != v.name) {
+      const std::string final_name =
+          names_.count(v.name) ? Unique(v.name + "/output") : Unique(v.name);
+      AddNode("Identity", {name}, final_name);
+      name = final_name;
+    }
+    auto* output = model_.mutable_graph()->add_output();
+    output->set_name(name);
+    auto* type = output->mutable_type()->mutable_tensor_type();
+    type->set_elem_type(TensorProto::FLOAT);
+    Shape shape = v.shape;
+    if (v.shape.size() == 4) shape = {v.shape[0], v.shape[3], v.shape[1], v.shape[2]};
+    for (const int64_t d : shape) type->mutable_shape()->add_dim()->set_dim_value(d);
+  }
+
+  bool Rank4(ValueId v) const { return g_.value(v).shape.size() == 4; }
+
+  void ExportNode(const Node& node) {
+    const ValueId out = node.outputs[0];
+    const Value& y = g_.value(out);
+    const std::string name = Unique(y.name + (IsQuantizedActivation(y.dtype) ? "/float" : ""));
+    for (const ValueId in : node.inputs) {
+      if (g_.value(in).dtype == DType::kBinary && !g_.value(in).is_constant()) {
+        Fail(node, "a binary activation");
+      }
+    }
+    switch (node.op) {
+      case OpType::kConv2D: {
+        const WindowParams p = ParseConv2DParams(node.attrs, g_.value(node.inputs[1]).shape[1],
+                                                 g_.value(node.inputs[1]).shape[2]);
+        std::vector<std::string> inputs = {Nchw(node.inputs[0]), Weights(node, {0, 3, 1, 2})};
+        if (node.inputs.size() == 3) inputs.push_back(Bias(node));
+        const bool act = p.activation != Activation::kNone;
+        auto* conv = AddNode("Conv", inputs, act ? Unique(name + "/conv") : name);
+        SetInts(conv, "kernel_shape", {p.kernel_h, p.kernel_w});
+        SetInts(conv, "strides", {p.stride_h, p.stride_w});
+        SetInts(conv, "dilations", {p.dilation_h, p.dilation_w});
+        SetInts(conv, "pads", {p.pad_top, p.pad_left, p.pad_bottom, p.pad_right});
+        SetInt(conv, "group", p.groups);
+        return Define(out, Activate(node, conv->output(0), name), true);
+      }
+      case OpType::kDense: {
+        const Value& x = g_.value(node.inputs[0]);
+        if (x.shape.size() != 2) {
+          std::vector<std::string> inputs = {AsIs(node.inputs[0]), Weights(node, {1, 0})};
+          std::string yv = Unique(name + "/matmul");
+          AddNode("MatMul", inputs, yv);
+          if (node.inputs.size() == 3) {
+            const std::string sum = Unique(name + "/biased");
+            AddNode("Add", {yv, Bias(node)}, sum);
+            yv = sum;
+          }
+          return Define(out, Activate(node, yv, name), false);
+        }
+        std::vector<std::string> inputs = {AsIs(node.inputs[0]), Weights(node, {0, 1})};
+        if (node.inputs.size() == 3) inputs.push_back(Bias(node));
+        const Activation a = ParseActivation(node.attrs.GetString("activation", "none"));
+        auto* gemm =
+            AddNode("Gemm", inputs, a != Activation::kNone ? Unique(name + "/gemm") : name);
+        SetInt(gemm, "transB", 1);
+        return Define(out, Activate(node, gemm->output(0), name), false);
+      }
+      case OpType::kMaxPool:
+      case OpType::kAvgPool: {
+        const WindowParams p = ParsePoolParams(node.attrs);
+        auto* pool = AddNode(node.op == OpType::kMaxPool ? "MaxPool" : "AveragePool",
+                             {Nchw(node.inputs[0])}, name);
+        SetInts(pool, "kernel_shape", {p.kernel_h, p.kernel_w});
+        SetInts(pool, "strides", {p.stride_h, p.stride_w});
+        SetInts(pool, "pads", {p.pad_top, p.pad_left, p.pad_bottom, p.pad_right});
+        if (node.op == OpType::kAvgPool) SetInt(pool, "count_include_pad", p.count_include_pad);
+        return Define(out, name, true);
+      }
+      case OpType::kGlobalAvgPool:
+        AddNode("GlobalAveragePool", {Nchw(node.inputs[0])}, name);
+        return Define(out, name, true);
+      case OpType::kBatchNorm: {
+        const bool rank4 = Rank4(node.inputs[0]);
+        if (!rank4 && g_.value(node.inputs[0]).shape.size() != 2)
+          Fail(node, "a rank other than 2 or 4");
+        std::vector<std::string> inputs = {rank4 ? Nchw(node.inputs[0]) : AsIs(node.inputs[0])};
+        for (size_t i = 1; i < 5; ++i) inputs.push_back(Ensure(node.inputs[i]).name);
+        SetFloat(AddNode("BatchNormalization", inputs, name), "epsilon",
+                 node.attrs.GetFloat("epsilon", 1e-5f));
+        return Define(out, name, rank4);
+      }
+      case OpType::kAdd:
+      case OpType::kMul:
+      case OpType::kSub:
+      case OpType::kDiv:
+      case OpType::kPow: {
+        static const char* kNames[] = {"Add", "Mul", "Sub", "Div", "Pow"};
+        const int which = node.op == OpType::kAdd   ? 0
+                          : node.op == OpType::kMul ? 1
+                          : node.op == OpType::kSub ? 2
+                          : node.op == OpType::kDiv ? 3
+                                                    : 4;
+        const bool nchw =
+            y.shape.size() == 4 && (views_[static_cast<size_t>(node.inputs[0])].nchw ||
+                                    views_[static_cast<size_t>(node.inputs[1])].nchw);
+        std::vector<std::string> inputs;
+        for (const ValueId in : node.inputs) {
+          const Value& v = g_.value(in);
+          if (!nchw) {
+            inputs.push_back(AsIs(in));
+          } else if (v.is_constant()) {
+            inputs.push_back(ConstantNchw(in));
+          } else if (v.shape.size() == 4) {
+            inputs.push_back(Nchw(in));
+          } else {
+            Fail(node, "a computed operand of rank below 4 beside a rank-4 one");
+          }
+        }
+        AddNode(kNames[which], inputs, name);
+        return Define(out, name, nchw);
+      }
+      case OpType::kConcat: {
+        const auto rank = static_cast<int64_t>(y.shape.size());
+        int64_t axis = node.attrs.GetInt("axis", -1);
+        if (axis < 0) axis += rank;
+        bool nchw = rank == 4;
+        for (const ValueId in : node.inputs) nchw = nchw && !g_.value(in).is_constant();
+        std::vector<std::string> inputs;
+        for (const ValueId in : node.inputs) inputs.push_back(nchw ? Nchw(in) : AsIs(in));
+        SetInt(AddNode("Concat", inputs, name), "axis", nchw ? kNchwAxisOf[axis] : axis);
+        return Define(out, name, nchw);
+      }
+      case OpType::kReshape:
+      case OpType::kFlatten:
+        AddNode("Reshape", {AsIs(node.inputs[0]), Int64s(name + "/shape", y.shape)}, name);
+        return Define(out, name, false);
+      case OpType::kDropout:
+        AddNode("Identity", {AsIs(node.inputs[0])}, name);
+        return Define(out, name, false);
+      case OpType::kRelu:
+      case OpType::kSigmoid:
+      case OpType::kTanh:
+      case OpType::kSqrt:
+      case OpType::kHardSwish: {
+        const char* op = node.op == OpType::kRelu      ? "Relu"
+                         : node.op == OpType::kSigmoid ? "Sigmoid"
+                         : node.op == OpType::kTanh    ? "Tanh"
+                         : node.op == OpType::kSqrt    ? "Sqrt"
+                                                       : "HardSwish";
+        const bool nchw = views_[static_cast<size_t>(node.inputs[0])].nchw;
+        AddNode(op, {nchw ? Nchw(node.inputs[0]) : AsIs(node.inputs[0])}, name);
+        return Define(out, name, nchw);
+      }
+      case OpType::kHardSigmoid: {
+        const bool nchw = views_[static_cast<size_t>(node.inputs[0])].nchw;
+        auto* h =
+            AddNode("HardSigmoid", {nchw ? Nchw(node.inputs[0]) : AsIs(node.inputs[0])}, name);
+        SetFloat(h, "alpha", node.attrs.GetFloat("alpha", 0.2f));
+        SetFloat(h, "beta", node.attrs.GetFloat("beta", 0.5f));
+        return Define(out, name, nchw);
+      }
+      case OpType::kClip: {
+        const bool nchw = views_[static_cast<size_t>(node.inputs[0])].nchw;
+        const float inf = std::numeric_limits<float>::infinity();
+        AddNode("Clip",
+                {nchw ? Nchw(node.inputs[0]) : AsIs(node.inputs[0]),
+                 Floats(name + "/min", {}, {node.attrs.GetFloat("min", -inf)}),
+                 Floats(name + "/max", {}, {node.attrs.GetFloat("max", inf)})},
+                name);
+        return Define(out, name, nchw);
+      }
+      case OpType::kSoftmax: {
+        const bool nchw = views_[static_cast<size_t>(node.inputs[0])].nchw;
+        const auto rank = static_cast<int64_t>(y.shape.size());
+        int64_t axis = node.attrs.GetInt("axis", -1);
+        if (axis < 0) axis += rank;
+        SetInt(AddNode("Softmax", {nchw ? Nchw(node.inputs[0]) : AsIs(node.inputs[0])}, name),
+               "axis", nchw ? kNchwAxisOf[axis] : axis);
+        return Define(out, name, nchw);
+      }
+      case OpType::kPad: {
+        const bool nchw = views_[static_cast<size_t>(node.inputs[0])].nchw;
+        std::vector<int64_t> pads = node.attrs.GetInts("pads", {});
+        if (nchw) {
+          std::vector<int64_t> permuted(8);
+          for (int d = 0; d < 4; ++d) {
+            permuted[static_cast<size_t>(d)] = pads[static_cast<size_t>(kToNchw[d])];
+            permuted[static_cast<size_t>(d + 4)] = pads[static_cast<size_t>(kToNchw[d] + 4)];
+          }
+          pads = permuted;
+        }
+        AddNode("Pad",
+                {nchw ? Nchw(node.inputs[0]) : AsIs(node.inputs[0]), Int64s(name + "/pads", pads)},
+                name);
+        return Define(out, name, nchw);
+      }
+      case OpType::kTranspose: {
+        std::vector<int64_t> perm = node.attrs.GetInts("perm", {});
+        std::string in = AsIs(node.inputs[0]);
+        SetInts(AddNode("Transpose", {in}, name), "perm", perm);
+        return Define(out, name, false);
+      }
+      case OpType::kReduceMean: {
+        auto* r = AddNode("ReduceMean", {AsIs(node.inputs[0])}, name);
+        const std::vector<int64_t> axes = node.attrs.GetInts("axes", {});
+        if (!axes.empty()) SetInts(r, "axes", axes);
+        SetInt(r, "keepdims", node.attrs.GetInt("keepdims", 1));
+        return Define(out, name, false);
+      }
+      case OpType::kMatMul:
+        AddNode("MatMul", {AsIs(node.inputs[0]), AsIs(node.inputs[1])}, name);
+        return Define(out, name, false);
+      case OpType::kQuantize: {
+        const bool nchw = views_[static_cast<size_t>(node.inputs[0])].nchw;
+        return Define(out, nchw ? Nchw(node.inputs[0]) : AsIs(node.inputs[0]), nchw);
+      }
+      case OpType::kDequantize: {
+        // The float view of a quantized value is already dequantized.
+        View& view = views_[static_cast<size_t>(out)];
+        view = views_[static_cast<size_t>(node.inputs[0])];
+        return;
+      }
+      case OpType::kBinarize:
+        Fail(node, "Binarize");
+    }
+    Fail(node, "this op");
+  }
+
+  const Graph& g_;
+  onnx::ModelProto model_;
+  std::vector<View> views_;
+  std::set<std::string> names_;
+};
+
+}  // namespace
+
+onnx::ModelProto ToOnnx(const Graph& graph) { return Exporter(graph).Run(); }
+
+void ExportModel(const Graph& graph, const std::string& path) {
+  const std::string bytes = ToOnnx(graph).SerializeAsString();
+  WriteFileAtomically(path, bytes.data(), bytes.size());
+}
+
+}  // namespace trit::onnx_export
