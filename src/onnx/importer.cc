@@ -263,6 +263,52 @@ void NodeContext::Forward(int output, int input) {
 
 Graph& NodeContext::graph() { return importer_.graph_; }
 
+const quant::ActivationParams* NodeContext::QuantOf(int i) const {
+  if (!HasInput(i)) return nullptr;
+  const auto& t = importer_.Find(node_.input(i));
+  return t.quant ? &*t.quant : nullptr;
+}
+
+void NodeContext::SetQuantized(int output, ValueId float_view, bool nhwc,
+                               const quant::ActivationParams& p, int32_t elem_type) {
+  SetOutput(output, float_view, nhwc);
+  auto& t = importer_.tensors_[node_.output(output)];
+  t.quant = p;
+  t.elem_type = elem_type;
+  importer_.activation_params_[float_view] = p;
+}
+
+const WeightLevels* NodeContext::LevelsOf(int i) const {
+  if (!HasInput(i)) return nullptr;
+  const auto& t = importer_.Find(node_.input(i));
+  return t.levels ? &*t.levels : nullptr;
+}
+
+void NodeContext::SetConstantLevels(int output, HostTensor dequantized, WeightLevels levels) {
+  SetConstant(output, std::move(dequantized));
+  importer_.tensors_[node_.output(output)].levels = std::move(levels);
+}
+
+void NodeContext::FixWeights(ValueId layer_output, quant::QuantizedWeights weights) {
+  for (const Node& n : importer_.graph_.nodes()) {
+    if (n.outputs[0] == layer_output) {
+      importer_.plan_.fixed_weights[n.name] = std::move(weights);
+      return;
+    }
+  }
+}
+
+void NodeContext::SetAccumulator(int output, ValueId value, bool nhwc) {
+  SetOutput(output, value, nhwc);
+  auto& t = importer_.tensors_[node_.output(output)];
+  t.accumulator = true;
+  t.elem_type = TensorProto::INT32;
+}
+
+bool NodeContext::IsAccumulator(int i) const {
+  return HasInput(i) && importer_.Find(node_.input(i)).accumulator;
+}
+
 // ---- Importer -------------------------------------------------------------------------------
 
 Importer::Importer(const onnx::ModelProto& model, const ImportOptions& options,
@@ -304,6 +350,12 @@ ValueId Importer::MakeConstant(const HostTensor& t, const std::string& name) {
   return graph_.AddConstant(UniqueName(name), DType::kF32, t.shape, Buffer::FromVector(t.floats));
 }
 
+void Importer::KeepParams(ValueId from, ValueId to) {
+  if (const auto it = activation_params_.find(from); it != activation_params_.end()) {
+    activation_params_[to] = it->second;
+  }
+}
+
 ValueId Importer::ToOnnx(Tensor& t, const std::string& name) {
   if (t.onnx_layout >= 0) return t.onnx_layout;
   if (t.constant) {
@@ -311,6 +363,7 @@ ValueId Importer::ToOnnx(Tensor& t, const std::string& name) {
   } else {
     t.onnx_layout = EmitNode(OpType::kTranspose, name + "/nchw", {t.value},
                              {{"perm", std::vector<int64_t>(kNhwcAxisOf, kNhwcAxisOf + 4)}});
+    KeepParams(t.value, t.onnx_layout);
   }
   return t.onnx_layout;
 }
@@ -323,6 +376,7 @@ ValueId Importer::ToNhwc(Tensor& t, const std::string& name) {
   } else {
     t.nhwc_layout = EmitNode(OpType::kTranspose, name + "/nhwc", {t.value},
                              {{"perm", std::vector<int64_t>(kToNhwc, kToNhwc + 4)}});
+    KeepParams(t.value, t.nhwc_layout);
   }
   return t.nhwc_layout;
 }
@@ -441,6 +495,21 @@ onnx::NodeProto Importer::LegacyBroadcast(const onnx::NodeProto& original) {
   return node;
 }
 
+// Shape ops and MaxPool on a quantized tensor give a quantized tensor with the same parameters.
+void Importer::KeepQuantization(const onnx::NodeProto& node) {
+  static const std::set<std::string> kKeeps = {"Reshape",   "Flatten",   "Squeeze",
+                                               "Unsqueeze", "Transpose", "MaxPool"};
+  if (!kKeeps.count(node.op_type()) || node.input_size() == 0 || node.output_size() == 0) return;
+  const auto in = tensors_.find(node.input(0));
+  const auto out = tensors_.find(node.output(0));
+  if (in == tensors_.end() || out == tensors_.end() || !in->second.quant || out->second.constant) {
+    return;
+  }
+  out->second.quant = in->second.quant;
+  out->second.elem_type = in->second.elem_type;
+  activation_params_[out->second.value] = *in->second.quant;
+}
+
 void Importer::ConvertNode(const onnx::NodeProto& original) {
   const onnx::NodeProto& node = original;
   const std::string op_type = node.domain().empty() || node.domain() == "ai.onnx"
@@ -470,6 +539,7 @@ void Importer::ConvertNode(const onnx::NodeProto& original) {
       }
     }
     entry->second.handler(context);
+    KeepQuantization(original);
     for (int i = 0; i < context.OutputCount(); ++i) {
       if (!node.output(i).empty() && !tensors_.count(node.output(i))) {
         throw NodeUnsupported{"output " + std::to_string(i) + " ('" + node.output(i) +
@@ -530,6 +600,18 @@ Graph Importer::Run() {
   AddGraphInputs();
   for (const auto& node : model_.graph().node()) ConvertNode(node);
   MarkOutputs();
+  // A Relu or Clip right before a QuantizeLinear is folded into the layer before it: the
+  // layer's output then carries the parameters (their clamp is the Relu's).
+  for (const Node& n : graph_.nodes()) {
+    if ((n.op == OpType::kRelu || n.op == OpType::kClip) &&
+        activation_params_.count(n.outputs[0]) && !activation_params_.count(n.inputs[0])) {
+      activation_params_[n.inputs[0]] = activation_params_[n.outputs[0]];
+    }
+  }
+  for (const auto& [value, params] : activation_params_) {
+    plan_.activations[graph_.value(value).name] = params;
+  }
+  plan_.default_weights.type = quant::WeightType::kF32;  // layers without QDQ weights stay f32
   return std::move(graph_);
 }
 

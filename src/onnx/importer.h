@@ -16,12 +16,21 @@
 #include "core/graph.h"
 #include "onnx/host_tensor.h"
 #include "onnx/onnx_import.h"
+#include "quant/quantize_graph.h"
 
 namespace trit::onnx_import {
 
 // Thrown by a handler: this node cannot be converted, for `reason`.
 struct NodeUnsupported {
   std::string reason;
+};
+
+// Integer weights a DequantizeLinear of a constant stood for: kept so that the layer reading
+// them runs on exactly these levels (int8, symmetric).
+struct WeightLevels {
+  std::vector<int8_t> levels;  // ONNX order
+  std::vector<float> scales;   // one, or one per index of `axis`
+  int64_t axis = -1;
 };
 
 class Importer;
@@ -68,6 +77,19 @@ class NodeContext {
   void Forward(int output, int input);  // Identity: the output is the input
   Graph& graph();
 
+  // Quantization (QDQ models). A quantized activation is held as its float view: the IR value
+  // of the real tensor, with the parameters it is quantized with.
+  const quant::ActivationParams* QuantOf(int i) const;  // of a non-constant i8/u8 input
+  void SetQuantized(int output, ValueId float_view, bool nhwc, const quant::ActivationParams& p,
+                    int32_t elem_type);
+  const WeightLevels* LevelsOf(int i) const;  // of a constant input, if it had levels
+  void SetConstantLevels(int output, HostTensor dequantized, WeightLevels levels);
+  // The layer that wrote `layer_output` runs on these weights (rows = output channels).
+  void FixWeights(ValueId layer_output, quant::QuantizedWeights weights);
+  // Marks output `i` (a float IR value) as an int32 accumulator held in float.
+  void SetAccumulator(int output, ValueId value, bool nhwc);
+  bool IsAccumulator(int i) const;
+
  private:
   Importer& importer_;
   const onnx::NodeProto& node_;
@@ -87,6 +109,7 @@ void AddPointwiseOps(OpTable& table);  // activations, binary arithmetic
 void AddTensorOps(OpTable& table);     // Reshape, Flatten, Transpose, Concat, Softmax, ...
 void AddLinearOps(OpTable& table);     // Gemm, MatMul
 void AddConstantOps(OpTable& table);   // Shape, Gather, Slice, Cast, Constant, ...
+void AddQuantizedOps(OpTable& table);  // QuantizeLinear, DequantizeLinear, QLinear*, *Integer
 const OpTable& Ops();
 
 class Importer {
@@ -95,6 +118,9 @@ class Importer {
   // Converts every node, recording unsupported ones in the report. The graph is complete only
   // when the report lists none.
   Graph Run();
+  // What the QDQ nodes said: parameters per activation and the fixed weights per layer, by the
+  // names of the graph Run() returned. Empty for a float model.
+  const quant::QuantPlan& plan() const { return plan_; }
 
  private:
   friend class NodeContext;
@@ -103,18 +129,23 @@ class Importer {
     ValueId value = -1;  // IR value when not constant
     bool nhwc = false;   // value holds the rank-4 tensor as NHWC
     int32_t elem_type = onnx::TensorProto::FLOAT;
-    Shape shape;                                 // ONNX order
-    ValueId onnx_layout = -1, nhwc_layout = -1;  // conversions emitted so far
+    Shape shape;                                   // ONNX order
+    ValueId onnx_layout = -1, nhwc_layout = -1;    // conversions emitted so far
+    std::optional<quant::ActivationParams> quant;  // an i8/u8 tensor: `value` is its float view
+    std::optional<WeightLevels> levels;            // a constant that DequantizeLinear made
+    bool accumulator = false;  // an int32 accumulator (ConvInteger) held as float
   };
 
   void AddGraphInputs();
   void ConvertNode(const onnx::NodeProto& node);
   onnx::NodeProto LegacyBroadcast(const onnx::NodeProto& node);
+  void KeepQuantization(const onnx::NodeProto& node);
   void MarkOutputs();
   Tensor& Find(const std::string& name);
   std::string UniqueName(const std::string& base);
   ValueId ToOnnx(Tensor& t, const std::string& name);
   ValueId ToNhwc(Tensor& t, const std::string& name);
+  void KeepParams(ValueId from, ValueId to);  // a layout change of a quantized value
   ValueId EmitNode(OpType op, const std::string& name, const std::vector<ValueId>& inputs,
                    Attributes attrs);
   ValueId MakeConstant(const HostTensor& t, const std::string& name);
@@ -128,7 +159,23 @@ class Importer {
   std::set<std::string> poisoned_;  // outputs of unsupported nodes: their readers are skipped
   std::set<std::string> used_names_;
   std::unordered_map<std::string, int> reads_;  // how many nodes and outputs read each tensor
+  std::map<ValueId, quant::ActivationParams> activation_params_;
+  quant::QuantPlan plan_;
 };
+
+// Layers shared by the float and the quantized converters. `levels` (weights that were int8
+// in the model) become the layer's fixed weights.
+// Conv of input 0 (rank 4) with weights [M, C/group, kH, kW], window attributes of `node`.
+ValueId EmitConv(NodeContext& node, const HostTensor& weights, const WeightLevels* levels,
+                 const HostTensor* bias);
+// x [.., K] (ONNX order) times B [K, N] (or B^T given as [N, K] when `transposed`), + bias [N].
+ValueId EmitDense(NodeContext& node, ValueId x, const Shape& x_shape, const HostTensor& b,
+                  bool transposed, float alpha, const WeightLevels* levels, const HostTensor* bias,
+                  const std::string& suffix);
+// The fixed weights of a layer: `levels` of a tensor of `shape`, axes permuted by `perm`, the
+// scales along the axis that becomes axis 0. Fails unless they are per tensor or on that axis.
+quant::QuantizedWeights FixedWeights(const NodeContext& node, const WeightLevels& levels,
+                                     const Shape& shape, const std::vector<int64_t>& perm);
 
 // Shape helpers shared by the handlers.
 int64_t NormalizeAxis(int64_t axis, int64_t rank, const NodeContext& node);

@@ -326,7 +326,7 @@ class Exporter {
   void ExportNode(const Node& node) {
     const ValueId out = node.outputs[0];
     const Value& y = g_.value(out);
-    const std::string name = Unique(y.name + (IsQuantizedActivation(y.dtype) ? "/float" : ""));
+    const std::string name = Unique(y.name);
     for (const ValueId in : node.inputs) {
       if (g_.value(in).dtype == DType::kBinary && !g_.value(in).is_constant()) {
         Fail(node, "a binary activation");

@@ -57,7 +57,7 @@ onnx::ModelProto ReadModel(const std::string& path, const ImportOptions& options
 
 // A Transpose from NHWC back to NCHW whose only reader is a Flatten/Reshape to [N, C*H*W] whose
 // only reader is a Dense: the Dense reads the NHWC bytes instead, its weight columns permuted.
-Graph FoldTransposeIntoDense(const Graph& graph) {
+Graph FoldTransposeIntoDense(const Graph& graph, quant::QuantPlan& plan) {
   Graph g = graph;
   const auto consumers = quant::Consumers(g);
   const auto producers = g.Producers();
@@ -83,29 +83,59 @@ Graph FoldTransposeIntoDense(const Graph& graph) {
       continue;
     }
     const int64_t h = nhwc[1], w = nhwc[2], c = nhwc[3], k = h * w * c;
-    const std::vector<float> old = quant::FloatData(weights);
-    std::vector<float> permuted(old.size());
-    for (size_t o = 0; o < old.size() / static_cast<size_t>(k); ++o) {
-      for (int64_t y = 0; y < h; ++y) {
-        for (int64_t x = 0; x < w; ++x) {
-          for (int64_t ch = 0; ch < c; ++ch) {
-            permuted[o * k + static_cast<size_t>((y * w + x) * c + ch)] =
-                old[o * k + static_cast<size_t>((ch * h + y) * w + x)];
+    // Column (y, x, ch) of the new weights is column (ch, y, x) of the old.
+    auto permute = [&](const auto& old) {
+      auto permuted = old;
+      for (size_t o = 0; o < old.size() / static_cast<size_t>(k); ++o) {
+        for (int64_t y = 0; y < h; ++y) {
+          for (int64_t x = 0; x < w; ++x) {
+            for (int64_t ch = 0; ch < c; ++ch) {
+              permuted[o * k + static_cast<size_t>((y * w + x) * c + ch)] =
+                  old[o * k + static_cast<size_t>((ch * h + y) * w + x)];
+            }
           }
         }
       }
+      return permuted;
+    };
+    quant::SetFloatData(weights, permute(quant::FloatData(weights)));
+    if (const auto fixed = plan.fixed_weights.find(dense.name); fixed != plan.fixed_weights.end()) {
+      fixed->second.levels = permute(fixed->second.levels);
     }
-    quant::SetFloatData(weights, permuted);
     flatten.inputs[0] = transpose.inputs[0];
     removed.insert(transpose_id);
   }
   return removed.empty() ? g : quant::Compact(g, removed);
 }
 
-Graph Convert(const std::string& path, const ImportOptions& options, ImportReport& report) {
+Graph Convert(const std::string& path, const ImportOptions& options, ImportReport& report,
+              quant::QuantPlan* plan) {
   const onnx::ModelProto model = ReadModel(path, options);
   Importer importer(model, options, report);
-  return importer.Run();
+  Graph graph = importer.Run();
+  if (plan) *plan = importer.plan();
+  return graph;
+}
+
+// QDQ models: the float graph and the plan from the Q/DQ nodes become native int8 layers.
+Graph Quantize(const Graph& folded, quant::QuantPlan plan) {
+  // A layer with int8 weights whose input or output has no QuantizeLinear runs in float, as
+  // it does in ONNX Runtime.
+  for (auto it = plan.fixed_weights.begin(); it != plan.fixed_weights.end();) {
+    bool quantized_io = false;
+    for (const Node& node : folded.nodes()) {
+      if (node.name != it->first) continue;
+      quantized_io = plan.activations.count(folded.value(node.inputs[0]).name) &&
+                     plan.activations.count(folded.value(node.outputs[0]).name);
+    }
+    it = quantized_io ? std::next(it) : plan.fixed_weights.erase(it);
+  }
+  if (plan.fixed_weights.empty()) return folded;
+  try {
+    return quant::QuantizeGraph(folded, plan);
+  } catch (const Error& e) {
+    throw Error(e.code(), std::string("quantized ONNX model: ") + e.what());
+  }
 }
 
 }  // namespace
@@ -113,17 +143,27 @@ Graph Convert(const std::string& path, const ImportOptions& options, ImportRepor
 Graph ImportModel(const std::string& path, const ImportOptions& options, ImportReport* report) {
   ImportReport local;
   ImportReport& r = report ? *report : local;
-  Graph graph = Convert(path, options, r);
+  quant::QuantPlan plan;
+  Graph graph = Convert(path, options, r, &plan);
   if (!r.unsupported.empty()) throw Error(ErrorCode::kUnsupported, FormatUnsupported(r));
   graph.InferShapes();
   graph.Validate();
   // BatchNorm into Conv/Dense, Relu into the layer before it, unused nodes dropped.
-  return FoldTransposeIntoDense(quant::FoldForInference(graph));
+  quant::FoldReport folds;
+  Graph folded = quant::FoldForInference(graph, &folds);
+  for (const auto& [layer, bn] : folds.batch_norms) {
+    if (plan.fixed_weights.count(layer)) {
+      throw Error(ErrorCode::kUnsupported,
+                  "node '" + layer + "': a BatchNormalization after a layer with int8 weights");
+    }
+  }
+  folded = FoldTransposeIntoDense(folded, plan);
+  return Quantize(folded, std::move(plan));
 }
 
 ImportReport CheckModel(const std::string& path, const ImportOptions& options) {
   ImportReport report;
-  Convert(path, options, report);
+  Convert(path, options, report, nullptr);
   return report;
 }
 

@@ -170,6 +170,10 @@ void Cast(NodeContext& node) {
     node.SetConstant(0, CastTo(node.Constant(0, "input"), to));
     return;
   }
+  if (to == TensorProto::FLOAT && node.IsAccumulator(0)) {  // ConvInteger's sum, already float
+    node.SetOutput(0, node.InCurrentLayout(0), node.IsNhwc(0));
+    return;
+  }
   if (to != TensorProto::FLOAT || node.ElemType(0) != TensorProto::FLOAT) {
     node.Fail("a run-time cast to " + ElemTypeName(to) + " (only float to float)");
   }
@@ -247,6 +251,7 @@ const OpTable& Ops() {
     AddTensorOps(t);
     AddLinearOps(t);
     AddConstantOps(t);
+    AddQuantizedOps(t);
     return t;
   }();
   return table;

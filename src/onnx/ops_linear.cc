@@ -12,18 +12,6 @@ HostTensor Scaled(HostTensor t, float factor) {
   return t;
 }
 
-// y = x W^T + bias, x of rank >= 1 in ONNX order; weights [N, K].
-ValueId Dense(NodeContext& node, ValueId x, const Shape& x_shape, const HostTensor& weights,
-              const HostTensor* bias, const std::string& suffix) {
-  std::vector<ValueId> inputs = {x, node.ConstantValue(weights, suffix + "/weights")};
-  if (bias) inputs.push_back(node.ConstantValue(*bias, suffix + "/bias"));
-  if (x_shape.size() >= 2) return node.Emit(OpType::kDense, inputs, {}, suffix);
-  // A vector: as a row [1, K], then back to [N].
-  inputs[0] = node.Emit(OpType::kReshape, {x}, {{"shape", Shape{1, x_shape[0]}}}, suffix + "/row");
-  const ValueId y = node.Emit(OpType::kDense, inputs, {}, suffix + "/dense");
-  return node.Emit(OpType::kReshape, {y}, {{"shape", Shape{weights.shape[0]}}}, suffix);
-}
-
 // ONNX MatMul of two tensors in ONNX order (1-D operands promoted and demoted).
 ValueId MatMul(NodeContext& node, ValueId a, Shape a_shape, ValueId b, Shape b_shape) {
   const bool a_vector = a_shape.size() == 1, b_vector = b_shape.size() == 1;
@@ -56,10 +44,8 @@ void MatMulOp(NodeContext& node) {
   const Shape& b = node.OnnxShape(1);
   if (node.IsConstant(0) && node.IsConstant(1)) node.Fail("two constant inputs");
   if (node.IsConstant(1) && b.size() == 2) {
-    if (a.back() != b[0])
-      node.Fail("cannot multiply " + ShapeToString(a) + " by " + ShapeToString(b));
-    node.SetOutput(
-        0, Dense(node, node.InOnnxLayout(0), a, Transpose2D(node.Constant(1, "B")), nullptr, ""));
+    node.SetOutput(0, EmitDense(node, node.InOnnxLayout(0), a, node.Constant(1, "B"), false, 1.0f,
+                                node.LevelsOf(1), nullptr, ""));
     return;
   }
   node.SetOutput(0, MatMul(node, node.InOnnxLayout(0), a, node.InOnnxLayout(1), b));
@@ -81,7 +67,6 @@ void Gemm(NodeContext& node) {
   bool bias_done = !node.HasInput(2) || beta == 0.0f;
   if (node.IsConstant(1)) {
     const HostTensor& b = node.Constant(1, "B");
-    const HostTensor weights = Scaled(trans_b ? ToFloatHost(b) : Transpose2D(b), alpha);
     std::optional<HostTensor> bias;
     if (!bias_done && node.IsConstant(2)) {
       const HostTensor& c = node.Constant(2, "C");
@@ -99,7 +84,8 @@ void Gemm(NodeContext& node) {
         bias_done = true;
       }
     }
-    y = Dense(node, a, a_shape, weights, bias ? &*bias : nullptr, bias_done ? "" : "/dense");
+    y = EmitDense(node, a, a_shape, b, trans_b, alpha, node.LevelsOf(1), bias ? &*bias : nullptr,
+                  bias_done ? "" : "/dense");
   } else {
     ValueId b = node.InOnnxLayout(1);
     if (trans_b) {
@@ -127,6 +113,34 @@ void Gemm(NodeContext& node) {
 }
 
 }  // namespace
+
+ValueId EmitDense(NodeContext& node, ValueId x, const Shape& x_shape, const HostTensor& b,
+                  bool transposed, float alpha, const WeightLevels* levels, const HostTensor* bias,
+                  const std::string& suffix) {
+  if (b.shape.size() != 2) node.Fail("the weights must be a matrix");
+  const int64_t k = transposed ? b.shape[1] : b.shape[0];
+  if (x_shape.empty() || x_shape.back() != k) {
+    node.Fail("cannot multiply " + ShapeToString(x_shape) + " by " + ShapeToString(b.shape));
+  }
+  const HostTensor weights = Scaled(transposed ? ToFloatHost(b) : Transpose2D(b), alpha);
+  std::vector<ValueId> inputs = {x, node.ConstantValue(weights, suffix + "/weights")};
+  if (bias) inputs.push_back(node.ConstantValue(*bias, suffix + "/bias"));
+  ValueId y;
+  if (x_shape.size() >= 2) {
+    y = node.Emit(OpType::kDense, inputs, {}, suffix);
+  } else {  // a vector: as a row [1, K], then back to [N]
+    inputs[0] = node.Emit(OpType::kReshape, {x}, {{"shape", Shape{1, k}}}, suffix + "/row");
+    y = node.Emit(OpType::kDense, inputs, {}, suffix + "/dense");
+  }
+  if (levels) {
+    if (alpha != 1.0f) node.Fail("alpha with quantized weights");
+    node.FixWeights(
+        y, FixedWeights(node, *levels, b.shape,
+                        transposed ? std::vector<int64_t>{0, 1} : std::vector<int64_t>{1, 0}));
+  }
+  if (x_shape.size() >= 2) return y;
+  return node.Emit(OpType::kReshape, {y}, {{"shape", Shape{weights.shape[0]}}}, suffix);
+}
 
 void AddLinearOps(OpTable& table) {
   table["Gemm"] = {Gemm, false, "Dense when B is constant (C folded into the bias when a row)"};

@@ -59,23 +59,11 @@ Window ReadWindow(const NodeContext& node, const Shape& input, int64_t kernel_h,
 std::vector<int64_t> PadsOf(const Window& w) { return {w.pads, w.pads + 4}; }
 
 void Conv(NodeContext& node) {
-  const Shape& x = node.OnnxShape(0);
-  if (x.size() != 4) node.Fail("only 2-D convolutions (rank-4 inputs) are supported");
   if (node.ElemType(0) != onnx::TensorProto::FLOAT) node.Fail("input type must be float");
-  const HostTensor& w = node.Constant(1, "W");  // [M, C/group, kH, kW]
-  if (w.shape.size() != 4) node.Fail("weights must have rank 4");
-  const Window win = ReadWindow(node, x, w.shape[2], w.shape[3]);
-  const int64_t groups = node.Int("group", 1);
-  std::vector<ValueId> inputs = {
-      node.InNhwc(0), node.ConstantValue(TransposeHost(ToFloatHost(w), {0, 2, 3, 1}), "/weights")};
-  if (node.HasInput(2)) inputs.push_back(node.ConstantValue(node.Constant(2, "B"), "/bias"));
-  const ValueId y =
-      node.Emit(OpType::kConv2D, inputs,
-                {{"strides", std::vector<int64_t>{win.stride[0], win.stride[1]}},
-                 {"pads", PadsOf(win)},
-                 {"dilations", std::vector<int64_t>{win.dilation[0], win.dilation[1]}},
-                 {"groups", groups}});
-  node.SetOutput(0, y, true);
+  const HostTensor& w = node.Constant(1, "W");
+  std::optional<HostTensor> bias;
+  if (node.HasInput(2)) bias = node.Constant(2, "B");
+  node.SetOutput(0, EmitConv(node, w, node.LevelsOf(1), bias ? &*bias : nullptr), true);
 }
 
 void Pool(NodeContext& node, OpType op) {
@@ -193,6 +181,26 @@ void Pad(NodeContext& node) {
 }
 
 }  // namespace
+
+ValueId EmitConv(NodeContext& node, const HostTensor& w, const WeightLevels* levels,
+                 const HostTensor* bias) {
+  const Shape& x = node.OnnxShape(0);
+  if (x.size() != 4) node.Fail("only 2-D convolutions (rank-4 inputs) are supported");
+  if (w.shape.size() != 4) node.Fail("weights must have rank 4");
+  const Window win = ReadWindow(node, x, w.shape[2], w.shape[3]);
+  const int64_t groups = node.Int("group", 1);
+  std::vector<ValueId> inputs = {
+      node.InNhwc(0), node.ConstantValue(TransposeHost(ToFloatHost(w), {0, 2, 3, 1}), "/weights")};
+  if (bias) inputs.push_back(node.ConstantValue(*bias, "/bias"));
+  const ValueId y =
+      node.Emit(OpType::kConv2D, inputs,
+                {{"strides", std::vector<int64_t>{win.stride[0], win.stride[1]}},
+                 {"pads", PadsOf(win)},
+                 {"dilations", std::vector<int64_t>{win.dilation[0], win.dilation[1]}},
+                 {"groups", groups}});
+  if (levels) node.FixWeights(y, FixedWeights(node, *levels, w.shape, {0, 2, 3, 1}));
+  return y;
+}
 
 void AddSpatialOps(OpTable& table) {
   table["Conv"] = {Conv, false, "2-D; W (and B) constant; groups and depthwise; auto_pad"};

@@ -29,6 +29,7 @@ bool KeepsInputParams(OpType op) {
     case OpType::kRelu:
     case OpType::kClip:
     case OpType::kConcat:
+    case OpType::kTranspose:
       return true;
     default:
       return false;

@@ -69,5 +69,37 @@ check_error "expected output of the wrong shape" "must be f32 \[1,10\]" \
 [[ -e $work/bad.trit ]] && fail "a failed import left a file"
 ls "$work" | grep -q "\.tmp" && fail "a failed import left a temporary file"
 
+# trit export: zoo models as float and as QDQ (int8 and ternary weights), imported back. The
+# quantized ones come back as the same int8 layers: outputs equal to the last bit.
+data=fashion-mnist:/usr/share/datasets/fashion-mnist
+for model in lenet5 resnet20; do
+  check "zoo $model" "$trit" zoo "$model" -o "$work/$model.trit"
+  check "compress $model int8" "$trit" compress "$work/$model.trit" -o "$work/$model.int8.trit" \
+    --weights int8 --acts uint8 --calib "$data" --calib-samples 16
+  check "compress $model ternary" "$trit" compress "$work/$model.trit" -o "$work/$model.ternary.trit" \
+    --weights ternary --acts int8 --calib "$data" --calib-samples 16
+  shape=$(/usr/bin/python3 -c "print({'lenet5': '1,28,28,1', 'resnet20': '1,32,32,3'}['$model'])")
+  py "import numpy as np; x = np.random.RandomState(3).rand($shape).astype(np.float32); np.save('$work/x.npy', x); np.save('$work/x_nchw.npy', np.ascontiguousarray(x.transpose(0, 3, 1, 2)))"
+  for variant in "" .int8 .ternary; do
+    file=$work/$model$variant
+    check "export $model$variant" "$trit" export "$file.trit" -o "$file.onnx"
+    check "import the export of $model$variant" "$trit" import "$file.onnx" -o "$file.back.trit"
+    check "run $model$variant" "$trit" run "$file.trit" -i "$work/x.npy" -o "$work/y.npy"
+    check "run $model$variant back" "$trit" run "$file.back.trit" -i "$work/x_nchw.npy" -o "$work/y_back.npy"
+    if [[ -z $variant ]]; then
+      py "import numpy as np; a = np.load('$work/y.npy'); b = np.load('$work/y_back.npy'); assert np.allclose(a, b, rtol=1e-4, atol=1e-5), abs(a - b).max()" \
+        || fail "$model: float export round trip differs"
+    else
+      py "import numpy as np; a = np.load('$work/y.npy'); b = np.load('$work/y_back.npy'); assert (a == b).all(), abs(a - b).max()" \
+        || fail "$model$variant: QDQ export round trip is not exact"
+      "$trit" info "$file.back.trit" >"$work/out"
+      grep -q "qu8_\|qs8_\|ref_conv2d_q8" "$work/out" || fail "$model$variant: imported QDQ model has no int8 layers"
+    fi
+  done
+done
+check "zoo bnn" "$trit" zoo bnn -o "$work/bnn.trit"
+check_error "export of binary activations" "no ONNX export" "$trit" export "$work/bnn.trit" -o "$work/bad.onnx"
+[[ -e $work/bad.onnx ]] && fail "a failed export left a file"
+
 if ((failures)); then echo "import-cli: $failures failures"; exit 1; fi
 echo "import-cli: all checks passed"
