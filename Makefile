@@ -1,7 +1,7 @@
 # The two entry points of the README. Each installs what it needs first.
 JOBS ?= $(shell nproc)
 
-.PHONY: deps build build-asan test demo bench clean
+.PHONY: deps build build-asan test demo bench bench-peers clean
 
 deps:
 	@scripts/install-deps.sh
@@ -30,6 +30,13 @@ bench:
 	@cmake --build --preset release -j $(JOBS)
 	@bench/kernels.sh build/release
 	@bench/models.sh build/release
+
+# trit beside ONNX Runtime 1.30 (npm, installed outside the repo) and PyTorch on the zoo models.
+bench-peers:
+	@scripts/install-deps.sh --bench
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS)
+	@bench/peers/run.sh build/release
 
 clean:
 	rm -rf build

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages trit needs; skips what is already present. Idempotent and quiet.
-# --bench adds what the peer benchmarks need (oneDNN for the kernel benchmarks).
+# --bench adds what the peer benchmarks need: oneDNN for the kernel benchmarks; node, npm and
+# python3-onnx for the ONNX Runtime and PyTorch peers (bench/peers/run.sh).
 set -euo pipefail
 
 packages=(
@@ -14,7 +15,9 @@ packages=(
   time
 )
 if [[ ${1:-} == --bench ]]; then
-  packages+=(libdnnl-dev)
+  packages+=(libdnnl-dev python3-onnx)
+  # Any node with npm will do (a NodeSource nodejs carries its own npm).
+  command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 
 missing=()

@@ -17,6 +17,15 @@ void BatchNormF32(int64_t positions, int64_t channels, const float* input, const
   }
 }
 
+void ChannelAffineF32(int64_t positions, int64_t channels, const float* input, const float* scale,
+                      const float* shift, float* output) {
+  for (int64_t p = 0; p < positions; ++p) {
+    const float* x = input + p * channels;
+    float* y = output + p * channels;
+    for (int64_t c = 0; c < channels; ++c) y[c] = x[c] * scale[c] + shift[c];
+  }
+}
+
 template <typename In, typename Out>
 void BatchNormQ8(int64_t positions, int64_t channels, const In* input, int32_t input_zero_point,
                  const int64_t* multiplier, const int64_t* offset, int32_t shift,

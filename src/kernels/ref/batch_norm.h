@@ -10,6 +10,11 @@ void BatchNormF32(int64_t positions, int64_t channels, const float* input, const
                   const float* beta, const float* mean, const float* variance, float epsilon,
                   float* output);
 
+// y = x * scale[c] + shift[c]: BatchNorm with its parameters folded per channel (the optimized
+// runtime's form; it differs from BatchNormF32 by float rounding only).
+void ChannelAffineF32(int64_t positions, int64_t channels, const float* input, const float* scale,
+                      const float* shift, float* output);
+
 // y = clamp(zy + RoundingShiftRight((x - zx) * multiplier[c] + offset[c], shift), lo, hi).
 template <typename In, typename Out>
 void BatchNormQ8(int64_t positions, int64_t channels, const In* input, int32_t input_zero_point,

@@ -52,8 +52,15 @@ void PadConstant(int rank, const int64_t* in_shape, const int64_t* pads, size_t 
     out_count *= out_shape[d];
   }
   auto* out = static_cast<uint8_t*>(output);
-  for (int64_t i = 0; i < out_count; ++i) {
-    std::memcpy(out + static_cast<size_t>(i) * element_bytes, fill, element_bytes);
+  const auto* fill_bytes = static_cast<const uint8_t*>(fill);
+  bool one_byte = true;  // the fill is one byte repeated (0.0f, any zero point): a memset
+  for (size_t b = 1; b < element_bytes; ++b) one_byte = one_byte && fill_bytes[b] == fill_bytes[0];
+  if (one_byte) {
+    std::memset(out, fill_bytes[0], static_cast<size_t>(out_count) * element_bytes);
+  } else {
+    for (int64_t i = 0; i < out_count; ++i) {
+      std::memcpy(out + static_cast<size_t>(i) * element_bytes, fill, element_bytes);
+    }
   }
   int64_t in_count = 1;
   for (int d = 0; d < rank; ++d) in_count *= in_shape[d];

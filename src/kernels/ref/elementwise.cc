@@ -8,6 +8,18 @@ namespace {
 // Calls f(out_index, a_index, b_index) for every output element in row-major order.
 template <typename F>
 void ForEachBroadcast(const Broadcast& b, F f) {
+  // Same shapes, nothing broadcast: one flat loop (the common residual Add).
+  bool flat = true;
+  for (int d = 0; d < b.rank; ++d) {
+    if (b.extent[d] == 1) continue;
+    int64_t contiguous = 1;
+    for (int e = d + 1; e < b.rank; ++e) contiguous *= b.extent[e];
+    flat = flat && b.stride_a[d] == contiguous && b.stride_b[d] == contiguous;
+  }
+  if (flat) {
+    for (int64_t i = 0; i < b.count; ++i) f(i, i, i);
+    return;
+  }
   int64_t index[kMaxRank] = {};
   int64_t a = 0, c = 0;
   for (int64_t i = 0; i < b.count; ++i) {

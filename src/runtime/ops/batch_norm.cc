@@ -18,18 +18,39 @@ class BatchNormF32Kernel final : public OpKernel {
   BatchNormF32Kernel(const Graph& g, const Node& node)
       : channels_(Input(g, node, 0).shape.back()),
         positions_(NumElements(Input(g, node, 0).shape) / std::max<int64_t>(channels_, 1)),
-        epsilon_(node.attrs.GetFloat("epsilon", 1e-5f)) {}
-  void Run(const void* const* inputs, void* const* outputs, void*) override {
-    ref::BatchNormF32(positions_, channels_, static_cast<const float*>(inputs[0]),
-                      static_cast<const float*>(inputs[1]), static_cast<const float*>(inputs[2]),
-                      static_cast<const float*>(inputs[3]), static_cast<const float*>(inputs[4]),
-                      epsilon_, static_cast<float*>(outputs[0]));
+        epsilon_(node.attrs.GetFloat("epsilon", 1e-5f)) {
+    if (ActiveIsa() == Isa::kRef) return;
+    // Optimized: the per-channel affine form y = x * scale + shift, computed once here.
+    auto param = [&](size_t i) {
+      return reinterpret_cast<const float*>(Input(g, node, i).data->data());
+    };
+    scale_.resize(static_cast<size_t>(channels_));
+    shift_.resize(static_cast<size_t>(channels_));
+    for (int64_t c = 0; c < channels_; ++c) {
+      const double scale = param(1)[c] / std::sqrt(static_cast<double>(param(4)[c]) + epsilon_);
+      scale_[static_cast<size_t>(c)] = static_cast<float>(scale);
+      shift_[static_cast<size_t>(c)] = static_cast<float>(param(2)[c] - param(3)[c] * scale);
+    }
   }
-  std::string_view name() const override { return "ref_batchnorm_f32"; }
+  void Run(const void* const* inputs, void* const* outputs, void*) override {
+    const auto* x = static_cast<const float*>(inputs[0]);
+    auto* y = static_cast<float*>(outputs[0]);
+    if (!scale_.empty()) {
+      ref::ChannelAffineF32(positions_, channels_, x, scale_.data(), shift_.data(), y);
+      return;
+    }
+    ref::BatchNormF32(positions_, channels_, x, static_cast<const float*>(inputs[1]),
+                      static_cast<const float*>(inputs[2]), static_cast<const float*>(inputs[3]),
+                      static_cast<const float*>(inputs[4]), epsilon_, y);
+  }
+  std::string_view name() const override {
+    return scale_.empty() ? "ref_batchnorm_f32" : "f32_channel_affine";
+  }
 
  private:
   int64_t channels_, positions_;
   float epsilon_;
+  std::vector<float> scale_, shift_;  // the optimized form; empty at the reference level
 };
 
 template <typename In, typename Out>
