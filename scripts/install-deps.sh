@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages trit needs; skips what is already present. Idempotent and quiet.
-# --bench adds what the peer benchmarks need: oneDNN for the kernel benchmarks; node, npm and
-# python3-onnx for the ONNX Runtime and PyTorch peers (bench/peers/run.sh).
+# --bench adds what the peer benchmarks need: oneDNN for the kernel benchmarks; node and npm
+# for the ONNX Runtime peer (bench/peers/run.sh).
 set -euo pipefail
 
 packages=(
@@ -11,11 +11,11 @@ packages=(
   libcli11-dev nlohmann-json3-dev zlib1g-dev
   dataset-fashion-mnist libtorch-dev
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
-  python3 python3-numpy python3-torch python3-torchvision
+  python3 python3-numpy python3-onnx python3-torch python3-torchvision
   time
 )
 if [[ ${1:-} == --bench ]]; then
-  packages+=(libdnnl-dev python3-onnx)
+  packages+=(libdnnl-dev)
   # Any node with npm will do (a NodeSource nodejs carries its own npm).
   command -v npm >/dev/null || packages+=(nodejs npm)
 fi

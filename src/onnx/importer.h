@@ -166,8 +166,9 @@ class Importer {
 // Layers shared by the float and the quantized converters. `levels` (weights that were int8
 // in the model) become the layer's fixed weights.
 // Conv of input 0 (rank 4) with weights [M, C/group, kH, kW], window attributes of `node`.
+// `input` (NHWC) replaces input 0 when given.
 ValueId EmitConv(NodeContext& node, const HostTensor& weights, const WeightLevels* levels,
-                 const HostTensor* bias);
+                 const HostTensor* bias, ValueId input = -1);
 // x [.., K] (ONNX order) times B [K, N] (or B^T given as [N, K] when `transposed`), + bias [N].
 ValueId EmitDense(NodeContext& node, ValueId x, const Shape& x_shape, const HostTensor& b,
                   bool transposed, float alpha, const WeightLevels* levels, const HostTensor* bias,

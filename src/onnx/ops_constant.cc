@@ -28,14 +28,20 @@ void Constant(NodeContext& node) {
   }
 }
 
-Shape ShapeFrom(const HostTensor& t) {
+// A shape given as data; folded tensors stay below 2^28 elements (a hostile model cannot make
+// the importer allocate without bound).
+Shape ShapeFrom(const NodeContext& node, const HostTensor& t) {
   Shape shape;
-  for (int64_t i = 0; i < t.size(); ++i) shape.push_back(t.IntAt(i));
+  for (int64_t i = 0; i < t.size(); ++i) {
+    if (t.IntAt(i) < 0) node.Fail("a negative extent");
+    shape.push_back(t.IntAt(i));
+  }
+  if (NumElements(shape) > (int64_t{1} << 28)) node.Fail("a folded tensor that is too large");
   return shape;
 }
 
 void ConstantOfShape(NodeContext& node) {
-  const Shape shape = ShapeFrom(node.Constant(0, "input"));
+  const Shape shape = ShapeFrom(node, node.Constant(0, "input"));
   HostTensor fill = HostTensor::Float({1}, {0.0f});
   if (const auto* t = node.TensorAttr("value")) fill = FromProto(*t);
   if (fill.size() != 1) node.Fail("value must hold one element");
@@ -221,7 +227,7 @@ void Where(NodeContext& node) {
 
 void Expand(NodeContext& node) {
   const HostTensor& input = node.Constant(0, "input");
-  const Shape shape = ShapeFrom(node.Constant(1, "shape"));
+  const Shape shape = ShapeFrom(node, node.Constant(1, "shape"));
   const HostTensor target =
       HostTensor::Int64(shape, std::vector<int64_t>(static_cast<size_t>(NumElements(shape)), 0));
   HostTensor out = HostBinary(input, target, [](double v, double) { return v; });

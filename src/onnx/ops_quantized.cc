@@ -242,17 +242,21 @@ void IntegerLayer(NodeContext& node, bool conv) {
     }
     centered.floats[static_cast<size_t>(i)] = static_cast<float>(w.IntAt(i) - z);
   }
-  const ValueId sum = conv ? EmitConv(node, centered, nullptr, nullptr)
-                           : EmitDense(node, node.InOnnxLayout(0), node.OnnxShape(0), centered,
-                                       false, 1.0f, nullptr, nullptr, "/real");
-  const ValueId inverse =
-      node.ConstantValue(HostTensor::Float({}, {1.0f / x->quant.scale[0]}), "/inverse_scale");
+  // The real view rounded to x's levels (a Quantize and a Dequantize), so that the float sum is
+  // the integer one.
+  const ValueId real = conv ? node.InNhwc(0) : node.InOnnxLayout(0);
+  const ValueId levels = node.Emit(OpType::kQuantize, {real}, {}, "/x_levels");
+  node.graph().value(levels).dtype = x->dtype;
+  node.graph().value(levels).quant = x->quant;
+  const ValueId rounded = node.Emit(OpType::kDequantize, {levels}, {}, "/x_rounded");
+  const ValueId sum = conv ? EmitConv(node, centered, nullptr, nullptr, rounded)
+                           : EmitDense(node, rounded, node.OnnxShape(0), centered, false, 1.0f,
+                                       nullptr, nullptr, "/real");
   const bool nhwc = conv;
+  const HostTensor inverse = HostTensor::Float({}, {1.0f / x->quant.scale[0]});
   const ValueId y =
-      node.Emit(OpType::kMul,
-                {sum, nhwc ? node.ConstantNhwc(HostTensor::Float({}, {1.0f / x->quant.scale[0]}),
-                                               "/inverse_scale_nhwc")
-                           : inverse});
+      node.Emit(OpType::kMul, {sum, nhwc ? node.ConstantNhwc(inverse, "/inverse_scale")
+                                         : node.ConstantValue(inverse, "/inverse_scale")});
   node.SetAccumulator(0, y, nhwc);
 }
 

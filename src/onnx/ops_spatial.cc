@@ -183,14 +183,15 @@ void Pad(NodeContext& node) {
 }  // namespace
 
 ValueId EmitConv(NodeContext& node, const HostTensor& w, const WeightLevels* levels,
-                 const HostTensor* bias) {
+                 const HostTensor* bias, ValueId input) {
   const Shape& x = node.OnnxShape(0);
   if (x.size() != 4) node.Fail("only 2-D convolutions (rank-4 inputs) are supported");
   if (w.shape.size() != 4) node.Fail("weights must have rank 4");
   const Window win = ReadWindow(node, x, w.shape[2], w.shape[3]);
   const int64_t groups = node.Int("group", 1);
   std::vector<ValueId> inputs = {
-      node.InNhwc(0), node.ConstantValue(TransposeHost(ToFloatHost(w), {0, 2, 3, 1}), "/weights")};
+      input >= 0 ? input : node.InNhwc(0),
+      node.ConstantValue(TransposeHost(ToFloatHost(w), {0, 2, 3, 1}), "/weights")};
   if (bias) inputs.push_back(node.ConstantValue(*bias, "/bias"));
   const ValueId y =
       node.Emit(OpType::kConv2D, inputs,

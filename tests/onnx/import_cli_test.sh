@@ -42,6 +42,21 @@ check "info small_cnn" "$trit" info "$work/small_cnn.trit"
 grep -q "BatchNorm" "$work/out" && fail "small_cnn keeps a BatchNorm"
 [[ $(grep -c "Transpose" "$work/out") -eq 1 ]] || fail "small_cnn: expected one Transpose (the input's)"
 
+# Quantized ONNX: QLinearConv, a QDQ Conv + Relu, QLinearMatMul (native int8 layers), and
+# ConvInteger / MatMulInteger (float), against the ONNX operator definitions in NumPy: equal up
+# to one output step (trit requantizes in integers, NumPy rounds floats).
+/usr/bin/python3 "$here/quantized_models.py" "$work" || fail "quantized_models.py"
+for model in qlinearconv qdq_conv qlinearmatmul convinteger matmulinteger; do
+  check "import $model" "$trit" import "$work/$model.onnx" -o "$work/$model.trit"
+  check "run $model" "$trit" run "$work/$model.trit" -i "$work/$model.input.npy" -o "$work/$model.y.npy"
+  py "import numpy as np; y = np.load('$work/$model.y.npy'); e = np.load('$work/$model.expected.npy'); step = float(open('$work/$model.step').read()); assert y.shape == e.shape and abs(y - e).max() <= step * 1.001, abs(y - e).max()" \
+    || fail "$model differs from the ONNX definition"
+  if [[ $model == q* ]]; then
+    "$trit" info "$work/$model.trit" >"$work/out"
+    grep -q "q[us]8_\|ref_conv2d_q8\|ref_dense_q8" "$work/out" || fail "$model: no int8 layer"
+  fi
+done
+
 # A dynamic batch dimension: 1 by default (with a note), or what --shape says.
 check "import dynamic" "$trit" import "$work/dynamic.onnx" -o "$work/dynamic.trit"
 grep -q "note: graph input 'input': dynamic batch dimension 'batch' set to 1" "$work/out" || fail "no note on the dynamic batch"
