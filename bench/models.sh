@@ -11,18 +11,15 @@ trit="$build_dir/tools/trit/trit"
 data=fashion-mnist:/usr/share/datasets/fashion-mnist
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+source "$(dirname "$0")/zoo_variants.sh"
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
 echo
 echo "| model | weights | file bytes | threads | median ms | p10 ms | p90 ms | speedup vs trit fp32 |"
 echo "|---|---|---|---|---|---|---|---|"
 for spec in convnet:200 resnet44:100 mobilenet:200 bnn:200 alexnet:10; do
   model=${spec%%:*} runs=${spec##*:}
-  "$trit" zoo "$model" -o "$work/fp32.trit" >/dev/null
+  zoo_variants "$trit" "$model" "$work"
   common=(--calib "$data" --calib-samples 64 --acts uint8)
-  "$trit" compress "$work/fp32.trit" -o "$work/int8.trit" --weights int8 "${common[@]}" >/dev/null
-  "$trit" compress "$work/fp32.trit" -o "$work/ternary.trit" --weights ternary "${common[@]}" >/dev/null
-  "$trit" compress "$work/fp32.trit" -o "$work/pruned.trit" --weights ternary --prune 0.7 \
-    "${common[@]}" >/dev/null
   variants=(fp32 int8 ternary pruned ref)
   if [[ $model == bnn ]]; then  # binary activations: binary weights too, xor + popcount
     "$trit" compress "$work/fp32.trit" -o "$work/binary.trit" --weights binary "${common[@]}" >/dev/null

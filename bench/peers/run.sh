@@ -14,7 +14,6 @@ build_dir=${1:-build/release}
 here=$(cd "$(dirname "$0")" && pwd)
 trit="$build_dir/tools/trit/trit"
 peers=${TRIT_PEERS:-$HOME/.cache/trit-peers}
-data=fashion-mnist:/usr/share/datasets/fashion-mnist
 py=/usr/bin/python3
 
 if [[ ! -e $peers/node_modules/onnxruntime-node/package.json ]]; then
@@ -24,6 +23,7 @@ fi
 export NODE_PATH=$peers/node_modules
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+source "$here/../zoo_variants.sh"
 
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
 echo "onnxruntime-node $(node -p "require('onnxruntime-node/package.json').version"), torch $($py -c 'import torch; print(torch.__version__)'), trit $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?')"
@@ -32,12 +32,7 @@ echo "| model | runtime | threads | median ms | p10 ms | p90 ms | speedup vs ORT
 echo "|---|---|---|---|---|---|---|---|---|---|"
 for spec in convnet:300 resnet44:100 alexnet:20; do
   model=${spec%%:*} runs=${spec##*:} warmup=5
-  "$trit" zoo "$model" -o "$work/fp32.trit" >/dev/null
-  common=(--calib "$data" --calib-samples 64 --acts uint8)
-  "$trit" compress "$work/fp32.trit" -o "$work/int8.trit" --weights int8 "${common[@]}" >/dev/null
-  "$trit" compress "$work/fp32.trit" -o "$work/ternary.trit" --weights ternary "${common[@]}" >/dev/null
-  "$trit" compress "$work/fp32.trit" -o "$work/pruned.trit" --weights ternary --prune 0.7 \
-    "${common[@]}" >/dev/null
+  zoo_variants "$trit" "$model" "$work"
   "$trit" export "$work/fp32.trit" -o "$work/fp32.onnx" >/dev/null
   "$trit" export "$work/int8.trit" -o "$work/int8.onnx" >/dev/null
   # One input, NHWC for trit and NCHW for the ONNX peers.
