@@ -22,11 +22,14 @@ void CheckFit(const Dataset& dataset, const Shape& input_shape) {
     throw Error(ErrorCode::kShape,
                 "model input must be [H, W, C] per sample, got " + ShapeToString(input_shape));
   }
+  // Channels must match, or gray samples fill an RGB input. Anything else is most likely a
+  // model that takes NCHW (an ONNX import without --nhwc), which fitting would scramble.
   const int64_t channels = dataset.sample_shape[2];
-  if (channels != input_shape[2] && channels != 1) {
+  if (channels != input_shape[2] && !(channels == 1 && input_shape[2] == 3)) {
     throw Error(ErrorCode::kShape, "dataset '" + dataset.name + "' samples " +
                                        ShapeToString(dataset.sample_shape) +
-                                       " do not fit model input " + ShapeToString(input_shape));
+                                       " do not fit model input " + ShapeToString(input_shape) +
+                                       " (samples are [H, W, C]; import ONNX models with --nhwc)");
   }
 }
 

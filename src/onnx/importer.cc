@@ -449,9 +449,16 @@ void Importer::AddGraphInputs() {
       }
     }
     Tensor t;
-    t.value = graph_.AddInput(UniqueName(name), DType::kF32, shape);
     t.shape = shape;
-    t.onnx_layout = t.value;
+    if (options_.nhwc_inputs && shape.size() == 4) {
+      t.value =
+          graph_.AddInput(UniqueName(name), DType::kF32, {shape[0], shape[2], shape[3], shape[1]});
+      t.nhwc = true;
+      t.nhwc_layout = t.value;
+    } else {
+      t.value = graph_.AddInput(UniqueName(name), DType::kF32, shape);
+      t.onnx_layout = t.value;
+    }
     tensors_[name] = std::move(t);
   }
   for (const auto& [name, shape] : options_.input_shapes) {

@@ -15,6 +15,9 @@ struct ImportOptions {
   std::map<std::string, Shape> input_shapes;
   // Graph inputs replaced by these constants (a test case's weights given as inputs).
   std::map<std::string, HostTensor> frozen_inputs;
+  // Rank-4 graph inputs take NHWC data (trit's datasets, `trit eval`) instead of the ONNX
+  // model's NCHW: no layout change at the input.
+  bool nhwc_inputs = false;
 };
 
 struct UnsupportedNode {

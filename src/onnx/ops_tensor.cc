@@ -47,7 +47,13 @@ void ReshapeTo(NodeContext& node, const Shape& shape) {
     node.SetConstant(0, ReshapeHost(node.Constant(0, "data"), shape));
     return;
   }
-  node.SetOutput(0, node.Emit(OpType::kReshape, {node.InOnnxLayout(0)}, {{"shape", shape}}));
+  // An unchanged first (batch) extent is written as 0, "copy the input's": the graph then runs
+  // at any batch size (`trit eval`).
+  Shape target = shape;
+  if (!target.empty() && !node.OnnxShape(0).empty() && target[0] == node.OnnxShape(0)[0]) {
+    target[0] = 0;
+  }
+  node.SetOutput(0, node.Emit(OpType::kReshape, {node.InOnnxLayout(0)}, {{"shape", target}}));
 }
 
 void Reshape(NodeContext& node) {

@@ -42,6 +42,20 @@ check "info small_cnn" "$trit" info "$work/small_cnn.trit"
 grep -q "BatchNorm" "$work/out" && fail "small_cnn keeps a BatchNorm"
 [[ $(grep -c "Transpose" "$work/out") -eq 1 ]] || fail "small_cnn: expected one Transpose (the input's)"
 
+# --nhwc: the input takes NHWC data, as trit's datasets and `trit eval` have it; the same
+# outputs, and no layout change left in the graph.
+check "import --nhwc" "$trit" import "$work/small_cnn.onnx" --nhwc -o "$work/small_cnn_nhwc.trit"
+grep -q "input  'input' \[1,16,16,3\]" "$work/out" || fail "--nhwc: input not NHWC"
+py "import numpy as np; x = np.load('$work/small_cnn.input.npy'); np.save('$work/x_nhwc.npy', np.ascontiguousarray(x.transpose(0, 2, 3, 1)))"
+check "run --nhwc model" "$trit" run "$work/small_cnn_nhwc.trit" -i "$work/x_nhwc.npy" -o "$work/y_nhwc.npy"
+py "import numpy as np; y = np.load('$work/y_nhwc.npy'); e = np.load('$work/small_cnn.expected.npy'); assert np.allclose(y, e, rtol=1e-3, atol=1e-4), abs(y - e).max()" \
+  || fail "--nhwc model differs from PyTorch"
+check "info --nhwc model" "$trit" info "$work/small_cnn_nhwc.trit"
+grep -q "Transpose" "$work/out" && fail "--nhwc model keeps a Transpose"
+fashion=fashion-mnist:/usr/share/datasets/fashion-mnist
+check "eval of an ONNX model imported with --nhwc" "$trit" eval "$work/small_cnn_nhwc.trit" --data "$fashion" --limit 50
+check_error "eval of an NCHW model" "import ONNX models with --nhwc" "$trit" eval "$work/small_cnn.trit" --data "$fashion" --limit 50
+
 # Quantized ONNX: QLinearConv, a QDQ Conv + Relu, QLinearMatMul (native int8 layers), and
 # ConvInteger / MatMulInteger (float), against the ONNX operator definitions in NumPy: equal up
 # to one output step (trit requantizes in integers, NumPy rounds floats).

@@ -121,7 +121,7 @@ void AddImportCommand(CLI::App& app) {
   struct Options {
     std::string model, output;
     std::vector<std::string> shapes, inputs, expected;
-    bool check = false, verify = false;
+    bool check = false, verify = false, nhwc = false;
   };
   auto options = std::make_shared<Options>();
   CLI::App* cmd = app.add_subcommand("import", "Convert an ONNX model to a .trit file");
@@ -131,6 +131,8 @@ void AddImportCommand(CLI::App& app) {
                   "Fix a graph input's dynamic dimensions: NAME:1,3,224,224 (repeatable)");
   cmd->add_flag("--check", options->check,
                 "Print the op support report only (exit 1 if any op is unsupported)");
+  cmd->add_flag("--nhwc", options->nhwc,
+                "Rank-4 inputs take NHWC data (trit's datasets and eval), not the model's NCHW");
   cmd->add_flag("--verify", options->verify,
                 "Run the imported model; with --expect, compare its outputs");
   cmd->add_option("-i,--input", options->inputs, "Input .npy for --verify, one per model input");
@@ -139,6 +141,7 @@ void AddImportCommand(CLI::App& app) {
   cmd->callback([options] {
     onnx_import::ImportOptions import_options;
     import_options.input_shapes = ParseShapes(options->shapes);
+    import_options.nhwc_inputs = options->nhwc;
     if (options->check) {
       PrintSupportReport(onnx_import::CheckModel(options->model, import_options));
       return;
