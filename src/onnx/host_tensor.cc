@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <sstream>
 
 #include "core/error.h"
@@ -123,8 +124,18 @@ double HostTensor::At(int64_t i) const {
                    : static_cast<double>(ints.at(static_cast<size_t>(i)));
 }
 
+namespace {
+// Float to int64 as C++ would truncate, but defined everywhere: NaN is 0, out-of-range saturates.
+int64_t SaturatingInt(double d) {
+  if (std::isnan(d)) return 0;
+  if (d >= 9.2e18) return std::numeric_limits<int64_t>::max();
+  if (d <= -9.2e18) return std::numeric_limits<int64_t>::min();
+  return static_cast<int64_t>(d);
+}
+}  // namespace
+
 int64_t HostTensor::IntAt(int64_t i) const {
-  return IsFloat() ? static_cast<int64_t>(floats.at(static_cast<size_t>(i)))
+  return IsFloat() ? SaturatingInt(floats.at(static_cast<size_t>(i)))
                    : ints.at(static_cast<size_t>(i));
 }
 
@@ -164,6 +175,36 @@ HostTensor FromProto(const TensorProto& proto) {
     throw Error(ErrorCode::kUnsupported, where + " has type " + ElemTypeName(t.elem_type));
   }
   const auto n = static_cast<size_t>(count);
+  // The values present must match before anything is allocated for them.
+  size_t present = 0;
+  if (proto.has_raw_data()) {
+    present = proto.raw_data().size() / raw_bytes;
+    if (proto.raw_data().size() % raw_bytes != 0) present = n + 1;
+  } else {
+    switch (t.elem_type) {
+      case TensorProto::FLOAT:
+        present = static_cast<size_t>(proto.float_data_size());
+        break;
+      case TensorProto::DOUBLE:
+        present = static_cast<size_t>(proto.double_data_size());
+        break;
+      case TensorProto::INT64:
+        present = static_cast<size_t>(proto.int64_data_size());
+        break;
+      case TensorProto::UINT32:
+      case TensorProto::UINT64:
+        present = static_cast<size_t>(proto.uint64_data_size());
+        break;
+      default:
+        present = static_cast<size_t>(proto.int32_data_size());
+        break;
+    }
+  }
+  if (present != n) {
+    throw Error(ErrorCode::kFormat, where + " holds " + std::to_string(present) +
+                                        " values, its shape " + ShapeToString(t.shape) + " needs " +
+                                        std::to_string(n));
+  }
   if (t.IsFloat()) {
     t.floats.resize(n);
   } else {
@@ -260,7 +301,7 @@ HostTensor CastTo(const HostTensor& t, int32_t elem_type) {
     int64_t v;
     if (t.IsFloat()) {
       const double d = t.At(i);
-      v = std::isfinite(d) ? static_cast<int64_t>(std::trunc(d)) : 0;
+      v = SaturatingInt(std::trunc(d));
     } else {
       v = t.ints[static_cast<size_t>(i)];
     }

@@ -70,6 +70,9 @@ HostTensor HostBinary(const HostTensor& a, const HostTensor& b,
     }
     out_shape[d] = ea == 1 ? eb : ea;
   }
+  if (NumElements(out_shape) > (int64_t{1} << 28)) {
+    throw NodeUnsupported{"a folded tensor that is too large"};
+  }
   const bool is_float = a.IsFloat() || b.IsFloat();
   HostTensor out;
   out.elem_type = is_float ? (a.IsFloat() ? a.elem_type : b.elem_type) : a.elem_type;
@@ -548,7 +551,7 @@ void Importer::ConvertNode(const onnx::NodeProto& original) {
     entry->second.handler(context);
     KeepQuantization(original);
     for (int i = 0; i < context.OutputCount(); ++i) {
-      if (!node.output(i).empty() && !tensors_.count(node.output(i))) {
+      if (context.OutputUsed(i) && !tensors_.count(node.output(i))) {
         throw NodeUnsupported{"output " + std::to_string(i) + " ('" + node.output(i) +
                               "') is not supported"};
       }
@@ -558,6 +561,9 @@ void Importer::ConvertNode(const onnx::NodeProto& original) {
     poison();
   } catch (const Error& e) {
     report_.unsupported.push_back({op_type, label, e.what()});
+    poison();
+  } catch (const std::exception& e) {  // a malformed node (an index out of range, say)
+    report_.unsupported.push_back({op_type, label, std::string("malformed: ") + e.what()});
     poison();
   }
 }
@@ -609,9 +615,17 @@ Graph Importer::Run() {
   MarkOutputs();
   // A Relu or Clip right before a QuantizeLinear is folded into the layer before it: the
   // layer's output then carries the parameters (their clamp is the Relu's).
+  // Only where the Relu is the one reader of the layer's output: another reader must see the
+  // negative values.
+  std::vector<int> readers(graph_.values().size(), 0);
+  for (const Node& n : graph_.nodes()) {
+    for (const ValueId in : n.inputs) ++readers[static_cast<size_t>(in)];
+  }
+  for (const ValueId out : graph_.outputs()) ++readers[static_cast<size_t>(out)];
   for (const Node& n : graph_.nodes()) {
     if ((n.op == OpType::kRelu || n.op == OpType::kClip) &&
-        activation_params_.count(n.outputs[0]) && !activation_params_.count(n.inputs[0])) {
+        activation_params_.count(n.outputs[0]) && !activation_params_.count(n.inputs[0]) &&
+        readers[static_cast<size_t>(n.inputs[0])] == 1) {
       activation_params_[n.inputs[0]] = activation_params_[n.outputs[0]];
     }
   }

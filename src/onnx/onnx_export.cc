@@ -282,12 +282,41 @@ class Exporter {
     return name;
   }
 
+  // Whether a rank-4 graph input holds NHWC data. An input that every reader transposes with
+  // perm [0, 2, 3, 1] is already in NCHW (an imported ONNX model): it stays as it is.
+  bool InputIsNhwc(ValueId in) const {
+    if (g_.value(in).shape.size() != 4) return false;
+    bool any = false;
+    for (const Node& n : g_.nodes()) {
+      for (const ValueId i : n.inputs) {
+        if (i != in) continue;
+        any = true;
+        if (n.op != OpType::kTranspose ||
+            n.attrs.GetInts("perm", {}) != std::vector<int64_t>(kToNhwc, kToNhwc + 4)) {
+          return true;
+        }
+      }
+    }
+    return !any;
+  }
+  // Likewise an output that a Transpose with perm [0, 3, 1, 2] wrote is already NCHW.
+  bool OutputIsNhwc(ValueId out) const {
+    if (g_.value(out).shape.size() != 4) return false;
+    for (const Node& n : g_.nodes()) {
+      if (n.outputs[0] == out) {
+        return !(n.op == OpType::kTranspose &&
+                 n.attrs.GetInts("perm", {}) == std::vector<int64_t>(kToNchw, kToNchw + 4));
+      }
+    }
+    return true;
+  }
+
   void AddGraphInput(ValueId in) {
     const Value& v = g_.value(in);
     if (v.dtype != DType::kF32) {
       throw Error(ErrorCode::kUnsupported, "input '" + v.name + "' is not f32: no ONNX export");
     }
-    const bool nchw = v.shape.size() == 4;
+    const bool nchw = InputIsNhwc(in);
     auto* input = model_.mutable_graph()->add_input();
     input->set_name(Unique(v.name));
     auto* type = input->mutable_type()->mutable_tensor_type();
@@ -301,7 +330,8 @@ class Exporter {
 
   void AddGraphOutput(ValueId out) {
     const Value& v = g_.value(out);
-    std::string name = v.shape.size() == 4 ? Nchw(out) : AsIs(out);
+    const bool nchw = OutputIsNhwc(out);
+    std::string name = nchw ? Nchw(out) : AsIs(out);
     if (v.dtype != DType::kF32) {
       throw Error(ErrorCode::kUnsupported, "output '" + v.name + "' is not f32: no ONNX export");
     }
@@ -317,7 +347,7 @@ class Exporter {
     auto* type = output->mutable_type()->mutable_tensor_type();
     type->set_elem_type(TensorProto::FLOAT);
     Shape shape = v.shape;
-    if (v.shape.size() == 4) shape = {v.shape[0], v.shape[3], v.shape[1], v.shape[2]};
+    if (nchw) shape = {v.shape[0], v.shape[3], v.shape[1], v.shape[2]};
     for (const int64_t d : shape) type->mutable_shape()->add_dim()->set_dim_value(d);
   }
 

@@ -4,7 +4,8 @@
 // QuantizeLinear/DequantizeLinear pair with its scale and zero point; quantized weights are
 // int8 initializers (ternary, int4, int2 levels included) read through DequantizeLinear with
 // their per-channel scales, biases int32 at scale s_x * s_w. Rank-4 inputs and outputs are NCHW,
-// as ONNX convention has them; inside, the spatial ops work on NCHW.
+// as ONNX convention has them (a graph that already converts its input from NCHW, as an
+// imported one does, keeps it); inside, the spatial ops work on NCHW.
 #pragma once
 
 #include <string>

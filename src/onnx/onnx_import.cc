@@ -131,11 +131,24 @@ Graph Quantize(const Graph& folded, quant::QuantPlan plan) {
     it = quantized_io ? std::next(it) : plan.fixed_weights.erase(it);
   }
   if (plan.fixed_weights.empty()) return folded;
+  Graph quantized;
   try {
-    return quant::QuantizeGraph(folded, plan);
+    quantized = quant::QuantizeGraph(folded, plan);
   } catch (const Error& e) {
     throw Error(e.code(), std::string("quantized ONNX model: ") + e.what());
   }
+  // The outputs keep their ONNX names (the quantizer names its Dequantize outputs after them).
+  for (size_t i = 0; i < quantized.outputs().size(); ++i) {
+    const std::string& name = folded.value(folded.outputs()[i]).name;
+    Value& out = quantized.value(quantized.outputs()[i]);
+    if (out.name == name) continue;
+    for (Value& other : quantized.values()) {
+      if (other.name == name) other.name = name + "/quantized";
+    }
+    out.name = name;
+  }
+  quantized.Validate();
+  return quantized;
 }
 
 }  // namespace

@@ -79,6 +79,7 @@ void Gather(NodeContext& node) {
   out.shape.assign(data.shape.begin(), data.shape.begin() + axis);
   out.shape.insert(out.shape.end(), indices.shape.begin(), indices.shape.end());
   out.shape.insert(out.shape.end(), data.shape.begin() + axis + 1, data.shape.end());
+  if (NumElements(out.shape) > (int64_t{1} << 28)) node.Fail("a folded tensor that is too large");
   for (int64_t o = 0; o < outer; ++o) {
     for (int64_t k = 0; k < indices.size(); ++k) {
       int64_t index = indices.IntAt(k);
@@ -128,17 +129,27 @@ void Slice(NodeContext& node) {
     const auto d = static_cast<size_t>(NormalizeAxis(axes[i], rank, node));
     const int64_t extent = data.shape[d];
     if (steps[i] == 0) node.Fail("step 0");
-    int64_t s = starts[i] < 0 ? starts[i] + extent : starts[i];
-    int64_t e = ends[i] < 0 ? ends[i] + extent : ends[i];
-    if (steps[i] > 0) {
+    // Bounded first, so that the arithmetic cannot overflow: a step beyond the extent takes
+    // one element as the extent does, and bounds beyond +-(extent + 1) clamp the same.
+    const int64_t reach = std::max<int64_t>(extent, 1);
+    const int64_t st = std::clamp<int64_t>(steps[i], -reach, reach);
+    int64_t s = std::clamp<int64_t>(starts[i], -extent - 1, extent + 1);
+    int64_t e = std::clamp<int64_t>(ends[i], -extent - 1, extent + 1);
+    if (s < 0) s += extent;
+    if (e < 0) e += extent;
+    if (st > 0) {
       s = std::clamp<int64_t>(s, 0, extent);
       e = std::clamp<int64_t>(e, 0, extent);
-      out_shape[d] = e > s ? (e - s + steps[i] - 1) / steps[i] : 0;
+      out_shape[d] = e > s ? (e - s + st - 1) / st : 0;
+    } else if (extent == 0) {
+      s = 0;
+      out_shape[d] = 0;
     } else {
       s = std::clamp<int64_t>(s, 0, extent - 1);
       e = std::clamp<int64_t>(e, -1, extent - 1);
-      out_shape[d] = s > e ? (s - e - steps[i] - 1) / -steps[i] : 0;
+      out_shape[d] = s > e ? (s - e - st - 1) / -st : 0;
     }
+    steps[i] = st;
     first[d] = s;
     step[d] = steps[i];
   }

@@ -24,6 +24,8 @@ void Unary(NodeContext& node, OpType op, const std::function<float(float)>& f,
     node.SetConstant(0, HostUnary(node.Constant(0, "X"), f));
     return;
   }
+  if (node.ElemType(0) != TensorProto::FLOAT)
+    node.Fail("input type " + ElemTypeName(node.ElemType(0)));
   node.SetOutput(0, node.Emit(op, {node.InCurrentLayout(0)}, std::move(attrs)), node.IsNhwc(0));
 }
 

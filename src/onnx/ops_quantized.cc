@@ -31,6 +31,7 @@ QuantArgs ReadQuantArgs(const NodeContext& node, int scale_input, int zero_input
     for (int64_t i = 0; i < zero.size(); ++i) q.zero_points.push_back(zero.IntAt(i));
   }
   if (q.zero_points.empty()) q.zero_points.assign(q.scales.size(), 0);
+  if (q.zero_points.size() == 1) q.zero_points.assign(q.scales.size(), q.zero_points[0]);
   if (q.zero_points.size() != q.scales.size()) node.Fail("scale and zero point differ in size");
   for (const float s : q.scales) {
     if (!(s > 0) || !std::isfinite(s)) node.Fail("a scale that is not positive and finite");
@@ -110,8 +111,8 @@ void QuantizeLinear(NodeContext& node) {
     out.shape = shape;
     for (int64_t i = 0; i < x.size(); ++i) {
       const auto s = static_cast<size_t>(ScaleIndex(shape, axis, q.scales.size(), i));
-      const double level =
-          std::nearbyint(x.At(i) / q.scales[s]) + static_cast<double>(q.zero_points[s]);
+      double level = std::nearbyint(x.At(i) / q.scales[s]) + static_cast<double>(q.zero_points[s]);
+      if (std::isnan(level)) level = static_cast<double>(q.zero_points[s]);
       out.ints.push_back(static_cast<int64_t>(std::clamp<double>(level, lo, hi)));
     }
     node.SetConstant(0, std::move(out));
@@ -156,6 +157,7 @@ std::pair<HostTensor, std::optional<WeightLevels>> DequantizedWeights(NodeContex
                                                                       int scale, int zero,
                                                                       int64_t axis) {
   const HostTensor& data = node.Constant(i, "weights");
+  if (data.shape.size() <= static_cast<size_t>(axis)) node.Fail("weights of too low a rank");
   const QuantArgs q = ReadQuantArgs(node, scale, zero, data.elem_type);
   if (q.scales.size() > 1 &&
       data.shape[static_cast<size_t>(axis)] != static_cast<int64_t>(q.scales.size())) {
@@ -181,6 +183,9 @@ std::pair<HostTensor, std::optional<WeightLevels>> DequantizedWeights(NodeContex
 HostTensor BiasFromInt32(NodeContext& node, int i, float input_scale,
                          const std::vector<float>& w_scales) {
   const HostTensor& b = node.Constant(i, "B");
+  if (w_scales.size() != 1 && static_cast<int64_t>(w_scales.size()) != b.size()) {
+    node.Fail("the bias and the weight scales differ in length");
+  }
   HostTensor real = HostTensor::Float(b.shape, std::vector<float>(static_cast<size_t>(b.size())));
   for (int64_t c = 0; c < b.size(); ++c) {
     const float ws = w_scales[w_scales.size() == 1 ? 0 : static_cast<size_t>(c)];
@@ -232,6 +237,10 @@ void IntegerLayer(NodeContext& node, bool conv) {
   HostTensor centered =
       HostTensor::Float(w.shape, std::vector<float>(static_cast<size_t>(w.size())));
   const HostTensor* zero = node.HasInput(3) ? &node.Constant(3, "w_zero_point") : nullptr;
+  if (w.shape.size() < 2) node.Fail("weights of too low a rank");
+  if (zero && zero->size() > 1 && zero->size() != w.shape[static_cast<size_t>(conv ? 0 : 1)]) {
+    node.Fail("one w_zero_point per output channel is needed");
+  }
   const int64_t axis = conv ? 0 : 1;
   for (int64_t i = 0; i < w.size(); ++i) {
     int64_t z = 0;

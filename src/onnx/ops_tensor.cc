@@ -26,8 +26,8 @@ Shape ReshapeTarget(const NodeContext& node, const Shape& in, const HostTensor& 
       infer = static_cast<int>(i);
     } else if (d < 0) {
       node.Fail("shape has a negative extent");
-    } else {
-      known *= d;
+    } else if (__builtin_mul_overflow(known, d, &known)) {
+      node.Fail("shape is too large");
     }
     out.push_back(d);
   }
@@ -42,15 +42,16 @@ Shape ReshapeTarget(const NodeContext& node, const Shape& in, const HostTensor& 
 }
 
 // Any reshape with a known target: folded for constants, else an IR Reshape in ONNX order.
-void ReshapeTo(NodeContext& node, const Shape& shape) {
+// `keeps_batch`: for Reshape and Flatten (axis >= 1), an unchanged first extent is the batch
+// and is written as 0, "copy the input's", so that the graph runs at any batch (`trit eval`).
+void ReshapeTo(NodeContext& node, const Shape& shape, bool keeps_batch = false) {
   if (node.IsConstant(0)) {
     node.SetConstant(0, ReshapeHost(node.Constant(0, "data"), shape));
     return;
   }
-  // An unchanged first (batch) extent is written as 0, "copy the input's": the graph then runs
-  // at any batch size (`trit eval`).
   Shape target = shape;
-  if (!target.empty() && !node.OnnxShape(0).empty() && target[0] == node.OnnxShape(0)[0]) {
+  if (keeps_batch && !target.empty() && !node.OnnxShape(0).empty() &&
+      target[0] == node.OnnxShape(0)[0]) {
     target[0] = 0;
   }
   node.SetOutput(0, node.Emit(OpType::kReshape, {node.InOnnxLayout(0)}, {{"shape", target}}));
@@ -64,8 +65,10 @@ void Reshape(NodeContext& node) {
     const HostTensor& t = node.Constant(1, "shape");
     for (int64_t i = 0; i < t.size(); ++i) target.push_back(t.IntAt(i));
   }
-  ReshapeTo(node, ReshapeTarget(node, node.OnnxShape(0),
-                                HostTensor::Int64({static_cast<int64_t>(target.size())}, target)));
+  ReshapeTo(node,
+            ReshapeTarget(node, node.OnnxShape(0),
+                          HostTensor::Int64({static_cast<int64_t>(target.size())}, target)),
+            true);
 }
 
 void Flatten(NodeContext& node) {
@@ -76,7 +79,7 @@ void Flatten(NodeContext& node) {
   if (axis < 0) axis += rank;
   int64_t outer = 1, inner = 1;
   for (int64_t d = 0; d < rank; ++d) (d < axis ? outer : inner) *= in[static_cast<size_t>(d)];
-  ReshapeTo(node, {outer, inner});
+  ReshapeTo(node, {outer, inner}, axis >= 1);
 }
 
 std::vector<int64_t> AxesOf(NodeContext& node, int input, int first_opset_with_input) {
@@ -129,6 +132,13 @@ void Transpose(NodeContext& node) {
     perm.resize(in.size());
     std::iota(perm.rbegin(), perm.rend(), 0);
   }
+  std::vector<bool> seen(in.size(), false);
+  for (const int64_t p : perm) {
+    if (p < 0 || p >= static_cast<int64_t>(in.size()) || seen[static_cast<size_t>(p)]) {
+      node.Fail("perm must name every axis once");
+    }
+    seen[static_cast<size_t>(p)] = true;
+  }
   if (perm.size() != in.size()) node.Fail("perm must name every axis once");
   if (node.IsConstant(0)) {
     node.SetConstant(0, TransposeHost(node.Constant(0, "data"), perm));
@@ -169,6 +179,12 @@ void Concat(NodeContext& node) {
     out.shape[static_cast<size_t>(axis)] = 0;
     for (const HostTensor* p : parts) {
       if (p->shape.size() != first.size()) node.Fail("inputs differ in rank");
+      if (p->IsFloat() != out.IsFloat()) node.Fail("inputs differ in type");
+      for (size_t d = 0; d < first.size(); ++d) {
+        if (d != static_cast<size_t>(axis) && p->shape[d] != first[d]) {
+          node.Fail("inputs differ off the concat axis");
+        }
+      }
       out.shape[static_cast<size_t>(axis)] += p->shape[static_cast<size_t>(axis)];
     }
     for (int64_t o = 0; o < outer; ++o) {
@@ -207,6 +223,7 @@ void Softmax(NodeContext& node) {
   const auto rank = static_cast<int64_t>(in.size());
   const int64_t axis = NormalizeAxis(node.Int("axis", node.opset() < 13 ? 1 : -1), rank, node);
   if (node.IsConstant(0)) node.Fail("a constant input");
+  if (node.ElemType(0) != onnx::TensorProto::FLOAT) node.Fail("a non-float input");
   if (node.opset() >= 13 || axis == rank - 1) {
     if (node.IsNhwc(0)) {
       node.SetOutput(
@@ -239,6 +256,7 @@ void ReduceMean(NodeContext& node) {
   }
   for (int64_t& a : axes) a = NormalizeAxis(a, rank, node);
   if (node.IsConstant(0)) node.Fail("a constant input");
+  if (node.ElemType(0) != onnx::TensorProto::FLOAT) node.Fail("a non-float input");
   if (node.IsNhwc(0)) {
     const bool c_kept = std::find(axes.begin(), axes.end(), 1) == axes.end();
     const bool spatial_kept = std::find(axes.begin(), axes.end(), 2) == axes.end() ||

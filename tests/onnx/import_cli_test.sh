@@ -37,6 +37,12 @@ for model in small_cnn resnet18 mobilenet_v2 alexnet squeezenet; do
   py "import numpy as np; y = np.load('$work/$model.y.npy'); e = np.load('$work/$model.expected.npy'); assert np.allclose(y, e, rtol=1e-3, atol=1e-4), abs(y - e).max()" \
     || fail "$model: trit run differs from PyTorch"
 done
+# An imported model exported again keeps its NCHW input, and still gives PyTorch's output.
+check "export an imported model" "$trit" export "$work/resnet18.trit" -o "$work/resnet18.again.onnx"
+check "import it again" "$trit" import "$work/resnet18.again.onnx" -o "$work/resnet18.again.trit" \
+  --verify -i "$work/resnet18.input.npy" --expect "$work/resnet18.expected.npy"
+grep -q "input  'input' \[1,3,64,64\]" "$work/out" || fail "export of an imported model changed its input layout"
+
 # BatchNorm is folded into the convolutions, and no layout change is left before the Linear.
 check "info small_cnn" "$trit" info "$work/small_cnn.trit"
 grep -q "BatchNorm" "$work/out" && fail "small_cnn keeps a BatchNorm"
@@ -95,6 +101,16 @@ check_error "random bytes" "not a valid ONNX model\|fails the ONNX checker" "$tr
 check_error "missing file" "cannot open" "$trit" import "$work/missing.onnx" -o "$work/bad.trit"
 check_error "expected output of the wrong shape" "must be f32 \[1,10\]" \
   "$trit" import "$work/small_cnn.onnx" --verify --expect "$work/resnet18.expected.npy" -o "$work/bad.trit"
+/usr/bin/python3 "$here/malformed_models.py" "$work" || fail "malformed_models.py"
+check_error "Concat of constants differing off the axis" "inputs differ off the concat axis" \
+  "$trit" import "$work/bad_concat.onnx" -o "$work/bad.trit"
+check_error "Transpose with a repeated axis" "perm must name every axis once" \
+  "$trit" import "$work/bad_perm.onnx" -o "$work/bad.trit"
+check_error "Range with an empty start" "Range x1" "$trit" import "$work/empty_range.onnx" -o "$work/bad.trit"
+check_error "an initializer claiming 2^33 values" "holds 1 values" \
+  "$trit" import "$work/huge_initializer.onnx" -o "$work/bad.trit"
+check_error "Relu on int8" "Relu x1 .*input type int8" "$trit" import "$work/int8_relu.onnx" -o "$work/bad.trit"
+check "Dropout with an unread mask" "$trit" import "$work/dropout_mask.onnx" -o "$work/dropout.trit"
 [[ -e $work/bad.trit ]] && fail "a failed import left a file"
 ls "$work" | grep -q "\.tmp" && fail "a failed import left a temporary file"
 
