@@ -27,6 +27,15 @@ source "$here/../zoo_variants.sh"
 
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
 echo "onnxruntime-node $(node -p "require('onnxruntime-node/package.json').version"), torch $($py -c 'import torch; print(torch.__version__)'), trit $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?')"
+# The cost of one call through the Node binding, on a model that does nothing (Identity).
+$py -c "
+import numpy as np, onnx
+from onnx import helper as h, TensorProto as T
+g = h.make_graph([h.make_node('Identity', ['x'], ['y'])], 'identity', [h.make_tensor_value_info('x', T.FLOAT, [1, 10])], [h.make_tensor_value_info('y', T.FLOAT, [1, 10])])
+m = h.make_model(g, opset_imports=[h.make_opsetid('', 14)]); m.ir_version = 7
+onnx.save(m, '$work/identity.onnx'); np.save('$work/x10.npy', np.zeros((1, 10), np.float32))"
+floor=$(node "$here/ort_bench.js" "$work/identity.onnx" "$work/x10.npy" "$work/y10.npy" 1 2000 50 | $py -c "import json, sys; print(json.load(sys.stdin)['median_ms'])")
+echo "ORT call floor through the Node binding (an Identity model, median of 2000): $floor ms"
 echo
 echo "| model | runtime | threads | median ms | p10 ms | p90 ms | speedup vs ORT fp32 | file bytes | bytes vs fp32 | max abs diff to trit |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
