@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "kernels/ref/transpose.h"
 
 namespace trit::onnx_import {
 namespace {
@@ -175,11 +176,15 @@ HostTensor FromProto(const TensorProto& proto) {
     throw Error(ErrorCode::kUnsupported, where + " has type " + ElemTypeName(t.elem_type));
   }
   const auto n = static_cast<size_t>(count);
-  // The values present must match before anything is allocated for them.
+  // The values present must match the shape; checked once, before anything is allocated.
   size_t present = 0;
   if (proto.has_raw_data()) {
+    if (proto.raw_data().size() % raw_bytes != 0) {
+      throw Error(ErrorCode::kFormat, where + " has raw data of " +
+                                          std::to_string(proto.raw_data().size()) +
+                                          " bytes, not a whole number of values");
+    }
     present = proto.raw_data().size() / raw_bytes;
-    if (proto.raw_data().size() % raw_bytes != 0) present = n + 1;
   } else {
     switch (t.elem_type) {
       case TensorProto::FLOAT:
@@ -210,14 +215,8 @@ HostTensor FromProto(const TensorProto& proto) {
   } else {
     t.ints.resize(n);
   }
-  auto mismatch = [&](size_t have) {
-    return Error(ErrorCode::kFormat, where + " holds " + std::to_string(have) +
-                                         " values, its shape " + ShapeToString(t.shape) +
-                                         " needs " + std::to_string(n));
-  };
   if (proto.has_raw_data()) {
     const std::string& raw = proto.raw_data();
-    if (raw.size() != n * raw_bytes) throw mismatch(raw.size() / raw_bytes);
     for (size_t i = 0; i < n; ++i) {
       if (t.IsFloat()) {
         t.floats[i] = static_cast<float>(RawElement(raw, t.elem_type, i));
@@ -229,35 +228,23 @@ HostTensor FromProto(const TensorProto& proto) {
   }
   switch (t.elem_type) {
     case TensorProto::FLOAT:
-      if (static_cast<size_t>(proto.float_data_size()) != n)
-        throw mismatch(proto.float_data_size());
       for (size_t i = 0; i < n; ++i) t.floats[i] = proto.float_data(static_cast<int>(i));
       break;
     case TensorProto::DOUBLE:
-      if (static_cast<size_t>(proto.double_data_size()) != n) {
-        throw mismatch(proto.double_data_size());
-      }
       for (size_t i = 0; i < n; ++i) {
         t.floats[i] = static_cast<float>(proto.double_data(static_cast<int>(i)));
       }
       break;
     case TensorProto::INT64:
-      if (static_cast<size_t>(proto.int64_data_size()) != n)
-        throw mismatch(proto.int64_data_size());
       for (size_t i = 0; i < n; ++i) t.ints[i] = proto.int64_data(static_cast<int>(i));
       break;
     case TensorProto::UINT32:
     case TensorProto::UINT64:
-      if (static_cast<size_t>(proto.uint64_data_size()) != n) {
-        throw mismatch(proto.uint64_data_size());
-      }
       for (size_t i = 0; i < n; ++i) {
         t.ints[i] = static_cast<int64_t>(proto.uint64_data(static_cast<int>(i)));
       }
       break;
     default:  // int32 field: int32, int16, int8, uint16, uint8, bool, and float16 bits
-      if (static_cast<size_t>(proto.int32_data_size()) != n)
-        throw mismatch(proto.int32_data_size());
       for (size_t i = 0; i < n; ++i) {
         const int32_t v = proto.int32_data(static_cast<int>(i));
         if (t.elem_type == TensorProto::FLOAT16) {
@@ -309,6 +296,35 @@ HostTensor CastTo(const HostTensor& t, int32_t elem_type) {
     out.ints[static_cast<size_t>(i)] = v;
   }
   return out;
+}
+
+HostTensor ToFloatHost(const HostTensor& t) {
+  return t.elem_type == TensorProto::FLOAT ? t : CastTo(t, TensorProto::FLOAT);
+}
+
+HostTensor TransposeHost(const HostTensor& t, const std::vector<int64_t>& perm) {
+  if (t.shape.size() > static_cast<size_t>(ref::kMaxTransposeRank)) {
+    throw Error(ErrorCode::kUnsupported, "a transpose of rank above 8");
+  }
+  HostTensor out;
+  out.elem_type = t.elem_type;
+  for (const int64_t p : perm) out.shape.push_back(t.shape[static_cast<size_t>(p)]);
+  const int rank = static_cast<int>(t.shape.size());
+  if (t.IsFloat()) {
+    out.floats.resize(t.floats.size());
+    ref::Transpose(t.floats.data(), t.shape.data(), perm.data(), rank, sizeof(float),
+                   out.floats.data());
+  } else {
+    out.ints.resize(t.ints.size());
+    ref::Transpose(t.ints.data(), t.shape.data(), perm.data(), rank, sizeof(int64_t),
+                   out.ints.data());
+  }
+  return out;
+}
+
+HostTensor ReshapeHost(HostTensor t, Shape shape) {
+  t.shape = std::move(shape);
+  return t;
 }
 
 }  // namespace trit::onnx_import

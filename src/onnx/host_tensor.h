@@ -43,5 +43,11 @@ HostTensor ReadTensorFile(const std::string& path);
 
 // The same tensor with its values converted to `elem_type` (Cast).
 HostTensor CastTo(const HostTensor& t, int32_t elem_type);
+HostTensor ToFloatHost(const HostTensor& t);  // CastTo float, or the tensor when it is float
+
+// Output axis d is input axis perm[d] (the reference Transpose kernel; rank 8 at most, else
+// trit::Error kUnsupported). `perm` must be a permutation.
+HostTensor TransposeHost(const HostTensor& t, const std::vector<int64_t>& perm);
+HostTensor ReshapeHost(HostTensor t, Shape shape);  // same values, new shape
 
 }  // namespace trit::onnx_import

@@ -18,43 +18,6 @@ int64_t NormalizeAxis(int64_t axis, int64_t rank, const NodeContext& node) {
   return axis < 0 ? axis + rank : axis;
 }
 
-HostTensor TransposeHost(const HostTensor& t, const std::vector<int64_t>& perm) {
-  const size_t rank = t.shape.size();
-  HostTensor out;
-  out.elem_type = t.elem_type;
-  out.shape.resize(rank);
-  for (size_t d = 0; d < rank; ++d) out.shape[d] = t.shape[static_cast<size_t>(perm[d])];
-  std::vector<int64_t> in_stride(rank, 1);
-  for (size_t d = rank; d-- > 1;) in_stride[d - 1] = in_stride[d] * t.shape[d];
-  const int64_t count = t.size();
-  std::vector<int64_t> index(rank, 0);
-  (t.IsFloat() ? out.floats.resize(static_cast<size_t>(count))
-               : out.ints.resize(static_cast<size_t>(count)));
-  for (int64_t i = 0; i < count; ++i) {
-    int64_t from = 0;
-    for (size_t d = 0; d < rank; ++d) from += index[d] * in_stride[static_cast<size_t>(perm[d])];
-    if (t.IsFloat()) {
-      out.floats[static_cast<size_t>(i)] = t.floats[static_cast<size_t>(from)];
-    } else {
-      out.ints[static_cast<size_t>(i)] = t.ints[static_cast<size_t>(from)];
-    }
-    for (size_t d = rank; d-- > 0;) {
-      if (++index[d] < out.shape[d]) break;
-      index[d] = 0;
-    }
-  }
-  return out;
-}
-
-HostTensor ReshapeHost(HostTensor t, Shape shape) {
-  t.shape = std::move(shape);
-  return t;
-}
-
-HostTensor ToFloatHost(const HostTensor& t) {
-  return t.elem_type == TensorProto::FLOAT ? t : CastTo(t, TensorProto::FLOAT);
-}
-
 HostTensor HostBinary(const HostTensor& a, const HostTensor& b,
                       const std::function<double(double, double)>& f) {
   const size_t rank = std::max(a.shape.size(), b.shape.size());

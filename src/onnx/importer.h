@@ -183,9 +183,6 @@ int64_t NormalizeAxis(int64_t axis, int64_t rank, const NodeContext& node);
 inline constexpr int64_t kToNhwc[4] = {0, 2, 3, 1};  // NHWC axis d holds ONNX axis kToNhwc[d]
 // Where ONNX axis a sits in NHWC; also the perm that turns NHWC back into NCHW.
 inline constexpr int64_t kNhwcAxisOf[4] = {0, 3, 1, 2};
-HostTensor TransposeHost(const HostTensor& t, const std::vector<int64_t>& perm);
-HostTensor ReshapeHost(HostTensor t, Shape shape);
-HostTensor ToFloatHost(const HostTensor& t);
 // Elementwise with NumPy broadcasting on known tensors: float when either is float.
 HostTensor HostBinary(const HostTensor& a, const HostTensor& b,
                       const std::function<double(double, double)>& f);

@@ -10,6 +10,7 @@
 #include "core/error.h"
 #include "core/op_params.h"
 #include "kernels/ref/quant_weights.h"
+#include "kernels/ref/transpose.h"
 
 namespace trit::onnx_export {
 namespace {
@@ -144,15 +145,9 @@ class Exporter {
     const Value& value = g_.value(v);
     Shape shape(4 - value.shape.size(), 1);
     shape.insert(shape.end(), value.shape.begin(), value.shape.end());
-    const auto* src = reinterpret_cast<const float*>(value.data->data());
-    Shape out = {shape[0], shape[3], shape[1], shape[2]};
+    const Shape out = {shape[0], shape[3], shape[1], shape[2]};
     std::vector<float> data(static_cast<size_t>(NumElements(shape)));
-    size_t i = 0;
-    for (int64_t n = 0; n < out[0]; ++n)
-      for (int64_t c = 0; c < out[1]; ++c)
-        for (int64_t h = 0; h < out[2]; ++h)
-          for (int64_t w = 0; w < out[3]; ++w)
-            data[i++] = src[((n * shape[1] + h) * shape[2] + w) * shape[3] + c];
+    ref::Transpose(value.data->data(), shape.data(), kToNchw, 4, sizeof(float), data.data());
     return Floats(value.name + "/nchw", out, data);
   }
 
@@ -214,22 +209,14 @@ class Exporter {
     // Permute the axes.
     Shape shape(perm.size());
     for (size_t d = 0; d < perm.size(); ++d) shape[d] = w.shape[static_cast<size_t>(perm[d])];
-    std::vector<int64_t> in_stride(w.shape.size(), 1);
-    for (size_t d = w.shape.size(); d-- > 1;) in_stride[d - 1] = in_stride[d] * w.shape[d];
-    const int64_t count = NumElements(w.shape);
-    std::vector<int64_t> index(perm.size(), 0);
-    std::vector<float> pf(floats.empty() ? 0 : static_cast<size_t>(count));
-    std::vector<int8_t> pl(levels.empty() ? 0 : static_cast<size_t>(count));
-    for (int64_t i = 0; i < count; ++i) {
-      int64_t from = 0;
-      for (size_t d = 0; d < perm.size(); ++d)
-        from += index[d] * in_stride[static_cast<size_t>(perm[d])];
-      if (!pf.empty()) pf[static_cast<size_t>(i)] = floats[static_cast<size_t>(from)];
-      if (!pl.empty()) pl[static_cast<size_t>(i)] = levels[static_cast<size_t>(from)];
-      for (size_t d = perm.size(); d-- > 0;) {
-        if (++index[d] < shape[d]) break;
-        index[d] = 0;
-      }
+    const int rank = static_cast<int>(w.shape.size());
+    std::vector<float> pf(floats.size());
+    std::vector<int8_t> pl(levels.size());
+    if (!floats.empty()) {
+      ref::Transpose(floats.data(), w.shape.data(), perm.data(), rank, sizeof(float), pf.data());
+    }
+    if (!levels.empty()) {
+      ref::Transpose(levels.data(), w.shape.data(), perm.data(), rank, 1, pl.data());
     }
     if (w.dtype == DType::kF32) return Floats(w.name, shape, pf);
     const std::string data =

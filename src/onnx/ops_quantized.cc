@@ -72,9 +72,10 @@ int64_t QuantAxis(const NodeContext& node, const Shape& shape, const QuantArgs& 
   return axis;
 }
 
-// Integer constant -> real values, and the levels when they are symmetric int8.
-void Dequantize(NodeContext& node, int output, const HostTensor& data, const QuantArgs& q,
-                int64_t axis) {
+// Integer constant -> real values, and the levels when they are symmetric int8 (what a layer
+// can keep as its fixed weights).
+std::pair<HostTensor, std::optional<WeightLevels>> Dequantize(const HostTensor& data,
+                                                              const QuantArgs& q, int64_t axis) {
   HostTensor real =
       HostTensor::Float(data.shape, std::vector<float>(static_cast<size_t>(data.size())));
   bool symmetric_int8 = data.elem_type == TensorProto::INT8;
@@ -85,16 +86,14 @@ void Dequantize(NodeContext& node, int output, const HostTensor& data, const Qua
     real.floats[static_cast<size_t>(i)] =
         static_cast<float>(static_cast<double>(data.IntAt(i) - zero) * q.scales[s]);
   }
-  if (!symmetric_int8) {
-    node.SetConstant(output, std::move(real));
-    return;
-  }
+  if (!symmetric_int8) return {std::move(real), std::nullopt};
   WeightLevels levels;
-  for (int64_t i = 0; i < data.size(); ++i)
+  for (int64_t i = 0; i < data.size(); ++i) {
     levels.levels.push_back(static_cast<int8_t>(data.IntAt(i)));
+  }
   levels.scales = q.scales;
   levels.axis = axis;
-  node.SetConstantLevels(output, std::move(real), std::move(levels));
+  return {std::move(real), std::move(levels)};
 }
 
 void QuantizeLinear(NodeContext& node) {
@@ -128,7 +127,12 @@ void DequantizeLinear(NodeContext& node) {
     const HostTensor& data = node.Constant(0, "x");
     if (data.IsFloat()) node.Fail("a float input");
     const QuantArgs q = ReadQuantArgs(node, 1, 2, data.elem_type);
-    Dequantize(node, 0, data, q, QuantAxis(node, data.shape, q));
+    auto [real, levels] = Dequantize(data, q, QuantAxis(node, data.shape, q));
+    if (levels) {
+      node.SetConstantLevels(0, std::move(real), std::move(*levels));
+    } else {
+      node.SetConstant(0, std::move(real));
+    }
     return;
   }
   const quant::ActivationParams* held = node.QuantOf(0);
@@ -163,21 +167,7 @@ std::pair<HostTensor, std::optional<WeightLevels>> DequantizedWeights(NodeContex
       data.shape[static_cast<size_t>(axis)] != static_cast<int64_t>(q.scales.size())) {
     node.Fail("one weight scale per output channel is needed");
   }
-  HostTensor real =
-      HostTensor::Float(data.shape, std::vector<float>(static_cast<size_t>(data.size())));
-  bool symmetric_int8 = data.elem_type == TensorProto::INT8;
-  WeightLevels levels;
-  levels.scales = q.scales;
-  levels.axis = q.scales.size() > 1 ? axis : -1;
-  for (int64_t k = 0; k < data.size(); ++k) {
-    const auto s = static_cast<size_t>(ScaleIndex(data.shape, levels.axis, q.scales.size(), k));
-    symmetric_int8 = symmetric_int8 && q.zero_points[s] == 0 && data.IntAt(k) != -128;
-    real.floats[static_cast<size_t>(k)] =
-        static_cast<float>(static_cast<double>(data.IntAt(k) - q.zero_points[s]) * q.scales[s]);
-    levels.levels.push_back(static_cast<int8_t>(data.IntAt(k)));
-  }
-  if (!symmetric_int8) return {real, std::nullopt};
-  return {real, levels};
+  return Dequantize(data, q, q.scales.size() > 1 ? axis : -1);
 }
 
 HostTensor BiasFromInt32(NodeContext& node, int i, float input_scale,
