@@ -1,8 +1,40 @@
-// ComputeNodeCost: MACs counted for Conv2D, Dense and MatMul (the multiply-accumulates that
-// dominate); parameters and stored bytes of every constant input.
+// ComputeNodeCost: MACs counted for Conv2D, Dense, MatMul and the recurrent cells (the
+// multiply-accumulates that dominate); parameters and stored bytes of every constant input.
 #include "core/graph.h"
+#include "core/recurrent_layout.h"
 
 namespace trit {
+namespace {
+
+// Multiply-adds of one product M x with a structured matrix (Kronecker factors applied last to
+// first, the stored order; the runtime may find a cheaper one).
+int64_t StructuredMatvecMacs(const Graph& graph, const Node& node, const StructuredSlot& slot) {
+  const auto shape = [&](size_t part) -> const Shape& {
+    return graph.value(node.inputs[slot.first + part]).shape;
+  };
+  switch (slot.structure) {
+    case MatrixStructure::kDense:
+      return slot.rows * slot.cols;
+    case MatrixStructure::kLowRank:
+      return (slot.rows + slot.cols) * shape(0)[1];
+    case MatrixStructure::kHmd:
+      return shape(0)[0] * slot.cols + shape(1)[0] * slot.cols + (slot.rows - shape(0)[0]);
+    case MatrixStructure::kKronecker:
+    case MatrixStructure::kHybridKronecker: {
+      const size_t first = slot.structure == MatrixStructure::kHybridKronecker ? 1 : 0;
+      int64_t macs = first == 1 ? shape(0)[0] * slot.cols : 0;
+      int64_t size = slot.cols;
+      for (size_t f = slot.count; f-- > first;) {
+        macs += size * shape(f)[0];
+        size = size / shape(f)[1] * shape(f)[0];
+      }
+      return macs;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
 
 NodeCost ComputeNodeCost(const Graph& graph, const Node& node) {
   NodeCost cost;
@@ -22,6 +54,14 @@ NodeCost ComputeNodeCost(const Graph& graph, const Node& node) {
   } else if (node.op == OpType::kMatMul && node.inputs.size() == 2) {
     const Shape& a = graph.value(node.inputs[0]).shape;
     if (!a.empty()) cost.macs = NumElements(out) * a.back();
+  } else if (IsRecurrentOp(node.op)) {
+    const RecurrentLayout layout = ParseRecurrentLayout(graph, node);
+    for (const RecurrentDirectionSlots& d : layout.directions) {
+      const int64_t per_step =
+          StructuredMatvecMacs(graph, node, d.w) +
+          StructuredMatvecMacs(graph, node, d.u) * (RecomputesRecurrentProduct(layout, d) ? 2 : 1);
+      cost.macs += per_step * layout.steps * layout.batch;
+    }
   }
   return cost;
 }

@@ -32,6 +32,18 @@
 // MatMul        two non-constant f32 inputs, numpy matmul (batch dims broadcast, rank >= 2)
 // HardSigmoid   attrs: alpha=0.2, beta=0.5: clamp(alpha * x + beta, 0, 1); f32
 // HardSwish     x * clamp(x / 6 + 1/2, 0, 1); f32
+// LSTM, GRU, FastRNN, FastGRNN
+//               recurrent cells over x [N, T, I]; f32. Inputs and structured weights: see
+//               core/recurrent_layout.h. attrs: hidden_size, direction "forward"|"reverse"|
+//               "bidirectional", output_sequence=1 ([N, T, D*H], directions side by side; 0: the
+//               last hidden state [N, D*H]), initial_state=0, w_structure/u_structure="dense",
+//               w_parts/u_parts. Gate order (rows of W, U and the biases) as ONNX:
+//   LSTM        i, o, f, c; peepholes=0 (P: i, o, f). c' = f*c + i*g, h' = o*tanh(c')
+//   GRU         z, r, h; linear_before_reset=0 (1 is PyTorch's GRU)
+//   FastRNN     h' = alpha * act(Wx + bias_w + Uh + bias_u) + beta * h; activation="tanh"|
+//               "sigmoid"|"relu" (alpha=1, beta=0 is the plain RNN of ONNX)
+//   FastGRNN    a = Wx + Uh (one gate's rows), z = sigmoid(a + bias_w),
+//               c = tanh(a + bias_u), h' = (zeta * (1 - z) + nu) * c + z * h
 #pragma once
 
 #include <cstdint>
@@ -71,9 +83,13 @@ enum class OpType : uint16_t {
   kMatMul = 27,
   kHardSigmoid = 28,
   kHardSwish = 29,
+  kLstm = 30,
+  kGru = 31,
+  kFastRnn = 32,
+  kFastGrnn = 33,
 };
 
-inline constexpr int kNumOpTypes = 30;
+inline constexpr int kNumOpTypes = 34;
 
 std::string_view OpTypeName(OpType op);
 std::optional<OpType> ParseOpType(std::string_view name);

@@ -9,7 +9,7 @@ namespace trit {
 
 using Shape = std::vector<int64_t>;
 
-int64_t NumElements(const Shape& shape);  // saturates at INT64_MAX (negative extents too)
+int64_t NumElements(const Shape& shape);        // saturates at INT64_MAX (negative extents too)
 std::string ShapeToString(const Shape& shape);  // "[1,28,28,1]"
 
 }  // namespace trit

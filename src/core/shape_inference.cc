@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "core/graph.h"
 #include "core/op_params.h"
+#include "core/recurrent_layout.h"
 
 namespace trit {
 namespace {
@@ -253,6 +254,11 @@ Shape InferNode(const Graph& graph, const Node& node) {
       }
       return out;
     }
+    case OpType::kLstm:
+    case OpType::kGru:
+    case OpType::kFastRnn:
+    case OpType::kFastGrnn:
+      return ParseRecurrentLayout(graph, node).OutputShape();
     case OpType::kClip:
     case OpType::kRelu:
     case OpType::kSigmoid:

@@ -6,6 +6,7 @@
 #include "core/bitpack.h"
 #include "core/error.h"
 #include "core/graph.h"
+#include "core/recurrent_layout.h"
 
 namespace trit {
 namespace {
@@ -149,6 +150,19 @@ void CheckNodeTypes(const Graph& g, const Node& node) {
         }
       }
       break;
+    case OpType::kLstm:
+    case OpType::kGru:
+    case OpType::kFastRnn:
+    case OpType::kFastGrnn: {
+      const RecurrentLayout layout = ParseRecurrentLayout(g, node);
+      for (size_t i = 0; i < node.inputs.size(); ++i) {
+        const Value& v = g.value(node.inputs[i]);
+        if (v.dtype != DType::kF32) Fail(where, "runs on f32 tensors only");
+        const bool state = i == 0 || i == layout.initial_h || i == layout.initial_c;
+        if (!state && !v.is_constant()) Fail(where, "weights '" + v.name + "' must be constant");
+      }
+      break;
+    }
     case OpType::kSub:
     case OpType::kDiv:
     case OpType::kPow:

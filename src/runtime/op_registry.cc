@@ -52,6 +52,11 @@ std::unique_ptr<OpKernel> CreateOpKernel(const Graph& graph, const Node& node, T
       return MakeQuantizeKernel(graph, node);
     case OpType::kBinarize:
       return MakeBinarizeKernel(graph, node);
+    case OpType::kLstm:
+    case OpType::kGru:
+    case OpType::kFastRnn:
+    case OpType::kFastGrnn:
+      return MakeRecurrentKernel(graph, node);
   }
   throw Error(ErrorCode::kUnsupported, "node '" + node.name + "': no kernel for this op");
 }

@@ -24,6 +24,8 @@ std::unique_ptr<OpKernel> MakeActivationKernel(const Graph& graph,
 std::unique_ptr<OpKernel> MakeSoftmaxKernel(const Graph& graph, const Node& node);
 std::unique_ptr<OpKernel> MakeBatchNormKernel(const Graph& graph, const Node& node);
 std::unique_ptr<OpKernel> MakeBinarizeKernel(const Graph& graph, const Node& node);
+// LSTM/GRU/FastRNN/FastGRNN
+std::unique_ptr<OpKernel> MakeRecurrentKernel(const Graph& graph, const Node& node);
 std::unique_ptr<OpKernel> MakeQuantizeKernel(const Graph& graph,
                                              const Node& node);  // Quantize/Dequantize
 

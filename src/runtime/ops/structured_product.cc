@@ -1,0 +1,164 @@
+#include "runtime/ops/structured_product.h"
+
+#include <cstring>
+
+#if defined(__x86_64__)
+#include "kernels/x86/f32_gemm.h"
+#endif
+
+namespace trit::runtime {
+
+// y [batch, rows] = P x [batch, cols] for a dense row-major P.
+class DenseProduct {
+ public:
+  DenseProduct(Isa isa, const float* data, int64_t rows, int64_t cols, int64_t batch)
+      : part_{rows, cols, data}, batch_(batch) {
+#if defined(__x86_64__)
+    if (isa != Isa::kRef) {
+      x86::F32GemmLayer layer;
+      layer.m = batch;
+      layer.n = rows;
+      layer.depth = cols;
+      layer.vectors = batch;
+      layer.indirection.resize(static_cast<size_t>(batch));
+      for (int64_t i = 0; i < batch; ++i) layer.indirection[static_cast<size_t>(i)] = i;
+      layer.weights = data;
+      gemm_ = std::make_unique<x86::F32Gemm>(isa, layer);
+    }
+#else
+    (void)isa;
+#endif
+  }
+
+  size_t scratch_floats() const {
+#if defined(__x86_64__)
+    if (gemm_) return (gemm_->scratch_bytes() + sizeof(float) - 1) / sizeof(float);
+#endif
+    return 0;
+  }
+
+  void Run(const float* x, float* y, float* scratch) const {
+#if defined(__x86_64__)
+    if (gemm_) {
+      gemm_->Run(x, y, scratch);
+      return;
+    }
+#endif
+    (void)scratch;
+    const ref::StructuredMatrixF32 dense{
+        ref::StructureKind::kDense, part_.rows, part_.cols, {part_}};
+    ref::StructuredMatmulF32(dense, batch_, x, y, nullptr);
+  }
+
+ private:
+  ref::KroneckerFactor part_;
+  int64_t batch_;
+#if defined(__x86_64__)
+  std::unique_ptr<x86::F32Gemm> gemm_;
+#endif
+};
+
+namespace {
+
+// Scratch offsets are kept in whole cache lines so that every buffer stays 64-byte aligned.
+size_t Lines(size_t floats) { return (floats + 15) / 16 * 16; }
+
+}  // namespace
+
+StructuredProduct::StructuredProduct(Isa isa, const ref::StructuredMatrixF32& m, int64_t batch)
+    : m_(m), batch_(batch) {
+  using ref::StructureKind;
+  const auto dense = [&](const float* data, int64_t rows, int64_t cols) {
+    dense_.push_back(std::make_unique<DenseProduct>(isa, data, rows, cols, batch));
+  };
+  size_t temp = 0;  // floats of intermediate results
+  switch (m.kind) {
+    case StructureKind::kDense:
+      dense(m.parts[0].data, m.rows, m.cols);
+      break;
+    case StructureKind::kLowRank:
+      dense(m.parts[1].data, m.parts[1].rows, m.cols);
+      dense(m.parts[0].data, m.rows, m.parts[0].cols);
+      temp = Lines(static_cast<size_t>(batch * m.parts[0].cols));
+      break;
+    case StructureKind::kKronecker:
+    case StructureKind::kHybridKronecker: {
+      const size_t first = m.kind == StructureKind::kHybridKronecker ? 1 : 0;
+      factors_.assign(m.parts.begin() + static_cast<std::ptrdiff_t>(first), m.parts.end());
+      plan_ = ref::PlanKronecker(factors_, batch);
+      temp = Lines(static_cast<size_t>(plan_.scratch_floats));
+      if (first == 1) {
+        dense(m.parts[0].data, m.parts[0].rows, m.cols);
+        temp += Lines(static_cast<size_t>(batch * m.rows));
+      }
+      break;
+    }
+    case StructureKind::kHmd: {
+      const int64_t top = m.parts[0].rows, blocks = m.parts[1].rows;
+      stacked_.resize(static_cast<size_t>((top + blocks) * m.cols));
+      std::memcpy(stacked_.data(), m.parts[0].data, static_cast<size_t>(top * m.cols) * 4);
+      std::memcpy(stacked_.data() + top * m.cols, m.parts[1].data,
+                  static_cast<size_t>(blocks * m.cols) * 4);
+      dense(stacked_.data(), top + blocks, m.cols);
+      temp = Lines(static_cast<size_t>(batch * (top + blocks)));
+      break;
+    }
+  }
+  size_t largest_dense = 0;
+  for (const auto& d : dense_) largest_dense = std::max(largest_dense, d->scratch_floats());
+  scratch_floats_ = temp + Lines(largest_dense);
+}
+
+StructuredProduct::~StructuredProduct() = default;
+StructuredProduct::StructuredProduct(StructuredProduct&&) noexcept = default;
+
+void StructuredProduct::Run(const float* x, float* y, float* scratch) const {
+  using ref::StructureKind;
+  const int64_t rows = m_.rows;
+  switch (m_.kind) {
+    case StructureKind::kDense:
+      dense_[0]->Run(x, y, scratch);
+      return;
+    case StructureKind::kLowRank: {
+      float* t = scratch;
+      float* rest = scratch + Lines(static_cast<size_t>(batch_ * m_.parts[0].cols));
+      dense_[0]->Run(x, t, rest);
+      dense_[1]->Run(t, y, rest);
+      return;
+    }
+    case StructureKind::kKronecker:
+      ref::KroneckerMatmulF32(factors_, plan_, batch_, x, y, scratch);
+      return;
+    case StructureKind::kHybridKronecker: {
+      const int64_t top = m_.parts[0].rows, lower = rows - top;
+      float* kron_scratch = scratch;
+      float* product = kron_scratch + Lines(static_cast<size_t>(plan_.scratch_floats));
+      float* rest = product + Lines(static_cast<size_t>(batch_ * rows));
+      // [batch, top] then [batch, lower] in one buffer, interleaved into y per vector.
+      dense_[0]->Run(x, product, rest);
+      ref::KroneckerMatmulF32(factors_, plan_, batch_, x, product + batch_ * top, kron_scratch);
+      for (int64_t b = 0; b < batch_; ++b) {
+        std::memcpy(y + b * rows, product + b * top, static_cast<size_t>(top) * sizeof(float));
+        std::memcpy(y + b * rows + top, product + batch_ * top + b * lower,
+                    static_cast<size_t>(lower) * sizeof(float));
+      }
+      return;
+    }
+    case StructureKind::kHmd: {
+      const int64_t top = m_.parts[0].rows, blocks = m_.parts[1].rows;
+      const int64_t stacked = top + blocks, lower = rows - top, block_rows = lower / blocks;
+      float* t = scratch;
+      dense_[0]->Run(x, t, scratch + Lines(static_cast<size_t>(batch_ * stacked)));
+      const float* row_scale = m_.parts[2].data;
+      for (int64_t b = 0; b < batch_; ++b) {
+        const float* tb = t + b * stacked;
+        float* yb = y + b * rows;
+        std::memcpy(yb, tb, static_cast<size_t>(top) * sizeof(float));
+        for (int64_t i = 0; i < lower; ++i) yb[top + i] = row_scale[i] * tb[top + i / block_rows];
+      }
+      return;
+    }
+  }
+}
+
+}  // namespace trit::runtime

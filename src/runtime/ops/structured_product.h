@@ -1,0 +1,41 @@
+// A structured weight matrix (kernels/ref/structured_matrix.h) prepared once for a fixed number
+// of vectors: dense parts packed for the x86 fp32 GEMM (HMD's dense rows and its rank-1 block
+// rows stacked into one GEMM), the Kronecker factor order planned. Falls back to the reference
+// loops where the ISA is kRef. Run() does not allocate.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "kernels/isa.h"
+#include "kernels/ref/structured_matrix.h"
+
+namespace trit::runtime {
+
+class DenseProduct;
+
+class StructuredProduct {
+ public:
+  StructuredProduct(Isa isa, const ref::StructuredMatrixF32& m, int64_t batch);
+  ~StructuredProduct();
+  StructuredProduct(StructuredProduct&&) noexcept;
+
+  int64_t rows() const { return m_.rows; }
+  int64_t batch() const { return batch_; }
+  size_t scratch_floats() const { return scratch_floats_; }
+  // y [batch, rows] = M x [batch, cols]; scratch holds scratch_floats() floats, 64-byte aligned.
+  void Run(const float* x, float* y, float* scratch) const;
+
+ private:
+  ref::StructuredMatrixF32 m_;
+  int64_t batch_;
+  std::vector<float> stacked_;  // HMD: D and V in one matrix
+  std::vector<std::unique_ptr<DenseProduct>> dense_;
+  ref::KroneckerPlan plan_;
+  std::vector<ref::KroneckerFactor> factors_;
+  size_t scratch_floats_ = 0;
+};
+
+}  // namespace trit::runtime

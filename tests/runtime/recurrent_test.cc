@@ -1,0 +1,508 @@
+// Recurrent cells and structured weights: every structure's product (reference and prepared, at
+// every ISA level) against its materialized matrix; every cell (reference kernel and the
+// scheduled runtime kernel) against a plain double-precision implementation written here from
+// the formulas, on random shapes, structures, directions, initial states and options.
+#include "kernels/ref/recurrent.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/error.h"
+#include "core/recurrent_layout.h"
+#include "kernels/isa.h"
+#include "kernels/ref/structured_matrix.h"
+#include "runtime/ops/structured_product.h"
+#include "runtime/session.h"
+
+namespace trit {
+namespace {
+
+std::vector<Isa> IsaLevels() {
+  std::vector<Isa> levels = {Isa::kRef};
+  if (DetectedIsa() == Isa::kAvx2 || DetectedIsa() == Isa::kAvx512) levels.push_back(Isa::kAvx2);
+  if (DetectedIsa() == Isa::kAvx512) levels.push_back(Isa::kAvx512);
+  return levels;
+}
+
+class ForcedIsa {
+ public:
+  explicit ForcedIsa(Isa isa) { setenv("TRIT_ISA", std::string(IsaName(isa)).c_str(), 1); }
+  ~ForcedIsa() { unsetenv("TRIT_ISA"); }
+};
+
+int64_t RandomDivisor(std::mt19937& rng, int64_t n) {
+  std::vector<int64_t> divisors;
+  for (int64_t d = 1; d <= n; ++d) {
+    if (n % d == 0) divisors.push_back(d);
+  }
+  return divisors[rng() % divisors.size()];
+}
+
+// A random structured matrix: its parts' shapes (as core/recurrent_layout.h orders them) and
+// values.
+struct RandomMatrix {
+  MatrixStructure structure;
+  std::vector<Shape> shapes;
+  std::vector<std::vector<float>> values;
+
+  ref::StructuredMatrixF32 View(int64_t rows, int64_t cols) const {
+    ref::StructuredMatrixF32 m{static_cast<ref::StructureKind>(structure), rows, cols, {}};
+    for (size_t i = 0; i < shapes.size(); ++i) {
+      m.parts.push_back({shapes[i][0], shapes[i].size() == 2 ? shapes[i][1] : 1, values[i].data()});
+    }
+    return m;
+  }
+};
+
+RandomMatrix MakeMatrix(std::mt19937& rng, MatrixStructure structure, int64_t rows, int64_t cols,
+                        float range) {
+  RandomMatrix m{structure, {}, {}};
+  const auto kron = [&](int64_t r, int64_t c) {
+    const int count = 1 + static_cast<int>(rng() % 3);
+    for (int k = 0; k < count; ++k) {
+      const int64_t fr = k + 1 == count ? r : RandomDivisor(rng, r);
+      const int64_t fc = k + 1 == count ? c : RandomDivisor(rng, c);
+      m.shapes.push_back({fr, fc});
+      r /= fr;
+      c /= fc;
+    }
+  };
+  switch (structure) {
+    case MatrixStructure::kDense:
+      m.shapes = {{rows, cols}};
+      break;
+    case MatrixStructure::kLowRank: {
+      const int64_t rank = 1 + static_cast<int64_t>(rng() % std::min<int64_t>(rows, cols));
+      m.shapes = {{rows, rank}, {rank, cols}};
+      break;
+    }
+    case MatrixStructure::kKronecker:
+      kron(rows, cols);
+      break;
+    case MatrixStructure::kHybridKronecker: {
+      const int64_t top = static_cast<int64_t>(rng() % static_cast<uint64_t>(rows));
+      m.shapes = {{top, cols}};
+      kron(rows - top, cols);
+      break;
+    }
+    case MatrixStructure::kHmd: {
+      const int64_t top = static_cast<int64_t>(rng() % static_cast<uint64_t>(rows));
+      m.shapes = {{top, cols}, {RandomDivisor(rng, rows - top), cols}, {rows - top}};
+      break;
+    }
+  }
+  std::uniform_real_distribution<float> value(-range, range);
+  for (const Shape& s : m.shapes) {
+    std::vector<float> v(static_cast<size_t>(NumElements(s)));
+    for (float& e : v) e = value(rng);
+    m.values.push_back(std::move(v));
+  }
+  return m;
+}
+
+constexpr MatrixStructure kStructures[] = {
+    MatrixStructure::kDense, MatrixStructure::kLowRank, MatrixStructure::kKronecker,
+    MatrixStructure::kHybridKronecker, MatrixStructure::kHmd};
+
+TEST(StructuredMatrix, ProductsEqualTheMaterializedMatrixAtEveryIsaLevel) {
+  const uint32_t seed = std::random_device{}();
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> value(-1.0f, 1.0f);
+  for (int trial = 0; trial < 200; ++trial) {
+    const MatrixStructure structure = kStructures[trial % 5];
+    const int64_t rows = 1 + static_cast<int64_t>(rng() % 48);
+    const int64_t cols = 1 + static_cast<int64_t>(rng() % 40);
+    if (structure == MatrixStructure::kHybridKronecker || structure == MatrixStructure::kHmd) {
+      if (rows < 2) continue;
+    }
+    const RandomMatrix random = MakeMatrix(rng, structure, rows, cols, 1.0f);
+    const ref::StructuredMatrixF32 m = random.View(rows, cols);
+    const std::vector<float> dense = ref::MaterializeStructured(m);
+    const int64_t batch = 1 + static_cast<int64_t>(rng() % 5);
+    std::vector<float> x(static_cast<size_t>(batch * cols));
+    for (float& v : x) v = value(rng);
+    std::vector<double> want(static_cast<size_t>(batch * rows));
+    for (int64_t b = 0; b < batch; ++b) {
+      for (int64_t r = 0; r < rows; ++r) {
+        double sum = 0;
+        for (int64_t c = 0; c < cols; ++c) {
+          sum += static_cast<double>(dense[static_cast<size_t>(r * cols + c)]) *
+                 x[static_cast<size_t>(b * cols + c)];
+        }
+        want[static_cast<size_t>(b * rows + r)] = sum;
+      }
+    }
+    const auto check = [&](const std::vector<float>& got, const std::string& what) {
+      for (size_t i = 0; i < want.size(); ++i) {
+        ASSERT_NEAR(got[i], want[i], 1e-4 * (1.0 + std::fabs(want[i])))
+            << what << " " << MatrixStructureName(structure) << " " << rows << "x" << cols
+            << " batch " << batch << " seed " << seed;
+      }
+    };
+    std::vector<float> y(want.size());
+    std::vector<float> scratch(static_cast<size_t>(ref::StructuredScratchFloats(m, batch)));
+    ref::StructuredMatmulF32(m, batch, x.data(), y.data(), scratch.data());
+    check(y, "reference");
+    for (const Isa isa : IsaLevels()) {
+      const runtime::StructuredProduct product(isa, m, batch);
+      std::vector<float, std::allocator<float>> prepared_scratch(product.scratch_floats() + 16);
+      std::fill(y.begin(), y.end(), 0.0f);
+      product.Run(x.data(), y.data(), prepared_scratch.data());
+      check(y, "prepared " + std::string(IsaName(isa)));
+    }
+  }
+}
+
+// A random recurrent node and everything needed to compute it independently.
+struct RandomCell {
+  OpType cell;
+  int64_t batch, steps, input, hidden;
+  bool bidirectional, reverse, output_sequence, initial_state, peepholes, linear_before_reset;
+  CellActivation activation;
+  struct Direction {
+    RandomMatrix w, u;
+    std::vector<float> bias_w, bias_u, peephole;
+    float a = 1.0f, b = 0.0f;
+  };
+  std::vector<Direction> directions;
+  std::vector<float> x, h0, c0;
+
+  int64_t gates() const { return cell == OpType::kLstm ? 4 : cell == OpType::kGru ? 3 : 1; }
+  std::string Describe() const {
+    return std::string(OpTypeName(cell)) + " N=" + std::to_string(batch) +
+           " T=" + std::to_string(steps) + " I=" + std::to_string(input) +
+           " H=" + std::to_string(hidden) + " W " +
+           std::string(MatrixStructureName(directions[0].w.structure)) + " U " +
+           std::string(MatrixStructureName(directions[0].u.structure)) +
+           (bidirectional ? " bidirectional"
+            : reverse     ? " reverse"
+                          : "") +
+           (output_sequence ? " sequence" : " last") + (initial_state ? " h0" : "") +
+           (peepholes ? " peepholes" : "") + (linear_before_reset ? " lbr" : "");
+  }
+};
+
+RandomCell MakeCell(std::mt19937& rng, OpType cell) {
+  RandomCell c;
+  c.cell = cell;
+  c.batch = 1 + static_cast<int64_t>(rng() % 3);
+  c.steps = 1 + static_cast<int64_t>(rng() % 40);
+  c.input = 1 + static_cast<int64_t>(rng() % 12);
+  c.hidden = 2 + static_cast<int64_t>(rng() % 30);
+  c.bidirectional = rng() % 3 == 0;
+  c.reverse = !c.bidirectional && rng() % 3 == 0;
+  c.output_sequence = rng() % 2 == 0;
+  c.initial_state = rng() % 2 == 0;
+  c.peepholes = cell == OpType::kLstm && rng() % 2 == 0;
+  c.linear_before_reset = cell == OpType::kGru && rng() % 2 == 0;
+  c.activation = static_cast<CellActivation>(cell == OpType::kFastRnn ? rng() % 3 : 0);
+  const int64_t rows = c.gates() * c.hidden;
+  std::uniform_real_distribution<float> value(-0.5f, 0.5f);
+  const auto random = [&](int64_t n) {
+    std::vector<float> v(static_cast<size_t>(n));
+    for (float& e : v) e = value(rng);
+    return v;
+  };
+  const MatrixStructure w_structure = kStructures[rng() % 5];
+  const MatrixStructure u_structure = kStructures[rng() % 5];
+  for (int d = 0; d < (c.bidirectional ? 2 : 1); ++d) {
+    RandomCell::Direction dir;
+    // Both directions share the attributes, so the parts' shapes.
+    dir.w = d == 0 ? MakeMatrix(rng, w_structure, rows, c.input, 0.6f) : c.directions[0].w;
+    dir.u = d == 0 ? MakeMatrix(rng, u_structure, rows, c.hidden, 0.6f) : c.directions[0].u;
+    for (auto* m : {&dir.w, &dir.u}) {
+      for (auto& values : m->values) {
+        for (float& v : values) v = 1.2f * value(rng);
+      }
+    }
+    const int64_t bias = cell == OpType::kFastGrnn ? c.hidden : rows;
+    dir.bias_w = random(bias);
+    dir.bias_u = random(bias);
+    if (c.peepholes) dir.peephole = random(3 * c.hidden);
+    if (cell == OpType::kFastRnn || cell == OpType::kFastGrnn) {
+      // In the ranges training reaches (EdgeML keeps them in (0, 1) by a sigmoid): a
+      // contraction, so float rounding does not grow over the steps.
+      std::uniform_real_distribution<float> unit(0.0f, 1.0f);
+      dir.a = cell == OpType::kFastRnn ? 0.05f + 0.4f * unit(rng) : 0.5f + 0.5f * unit(rng);
+      dir.b = cell == OpType::kFastRnn ? 0.5f + 0.4f * unit(rng) : 0.1f * unit(rng);
+    }
+    c.directions.push_back(std::move(dir));
+  }
+  const int64_t features = static_cast<int64_t>(c.directions.size()) * c.hidden;
+  c.x = random(c.batch * c.steps * c.input);
+  for (float& v : c.x) v *= 4.0f;
+  if (c.initial_state) {
+    c.h0 = random(c.batch * features);
+    c.c0 = random(c.batch * features);
+  }
+  return c;
+}
+
+Graph BuildGraph(const RandomCell& c) {
+  Graph g;
+  std::vector<ValueId> inputs = {g.AddInput("x", DType::kF32, {c.batch, c.steps, c.input})};
+  int counter = 0;
+  const auto constant = [&](const Shape& shape, const std::vector<float>& v) {
+    inputs.push_back(g.AddConstant("weight" + std::to_string(counter++), DType::kF32, shape,
+                                   Buffer::FromVector(v)));
+  };
+  for (const auto& d : c.directions) {
+    for (size_t i = 0; i < d.w.shapes.size(); ++i) constant(d.w.shapes[i], d.w.values[i]);
+    for (size_t i = 0; i < d.u.shapes.size(); ++i) constant(d.u.shapes[i], d.u.values[i]);
+    constant({static_cast<int64_t>(d.bias_w.size())}, d.bias_w);
+    constant({static_cast<int64_t>(d.bias_u.size())}, d.bias_u);
+    if (c.peepholes) constant({3 * c.hidden}, d.peephole);
+    if (c.cell == OpType::kFastRnn || c.cell == OpType::kFastGrnn) {
+      constant({1}, {d.a});
+      constant({1}, {d.b});
+    }
+  }
+  const int64_t features = static_cast<int64_t>(c.directions.size()) * c.hidden;
+  if (c.initial_state) {
+    inputs.push_back(g.AddInput("h0", DType::kF32, {c.batch, features}));
+    if (c.cell == OpType::kLstm)
+      inputs.push_back(g.AddInput("c0", DType::kF32, {c.batch, features}));
+  }
+  const char* activations[] = {"tanh", "sigmoid", "relu"};
+  Attributes attrs = {
+      {"hidden_size", c.hidden},
+      {"direction", std::string(c.bidirectional ? "bidirectional"
+                                : c.reverse     ? "reverse"
+                                                : "forward")},
+      {"output_sequence", int64_t{c.output_sequence}},
+      {"initial_state", int64_t{c.initial_state}},
+      {"w_structure", std::string(MatrixStructureName(c.directions[0].w.structure))},
+      {"u_structure", std::string(MatrixStructureName(c.directions[0].u.structure))},
+      {"w_parts", static_cast<int64_t>(c.directions[0].w.shapes.size())},
+      {"u_parts", static_cast<int64_t>(c.directions[0].u.shapes.size())}};
+  if (c.cell == OpType::kLstm) attrs.Set("peepholes", int64_t{c.peepholes});
+  if (c.cell == OpType::kGru) attrs.Set("linear_before_reset", int64_t{c.linear_before_reset});
+  if (c.cell == OpType::kFastRnn) {
+    attrs.Set("activation", std::string(activations[static_cast<int>(c.activation)]));
+  }
+  g.MarkOutput(g.AddNode(c.cell, "cell", inputs, attrs));
+  g.InferShapes();
+  g.Validate();
+  return g;
+}
+
+double Sigmoid(double v) { return 1.0 / (1.0 + std::exp(-v)); }
+
+// The cells written out from their definitions, in double precision, with dense matrices.
+std::vector<double> Naive(const RandomCell& c) {
+  const int64_t h_size = c.hidden, rows = c.gates() * h_size;
+  const auto directions = static_cast<int64_t>(c.directions.size());
+  const int64_t features = directions * h_size;
+  std::vector<double> y(
+      static_cast<size_t>(c.batch * (c.output_sequence ? c.steps : 1) * features));
+  for (int64_t d = 0; d < directions; ++d) {
+    const auto& dir = c.directions[static_cast<size_t>(d)];
+    const std::vector<float> w = ref::MaterializeStructured(dir.w.View(rows, c.input));
+    const std::vector<float> u = ref::MaterializeStructured(dir.u.View(rows, h_size));
+    for (int64_t b = 0; b < c.batch; ++b) {
+      std::vector<double> h(static_cast<size_t>(h_size)), cell(static_cast<size_t>(h_size));
+      for (int64_t j = 0; j < h_size; ++j) {
+        if (!c.initial_state) break;
+        h[static_cast<size_t>(j)] = c.h0[static_cast<size_t>(b * features + d * h_size + j)];
+        cell[static_cast<size_t>(j)] = c.c0[static_cast<size_t>(b * features + d * h_size + j)];
+      }
+      for (int64_t s = 0; s < c.steps; ++s) {
+        const int64_t t = (d == 1 || c.reverse) ? c.steps - 1 - s : s;
+        const float* xt = c.x.data() + (b * c.steps + t) * c.input;
+        const auto wx = [&](int64_t row) {
+          double sum = 0;
+          for (int64_t k = 0; k < c.input; ++k)
+            sum += w[static_cast<size_t>(row * c.input + k)] * xt[k];
+          return sum;
+        };
+        const auto uv = [&](int64_t row, const std::vector<double>& v) {
+          double sum = 0;
+          for (int64_t k = 0; k < h_size; ++k)
+            sum += u[static_cast<size_t>(row * h_size + k)] * v[static_cast<size_t>(k)];
+          return sum;
+        };
+        const auto bw = [&](int64_t row) {
+          return static_cast<double>(dir.bias_w[static_cast<size_t>(row)]);
+        };
+        const auto bu = [&](int64_t row) {
+          return static_cast<double>(dir.bias_u[static_cast<size_t>(row)]);
+        };
+        std::vector<double> next(static_cast<size_t>(h_size)), next_cell = cell;
+        for (int64_t j = 0; j < h_size; ++j) {
+          const auto pre = [&](int64_t gate) {
+            const int64_t row = gate * h_size + j;
+            return wx(row) + bw(row) + uv(row, h) + bu(row);
+          };
+          const auto jj = static_cast<size_t>(j);
+          switch (c.cell) {
+            case OpType::kLstm: {
+              const auto p = [&](int64_t gate) {
+                return c.peepholes ? static_cast<double>(
+                                         dir.peephole[static_cast<size_t>(gate * h_size + j)])
+                                   : 0.0;
+              };
+              const double i = Sigmoid(pre(0) + p(0) * cell[jj]);
+              const double f = Sigmoid(pre(2) + p(2) * cell[jj]);
+              const double g = std::tanh(pre(3));
+              next_cell[jj] = f * cell[jj] + i * g;
+              const double o = Sigmoid(pre(1) + p(1) * next_cell[jj]);
+              next[jj] = o * std::tanh(next_cell[jj]);
+              break;
+            }
+            case OpType::kGru: {
+              const double z = Sigmoid(pre(0));
+              const int64_t row = 2 * h_size + j;
+              double n;
+              if (c.linear_before_reset) {
+                const double r = Sigmoid(pre(1));
+                n = std::tanh(wx(row) + bw(row) + r * (uv(row, h) + bu(row)));
+              } else {
+                std::vector<double> rh(static_cast<size_t>(h_size));
+                for (int64_t k = 0; k < h_size; ++k) {
+                  const int64_t r_row = h_size + k;
+                  rh[static_cast<size_t>(k)] =
+                      Sigmoid(wx(r_row) + bw(r_row) + uv(r_row, h) + bu(r_row)) *
+                      h[static_cast<size_t>(k)];
+                }
+                n = std::tanh(wx(row) + bw(row) + uv(row, rh) + bu(row));
+              }
+              next[jj] = (1 - z) * n + z * h[jj];
+              break;
+            }
+            case OpType::kFastRnn: {
+              const double v = pre(0);
+              const double act = c.activation == CellActivation::kTanh      ? std::tanh(v)
+                                 : c.activation == CellActivation::kSigmoid ? Sigmoid(v)
+                                                                            : std::max(v, 0.0);
+              next[jj] = dir.a * act + dir.b * h[jj];
+              break;
+            }
+            default: {
+              const double a = wx(j) + uv(j, h);
+              const double z = Sigmoid(a + bw(j));
+              const double candidate = std::tanh(a + bu(j));
+              next[jj] = (dir.a * (1 - z) + dir.b) * candidate + z * h[jj];
+              break;
+            }
+          }
+        }
+        h = next;
+        cell = next_cell;
+        if (c.output_sequence) {
+          for (int64_t j = 0; j < h_size; ++j) {
+            y[static_cast<size_t>((b * c.steps + t) * features + d * h_size + j)] =
+                h[static_cast<size_t>(j)];
+          }
+        }
+      }
+      if (!c.output_sequence) {
+        for (int64_t j = 0; j < h_size; ++j) {
+          y[static_cast<size_t>(b * features + d * h_size + j)] = h[static_cast<size_t>(j)];
+        }
+      }
+    }
+  }
+  return y;
+}
+
+ref::RecurrentParams ReferenceParams(const RandomCell& c) {
+  ref::RecurrentParams p;
+  p.cell = static_cast<ref::CellKind>(static_cast<int>(c.cell) - static_cast<int>(OpType::kLstm));
+  p.batch = c.batch;
+  p.steps = c.steps;
+  p.input_size = c.input;
+  p.hidden = c.hidden;
+  p.reverse = c.reverse;
+  p.output_sequence = c.output_sequence;
+  p.linear_before_reset = c.linear_before_reset;
+  p.activation = static_cast<ref::CellNonlinearity>(c.activation);
+  const int64_t rows = c.gates() * c.hidden;
+  for (const auto& d : c.directions) {
+    ref::RecurrentWeightsF32 w;
+    w.w = d.w.View(rows, c.input);
+    w.u = d.u.View(rows, c.hidden);
+    w.bias_w = d.bias_w.data();
+    w.bias_u = d.bias_u.data();
+    w.peephole = c.peepholes ? d.peephole.data() : nullptr;
+    w.scalar_a = d.a;
+    w.scalar_b = d.b;
+    p.directions.push_back(w);
+  }
+  return p;
+}
+
+TEST(RecurrentCells, ReferenceAndRuntimeMatchTheFormulas) {
+  const uint32_t seed = std::random_device{}();
+  std::mt19937 rng(seed);
+  const OpType cells[] = {OpType::kLstm, OpType::kGru, OpType::kFastRnn, OpType::kFastGrnn};
+  for (int trial = 0; trial < 160; ++trial) {
+    const RandomCell c = MakeCell(rng, cells[trial % 4]);
+    const std::vector<double> want = Naive(c);
+    const auto check = [&](const float* got, const std::string& what) {
+      for (size_t i = 0; i < want.size(); ++i) {
+        ASSERT_NEAR(got[i], want[i], 2e-4 * (1.0 + std::fabs(want[i])))
+            << what << " at " << i << ": " << c.Describe() << " seed " << seed;
+      }
+    };
+    const ref::RecurrentParams p = ReferenceParams(c);
+    std::vector<float> y(want.size());
+    std::vector<float> scratch(static_cast<size_t>(ref::RecurrentScratchFloats(p)));
+    ref::RecurrentF32(p, c.x.data(), c.initial_state ? c.h0.data() : nullptr,
+                      c.initial_state && c.cell == OpType::kLstm ? c.c0.data() : nullptr, y.data(),
+                      scratch.data());
+    check(y.data(), "reference");
+    const Graph graph = BuildGraph(c);
+    for (const Isa isa : IsaLevels()) {
+      const ForcedIsa forced(isa);
+      auto session = runtime::Session::FromGraph(graph);
+      std::memcpy(session->input_data(0), c.x.data(), session->input_bytes(0));
+      if (c.initial_state) {
+        std::memcpy(session->input_data(1), c.h0.data(), session->input_bytes(1));
+        if (c.cell == OpType::kLstm) {
+          std::memcpy(session->input_data(2), c.c0.data(), session->input_bytes(2));
+        }
+      }
+      session->Run();
+      ASSERT_EQ(session->output_bytes(0), want.size() * sizeof(float));
+      check(static_cast<const float*>(session->output_data(0)),
+            "runtime " + std::string(IsaName(isa)) + " " + std::string(session->kernel_name(0)));
+    }
+  }
+}
+
+TEST(RecurrentCells, MalformedNodesGetOneLineErrors) {
+  std::mt19937 rng(5);
+  RandomCell c = MakeCell(rng, OpType::kLstm);
+  c.directions[0].w = MakeMatrix(rng, MatrixStructure::kKronecker, 4 * c.hidden, c.input, 1.0f);
+  Graph good = BuildGraph(c);
+  // A factor of the wrong shape.
+  Graph bad = good;
+  Value& factor = bad.value(bad.nodes()[0].inputs[1]);
+  factor.shape[0] += 1;
+  factor.data =
+      Buffer::FromVector(std::vector<float>(static_cast<size_t>(NumElements(factor.shape))));
+  try {
+    bad.InferShapes();
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kShape);
+    EXPECT_NE(std::string(e.what()).find("do not form a"), std::string::npos) << e.what();
+  }
+  // Too few inputs for the parts the attributes name.
+  Graph short_graph = good;
+  short_graph.nodes()[0].inputs.pop_back();
+  EXPECT_THROW(short_graph.InferShapes(), Error);
+  // An unknown structure.
+  Graph unknown = good;
+  unknown.nodes()[0].attrs.Set("u_structure", std::string("tucker"));
+  EXPECT_THROW(unknown.InferShapes(), Error);
+}
+
+}  // namespace
+}  // namespace trit
