@@ -110,6 +110,7 @@ void AddTensorOps(OpTable& table);     // Reshape, Flatten, Transpose, Concat, S
 void AddLinearOps(OpTable& table);     // Gemm, MatMul
 void AddConstantOps(OpTable& table);   // Shape, Gather, Slice, Cast, Constant, ...
 void AddQuantizedOps(OpTable& table);  // QuantizeLinear, DequantizeLinear, QLinear*, *Integer
+void AddRecurrentOps(OpTable& table);  // LSTM, GRU, RNN
 const OpTable& Ops();
 
 class Importer {

@@ -269,6 +269,7 @@ const OpTable& Ops() {
     AddLinearOps(t);
     AddConstantOps(t);
     AddQuantizedOps(t);
+    AddRecurrentOps(t);
     return t;
   }();
   return table;

@@ -33,6 +33,21 @@ class SmallCnn(torch.nn.Module):
         return torch.softmax(self.fc(torch.flatten(y, 1)), dim=1)
 
 
+class Recurrent(torch.nn.Module):
+    """A PyTorch recurrent layer; returns its output sequence, or the last hidden state."""
+
+    def __init__(self, layer, last_state=False):
+        super().__init__()
+        self.layer = layer
+        self.last_state = last_state
+
+    def forward(self, x):
+        y, state = self.layer(x)
+        if isinstance(state, tuple):
+            state = state[0]
+        return state if self.last_state else y
+
+
 class Unsupported(torch.nn.Module):
     def forward(self, x):
         return torch.nn.functional.leaky_relu(x) + torch.nn.functional.gelu(x)
@@ -78,6 +93,13 @@ def main():
         torch.nn.Linear(256, 10))
     export(alexnet, "alexnet", (1, 3, 224, 224), out_dir)
     export(torchvision.models.squeezenet1_0(), "squeezenet", (1, 3, 64, 64), out_dir)
+    # nn.LSTM / nn.GRU / nn.RNN on random weights, batch first and not, several layers and
+    # directions: exported as ONNX LSTM/GRU/RNN nodes (the GRU with linear_before_reset=1).
+    export(Recurrent(torch.nn.LSTM(12, 20, num_layers=2, batch_first=True, bidirectional=True)),
+           "lstm", (2, 9, 12), out_dir)
+    export(Recurrent(torch.nn.GRU(12, 16), last_state=True), "gru", (9, 2, 12), out_dir)
+    export(Recurrent(torch.nn.RNN(12, 16, nonlinearity="relu", batch_first=True)), "rnn",
+           (1, 9, 12), out_dir)
     export(SmallCnn(), "dynamic", (1, 3, 16, 16), out_dir, dynamic=True)
     export(Unsupported(), "unsupported", (1, 4), out_dir)
 

@@ -28,7 +28,7 @@ py() { /usr/bin/python3 -c "$@"; }
 /usr/bin/python3 "$here/export_models.py" "$work" >/dev/null 2>"$work/export.log" \
   || { cat "$work/export.log"; echo "import-cli: export with PyTorch failed"; exit 1; }
 
-for model in small_cnn resnet18 mobilenet_v2 alexnet squeezenet; do
+for model in small_cnn resnet18 mobilenet_v2 alexnet squeezenet lstm gru rnn; do
   check "import $model" "$trit" import "$work/$model.onnx" -o "$work/$model.trit" --verify \
     -i "$work/$model.input.npy" --expect "$work/$model.expected.npy"
   grep -q "max abs error .* ok" "$work/out" || fail "$model: no verified output"
