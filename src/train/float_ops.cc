@@ -4,6 +4,7 @@
 
 #include "core/error.h"
 #include "core/op_params.h"
+#include "train/recurrent_ops.h"
 
 namespace trit::train {
 namespace {
@@ -93,6 +94,11 @@ torch::Tensor RunFloatOp(const Graph& graph, const Node& node, const std::vector
           node.attrs.GetFloat("alpha", 0.2f) * x + node.attrs.GetFloat("beta", 0.5f), 0.0, 1.0);
     case OpType::kHardSwish:
       return x * torch::clamp(x / 6.0 + 0.5, 0.0, 1.0);
+    case OpType::kLstm:
+    case OpType::kGru:
+    case OpType::kFastRnn:
+    case OpType::kFastGrnn:
+      return RunRecurrentOp(graph, node, in);
     case OpType::kTranspose:
       return x.permute(node.attrs.GetInts("perm", {}));
     case OpType::kReduceMean: {

@@ -1,5 +1,7 @@
 #include "zoo/graph_builder.h"
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 
 namespace trit::zoo {
@@ -99,6 +101,110 @@ ValueId GraphBuilder::Pad(ValueId x, std::vector<int64_t> pads) {
 }
 
 ValueId GraphBuilder::Add(ValueId a, ValueId b) { return AddNode(OpType::kAdd, "add", {a, b}); }
+
+std::vector<ValueId> GraphBuilder::StructuredParts(const std::string& name,
+                                                   const StructuredShape& shape, int64_t rows,
+                                                   int64_t cols, float std) {
+  const std::vector<Shape> parts = shape.PartShapes(rows, cols);
+  // Uniform(-l, l) has standard deviation l / sqrt(3).
+  const auto uniform = [&](const std::string& part, const Shape& s, float part_std) {
+    const float limit = std::sqrt(3.0f) * part_std;
+    return Constant(name + "." + part, s, -limit, limit);
+  };
+  std::vector<ValueId> ids;
+  switch (shape.structure) {
+    case MatrixStructure::kDense:
+      ids.push_back(uniform("weight", parts[0], std));
+      break;
+    case MatrixStructure::kLowRank: {
+      // An entry of A B sums `rank` products.
+      const float part_std = std::sqrt(std / std::sqrt(static_cast<float>(shape.rank)));
+      ids.push_back(uniform("left", parts[0], part_std));
+      ids.push_back(uniform("right", parts[1], part_std));
+      break;
+    }
+    case MatrixStructure::kKronecker:
+    case MatrixStructure::kHybridKronecker: {
+      size_t first = 0;
+      if (shape.structure == MatrixStructure::kHybridKronecker) {
+        ids.push_back(uniform("top", parts[0], std));
+        first = 1;
+      }
+      const float count = static_cast<float>(parts.size() - first);
+      const float part_std = std::pow(std, 1.0f / count);
+      for (size_t i = first; i < parts.size(); ++i) {
+        ids.push_back(uniform("factor" + std::to_string(i - first), parts[i], part_std));
+      }
+      break;
+    }
+    case MatrixStructure::kHmd:
+      ids.push_back(uniform("top", parts[0], std));
+      ids.push_back(uniform("blocks", parts[1], std::sqrt(std)));
+      ids.push_back(uniform("row_scales", parts[2], std::sqrt(std)));
+      break;
+  }
+  return ids;
+}
+
+ValueId GraphBuilder::Recurrent(ValueId x, const RecurrentSpec& spec) {
+  const std::string name = "rnn" + std::to_string(counter_ + 1);
+  if (shape(x).size() == 4) {
+    const Shape& s = shape(x);
+    x = AddNode(OpType::kReshape, "rows", {x}, {{"shape", Shape{0, s[1], s[2] * s[3]}}});
+  }
+  const int64_t input = shape(x).back(), h = spec.hidden;
+  const int64_t gates = spec.cell == OpType::kLstm ? 4 : spec.cell == OpType::kGru ? 3 : 1;
+  const int64_t rows = gates * h;
+  // PyTorch's recurrent initialization: U(-1/sqrt(H), 1/sqrt(H)).
+  const float bound = 1.0f / std::sqrt(static_cast<float>(h));
+  const float std = bound / std::sqrt(3.0f);
+  std::vector<ValueId> inputs = {x};
+  const int directions = spec.direction == "bidirectional" ? 2 : 1;
+  for (int d = 0; d < directions; ++d) {
+    const std::string prefix = name + (d == 0 ? "" : ".backward");
+    for (const ValueId v : StructuredParts(prefix + ".w", spec.w, rows, input, std)) {
+      inputs.push_back(v);
+    }
+    for (const ValueId v : StructuredParts(prefix + ".u", spec.u, rows, h, std)) {
+      inputs.push_back(v);
+    }
+    const int64_t bias_size = spec.cell == OpType::kFastGrnn ? h : rows;
+    std::vector<float> bias_w(static_cast<size_t>(bias_size)), bias_u(bias_w.size());
+    for (float& v : bias_w) v = random_.Uniform(-bound, bound);
+    for (float& v : bias_u) v = random_.Uniform(-bound, bound);
+    // An LSTM starts remembering (forget gate bias 1, gate order i, o, f, c); FastGRNN's
+    // z gate starts half open.
+    if (spec.cell == OpType::kLstm) {
+      std::fill(bias_w.begin() + 2 * h, bias_w.begin() + 3 * h, 1.0f);
+    }
+    inputs.push_back(graph_.AddConstant(prefix + ".bias_w", DType::kF32, {bias_size},
+                                        Buffer::FromVector(bias_w)));
+    inputs.push_back(graph_.AddConstant(prefix + ".bias_u", DType::kF32, {bias_size},
+                                        Buffer::FromVector(bias_u)));
+    if (spec.cell == OpType::kFastRnn || spec.cell == OpType::kFastGrnn) {
+      // EdgeML's starting points: FastRNN alpha = sigmoid(-3), beta = sigmoid(3); FastGRNN
+      // zeta = sigmoid(1), nu = sigmoid(-4).
+      const bool fast_rnn = spec.cell == OpType::kFastRnn;
+      const float a = fast_rnn ? 0.0474f : 0.7311f, b = fast_rnn ? 0.9526f : 0.0180f;
+      inputs.push_back(graph_.AddConstant(prefix + (fast_rnn ? ".alpha" : ".zeta"), DType::kF32,
+                                          {1}, Buffer::FromVector(std::vector<float>{a})));
+      inputs.push_back(graph_.AddConstant(prefix + (fast_rnn ? ".beta" : ".nu"), DType::kF32, {1},
+                                          Buffer::FromVector(std::vector<float>{b})));
+    }
+  }
+  Attributes attrs = {{"hidden_size", h},
+                      {"direction", spec.direction},
+                      {"output_sequence", int64_t{spec.output_sequence}},
+                      {"w_structure", std::string(MatrixStructureName(spec.w.structure))},
+                      {"u_structure", std::string(MatrixStructureName(spec.u.structure))},
+                      {"w_parts", static_cast<int64_t>(spec.w.PartShapes(rows, input).size())},
+                      {"u_parts", static_cast<int64_t>(spec.u.PartShapes(rows, h).size())}};
+  if (spec.cell == OpType::kFastRnn) attrs.Set("activation", spec.activation);
+  if (spec.cell == OpType::kGru) attrs.Set("linear_before_reset", int64_t{1});
+  std::string prefix(OpTypeName(spec.cell));
+  for (char& c : prefix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return AddNode(spec.cell, prefix, inputs, std::move(attrs));
+}
 
 Graph GraphBuilder::Finish(ValueId output) {
   graph_.MarkOutput(output);

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/graph.h"
+#include "zoo/structured_shape.h"
 
 namespace trit::zoo {
 
@@ -27,6 +28,16 @@ class Random {
 
  private:
   uint64_t state_;
+};
+
+// A recurrent layer: its cell, size and the structure of its W and U.
+struct RecurrentSpec {
+  OpType cell = OpType::kLstm;
+  int64_t hidden = 128;
+  std::string direction = "forward";  // "reverse", "bidirectional"
+  bool output_sequence = false;       // else the last hidden state
+  StructuredShape w, u;
+  std::string activation = "tanh";  // FastRNN
 };
 
 class GraphBuilder {
@@ -51,6 +62,8 @@ class GraphBuilder {
   ValueId Dropout(ValueId x, float ratio);
   ValueId Pad(ValueId x, std::vector<int64_t> pads);
   ValueId Add(ValueId a, ValueId b);
+  // x [N, T, I]; a rank-4 [N, H, W, C] is read row by row: H steps of W * C features.
+  ValueId Recurrent(ValueId x, const RecurrentSpec& spec);
 
   const Shape& shape(ValueId v) const { return graph_.value(v).shape; }
 
@@ -61,6 +74,10 @@ class GraphBuilder {
   ValueId AddNode(OpType op, const std::string& prefix, const std::vector<ValueId>& inputs,
                   Attributes attrs = {});
   ValueId Constant(const std::string& name, const Shape& shape, float lo, float hi);
+  // The parts of a structured matrix, initialized so that the matrix they form has entries of
+  // standard deviation `std` (products of factors: each factor takes its root).
+  std::vector<ValueId> StructuredParts(const std::string& name, const StructuredShape& shape,
+                                       int64_t rows, int64_t cols, float std);
   std::string Name(const std::string& prefix) { return prefix + std::to_string(++counter_); }
 
   Graph graph_;

@@ -1,5 +1,6 @@
 #include "zoo/model_spec.h"
 
+#include <algorithm>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -7,8 +8,37 @@
 #include "zoo/graph_builder.h"
 
 namespace trit::zoo {
+namespace {
 
-Graph BuildFromSpecFile(const std::string& path) {
+// A structure object of a recurrent layer, for a rows x cols matrix.
+StructuredShape ParseStructure(const nlohmann::json& j, int64_t rows, int64_t cols) {
+  const MatrixStructure structure =
+      ParseMatrixStructure(j.value("structure", std::string("dense")));
+  if (j.contains("compression")) {
+    return ChooseStructuredShape(structure, rows, cols, j["compression"].get<double>(),
+                                 j.value("blocks", int64_t{1}));
+  }
+  StructuredShape shape;
+  shape.structure = structure;
+  shape.rank = j.value("rank", int64_t{1});
+  shape.dense_rows = j.value("dense_rows", int64_t{0});
+  shape.blocks = j.value("blocks", int64_t{1});
+  if (j.contains("factors")) {
+    shape.factors = j["factors"].get<std::vector<std::pair<int64_t, int64_t>>>();
+  }
+  shape.PartShapes(rows, cols);  // throws when the parts do not fit
+  return shape;
+}
+
+const std::pair<const char*, OpType> kCells[] = {{"lstm", OpType::kLstm},
+                                                 {"gru", OpType::kGru},
+                                                 {"fastrnn", OpType::kFastRnn},
+                                                 {"fastgrnn", OpType::kFastGrnn}};
+
+}  // namespace
+
+Graph BuildFromSpecFile(const std::string& path,
+                        const std::optional<StructureOverride>& structure) {
   std::ifstream in(path);
   if (!in) throw Error(ErrorCode::kIo, path + ": cannot open");
   nlohmann::json spec;
@@ -53,6 +83,39 @@ Graph BuildFromSpecFile(const std::string& path) {
         x = b.Flatten(x);
       } else if (layer.contains("dropout")) {
         x = b.Dropout(x, layer["dropout"].get<float>());
+      } else if (const auto cell =
+                     std::find_if(std::begin(kCells), std::end(kCells),
+                                  [&](const auto& c) { return layer.contains(c.first); });
+                 cell != std::end(kCells)) {
+        RecurrentSpec spec;
+        spec.cell = cell->second;
+        spec.hidden = layer[cell->first].get<int64_t>();
+        if (spec.hidden < 1) throw Error(ErrorCode::kInvalidArgument, where + ": hidden size < 1");
+        spec.direction = layer.value("direction", std::string("forward"));
+        spec.output_sequence = layer.value("sequence", false);
+        spec.activation = layer.value("activation", std::string("tanh"));
+        const Shape& in = b.shape(x);
+        const int64_t input = in.size() == 4 ? in[2] * in[3] : in.back();
+        const int64_t gates = spec.cell == OpType::kLstm ? 4 : spec.cell == OpType::kGru ? 3 : 1;
+        const int64_t rows = gates * spec.hidden;
+        nlohmann::json w = layer.value("w", nlohmann::json::object());
+        nlohmann::json u = layer.value("u", nlohmann::json::object());
+        for (const char* key : {"structure", "compression", "blocks"}) {
+          if (!layer.contains(key)) continue;
+          if (!w.contains(key)) w[key] = layer[key];
+          if (!u.contains(key)) u[key] = layer[key];
+        }
+        if (structure) {
+          w = u = {{"structure", std::string(MatrixStructureName(structure->structure))},
+                   {"compression", structure->compression}};
+        }
+        try {
+          spec.w = ParseStructure(w, rows, input);
+          spec.u = ParseStructure(u, rows, spec.hidden);
+        } catch (const Error& e) {
+          throw Error(ErrorCode::kInvalidArgument, where + ": " + e.what());
+        }
+        x = b.Recurrent(x, spec);
       } else {
         throw Error(ErrorCode::kInvalidArgument, where + ": unknown layer " + layer.dump());
       }

@@ -24,9 +24,15 @@
 namespace trit::cli {
 namespace {
 
-// A zoo name, a .trit file, or a JSON network spec (zoo/model_spec.h).
-Graph LoadModel(const std::string& model) {
-  if (std::filesystem::path(model).extension() == ".json") return zoo::BuildFromSpecFile(model);
+// A zoo name, a .trit file, or a JSON network spec (zoo/model_spec.h), whose recurrent layers
+// take `structure` when it is set.
+Graph LoadModel(const std::string& model, const std::optional<zoo::StructureOverride>& structure) {
+  if (std::filesystem::path(model).extension() == ".json") {
+    return zoo::BuildFromSpecFile(model, structure);
+  }
+  if (structure) {
+    throw Error(ErrorCode::kInvalidArgument, "--structure needs a JSON network spec as --model");
+  }
   if (std::filesystem::exists(model)) return format::ReadModelFile(model).graph;
   return zoo::BuildZooModel(model);
 }
@@ -95,6 +101,8 @@ void AddTrainCommand(CLI::App& app) {
     double alpha_ramp = 0.0;
     std::string preset;
     bool json = false;
+    std::string structure;
+    double compression = 1.0;
   };
   auto o = std::make_shared<Options>();
   CLI::App* cmd =
@@ -160,8 +168,20 @@ void AddTrainCommand(CLI::App& app) {
       ->check(CLI::Range(0.0, 1.0));
   cmd->add_flag("--json", o->json,
                 "With --quant: the compression report as JSON on stdout (progress on stderr)");
+  cmd->add_option("--structure", o->structure,
+                  "W and U of every recurrent layer: dense | lowrank | kron | hybrid_kron | hmd "
+                  "(shapes chosen for --compression)")
+      ->check(CLI::IsMember({"dense", "lowrank", "kron", "hybrid_kron", "hmd"}));
+  cmd->add_option("--compression", o->compression,
+                  "With --structure: each recurrent matrix at least this many times smaller")
+      ->check(CLI::Range(1.0, 1e6))
+      ->capture_default_str();
   cmd->callback([o] {
-    Graph graph = LoadModel(o->model);
+    std::optional<zoo::StructureOverride> structure;
+    if (!o->structure.empty()) {
+      structure = zoo::StructureOverride{ParseMatrixStructure(o->structure), o->compression};
+    }
+    Graph graph = LoadModel(o->model, structure);
     const bool deepchip = o->preset == "deepchip";
     if (deepchip) {
       o->quant.weights = "ternary";

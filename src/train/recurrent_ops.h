@@ -1,0 +1,23 @@
+// The recurrent cells in LibTorch (autograd through every part of a structured W and U: the
+// Kronecker factors, low-rank factors and HMD blocks are what is trained). Same semantics as
+// kernels/ref/recurrent.h: W x for the whole sequence as one product, U h step by step.
+#pragma once
+
+#include <torch/torch.h>
+
+#include <vector>
+
+#include "core/graph.h"
+#include "core/recurrent_layout.h"
+
+namespace trit::train {
+
+// The dense matrix [rows, cols] a structured slot stands for, from the node's input tensors.
+torch::Tensor MaterializeStructured(const StructuredSlot& slot,
+                                    const std::vector<torch::Tensor>& in);
+
+// LSTM / GRU / FastRNN / FastGRNN on x [N, T, I]; `in` are the node's inputs in order.
+torch::Tensor RunRecurrentOp(const Graph& graph, const Node& node,
+                             const std::vector<torch::Tensor>& in);
+
+}  // namespace trit::train
