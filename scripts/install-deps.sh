@@ -9,7 +9,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libflatbuffers-dev flatbuffers-compiler
   libcli11-dev nlohmann-json3-dev zlib1g-dev
-  dataset-fashion-mnist libtorch-dev
+  dataset-fashion-mnist libtorch-dev libopenblas0-pthread
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   python3 python3-numpy python3-onnx python3-torch python3-torchvision
   time

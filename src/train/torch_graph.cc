@@ -1,9 +1,12 @@
 #include "train/torch_graph.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "core/error.h"
 #include "core/op_params.h"
+#include "core/recurrent_layout.h"
 #include "train/float_ops.h"
 
 namespace trit::train {
@@ -70,11 +73,47 @@ torch::Tensor TorchGraph::forward(const torch::Tensor& input) {
   return values.at(graph_.outputs()[0]);
 }
 
+void TorchGraph::PruneRecurrent(double sparsity) {
+  if (!(sparsity > 0.0 && sparsity < 1.0)) {
+    throw Error(ErrorCode::kInvalidArgument, "the sparsity must be in (0, 1)");
+  }
+  for (const Node& node : graph_.nodes()) {
+    if (!IsRecurrentOp(node.op)) continue;
+    for (const RecurrentDirectionSlots& d : ParseRecurrentLayout(graph_, node).directions) {
+      for (const StructuredSlot* slot : {&d.w, &d.u}) {
+        if (slot->structure == MatrixStructure::kDense) pruned_.push_back(node.inputs[slot->first]);
+      }
+    }
+  }
+  if (pruned_.empty()) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "pruning in fp32 training applies to the dense W and U of recurrent cells; the "
+                "model has none (use --quant TYPE to prune Conv2D/Dense)");
+  }
+  sparsity_ = sparsity;
+}
+
+void TorchGraph::PruneTensor(torch::Tensor& t, double sparsity) {
+  const auto count = static_cast<int64_t>(sparsity * static_cast<double>(t.numel()));
+  if (count <= 0) return;
+  torch::NoGradGuard no_grad;
+  const torch::Tensor smallest = std::get<1>(t.detach().abs().flatten().topk(count, 0, false));
+  t.view(-1).index_fill_(0, smallest, 0.0);
+}
+
+void TorchGraph::BeginStep(double progress) {
+  if (pruned_.empty()) return;
+  const double t = std::clamp(progress / 0.6, 0.0, 1.0);
+  const double target = sparsity_ * (1.0 - std::pow(1.0 - t, 3.0));
+  for (const ValueId id : pruned_) PruneTensor(tensors_.at(id), target);
+}
+
 Graph TorchGraph::ExportGraph() const {
   Graph out = graph_;
   torch::NoGradGuard no_grad;
   for (const auto& [id, tensor] : tensors_) {
-    torch::Tensor t = tensor.detach().to(torch::kCPU).contiguous();
+    torch::Tensor t = tensor.detach().to(torch::kCPU).contiguous().clone();
+    if (std::find(pruned_.begin(), pruned_.end(), id) != pruned_.end()) PruneTensor(t, sparsity_);
     if (IsConvWeight(graph_, id)) t = t.permute({0, 2, 3, 1}).contiguous();  // back to OHWI
     std::vector<uint8_t> bytes(static_cast<size_t>(t.numel()) * sizeof(float));
     std::memcpy(bytes.data(), t.data_ptr<float>(), bytes.size());

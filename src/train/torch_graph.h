@@ -29,12 +29,24 @@ class TorchGraph : public TrainableGraph {
 
   const Graph& graph() const override { return graph_; }
 
+  // Gradual magnitude pruning of every recurrent cell's dense W and U to `sparsity` zeros:
+  // the target follows Zhu & Gupta's cubic schedule from 0 to 60% of training, each matrix is
+  // pruned to it before every step, and the export holds exactly the final sparsity. Throws
+  // kInvalidArgument when the graph has no dense recurrent matrix.
+  void PruneRecurrent(double sparsity);
+  void BeginStep(double progress) override;
+
  private:
+  // Zeroes the smallest-magnitude `sparsity` of t's elements.
+  static void PruneTensor(torch::Tensor& t, double sparsity);
+
   torch::Tensor Param(ValueId id) const { return tensors_.at(id); }
 
   Graph graph_;
   std::vector<NodeId> order_;
   std::map<ValueId, torch::Tensor> tensors_;  // constants as parameters or buffers
+  std::vector<ValueId> pruned_;
+  double sparsity_ = 0.0;
 };
 
 }  // namespace trit::train

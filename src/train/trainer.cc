@@ -1,5 +1,7 @@
 #include "train/trainer.h"
 
+#include <dlfcn.h>
+
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -76,6 +78,7 @@ Graph Train(const Graph& graph, const data::Dataset& train_set, const data::Data
             const TrainOptions& o, const std::function<void(const EpochReport&)>& report) {
   torch::manual_seed(o.seed);  // the module's own initialisation is deterministic too
   TorchGraph module(graph);
+  if (o.recurrent_sparsity > 0) module.PruneRecurrent(o.recurrent_sparsity);
   return TrainModule(module, train_set, test_set, o, report);
 }
 
@@ -86,6 +89,13 @@ Graph TrainModule(TrainableGraph& module, const data::Dataset& train_set,
     throw Error(ErrorCode::kInvalidArgument, "epochs, batch and learning rate must be positive");
   }
   torch::manual_seed(o.seed);
+  // LibTorch splits its ops across threads itself; an OpenBLAS below it (Debian's
+  // libopenblas0-pthread, the BLAS of LibTorch's matrix products) with threads of its own would
+  // fight it for the cores (3x slower here), so OpenBLAS runs single-threaded inside each.
+  using SetThreads = void (*)(int);
+  if (auto* set = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
+    set(1);
+  }
   // All cores unless told otherwise (LibTorch's own default may be one thread here).
   torch::set_num_threads(o.threads > 0
                              ? o.threads

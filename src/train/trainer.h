@@ -26,6 +26,9 @@ struct TrainOptions {
   data::BatchOptions augment;    // crop padding, flip, normalization (batch size, seed set here)
   std::string checkpoint;        // written after every epoch when set
   bool resume = false;           // continue from `checkpoint`
+  // fp32 training: gradual magnitude pruning (Zhu & Gupta's cubic schedule over the first 60% of
+  // training) of the recurrent cells' dense W and U to this fraction of zeros.
+  double recurrent_sparsity = 0.0;
   std::optional<Graph> teacher;  // distillation teacher (fp32 graph)
   double distill_alpha = 0.5;
   double temperature = 4.0;

@@ -98,9 +98,11 @@ RandomMatrix MakeMatrix(std::mt19937& rng, MatrixStructure structure, int64_t ro
     }
   }
   std::uniform_real_distribution<float> value(-range, range);
+  // Half of the dense matrices pruned to 95% zeros: the runtime's sparse rows then run them.
+  const bool pruned = structure == MatrixStructure::kDense && rng() % 2 == 0;
   for (const Shape& s : m.shapes) {
     std::vector<float> v(static_cast<size_t>(NumElements(s)));
-    for (float& e : v) e = value(rng);
+    for (float& e : v) e = pruned && rng() % 20 != 0 ? 0.0f : value(rng);
     m.values.push_back(std::move(v));
   }
   return m;
@@ -154,7 +156,7 @@ TEST(StructuredMatrix, ProductsEqualTheMaterializedMatrixAtEveryIsaLevel) {
       std::vector<float, std::allocator<float>> prepared_scratch(product.scratch_floats() + 16);
       std::fill(y.begin(), y.end(), 0.0f);
       product.Run(x.data(), y.data(), prepared_scratch.data());
-      check(y, "prepared " + std::string(IsaName(isa)));
+      check(y, "prepared " + std::string(IsaName(isa)) + (product.sparse() ? " sparse" : ""));
     }
   }
 }
@@ -218,7 +220,7 @@ RandomCell MakeCell(std::mt19937& rng, OpType cell) {
     dir.u = d == 0 ? MakeMatrix(rng, u_structure, rows, c.hidden, 0.6f) : c.directions[0].u;
     for (auto* m : {&dir.w, &dir.u}) {
       for (auto& values : m->values) {
-        for (float& v : values) v = 1.2f * value(rng);
+        for (float& v : values) v = v == 0.0f ? 0.0f : 1.2f * value(rng);
       }
     }
     const int64_t bias = cell == OpType::kFastGrnn ? c.hidden : rows;

@@ -204,10 +204,11 @@ void AddTrainCommand(CLI::App& app) {
     if (!o->teacher.empty()) o->train.teacher = format::ReadModelFile(o->teacher).graph;
     if (o->train.checkpoint.empty()) o->train.checkpoint = o->output + ".checkpoint";
     const bool qat = !o->quant.weights.empty();
-    if (!qat && (o->json || o->quant.compress.prune > 0 || o->quant.compress.prune_channels > 0)) {
-      throw Error(ErrorCode::kInvalidArgument,
-                  "--json, --prune and --prune-channels need --quant TYPE");
+    if (!qat && (o->json || o->quant.compress.prune_channels > 0)) {
+      throw Error(ErrorCode::kInvalidArgument, "--json and --prune-channels need --quant TYPE");
     }
+    // Without --quant, --prune is the fp32 pruning of the recurrent cells' W and U.
+    if (!qat) o->train.recurrent_sparsity = o->quant.compress.prune;
     std::ostream& log = o->json ? std::cerr : std::cout;
     const bool terminal = ::isatty(o->json ? STDERR_FILENO : STDOUT_FILENO);
     log << "training " << o->model << " on " << o->data << ": " << train_set.count() << " samples, "

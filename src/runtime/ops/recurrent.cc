@@ -146,9 +146,11 @@ class RecurrentKernel final : public OpKernel {
     std::string cell(OpTypeName(node.op));
     std::transform(cell.begin(), cell.end(), cell.begin(),
                    [](unsigned char ch) { return static_cast<char>(std::tolower(ch)); });
-    name_ = cell + "_f32_" + std::string(MatrixStructureName(layout.directions[0].w.structure)) +
-            "_" + std::string(MatrixStructureName(layout.directions[0].u.structure)) + "__" +
-            std::string(IsaName(isa));
+    const auto structure = [&](const StructuredProduct& p, const StructuredSlot& slot) {
+      return p.sparse() ? std::string("csr") : std::string(MatrixStructureName(slot.structure));
+    };
+    name_ = cell + "_f32_" + structure(products_[0].w, layout.directions[0].w) + "_" +
+            structure(products_[0].u, layout.directions[0].u) + "__" + std::string(IsaName(isa));
   }
 
   void Run(const void* const* inputs, void* const* outputs, void* scratch) override {

@@ -1,6 +1,9 @@
 #include "runtime/ops/structured_product.h"
 
+#include <algorithm>
 #include <cstring>
+
+#include "kernels/sparse/f32_csr.h"
 
 #if defined(__x86_64__)
 #include "kernels/x86/f32_gemm.h"
@@ -8,11 +11,28 @@
 
 namespace trit::runtime {
 
-// y [batch, rows] = P x [batch, cols] for a dense row-major P.
+namespace {
+
+// Fraction of zeros from which the sparse rows beat the dense product (measured with
+// `trit bench` on pruned LSTMs, docs/benchmarks.md).
+double SparseCrossover(Isa isa) {
+  return isa == Isa::kAvx512 ? 0.90 : isa == Isa::kAvx2 ? 0.85 : 0.5;
+}
+
+}  // namespace
+
+// y [batch, rows] = P x [batch, cols] for a dense row-major P: the x86 GEMM, or compressed
+// sparse rows for a pruned P.
 class DenseProduct {
  public:
   DenseProduct(Isa isa, const float* data, int64_t rows, int64_t cols, int64_t batch)
       : part_{rows, cols, data}, batch_(batch) {
+    const auto zeros = std::count(data, data + rows * cols, 0.0f);
+    if (rows * cols > 0 && sparse::F32Csr::Fits(cols) &&
+        static_cast<double>(zeros) >= SparseCrossover(isa) * static_cast<double>(rows * cols)) {
+      csr_ = std::make_unique<sparse::F32Csr>(data, rows, cols);
+      return;
+    }
 #if defined(__x86_64__)
     if (isa != Isa::kRef) {
       x86::F32GemmLayer layer;
@@ -37,7 +57,13 @@ class DenseProduct {
     return 0;
   }
 
+  bool sparse() const { return csr_ != nullptr; }
+
   void Run(const float* x, float* y, float* scratch) const {
+    if (csr_) {
+      csr_->Run(batch_, x, y);
+      return;
+    }
 #if defined(__x86_64__)
     if (gemm_) {
       gemm_->Run(x, y, scratch);
@@ -53,6 +79,7 @@ class DenseProduct {
  private:
   ref::KroneckerFactor part_;
   int64_t batch_;
+  std::unique_ptr<sparse::F32Csr> csr_;
 #if defined(__x86_64__)
   std::unique_ptr<x86::F32Gemm> gemm_;
 #endif
@@ -110,6 +137,10 @@ StructuredProduct::StructuredProduct(Isa isa, const ref::StructuredMatrixF32& m,
 }
 
 StructuredProduct::~StructuredProduct() = default;
+
+bool StructuredProduct::sparse() const {
+  return m_.kind == ref::StructureKind::kDense && dense_[0]->sparse();
+}
 StructuredProduct::StructuredProduct(StructuredProduct&&) noexcept = default;
 
 void StructuredProduct::Run(const float* x, float* y, float* scratch) const {

@@ -24,6 +24,8 @@ class StructuredProduct {
 
   int64_t rows() const { return m_.rows; }
   int64_t batch() const { return batch_; }
+  // Whether a dense matrix runs as compressed sparse rows (pruned past the crossover).
+  bool sparse() const;
   size_t scratch_floats() const { return scratch_floats_; }
   // y [batch, rows] = M x [batch, cols]; scratch holds scratch_floats() floats, 64-byte aligned.
   void Run(const float* x, float* y, float* scratch) const;

@@ -1,0 +1,76 @@
+#!/bin/sh
+# Row-wise Fashion-MNIST (28 steps of 28 features, the standard sequence benchmark) with
+# recurrent cells and structured weights (docs/results.md).
+#
+#   bench/rnn_fmnist.sh train OUT_DIR [VARIANT...]   trains each variant (default: all below)
+#                                                    and measures its test accuracy with the
+#                                                    trit runtime; long: 5-10 min per variant
+#   bench/rnn_fmnist.sh table OUT_DIR                measures every trained variant's batch-1
+#                                                    latency (1 thread) in one run and prints
+#                                                    the markdown table
+#
+# A variant is CELL-HIDDEN-STRUCTURE-COMPRESSION: lstm-128-kron-20, gru-128-dense-1, and
+# lstm-128-prune-20 (magnitude pruning of W and U to 1/20 of their weights, during training).
+# EPOCHS (default 12), THREADS (training threads, default 2), TRIT and DATA override defaults.
+set -eu
+stage=$1
+out=$2
+shift 2
+trit=${TRIT:-build/release/tools/trit/trit}
+data=${DATA:-fashion-mnist:/usr/share/datasets/fashion-mnist}
+mkdir -p "$out"
+field() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
+
+if [ "$stage" = train ]; then
+  variants=${*:-"lstm-128-dense-1 lstm-128-kron-20 lstm-128-hmd-4 lstm-128-kron-4
+    lstm-128-lowrank-4 lstm-128-hybrid_kron-4 lstm-128-prune-4 lstm-128-hybrid_kron-20
+    lstm-128-lowrank-20 lstm-128-prune-20 gru-128-dense-1 gru-128-kron-20 fastrnn-128-dense-1
+    fastrnn-128-kron-20 fastgrnn-128-dense-1 fastgrnn-128-kron-20"}
+  for variant in $variants; do
+    cell=$(echo "$variant" | cut -d- -f1)
+    hidden=$(echo "$variant" | cut -d- -f2)
+    structure=$(echo "$variant" | cut -d- -f3)
+    compression=$(echo "$variant" | cut -d- -f4)
+    echo "{\"input\": [28, 28, 1], \"seed\": 1, \"layers\": [{\"$cell\": $hidden}, {\"dense\": 10}]}" \
+      > "$out/$variant.json"
+    case $structure in
+      dense) set -- ;;
+      prune) set -- --prune "$(python3 -c "print(1 - 1 / $compression)")" ;;
+      *) set -- --structure "$structure" --compression "$compression" ;;
+    esac
+    "$trit" train --model "$out/$variant.json" --data "$data" --epochs "${EPOCHS:-12}" \
+      --batch 128 --optimizer adam --lr 0.002 --seed 1 --threads "${THREADS:-2}" "$@" \
+      -o "$out/$variant.trit" > "$out/$variant.train.log"
+    "$trit" eval "$out/$variant.trit" --data "$data" --threads 2 --json > "$out/$variant.eval.json"
+    echo "$variant: top-1 $(field "$out/$variant.eval.json" "round(100 * d['top1'], 2)")%"
+  done
+  exit 0
+fi
+
+[ "$stage" = table ] || { echo "usage: $0 train|table OUT_DIR [VARIANT...]" >&2; exit 2; }
+echo "| cell | hidden | structure | compression asked | top-1 | parameters | weight bytes | file bytes | smaller | ms / sequence | vs dense |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
+for eval_json in "$out"/*.eval.json; do
+  variant=$(basename "$eval_json" .eval.json)
+  "$trit" info "$out/$variant.trit" --json > "$out/$variant.info.json"
+  "$trit" bench "$out/$variant.trit" --threads 1 --runs 500 --warmup 50 --json \
+    > "$out/$variant.bench.json"
+done
+for eval_json in "$out"/*.eval.json; do
+  variant=$(basename "$eval_json" .eval.json)
+  dense=$out/$(echo "$variant" | cut -d- -f1-2)-dense-1
+  python3 - "$out/$variant" "$dense" "$variant" <<'PY'
+import json, os, sys
+base, dense, variant = sys.argv[1:]
+load = lambda p, k: json.load(open(f"{p}.{k}.json"))
+cell, hidden, structure, compression = variant.split("-")
+ev, info, bench = load(base, "eval"), load(base, "info")["totals"], load(base, "bench")
+smaller = speed = "-"
+if os.path.exists(dense + ".bench.json"):
+    smaller = "%.1fx" % (load(dense, "info")["totals"]["file_bytes"] / info["file_bytes"])
+    speed = "%.2fx" % (load(dense, "bench")["median_ms"] / bench["median_ms"])
+print(f"| {cell} | {hidden} | {structure} | {compression}x | {100 * ev['top1']:.2f}% | "
+      f"{info['parameters']:,} | {info['weight_bytes']:,} | {info['file_bytes']:,} | {smaller} | "
+      f"{bench['median_ms']:.4f} | {speed} |")
+PY
+done
