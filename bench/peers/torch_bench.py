@@ -42,10 +42,37 @@ def pool(x, a, kind):
     return F.avg_pool2d(x, kernel, stride)
 
 
+LSTM_WEIGHTS = {}
+
+
+def lstm(node, i, a):
+    """ONNX LSTM (layout 0, default activations) as PyTorch's LSTM kernel: the gate blocks
+    reordered once from ONNX's i, o, f, c to PyTorch's i, f, g, o. Returns (Y, Y_h)."""
+    directions = 2 if a.get("direction", b"forward") == b"bidirectional" else 1
+    hidden = a["hidden_size"]
+    if node.name not in LSTM_WEIGHTS:
+        order = lambda m: torch.cat([m[k * hidden:(k + 1) * hidden] for k in (0, 2, 3, 1)])
+        flat = []
+        for d in range(directions):
+            bias = i[3][d] if len(i) > 3 and i[3] is not None else torch.zeros(8 * hidden)
+            flat += [order(i[1][d]), order(i[2][d]), order(bias[:4 * hidden]),
+                     order(bias[4 * hidden:])]
+        LSTM_WEIGHTS[node.name] = flat
+    x = i[0]
+    zeros = torch.zeros(directions, x.shape[1], hidden)
+    y, h, _ = torch._VF.lstm(x, (zeros, zeros), LSTM_WEIGHTS[node.name], True, 1, 0.0, False,
+                             directions == 2, False)
+    return y.reshape(x.shape[0], x.shape[1], directions, hidden).transpose(1, 2), h
+
+
 def run_node(node, v):
     a = attrs(node)
     i = [v[name] if name else None for name in node.input]
     op = node.op_type
+    if op == "LSTM":
+        if a.get("direction", b"forward") == b"reverse" or len(i) > 4:
+            raise SystemExit("torch_bench: error: LSTM with reverse direction or initial state")
+        return lstm(node, i, a)
     if op == "Conv":
         return conv(i[0], i[1], i[2] if len(i) > 2 else None, a)
     if op == "Gemm":
@@ -106,7 +133,9 @@ def main():
         values = dict(weights)
         values[input_name] = x
         for node in model.graph.node:
-            values[node.output[0]] = run_node(node, values)
+            result = run_node(node, values)
+            for name, value in zip(node.output, result if node.op_type == "LSTM" else [result]):
+                values[name] = value
         return values[output_name]
 
     with torch.no_grad():

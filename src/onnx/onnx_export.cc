@@ -9,7 +9,9 @@
 #include "core/atomic_file.h"
 #include "core/error.h"
 #include "core/op_params.h"
+#include "core/recurrent_layout.h"
 #include "kernels/ref/quant_weights.h"
+#include "kernels/ref/structured_matrix.h"
 #include "kernels/ref/transpose.h"
 
 namespace trit::onnx_export {
@@ -340,6 +342,99 @@ class Exporter {
 
   bool Rank4(ValueId v) const { return g_.value(v).shape.size() == 4; }
 
+  std::string Permute(const std::string& in, const std::vector<int64_t>& perm,
+                      const std::string& out) {
+    SetInts(AddNode("Transpose", {in}, out), "perm", perm);
+    return out;
+  }
+
+  // A recurrent cell as ONNX LSTM / GRU / RNN (layout 0, with transposes to and from the cell's
+  // batch-first tensors). Structured W and U are materialized: ONNX takes dense matrices.
+  std::string Recurrent(const Node& node, const std::string& name) {
+    const RecurrentLayout layout = ParseRecurrentLayout(g_, node);
+    if (node.op == OpType::kFastGrnn) Fail(node, "FastGRNN");
+    const auto scalar = [&](size_t i) { return g_.value(node.inputs[i]).data->as<float>()[0]; };
+    for (const RecurrentDirectionSlots& d : layout.directions) {
+      if (node.op == OpType::kFastRnn &&
+          (scalar(*d.scalar_a) != 1.0f || scalar(*d.scalar_b) != 0.0f)) {
+        Fail(node, "FastRNN with alpha other than 1 or beta other than 0");
+      }
+    }
+    for (const ValueId in : node.inputs) {
+      if (g_.value(in).dtype != DType::kF32) Fail(node, "a quantized recurrent cell");
+    }
+    const auto directions = static_cast<int64_t>(layout.directions.size());
+    const int64_t h = layout.hidden, rows = layout.gates * h, n = layout.batch;
+    std::vector<float> w, r, b, p;
+    const auto matrix = [&](const StructuredSlot& slot, std::vector<float>& to) {
+      ref::StructuredMatrixF32 m{
+          static_cast<ref::StructureKind>(slot.structure), slot.rows, slot.cols, {}};
+      for (size_t i = slot.first; i < slot.first + slot.count; ++i) {
+        const Value& v = g_.value(node.inputs[i]);
+        m.parts.push_back({v.shape[0], v.shape.size() == 2 ? v.shape[1] : 1, v.data->as<float>()});
+      }
+      const std::vector<float> dense = ref::MaterializeStructured(m);
+      to.insert(to.end(), dense.begin(), dense.end());
+    };
+    const auto append = [&](size_t i, std::vector<float>& to) {
+      const Value& v = g_.value(node.inputs[i]);
+      to.insert(to.end(), v.data->as<float>(), v.data->as<float>() + NumElements(v.shape));
+    };
+    for (const RecurrentDirectionSlots& d : layout.directions) {
+      matrix(d.w, w);
+      matrix(d.u, r);
+      append(d.bias_w, b);
+      append(d.bias_u, b);
+      if (d.peephole) append(*d.peephole, p);
+    }
+    std::vector<std::string> inputs = {
+        Permute(AsIs(node.inputs[0]), {1, 0, 2}, Unique(name + "/x_tni")),
+        Floats(name + "/W", {directions, rows, layout.input_size}, w),
+        Floats(name + "/R", {directions, rows, h}, r),
+        Floats(name + "/B", {directions, 2 * rows}, b), ""};
+    const auto state = [&](size_t i, const std::string& what) {
+      const std::string ndh = Unique(name + "/" + what + "_ndh");
+      AddNode("Reshape", {AsIs(node.inputs[i]), Int64s(ndh + "/shape", {n, directions, h})}, ndh);
+      return Permute(ndh, {1, 0, 2}, Unique(name + "/" + what));
+    };
+    inputs.push_back(layout.initial_h ? state(*layout.initial_h, "initial_h") : "");
+    if (node.op == OpType::kLstm) {
+      inputs.push_back(layout.initial_c ? state(*layout.initial_c, "initial_c") : "");
+      if (layout.peepholes) inputs.push_back(Floats(name + "/P", {directions, 3 * h}, p));
+    }
+    while (!inputs.empty() && inputs.back().empty()) inputs.pop_back();
+    const char* op = node.op == OpType::kLstm ? "LSTM" : node.op == OpType::kGru ? "GRU" : "RNN";
+    auto* cell = model_.mutable_graph()->add_node();
+    cell->set_op_type(op);
+    cell->set_name(Unique(name + "/" + op));
+    for (const auto& in : inputs) cell->add_input(in);
+    const std::string result = Unique(name + (layout.output_sequence ? "/Y" : "/Y_h"));
+    if (!layout.output_sequence) cell->add_output("");
+    cell->add_output(result);
+    SetInt(cell, "hidden_size", h);
+    auto* direction = cell->add_attribute();
+    direction->set_name("direction");
+    direction->set_type(onnx::AttributeProto::STRING);
+    direction->set_s(directions == 2 ? "bidirectional" : layout.reverse ? "reverse" : "forward");
+    if (node.op == OpType::kGru) SetInt(cell, "linear_before_reset", layout.linear_before_reset);
+    if (node.op == OpType::kFastRnn) {
+      auto* activations = cell->add_attribute();
+      activations->set_name("activations");
+      activations->set_type(onnx::AttributeProto::STRINGS);
+      const char* f = layout.activation == CellActivation::kTanh      ? "Tanh"
+                      : layout.activation == CellActivation::kSigmoid ? "Sigmoid"
+                                                                      : "Relu";
+      for (int64_t d = 0; d < directions; ++d) activations->add_strings(f);
+    }
+    // Y [T, D, N, H] -> [N, T, D*H]; Y_h [D, N, H] -> [N, D*H].
+    const std::string batch_first = layout.output_sequence
+                                        ? Permute(result, {2, 0, 1, 3}, Unique(name + "/y_ntdh"))
+                                        : Permute(result, {1, 0, 2}, Unique(name + "/y_ndh"));
+    const Shape shape = g_.value(node.outputs[0]).shape;
+    AddNode("Reshape", {batch_first, Int64s(name + "/shape", shape)}, name);
+    return name;
+  }
+
   void ExportNode(const Node& node) {
     const ValueId out = node.outputs[0];
     const Value& y = g_.value(out);
@@ -530,6 +625,11 @@ class Exporter {
       case OpType::kMatMul:
         AddNode("MatMul", {AsIs(node.inputs[0]), AsIs(node.inputs[1])}, name);
         return Define(out, name, false);
+      case OpType::kLstm:
+      case OpType::kGru:
+      case OpType::kFastRnn:
+      case OpType::kFastGrnn:
+        return Define(out, Recurrent(node, name), false);
       case OpType::kQuantize: {
         const bool nchw = views_[static_cast<size_t>(node.inputs[0])].nchw;
         return Define(out, nchw ? Nchw(node.inputs[0]) : AsIs(node.inputs[0]), nchw);

@@ -5,22 +5,16 @@
 #include <cstring>
 #include <memory>
 
+#include "kernels/ref/cell_step.h"
+
 namespace trit::ref {
 namespace {
 
-float Sigmoid(float v) { return 1.0f / (1.0f + std::exp(-v)); }
-
-float Apply(CellNonlinearity f, float v) {
-  switch (f) {
-    case CellNonlinearity::kTanh:
-      return std::tanh(v);
-    case CellNonlinearity::kSigmoid:
-      return Sigmoid(v);
-    case CellNonlinearity::kRelu:
-      return std::max(v, 0.0f);
-  }
-  return v;
-}
+// The reference's nonlinearities: the C library's exp and tanh.
+struct LibmMath {
+  static float Sigmoid(float v) { return 1.0f / (1.0f + std::exp(-v)); }
+  static float Tanh(float v) { return std::tanh(v); }
+};
 
 // U as the reference applies it: the structured product, plain loops.
 class StructuredMap final : public LinearMap {
@@ -79,86 +73,7 @@ int64_t CellStepScratchFloats(const RecurrentParams& p) {
 void CellStepF32(const RecurrentParams& p, const RecurrentWeightsF32& weights, const float* wx,
                  int64_t wx_stride, const LinearMap& u, const LinearMap* u_candidate, float* h,
                  float* c, float* scratch) {
-  const int64_t hidden = p.hidden, rows = p.gates() * hidden;
-  float* uh = scratch;
-  u.Apply(p.batch, h, uh);
-  const float* bw = weights.bias_w;
-  const float* bu = weights.bias_u;
-  for (int64_t b = 0; b < p.batch; ++b) {
-    const float* x_row = wx + b * wx_stride;
-    const float* u_row = uh + b * rows;
-    float* h_row = h + b * hidden;
-    const auto pre = [&](int64_t gate, int64_t j) {
-      const int64_t k = gate * hidden + j;
-      return x_row[k] + bw[k] + u_row[k] + bu[k];
-    };
-    switch (p.cell) {
-      case CellKind::kLstm: {
-        float* c_row = c + b * hidden;
-        const float* peep = weights.peephole;
-        for (int64_t j = 0; j < hidden; ++j) {
-          const float c_prev = c_row[j];
-          const float gi = Sigmoid(pre(0, j) + (peep ? peep[j] * c_prev : 0.0f));
-          const float gf = Sigmoid(pre(2, j) + (peep ? peep[2 * hidden + j] * c_prev : 0.0f));
-          const float gc = std::tanh(pre(3, j));
-          const float c_next = gf * c_prev + gi * gc;
-          const float go = Sigmoid(pre(1, j) + (peep ? peep[hidden + j] * c_next : 0.0f));
-          c_row[j] = c_next;
-          h_row[j] = go * std::tanh(c_next);
-        }
-        break;
-      }
-      case CellKind::kGru:
-        if (p.linear_before_reset) {
-          for (int64_t j = 0; j < hidden; ++j) {
-            const float z = Sigmoid(pre(0, j));
-            const float r = Sigmoid(pre(1, j));
-            const int64_t k = 2 * hidden + j;
-            const float n = std::tanh(x_row[k] + bw[k] + r * (u_row[k] + bu[k]));
-            h_row[j] = (1.0f - z) * n + z * h_row[j];
-          }
-        }
-        break;
-      case CellKind::kFastRnn:
-        for (int64_t j = 0; j < hidden; ++j) {
-          h_row[j] =
-              weights.scalar_a * Apply(p.activation, pre(0, j)) + weights.scalar_b * h_row[j];
-        }
-        break;
-      case CellKind::kFastGrnn:
-        for (int64_t j = 0; j < hidden; ++j) {
-          const float a = x_row[j] + u_row[j];
-          const float z = Sigmoid(a + bw[j]);
-          const float candidate = std::tanh(a + bu[j]);
-          h_row[j] = (weights.scalar_a * (1.0f - z) + weights.scalar_b) * candidate + z * h_row[j];
-        }
-        break;
-    }
-  }
-  if (p.cell != CellKind::kGru || p.linear_before_reset) return;
-  // GRU, linear_before_reset=0: the candidate reads U_h (r * h), so the gates come first.
-  float* gated = uh + p.batch * rows;           // r * h, [batch, H]
-  float* candidate = gated + p.batch * hidden;  // U_h (r * h)
-  for (int64_t b = 0; b < p.batch; ++b) {
-    const float* x_row = wx + b * wx_stride;
-    const float* u_row = uh + b * rows;
-    for (int64_t j = 0; j < hidden; ++j) {
-      const int64_t k = hidden + j;
-      const float r = Sigmoid(x_row[k] + bw[k] + u_row[k] + bu[k]);
-      gated[b * hidden + j] = r * h[b * hidden + j];
-    }
-  }
-  u_candidate->Apply(p.batch, gated, candidate);
-  for (int64_t b = 0; b < p.batch; ++b) {
-    const float* x_row = wx + b * wx_stride;
-    const float* u_row = uh + b * rows;
-    for (int64_t j = 0; j < hidden; ++j) {
-      const float z = Sigmoid(x_row[j] + bw[j] + u_row[j] + bu[j]);
-      const int64_t k = 2 * hidden + j;
-      const float n = std::tanh(x_row[k] + bw[k] + candidate[b * hidden + j] + bu[k]);
-      h[b * hidden + j] = (1.0f - z) * n + z * h[b * hidden + j];
-    }
-  }
+  CellStep<LibmMath>(p, weights, wx, wx_stride, u, u_candidate, h, c, scratch);
 }
 
 int64_t RecurrentScratchFloats(const RecurrentParams& p) {

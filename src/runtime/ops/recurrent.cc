@@ -1,7 +1,8 @@
 // LSTM, GRU, FastRNN and FastGRNN bindings (fp32). The schedule: W x for a block of time steps
 // as one product over all of the block's (batch, step) rows, then only U h step by step; the
-// gate arithmetic is the reference's (kernels/ref/recurrent.h), so results differ from
-// ref::RecurrentF32 only by the summation order of the products.
+// gate arithmetic is the reference's (kernels/ref/cell_step.h) with vectorized polynomial
+// sigmoid and tanh on x86 (kernels/x86/fast_math.h), so results differ from ref::RecurrentF32
+// by the products' summation order and about 1e-7 per nonlinearity.
 #include "kernels/ref/recurrent.h"
 
 #include <algorithm>
@@ -14,6 +15,10 @@
 #include "runtime/ops/op_support.h"
 #include "runtime/ops/ops.h"
 #include "runtime/ops/structured_product.h"
+
+#if defined(__x86_64__)
+#include "kernels/x86/rnn_cell_step.h"
+#endif
 
 namespace trit::runtime {
 namespace {
@@ -88,6 +93,10 @@ class RecurrentKernel final : public OpKernel {
   RecurrentKernel(const Graph& g, const Node& node, const RecurrentLayout& layout)
       : initial_h_(layout.initial_h), initial_c_(layout.initial_c) {
     const Isa isa = ActiveIsa();
+#if defined(__x86_64__)
+    if (isa == Isa::kAvx512) step_ = x86::CellStepF32Avx512;
+    if (isa == Isa::kAvx2) step_ = x86::CellStepF32Avx2;
+#endif
     p_.cell =
         static_cast<ref::CellKind>(static_cast<int>(node.op) - static_cast<int>(OpType::kLstm));
     p_.batch = layout.batch;
@@ -201,8 +210,7 @@ class RecurrentKernel final : public OpKernel {
         }
         products.w.Run(x_block, wx, product_scratch);
         for (int64_t k = 0; k < count; ++k) {
-          ref::CellStepF32(p_, weights, wx + k * rows, block_ * rows, u, candidate, h, c,
-                           step_scratch);
+          step_(p_, weights, wx + k * rows, block_ * rows, u, candidate, h, c, step_scratch);
           if (!p_.output_sequence) continue;
           const int64_t t = time_of(s0 + k);
           for (int64_t b = 0; b < p_.batch; ++b) {
@@ -222,6 +230,8 @@ class RecurrentKernel final : public OpKernel {
 
  private:
   ref::RecurrentParams p_;
+  // The gate arithmetic: the reference's, or its vectorized build for the ISA.
+  decltype(&ref::CellStepF32) step_ = ref::CellStepF32;
   std::vector<DirectionProducts> products_;
   std::optional<size_t> initial_h_, initial_c_;
   int64_t block_ = 1;

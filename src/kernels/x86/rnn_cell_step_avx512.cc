@@ -1,0 +1,14 @@
+// Built with the avx512 flags (kernels/CMakeLists.txt): the gate loops vectorize.
+#include "kernels/ref/cell_step.h"
+#include "kernels/x86/fast_math.h"
+#include "kernels/x86/rnn_cell_step.h"
+
+namespace trit::x86 {
+
+void CellStepF32Avx512(const ref::RecurrentParams& p, const ref::RecurrentWeightsF32& weights,
+                       const float* wx, int64_t wx_stride, const ref::LinearMap& u,
+                       const ref::LinearMap* u_candidate, float* h, float* c, float* scratch) {
+  ref::CellStep<FastMath>(p, weights, wx, wx_stride, u, u_candidate, h, c, scratch);
+}
+
+}  // namespace trit::x86
