@@ -12,26 +12,31 @@ int64_t StructuredMatvecMacs(const Graph& graph, const Node& node, const Structu
   const auto shape = [&](size_t part) -> const Shape& {
     return graph.value(node.inputs[slot.first + part]).shape;
   };
+  const int64_t rows = slot.rows / slot.blocks;  // one gate block's
+  int64_t macs = 0;
   switch (slot.structure) {
     case MatrixStructure::kDense:
-      return slot.rows * slot.cols;
+      macs = rows * slot.cols;
+      break;
     case MatrixStructure::kLowRank:
-      return (slot.rows + slot.cols) * shape(0)[1];
+      macs = (rows + slot.cols) * shape(0)[1];
+      break;
     case MatrixStructure::kHmd:
-      return shape(0)[0] * slot.cols + shape(1)[0] * slot.cols + (slot.rows - shape(0)[0]);
+      macs = shape(0)[0] * slot.cols + shape(1)[0] * slot.cols + (rows - shape(0)[0]);
+      break;
     case MatrixStructure::kKronecker:
     case MatrixStructure::kHybridKronecker: {
       const size_t first = slot.structure == MatrixStructure::kHybridKronecker ? 1 : 0;
-      int64_t macs = first == 1 ? shape(0)[0] * slot.cols : 0;
+      macs = first == 1 ? shape(0)[0] * slot.cols : 0;
       int64_t size = slot.cols;
-      for (size_t f = slot.count; f-- > first;) {
+      for (size_t f = slot.parts_per_block; f-- > first;) {
         macs += size * shape(f)[0];
         size = size / shape(f)[1] * shape(f)[0];
       }
-      return macs;
+      break;
     }
   }
-  return 0;
+  return macs * slot.blocks;
 }
 
 }  // namespace

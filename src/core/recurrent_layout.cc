@@ -39,11 +39,14 @@ class LayoutReader {
     return i;
   }
 
-  StructuredSlot Matrix(const std::string& name, int64_t rows, int64_t cols) {
+  // A structured matrix of `gates` row blocks: dense is one [rows, cols] part; any other
+  // structure is one structured [rows / gates, cols] matrix per gate, the same part shapes each.
+  StructuredSlot Matrix(const std::string& name, int64_t rows, int64_t cols, int64_t gates) {
     StructuredSlot slot;
     slot.structure = ParseMatrixStructure(node_.attrs.GetString(name + "_structure", "dense"));
     slot.rows = rows;
     slot.cols = cols;
+    slot.blocks = slot.structure == MatrixStructure::kDense ? 1 : gates;
     const int64_t fixed = slot.structure == MatrixStructure::kDense     ? 1
                           : slot.structure == MatrixStructure::kLowRank ? 2
                           : slot.structure == MatrixStructure::kHmd     ? 3
@@ -55,18 +58,27 @@ class LayoutReader {
                       std::string(MatrixStructureName(slot.structure)) + " needs " +
                       (fixed != 0 ? std::to_string(fixed) : std::to_string(min_parts) + " to 16"));
     }
-    slot.count = static_cast<size_t>(parts);
+    slot.parts_per_block = static_cast<size_t>(parts);
+    slot.count = slot.parts_per_block * static_cast<size_t>(slot.blocks);
     slot.first = next_;
     const std::string what = name + " (" + std::string(MatrixStructureName(slot.structure)) + ")";
     std::vector<Shape> shapes;
-    for (int64_t p = 0; p < parts; ++p) {
+    for (size_t p = 0; p < slot.count; ++p) {
       const size_t i = Next(what + " part " + std::to_string(p));
-      if (ShapeOf(i).size() != (slot.structure == MatrixStructure::kHmd && p == 2 ? 1u : 2u)) {
+      const size_t in_block = p % slot.parts_per_block;
+      if (ShapeOf(i).size() !=
+          (slot.structure == MatrixStructure::kHmd && in_block == 2 ? 1u : 2u)) {
         Fail(node_,
              what + " part " + std::to_string(p) + " has shape " + ShapeToString(ShapeOf(i)));
       }
-      shapes.push_back(ShapeOf(i));
+      if (p >= slot.parts_per_block && ShapeOf(i) != shapes[in_block]) {
+        Fail(node_, what + " part " + std::to_string(p) + " has shape " +
+                        ShapeToString(ShapeOf(i)) + ", the first gate's has " +
+                        ShapeToString(shapes[in_block]));
+      }
+      if (p < slot.parts_per_block) shapes.push_back(ShapeOf(i));
     }
+    rows /= slot.blocks;  // each block's
     const auto mismatch = [&] {
       std::string list;
       for (const Shape& s : shapes) list += (list.empty() ? "" : ", ") + ShapeToString(s);
@@ -204,8 +216,8 @@ RecurrentLayout ParseRecurrentLayout(const Graph& graph, const Node& node) {
   LayoutReader reader(graph, node);
   for (int d = 0; d < directions; ++d) {
     RecurrentDirectionSlots slots;
-    slots.w = reader.Matrix("w", rows, layout.input_size);
-    slots.u = reader.Matrix("u", rows, h);
+    slots.w = reader.Matrix("w", rows, layout.input_size, layout.gates);
+    slots.u = reader.Matrix("u", rows, h, layout.gates);
     slots.bias_w = reader.NextWithShape("bias_w", {bias_size});
     slots.bias_u = reader.NextWithShape("bias_u", {bias_size});
     if (layout.peepholes) slots.peephole = reader.NextWithShape("peephole", {3 * h});

@@ -7,7 +7,10 @@
 // bias_w, bias_u, [peephole P (LSTM with peepholes=1)], [alpha, beta (FastRNN) | zeta, nu
 // (FastGRNN)]; then [h0 [N, D*H]] and [c0 [N, D*H]] (LSTM) when initial_state=1.
 //
-// A structured matrix M [rows, cols] is `parts` consecutive constant inputs:
+// A dense W or U is one [gates * H, cols] input. Any other structure is applied per gate: W and U
+// are `gates` row blocks (LSTM i, o, f, c; GRU z, r, h), each a structured [H, cols] matrix
+// given by `parts` consecutive constant inputs (w_parts / u_parts), the same shapes for every
+// gate, gate after gate. A structured matrix M [rows, cols] (one gate's) is:
 //   dense        M                               [rows, cols] (a pruned M is dense with zeros)
 //   lowrank      A [rows, r], B [r, cols]        M = A B
 //   kron         A_1 .. A_F [m_k, n_k]           M = A_1 kron .. kron A_F, prod m = rows,
@@ -39,8 +42,10 @@ bool IsRecurrentOp(OpType op);
 
 struct StructuredSlot {
   MatrixStructure structure = MatrixStructure::kDense;
-  int64_t rows = 0, cols = 0;
-  size_t first = 0, count = 1;  // node inputs [first, first + count)
+  int64_t rows = 0, cols = 0;  // the whole matrix: gates * H rows
+  int64_t blocks = 1;          // gate blocks of rows / blocks rows each
+  size_t parts_per_block = 1;
+  size_t first = 0, count = 1;  // node inputs [first, first + count), block after block
 };
 
 struct RecurrentDirectionSlots {

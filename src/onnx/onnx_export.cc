@@ -368,7 +368,7 @@ class Exporter {
     std::vector<float> w, r, b, p;
     const auto matrix = [&](const StructuredSlot& slot, std::vector<float>& to) {
       ref::StructuredMatrixF32 m{
-          static_cast<ref::StructureKind>(slot.structure), slot.rows, slot.cols, {}};
+          static_cast<ref::StructureKind>(slot.structure), slot.rows, slot.cols, {}, slot.blocks};
       for (size_t i = slot.first; i < slot.first + slot.count; ++i) {
         const Value& v = g_.value(node.inputs[i]);
         m.parts.push_back({v.shape[0], v.shape.size() == 2 ? v.shape[1] : 1, v.data->as<float>()});

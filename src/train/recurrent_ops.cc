@@ -2,12 +2,15 @@
 
 namespace trit::train {
 
-torch::Tensor MaterializeStructured(const StructuredSlot& slot,
-                                    const std::vector<torch::Tensor>& in) {
-  const auto part = [&](size_t i) -> const torch::Tensor& { return in[slot.first + i]; };
-  const auto kron = [&](size_t first) {
-    torch::Tensor m = part(first);
-    for (size_t i = first + 1; i < slot.count; ++i) m = torch::kron(m, part(i));
+namespace {
+
+// One gate block: parts [first, first + slot.parts_per_block) of the node's inputs.
+torch::Tensor MaterializeBlock(const StructuredSlot& slot, const std::vector<torch::Tensor>& in,
+                               size_t first) {
+  const auto part = [&](size_t i) -> const torch::Tensor& { return in[first + i]; };
+  const auto kron = [&](size_t from) {
+    torch::Tensor m = part(from);
+    for (size_t i = from + 1; i < slot.parts_per_block; ++i) m = torch::kron(m, part(i));
     return m;
   };
   switch (slot.structure) {
@@ -20,13 +23,25 @@ torch::Tensor MaterializeStructured(const StructuredSlot& slot,
     case MatrixStructure::kHybridKronecker:
       return torch::cat({part(0), kron(1)}, 0);
     case MatrixStructure::kHmd: {
-      const int64_t lower = slot.rows - part(0).size(0);
+      const int64_t lower = slot.rows / slot.blocks - part(0).size(0);
       const int64_t block_rows = lower / part(1).size(0);
       const torch::Tensor rows = part(1).repeat_interleave(block_rows, 0) * part(2).unsqueeze(1);
       return torch::cat({part(0), rows}, 0);
     }
   }
   return part(0);
+}
+
+}  // namespace
+
+torch::Tensor MaterializeStructured(const StructuredSlot& slot,
+                                    const std::vector<torch::Tensor>& in) {
+  std::vector<torch::Tensor> blocks;
+  for (int64_t b = 0; b < slot.blocks; ++b) {
+    blocks.push_back(
+        MaterializeBlock(slot, in, slot.first + static_cast<size_t>(b) * slot.parts_per_block));
+  }
+  return blocks.size() == 1 ? blocks[0] : torch::cat(blocks, 0);
 }
 
 torch::Tensor RunRecurrentOp(const Graph& graph, const Node& node,

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <cmath>
+#include <tuple>
 
 namespace trit::zoo {
 
@@ -158,15 +159,25 @@ ValueId GraphBuilder::Recurrent(ValueId x, const RecurrentSpec& spec) {
   // PyTorch's recurrent initialization: U(-1/sqrt(H), 1/sqrt(H)).
   const float bound = 1.0f / std::sqrt(static_cast<float>(h));
   const float std = bound / std::sqrt(3.0f);
+  // Rows of one structured block: a gate's, or all of a dense matrix.
+  const auto GateRows = [&](const StructuredShape& shape) {
+    return shape.structure == MatrixStructure::kDense ? rows : h;
+  };
   std::vector<ValueId> inputs = {x};
   const int directions = spec.direction == "bidirectional" ? 2 : 1;
   for (int d = 0; d < directions; ++d) {
     const std::string prefix = name + (d == 0 ? "" : ".backward");
-    for (const ValueId v : StructuredParts(prefix + ".w", spec.w, rows, input, std)) {
-      inputs.push_back(v);
-    }
-    for (const ValueId v : StructuredParts(prefix + ".u", spec.u, rows, h, std)) {
-      inputs.push_back(v);
+    // A structured W or U is one structured matrix per gate (core/recurrent_layout.h).
+    for (const auto& [matrix, shape, cols] :
+         {std::tuple{".w", &spec.w, input}, std::tuple{".u", &spec.u, h}}) {
+      const int64_t blocks = shape->structure == MatrixStructure::kDense ? 1 : gates;
+      for (int64_t g = 0; g < blocks; ++g) {
+        const std::string part_name =
+            prefix + matrix + (blocks > 1 ? ".gate" + std::to_string(g) : "");
+        for (const ValueId v : StructuredParts(part_name, *shape, rows / blocks, cols, std)) {
+          inputs.push_back(v);
+        }
+      }
     }
     const int64_t bias_size = spec.cell == OpType::kFastGrnn ? h : rows;
     std::vector<float> bias_w(static_cast<size_t>(bias_size)), bias_u(bias_w.size());
@@ -192,13 +203,14 @@ ValueId GraphBuilder::Recurrent(ValueId x, const RecurrentSpec& spec) {
                                           Buffer::FromVector(std::vector<float>{b})));
     }
   }
-  Attributes attrs = {{"hidden_size", h},
-                      {"direction", spec.direction},
-                      {"output_sequence", int64_t{spec.output_sequence}},
-                      {"w_structure", std::string(MatrixStructureName(spec.w.structure))},
-                      {"u_structure", std::string(MatrixStructureName(spec.u.structure))},
-                      {"w_parts", static_cast<int64_t>(spec.w.PartShapes(rows, input).size())},
-                      {"u_parts", static_cast<int64_t>(spec.u.PartShapes(rows, h).size())}};
+  Attributes attrs = {
+      {"hidden_size", h},
+      {"direction", spec.direction},
+      {"output_sequence", int64_t{spec.output_sequence}},
+      {"w_structure", std::string(MatrixStructureName(spec.w.structure))},
+      {"u_structure", std::string(MatrixStructureName(spec.u.structure))},
+      {"w_parts", static_cast<int64_t>(spec.w.PartShapes(GateRows(spec.w), input).size())},
+      {"u_parts", static_cast<int64_t>(spec.u.PartShapes(GateRows(spec.u), h).size())}};
   if (spec.cell == OpType::kFastRnn) attrs.Set("activation", spec.activation);
   if (spec.cell == OpType::kGru) attrs.Set("linear_before_reset", int64_t{1});
   std::string prefix(OpTypeName(spec.cell));

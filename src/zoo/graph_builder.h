@@ -30,7 +30,8 @@ class Random {
   uint64_t state_;
 };
 
-// A recurrent layer: its cell, size and the structure of its W and U.
+// A recurrent layer: its cell, size and the structure of its W and U (dense: the whole
+// [gates * hidden, cols] matrix; any other structure: each gate's [hidden, cols] block).
 struct RecurrentSpec {
   OpType cell = OpType::kLstm;
   int64_t hidden = 128;

@@ -10,10 +10,13 @@
 namespace trit::zoo {
 namespace {
 
-// A structure object of a recurrent layer, for a rows x cols matrix.
-StructuredShape ParseStructure(const nlohmann::json& j, int64_t rows, int64_t cols) {
+// A structure object of a recurrent layer's W or U (gates * hidden rows, cols columns): a dense
+// matrix whole, any other structure per gate block of `hidden` rows.
+StructuredShape ParseStructure(const nlohmann::json& j, int64_t gates, int64_t hidden,
+                               int64_t cols) {
   const MatrixStructure structure =
       ParseMatrixStructure(j.value("structure", std::string("dense")));
+  const int64_t rows = structure == MatrixStructure::kDense ? gates * hidden : hidden;
   if (j.contains("compression")) {
     return ChooseStructuredShape(structure, rows, cols, j["compression"].get<double>(),
                                  j.value("blocks", int64_t{1}));
@@ -97,7 +100,6 @@ Graph BuildFromSpecFile(const std::string& path,
         const Shape& in = b.shape(x);
         const int64_t input = in.size() == 4 ? in[2] * in[3] : in.back();
         const int64_t gates = spec.cell == OpType::kLstm ? 4 : spec.cell == OpType::kGru ? 3 : 1;
-        const int64_t rows = gates * spec.hidden;
         nlohmann::json w = layer.value("w", nlohmann::json::object());
         nlohmann::json u = layer.value("u", nlohmann::json::object());
         for (const char* key : {"structure", "compression", "blocks"}) {
@@ -110,8 +112,8 @@ Graph BuildFromSpecFile(const std::string& path,
                    {"compression", structure->compression}};
         }
         try {
-          spec.w = ParseStructure(w, rows, input);
-          spec.u = ParseStructure(u, rows, spec.hidden);
+          spec.w = ParseStructure(w, gates, spec.hidden, input);
+          spec.u = ParseStructure(u, gates, spec.hidden, spec.hidden);
         } catch (const Error& e) {
           throw Error(ErrorCode::kInvalidArgument, where + ": " + e.what());
         }

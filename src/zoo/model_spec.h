@@ -8,9 +8,9 @@
 //   {"lstm": 128}, {"gru": 64, "direction": "bidirectional", "sequence": true},
 //   {"fastrnn": 64, "activation": "tanh"}, {"fastgrnn": 64},
 //   with W and U structured alike, {"structure": "kron", "compression": 20}, or each on its own,
-//   "w": {"structure": "kron", "factors": [[16, 2], [32, 14]]}, "u": {"structure": "lowrank",
+//   "w": {"structure": "kron", "factors": [[8, 2], [16, 14]]}, "u": {"structure": "lowrank",
 //   "rank": 8}, {"structure": "hybrid_kron", "dense_rows": 32, "factors": [...]},
-//   {"structure": "hmd", "dense_rows": 256, "blocks": 4}; any of them with "compression" instead
+//   {"structure": "hmd", "dense_rows": 64, "blocks": 4}; any of them with "compression" instead
 //   of explicit shapes (zoo/structured_shape.h chooses them).
 #pragma once
 

@@ -24,10 +24,13 @@ Graph RecurrentModel(OpType cell, MatrixStructure w, MatrixStructure u, double c
   spec.direction = direction;
   spec.output_sequence = sequence;
   const int64_t gates = cell == OpType::kLstm ? 4 : cell == OpType::kGru ? 3 : 1;
-  spec.w =
-      zoo::ChooseStructuredShape(w, gates * 16, 8, w == MatrixStructure::kDense ? 1 : compression);
-  spec.u =
-      zoo::ChooseStructuredShape(u, gates * 16, 16, u == MatrixStructure::kDense ? 1 : compression);
+  // Dense: the whole [gates * 16, cols] matrix; any other structure: per gate.
+  const auto shape = [&](MatrixStructure m, int64_t cols) {
+    const bool dense = m == MatrixStructure::kDense;
+    return zoo::ChooseStructuredShape(m, dense ? gates * 16 : 16, cols, dense ? 1 : compression);
+  };
+  spec.w = shape(w, 8);
+  spec.u = shape(u, 16);
   x = b.Recurrent(x, spec);
   return b.Finish(b.Dense(x, 5));
 }

@@ -32,9 +32,7 @@ int64_t LowerRows(const StructuredMatrixF32& m) {
              : m.rows;
 }
 
-}  // namespace
-
-int64_t StructuredScratchFloats(const StructuredMatrixF32& m, int64_t batch) {
+int64_t SingleScratchFloats(const StructuredMatrixF32& m, int64_t batch) {
   switch (m.kind) {
     case StructureKind::kDense:
       return 0;
@@ -50,8 +48,8 @@ int64_t StructuredScratchFloats(const StructuredMatrixF32& m, int64_t batch) {
   return 0;
 }
 
-void StructuredMatmulF32(const StructuredMatrixF32& m, int64_t batch, const float* x, float* y,
-                         float* scratch) {
+void SingleMatmulF32(const StructuredMatrixF32& m, int64_t batch, const float* x, float* y,
+                     float* scratch) {
   switch (m.kind) {
     case StructureKind::kDense:
       DensePart(m.parts[0], batch, x, y, m.rows);
@@ -98,7 +96,7 @@ void StructuredMatmulF32(const StructuredMatrixF32& m, int64_t batch, const floa
   }
 }
 
-std::vector<float> MaterializeStructured(const StructuredMatrixF32& m) {
+std::vector<float> MaterializeSingle(const StructuredMatrixF32& m) {
   // Built from the definitions, not from StructuredMatmulF32, so that tests can check one
   // against the other.
   std::vector<float> dense(static_cast<size_t>(m.rows * m.cols), 0.0f);
@@ -144,7 +142,7 @@ std::vector<float> MaterializeStructured(const StructuredMatrixF32& m) {
   return dense;
 }
 
-int64_t StructuredMatvecMacs(const StructuredMatrixF32& m) {
+int64_t SingleMatvecMacs(const StructuredMatrixF32& m) {
   switch (m.kind) {
     case StructureKind::kDense:
       return m.rows * m.cols;
@@ -158,6 +156,48 @@ int64_t StructuredMatvecMacs(const StructuredMatrixF32& m) {
       return (m.parts[0].rows + m.parts[1].rows) * m.cols + LowerRows(m);
   }
   return 0;
+}
+
+}  // namespace
+
+StructuredMatrixF32 StructuredMatrixF32::Block(int64_t b) const {
+  const auto per_block = static_cast<std::ptrdiff_t>(parts.size() / static_cast<size_t>(blocks));
+  StructuredMatrixF32 block{kind, rows / blocks, cols, {}, 1};
+  block.parts.assign(parts.begin() + b * per_block, parts.begin() + (b + 1) * per_block);
+  return block;
+}
+
+int64_t StructuredScratchFloats(const StructuredMatrixF32& m, int64_t batch) {
+  if (m.blocks == 1) return SingleScratchFloats(m, batch);
+  // One block's product, then its own scratch.
+  return batch * (m.rows / m.blocks) + SingleScratchFloats(m.Block(0), batch);
+}
+
+void StructuredMatmulF32(const StructuredMatrixF32& m, int64_t batch, const float* x, float* y,
+                         float* scratch) {
+  if (m.blocks == 1) return SingleMatmulF32(m, batch, x, y, scratch);
+  const int64_t block_rows = m.rows / m.blocks;
+  float* product = scratch;
+  for (int64_t b = 0; b < m.blocks; ++b) {
+    SingleMatmulF32(m.Block(b), batch, x, product, scratch + batch * block_rows);
+    for (int64_t n = 0; n < batch; ++n) {
+      std::memcpy(y + n * m.rows + b * block_rows, product + n * block_rows,
+                  static_cast<size_t>(block_rows) * sizeof(float));
+    }
+  }
+}
+
+std::vector<float> MaterializeStructured(const StructuredMatrixF32& m) {
+  std::vector<float> dense;
+  for (int64_t b = 0; b < m.blocks; ++b) {
+    const std::vector<float> block = MaterializeSingle(m.blocks == 1 ? m : m.Block(b));
+    dense.insert(dense.end(), block.begin(), block.end());
+  }
+  return dense;
+}
+
+int64_t StructuredMatvecMacs(const StructuredMatrixF32& m) {
+  return m.blocks == 1 ? SingleMatvecMacs(m) : m.blocks * SingleMatvecMacs(m.Block(0));
 }
 
 }  // namespace trit::ref

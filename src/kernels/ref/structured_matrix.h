@@ -16,8 +16,14 @@ enum class StructureKind { kDense, kLowRank, kKronecker, kHybridKronecker, kHmd 
 struct StructuredMatrixF32 {
   StructureKind kind = StructureKind::kDense;
   int64_t rows = 0, cols = 0;
-  // Row-major parts (HMD's row scales s as a (rows - r) x 1 part).
+  // Row-major parts (HMD's row scales s as a (rows - r) x 1 part). With blocks > 1 the matrix is
+  // `blocks` row blocks of rows / blocks rows, each a matrix of this kind with parts.size() /
+  // blocks parts of its own, block after block (the gates of a recurrent cell).
   std::vector<KroneckerFactor> parts;
+  int64_t blocks = 1;
+
+  // Row block b as a matrix of its own (blocks 1).
+  StructuredMatrixF32 Block(int64_t b) const;
 };
 
 // Floats of scratch StructuredMatmulF32 needs for `batch` vectors.

@@ -81,6 +81,7 @@ ref::StructuredMatrixF32 MatrixOf(const Graph& g, const Node& node, const Struct
   m.kind = static_cast<ref::StructureKind>(slot.structure);
   m.rows = slot.rows;
   m.cols = slot.cols;
+  m.blocks = slot.blocks;
   for (size_t i = slot.first; i < slot.first + slot.count; ++i) {
     const Value& v = Input(g, node, i);
     m.parts.push_back({v.shape[0], v.shape.size() == 2 ? v.shape[1] : 1, v.data->as<float>()});

@@ -95,6 +95,15 @@ size_t Lines(size_t floats) { return (floats + 15) / 16 * 16; }
 StructuredProduct::StructuredProduct(Isa isa, const ref::StructuredMatrixF32& m, int64_t batch)
     : m_(m), batch_(batch) {
   using ref::StructureKind;
+  if (m.blocks > 1) {
+    size_t largest = 0;
+    for (int64_t b = 0; b < m.blocks; ++b) {
+      blocks_.emplace_back(isa, m.Block(b), batch);
+      largest = std::max(largest, blocks_.back().scratch_floats());
+    }
+    scratch_floats_ = Lines(static_cast<size_t>(batch * (m.rows / m.blocks))) + largest;
+    return;
+  }
   const auto dense = [&](const float* data, int64_t rows, int64_t cols) {
     dense_.push_back(std::make_unique<DenseProduct>(isa, data, rows, cols, batch));
   };
@@ -146,6 +155,19 @@ StructuredProduct::StructuredProduct(StructuredProduct&&) noexcept = default;
 void StructuredProduct::Run(const float* x, float* y, float* scratch) const {
   using ref::StructureKind;
   const int64_t rows = m_.rows;
+  if (!blocks_.empty()) {
+    const int64_t block_rows = rows / m_.blocks;
+    float* product = scratch;
+    float* rest = scratch + Lines(static_cast<size_t>(batch_ * block_rows));
+    for (size_t b = 0; b < blocks_.size(); ++b) {
+      blocks_[b].Run(x, product, rest);
+      for (int64_t n = 0; n < batch_; ++n) {
+        std::memcpy(y + n * rows + static_cast<int64_t>(b) * block_rows, product + n * block_rows,
+                    static_cast<size_t>(block_rows) * sizeof(float));
+      }
+    }
+    return;
+  }
   switch (m_.kind) {
     case StructureKind::kDense:
       dense_[0]->Run(x, y, scratch);

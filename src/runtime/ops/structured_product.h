@@ -33,7 +33,8 @@ class StructuredProduct {
  private:
   ref::StructuredMatrixF32 m_;
   int64_t batch_;
-  std::vector<float> stacked_;  // HMD: D and V in one matrix
+  std::vector<StructuredProduct> blocks_;  // per gate block, when m_.blocks > 1
+  std::vector<float> stacked_;             // HMD: D and V in one matrix
   std::vector<std::unique_ptr<DenseProduct>> dense_;
   ref::KroneckerPlan plan_;
   std::vector<ref::KroneckerFactor> factors_;
