@@ -11,6 +11,16 @@
 
 namespace trit::runtime {
 
+// Bytes one run of an op moves, counted from its schedule (the recurrent cells count theirs:
+// the Data Reuse Efficiency point that RNN inference streams far more than its working set).
+struct DataMovement {
+  int64_t steps = 0;                      // time steps per run (0: not counted)
+  int64_t weight_bytes = 0;               // weights streamed in, every read counted
+  int64_t step_by_step_weight_bytes = 0;  // the same with W x computed step by step
+  int64_t activation_bytes = 0;           // inputs, outputs and state read and written
+  int64_t working_set_bytes = 0;          // weights + state + input + output, each once
+};
+
 class OpKernel {
  public:
   virtual ~OpKernel() = default;
@@ -25,6 +35,8 @@ class OpKernel {
   // True when the output is the input's bytes unchanged (Reshape, Flatten, Dropout): the planner
   // then gives both the same place in the arena and Run() is never called.
   virtual bool is_alias() const { return false; }
+
+  virtual DataMovement data_movement() const { return {}; }
 
   // The kernel that runs the op, shown by `trit info` and `trit bench`, named as
   // ref_<op>_<types>, e.g. ref_conv2d_f32, ref_conv2d_q8_ternary, ref_add_q8.

@@ -191,6 +191,9 @@ size_t Session::arena_lower_bound() const { return state_->arena_lower_bound; }
 std::string_view Session::kernel_name(NodeId node) const {
   return state_->kernels.at(static_cast<size_t>(node))->name();
 }
+DataMovement Session::data_movement(NodeId node) const {
+  return state_->kernels.at(static_cast<size_t>(node))->data_movement();
+}
 const std::vector<NodeProfile>& Session::profile() const { return state_->profile; }
 void Session::ResetProfile() {
   for (NodeProfile& p : state_->profile) p.total_ns = p.runs = 0;

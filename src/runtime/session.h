@@ -53,6 +53,7 @@ class Session {
   size_t arena_lower_bound() const;
   // The kernel chosen for each node (index = node id).
   std::string_view kernel_name(NodeId node) const;
+  DataMovement data_movement(NodeId node) const;  // OpKernel::data_movement
   // Nodes in execution order with their timings; ResetProfile() clears the counters.
   const std::vector<NodeProfile>& profile() const;
   void ResetProfile();

@@ -87,11 +87,20 @@ void AddBenchCommand(CLI::App& app) {
       nlohmann::json per_op = nlohmann::json::array();
       for (const OpTime& op : ops) {
         const Node& node = g.node(op.profile->node);
-        per_op.push_back({{"node", node.name},
-                          {"op", OpTypeName(node.op)},
-                          {"kernel", std::string(op.profile->kernel)},
-                          {"mean_ms", op.mean_ms},
-                          {"share", op_total > 0 ? op.mean_ms / op_total : 0.0}});
+        nlohmann::json entry = {{"node", node.name},
+                                {"op", OpTypeName(node.op)},
+                                {"kernel", std::string(op.profile->kernel)},
+                                {"mean_ms", op.mean_ms},
+                                {"share", op_total > 0 ? op.mean_ms / op_total : 0.0}};
+        const runtime::DataMovement m = session->data_movement(op.profile->node);
+        if (m.steps > 0) {
+          entry["data_movement"] = {{"steps", m.steps},
+                                    {"weight_bytes", m.weight_bytes},
+                                    {"step_by_step_weight_bytes", m.step_by_step_weight_bytes},
+                                    {"activation_bytes", m.activation_bytes},
+                                    {"working_set_bytes", m.working_set_bytes}};
+        }
+        per_op.push_back(entry);
       }
       std::cout << nlohmann::json{{"model", options->model},
                                   {"cpu", cpu},
@@ -121,6 +130,27 @@ void AddBenchCommand(CLI::App& app) {
                       Fixed(op_total > 0 ? 100.0 * op.mean_ms / op_total : 0.0, 1) + "%"});
     }
     std::cout << Table(rows, {false, false, false, true, true});
+    // Recurrent cells: the bytes their schedule moves per run (docs/recurrent.md).
+    std::vector<std::vector<std::string>> moved = {{"node", "steps", "weights KiB", "per step",
+                                                    "step by step", "activations KiB",
+                                                    "working set KiB", "moved / working set"}};
+    const auto kib = [](int64_t bytes) { return Fixed(static_cast<double>(bytes) / 1024.0, 1); };
+    for (const auto& p : session->profile()) {
+      const runtime::DataMovement m = session->data_movement(p.node);
+      if (m.steps == 0) continue;
+      moved.push_back({g.node(p.node).name, std::to_string(m.steps), kib(m.weight_bytes),
+                       kib(m.weight_bytes / m.steps), kib(m.step_by_step_weight_bytes),
+                       kib(m.activation_bytes), kib(m.working_set_bytes),
+                       Fixed(static_cast<double>(m.weight_bytes + m.activation_bytes) /
+                                 static_cast<double>(m.working_set_bytes),
+                             1) +
+                           "x"});
+    }
+    if (moved.size() > 1) {
+      std::cout << "\ndata moved per run (W x for a block of steps; 'step by step': W streamed "
+                   "every step)\n"
+                << Table(moved, {false, true, true, true, true, true, true, true});
+    }
   });
 }
 

@@ -227,6 +227,33 @@ class RecurrentKernel final : public OpKernel {
   }
 
   size_t scratch_bytes() const override { return scratch_floats_ * sizeof(float); }
+
+  DataMovement data_movement() const override {
+    DataMovement m;
+    const int64_t n = p_.batch, t = p_.steps, h = p_.hidden, rows = p_.gates() * h;
+    const int64_t blocks = (t + block_ - 1) / block_;
+    const auto directions = static_cast<int64_t>(products_.size());
+    m.steps = t;
+    for (const DirectionProducts& d : products_) {
+      int64_t u = d.u.weight_bytes();
+      // A GRU with linear_before_reset=0 reads U's candidate rows again for r * h.
+      if (p_.cell == ref::CellKind::kGru && !p_.linear_before_reset) {
+        u += d.u_candidate ? d.u_candidate->weight_bytes() : d.u.weight_bytes();
+      }
+      m.weight_bytes += blocks * d.w.weight_bytes() + t * u;
+      m.step_by_step_weight_bytes += t * (d.w.weight_bytes() + u);
+      m.working_set_bytes += d.w.weight_bytes() + d.u.weight_bytes();
+    }
+    const int64_t x = n * t * p_.input_size * 4,
+                  y = n * (p_.output_sequence ? t : 1) * directions * h * 4;
+    const int64_t state = n * h * 4 * (p_.cell == ref::CellKind::kLstm ? 2 : 1);
+    // Per direction: x read and copied into the block (read, write, read), W x written and read,
+    // per step the state read and written and U h written and read.
+    m.activation_bytes =
+        directions * (3 * x + 2 * n * t * rows * 4 + t * (2 * state + 2 * n * rows * 4)) + y;
+    m.working_set_bytes += x + y + directions * state;
+    return m;
+  }
   std::string_view name() const override { return name_; }
 
  private:

@@ -27,6 +27,8 @@ class StructuredProduct {
   // Whether a dense matrix runs as compressed sparse rows (pruned past the crossover).
   bool sparse() const;
   size_t scratch_floats() const { return scratch_floats_; }
+  // Bytes of weights one Run() reads (a sparse matrix: its values, indices and row starts).
+  int64_t weight_bytes() const;
   // y [batch, rows] = M x [batch, cols]; scratch holds scratch_floats() floats, 64-byte aligned.
   void Run(const float* x, float* y, float* scratch) const;
 
