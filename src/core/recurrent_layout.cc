@@ -151,6 +151,21 @@ bool IsRecurrentOp(OpType op) {
          op == OpType::kFastGrnn;
 }
 
+bool RecurrentPartMayScaleRows(MatrixStructure structure, size_t part) {
+  switch (structure) {
+    case MatrixStructure::kDense:
+      return true;
+    case MatrixStructure::kLowRank:
+    case MatrixStructure::kHybridKronecker:
+      return part == 0;
+    case MatrixStructure::kHmd:
+      return part < 2;
+    case MatrixStructure::kKronecker:
+      return false;
+  }
+  return false;
+}
+
 bool RecomputesRecurrentProduct(const RecurrentLayout& layout, const RecurrentDirectionSlots& d) {
   return layout.cell == OpType::kGru && !layout.linear_before_reset &&
          d.u.structure != MatrixStructure::kDense;

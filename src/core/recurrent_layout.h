@@ -71,6 +71,11 @@ struct RecurrentLayout {
   Shape OutputShape() const;
 };
 
+// Whether part `part` of one block of a structure may be int8 with one scale per row (its rows
+// are the matrix's output rows): dense M, low-rank A, hybrid D, HMD D and V. Other parts take
+// one scale, so that the integer product stays exact (kernels/ref/structured_matrix_q8.h).
+bool RecurrentPartMayScaleRows(MatrixStructure structure, size_t part);
+
 // A GRU with linear_before_reset=0 multiplies U by r*h for the candidate: a dense U takes its
 // last H rows for that, a structured U is applied twice (to h and to r*h).
 bool RecomputesRecurrentProduct(const RecurrentLayout& layout, const RecurrentDirectionSlots& d);

@@ -155,13 +155,37 @@ void CheckNodeTypes(const Graph& g, const Node& node) {
     case OpType::kFastRnn:
     case OpType::kFastGrnn: {
       const RecurrentLayout layout = ParseRecurrentLayout(g, node);
+      // W and U parts: f32, or int8 with symmetric scales (one, or one per row where the part's
+      // rows are outputs: core/recurrent_layout.h); everything else f32.
+      std::vector<bool> weight_part(node.inputs.size(), false);
+      for (const RecurrentDirectionSlots& d : layout.directions) {
+        for (const StructuredSlot* slot : {&d.w, &d.u}) {
+          const DType first = g.value(node.inputs[slot->first]).dtype;
+          for (size_t i = slot->first; i < slot->first + slot->count; ++i) {
+            weight_part[i] = true;
+            const Value& v = g.value(node.inputs[i]);
+            if (v.dtype != first) Fail(where, "mixes weight types within one matrix");
+            if (v.dtype == DType::kF32) continue;
+            if (v.dtype != DType::kI8) Fail(where, "weights '" + v.name + "' must be f32 or i8");
+            const size_t part = (i - slot->first) % slot->parts_per_block;
+            const bool per_row = RecurrentPartMayScaleRows(slot->structure, part);
+            const bool ok = v.quant.scale.size() == 1 ||
+                            (per_row && v.quant.axis == 0 &&
+                             static_cast<int64_t>(v.quant.scale.size()) == v.shape[0]);
+            if (!ok || v.quant.zero_point != std::vector<int32_t>(v.quant.scale.size(), 0)) {
+              Fail(where, "int8 weights '" + v.name + "' need symmetric scales, one" +
+                              (per_row ? " or one per row" : ""));
+            }
+          }
+        }
+      }
       for (size_t i = 0; i < node.inputs.size(); ++i) {
         const Value& v = g.value(node.inputs[i]);
-        if (v.dtype != DType::kF32) Fail(where, "runs on f32 tensors only");
+        if (!weight_part[i] && v.dtype != DType::kF32) Fail(where, "runs on f32 tensors");
         const bool state = i == 0 || i == layout.initial_h || i == layout.initial_c;
         if (!state && !v.is_constant()) Fail(where, "weights '" + v.name + "' must be constant");
       }
-      break;
+      return;
     }
     case OpType::kSub:
     case OpType::kDiv:

@@ -17,6 +17,8 @@
 #include "core/recurrent_layout.h"
 #include "kernels/isa.h"
 #include "kernels/ref/structured_matrix.h"
+#include "kernels/ref/structured_matrix_q8.h"
+#include "quant/recurrent_weights.h"
 #include "runtime/ops/structured_product.h"
 #include "runtime/session.h"
 
@@ -522,6 +524,149 @@ TEST(RecurrentCells, MalformedNodesGetOneLineErrors) {
   Graph unknown = good;
   unknown.nodes()[0].attrs.Set("u_structure", std::string("tucker"));
   EXPECT_THROW(unknown.InferShapes(), Error);
+}
+
+// The int8 graph of a float one: every W and U part quantized as `trit compress --weights int8`
+// does (quant/recurrent_weights.h).
+Graph QuantizeWeights(const Graph& graph) {
+  Graph q = graph;
+  const Node& node = q.nodes()[0];
+  const RecurrentLayout layout = ParseRecurrentLayout(q, node);
+  for (const RecurrentDirectionSlots& d : layout.directions) {
+    for (const StructuredSlot* slot : {&d.w, &d.u}) {
+      for (size_t i = slot->first; i < slot->first + slot->count; ++i) {
+        const size_t part = (i - slot->first) % slot->parts_per_block;
+        q.value(node.inputs[i]) = quant::QuantizeRecurrentPart(
+            graph.value(node.inputs[i]), RecurrentPartMayScaleRows(slot->structure, part));
+      }
+    }
+  }
+  q.Validate();
+  return q;
+}
+
+ref::StructuredMatrixQ8 QuantMatrix(const Graph& g, const Node& node, const StructuredSlot& slot) {
+  ref::StructuredMatrixQ8 m{
+      static_cast<ref::StructureKind>(slot.structure), slot.rows, slot.cols, {}, slot.blocks};
+  for (size_t i = slot.first; i < slot.first + slot.count; ++i) {
+    const Value& v = g.value(node.inputs[i]);
+    m.parts.push_back({v.shape[0], v.shape.size() == 2 ? v.shape[1] : 1, v.data->as<int8_t>(),
+                       v.quant.scale.data(), static_cast<int64_t>(v.quant.scale.size())});
+  }
+  return m;
+}
+
+TEST(RecurrentCellsInt8, IntegerProductsAreExact) {
+  const uint32_t seed = std::random_device{}();
+  std::mt19937 rng(seed);
+  std::uniform_real_distribution<float> value(-1.0f, 1.0f);
+  for (int trial = 0; trial < 150; ++trial) {
+    const MatrixStructure structure = kStructures[trial % 5];
+    const int64_t blocks = 1 + static_cast<int64_t>(rng() % 3);
+    const int64_t rows = 2 + static_cast<int64_t>(rng() % 30);
+    const int64_t cols = 1 + static_cast<int64_t>(rng() % 40);
+    const RandomMatrix random = MakeMatrix(rng, structure, rows * blocks, cols, 1.0f, blocks);
+    // As a one-matrix graph input list: quantize each part.
+    std::vector<Value> parts;
+    ref::StructuredMatrixQ8 m{
+        static_cast<ref::StructureKind>(structure), rows * blocks, cols, {}, random.blocks};
+    for (size_t i = 0; i < random.values.size(); ++i) {
+      Value v;
+      v.name = "p" + std::to_string(i);
+      v.shape = random.shapes[i % random.shapes.size()];
+      v.data = Buffer::FromVector(random.values[i]);
+      parts.push_back(quant::QuantizeRecurrentPart(
+          v, RecurrentPartMayScaleRows(structure, i % random.shapes.size())));
+    }
+    for (const Value& v : parts) {
+      m.parts.push_back({v.shape[0], v.shape.size() == 2 ? v.shape[1] : 1, v.data->as<int8_t>(),
+                         v.quant.scale.data(), static_cast<int64_t>(v.quant.scale.size())});
+    }
+    const std::vector<float> dense = ref::MaterializeStructuredQ8(m);
+    const int64_t batch = 1 + static_cast<int64_t>(rng() % 4), all_rows = rows * blocks;
+    std::vector<float> x(static_cast<size_t>(batch * cols));
+    for (float& v : x) v = value(rng);
+    std::vector<float> y(static_cast<size_t>(batch * all_rows));
+    std::vector<int64_t> scratch(static_cast<size_t>(ref::StructuredScratchBytesQ8(m, batch)) / 8 +
+                                 1);
+    ref::StructuredMatmulQ8(m, batch, x.data(), y.data(), scratch.data());
+    std::vector<int8_t> q(static_cast<size_t>(cols));
+    for (int64_t b = 0; b < batch; ++b) {
+      const float x_scale = ref::QuantizeVectorQ8(x.data() + b * cols, cols, q.data());
+      for (int64_t r = 0; r < all_rows; ++r) {
+        double want = 0, magnitude = 0;
+        for (int64_t c = 0; c < cols; ++c) {
+          const double term = static_cast<double>(dense[static_cast<size_t>(r * cols + c)]) *
+                              q[static_cast<size_t>(c)] * x_scale;
+          want += term;
+          magnitude += std::fabs(term);
+        }
+        // The integer sums are exact; only the final scaling (and the dequantized matrix the
+        // expectation uses) round.
+        ASSERT_NEAR(y[static_cast<size_t>(b * all_rows + r)], want, 1e-5 * (1 + magnitude))
+            << MatrixStructureName(structure) << " seed " << seed;
+      }
+    }
+    // The runtime's prepared int8 product gives the same bits.
+    const runtime::StructuredProduct product(m, batch);
+    std::vector<float> prepared(y.size());
+    std::vector<float> product_scratch(product.scratch_floats() + 16);
+    product.Run(x.data(), prepared.data(), product_scratch.data());
+    ASSERT_EQ(0, std::memcmp(prepared.data(), y.data(), y.size() * sizeof(float)));
+  }
+}
+
+TEST(RecurrentCellsInt8, RuntimeMatchesTheReferenceBitForBit) {
+  const uint32_t seed = std::random_device{}();
+  std::mt19937 rng(seed);
+  const OpType cells[] = {OpType::kLstm, OpType::kGru, OpType::kFastRnn, OpType::kFastGrnn};
+  for (int trial = 0; trial < 60; ++trial) {
+    const RandomCell c = MakeCell(rng, cells[trial % 4]);
+    const Graph graph = QuantizeWeights(BuildGraph(c));
+    const Node& node = graph.nodes()[0];
+    const RecurrentLayout layout = ParseRecurrentLayout(graph, node);
+    ref::RecurrentParams p = ReferenceParams(c);
+    std::vector<ref::StructuredMatrixQ8> matrices;
+    matrices.reserve(4);
+    for (size_t d = 0; d < layout.directions.size(); ++d) {
+      matrices.push_back(QuantMatrix(graph, node, layout.directions[d].w));
+      matrices.push_back(QuantMatrix(graph, node, layout.directions[d].u));
+      p.directions[d].w_q8 = &matrices[matrices.size() - 2];
+      p.directions[d].u_q8 = &matrices.back();
+    }
+    const int64_t features = static_cast<int64_t>(c.directions.size()) * c.hidden;
+    std::vector<float> want(
+        static_cast<size_t>(c.batch * (c.output_sequence ? c.steps : 1) * features));
+    std::vector<float> scratch(static_cast<size_t>(ref::RecurrentScratchFloats(p)));
+    ref::RecurrentF32(p, c.x.data(), c.initial_state ? c.h0.data() : nullptr,
+                      c.initial_state && c.cell == OpType::kLstm ? c.c0.data() : nullptr,
+                      want.data(), scratch.data());
+    for (const Isa isa : IsaLevels()) {
+      const ForcedIsa forced(isa);
+      auto session = runtime::Session::FromGraph(graph);
+      std::memcpy(session->input_data(0), c.x.data(), session->input_bytes(0));
+      if (c.initial_state) {
+        std::memcpy(session->input_data(1), c.h0.data(), session->input_bytes(1));
+        if (c.cell == OpType::kLstm) {
+          std::memcpy(session->input_data(2), c.c0.data(), session->input_bytes(2));
+        }
+      }
+      session->Run();
+      const auto* got = static_cast<const float*>(session->output_data(0));
+      if (isa == Isa::kRef) {
+        // Same integer products, same gate arithmetic: the same bits.
+        ASSERT_EQ(0, std::memcmp(got, want.data(), want.size() * sizeof(float)))
+            << c.Describe() << " seed " << seed;
+        continue;
+      }
+      // Vectorized gates: the products' bits, nonlinearities within about 1e-7 each. A gate
+      // value that moves can move a quantized state by a level, hence the looser bound.
+      for (size_t i = 0; i < want.size(); ++i) {
+        ASSERT_NEAR(got[i], want[i], 2e-2 * (1.0 + std::fabs(want[i])))
+            << IsaName(isa) << " " << c.Describe() << " seed " << seed;
+      }
+    }
+  }
 }
 
 }  // namespace

@@ -16,19 +16,28 @@ struct LibmMath {
   static float Tanh(float v) { return std::tanh(v); }
 };
 
-// U as the reference applies it: the structured product, plain loops.
+// U as the reference applies it: the structured product (float or int8), plain loops.
 class StructuredMap final : public LinearMap {
  public:
-  StructuredMap(const StructuredMatrixF32& m, int64_t batch)
-      : m_(m), scratch_(static_cast<size_t>(StructuredScratchFloats(m, batch))) {}
-  int64_t rows() const override { return m_.rows; }
+  StructuredMap(const StructuredMatrixF32& m, const StructuredMatrixQ8* q8, int64_t batch)
+      : m_(m), q8_(q8) {
+    const int64_t bytes =
+        q8 ? StructuredScratchBytesQ8(*q8, batch) : StructuredScratchFloats(m, batch) * 4;
+    scratch_.resize(static_cast<size_t>(bytes + 7) / 8);
+  }
+  int64_t rows() const override { return q8_ ? q8_->rows : m_.rows; }
   void Apply(int64_t batch, const float* in, float* out) const override {
-    StructuredMatmulF32(m_, batch, in, out, scratch_.data());
+    if (q8_) {
+      StructuredMatmulQ8(*q8_, batch, in, out, scratch_.data());
+    } else {
+      StructuredMatmulF32(m_, batch, in, out, reinterpret_cast<float*>(scratch_.data()));
+    }
   }
 
  private:
   const StructuredMatrixF32& m_;
-  mutable std::vector<float> scratch_;
+  const StructuredMatrixQ8* q8_;
+  mutable std::vector<int64_t> scratch_;  // 8-byte aligned
 };
 
 // The last `rows` rows of another map's product.
@@ -95,9 +104,9 @@ void RecurrentF32(const RecurrentParams& p, const float* x, const float* h0, con
   float* step_scratch = c + p.batch * hidden;
   for (int64_t d = 0; d < directions; ++d) {
     const RecurrentWeightsF32& weights = p.directions[static_cast<size_t>(d)];
-    const StructuredMap u(weights.u, p.batch);
+    const StructuredMap w(weights.w, weights.w_q8, p.batch);
+    const StructuredMap u(weights.u, weights.u_q8, p.batch);
     const LastRowsMap u_candidate(u, hidden, p.batch);
-    std::vector<float> w_scratch(static_cast<size_t>(StructuredScratchFloats(weights.w, p.batch)));
     for (int64_t b = 0; b < p.batch; ++b) {
       for (int64_t j = 0; j < hidden; ++j) {
         const int64_t at = b * features + d * hidden + j;
@@ -112,7 +121,7 @@ void RecurrentF32(const RecurrentParams& p, const float* x, const float* h0, con
         std::memcpy(x_t + b * p.input_size, x + (b * p.steps + t) * p.input_size,
                     static_cast<size_t>(p.input_size) * sizeof(float));
       }
-      StructuredMatmulF32(weights.w, p.batch, x_t, wx, w_scratch.data());
+      w.Apply(p.batch, x_t, wx);
       CellStepF32(p, weights, wx, rows, u, &u_candidate, h, c, step_scratch);
       if (!p.output_sequence) continue;
       for (int64_t b = 0; b < p.batch; ++b) {

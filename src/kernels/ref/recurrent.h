@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kernels/ref/structured_matrix.h"
+#include "kernels/ref/structured_matrix_q8.h"
 
 namespace trit::ref {
 
@@ -18,6 +19,9 @@ enum class CellNonlinearity { kTanh, kSigmoid, kRelu };
 // GRU z, r, h. FastGRNN: W and U have H rows, bias_w is the z gate's, bias_u the candidate's.
 struct RecurrentWeightsF32 {
   StructuredMatrixF32 w, u;
+  // int8 W / U (structured_matrix_q8.h): when set, used instead of w / u.
+  const StructuredMatrixQ8* w_q8 = nullptr;
+  const StructuredMatrixQ8* u_q8 = nullptr;
   const float* bias_w = nullptr;
   const float* bias_u = nullptr;
   const float* peephole = nullptr;  // LSTM: [3H] i, o, f, or null

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -84,7 +85,22 @@ ref::StructuredMatrixF32 MatrixOf(const Graph& g, const Node& node, const Struct
   m.blocks = slot.blocks;
   for (size_t i = slot.first; i < slot.first + slot.count; ++i) {
     const Value& v = Input(g, node, i);
+    if (v.dtype != DType::kF32) return {};  // int8: see QuantMatrixOf
     m.parts.push_back({v.shape[0], v.shape.size() == 2 ? v.shape[1] : 1, v.data->as<float>()});
+  }
+  return m;
+}
+
+// The int8 parts of a slot, or nothing when they are f32.
+std::optional<ref::StructuredMatrixQ8> QuantMatrixOf(const Graph& g, const Node& node,
+                                                     const StructuredSlot& slot) {
+  if (Input(g, node, slot.first).dtype != DType::kI8) return std::nullopt;
+  ref::StructuredMatrixQ8 m{
+      static_cast<ref::StructureKind>(slot.structure), slot.rows, slot.cols, {}, slot.blocks};
+  for (size_t i = slot.first; i < slot.first + slot.count; ++i) {
+    const Value& v = Input(g, node, i);
+    m.parts.push_back({v.shape[0], v.shape.size() == 2 ? v.shape[1] : 1, v.data->as<int8_t>(),
+                       v.quant.scale.data(), static_cast<int64_t>(v.quant.scale.size())});
   }
   return m;
 }
@@ -124,10 +140,16 @@ class RecurrentKernel final : public OpKernel {
       if (slots.peephole) weights.peephole = Input(g, node, *slots.peephole).data->as<float>();
       weights.scalar_a = scalar(slots.scalar_a, 1.0f);
       weights.scalar_b = scalar(slots.scalar_b, 0.0f);
-      DirectionProducts products{StructuredProduct(isa, weights.w, p_.batch * block_),
-                                 StructuredProduct(isa, weights.u, p_.batch), nullptr};
+      const auto product = [&](const StructuredSlot& slot, const ref::StructuredMatrixF32& f,
+                               int64_t batch) {
+        const auto q8 = QuantMatrixOf(g, node, slot);
+        return q8 ? StructuredProduct(*q8, batch) : StructuredProduct(isa, f, batch);
+      };
+      DirectionProducts products{product(slots.w, weights.w, p_.batch * block_),
+                                 product(slots.u, weights.u, p_.batch), nullptr};
+      quantized_ = quantized_ || QuantMatrixOf(g, node, slots.w) || QuantMatrixOf(g, node, slots.u);
       if (p_.cell == ref::CellKind::kGru && !p_.linear_before_reset &&
-          weights.u.kind == ref::StructureKind::kDense) {
+          weights.u.kind == ref::StructureKind::kDense && !weights.u.parts.empty()) {
         const ref::KroneckerFactor& u = weights.u.parts[0];
         const ref::StructuredMatrixF32 candidate{
             ref::StructureKind::kDense,
@@ -159,7 +181,8 @@ class RecurrentKernel final : public OpKernel {
     const auto structure = [&](const StructuredProduct& p, const StructuredSlot& slot) {
       return p.sparse() ? std::string("csr") : std::string(MatrixStructureName(slot.structure));
     };
-    name_ = cell + "_f32_" + structure(products_[0].w, layout.directions[0].w) + "_" +
+    name_ = cell + (quantized_ ? "_w8_" : "_f32_") +
+            structure(products_[0].w, layout.directions[0].w) + "_" +
             structure(products_[0].u, layout.directions[0].u) + "__" + std::string(IsaName(isa));
   }
 
@@ -263,6 +286,7 @@ class RecurrentKernel final : public OpKernel {
   std::vector<DirectionProducts> products_;
   std::optional<size_t> initial_h_, initial_c_;
   int64_t block_ = 1;
+  bool quantized_ = false;  // some W or U is int8
   size_t offsets_[7] = {};
   size_t scratch_floats_ = 0;
   std::string name_;
@@ -272,9 +296,7 @@ class RecurrentKernel final : public OpKernel {
 
 std::unique_ptr<OpKernel> MakeRecurrentKernel(const Graph& g, const Node& node) {
   const RecurrentLayout layout = ParseRecurrentLayout(g, node);
-  for (const ValueId in : node.inputs) {
-    if (g.value(in).dtype != DType::kF32) Unsupported(node, "a non-f32 input");
-  }
+  if (g.value(node.inputs[0]).dtype != DType::kF32) Unsupported(node, "a non-f32 input");
   return std::make_unique<RecurrentKernel>(g, node, layout);
 }
 

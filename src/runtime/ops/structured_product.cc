@@ -150,10 +150,19 @@ StructuredProduct::StructuredProduct(Isa isa, const ref::StructuredMatrixF32& m,
   scratch_floats_ = temp + Lines(largest_dense);
 }
 
+StructuredProduct::StructuredProduct(const ref::StructuredMatrixQ8& m, int64_t batch)
+    : m_{m.kind, m.rows, m.cols, {}, m.blocks}, batch_(batch), q8_(m) {
+  scratch_floats_ = Lines(static_cast<size_t>(ref::StructuredScratchBytesQ8(m, batch) + 3) / 4);
+}
+
 StructuredProduct::~StructuredProduct() = default;
 
 int64_t StructuredProduct::weight_bytes() const {
   int64_t bytes = 0;
+  if (q8_) {
+    for (const ref::QuantPartQ8& p : q8_->parts) bytes += p.rows * p.cols + p.scale_count * 4;
+    return bytes;
+  }
   for (const StructuredProduct& b : blocks_) bytes += b.weight_bytes();
   for (const auto& d : dense_) bytes += d->weight_bytes();
   for (const ref::KroneckerFactor& f : factors_) bytes += f.rows * f.cols * 4;
@@ -162,13 +171,17 @@ int64_t StructuredProduct::weight_bytes() const {
 }
 
 bool StructuredProduct::sparse() const {
-  return m_.kind == ref::StructureKind::kDense && dense_[0]->sparse();
+  return !q8_ && m_.kind == ref::StructureKind::kDense && dense_[0]->sparse();
 }
 StructuredProduct::StructuredProduct(StructuredProduct&&) noexcept = default;
 
 void StructuredProduct::Run(const float* x, float* y, float* scratch) const {
   using ref::StructureKind;
   const int64_t rows = m_.rows;
+  if (q8_) {
+    ref::StructuredMatmulQ8(*q8_, batch_, x, y, scratch);
+    return;
+  }
   if (!blocks_.empty()) {
     const int64_t block_rows = rows / m_.blocks;
     float* product = scratch;

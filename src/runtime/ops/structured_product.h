@@ -6,11 +6,13 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "kernels/isa.h"
 #include "kernels/ref/structured_matrix.h"
+#include "kernels/ref/structured_matrix_q8.h"
 
 namespace trit::runtime {
 
@@ -19,6 +21,8 @@ class DenseProduct;
 class StructuredProduct {
  public:
   StructuredProduct(Isa isa, const ref::StructuredMatrixF32& m, int64_t batch);
+  // int8 weights: the reference's integer product (kernels/ref/structured_matrix_q8.h).
+  StructuredProduct(const ref::StructuredMatrixQ8& m, int64_t batch);
   ~StructuredProduct();
   StructuredProduct(StructuredProduct&&) noexcept;
 
@@ -36,7 +40,8 @@ class StructuredProduct {
   ref::StructuredMatrixF32 m_;
   int64_t batch_;
   std::vector<StructuredProduct> blocks_;  // per gate block, when m_.blocks > 1
-  std::vector<float> stacked_;             // HMD: D and V in one matrix
+  std::optional<ref::StructuredMatrixQ8> q8_;
+  std::vector<float> stacked_;  // HMD: D and V in one matrix
   std::vector<std::unique_ptr<DenseProduct>> dense_;
   ref::KroneckerPlan plan_;
   std::vector<ref::KroneckerFactor> factors_;

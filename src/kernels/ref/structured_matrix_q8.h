@@ -1,0 +1,50 @@
+// Products with an int8 structured matrix (structured_matrix.h's structures, per gate block):
+// each part int8 with its own symmetric scales. The input vectors are quantized one by one
+// (symmetric, scale max|x| / 127), the products run in exact integers (int32 where they fit,
+// int64 through Kronecker modes and low-rank pairs), and each output is dequantized as
+// float(acc) * (x_scale * weight_scale) with the weight scale formed in a fixed order. This is
+// the int8 semantics: the runtime runs these same functions, so its results are the
+// reference's bit for bit on every ISA.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "kernels/ref/structured_matrix.h"
+
+namespace trit::ref {
+
+struct QuantPartQ8 {
+  int64_t rows = 0, cols = 0;
+  const int8_t* data = nullptr;  // row-major
+  const float* scales = nullptr;
+  // 1, or rows for the parts whose rows are outputs (core/recurrent_layout.h says which); a
+  // part read as an inner operand (Kronecker factors, low-rank B, HMD's s) must have 1.
+  int64_t scale_count = 1;
+};
+
+struct StructuredMatrixQ8 {
+  StructureKind kind = StructureKind::kDense;
+  int64_t rows = 0, cols = 0;
+  std::vector<QuantPartQ8> parts;  // as StructuredMatrixF32's, block after block
+  int64_t blocks = 1;
+
+  StructuredMatrixQ8 Block(int64_t b) const;
+};
+
+// Symmetric quantization of one vector: returns the scale max|v| / 127 (1 for an all-zero
+// vector) and writes q = round-half-away(v / scale), in [-127, 127].
+float QuantizeVectorQ8(const float* v, int64_t count, int8_t* q);
+
+// Bytes of scratch StructuredMatmulQ8 needs for `batch` vectors.
+int64_t StructuredScratchBytesQ8(const StructuredMatrixQ8& m, int64_t batch);
+
+// y[b] = M x[b] for b < batch (x batch x cols floats, y batch x rows floats).
+void StructuredMatmulQ8(const StructuredMatrixQ8& m, int64_t batch, const float* x, float* y,
+                        void* scratch);
+
+// The dequantized matrix (levels times scales), row-major: for tests.
+std::vector<float> MaterializeStructuredQ8(const StructuredMatrixQ8& m);
+
+}  // namespace trit::ref
