@@ -32,7 +32,26 @@ torch::Tensor MaterializeBlock(const StructuredSlot& slot, const std::vector<tor
   return part(0);
 }
 
+// Each vector along the last axis rounded to int8 levels of its own scale max|v| / 127.
+torch::Tensor FakeQuantVectors(const torch::Tensor& v) {
+  const torch::Tensor largest = std::get<0>(v.detach().abs().max(-1, true));
+  const torch::Tensor scale = torch::where(largest > 0, largest / 127.0, torch::ones_like(largest));
+  const torch::Tensor q = torch::clamp(torch::round(v.detach() / scale), -127, 127) * scale;
+  return v + (q - v).detach();
+}
+
 }  // namespace
+
+torch::Tensor FakeQuantRecurrentPart(const torch::Tensor& latent, bool per_row) {
+  const torch::Tensor w = latent.detach();
+  torch::Tensor largest = per_row ? std::get<0>(w.abs().reshape({w.size(0), -1}).max(1, true))
+                                  : w.abs().max().reshape({1, 1});
+  const torch::Tensor scale = torch::where(largest > 0, largest / 127.0, torch::ones_like(largest));
+  const torch::Tensor flat = w.reshape({per_row ? w.size(0) : 1, -1});
+  const torch::Tensor q =
+      (torch::clamp(torch::round(flat / scale), -127, 127) * scale).reshape(w.sizes());
+  return latent + (q - latent).detach();
+}
 
 torch::Tensor MaterializeStructured(const StructuredSlot& slot,
                                     const std::vector<torch::Tensor>& in) {
@@ -45,7 +64,10 @@ torch::Tensor MaterializeStructured(const StructuredSlot& slot,
 }
 
 torch::Tensor RunRecurrentOp(const Graph& graph, const Node& node,
-                             const std::vector<torch::Tensor>& in) {
+                             const std::vector<torch::Tensor>& in, bool int8_products) {
+  const auto quantize = [&](const torch::Tensor& v) {
+    return int8_products ? FakeQuantVectors(v) : v;
+  };
   const RecurrentLayout layout = ParseRecurrentLayout(graph, node);
   const torch::Tensor& x = in[0];
   const int64_t batch = x.size(0), steps = x.size(1), hidden = layout.hidden;
@@ -58,7 +80,7 @@ torch::Tensor RunRecurrentOp(const Graph& graph, const Node& node,
     const torch::Tensor& bias_w = in[slots.bias_w];
     const torch::Tensor& bias_u = in[slots.bias_u];
     // W x for every step at once: [N, T, rows].
-    const torch::Tensor wx = torch::matmul(x, w.t()) + bias_w;
+    const torch::Tensor wx = torch::matmul(quantize(x), w.t()) + bias_w;
     const auto state = [&](const std::optional<size_t>& i) {
       if (!i) return torch::zeros({batch, hidden}, x.options());
       return in[*i].narrow(1, d * hidden, hidden);
@@ -69,7 +91,7 @@ torch::Tensor RunRecurrentOp(const Graph& graph, const Node& node,
     for (int64_t s = 0; s < steps; ++s) {
       const int64_t t = backward ? steps - 1 - s : s;
       const torch::Tensor pre_x = wx.select(1, t);
-      const torch::Tensor uh = torch::matmul(h, u.t()) + bias_u;
+      const torch::Tensor uh = torch::matmul(quantize(h), u.t()) + bias_u;
       switch (layout.cell) {
         case OpType::kLstm: {
           const auto xs = pre_x.chunk(4, 1), us = uh.chunk(4, 1);  // i, o, f, c
@@ -94,7 +116,7 @@ torch::Tensor RunRecurrentOp(const Graph& graph, const Node& node,
             n = torch::tanh(xs[2] + r * us[2]);
           } else {
             const torch::Tensor u_h = u.narrow(0, 2 * hidden, hidden);
-            n = torch::tanh(xs[2] + torch::matmul(r * h, u_h.t()) +
+            n = torch::tanh(xs[2] + torch::matmul(quantize(r * h), u_h.t()) +
                             bias_u.narrow(0, 2 * hidden, hidden));
           }
           h = (1 - z) * n + z * h;

@@ -22,10 +22,10 @@ struct TrainOptions {
   std::string schedule = "cosine";  // cosine | step (x0.1 at 50% and 75% of the epochs) | none
   double weight_decay = 5e-4;
   uint64_t seed = 1;
-  int threads = 0;               // 0: all cores
-  data::BatchOptions augment;    // crop padding, flip, normalization (batch size, seed set here)
-  std::string checkpoint;        // written after every epoch when set
-  bool resume = false;           // continue from `checkpoint`
+  int threads = 0;             // 0: all cores
+  data::BatchOptions augment;  // crop padding, flip, normalization (batch size, seed set here)
+  std::string checkpoint;      // written after every epoch when set
+  bool resume = false;         // continue from `checkpoint`
   // fp32 training: gradual magnitude pruning (Zhu & Gupta's cubic schedule over the first 60% of
   // training) of the recurrent cells' dense W and U to this fraction of zeros.
   double recurrent_sparsity = 0.0;

@@ -7,7 +7,10 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "quant/calibration.h"
+#include "quant/compress.h"
 #include "runtime/session.h"
+#include "train/qat_graph.h"
 #include "train/torch_graph.h"
 #include "zoo/graph_builder.h"
 
@@ -103,6 +106,55 @@ TEST(RecurrentOps, PruningLeavesExactlyTheAskedSparsity) {
   TorchGraph kron(RecurrentModel(OpType::kGru, MatrixStructure::kKronecker,
                                  MatrixStructure::kKronecker, 2.0, "forward", false));
   EXPECT_THROW(kron.PruneRecurrent(0.5), Error);
+}
+
+}  // namespace
+}  // namespace trit::train
+
+namespace trit::train {
+namespace {
+
+// Quantization-aware training of int8 cells: LibTorch's fake-quantized forward pass is what the
+// runtime computes on the exported int8 graph (up to the vectorized nonlinearities and float
+// sums), and gradients reach the latent parts.
+TEST(RecurrentOps, QatMatchesTheExportedInt8Model) {
+  torch::manual_seed(1);
+  for (const MatrixStructure s : {MatrixStructure::kDense, MatrixStructure::kKronecker,
+                                  MatrixStructure::kHmd, MatrixStructure::kLowRank}) {
+    const Graph graph = RecurrentModel(OpType::kLstm, s, s, 2.0, "forward", false);
+    const torch::Tensor calib = torch::rand({16, 6, 4, 2});
+    quant::CompressOptions options;
+    options.weights.type = quant::WeightType::kInt8;
+    quant::QuantPlan plan;
+    quant::ApplyLayerOptions(graph, options, plan);
+    quant::ApplyActivationStats(
+        quant::CollectActivationStats(graph, calib.data_ptr<float>(), calib.size(0)), options,
+        plan);
+    QatGraph qat(graph, plan, {});
+    qat.train();
+    qat.forward(calib).pow(2).mean().backward();
+    int latent = 0;
+    for (const auto& item : qat.named_parameters()) {
+      if (item.key().rfind("r", 0) != 0) continue;
+      ++latent;
+      EXPECT_GT(item.value().grad().abs().sum().item<float>(), 0.0f)
+          << MatrixStructureName(s) << " " << item.key();
+    }
+    EXPECT_GT(latent, 0) << MatrixStructureName(s);
+    qat.eval();
+    torch::NoGradGuard no_grad;
+    const torch::Tensor theirs = qat.forward(calib).contiguous();
+    auto session = runtime::Session::FromGraph(qat.ExportGraph());
+    for (int64_t i = 0; i < calib.size(0); ++i) {
+      const torch::Tensor x = calib[i].contiguous();
+      std::memcpy(session->input_data(0), x.data_ptr<float>(), session->input_bytes(0));
+      session->Run();
+      const auto* ours = static_cast<const float*>(session->output_data(0));
+      for (int64_t k = 0; k < theirs.size(1); ++k) {
+        EXPECT_NEAR(ours[k], theirs[i][k].item<float>(), 2e-2) << MatrixStructureName(s);
+      }
+    }
+  }
 }
 
 }  // namespace
