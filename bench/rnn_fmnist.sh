@@ -10,7 +10,9 @@
 #                                                    the markdown table
 #
 # A variant is CELL-HIDDEN-STRUCTURE-COMPRESSION: lstm-128-kron-20, gru-128-dense-1, and
-# lstm-128-prune-20 (magnitude pruning of W and U to 1/20 of their weights, during training).
+# lstm-128-prune-20 (magnitude pruning of W and U to 1/20 of their weights, during training);
+# with -int8 (lstm-128-kron-20-int8), the trained fp32 variant fine-tuned to int8 W, U and head
+# by quantization-aware training (3 epochs).
 # EPOCHS (default 12), THREADS (training threads, default 2), TRIT and DATA override defaults.
 set -eu
 stage=$1
@@ -31,6 +33,15 @@ if [ "$stage" = train ]; then
     hidden=$(echo "$variant" | cut -d- -f2)
     structure=$(echo "$variant" | cut -d- -f3)
     compression=$(echo "$variant" | cut -d- -f4)
+    if [ "$(echo "$variant" | cut -d- -f5)" = int8 ]; then
+      base=$out/$(echo "$variant" | cut -d- -f1-4).trit
+      "$trit" train --model "$base" --data "$data" --quant int8 --acts int8 --epochs 3 \
+        --batch 128 --optimizer adam --lr 0.0005 --seed 1 --threads "${THREADS:-2}" \
+        -o "$out/$variant.trit" > "$out/$variant.train.log"
+      "$trit" eval "$out/$variant.trit" --data "$data" --threads 2 --json > "$out/$variant.eval.json"
+      echo "$variant: top-1 $(field "$out/$variant.eval.json" "round(100 * d['top1'], 2)")%"
+      continue
+    fi
     echo "{\"input\": [28, 28, 1], \"seed\": 1, \"layers\": [{\"$cell\": $hidden}, {\"dense\": 10}]}" \
       > "$out/$variant.json"
     case $structure in
@@ -63,7 +74,9 @@ for eval_json in "$out"/*.eval.json; do
 import json, os, sys
 base, dense, variant = sys.argv[1:]
 load = lambda p, k: json.load(open(f"{p}.{k}.json"))
-cell, hidden, structure, compression = variant.split("-")
+cell, hidden, structure, compression = variant.split("-")[:4]
+if variant.endswith("-int8"):
+    structure += " int8"
 ev, info, bench = load(base, "eval"), load(base, "info")["totals"], load(base, "bench")
 smaller = speed = "-"
 if os.path.exists(dense + ".bench.json"):
