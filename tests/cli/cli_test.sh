@@ -97,7 +97,14 @@ if [[ -x "$(dirname "$trit")/trit-train" ]]; then
     || { echo "FAIL: trit eval differs from the DeepChip preset's trainer"; failures=$((failures + 1)); }
   check_error "preset with --prune-channels" "excludes" "$trit" train --model lenet5 --data "$data" --preset deepchip --prune-channels 0.5 -o "$work/never.trit"
   check_error "preset with --quant" "excludes" "$trit" train --model lenet5 --data "$data" --preset deepchip --quant int8 -o "$work/never.trit"
-  check_error "prune without --quant" "need --quant" "$trit" train --model lenet5 --data "$data" --prune 0.5 -o "$work/never.trit"
+  check_error "prune without --quant" "use --quant TYPE" "$trit" train --model lenet5 --data "$data" --prune 0.5 -o "$work/never.trit"
+  check_error "structure without a spec" "needs a JSON network spec" "$trit" train --model lenet5 --data "$data" --structure kron --compression 20 -o "$work/never.trit"
+  # A recurrent network from a spec, its W and U as Kronecker products chosen for 8x.
+  echo '{"input": [28, 28, 1], "layers": [{"lstm": 16}, {"dense": 10}]}' > "$work/lstm.json"
+  check "train a Kronecker LSTM" "$trit" train --model "$work/lstm.json" --data "$data" --structure kron --compression 8 --epochs 1 --limit 256 --batch 32 --optimizer adam --lr 0.01 -o "$work/lstm.trit"
+  check "bench it" "$trit" bench "$work/lstm.trit" --runs 5
+  grep -q "moved / working set" "$work/out" || { echo "FAIL: bench reports no data movement for the LSTM"; failures=$((failures + 1)); }
+  check_error "ternary cells" "recurrent cells take int8 or f32" "$trit" compress "$work/lstm.trit" -o "$work/never.trit" --weights ternary --acts int8 --calib "$data"
   [[ -e "$work/never.trit" ]] && { echo "FAIL: model written after an error"; failures=$((failures + 1)); }
   check "train" "$trit" train --model lenet5 --data "$data" --epochs 2 --batch 8 --lr 0.01 -o "$work/trained.trit"
   trainer=$(grep "epoch 2 test accuracy" "$work/out" | sed 's/.*accuracy \([0-9.]*\)%.*/\1/')
