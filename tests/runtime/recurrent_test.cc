@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -311,6 +312,20 @@ Graph BuildGraph(const RandomCell& c) {
   return g;
 }
 
+// A session of the cell's graph run once on its inputs.
+std::unique_ptr<runtime::Session> RunCell(const Graph& graph, const RandomCell& c) {
+  auto session = runtime::Session::FromGraph(graph);
+  std::memcpy(session->input_data(0), c.x.data(), session->input_bytes(0));
+  if (c.initial_state) {
+    std::memcpy(session->input_data(1), c.h0.data(), session->input_bytes(1));
+    if (c.cell == OpType::kLstm) {
+      std::memcpy(session->input_data(2), c.c0.data(), session->input_bytes(2));
+    }
+  }
+  session->Run();
+  return session;
+}
+
 double Sigmoid(double v) { return 1.0 / (1.0 + std::exp(-v)); }
 
 // The cells written out from their definitions, in double precision, with dense matrices.
@@ -479,15 +494,7 @@ TEST(RecurrentCells, ReferenceAndRuntimeMatchTheFormulas) {
     const Graph graph = BuildGraph(c);
     for (const Isa isa : IsaLevels()) {
       const ForcedIsa forced(isa);
-      auto session = runtime::Session::FromGraph(graph);
-      std::memcpy(session->input_data(0), c.x.data(), session->input_bytes(0));
-      if (c.initial_state) {
-        std::memcpy(session->input_data(1), c.h0.data(), session->input_bytes(1));
-        if (c.cell == OpType::kLstm) {
-          std::memcpy(session->input_data(2), c.c0.data(), session->input_bytes(2));
-        }
-      }
-      session->Run();
+      const auto session = RunCell(graph, c);
       ASSERT_EQ(session->output_bytes(0), want.size() * sizeof(float));
       check(static_cast<const float*>(session->output_data(0)),
             "runtime " + std::string(IsaName(isa)) + " " + std::string(session->kernel_name(0)));
@@ -643,15 +650,7 @@ TEST(RecurrentCellsInt8, RuntimeMatchesTheReferenceBitForBit) {
                       want.data(), scratch.data());
     for (const Isa isa : IsaLevels()) {
       const ForcedIsa forced(isa);
-      auto session = runtime::Session::FromGraph(graph);
-      std::memcpy(session->input_data(0), c.x.data(), session->input_bytes(0));
-      if (c.initial_state) {
-        std::memcpy(session->input_data(1), c.h0.data(), session->input_bytes(1));
-        if (c.cell == OpType::kLstm) {
-          std::memcpy(session->input_data(2), c.c0.data(), session->input_bytes(2));
-        }
-      }
-      session->Run();
+      const auto session = RunCell(graph, c);
       const auto* got = static_cast<const float*>(session->output_data(0));
       if (isa == Isa::kRef) {
         // Same integer products, same gate arithmetic: the same bits.
