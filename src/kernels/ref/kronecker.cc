@@ -1,6 +1,7 @@
 #include "kernels/ref/kronecker.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <numeric>
 
@@ -47,8 +48,9 @@ KroneckerPlan PlanKronecker(const std::vector<KroneckerFactor>& factors, int64_t
 void KroneckerMatmulF32(const std::vector<KroneckerFactor>& factors, const KroneckerPlan& plan,
                         int64_t batch, const float* x, float* y, float* scratch) {
   const size_t count = factors.size();
-  // Current extent of each mode: n_k until factor k is applied, m_k after.
-  std::vector<int64_t> extent(count);
+  // Current extent of each mode: n_k until factor k is applied, m_k after (no allocation: this
+  // runs inside inference).
+  std::array<int64_t, kMaxKroneckerFactors> extent{};
   for (size_t k = 0; k < count; ++k) extent[k] = factors[k].cols;
   int64_t total = batch;
   for (const int64_t e : extent) total *= e;
@@ -66,10 +68,20 @@ void KroneckerMatmulF32(const std::vector<KroneckerFactor>& factors, const Krone
     for (int64_t o = 0; o < outer; ++o) {
       const float* src = in + o * f.cols * inner;
       float* dst = out + o * f.rows * inner;
-      std::memset(dst, 0, static_cast<size_t>(f.rows * inner) * sizeof(float));
+      if (inner == 1) {  // the last mode: one dot product per output
+        for (int64_t j = 0; j < f.rows; ++j) {
+          const float* a = f.data + j * f.cols;
+          float sum = 0.0f;
+          for (int64_t i = 0; i < f.cols; ++i) sum += a[i] * src[i];
+          dst[j] = sum;
+        }
+        continue;
+      }
       for (int64_t j = 0; j < f.rows; ++j) {
         float* row = dst + j * inner;
-        for (int64_t i = 0; i < f.cols; ++i) {
+        const float a0 = f.data[j * f.cols];
+        for (int64_t t = 0; t < inner; ++t) row[t] = a0 * src[t];
+        for (int64_t i = 1; i < f.cols; ++i) {
           const float a = f.data[j * f.cols + i];
           const float* col = src + i * inner;
           for (int64_t t = 0; t < inner; ++t) row[t] += a * col[t];

@@ -4,10 +4,14 @@
 // (prod n_k), with row index (j_1 * m_2 + j_2) * m_3 + ... as the Kronecker product defines it.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <vector>
 
 namespace trit::ref {
+
+// The most factors a product may have (the IR allows 16 parts per matrix).
+inline constexpr size_t kMaxKroneckerFactors = 16;
 
 struct KroneckerFactor {
   int64_t rows = 0, cols = 0;

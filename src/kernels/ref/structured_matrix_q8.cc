@@ -1,6 +1,7 @@
 #include "kernels/ref/structured_matrix_q8.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 
@@ -21,19 +22,16 @@ void DenseQ8(const QuantPartQ8& p, int64_t batch, const int8_t* q, int32_t* acc)
   }
 }
 
-// The Kronecker product mode by mode in int64 (factor order as kronecker.h plans it).
-void KroneckerQ8(const std::vector<QuantPartQ8>& factors, int64_t batch, const int8_t* q,
-                 int64_t* out, int64_t* scratch) {
-  std::vector<KroneckerFactor> shapes;
-  for (const QuantPartQ8& f : factors) shapes.push_back({f.rows, f.cols, nullptr});
-  const KroneckerPlan plan = PlanKronecker(shapes, batch);
-  std::vector<int64_t> extent;
+// The Kronecker product mode by mode in int64, in the planned factor order (no allocation).
+void KroneckerQ8(const QuantPartQ8* factors, size_t count, const KroneckerPlan& plan, int64_t batch,
+                 const int8_t* q, int64_t* out, int64_t* scratch) {
+  std::array<int64_t, kMaxKroneckerFactors> extent{};
   int64_t total = batch;
-  for (const QuantPartQ8& f : factors) {
-    extent.push_back(f.cols);
-    total *= f.cols;
+  for (size_t k = 0; k < count; ++k) {
+    extent[k] = factors[k].cols;
+    total *= factors[k].cols;
   }
-  const int64_t half = plan.scratch_floats / 2;
+  const int64_t half = std::max(plan.scratch_floats / 2, total);
   int64_t* buffers[2] = {scratch, scratch + half};
   int64_t* in = buffers[1];
   for (int64_t i = 0; i < total; ++i) in[i] = q[i];
@@ -42,7 +40,7 @@ void KroneckerQ8(const std::vector<QuantPartQ8>& factors, int64_t batch, const i
     const QuantPartQ8& f = factors[k];
     int64_t outer = batch, inner = 1;
     for (size_t d = 0; d < k; ++d) outer *= extent[d];
-    for (size_t d = k + 1; d < factors.size(); ++d) inner *= extent[d];
+    for (size_t d = k + 1; d < count; ++d) inner *= extent[d];
     int64_t* dst_base = step + 1 == plan.order.size() ? out : buffers[step % 2];
     for (int64_t o = 0; o < outer; ++o) {
       const int64_t* src = in + o * f.cols * inner;
@@ -62,23 +60,36 @@ void KroneckerQ8(const std::vector<QuantPartQ8>& factors, int64_t batch, const i
 }
 
 // The product of the factors' scales, in factor order.
-float ScaleProduct(const std::vector<QuantPartQ8>& factors) {
+float ScaleProduct(const QuantPartQ8* factors, size_t count) {
   float s = 1.0f;
-  for (const QuantPartQ8& f : factors) s *= f.scales[0];
+  for (size_t k = 0; k < count; ++k) s *= factors[k].scales[0];
   return s;
 }
 
-int64_t KroneckerScratch(const std::vector<QuantPartQ8>& factors, int64_t batch) {
+KroneckerPlan PlanQ8(const QuantPartQ8* factors, size_t count, int64_t batch) {
   std::vector<KroneckerFactor> shapes;
-  for (const QuantPartQ8& f : factors) shapes.push_back({f.rows, f.cols, nullptr});
-  int64_t input = batch;
-  for (const QuantPartQ8& f : factors) input *= f.cols;
-  return std::max(PlanKronecker(shapes, batch).scratch_floats, 2 * input);
+  for (size_t k = 0; k < count; ++k) shapes.push_back({factors[k].rows, factors[k].cols, nullptr});
+  return PlanKronecker(shapes, batch);
 }
 
-// One block (blocks 1). Scratch: the quantized inputs, their scales, then integer buffers.
-void SingleQ8(const StructuredMatrixQ8& m, int64_t batch, const int8_t* q, const float* x_scale,
-              float* y, int64_t* work) {
+// Words of Kronecker scratch: two buffers, each at least the input's size.
+int64_t KroneckerScratch(const QuantPartQ8* factors, size_t count, const KroneckerPlan& plan,
+                         int64_t batch) {
+  int64_t input = batch;
+  for (size_t k = 0; k < count; ++k) input *= factors[k].cols;
+  return 2 * std::max(plan.scratch_floats / 2, input);
+}
+
+// One block: `parts` of a rows x cols matrix of `kind`; `plan` the Kronecker factors' order.
+struct BlockQ8 {
+  StructureKind kind;
+  int64_t rows, cols;
+  const QuantPartQ8* parts;
+  size_t count;
+};
+
+void SingleQ8(const BlockQ8& m, const KroneckerPlan& plan, int64_t batch, const int8_t* q,
+              const float* x_scale, float* y, int64_t* work) {
   const QuantPartQ8& first = m.parts[0];
   const auto dense_rows = [&](const QuantPartQ8& p, int64_t row_offset) {
     auto* acc = reinterpret_cast<int32_t*>(work);
@@ -114,12 +125,13 @@ void SingleQ8(const StructuredMatrixQ8& m, int64_t batch, const int8_t* q, const
     case StructureKind::kKronecker:
     case StructureKind::kHybridKronecker: {
       const bool hybrid = m.kind == StructureKind::kHybridKronecker;
-      const std::vector<QuantPartQ8> factors(m.parts.begin() + (hybrid ? 1 : 0), m.parts.end());
+      const QuantPartQ8* factors = m.parts + (hybrid ? 1 : 0);
+      const size_t count = m.count - (hybrid ? 1 : 0);
       const int64_t top = hybrid ? first.rows : 0, lower = m.rows - top;
       if (hybrid) dense_rows(first, 0);
       int64_t* product = work;
-      KroneckerQ8(factors, batch, q, product, work + batch * lower);
-      const float factor_scale = ScaleProduct(factors);
+      KroneckerQ8(factors, count, plan, batch, q, product, work + batch * lower);
+      const float factor_scale = ScaleProduct(factors, count);
       for (int64_t b = 0; b < batch; ++b) {
         for (int64_t r = 0; r < lower; ++r) {
           y[b * m.rows + top + r] =
@@ -148,12 +160,11 @@ void SingleQ8(const StructuredMatrixQ8& m, int64_t batch, const int8_t* q, const
   }
 }
 
-int64_t SingleWorkWords(const StructuredMatrixQ8& m, int64_t batch) {
+int64_t SingleWorkWords(const BlockQ8& m, const KroneckerPlan& plan, int64_t batch) {
   int64_t words = batch * m.rows;  // int32 accumulators fit in int64 words too
   if (m.kind == StructureKind::kKronecker || m.kind == StructureKind::kHybridKronecker) {
-    const std::vector<QuantPartQ8> factors(
-        m.parts.begin() + (m.kind == StructureKind::kHybridKronecker ? 1 : 0), m.parts.end());
-    words += KroneckerScratch(factors, batch);
+    const size_t skip = m.kind == StructureKind::kHybridKronecker ? 1 : 0;
+    words += KroneckerScratch(m.parts + skip, m.count - skip, plan, batch);
   }
   if (m.kind == StructureKind::kLowRank) words += batch * m.parts[1].rows;
   if (m.kind == StructureKind::kHmd) words += batch * m.parts[1].rows;
@@ -182,17 +193,24 @@ float QuantizeVectorQ8(const float* v, int64_t count, int8_t* q) {
   return scale;
 }
 
-int64_t StructuredScratchBytesQ8(const StructuredMatrixQ8& m, int64_t batch) {
-  const StructuredMatrixQ8 block = m.blocks == 1 ? m : m.Block(0);
+PreparedMatmulQ8::PreparedMatmulQ8(const StructuredMatrixQ8& m, int64_t batch)
+    : m_(m), batch_(batch) {
+  const auto per_block = m.parts.size() / static_cast<size_t>(m.blocks);
+  const bool kron =
+      m.kind == StructureKind::kKronecker || m.kind == StructureKind::kHybridKronecker;
+  const size_t skip = m.kind == StructureKind::kHybridKronecker ? 1 : 0;
+  if (kron) plan_ = PlanQ8(m.parts.data() + skip, per_block - skip, batch);
+  const BlockQ8 block{m.kind, m.rows / m.blocks, m.cols, m.parts.data(), per_block};
   const size_t inputs = Align(static_cast<size_t>(batch * m.cols)) +
                         Align(static_cast<size_t>(batch) * sizeof(float));
   const size_t block_out = m.blocks == 1 ? 0 : Align(static_cast<size_t>(batch * block.rows) * 4);
-  return static_cast<int64_t>(inputs + block_out +
-                              static_cast<size_t>(SingleWorkWords(block, batch)) * 8);
+  scratch_bytes_ = static_cast<int64_t>(
+      inputs + block_out + static_cast<size_t>(SingleWorkWords(block, plan_, batch)) * 8);
 }
 
-void StructuredMatmulQ8(const StructuredMatrixQ8& m, int64_t batch, const float* x, float* y,
-                        void* scratch) {
+void PreparedMatmulQ8::Run(const float* x, float* y, void* scratch) const {
+  const StructuredMatrixQ8& m = m_;
+  const int64_t batch = batch_;
   auto* bytes = static_cast<uint8_t*>(scratch);
   auto* q = reinterpret_cast<int8_t*>(bytes);
   bytes += Align(static_cast<size_t>(batch * m.cols));
@@ -201,20 +219,33 @@ void StructuredMatmulQ8(const StructuredMatrixQ8& m, int64_t batch, const float*
   for (int64_t b = 0; b < batch; ++b) {
     x_scale[b] = QuantizeVectorQ8(x + b * m.cols, m.cols, q + b * m.cols);
   }
+  const auto per_block = m.parts.size() / static_cast<size_t>(m.blocks);
+  const int64_t block_rows = m.rows / m.blocks;
   if (m.blocks == 1) {
-    SingleQ8(m, batch, q, x_scale, y, reinterpret_cast<int64_t*>(bytes));
+    SingleQ8({m.kind, m.rows, m.cols, m.parts.data(), per_block}, plan_, batch, q, x_scale, y,
+             reinterpret_cast<int64_t*>(bytes));
     return;
   }
-  const int64_t block_rows = m.rows / m.blocks;
   auto* product = reinterpret_cast<float*>(bytes);
   bytes += Align(static_cast<size_t>(batch * block_rows) * 4);
   for (int64_t g = 0; g < m.blocks; ++g) {
-    SingleQ8(m.Block(g), batch, q, x_scale, product, reinterpret_cast<int64_t*>(bytes));
+    const BlockQ8 block{m.kind, block_rows, m.cols,
+                        m.parts.data() + static_cast<size_t>(g) * per_block, per_block};
+    SingleQ8(block, plan_, batch, q, x_scale, product, reinterpret_cast<int64_t*>(bytes));
     for (int64_t b = 0; b < batch; ++b) {
       std::memcpy(y + b * m.rows + g * block_rows, product + b * block_rows,
                   static_cast<size_t>(block_rows) * sizeof(float));
     }
   }
+}
+
+int64_t StructuredScratchBytesQ8(const StructuredMatrixQ8& m, int64_t batch) {
+  return PreparedMatmulQ8(m, batch).scratch_bytes();
+}
+
+void StructuredMatmulQ8(const StructuredMatrixQ8& m, int64_t batch, const float* x, float* y,
+                        void* scratch) {
+  PreparedMatmulQ8(m, batch).Run(x, y, scratch);
 }
 
 std::vector<float> MaterializeStructuredQ8(const StructuredMatrixQ8& m) {

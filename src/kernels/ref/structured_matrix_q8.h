@@ -37,6 +37,22 @@ struct StructuredMatrixQ8 {
 // vector) and writes q = round-half-away(v / scale), in [-127, 127].
 float QuantizeVectorQ8(const float* v, int64_t count, int8_t* q);
 
+// The product prepared once for `batch` vectors (the Kronecker order planned): Run() does not
+// allocate. StructuredMatmulQ8 below prepares and runs it in one call.
+class PreparedMatmulQ8 {
+ public:
+  PreparedMatmulQ8(const StructuredMatrixQ8& m, int64_t batch);
+  int64_t scratch_bytes() const { return scratch_bytes_; }
+  // y [batch, rows] = M x [batch, cols]; scratch: scratch_bytes(), 64-byte aligned.
+  void Run(const float* x, float* y, void* scratch) const;
+
+ private:
+  StructuredMatrixQ8 m_;
+  int64_t batch_;
+  KroneckerPlan plan_;
+  int64_t scratch_bytes_ = 0;
+};
+
 // Bytes of scratch StructuredMatmulQ8 needs for `batch` vectors.
 int64_t StructuredScratchBytesQ8(const StructuredMatrixQ8& m, int64_t batch);
 

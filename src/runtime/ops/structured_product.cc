@@ -27,7 +27,9 @@ double SparseCrossover(Isa isa) {
 class DenseProduct {
  public:
   DenseProduct(Isa isa, const float* data, int64_t rows, int64_t cols, int64_t batch)
-      : part_{rows, cols, data}, batch_(batch) {
+      : part_{rows, cols, data},
+        batch_(batch),
+        dense_{ref::StructureKind::kDense, rows, cols, {part_}} {
     const auto zeros = std::count(data, data + rows * cols, 0.0f);
     if (rows * cols > 0 && sparse::F32Csr::Fits(cols) &&
         static_cast<double>(zeros) >= SparseCrossover(isa) * static_cast<double>(rows * cols)) {
@@ -76,14 +78,13 @@ class DenseProduct {
     }
 #endif
     (void)scratch;
-    const ref::StructuredMatrixF32 dense{
-        ref::StructureKind::kDense, part_.rows, part_.cols, {part_}};
-    ref::StructuredMatmulF32(dense, batch_, x, y, nullptr);
+    ref::StructuredMatmulF32(dense_, batch_, x, y, nullptr);
   }
 
  private:
   ref::KroneckerFactor part_;
   int64_t batch_;
+  ref::StructuredMatrixF32 dense_;  // the reference's view, built once
   std::unique_ptr<sparse::F32Csr> csr_;
 #if defined(__x86_64__)
   std::unique_ptr<x86::F32Gemm> gemm_;
@@ -151,8 +152,11 @@ StructuredProduct::StructuredProduct(Isa isa, const ref::StructuredMatrixF32& m,
 }
 
 StructuredProduct::StructuredProduct(const ref::StructuredMatrixQ8& m, int64_t batch)
-    : m_{m.kind, m.rows, m.cols, {}, m.blocks}, batch_(batch), q8_(m) {
-  scratch_floats_ = Lines(static_cast<size_t>(ref::StructuredScratchBytesQ8(m, batch) + 3) / 4);
+    : m_{m.kind, m.rows, m.cols, {}, m.blocks},
+      batch_(batch),
+      q8_(m),
+      q8_prepared_(std::make_shared<ref::PreparedMatmulQ8>(m, batch)) {
+  scratch_floats_ = Lines(static_cast<size_t>(q8_prepared_->scratch_bytes() + 3) / 4);
 }
 
 StructuredProduct::~StructuredProduct() = default;
@@ -179,7 +183,7 @@ void StructuredProduct::Run(const float* x, float* y, float* scratch) const {
   using ref::StructureKind;
   const int64_t rows = m_.rows;
   if (q8_) {
-    ref::StructuredMatmulQ8(*q8_, batch_, x, y, scratch);
+    q8_prepared_->Run(x, y, scratch);
     return;
   }
   if (!blocks_.empty()) {

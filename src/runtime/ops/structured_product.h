@@ -41,6 +41,7 @@ class StructuredProduct {
   int64_t batch_;
   std::vector<StructuredProduct> blocks_;  // per gate block, when m_.blocks > 1
   std::optional<ref::StructuredMatrixQ8> q8_;
+  std::shared_ptr<const ref::PreparedMatmulQ8> q8_prepared_;
   std::vector<float> stacked_;  // HMD: D and V in one matrix
   std::vector<std::unique_ptr<DenseProduct>> dense_;
   ref::KroneckerPlan plan_;
