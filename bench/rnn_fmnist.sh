@@ -64,7 +64,7 @@ echo "|---|---|---|---|---|---|---|---|---|---|---|"
 for eval_json in "$out"/*.eval.json; do
   variant=$(basename "$eval_json" .eval.json)
   "$trit" info "$out/$variant.trit" --json > "$out/$variant.info.json"
-  "$trit" bench "$out/$variant.trit" --threads 1 --runs 500 --warmup 50 --json \
+  "$trit" bench "$out/$variant.trit" --threads 1 --runs 3000 --warmup 200 --json \
     > "$out/$variant.bench.json"
 done
 for eval_json in "$out"/*.eval.json; do

@@ -55,5 +55,5 @@ row "PyTorch fp32" "dense LSTM (nn.LSTM kernel)" "$work/lstm.onnx" "$work/bench.
 for model in "$runs_dir"/lstm-128-*.trit; do
   variant=$(basename "$model" .trit)
   "$trit" bench "$model" --threads "$threads" --runs "$runs" --warmup 50 --json >"$work/bench.json"
-  row "trit fp32" "${variant#lstm-128-}" "$model" "$work/bench.json" ""
+  row "trit" "${variant#lstm-128-}" "$model" "$work/bench.json" ""
 done
