@@ -138,9 +138,9 @@ StructuredProduct::StructuredProduct(Isa isa, const ref::StructuredMatrixF32& m,
     case StructureKind::kHmd: {
       const int64_t top = m.parts[0].rows, blocks = m.parts[1].rows;
       stacked_.resize(static_cast<size_t>((top + blocks) * m.cols));
-      std::memcpy(stacked_.data(), m.parts[0].data, static_cast<size_t>(top * m.cols) * 4);
-      std::memcpy(stacked_.data() + top * m.cols, m.parts[1].data,
-                  static_cast<size_t>(blocks * m.cols) * 4);
+      // copy_n: an empty top part may have no data pointer at all.
+      std::copy_n(m.parts[0].data, top * m.cols, stacked_.data());
+      std::copy_n(m.parts[1].data, blocks * m.cols, stacked_.data() + top * m.cols);
       dense(stacked_.data(), top + blocks, m.cols);
       temp = Lines(static_cast<size_t>(batch * (top + blocks)));
       break;
