@@ -12,17 +12,12 @@ runs_dir=$1
 build_dir=${2:-build/release}
 here=$(cd "$(dirname "$0")" && pwd)
 trit="$build_dir/tools/trit/trit"
-peers=${TRIT_PEERS:-$HOME/.cache/trit-peers}
 py=/usr/bin/python3
 runs=${RUNS:-500}
 threads=${THREADS:-1}
 dense=$runs_dir/lstm-128-dense-1.trit
 [[ -f $dense ]] || { echo "rnn.sh: error: $dense is missing (run bench/rnn_fmnist.sh train $runs_dir)" >&2; exit 1; }
-if [[ ! -e $peers/node_modules/onnxruntime-node/package.json ]]; then
-  mkdir -p "$peers"
-  (cd "$peers" && npm install --ignore-scripts --silent onnxruntime-node@1.30.0 >/dev/null)
-fi
-export NODE_PATH=$peers/node_modules
+source "$here/ort_env.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

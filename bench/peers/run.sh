@@ -13,14 +13,9 @@ set -euo pipefail
 build_dir=${1:-build/release}
 here=$(cd "$(dirname "$0")" && pwd)
 trit="$build_dir/tools/trit/trit"
-peers=${TRIT_PEERS:-$HOME/.cache/trit-peers}
 py=/usr/bin/python3
 
-if [[ ! -e $peers/node_modules/onnxruntime-node/package.json ]]; then
-  mkdir -p "$peers"
-  (cd "$peers" && npm install --ignore-scripts --silent onnxruntime-node@1.30.0 >/dev/null)
-fi
-export NODE_PATH=$peers/node_modules
+source "$here/ort_env.sh"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 source "$here/../zoo_variants.sh"
