@@ -1,5 +1,5 @@
-// ComputeNodeCost: MACs counted for Conv2D, Dense, MatMul and the recurrent cells (the
-// multiply-accumulates that dominate); parameters and stored bytes of every constant input.
+// ComputeNodeCost: MACs counted for Conv2D, Dense, StructuredDense, MatMul and the recurrent cells
+// (the multiply-accumulates that dominate); parameters and stored bytes of every constant input.
 #include "core/graph.h"
 #include "core/recurrent_layout.h"
 
@@ -67,6 +67,9 @@ NodeCost ComputeNodeCost(const Graph& graph, const Node& node) {
           StructuredMatvecMacs(graph, node, d.u) * (RecomputesRecurrentProduct(layout, d) ? 2 : 1);
       cost.macs += per_step * layout.steps * layout.batch;
     }
+  } else if (node.op == OpType::kStructuredDense) {
+    const StructuredDenseLayout layout = ParseStructuredDenseLayout(graph, node);
+    cost.macs = NumElements(out) / layout.w.rows * StructuredMatvecMacs(graph, node, layout.w);
   }
   return cost;
 }

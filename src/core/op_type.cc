@@ -8,11 +8,13 @@
 namespace trit {
 namespace {
 constexpr std::array<std::string_view, kNumOpTypes> kNames = {
-    "Conv2D",      "Dense",     "MaxPool",  "AvgPool",    "GlobalAvgPool", "Add",       "Mul",
-    "Concat",      "Reshape",   "Flatten",  "Relu",       "Clip",          "Sigmoid",   "Tanh",
-    "Softmax",     "BatchNorm", "Quantize", "Dequantize", "Pad",           "Dropout",   "Binarize",
-    "Sub",         "Div",       "Pow",      "Sqrt",       "ReduceMean",    "Transpose", "MatMul",
-    "HardSigmoid", "HardSwish", "LSTM",     "GRU",        "FastRNN",       "FastGRNN"};
+    "Conv2D",     "Dense",     "MaxPool",    "AvgPool",     "GlobalAvgPool",
+    "Add",        "Mul",       "Concat",     "Reshape",     "Flatten",
+    "Relu",       "Clip",      "Sigmoid",    "Tanh",        "Softmax",
+    "BatchNorm",  "Quantize",  "Dequantize", "Pad",         "Dropout",
+    "Binarize",   "Sub",       "Div",        "Pow",         "Sqrt",
+    "ReduceMean", "Transpose", "MatMul",     "HardSigmoid", "HardSwish",
+    "LSTM",       "GRU",       "FastRNN",    "FastGRNN",    "StructuredDense"};
 }  // namespace
 
 std::string_view OpTypeName(OpType op) {

@@ -44,6 +44,11 @@
 //               "sigmoid"|"relu" (alpha=1, beta=0 is the plain RNN of ONNX)
 //   FastGRNN    a = Wx + Uh (one gate's rows), z = sigmoid(a + bias_w),
 //               c = tanh(a + bias_u), h' = (zeta * (1 - z) + nu) * c + z * h
+// StructuredDense
+//               Dense with a structured weight matrix (low rank, Kronecker, hybrid, HMD, or
+//               dense for a pruned one): inputs x [..., K], the parts of W [Cout, K], bias [Cout]
+//               (core/structured_layout.h); attrs w_structure, w_parts, activation. f32 x; W f32
+//               or int8.
 #pragma once
 
 #include <cstdint>
@@ -87,9 +92,10 @@ enum class OpType : uint16_t {
   kGru = 31,
   kFastRnn = 32,
   kFastGrnn = 33,
+  kStructuredDense = 34,
 };
 
-inline constexpr int kNumOpTypes = 34;
+inline constexpr int kNumOpTypes = 35;
 
 std::string_view OpTypeName(OpType op);
 std::optional<OpType> ParseOpType(std::string_view name);

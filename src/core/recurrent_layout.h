@@ -7,18 +7,9 @@
 // bias_w, bias_u, [peephole P (LSTM with peepholes=1)], [alpha, beta (FastRNN) | zeta, nu
 // (FastGRNN)]; then [h0 [N, D*H]] and [c0 [N, D*H]] (LSTM) when initial_state=1.
 //
-// A dense W or U is one [gates * H, cols] input. Any other structure is applied per gate: W and U
-// are `gates` row blocks (LSTM i, o, f, c; GRU z, r, h), each a structured [H, cols] matrix
-// given by `parts` consecutive constant inputs (w_parts / u_parts), the same shapes for every
-// gate, gate after gate. A structured matrix M [rows, cols] (one gate's) is:
-//   dense        M                               [rows, cols] (a pruned M is dense with zeros)
-//   lowrank      A [rows, r], B [r, cols]        M = A B
-//   kron         A_1 .. A_F [m_k, n_k]           M = A_1 kron .. kron A_F, prod m = rows,
-//                                                prod n = cols
-//   hybrid_kron  D [r, cols], A_1 .. A_F         top r rows D, the rest A_1 kron .. kron A_F
-//   hmd          D [r, cols], V [b, cols],       top r rows D; the other rows - r rows form b
-//                s [rows - r]                    equal blocks, block j rank 1: row i of the
-//                                                lower part is s[i] * V[i / ((rows - r) / b)]
+// W and U are structured matrices (core/structured_layout.h) of `gates` row blocks (LSTM i, o,
+// f, c; GRU z, r, h): a dense W or U is one [gates * H, cols] input, any other structure is
+// applied per gate.
 #pragma once
 
 #include <cstddef>
@@ -28,25 +19,14 @@
 #include <vector>
 
 #include "core/graph.h"
+#include "core/structured_layout.h"
 
 namespace trit {
-
-enum class MatrixStructure { kDense, kLowRank, kKronecker, kHybridKronecker, kHmd };
-std::string_view MatrixStructureName(MatrixStructure s);      // "dense", "lowrank", "kron", ...
-MatrixStructure ParseMatrixStructure(std::string_view name);  // throws kInvalidGraph
 
 // Elementwise nonlinearity of FastRNN's update (ONNX RNN's activation).
 enum class CellActivation { kTanh, kSigmoid, kRelu };
 
 bool IsRecurrentOp(OpType op);
-
-struct StructuredSlot {
-  MatrixStructure structure = MatrixStructure::kDense;
-  int64_t rows = 0, cols = 0;  // the whole matrix: gates * H rows
-  int64_t blocks = 1;          // gate blocks of rows / blocks rows each
-  size_t parts_per_block = 1;
-  size_t first = 0, count = 1;  // node inputs [first, first + count), block after block
-};
 
 struct RecurrentDirectionSlots {
   StructuredSlot w, u;
@@ -70,11 +50,6 @@ struct RecurrentLayout {
 
   Shape OutputShape() const;
 };
-
-// Whether part `part` of one block of a structure may be int8 with one scale per row (its rows
-// are the matrix's output rows): dense M, low-rank A, hybrid D, HMD D and V. Other parts take
-// one scale, so that the integer product stays exact (kernels/ref/structured_matrix_q8.h).
-bool RecurrentPartMayScaleRows(MatrixStructure structure, size_t part);
 
 // A GRU with linear_before_reset=0 multiplies U by r*h for the candidate: a dense U takes its
 // last H rows for that, a structured U is applied twice (to h and to r*h).

@@ -259,6 +259,12 @@ Shape InferNode(const Graph& graph, const Node& node) {
     case OpType::kFastRnn:
     case OpType::kFastGrnn:
       return ParseRecurrentLayout(graph, node).OutputShape();
+    case OpType::kStructuredDense: {
+      const StructuredDenseLayout layout = ParseStructuredDenseLayout(graph, node);
+      Shape out = graph.value(node.inputs[0]).shape;
+      out.back() = layout.w.rows;
+      return out;
+    }
     case OpType::kClip:
     case OpType::kRelu:
     case OpType::kSigmoid:

@@ -153,37 +153,45 @@ void CheckNodeTypes(const Graph& g, const Node& node) {
     case OpType::kLstm:
     case OpType::kGru:
     case OpType::kFastRnn:
-    case OpType::kFastGrnn: {
-      const RecurrentLayout layout = ParseRecurrentLayout(g, node);
-      // W and U parts: f32, or int8 with symmetric scales (one, or one per row where the part's
-      // rows are outputs: core/recurrent_layout.h); everything else f32.
+    case OpType::kFastGrnn:
+    case OpType::kStructuredDense: {
+      // Structured weight parts: f32, or int8 with symmetric scales (one, or one per row where
+      // the part's rows are outputs: core/structured_layout.h); everything else f32.
       std::vector<bool> weight_part(node.inputs.size(), false);
-      for (const RecurrentDirectionSlots& d : layout.directions) {
-        for (const StructuredSlot* slot : {&d.w, &d.u}) {
-          const DType first = g.value(node.inputs[slot->first]).dtype;
-          for (size_t i = slot->first; i < slot->first + slot->count; ++i) {
-            weight_part[i] = true;
-            const Value& v = g.value(node.inputs[i]);
-            if (v.dtype != first) Fail(where, "mixes weight types within one matrix");
-            if (v.dtype == DType::kF32) continue;
-            if (v.dtype != DType::kI8) Fail(where, "weights '" + v.name + "' must be f32 or i8");
-            const size_t part = (i - slot->first) % slot->parts_per_block;
-            const bool per_row = RecurrentPartMayScaleRows(slot->structure, part);
-            const bool ok = v.quant.scale.size() == 1 ||
-                            (per_row && v.quant.axis == 0 &&
-                             static_cast<int64_t>(v.quant.scale.size()) == v.shape[0]);
-            if (!ok || v.quant.zero_point != std::vector<int32_t>(v.quant.scale.size(), 0)) {
-              Fail(where, "int8 weights '" + v.name + "' need symmetric scales, one" +
-                              (per_row ? " or one per row" : ""));
-            }
+      for (const StructuredSlot& slot : StructuredSlotsOf(g, node)) {
+        const DType first = g.value(node.inputs[slot.first]).dtype;
+        for (size_t i = slot.first; i < slot.first + slot.count; ++i) {
+          weight_part[i] = true;
+          const Value& v = g.value(node.inputs[i]);
+          if (v.dtype != first) Fail(where, "mixes weight types within one matrix");
+          if (v.dtype == DType::kF32) continue;
+          if (v.dtype != DType::kI8) Fail(where, "weights '" + v.name + "' must be f32 or i8");
+          const bool per_row =
+              StructuredPartMayScaleRows(slot.structure, (i - slot.first) % slot.parts_per_block);
+          const bool ok = v.quant.scale.size() == 1 ||
+                          (per_row && v.quant.axis == 0 &&
+                           static_cast<int64_t>(v.quant.scale.size()) == v.shape[0]);
+          if (!ok || v.quant.zero_point != std::vector<int32_t>(v.quant.scale.size(), 0)) {
+            Fail(where, "int8 weights '" + v.name + "' need symmetric scales, one" +
+                            (per_row ? " or one per row" : ""));
           }
         }
+      }
+      std::vector<bool> runtime_input(node.inputs.size(), false);
+      runtime_input[0] = true;
+      if (IsRecurrentOp(node.op)) {
+        const RecurrentLayout layout = ParseRecurrentLayout(g, node);
+        if (layout.initial_h) runtime_input[*layout.initial_h] = true;
+        if (layout.initial_c) runtime_input[*layout.initial_c] = true;
+      } else {
+        ParseActivation(node.attrs.GetString("activation", "none"));
       }
       for (size_t i = 0; i < node.inputs.size(); ++i) {
         const Value& v = g.value(node.inputs[i]);
         if (!weight_part[i] && v.dtype != DType::kF32) Fail(where, "runs on f32 tensors");
-        const bool state = i == 0 || i == layout.initial_h || i == layout.initial_c;
-        if (!state && !v.is_constant()) Fail(where, "weights '" + v.name + "' must be constant");
+        if (!runtime_input[i] && !v.is_constant()) {
+          Fail(where, "weights '" + v.name + "' must be constant");
+        }
       }
       return;
     }

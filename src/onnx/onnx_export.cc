@@ -348,6 +348,36 @@ class Exporter {
     return out;
   }
 
+  // The dense matrix of an f32 structured slot: ONNX takes dense matrices.
+  std::vector<float> Materialized(const Node& node, const StructuredSlot& slot) {
+    ref::StructuredMatrixF32 m{
+        static_cast<ref::StructureKind>(slot.structure), slot.rows, slot.cols, {}, slot.blocks};
+    for (size_t i = slot.first; i < slot.first + slot.count; ++i) {
+      const Value& v = g_.value(node.inputs[i]);
+      m.parts.push_back({v.shape[0], v.shape.size() == 2 ? v.shape[1] : 1, v.data->as<float>()});
+    }
+    return ref::MaterializeStructured(m);
+  }
+
+  // StructuredDense as MatMul with the materialized W^T, Add of the bias, and the activation.
+  std::string StructuredDense(const Node& node, const std::string& name) {
+    const StructuredDenseLayout layout = ParseStructuredDenseLayout(g_, node);
+    for (const ValueId in : node.inputs) {
+      if (g_.value(in).dtype != DType::kF32) Fail(node, "int8 structured weights");
+    }
+    const std::vector<float> w = Materialized(node, layout.w);
+    const int64_t rows = layout.w.rows, cols = layout.w.cols;
+    std::vector<float> w_t(w.size());
+    for (int64_t r = 0; r < rows; ++r) {
+      for (int64_t c = 0; c < cols; ++c) w_t[static_cast<size_t>(c * rows + r)] = w[r * cols + c];
+    }
+    const std::string product = Unique(name + "/matmul");
+    AddNode("MatMul", {AsIs(node.inputs[0]), Floats(name + "/W_t", {cols, rows}, w_t)}, product);
+    const std::string biased = Unique(name + "/biased");
+    AddNode("Add", {product, Ensure(node.inputs[layout.bias]).name}, biased);
+    return Activate(node, biased, name);
+  }
+
   // A recurrent cell as ONNX LSTM / GRU / RNN (layout 0, with transposes to and from the cell's
   // batch-first tensors). Structured W and U are materialized: ONNX takes dense matrices.
   std::string Recurrent(const Node& node, const std::string& name) {
@@ -367,13 +397,7 @@ class Exporter {
     const int64_t h = layout.hidden, rows = layout.gates * h, n = layout.batch;
     std::vector<float> w, r, b, p;
     const auto matrix = [&](const StructuredSlot& slot, std::vector<float>& to) {
-      ref::StructuredMatrixF32 m{
-          static_cast<ref::StructureKind>(slot.structure), slot.rows, slot.cols, {}, slot.blocks};
-      for (size_t i = slot.first; i < slot.first + slot.count; ++i) {
-        const Value& v = g_.value(node.inputs[i]);
-        m.parts.push_back({v.shape[0], v.shape.size() == 2 ? v.shape[1] : 1, v.data->as<float>()});
-      }
-      const std::vector<float> dense = ref::MaterializeStructured(m);
+      const std::vector<float> dense = Materialized(node, slot);
       to.insert(to.end(), dense.begin(), dense.end());
     };
     const auto append = [&](size_t i, std::vector<float>& to) {
@@ -630,6 +654,8 @@ class Exporter {
       case OpType::kFastRnn:
       case OpType::kFastGrnn:
         return Define(out, Recurrent(node, name), false);
+      case OpType::kStructuredDense:
+        return Define(out, StructuredDense(node, name), false);
       case OpType::kQuantize: {
         const bool nchw = views_[static_cast<size_t>(node.inputs[0])].nchw;
         return Define(out, nchw ? Nchw(node.inputs[0]) : AsIs(node.inputs[0]), nchw);

@@ -8,7 +8,7 @@
 #include "core/error.h"
 #include "core/recurrent_layout.h"
 #include "quant/graph_edit.h"
-#include "quant/recurrent_weights.h"
+#include "quant/structured_weights.h"
 
 namespace trit::quant {
 namespace {
@@ -189,8 +189,9 @@ class Quantizer {
   void Lower(const Node& node, NodeId id) {
     const ValueId result = node.outputs[0];
     const std::string& result_name = src_.value(result).name;
-    if (IsRecurrentOp(node.op) && plan_.SpecFor(node.name).type != WeightType::kF32) {
-      LowerQuantizedRecurrent(node);
+    if ((IsRecurrentOp(node.op) || node.op == OpType::kStructuredDense) &&
+        plan_.SpecFor(node.name).type != WeightType::kF32) {
+      LowerQuantizedStructured(node);
       return;
     }
     if (node.op == OpType::kBinarize) {
@@ -243,27 +244,24 @@ class Quantizer {
     }
   }
 
-  // A recurrent cell with int8 W and U (quant/recurrent_weights.h); x, the state and the rest
-  // of its inputs stay float.
-  void LowerQuantizedRecurrent(const Node& node) {
+  // A recurrent cell or a StructuredDense with int8 structured weights
+  // (quant/structured_weights.h); x, the state and the rest of its inputs stay float.
+  void LowerQuantizedStructured(const Node& node) {
     if (plan_.SpecFor(node.name).type != WeightType::kInt8) {
       throw Error(ErrorCode::kUnsupported,
                   "node '" + node.name + "' (" + std::string(OpTypeName(node.op)) +
                       "): " + WeightTypeName(plan_.SpecFor(node.name).type) +
-                      " weights: recurrent cells take int8 or f32 (keep it in f32 with --keep " +
+                      " weights: structured weights take int8 or f32 (keep it in f32 with --keep " +
                       node.name + ")");
     }
-    const RecurrentLayout layout = ParseRecurrentLayout(src_, node);
     std::vector<ValueId> inputs(node.inputs.size(), -1);
-    for (const RecurrentDirectionSlots& d : layout.directions) {
-      for (const StructuredSlot* slot : {&d.w, &d.u}) {
-        for (size_t i = slot->first; i < slot->first + slot->count; ++i) {
-          const size_t part = (i - slot->first) % slot->parts_per_block;
-          Value q = QuantizeRecurrentPart(src_.value(node.inputs[i]),
-                                          RecurrentPartMayScaleRows(slot->structure, part));
-          q.name = src_.value(node.inputs[i]).name + "/int8";
-          inputs[i] = out_.AddValue(std::move(q));
-        }
+    for (const StructuredSlot& slot : StructuredSlotsOf(src_, node)) {
+      for (size_t i = slot.first; i < slot.first + slot.count; ++i) {
+        const size_t part = (i - slot.first) % slot.parts_per_block;
+        Value q = QuantizeStructuredPart(src_.value(node.inputs[i]),
+                                         StructuredPartMayScaleRows(slot.structure, part));
+        q.name = src_.value(node.inputs[i]).name + "/int8";
+        inputs[i] = out_.AddValue(std::move(q));
       }
     }
     for (size_t i = 0; i < node.inputs.size(); ++i) {

@@ -4,7 +4,7 @@
 #include <limits>
 #include <map>
 
-#include "core/recurrent_layout.h"
+#include "core/structured_layout.h"
 #include "format/model_file.h"
 #include "format/tensor_encoding.h"
 #include "quant/activation_probe.h"
@@ -39,16 +39,16 @@ CompressionReport BuildReport(const Graph& reference, const Graph& compressed,
   std::map<std::string, size_t> layer_of_output;  // output tensor name -> report row
   for (const NodeId id : compressed.TopologicalOrder()) {
     const Node& node = compressed.node(id);
-    if (IsRecurrentOp(node.op)) {
+    const std::vector<StructuredSlot> slots = StructuredSlotsOf(compressed, node);
+    if (!slots.empty()) {
       // Every constant input counts (W and U parts, biases, cell scalars); the weight type and
-      // SQNR are W's and U's.
+      // SQNR are the structured matrices'.
       LayerReport row;
       row.node = node.name;
       row.op = std::string(OpTypeName(node.op));
       row.encoding = "dense";
       std::vector<float> values, fp32_values;
       const auto ref = reference_nodes.find(node.name);
-      const RecurrentLayout layout = ParseRecurrentLayout(compressed, node);
       for (size_t i = 1; i < node.inputs.size(); ++i) {
         const Value& v = compressed.value(node.inputs[i]);
         if (!v.is_constant()) continue;
@@ -57,18 +57,16 @@ CompressionReport BuildReport(const Graph& reference, const Graph& compressed,
           row.fp32_bytes += 4 * static_cast<uint64_t>(NumElements(v.shape));
         }
       }
-      for (const RecurrentDirectionSlots& d : layout.directions) {
-        for (const StructuredSlot* slot : {&d.w, &d.u}) {
-          for (size_t i = slot->first; i < slot->first + slot->count; ++i) {
-            const Value& v = compressed.value(node.inputs[i]);
-            row.weight_type = std::string(DTypeName(v.dtype));
-            const std::vector<float> part = WeightValues(v);
-            values.insert(values.end(), part.begin(), part.end());
-            if (ref == reference_nodes.end()) continue;
-            const Node& fp32 = reference.node(ref->second);
-            const std::vector<float> original = WeightValues(reference.value(fp32.inputs[i]));
-            fp32_values.insert(fp32_values.end(), original.begin(), original.end());
-          }
+      for (const StructuredSlot& slot : slots) {
+        for (size_t i = slot.first; i < slot.first + slot.count; ++i) {
+          const Value& v = compressed.value(node.inputs[i]);
+          row.weight_type = std::string(DTypeName(v.dtype));
+          const std::vector<float> part = WeightValues(v);
+          values.insert(values.end(), part.begin(), part.end());
+          if (ref == reference_nodes.end()) continue;
+          const Node& fp32 = reference.node(ref->second);
+          const std::vector<float> original = WeightValues(reference.value(fp32.inputs[i]));
+          fp32_values.insert(fp32_values.end(), original.begin(), original.end());
         }
       }
       row.weights = static_cast<int64_t>(values.size());

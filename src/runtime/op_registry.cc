@@ -57,6 +57,8 @@ std::unique_ptr<OpKernel> CreateOpKernel(const Graph& graph, const Node& node, T
     case OpType::kFastRnn:
     case OpType::kFastGrnn:
       return MakeRecurrentKernel(graph, node);
+    case OpType::kStructuredDense:
+      return MakeStructuredDenseKernel(graph, node);
   }
   throw Error(ErrorCode::kUnsupported, "node '" + node.name + "': no kernel for this op");
 }

@@ -5,6 +5,7 @@
 #include "core/error.h"
 #include "core/op_params.h"
 #include "train/recurrent_ops.h"
+#include "train/structured_ops.h"
 
 namespace trit::train {
 namespace {
@@ -99,6 +100,8 @@ torch::Tensor RunFloatOp(const Graph& graph, const Node& node, const std::vector
     case OpType::kFastRnn:
     case OpType::kFastGrnn:
       return RunRecurrentOp(graph, node, in);
+    case OpType::kStructuredDense:
+      return RunStructuredDenseOp(graph, node, in);
     case OpType::kTranspose:
       return x.permute(node.attrs.GetInts("perm", {}));
     case OpType::kReduceMean: {

@@ -13,6 +13,7 @@
 #include "quant/prune.h"
 #include "train/float_ops.h"
 #include "train/recurrent_ops.h"
+#include "train/structured_ops.h"
 
 namespace trit::train {
 namespace {
@@ -151,29 +152,27 @@ QatGraph::QatGraph(const Graph& folded, const quant::QuantPlan& plan, QatOptions
     }
     layers_.emplace(id, std::move(layer));
   }
-  // int8 W and U of recurrent cells: latent fp32 parts from the folded graph.
+  // int8 structured weights (recurrent W and U, StructuredDense W): latent fp32 parts from the
+  // folded graph.
   for (const NodeId id : order_) {
     const Node& node = template_.node(id);
-    if (!IsRecurrentOp(node.op)) continue;
-    for (const RecurrentDirectionSlots& d : ParseRecurrentLayout(template_, node).directions) {
-      for (const StructuredSlot* slot : {&d.w, &d.u}) {
-        for (size_t i = slot->first; i < slot->first + slot->count; ++i) {
-          const ValueId v = node.inputs[i];
-          const Value& value = template_.value(v);
-          if (value.dtype != DType::kI8 || recurrent_parts_.count(v)) continue;
-          // QuantizeGraph names the int8 part after the float one (quant/quantize_graph.cc).
-          const std::string folded_name = value.name.substr(0, value.name.rfind("/int8"));
-          const Value& latent = folded_.value(folded_ids.at(folded_name));
-          RecurrentPart part;
-          part.latent = register_parameter("r" + std::to_string(v),
-                                           FromFloats(quant::FloatData(latent), latent.shape));
-          part.folded_name = folded_name;
-          part.per_row = RecurrentPartMayScaleRows(slot->structure,
-                                                   (i - slot->first) % slot->parts_per_block) &&
-                         latent.shape.size() == 2 && latent.shape[0] > 0;
-          recurrent_parts_.emplace(v, std::move(part));
-          layer_constants.insert(v);
-        }
+    for (const StructuredSlot& slot : StructuredSlotsOf(template_, node)) {
+      for (size_t i = slot.first; i < slot.first + slot.count; ++i) {
+        const ValueId v = node.inputs[i];
+        const Value& value = template_.value(v);
+        if (value.dtype != DType::kI8 || structured_parts_.count(v)) continue;
+        // QuantizeGraph names the int8 part after the float one (quant/quantize_graph.cc).
+        const std::string folded_name = value.name.substr(0, value.name.rfind("/int8"));
+        const Value& latent = folded_.value(folded_ids.at(folded_name));
+        StructuredPart part;
+        part.latent = register_parameter("r" + std::to_string(v),
+                                         FromFloats(quant::FloatData(latent), latent.shape));
+        part.folded_name = folded_name;
+        part.per_row =
+            StructuredPartMayScaleRows(slot.structure, (i - slot.first) % slot.parts_per_block) &&
+            latent.shape.size() == 2 && latent.shape[0] > 0;
+        structured_parts_.emplace(v, std::move(part));
+        layer_constants.insert(v);
       }
     }
   }
@@ -505,20 +504,22 @@ torch::Tensor QatGraph::forward(const torch::Tensor& input) {
       values[node.outputs[0]] = RunQuantizedLinear(node, layer->second, values.at(node.inputs[0]));
       continue;
     }
-    if (IsRecurrentOp(node.op)) {
-      // int8 parts fake-quantized from their latents; the cell quantizes its inputs per vector.
+    if (IsRecurrentOp(node.op) || node.op == OpType::kStructuredDense) {
+      // int8 parts fake-quantized from their latents; the op quantizes its inputs per vector.
       std::vector<torch::Tensor> inputs;
       bool int8 = false;
       for (const ValueId v : node.inputs) {
-        const auto part = recurrent_parts_.find(v);
-        if (part == recurrent_parts_.end()) {
+        const auto part = structured_parts_.find(v);
+        if (part == structured_parts_.end()) {
           inputs.push_back(values.at(v));
           continue;
         }
         int8 = true;
-        inputs.push_back(FakeQuantRecurrentPart(part->second.latent, part->second.per_row));
+        inputs.push_back(FakeQuantStructuredPart(part->second.latent, part->second.per_row));
       }
-      values[node.outputs[0]] = RunRecurrentOp(template_, node, inputs, int8);
+      values[node.outputs[0]] = node.op == OpType::kStructuredDense
+                                    ? RunStructuredDenseOp(template_, node, inputs, int8)
+                                    : RunRecurrentOp(template_, node, inputs, int8);
       continue;
     }
     std::vector<torch::Tensor> inputs;
@@ -618,7 +619,7 @@ Graph QatGraph::FoldedWithLatentWeights() const {
     const bool conv = tensor.dim() == 4;
     quant::SetFloatData(folded.value(ids.at(value.name)), ToVector(ToIrLayout(tensor, conv)));
   }
-  for (const auto& [v, part] : recurrent_parts_) {
+  for (const auto& [v, part] : structured_parts_) {
     quant::SetFloatData(folded.value(ids.at(part.folded_name)), ToVector(part.latent));
   }
   return folded;

@@ -103,14 +103,15 @@ class QatGraph : public TrainableGraph {
   std::vector<NodeId> order_;
   std::map<NodeId, Layer> layers_;           // quantized Conv2D/Dense by template node
   std::map<ValueId, torch::Tensor> floats_;  // float constants of the template (fp32 layers)
-  // The latent fp32 parts of int8 recurrent W and U, by template value: fake-quantized (one
-  // scale per row or per part, as quant/recurrent_weights.h) in every forward pass.
-  struct RecurrentPart {
+  // The latent fp32 parts of int8 structured weights (recurrent W and U, StructuredDense W), by
+  // template value: fake-quantized (one
+  // scale per row or per part, as quant/structured_weights.h) in every forward pass.
+  struct StructuredPart {
     torch::Tensor latent;
     std::string folded_name;
     bool per_row = false;
   };
-  std::map<ValueId, RecurrentPart> recurrent_parts_;
+  std::map<ValueId, StructuredPart> structured_parts_;
   double progress_ = 0.0;
   double mask_progress_ = 0.0;  // the schedule's fraction of the final sparsity in the masks
 };

@@ -12,19 +12,11 @@
 
 namespace trit::train {
 
-// The dense matrix [rows, cols] a structured slot stands for, from the node's input tensors.
-torch::Tensor MaterializeStructured(const StructuredSlot& slot,
-                                    const std::vector<torch::Tensor>& in);
-
 // LSTM / GRU / FastRNN / FastGRNN on x [N, T, I]; `in` are the node's inputs in order. With
 // `int8_products`, every vector that meets W or U (x_t, h, a GRU's r * h) is fake-quantized to
 // int8 as the runtime quantizes it (symmetric, max |v| / 127 per vector; straight-through
 // gradients): quantization-aware training of int8 cells.
 torch::Tensor RunRecurrentOp(const Graph& graph, const Node& node,
                              const std::vector<torch::Tensor>& in, bool int8_products = false);
-
-// A W or U part rounded to int8 levels as quant/recurrent_weights.h does (one scale per row or
-// per part), with straight-through gradients.
-torch::Tensor FakeQuantRecurrentPart(const torch::Tensor& latent, bool per_row);
 
 }  // namespace trit::train

@@ -93,6 +93,23 @@ ValueId GraphBuilder::Dense(ValueId x, int64_t out_features, bool bias) {
   return AddNode(OpType::kDense, "fc", inputs);
 }
 
+ValueId GraphBuilder::StructuredDense(ValueId x, int64_t out_features,
+                                      const StructuredShape& structure) {
+  const int64_t in_features = shape(x).back();
+  const std::string name = "fc" + std::to_string(counter_ + 1);
+  // He-uniform entries of the formed matrix, as Dense's.
+  const float std = std::sqrt(2.0f / static_cast<float>(in_features));
+  std::vector<ValueId> inputs = {x};
+  for (const ValueId v : StructuredParts(name, structure, out_features, in_features, std)) {
+    inputs.push_back(v);
+  }
+  inputs.push_back(Constant(name + ".bias", {out_features}, -0.05f, 0.05f));
+  const auto parts = static_cast<int64_t>(inputs.size() - 2);
+  return AddNode(
+      OpType::kStructuredDense, "fc", inputs,
+      {{"w_structure", std::string(MatrixStructureName(structure.structure))}, {"w_parts", parts}});
+}
+
 ValueId GraphBuilder::Dropout(ValueId x, float ratio) {
   return AddNode(OpType::kDropout, "dropout", {x}, {{"ratio", ratio}});
 }

@@ -60,6 +60,8 @@ class GraphBuilder {
   ValueId GlobalAvgPool(ValueId x);
   ValueId Flatten(ValueId x);
   ValueId Dense(ValueId x, int64_t out_features, bool bias = true);
+  // Dense with a structured weight matrix (core/structured_layout.h) and a bias.
+  ValueId StructuredDense(ValueId x, int64_t out_features, const StructuredShape& structure);
   ValueId Dropout(ValueId x, float ratio);
   ValueId Pad(ValueId x, std::vector<int64_t> pads);
   ValueId Add(ValueId a, ValueId b);

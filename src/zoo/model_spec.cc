@@ -10,8 +10,9 @@
 namespace trit::zoo {
 namespace {
 
-// A structure object of a recurrent layer's W or U (gates * hidden rows, cols columns): a dense
-// matrix whole, any other structure per gate block of `hidden` rows.
+// A structure object of a recurrent layer's W or U (gates * hidden rows, cols columns), or of a
+// dense layer's weights (gates 1): a dense matrix whole, any other structure per gate block of
+// `hidden` rows.
 StructuredShape ParseStructure(const nlohmann::json& j, int64_t gates, int64_t hidden,
                                int64_t cols) {
   const MatrixStructure structure =
@@ -69,7 +70,23 @@ Graph BuildFromSpecFile(const std::string& path,
         x = b.Conv(x, layer["conv"].get<int64_t>(), kernel, layer.value("stride", int64_t{1}),
                    {p, p, q, q}, layer.value("bias", true));
       } else if (layer.contains("dense")) {
-        x = b.Dense(x, layer["dense"].get<int64_t>(), layer.value("bias", true));
+        const int64_t units = layer["dense"].get<int64_t>();
+        if (units < 1) throw Error(ErrorCode::kInvalidArgument, where + ": dense units < 1");
+        StructuredShape shape;
+        try {
+          shape = ParseStructure(layer, 1, units, b.shape(x).back());
+        } catch (const Error& e) {
+          throw Error(ErrorCode::kInvalidArgument, where + ": " + e.what());
+        }
+        if (shape.structure == MatrixStructure::kDense) {
+          x = b.Dense(x, units, layer.value("bias", true));
+        } else {
+          if (!layer.value("bias", true)) {
+            throw Error(ErrorCode::kInvalidArgument,
+                        where + ": a structured dense layer has a bias");
+          }
+          x = b.StructuredDense(x, units, shape);
+        }
       } else if (layer.contains("batchnorm")) {
         x = b.BatchNorm(x);
       } else if (layer.contains("relu")) {

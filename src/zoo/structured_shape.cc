@@ -1,6 +1,6 @@
 #include "zoo/structured_shape.h"
 
-#include <limits>
+#include <algorithm>
 #include <string>
 
 #include "core/error.h"
@@ -45,18 +45,42 @@ void ForEachFactorization(int64_t rows, int64_t cols, int count, Factors& prefix
   }
 }
 
-// The factorization with the most parameters at most `budget` (or, with budget < 0, the fewest
-// parameters); empty when there is none.
-Factors BestFactors(int64_t rows, int64_t cols, int count, int64_t budget) {
+// The most a product of these factors can have: rank(A kron B) = rank(A) rank(B).
+int64_t RankBound(const Factors& f) {
+  int64_t r = 1;
+  for (const auto& [m, n] : f) r *= std::min(m, n);
+  return r;
+}
+
+// A candidate beats the best so far on rank first: a Kronecker product whose factor shapes cap
+// its rank (1 x 32 kron 128 x 4 has rank at most 4) trains like a low-rank matrix however many
+// parameters it has, which is why KPRNN keeps its products full rank. Ties go to more
+// parameters within a budget (the budget is there to be used), or to fewer without one.
+struct Candidate {
+  int64_t rank = -1;
+  int64_t parameters = 0;
+  bool Beats(const Candidate& best, bool within_budget) const {
+    if (rank != best.rank) return rank > best.rank;
+    return within_budget ? parameters > best.parameters : parameters < best.parameters;
+  }
+};
+
+// The factorization into 2..max_count factors with the highest rank bound and then the most
+// parameters at most `budget` (or, with budget < 0, the fewest parameters); empty when there is
+// none.
+Factors BestFactors(int64_t rows, int64_t cols, int max_count, int64_t budget) {
   Factors best, prefix;
-  int64_t best_params = budget < 0 ? std::numeric_limits<int64_t>::max() : -1;
-  ForEachFactorization(rows, cols, count, prefix, [&](const Factors& f) {
-    const int64_t p = FactorParameters(f);
-    if (budget < 0 ? p < best_params : (p <= budget && p > best_params)) {
-      best_params = p;
-      best = f;
-    }
-  });
+  Candidate best_score;
+  for (int count = 2; count <= max_count; ++count) {
+    ForEachFactorization(rows, cols, count, prefix, [&](const Factors& f) {
+      const Candidate c{RankBound(f), FactorParameters(f)};
+      if (budget >= 0 && c.parameters > budget) return;
+      if (c.Beats(best_score, budget >= 0)) {
+        best_score = c;
+        best = f;
+      }
+    });
+  }
   return best;
 }
 
@@ -133,24 +157,24 @@ StructuredShape ChooseStructuredShape(MatrixStructure structure, int64_t rows, i
       if (shape.rank < 1) Unreachable(structure, rows, cols, compression);
       return shape;
     case MatrixStructure::kKronecker:
-      for (int count = 2; count <= 3 && shape.factors.empty(); ++count) {
-        shape.factors = BestFactors(rows, cols, count, budget);
-      }
+      shape.factors = BestFactors(rows, cols, 3, budget);
       if (shape.factors.empty()) Unreachable(structure, rows, cols, compression);
       return shape;
     case MatrixStructure::kHybridKronecker: {
-      int64_t best = -1;
+      // The rank of [D; K] is at most t + rank(K): rank first again, then parameters.
+      Candidate best;
       for (int64_t top = 0; top < rows; ++top) {
         const Factors f = BestFactors(rows - top, cols, 2, -1);
         if (f.empty()) continue;
-        const int64_t p = top * cols + FactorParameters(f);
-        if (p <= budget && p > best) {
-          best = p;
+        const Candidate c{std::min({rows, cols, top + RankBound(f)}),
+                          top * cols + FactorParameters(f)};
+        if (c.parameters <= budget && c.Beats(best, true)) {
+          best = c;
           shape.dense_rows = top;
           shape.factors = f;
         }
       }
-      if (best < 0) Unreachable(structure, rows, cols, compression);
+      if (best.rank < 0) Unreachable(structure, rows, cols, compression);
       return shape;
     }
     case MatrixStructure::kHmd: {

@@ -26,11 +26,12 @@ struct StructuredShape {
 // Stored values of a rows x cols matrix with this structure.
 int64_t StructuredParameters(const StructuredShape& shape, int64_t rows, int64_t cols);
 
-// The shape of `structure` with the most parameters that is still at least `compression` times
-// smaller than the dense rows x cols matrix. Kronecker: two factors (three when two cannot
-// compress enough); hybrid Kronecker: the most compressed Kronecker product below as many dense
-// top rows as the budget allows; HMD: `blocks` rank-1 blocks below as many dense rows as fit;
-// low rank: the largest rank that fits. Throws kInvalidArgument when nothing reaches it.
+// The shape of `structure` that is at least `compression` times smaller than the dense
+// rows x cols matrix. Kronecker and hybrid Kronecker: the highest bound on the matrix's rank
+// first, then the most parameters. Kronecker: two or three factors; hybrid: a two-factor product
+// (the fewest parameters of the highest rank) below as many dense top rows as the budget allows;
+// HMD: `blocks` rank-1 blocks below as many dense rows as fit; low rank: the largest rank that
+// fits. Throws kInvalidArgument when nothing reaches it.
 StructuredShape ChooseStructuredShape(MatrixStructure structure, int64_t rows, int64_t cols,
                                       double compression, int64_t hmd_blocks = 1);
 

@@ -1,6 +1,6 @@
-// `trit compress --weights int8` on recurrent models: W and U of every structure become int8
-// with the scales the IR allows, the report counts the cell, and the int8 model stays close to
-// the fp32 one.
+// `trit compress --weights int8` on recurrent models with a StructuredDense layer: W and U of
+// every structure, and the dense layer's structured W, become int8 with the scales the IR
+// allows, the report counts both, and the int8 model stays close to the fp32 one.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -25,6 +25,7 @@ Graph Model(MatrixStructure structure) {
   spec.w = zoo::ChooseStructuredShape(structure, dense ? 64 : 16, 6, dense ? 1.0 : 2.0);
   spec.u = zoo::ChooseStructuredShape(structure, dense ? 64 : 16, 16, dense ? 1.0 : 2.0);
   x = b.Recurrent(x, spec);
+  x = b.StructuredDense(x, 8, zoo::ChooseStructuredShape(structure, 8, 16, dense ? 1.0 : 2.0));
   return b.Finish(b.Dense(x, 4));
 }
 
@@ -41,21 +42,24 @@ TEST(RecurrentCompress, Int8WeightsForEveryStructure) {
     options.weights.type = WeightType::kInt8;
     const CompressResult result = Compress(fp32, 0, options, samples.data(), 32);
     const Graph& q = result.compressed;
-    int cells = 0;
+    int structured = 0;
     for (const Node& node : q.nodes()) {
-      if (node.op != OpType::kLstm) continue;
-      ++cells;
-      const RecurrentLayout layout = ParseRecurrentLayout(q, node);
-      for (const StructuredSlot* slot : {&layout.directions[0].w, &layout.directions[0].u}) {
-        for (size_t i = slot->first; i < slot->first + slot->count; ++i) {
+      const std::vector<StructuredSlot> slots = StructuredSlotsOf(q, node);
+      structured += !slots.empty();
+      for (const StructuredSlot& slot : slots) {
+        for (size_t i = slot.first; i < slot.first + slot.count; ++i) {
           EXPECT_EQ(q.value(node.inputs[i]).dtype, DType::kI8) << MatrixStructureName(s);
         }
       }
     }
-    EXPECT_EQ(cells, 1);
-    ASSERT_FALSE(result.report.layers.empty());
+    EXPECT_EQ(structured, 2);  // the LSTM and the StructuredDense
+    ASSERT_GE(result.report.layers.size(), 2u);
     EXPECT_EQ(result.report.layers[0].op, "LSTM");
-    EXPECT_GT(result.report.layers[0].weight_sqnr, 30.0) << MatrixStructureName(s);
+    EXPECT_EQ(result.report.layers[1].op, "StructuredDense");
+    for (int layer = 0; layer < 2; ++layer) {
+      EXPECT_EQ(result.report.layers[layer].weight_type, "i8");
+      EXPECT_GT(result.report.layers[layer].weight_sqnr, 30.0) << MatrixStructureName(s);
+    }
     // The int8 model's outputs stay near the fp32 model's.
     auto a = runtime::Session::FromGraph(fp32);
     auto b = runtime::Session::FromGraph(q);
@@ -78,7 +82,7 @@ TEST(RecurrentCompress, OtherWeightTypesAreRefusedForCells) {
     Compress(Model(MatrixStructure::kKronecker), 0, options, samples.data(), 4);
     FAIL() << "no error";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("recurrent cells take int8 or f32"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("structured weights take int8 or f32"), std::string::npos)
         << e.what();
   }
 }

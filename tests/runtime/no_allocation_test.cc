@@ -11,6 +11,8 @@
 #include "core/shape.h"
 #include "quant/compress.h"
 #include "runtime/session.h"
+#include "zoo/graph_builder.h"
+#include "zoo/structured_shape.h"
 #include "zoo/zoo.h"
 
 namespace {
@@ -75,6 +77,41 @@ TEST(NoAllocation, QuantizedRunAllocatesNothing) {
     session->Run();
     session->Run();
     EXPECT_EQ(allocations.load(), before) << static_cast<int>(type);
+  }
+}
+
+// Recurrent cells (the block-of-steps schedule, structured products, the vectorized gates) and
+// StructuredDense, f32 and with int8 weights.
+TEST(NoAllocation, RecurrentAndStructuredRunAllocatesNothing) {
+  zoo::GraphBuilder b(2);
+  ValueId x = b.Input({1, 12, 8, 1});
+  zoo::RecurrentSpec lstm;
+  lstm.hidden = 32;
+  lstm.direction = "bidirectional";
+  lstm.output_sequence = true;
+  lstm.w = zoo::ChooseStructuredShape(MatrixStructure::kKronecker, 32, 8, 4.0);
+  lstm.u = zoo::ChooseStructuredShape(MatrixStructure::kHmd, 32, 32, 2.0, 2);
+  x = b.Recurrent(x, lstm);
+  zoo::RecurrentSpec gru;
+  gru.cell = OpType::kGru;
+  gru.hidden = 16;
+  gru.u = zoo::ChooseStructuredShape(MatrixStructure::kLowRank, 16, 16, 2.0);
+  x = b.Recurrent(x, gru);
+  x = b.StructuredDense(x, 24, zoo::ChooseStructuredShape(MatrixStructure::kKronecker, 24, 16, 2));
+  const Graph fp32 = b.Finish(b.Dense(x, 10));
+  std::vector<float> calib(static_cast<size_t>(2 * NumElements(fp32.value(fp32.inputs()[0]).shape)),
+                           0.5f);
+  quant::CompressOptions options;
+  options.weights.type = quant::WeightType::kInt8;
+  const Graph int8 = quant::Compress(fp32, 1, options, calib.data(), 2).compressed;
+  for (const Graph* g : {&fp32, &int8}) {
+    auto session = Session::FromGraph(*g);
+    std::memset(session->input_data(0), 0, session->input_bytes(0));
+    session->Run();
+    const long before = allocations.load();
+    session->Run();
+    session->Run();
+    EXPECT_EQ(allocations.load(), before) << (g == &fp32 ? "f32" : "int8");
   }
 }
 

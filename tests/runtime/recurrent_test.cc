@@ -19,7 +19,7 @@
 #include "kernels/isa.h"
 #include "kernels/ref/structured_matrix.h"
 #include "kernels/ref/structured_matrix_q8.h"
-#include "quant/recurrent_weights.h"
+#include "quant/structured_weights.h"
 #include "runtime/ops/structured_product.h"
 #include "runtime/session.h"
 
@@ -520,7 +520,7 @@ TEST(RecurrentCells, MalformedNodesGetOneLineErrors) {
     EXPECT_EQ(e.code(), ErrorCode::kShape);
     const std::string what = e.what();
     EXPECT_TRUE(what.find("do not form a") != std::string::npos ||
-                what.find("the first gate's has") != std::string::npos)
+                what.find("the first block's has") != std::string::npos)
         << what;
   }
   // Too few inputs for the parts the attributes name.
@@ -534,7 +534,7 @@ TEST(RecurrentCells, MalformedNodesGetOneLineErrors) {
 }
 
 // The int8 graph of a float one: every W and U part quantized as `trit compress --weights int8`
-// does (quant/recurrent_weights.h).
+// does (quant/structured_weights.h).
 Graph QuantizeWeights(const Graph& graph) {
   Graph q = graph;
   const Node& node = q.nodes()[0];
@@ -543,8 +543,8 @@ Graph QuantizeWeights(const Graph& graph) {
     for (const StructuredSlot* slot : {&d.w, &d.u}) {
       for (size_t i = slot->first; i < slot->first + slot->count; ++i) {
         const size_t part = (i - slot->first) % slot->parts_per_block;
-        q.value(node.inputs[i]) = quant::QuantizeRecurrentPart(
-            graph.value(node.inputs[i]), RecurrentPartMayScaleRows(slot->structure, part));
+        q.value(node.inputs[i]) = quant::QuantizeStructuredPart(
+            graph.value(node.inputs[i]), StructuredPartMayScaleRows(slot->structure, part));
       }
     }
   }
@@ -582,8 +582,8 @@ TEST(RecurrentCellsInt8, IntegerProductsAreExact) {
       v.name = "p" + std::to_string(i);
       v.shape = random.shapes[i % random.shapes.size()];
       v.data = Buffer::FromVector(random.values[i]);
-      parts.push_back(quant::QuantizeRecurrentPart(
-          v, RecurrentPartMayScaleRows(structure, i % random.shapes.size())));
+      parts.push_back(quant::QuantizeStructuredPart(
+          v, StructuredPartMayScaleRows(structure, i % random.shapes.size())));
     }
     for (const Value& v : parts) {
       m.parts.push_back({v.shape[0], v.shape.size() == 2 ? v.shape[1] : 1, v.data->as<int8_t>(),

@@ -1,5 +1,6 @@
-// The recurrent cells in LibTorch agree with the trit runtime for every cell and structure, their
-// gradients reach every structured part, and fp32 pruning leaves exactly the asked sparsity.
+// The recurrent cells and StructuredDense in LibTorch agree with the trit runtime for every cell
+// and structure, their gradients reach every structured part, QAT's int8 forward pass is the
+// exported model's, and fp32 pruning leaves exactly the asked sparsity.
 #include "train/recurrent_ops.h"
 
 #include <gtest/gtest.h>
@@ -11,6 +12,7 @@
 #include "quant/compress.h"
 #include "runtime/session.h"
 #include "train/qat_graph.h"
+#include "train/structured_ops.h"
 #include "train/torch_graph.h"
 #include "zoo/graph_builder.h"
 
@@ -35,6 +37,11 @@ Graph RecurrentModel(OpType cell, MatrixStructure w, MatrixStructure u, double c
   spec.w = shape(w, 8);
   spec.u = shape(u, 16);
   x = b.Recurrent(x, spec);
+  // And a StructuredDense of the same structure as U.
+  const int64_t features = b.shape(x).back();
+  x = b.StructuredDense(
+      x, 12,
+      zoo::ChooseStructuredShape(u, 12, features, u == MatrixStructure::kDense ? 1 : compression));
   return b.Finish(b.Dense(x, 5));
 }
 

@@ -26,6 +26,7 @@ std::unique_ptr<OpKernel> MakeBatchNormKernel(const Graph& graph, const Node& no
 std::unique_ptr<OpKernel> MakeBinarizeKernel(const Graph& graph, const Node& node);
 // LSTM/GRU/FastRNN/FastGRNN
 std::unique_ptr<OpKernel> MakeRecurrentKernel(const Graph& graph, const Node& node);
+std::unique_ptr<OpKernel> MakeStructuredDenseKernel(const Graph& graph, const Node& node);
 std::unique_ptr<OpKernel> MakeQuantizeKernel(const Graph& graph,
                                              const Node& node);  // Quantize/Dequantize
 

@@ -77,34 +77,6 @@ struct DirectionProducts {
   std::unique_ptr<StructuredProduct> u_candidate;  // dense U's last H rows (GRU, lbr=0)
 };
 
-ref::StructuredMatrixF32 MatrixOf(const Graph& g, const Node& node, const StructuredSlot& slot) {
-  ref::StructuredMatrixF32 m;
-  m.kind = static_cast<ref::StructureKind>(slot.structure);
-  m.rows = slot.rows;
-  m.cols = slot.cols;
-  m.blocks = slot.blocks;
-  for (size_t i = slot.first; i < slot.first + slot.count; ++i) {
-    const Value& v = Input(g, node, i);
-    if (v.dtype != DType::kF32) return {};  // int8: see QuantMatrixOf
-    m.parts.push_back({v.shape[0], v.shape.size() == 2 ? v.shape[1] : 1, v.data->as<float>()});
-  }
-  return m;
-}
-
-// The int8 parts of a slot, or nothing when they are f32.
-std::optional<ref::StructuredMatrixQ8> QuantMatrixOf(const Graph& g, const Node& node,
-                                                     const StructuredSlot& slot) {
-  if (Input(g, node, slot.first).dtype != DType::kI8) return std::nullopt;
-  ref::StructuredMatrixQ8 m{
-      static_cast<ref::StructureKind>(slot.structure), slot.rows, slot.cols, {}, slot.blocks};
-  for (size_t i = slot.first; i < slot.first + slot.count; ++i) {
-    const Value& v = Input(g, node, i);
-    m.parts.push_back({v.shape[0], v.shape.size() == 2 ? v.shape[1] : 1, v.data->as<int8_t>(),
-                       v.quant.scale.data(), static_cast<int64_t>(v.quant.scale.size())});
-  }
-  return m;
-}
-
 class RecurrentKernel final : public OpKernel {
  public:
   RecurrentKernel(const Graph& g, const Node& node, const RecurrentLayout& layout)
@@ -133,21 +105,20 @@ class RecurrentKernel final : public OpKernel {
     size_t product_scratch = 0;
     for (const RecurrentDirectionSlots& slots : layout.directions) {
       ref::RecurrentWeightsF32 weights;
-      weights.w = MatrixOf(g, node, slots.w);
-      weights.u = MatrixOf(g, node, slots.u);
+      weights.w = StructuredMatrixOf(g, node, slots.w);
+      weights.u = StructuredMatrixOf(g, node, slots.u);
       weights.bias_w = Input(g, node, slots.bias_w).data->as<float>();
       weights.bias_u = Input(g, node, slots.bias_u).data->as<float>();
       if (slots.peephole) weights.peephole = Input(g, node, *slots.peephole).data->as<float>();
       weights.scalar_a = scalar(slots.scalar_a, 1.0f);
       weights.scalar_b = scalar(slots.scalar_b, 0.0f);
-      const auto product = [&](const StructuredSlot& slot, const ref::StructuredMatrixF32& f,
-                               int64_t batch) {
-        const auto q8 = QuantMatrixOf(g, node, slot);
-        return q8 ? StructuredProduct(*q8, batch) : StructuredProduct(isa, f, batch);
+      const auto product = [&](const StructuredSlot& slot, int64_t batch) {
+        return PrepareStructuredProduct(isa, g, node, slot, batch);
       };
-      DirectionProducts products{product(slots.w, weights.w, p_.batch * block_),
-                                 product(slots.u, weights.u, p_.batch), nullptr};
-      quantized_ = quantized_ || QuantMatrixOf(g, node, slots.w) || QuantMatrixOf(g, node, slots.u);
+      DirectionProducts products{product(slots.w, p_.batch * block_), product(slots.u, p_.batch),
+                                 nullptr};
+      quantized_ = quantized_ || QuantStructuredMatrixOf(g, node, slots.w) ||
+                   QuantStructuredMatrixOf(g, node, slots.u);
       if (p_.cell == ref::CellKind::kGru && !p_.linear_before_reset &&
           weights.u.kind == ref::StructureKind::kDense && !weights.u.parts.empty()) {
         const ref::KroneckerFactor& u = weights.u.parts[0];

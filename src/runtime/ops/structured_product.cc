@@ -245,4 +245,39 @@ void StructuredProduct::Run(const float* x, float* y, float* scratch) const {
   }
 }
 
+ref::StructuredMatrixF32 StructuredMatrixOf(const Graph& g, const Node& node,
+                                            const StructuredSlot& slot) {
+  ref::StructuredMatrixF32 m;
+  m.kind = static_cast<ref::StructureKind>(slot.structure);
+  m.rows = slot.rows;
+  m.cols = slot.cols;
+  m.blocks = slot.blocks;
+  for (size_t i = slot.first; i < slot.first + slot.count; ++i) {
+    const Value& v = g.value(node.inputs[i]);
+    if (v.dtype != DType::kF32) return {};  // int8: see QuantStructuredMatrixOf
+    m.parts.push_back({v.shape[0], v.shape.size() == 2 ? v.shape[1] : 1, v.data->as<float>()});
+  }
+  return m;
+}
+
+std::optional<ref::StructuredMatrixQ8> QuantStructuredMatrixOf(const Graph& g, const Node& node,
+                                                               const StructuredSlot& slot) {
+  if (g.value(node.inputs[slot.first]).dtype != DType::kI8) return std::nullopt;
+  ref::StructuredMatrixQ8 m{
+      static_cast<ref::StructureKind>(slot.structure), slot.rows, slot.cols, {}, slot.blocks};
+  for (size_t i = slot.first; i < slot.first + slot.count; ++i) {
+    const Value& v = g.value(node.inputs[i]);
+    m.parts.push_back({v.shape[0], v.shape.size() == 2 ? v.shape[1] : 1, v.data->as<int8_t>(),
+                       v.quant.scale.data(), static_cast<int64_t>(v.quant.scale.size())});
+  }
+  return m;
+}
+
+StructuredProduct PrepareStructuredProduct(Isa isa, const Graph& g, const Node& node,
+                                           const StructuredSlot& slot, int64_t batch) {
+  const auto q8 = QuantStructuredMatrixOf(g, node, slot);
+  return q8 ? StructuredProduct(*q8, batch)
+            : StructuredProduct(isa, StructuredMatrixOf(g, node, slot), batch);
+}
+
 }  // namespace trit::runtime

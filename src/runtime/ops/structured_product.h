@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "core/graph.h"
+#include "core/structured_layout.h"
 #include "kernels/isa.h"
 #include "kernels/ref/structured_matrix.h"
 #include "kernels/ref/structured_matrix_q8.h"
@@ -48,5 +50,16 @@ class StructuredProduct {
   std::vector<ref::KroneckerFactor> factors_;
   size_t scratch_floats_ = 0;
 };
+
+// The f32 parts of a node's structured matrix as the kernels read them (empty parts when they
+// are int8), and its int8 parts (nothing when they are f32).
+ref::StructuredMatrixF32 StructuredMatrixOf(const Graph& g, const Node& node,
+                                            const StructuredSlot& slot);
+std::optional<ref::StructuredMatrixQ8> QuantStructuredMatrixOf(const Graph& g, const Node& node,
+                                                               const StructuredSlot& slot);
+
+// The product for a node's structured matrix: int8 or f32, whichever its parts are.
+StructuredProduct PrepareStructuredProduct(Isa isa, const Graph& g, const Node& node,
+                                           const StructuredSlot& slot, int64_t batch);
 
 }  // namespace trit::runtime

@@ -1,4 +1,4 @@
-#include "quant/recurrent_weights.h"
+#include "quant/structured_weights.h"
 
 #include <algorithm>
 #include <cmath>
@@ -6,7 +6,7 @@
 
 namespace trit::quant {
 
-Value QuantizeRecurrentPart(const Value& part, bool per_row) {
+Value QuantizeStructuredPart(const Value& part, bool per_row) {
   per_row = per_row && !part.shape.empty() && part.shape[0] > 0;  // an empty top part: one scale
   const int64_t count = NumElements(part.shape);
   const int64_t rows = per_row ? part.shape[0] : 1;
