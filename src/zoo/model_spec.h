@@ -12,6 +12,9 @@
 //   "rank": 8}, {"structure": "hybrid_kron", "dense_rows": 32, "factors": [...]},
 //   {"structure": "hmd", "dense_rows": 64, "blocks": 4}; any of them with "compression" instead
 //   of explicit shapes (zoo/structured_shape.h chooses them).
+// A dense layer takes the same keys for its weights and becomes a StructuredDense:
+//   {"dense": 256, "structure": "kron", "compression": 16}, {"dense": 64, "structure": "lowrank",
+//   "rank": 8}.
 #pragma once
 
 #include <optional>

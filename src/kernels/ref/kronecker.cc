@@ -1,9 +1,9 @@
 #include "kernels/ref/kronecker.h"
 
 #include <algorithm>
-#include <array>
-#include <cstring>
 #include <numeric>
+
+#include "kernels/ref/kronecker_modes.h"
 
 namespace trit::ref {
 namespace {
@@ -47,52 +47,8 @@ KroneckerPlan PlanKronecker(const std::vector<KroneckerFactor>& factors, int64_t
 
 void KroneckerMatmulF32(const std::vector<KroneckerFactor>& factors, const KroneckerPlan& plan,
                         int64_t batch, const float* x, float* y, float* scratch) {
-  const size_t count = factors.size();
-  // Current extent of each mode: n_k until factor k is applied, m_k after (no allocation: this
-  // runs inside inference).
-  std::array<int64_t, kMaxKroneckerFactors> extent{};
-  for (size_t k = 0; k < count; ++k) extent[k] = factors[k].cols;
-  int64_t total = batch;
-  for (const int64_t e : extent) total *= e;
-  float* buffers[2] = {scratch, scratch + plan.scratch_floats / 2};
-  const float* in = x;
-  for (size_t step = 0; step < plan.order.size(); ++step) {
-    const auto k = static_cast<size_t>(plan.order[step]);
-    const KroneckerFactor& f = factors[k];
-    int64_t outer = batch, inner = 1;
-    for (size_t d = 0; d < k; ++d) outer *= extent[d];
-    for (size_t d = k + 1; d < count; ++d) inner *= extent[d];
-    const bool last = step + 1 == plan.order.size();
-    float* out = last ? y : buffers[step % 2];
-    // out[o, j, t] = sum_i A[j, i] in[o, i, t]
-    for (int64_t o = 0; o < outer; ++o) {
-      const float* src = in + o * f.cols * inner;
-      float* dst = out + o * f.rows * inner;
-      if (inner == 1) {  // the last mode: one dot product per output
-        for (int64_t j = 0; j < f.rows; ++j) {
-          const float* a = f.data + j * f.cols;
-          float sum = 0.0f;
-          for (int64_t i = 0; i < f.cols; ++i) sum += a[i] * src[i];
-          dst[j] = sum;
-        }
-        continue;
-      }
-      for (int64_t j = 0; j < f.rows; ++j) {
-        float* row = dst + j * inner;
-        const float a0 = f.data[j * f.cols];
-        for (int64_t t = 0; t < inner; ++t) row[t] = a0 * src[t];
-        for (int64_t i = 1; i < f.cols; ++i) {
-          const float a = f.data[j * f.cols + i];
-          const float* col = src + i * inner;
-          for (int64_t t = 0; t < inner; ++t) row[t] += a * col[t];
-        }
-      }
-    }
-    total = total / f.cols * f.rows;
-    extent[k] = f.rows;
-    in = out;
-  }
-  if (plan.order.empty()) std::memcpy(y, x, static_cast<size_t>(total) * sizeof(float));
+  float* const buffers[2] = {scratch, scratch + plan.scratch_floats / 2};
+  KroneckerModes(factors.data(), factors.size(), plan, batch, x, y, buffers);
 }
 
 std::vector<float> MaterializeKronecker(const std::vector<KroneckerFactor>& factors) {

@@ -3,60 +3,28 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
+
+#include "kernels/ref/kronecker_modes.h"
 
 namespace trit::ref {
 namespace {
 
 float Scale(const QuantPartQ8& p, int64_t row) { return p.scales[p.scale_count == 1 ? 0 : row]; }
 
-// acc[b][r] = sum_c P[r][c] q[b][c], exact in int32 (|levels| <= 127, cols <= 2^16).
-void DenseQ8(const QuantPartQ8& p, int64_t batch, const int8_t* q, int32_t* acc) {
-  for (int64_t b = 0; b < batch; ++b) {
-    for (int64_t r = 0; r < p.rows; ++r) {
-      const int8_t* row = p.data + r * p.cols;
-      int32_t sum = 0;
-      for (int64_t c = 0; c < p.cols; ++c) sum += int32_t{row[c]} * q[b * p.cols + c];
-      acc[b * p.rows + r] = sum;
-    }
+// Whether applying the factors in `plan` order to int8 vectors keeps every intermediate sum
+// within int32: the largest magnitude grows by cols * max|A| per mode from 127.
+bool KroneckerFitsInt32(const QuantPartQ8* factors, size_t count, const KroneckerPlan& plan) {
+  double bound = 127.0;
+  for (const int k : plan.order) {
+    const QuantPartQ8& f = factors[static_cast<size_t>(k)];
+    int largest = 0;
+    for (int64_t i = 0; i < f.rows * f.cols; ++i)
+      largest = std::max(largest, std::abs(int{f.data[i]}));
+    bound *= static_cast<double>(f.cols) * largest;
   }
-}
-
-// The Kronecker product mode by mode in int64, in the planned factor order (no allocation).
-void KroneckerQ8(const QuantPartQ8* factors, size_t count, const KroneckerPlan& plan, int64_t batch,
-                 const int8_t* q, int64_t* out, int64_t* scratch) {
-  std::array<int64_t, kMaxKroneckerFactors> extent{};
-  int64_t total = batch;
-  for (size_t k = 0; k < count; ++k) {
-    extent[k] = factors[k].cols;
-    total *= factors[k].cols;
-  }
-  const int64_t half = std::max(plan.scratch_floats / 2, total);
-  int64_t* buffers[2] = {scratch, scratch + half};
-  int64_t* in = buffers[1];
-  for (int64_t i = 0; i < total; ++i) in[i] = q[i];
-  for (size_t step = 0; step < plan.order.size(); ++step) {
-    const auto k = static_cast<size_t>(plan.order[step]);
-    const QuantPartQ8& f = factors[k];
-    int64_t outer = batch, inner = 1;
-    for (size_t d = 0; d < k; ++d) outer *= extent[d];
-    for (size_t d = k + 1; d < count; ++d) inner *= extent[d];
-    int64_t* dst_base = step + 1 == plan.order.size() ? out : buffers[step % 2];
-    for (int64_t o = 0; o < outer; ++o) {
-      const int64_t* src = in + o * f.cols * inner;
-      int64_t* dst = dst_base + o * f.rows * inner;
-      std::fill(dst, dst + f.rows * inner, int64_t{0});
-      for (int64_t j = 0; j < f.rows; ++j) {
-        for (int64_t i = 0; i < f.cols; ++i) {
-          const int64_t a = f.data[j * f.cols + i];
-          for (int64_t t = 0; t < inner; ++t) dst[j * inner + t] += a * src[i * inner + t];
-        }
-      }
-    }
-    total = total / f.cols * f.rows;
-    extent[k] = f.rows;
-    in = dst_base;
-  }
+  return bound <= 2147483647.0;
 }
 
 // The product of the factors' scales, in factor order.
@@ -72,13 +40,8 @@ KroneckerPlan PlanQ8(const QuantPartQ8* factors, size_t count, int64_t batch) {
   return PlanKronecker(shapes, batch);
 }
 
-// Words of Kronecker scratch: two buffers, each at least the input's size.
-int64_t KroneckerScratch(const QuantPartQ8* factors, size_t count, const KroneckerPlan& plan,
-                         int64_t batch) {
-  int64_t input = batch;
-  for (size_t k = 0; k < count; ++k) input *= factors[k].cols;
-  return 2 * std::max(plan.scratch_floats / 2, input);
-}
+// Words of Kronecker scratch: the plan's two intermediate buffers.
+int64_t KroneckerScratch(const KroneckerPlan& plan) { return 2 * (plan.scratch_floats / 2); }
 
 // One block: `parts` of a rows x cols matrix of `kind`; `plan` the Kronecker factors' order.
 struct BlockQ8 {
@@ -88,12 +51,63 @@ struct BlockQ8 {
   size_t count;
 };
 
-void SingleQ8(const BlockQ8& m, const KroneckerPlan& plan, int64_t batch, const int8_t* q,
+// How a block's products run: the Kronecker plan and accumulator width, the block's prepared
+// dense rows (by part; null: DotRowsQ8).
+struct ProductQ8 {
+  const KroneckerPlan* plan;
+  bool kron_int32;
+  const std::unique_ptr<DenseRowsQ8>* dense_rows;
+};
+
+// Which parts of a block are products of dense int8 rows with the input vector.
+bool IsDenseRowsPart(StructureKind kind, size_t part) {
+  switch (kind) {
+    case StructureKind::kDense:
+    case StructureKind::kHybridKronecker:
+      return part == 0;
+    case StructureKind::kLowRank:
+      return part == 1;
+    case StructureKind::kHmd:
+      return part < 2;
+    case StructureKind::kKronecker:
+      return false;
+  }
+  return false;
+}
+
+// The Kronecker factors' product of `batch` vectors into `lower` rows, dequantized into y.
+template <typename Acc>
+void KroneckerRowsQ8(const QuantPartQ8* factors, size_t count, const KroneckerPlan& plan,
+                     int64_t batch, const int8_t* q, const float* x_scale, int64_t rows,
+                     int64_t top, float* y, int64_t* work) {
+  const int64_t lower = rows - top;
+  auto* product = reinterpret_cast<Acc*>(work);
+  Acc* const buffers[2] = {product + batch * lower,
+                           product + batch * lower + plan.scratch_floats / 2};
+  KroneckerModes(factors, count, plan, batch, q, product, buffers);
+  const float factor_scale = ScaleProduct(factors, count);
+  for (int64_t b = 0; b < batch; ++b) {
+    for (int64_t r = 0; r < lower; ++r) {
+      y[b * rows + top + r] =
+          static_cast<float>(product[b * lower + r]) * (x_scale[b] * factor_scale);
+    }
+  }
+}
+
+void SingleQ8(const BlockQ8& m, const ProductQ8& how, int64_t batch, const int8_t* q,
               const float* x_scale, float* y, int64_t* work) {
   const QuantPartQ8& first = m.parts[0];
+  const auto dense = [&](const QuantPartQ8& p, int32_t* acc) {
+    const auto& prepared = how.dense_rows[&p - m.parts];
+    if (prepared) {
+      prepared->Run(q, batch, acc);
+    } else {
+      DotRowsQ8(p.data, p.rows, p.cols, batch, q, acc);
+    }
+  };
   const auto dense_rows = [&](const QuantPartQ8& p, int64_t row_offset) {
     auto* acc = reinterpret_cast<int32_t*>(work);
-    DenseQ8(p, batch, q, acc);
+    dense(p, acc);
     for (int64_t b = 0; b < batch; ++b) {
       for (int64_t r = 0; r < p.rows; ++r) {
         y[b * m.rows + row_offset + r] =
@@ -109,7 +123,7 @@ void SingleQ8(const BlockQ8& m, const KroneckerPlan& plan, int64_t batch, const 
       const QuantPartQ8& right = m.parts[1];  // [r, cols], one scale
       const int64_t rank = right.rows;
       auto* t = reinterpret_cast<int32_t*>(work);
-      DenseQ8(right, batch, q, t);
+      dense(right, t);
       for (int64_t b = 0; b < batch; ++b) {
         for (int64_t r = 0; r < m.rows; ++r) {
           int64_t sum = 0;
@@ -129,14 +143,12 @@ void SingleQ8(const BlockQ8& m, const KroneckerPlan& plan, int64_t batch, const 
       const size_t count = m.count - (hybrid ? 1 : 0);
       const int64_t top = hybrid ? first.rows : 0, lower = m.rows - top;
       if (hybrid) dense_rows(first, 0);
-      int64_t* product = work;
-      KroneckerQ8(factors, count, plan, batch, q, product, work + batch * lower);
-      const float factor_scale = ScaleProduct(factors, count);
-      for (int64_t b = 0; b < batch; ++b) {
-        for (int64_t r = 0; r < lower; ++r) {
-          y[b * m.rows + top + r] =
-              static_cast<float>(product[b * lower + r]) * (x_scale[b] * factor_scale);
-        }
+      if (how.kron_int32) {
+        KroneckerRowsQ8<int32_t>(factors, count, *how.plan, batch, q, x_scale, m.rows, top, y,
+                                 work);
+      } else {
+        KroneckerRowsQ8<int64_t>(factors, count, *how.plan, batch, q, x_scale, m.rows, top, y,
+                                 work);
       }
       return;
     }
@@ -145,7 +157,7 @@ void SingleQ8(const BlockQ8& m, const KroneckerPlan& plan, int64_t batch, const 
       const QuantPartQ8& blocks = m.parts[1];
       const QuantPartQ8& row_scale = m.parts[2];  // [rows - t] levels, one scale
       auto* v = reinterpret_cast<int32_t*>(work);
-      DenseQ8(blocks, batch, q, v);
+      dense(blocks, v);
       const int64_t lower = m.rows - first.rows, block_rows = lower / blocks.rows;
       for (int64_t b = 0; b < batch; ++b) {
         for (int64_t i = 0; i < lower; ++i) {
@@ -164,7 +176,7 @@ int64_t SingleWorkWords(const BlockQ8& m, const KroneckerPlan& plan, int64_t bat
   int64_t words = batch * m.rows;  // int32 accumulators fit in int64 words too
   if (m.kind == StructureKind::kKronecker || m.kind == StructureKind::kHybridKronecker) {
     const size_t skip = m.kind == StructureKind::kHybridKronecker ? 1 : 0;
-    words += KroneckerScratch(m.parts + skip, m.count - skip, plan, batch);
+    words += KroneckerScratch(plan);
   }
   if (m.kind == StructureKind::kLowRank) words += batch * m.parts[1].rows;
   if (m.kind == StructureKind::kHmd) words += batch * m.parts[1].rows;
@@ -193,13 +205,38 @@ float QuantizeVectorQ8(const float* v, int64_t count, int8_t* q) {
   return scale;
 }
 
-PreparedMatmulQ8::PreparedMatmulQ8(const StructuredMatrixQ8& m, int64_t batch)
-    : m_(m), batch_(batch) {
+void DotRowsQ8(const int8_t* w, int64_t rows, int64_t cols, int64_t batch, const int8_t* q,
+               int32_t* acc) {
+  for (int64_t b = 0; b < batch; ++b) {
+    for (int64_t r = 0; r < rows; ++r) {
+      const int8_t* row = w + r * cols;
+      int32_t sum = 0;
+      for (int64_t c = 0; c < cols; ++c) sum += int32_t{row[c]} * q[b * cols + c];
+      acc[b * rows + r] = sum;
+    }
+  }
+}
+
+PreparedMatmulQ8::PreparedMatmulQ8(const StructuredMatrixQ8& m, int64_t batch,
+                                   const DenseRowsQ8Maker& make_dense_rows)
+    : m_(m), batch_(batch), dense_rows_(m.parts.size()) {
   const auto per_block = m.parts.size() / static_cast<size_t>(m.blocks);
+  for (size_t i = 0; make_dense_rows && i < m.parts.size(); ++i) {
+    if (IsDenseRowsPart(m.kind, i % per_block) && m.parts[i].rows > 0) {
+      dense_rows_[i] = make_dense_rows(m.parts[i]);
+    }
+  }
   const bool kron =
       m.kind == StructureKind::kKronecker || m.kind == StructureKind::kHybridKronecker;
   const size_t skip = m.kind == StructureKind::kHybridKronecker ? 1 : 0;
-  if (kron) plan_ = PlanQ8(m.parts.data() + skip, per_block - skip, batch);
+  if (kron) {
+    plan_ = PlanQ8(m.parts.data() + skip, per_block - skip, batch);
+    kron_int32_ = true;
+    for (int64_t g = 0; g < m.blocks; ++g) {
+      const QuantPartQ8* factors = m.parts.data() + static_cast<size_t>(g) * per_block + skip;
+      kron_int32_ = kron_int32_ && KroneckerFitsInt32(factors, per_block - skip, plan_);
+    }
+  }
   const BlockQ8 block{m.kind, m.rows / m.blocks, m.cols, m.parts.data(), per_block};
   const size_t inputs = Align(static_cast<size_t>(batch * m.cols)) +
                         Align(static_cast<size_t>(batch) * sizeof(float));
@@ -222,16 +259,18 @@ void PreparedMatmulQ8::Run(const float* x, float* y, void* scratch) const {
   const auto per_block = m.parts.size() / static_cast<size_t>(m.blocks);
   const int64_t block_rows = m.rows / m.blocks;
   if (m.blocks == 1) {
-    SingleQ8({m.kind, m.rows, m.cols, m.parts.data(), per_block}, plan_, batch, q, x_scale, y,
+    const ProductQ8 how{&plan_, kron_int32_, dense_rows_.data()};
+    SingleQ8({m.kind, m.rows, m.cols, m.parts.data(), per_block}, how, batch, q, x_scale, y,
              reinterpret_cast<int64_t*>(bytes));
     return;
   }
   auto* product = reinterpret_cast<float*>(bytes);
   bytes += Align(static_cast<size_t>(batch * block_rows) * 4);
   for (int64_t g = 0; g < m.blocks; ++g) {
-    const BlockQ8 block{m.kind, block_rows, m.cols,
-                        m.parts.data() + static_cast<size_t>(g) * per_block, per_block};
-    SingleQ8(block, plan_, batch, q, x_scale, product, reinterpret_cast<int64_t*>(bytes));
+    const size_t first = static_cast<size_t>(g) * per_block;
+    const BlockQ8 block{m.kind, block_rows, m.cols, m.parts.data() + first, per_block};
+    const ProductQ8 how{&plan_, kron_int32_, dense_rows_.data() + first};
+    SingleQ8(block, how, batch, q, x_scale, product, reinterpret_cast<int64_t*>(bytes));
     for (int64_t b = 0; b < batch; ++b) {
       std::memcpy(y + b * m.rows + g * block_rows, product + b * block_rows,
                   static_cast<size_t>(block_rows) * sizeof(float));

@@ -3,12 +3,15 @@
 // (symmetric, scale max|x| / 127), the products run in exact integers (int32 where they fit,
 // int64 through Kronecker modes and low-rank pairs), and each output is dequantized as
 // float(acc) * (x_scale * weight_scale) with the weight scale formed in a fixed order. This is
-// the int8 semantics: the runtime runs these same functions, so its results are the
-// reference's bit for bit on every ISA.
+// the int8 semantics. The runtime runs these same functions, with the dense int8 rows on its
+// ISA's kernel (kernels/x86/q8_dot_rows.h): integer sums are exact in any order, so its results
+// are the reference's bit for bit on every ISA.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <vector>
 
 #include "kernels/ref/structured_matrix.h"
@@ -37,11 +40,28 @@ struct StructuredMatrixQ8 {
 // vector) and writes q = round-half-away(v / scale), in [-127, 127].
 float QuantizeVectorQ8(const float* v, int64_t count, int8_t* q);
 
+// acc[b * rows + r] = sum_c w[r * cols + c] q[b * cols + c], exact in int32 (|levels| <= 127,
+// cols <= 2^16): the dense int8 rows of every structure. The scalar reference.
+void DotRowsQ8(const int8_t* w, int64_t rows, int64_t cols, int64_t batch, const int8_t* q,
+               int32_t* acc);
+
+// The dense int8 rows of one part prepared once for an ISA (kernels/x86/q8_dot_rows.h): Run()
+// gives DotRowsQ8's results, faster.
+class DenseRowsQ8 {
+ public:
+  virtual ~DenseRowsQ8() = default;
+  virtual void Run(const int8_t* q, int64_t batch, int32_t* acc) const = 0;
+};
+// Prepares a part's dense rows, or returns null for the reference loop.
+using DenseRowsQ8Maker = std::function<std::unique_ptr<DenseRowsQ8>(const QuantPartQ8&)>;
+
 // The product prepared once for `batch` vectors (the Kronecker order planned): Run() does not
 // allocate. StructuredMatmulQ8 below prepares and runs it in one call.
 class PreparedMatmulQ8 {
  public:
-  PreparedMatmulQ8(const StructuredMatrixQ8& m, int64_t batch);
+  // `make_dense_rows` prepares the parts whose rows are dense int8 products (null: DotRowsQ8).
+  PreparedMatmulQ8(const StructuredMatrixQ8& m, int64_t batch,
+                   const DenseRowsQ8Maker& make_dense_rows = nullptr);
   int64_t scratch_bytes() const { return scratch_bytes_; }
   // y [batch, rows] = M x [batch, cols]; scratch: scratch_bytes(), 64-byte aligned.
   void Run(const float* x, float* y, void* scratch) const;
@@ -50,6 +70,8 @@ class PreparedMatmulQ8 {
   StructuredMatrixQ8 m_;
   int64_t batch_;
   KroneckerPlan plan_;
+  std::vector<std::unique_ptr<DenseRowsQ8>> dense_rows_;  // by part; null: DotRowsQ8
+  bool kron_int32_ = false;  // every Kronecker intermediate provably fits in int32
   int64_t scratch_bytes_ = 0;
 };
 

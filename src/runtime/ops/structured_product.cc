@@ -7,6 +7,7 @@
 
 #if defined(__x86_64__)
 #include "kernels/x86/f32_gemm.h"
+#include "kernels/x86/q8_dot_rows.h"
 #endif
 
 namespace trit::runtime {
@@ -18,6 +19,15 @@ namespace {
 // 80% and 90% with AVX2; docs/recurrent.md).
 double SparseCrossover(Isa isa) {
   return isa == Isa::kAvx512 ? 0.95 : isa == Isa::kAvx2 ? 0.85 : 0.5;
+}
+
+ref::DenseRowsQ8Maker DenseRowsMaker(Isa isa) {
+#if defined(__x86_64__)
+  return x86::PackedQ8RowsMaker(isa);
+#else
+  (void)isa;
+  return nullptr;
+#endif
 }
 
 }  // namespace
@@ -151,11 +161,11 @@ StructuredProduct::StructuredProduct(Isa isa, const ref::StructuredMatrixF32& m,
   scratch_floats_ = temp + Lines(largest_dense);
 }
 
-StructuredProduct::StructuredProduct(const ref::StructuredMatrixQ8& m, int64_t batch)
+StructuredProduct::StructuredProduct(Isa isa, const ref::StructuredMatrixQ8& m, int64_t batch)
     : m_{m.kind, m.rows, m.cols, {}, m.blocks},
       batch_(batch),
       q8_(m),
-      q8_prepared_(std::make_shared<ref::PreparedMatmulQ8>(m, batch)) {
+      q8_prepared_(std::make_shared<ref::PreparedMatmulQ8>(m, batch, DenseRowsMaker(isa))) {
   scratch_floats_ = Lines(static_cast<size_t>(q8_prepared_->scratch_bytes() + 3) / 4);
 }
 
@@ -276,7 +286,7 @@ std::optional<ref::StructuredMatrixQ8> QuantStructuredMatrixOf(const Graph& g, c
 StructuredProduct PrepareStructuredProduct(Isa isa, const Graph& g, const Node& node,
                                            const StructuredSlot& slot, int64_t batch) {
   const auto q8 = QuantStructuredMatrixOf(g, node, slot);
-  return q8 ? StructuredProduct(*q8, batch)
+  return q8 ? StructuredProduct(isa, *q8, batch)
             : StructuredProduct(isa, StructuredMatrixOf(g, node, slot), batch);
 }
 

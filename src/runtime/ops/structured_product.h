@@ -23,8 +23,9 @@ class DenseProduct;
 class StructuredProduct {
  public:
   StructuredProduct(Isa isa, const ref::StructuredMatrixF32& m, int64_t batch);
-  // int8 weights: the reference's integer product (kernels/ref/structured_matrix_q8.h).
-  StructuredProduct(const ref::StructuredMatrixQ8& m, int64_t batch);
+  // int8 weights: the reference's integer product (kernels/ref/structured_matrix_q8.h), its
+  // dense rows on the ISA's kernel (kernels/x86/q8_dot_rows.h).
+  StructuredProduct(Isa isa, const ref::StructuredMatrixQ8& m, int64_t batch);
   ~StructuredProduct();
   StructuredProduct(StructuredProduct&&) noexcept;
 

@@ -1,0 +1,80 @@
+// The Kronecker product applied mode by mode (kernels/ref/kronecker.h), one loop for every
+// element type: float for the f32 product, int32 or int64 accumulators for the exact int8
+// product (kernels/ref/structured_matrix_q8.h). A factor is anything with rows, cols and a
+// row-major `data` pointer. No allocation: this runs inside inference.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/ref/kronecker.h"
+
+namespace trit::ref {
+
+// out[o, j, t] = sum_i A[j, i] in[o, i, t] for a factor A [rows, cols] applied to its mode.
+template <typename Acc, typename Src, typename Weight>
+void ApplyKroneckerMode(const Weight* a, int64_t rows, int64_t cols, int64_t outer, int64_t inner,
+                        const Src* in, Acc* out) {
+  for (int64_t o = 0; o < outer; ++o) {
+    const Src* src = in + o * cols * inner;
+    Acc* dst = out + o * rows * inner;
+    if (inner == 1) {  // the last mode: one dot product per output
+      for (int64_t j = 0; j < rows; ++j) {
+        const Weight* row = a + j * cols;
+        Acc sum = 0;
+        for (int64_t i = 0; i < cols; ++i)
+          sum += static_cast<Acc>(row[i]) * static_cast<Acc>(src[i]);
+        dst[j] = sum;
+      }
+      continue;
+    }
+    for (int64_t j = 0; j < rows; ++j) {
+      Acc* row = dst + j * inner;
+      const auto a0 = static_cast<Acc>(a[j * cols]);
+      for (int64_t t = 0; t < inner; ++t) row[t] = a0 * static_cast<Acc>(src[t]);
+      for (int64_t i = 1; i < cols; ++i) {
+        const auto ai = static_cast<Acc>(a[j * cols + i]);
+        const Src* col = src + i * inner;
+        for (int64_t t = 0; t < inner; ++t) row[t] += ai * static_cast<Acc>(col[t]);
+      }
+    }
+  }
+}
+
+// y [batch, prod m] = (A_1 kron .. kron A_F) x [batch, prod n], the factors applied in the
+// planned order; the intermediate tensors alternate between buffers[0] and buffers[1], each
+// plan.scratch_floats / 2 elements.
+template <typename Acc, typename In, typename Factor>
+void KroneckerModes(const Factor* factors, size_t count, const KroneckerPlan& plan, int64_t batch,
+                    const In* x, Acc* y, Acc* const buffers[2]) {
+  // Current extent of each mode: n_k until factor k is applied, m_k after.
+  std::array<int64_t, kMaxKroneckerFactors> extent{};
+  int64_t total = batch;
+  for (size_t k = 0; k < count; ++k) {
+    extent[k] = factors[k].cols;
+    total *= factors[k].cols;
+  }
+  const Acc* in = nullptr;  // still x before the first mode
+  for (size_t step = 0; step < plan.order.size(); ++step) {
+    const auto k = static_cast<size_t>(plan.order[step]);
+    const Factor& f = factors[k];
+    int64_t outer = batch, inner = 1;
+    for (size_t d = 0; d < k; ++d) outer *= extent[d];
+    for (size_t d = k + 1; d < count; ++d) inner *= extent[d];
+    Acc* out = step + 1 == plan.order.size() ? y : buffers[step % 2];
+    if (step == 0) {
+      ApplyKroneckerMode(f.data, f.rows, f.cols, outer, inner, x, out);
+    } else {
+      ApplyKroneckerMode(f.data, f.rows, f.cols, outer, inner, in, out);
+    }
+    total = total / f.cols * f.rows;
+    extent[k] = f.rows;
+    in = out;
+  }
+  if (plan.order.empty()) {
+    for (int64_t i = 0; i < total; ++i) y[i] = static_cast<Acc>(x[i]);
+  }
+}
+
+}  // namespace trit::ref
