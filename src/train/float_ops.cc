@@ -12,17 +12,6 @@ namespace {
 
 namespace F = torch::nn::functional;
 
-torch::Tensor Activate(const torch::Tensor& x, Activation a) {
-  switch (a) {
-    case Activation::kRelu:
-      return torch::relu(x);
-    case Activation::kRelu6:
-      return torch::clamp(x, 0.0, 6.0);
-    default:
-      return x;
-  }
-}
-
 }  // namespace
 
 [[noreturn]] void Unsupported(const Node& node, const std::string& what) {

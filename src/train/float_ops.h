@@ -21,6 +21,18 @@ inline torch::Tensor PadSpatial(const torch::Tensor& x, const WindowParams& p, d
   return torch::constant_pad_nd(x, {p.pad_left, p.pad_right, p.pad_top, p.pad_bottom}, value);
 }
 
+// A fused activation (Conv2D, Dense, StructuredDense).
+inline torch::Tensor Activate(const torch::Tensor& x, Activation a) {
+  switch (a) {
+    case Activation::kRelu:
+      return torch::relu(x);
+    case Activation::kRelu6:
+      return torch::clamp(x, 0.0, 6.0);
+    default:
+      return x;
+  }
+}
+
 // One float node. Reshape takes its target from the graph with the batch replaced by the
 // actual one; Dropout and BatchNorm follow `training`.
 torch::Tensor RunFloatOp(const Graph& graph, const Node& node, const std::vector<torch::Tensor>& in,

@@ -1,6 +1,7 @@
 #include "train/structured_ops.h"
 
 #include "core/op_type.h"
+#include "train/float_ops.h"
 
 namespace trit::train {
 
@@ -69,15 +70,8 @@ torch::Tensor RunStructuredDenseOp(const Graph& graph, const Node& node,
   const StructuredDenseLayout layout = ParseStructuredDenseLayout(graph, node);
   const torch::Tensor w = MaterializeStructured(layout.w, in);
   const torch::Tensor x = int8_products ? FakeQuantVectors(in[0]) : in[0];
-  const torch::Tensor y = torch::linear(x, w, in[layout.bias]);
-  switch (ParseActivation(node.attrs.GetString("activation", "none"))) {
-    case Activation::kRelu:
-      return torch::relu(y);
-    case Activation::kRelu6:
-      return torch::clamp(y, 0.0, 6.0);
-    default:
-      return y;
-  }
+  return Activate(torch::linear(x, w, in[layout.bias]),
+                  ParseActivation(node.attrs.GetString("activation", "none")));
 }
 
 }  // namespace trit::train

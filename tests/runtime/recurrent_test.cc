@@ -16,6 +16,7 @@
 
 #include "core/error.h"
 #include "core/recurrent_layout.h"
+#include "isa_levels.h"
 #include "kernels/isa.h"
 #include "kernels/ref/structured_matrix.h"
 #include "kernels/ref/structured_matrix_q8.h"
@@ -25,19 +26,6 @@
 
 namespace trit {
 namespace {
-
-std::vector<Isa> IsaLevels() {
-  std::vector<Isa> levels = {Isa::kRef};
-  if (DetectedIsa() == Isa::kAvx2 || DetectedIsa() == Isa::kAvx512) levels.push_back(Isa::kAvx2);
-  if (DetectedIsa() == Isa::kAvx512) levels.push_back(Isa::kAvx512);
-  return levels;
-}
-
-class ForcedIsa {
- public:
-  explicit ForcedIsa(Isa isa) { setenv("TRIT_ISA", std::string(IsaName(isa)).c_str(), 1); }
-  ~ForcedIsa() { unsetenv("TRIT_ISA"); }
-};
 
 int64_t RandomDivisor(std::mt19937& rng, int64_t n) {
   std::vector<int64_t> divisors;
@@ -552,17 +540,6 @@ Graph QuantizeWeights(const Graph& graph) {
   return q;
 }
 
-ref::StructuredMatrixQ8 QuantMatrix(const Graph& g, const Node& node, const StructuredSlot& slot) {
-  ref::StructuredMatrixQ8 m{
-      static_cast<ref::StructureKind>(slot.structure), slot.rows, slot.cols, {}, slot.blocks};
-  for (size_t i = slot.first; i < slot.first + slot.count; ++i) {
-    const Value& v = g.value(node.inputs[i]);
-    m.parts.push_back({v.shape[0], v.shape.size() == 2 ? v.shape[1] : 1, v.data->as<int8_t>(),
-                       v.quant.scale.data(), static_cast<int64_t>(v.quant.scale.size())});
-  }
-  return m;
-}
-
 TEST(RecurrentCellsInt8, IntegerProductsAreExact) {
   const uint32_t seed = std::random_device{}();
   std::mt19937 rng(seed);
@@ -639,8 +616,8 @@ TEST(RecurrentCellsInt8, RuntimeMatchesTheReferenceBitForBit) {
     std::vector<ref::StructuredMatrixQ8> matrices;
     matrices.reserve(4);
     for (size_t d = 0; d < layout.directions.size(); ++d) {
-      matrices.push_back(QuantMatrix(graph, node, layout.directions[d].w));
-      matrices.push_back(QuantMatrix(graph, node, layout.directions[d].u));
+      matrices.push_back(*runtime::QuantStructuredMatrixOf(graph, node, layout.directions[d].w));
+      matrices.push_back(*runtime::QuantStructuredMatrixOf(graph, node, layout.directions[d].u));
       p.directions[d].w_q8 = &matrices[matrices.size() - 2];
       p.directions[d].u_q8 = &matrices.back();
     }

@@ -14,6 +14,7 @@
 
 #include "core/error.h"
 #include "core/structured_layout.h"
+#include "isa_levels.h"
 #include "kernels/isa.h"
 #include "kernels/ref/structured_matrix.h"
 #include "kernels/ref/structured_matrix_q8.h"
@@ -25,19 +26,6 @@
 
 namespace trit {
 namespace {
-
-std::vector<Isa> IsaLevels() {
-  std::vector<Isa> levels = {Isa::kRef};
-  if (DetectedIsa() == Isa::kAvx2 || DetectedIsa() == Isa::kAvx512) levels.push_back(Isa::kAvx2);
-  if (DetectedIsa() == Isa::kAvx512) levels.push_back(Isa::kAvx512);
-  return levels;
-}
-
-class ForcedIsa {
- public:
-  explicit ForcedIsa(Isa isa) { setenv("TRIT_ISA", std::string(IsaName(isa)).c_str(), 1); }
-  ~ForcedIsa() { unsetenv("TRIT_ISA"); }
-};
 
 constexpr MatrixStructure kStructures[] = {
     MatrixStructure::kDense, MatrixStructure::kLowRank, MatrixStructure::kKronecker,

@@ -38,6 +38,15 @@ class PackedQ8Rows final : public ref::DenseRowsQ8 {
 // The maker for ref::PreparedMatmulQ8 at `isa` (null below AVX2).
 ref::DenseRowsQ8Maker PackedQ8RowsMaker(Isa isa);
 
+// Input levels 2p and 2p + 1 as two int16 in one int32, the low one first (past the last
+// column: 0): the broadcast operand of both kernels.
+inline int32_t InputPair(const int8_t* x, int64_t cols, int64_t p) {
+  const int64_t c = 2 * p;
+  const auto lo = static_cast<uint16_t>(static_cast<int16_t>(x[c]));
+  const auto hi = static_cast<uint16_t>(c + 1 < cols ? static_cast<int16_t>(x[c + 1]) : 0);
+  return static_cast<int32_t>(static_cast<uint32_t>(lo) | (static_cast<uint32_t>(hi) << 16));
+}
+
 // The ISA kernels behind Run(), one file each.
 void PackedQ8RowsAvx2(const PackedQ8Rows& m, const int8_t* q, int64_t batch, int32_t* acc);
 void PackedQ8RowsAvx512(const PackedQ8Rows& m, const int8_t* q, int64_t batch, int32_t* acc);

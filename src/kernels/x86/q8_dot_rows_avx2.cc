@@ -8,14 +8,6 @@
 namespace trit::x86 {
 namespace {
 
-// Input levels 2p and 2p + 1 as two int16 in one int32 (past the last column: 0).
-int32_t Pair(const int8_t* x, int64_t cols, int64_t p) {
-  const int64_t c = 2 * p;
-  const auto lo = static_cast<uint16_t>(static_cast<int16_t>(x[c]));
-  const auto hi = static_cast<uint16_t>(c + 1 < cols ? static_cast<int16_t>(x[c + 1]) : 0);
-  return static_cast<int32_t>(static_cast<uint32_t>(lo) | (static_cast<uint32_t>(hi) << 16));
-}
-
 // `count` groups of 8 rows starting at group g.
 template <int count>
 void Groups(const PackedQ8Rows& m, const int8_t* x, int64_t g, int32_t* out) {
@@ -23,7 +15,7 @@ void Groups(const PackedQ8Rows& m, const int8_t* x, int64_t g, int32_t* out) {
   __m256i sum[count];
   for (int k = 0; k < count; ++k) sum[k] = _mm256_setzero_si256();
   for (int64_t p = 0; p < pairs; ++p) {
-    const __m256i xp = _mm256_set1_epi32(Pair(x, m.cols(), p));
+    const __m256i xp = _mm256_set1_epi32(InputPair(x, m.cols(), p));
     for (int k = 0; k < count; ++k) {
       const int8_t* w = m.packed() + ((g + k) * pairs + p) * 16;
       const __m256i wv = _mm256_cvtepi8_epi16(_mm_load_si128(reinterpret_cast<const __m128i*>(w)));

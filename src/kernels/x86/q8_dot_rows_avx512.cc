@@ -7,14 +7,6 @@
 namespace trit::x86 {
 namespace {
 
-// Input levels 2p and 2p + 1 as two int16 in one int32 (past the last column: 0).
-int32_t Pair(const int8_t* x, int64_t cols, int64_t p) {
-  const int64_t c = 2 * p;
-  const auto lo = static_cast<uint16_t>(static_cast<int16_t>(x[c]));
-  const auto hi = static_cast<uint16_t>(c + 1 < cols ? static_cast<int16_t>(x[c + 1]) : 0);
-  return static_cast<int32_t>(static_cast<uint32_t>(lo) | (static_cast<uint32_t>(hi) << 16));
-}
-
 // `count` groups of 16 rows starting at group g.
 template <int count>
 void Groups(const PackedQ8Rows& m, const int8_t* x, int64_t g, int32_t* out) {
@@ -22,7 +14,7 @@ void Groups(const PackedQ8Rows& m, const int8_t* x, int64_t g, int32_t* out) {
   __m512i sum[count];
   for (int k = 0; k < count; ++k) sum[k] = _mm512_setzero_si512();
   for (int64_t p = 0; p < pairs; ++p) {
-    const __m512i xp = _mm512_set1_epi32(Pair(x, m.cols(), p));
+    const __m512i xp = _mm512_set1_epi32(InputPair(x, m.cols(), p));
     for (int k = 0; k < count; ++k) {
       const int8_t* w = m.packed() + ((g + k) * pairs + p) * 32;
       const __m512i wv =
