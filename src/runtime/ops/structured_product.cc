@@ -7,6 +7,7 @@
 
 #if defined(__x86_64__)
 #include "kernels/x86/f32_gemm.h"
+#include "kernels/x86/kronecker_f32.h"
 #include "kernels/x86/q8_dot_rows.h"
 #endif
 
@@ -138,6 +139,10 @@ StructuredProduct::StructuredProduct(Isa isa, const ref::StructuredMatrixF32& m,
       const size_t first = m.kind == StructureKind::kHybridKronecker ? 1 : 0;
       factors_.assign(m.parts.begin() + static_cast<std::ptrdiff_t>(first), m.parts.end());
       plan_ = ref::PlanKronecker(factors_, batch);
+#if defined(__x86_64__)
+      if (isa == Isa::kAvx512) kronecker_ = x86::KroneckerMatmulF32Avx512;
+      if (isa == Isa::kAvx2) kronecker_ = x86::KroneckerMatmulF32Avx2;
+#endif
       temp = Lines(static_cast<size_t>(plan_.scratch_floats));
       if (first == 1) {
         dense(m.parts[0].data, m.parts[0].rows, m.cols);
@@ -221,7 +226,7 @@ void StructuredProduct::Run(const float* x, float* y, float* scratch) const {
       return;
     }
     case StructureKind::kKronecker:
-      ref::KroneckerMatmulF32(factors_, plan_, batch_, x, y, scratch);
+      kronecker_(factors_, plan_, batch_, x, y, scratch);
       return;
     case StructureKind::kHybridKronecker: {
       const int64_t top = m_.parts[0].rows, lower = rows - top;
@@ -230,7 +235,7 @@ void StructuredProduct::Run(const float* x, float* y, float* scratch) const {
       float* rest = product + Lines(static_cast<size_t>(batch_ * rows));
       // [batch, top] then [batch, lower] in one buffer, interleaved into y per vector.
       dense_[0]->Run(x, product, rest);
-      ref::KroneckerMatmulF32(factors_, plan_, batch_, x, product + batch_ * top, kron_scratch);
+      kronecker_(factors_, plan_, batch_, x, product + batch_ * top, kron_scratch);
       for (int64_t b = 0; b < batch_; ++b) {
         std::memcpy(y + b * rows, product + b * top, static_cast<size_t>(top) * sizeof(float));
         std::memcpy(y + b * rows + top, product + batch_ * top + b * lower,

@@ -49,6 +49,7 @@ class StructuredProduct {
   std::vector<std::unique_ptr<DenseProduct>> dense_;
   ref::KroneckerPlan plan_;
   std::vector<ref::KroneckerFactor> factors_;
+  decltype(&ref::KroneckerMatmulF32) kronecker_ = ref::KroneckerMatmulF32;  // or the ISA's build
   size_t scratch_floats_ = 0;
 };
 

@@ -1,0 +1,14 @@
+// Built with the avx2 flags (kernels/CMakeLists.txt): the mode loops vectorize.
+#include "kernels/ref/kronecker_modes.h"
+#include "kernels/x86/kronecker_f32.h"
+
+namespace trit::x86 {
+
+void KroneckerMatmulF32Avx2(const std::vector<ref::KroneckerFactor>& factors,
+                            const ref::KroneckerPlan& plan, int64_t batch, const float* x, float* y,
+                            float* scratch) {
+  float* const buffers[2] = {scratch, scratch + plan.scratch_floats / 2};
+  ref::KroneckerModes(factors.data(), factors.size(), plan, batch, x, y, buffers);
+}
+
+}  // namespace trit::x86
