@@ -14,7 +14,8 @@
 # lstm-128-prune-20 (magnitude pruning of W and U to 1/20 of their weights, during training);
 # with -int8 (lstm-128-kron-20-int8), the trained fp32 variant fine-tuned to int8 W, U and head
 # by quantization-aware training (3 epochs).
-# EPOCHS (default 12), THREADS (training threads, default 2), TRIT and DATA override defaults.
+# EPOCHS (default 12), LR (Adam's, default 0.002), THREADS (training threads, default 2), TRIT
+# and DATA override defaults.
 set -eu
 stage=$1
 out=$2
@@ -51,7 +52,7 @@ if [ "$stage" = train ]; then
       *) set -- --structure "$structure" --compression "$compression" ;;
     esac
     "$trit" train --model "$out/$variant.json" --data "$data" --epochs "${EPOCHS:-12}" \
-      --batch 128 --optimizer adam --lr 0.002 --seed 1 --threads "${THREADS:-2}" "$@" \
+      --batch 128 --optimizer adam --lr "${LR:-0.002}" --seed 1 --threads "${THREADS:-2}" "$@" \
       -o "$out/$variant.trit" > "$out/$variant.train.log"
     "$trit" eval "$out/$variant.trit" --data "$data" --threads 2 --json > "$out/$variant.eval.json"
     echo "$variant: top-1 $(field "$out/$variant.eval.json" "round(100 * d['top1'], 2)")%"
