@@ -77,4 +77,29 @@ void KroneckerModes(const Factor* factors, size_t count, const KroneckerPlan& pl
   }
 }
 
+// y[b][g m1 m2 + i m2 + j] = sum_k A_g[i][k] t[b n1 + k][g m2 + j]: the left factors of
+// two-factor Kronecker blocks whose right factors were applied to all blocks at once, t being
+// [batch * n1, blocks * m2] (kernels/x86/kronecker_f32.h builds it per ISA).
+inline void KroneckerLeftMode(const float* const* a, int64_t blocks, int64_t m1, int64_t n1,
+                              int64_t m2, int64_t batch, const float* t, float* y) {
+  const int64_t t_cols = blocks * m2;
+  for (int64_t b = 0; b < batch; ++b) {
+    for (int64_t g = 0; g < blocks; ++g) {
+      const float* ag = a[g];
+      float* yg = y + (b * blocks + g) * m1 * m2;
+      for (int64_t i = 0; i < m1; ++i) {
+        float* row = yg + i * m2;
+        const float* t0 = t + b * n1 * t_cols + g * m2;
+        const float a0 = ag[i * n1];
+        for (int64_t j = 0; j < m2; ++j) row[j] = a0 * t0[j];
+        for (int64_t k = 1; k < n1; ++k) {
+          const float aik = ag[i * n1 + k];
+          const float* tk = t0 + k * t_cols;
+          for (int64_t j = 0; j < m2; ++j) row[j] += aik * tk[j];
+        }
+      }
+    }
+  }
+}
+
 }  // namespace trit::ref

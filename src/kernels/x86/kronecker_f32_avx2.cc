@@ -11,4 +11,9 @@ void KroneckerMatmulF32Avx2(const std::vector<ref::KroneckerFactor>& factors,
   ref::KroneckerModes(factors.data(), factors.size(), plan, batch, x, y, buffers);
 }
 
+void KroneckerLeftModeF32Avx2(const float* const* a, int64_t blocks, int64_t m1, int64_t n1,
+                              int64_t m2, int64_t batch, const float* t, float* y) {
+  ref::KroneckerLeftMode(a, blocks, m1, n1, m2, batch, t, y);
+}
+
 }  // namespace trit::x86
