@@ -172,6 +172,39 @@ void SingleQ8(const BlockQ8& m, const ProductQ8& how, int64_t batch, const int8_
   }
 }
 
+int MaxLevel(const QuantPartQ8& p) {
+  int largest = 0;
+  for (int64_t i = 0; i < p.rows * p.cols; ++i)
+    largest = std::max(largest, std::abs(int{p.data[i]}));
+  return largest;
+}
+
+// The left factors of stacked two-factor Kronecker blocks: y[b][g m1 m2 + i m2 + j] =
+// float(sum_k A_g[i][k] t[b n1 + k][g m2 + j]) * (x_scale[b] * s_A_g * s_B_g).
+template <typename Acc>
+void LeftFactorsQ8(const StructuredMatrixQ8& m, int64_t batch, const int32_t* t,
+                   const float* x_scale, float* y, Acc* row) {
+  const int64_t blocks = m.blocks, m1 = m.parts[0].rows, n1 = m.parts[0].cols;
+  const int64_t m2 = m.parts[1].rows, t_cols = blocks * m2;
+  for (int64_t b = 0; b < batch; ++b) {
+    for (int64_t g = 0; g < blocks; ++g) {
+      const QuantPartQ8* factors = m.parts.data() + 2 * g;
+      const float scale = x_scale[b] * ScaleProduct(factors, 2);
+      const int8_t* a = factors[0].data;
+      float* yg = y + b * m.rows + g * m1 * m2;
+      for (int64_t i = 0; i < m1; ++i) {
+        std::fill(row, row + m2, Acc{0});
+        for (int64_t k = 0; k < n1; ++k) {
+          const auto aik = static_cast<Acc>(a[i * n1 + k]);
+          const int32_t* tk = t + (b * n1 + k) * t_cols + g * m2;
+          for (int64_t j = 0; j < m2; ++j) row[j] += aik * static_cast<Acc>(tk[j]);
+        }
+        for (int64_t j = 0; j < m2; ++j) yg[i * m2 + j] = static_cast<float>(row[j]) * scale;
+      }
+    }
+  }
+}
+
 int64_t SingleWorkWords(const BlockQ8& m, const KroneckerPlan& plan, int64_t batch) {
   int64_t words = batch * m.rows;  // int32 accumulators fit in int64 words too
   if (m.kind == StructureKind::kKronecker || m.kind == StructureKind::kHybridKronecker) {
@@ -240,6 +273,27 @@ PreparedMatmulQ8::PreparedMatmulQ8(const StructuredMatrixQ8& m, int64_t batch,
   const BlockQ8 block{m.kind, m.rows / m.blocks, m.cols, m.parts.data(), per_block};
   const size_t inputs = Align(static_cast<size_t>(batch * m.cols)) +
                         Align(static_cast<size_t>(batch) * sizeof(float));
+  if (m.kind == StructureKind::kKronecker && per_block == 2) {
+    stacked_kron_ = true;
+    const int64_t m2 = m.parts[1].rows, n2 = m.parts[1].cols, n1 = m.parts[0].cols;
+    stacked_right_.resize(static_cast<size_t>(m.blocks * m2 * n2));
+    int max_a = 0, max_b = 0;
+    for (int64_t g = 0; g < m.blocks; ++g) {
+      const QuantPartQ8& right = m.parts[static_cast<size_t>(2 * g + 1)];
+      std::copy_n(right.data, m2 * n2, stacked_right_.data() + g * m2 * n2);
+      max_a = std::max(max_a, MaxLevel(m.parts[static_cast<size_t>(2 * g)]));
+      max_b = std::max(max_b, MaxLevel(right));
+    }
+    if (make_dense_rows) {
+      stacked_rows_ = make_dense_rows({m.blocks * m2, n2, stacked_right_.data(), nullptr, 1});
+    }
+    stacked_int32_ =
+        127.0 * static_cast<double>(n2) * max_b * static_cast<double>(n1) * max_a <= 2147483647.0;
+    scratch_bytes_ =
+        static_cast<int64_t>(inputs + Align(static_cast<size_t>(batch * n1 * m.blocks * m2) * 4) +
+                             Align(static_cast<size_t>(m2) * 8));
+    return;
+  }
   const size_t block_out = m.blocks == 1 ? 0 : Align(static_cast<size_t>(batch * block.rows) * 4);
   scratch_bytes_ = static_cast<int64_t>(
       inputs + block_out + static_cast<size_t>(SingleWorkWords(block, plan_, batch)) * 8);
@@ -255,6 +309,22 @@ void PreparedMatmulQ8::Run(const float* x, float* y, void* scratch) const {
   bytes += Align(static_cast<size_t>(batch) * sizeof(float));
   for (int64_t b = 0; b < batch; ++b) {
     x_scale[b] = QuantizeVectorQ8(x + b * m.cols, m.cols, q + b * m.cols);
+  }
+  if (stacked_kron_) {
+    const int64_t n1 = m.parts[0].cols, n2 = m.parts[1].cols, m2 = m.parts[1].rows;
+    auto* t = reinterpret_cast<int32_t*>(bytes);
+    bytes += Align(static_cast<size_t>(batch * n1 * m.blocks * m2) * 4);
+    if (stacked_rows_) {
+      stacked_rows_->Run(q, batch * n1, t);
+    } else {
+      DotRowsQ8(stacked_right_.data(), m.blocks * m2, n2, batch * n1, q, t);
+    }
+    if (stacked_int32_) {
+      LeftFactorsQ8(m, batch, t, x_scale, y, reinterpret_cast<int32_t*>(bytes));
+    } else {
+      LeftFactorsQ8(m, batch, t, x_scale, y, reinterpret_cast<int64_t*>(bytes));
+    }
+    return;
   }
   const auto per_block = m.parts.size() / static_cast<size_t>(m.blocks);
   const int64_t block_rows = m.rows / m.blocks;

@@ -72,6 +72,13 @@ class PreparedMatmulQ8 {
   KroneckerPlan plan_;
   std::vector<std::unique_ptr<DenseRowsQ8>> dense_rows_;  // by part; null: DotRowsQ8
   bool kron_int32_ = false;  // every Kronecker intermediate provably fits in int32
+  // Two-factor Kronecker blocks A_g kron B_g: every B_g stacked into one set of dense rows run on
+  // the input seen as [n1, n2] vectors, then each A_g from the left. The same integer sums as
+  // the mode-by-mode product, so the same results, with the rows on the ISA's kernel.
+  bool stacked_kron_ = false;
+  bool stacked_int32_ = false;  // the left factors' sums provably fit in int32
+  std::vector<int8_t> stacked_right_;
+  std::unique_ptr<DenseRowsQ8> stacked_rows_;  // null: DotRowsQ8
   int64_t scratch_bytes_ = 0;
 };
 
