@@ -220,13 +220,6 @@ size_t Align(size_t bytes) { return (bytes + 63) / 64 * 64; }
 
 }  // namespace
 
-StructuredMatrixQ8 StructuredMatrixQ8::Block(int64_t b) const {
-  const auto per_block = static_cast<std::ptrdiff_t>(parts.size() / static_cast<size_t>(blocks));
-  StructuredMatrixQ8 block{kind, rows / blocks, cols, {}, 1};
-  block.parts.assign(parts.begin() + b * per_block, parts.begin() + (b + 1) * per_block);
-  return block;
-}
-
 float QuantizeVectorQ8(const float* v, int64_t count, int8_t* q) {
   float largest = 0.0f;
   for (int64_t i = 0; i < count; ++i) largest = std::max(largest, std::fabs(v[i]));

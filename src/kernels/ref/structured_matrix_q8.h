@@ -32,8 +32,6 @@ struct StructuredMatrixQ8 {
   int64_t rows = 0, cols = 0;
   std::vector<QuantPartQ8> parts;  // as StructuredMatrixF32's, block after block
   int64_t blocks = 1;
-
-  StructuredMatrixQ8 Block(int64_t b) const;
 };
 
 // Symmetric quantization of one vector: returns the scale max|v| / 127 (1 for an all-zero

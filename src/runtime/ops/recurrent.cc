@@ -112,13 +112,10 @@ class RecurrentKernel final : public OpKernel {
       if (slots.peephole) weights.peephole = Input(g, node, *slots.peephole).data->as<float>();
       weights.scalar_a = scalar(slots.scalar_a, 1.0f);
       weights.scalar_b = scalar(slots.scalar_b, 0.0f);
-      const auto product = [&](const StructuredSlot& slot, int64_t batch) {
-        return PrepareStructuredProduct(isa, g, node, slot, batch);
-      };
-      DirectionProducts products{product(slots.w, p_.batch * block_), product(slots.u, p_.batch),
+      DirectionProducts products{PrepareStructuredProduct(isa, g, node, slots.w, p_.batch * block_),
+                                 PrepareStructuredProduct(isa, g, node, slots.u, p_.batch),
                                  nullptr};
-      quantized_ = quantized_ || QuantStructuredMatrixOf(g, node, slots.w) ||
-                   QuantStructuredMatrixOf(g, node, slots.u);
+      quantized_ = quantized_ || products.w.int8() || products.u.int8();
       if (p_.cell == ref::CellKind::kGru && !p_.linear_before_reset &&
           weights.u.kind == ref::StructureKind::kDense && !weights.u.parts.empty()) {
         const ref::KroneckerFactor& u = weights.u.parts[0];

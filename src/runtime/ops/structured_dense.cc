@@ -20,8 +20,7 @@ class StructuredDenseKernel final : public OpKernel {
                                           NumElements(Input(g, node, 0).shape) / layout.w.cols)),
         bias_(Input(g, node, layout.bias).data->as<float>()),
         activation_(ParseActivation(node.attrs.GetString("activation", "none"))) {
-    const bool int8 = QuantStructuredMatrixOf(g, node, layout.w).has_value();
-    name_ = std::string("structured_dense_") + (int8 ? "w8_" : "f32_") +
+    name_ = std::string("structured_dense_") + (product_.int8() ? "w8_" : "f32_") +
             (product_.sparse() ? "csr" : std::string(MatrixStructureName(layout.w.structure))) +
             "__" + std::string(IsaName(ActiveIsa()));
   }

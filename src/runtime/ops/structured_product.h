@@ -34,6 +34,8 @@ class StructuredProduct {
   int64_t batch() const { return batch_; }
   // Whether a dense matrix runs as compressed sparse rows (pruned past the crossover).
   bool sparse() const;
+  // Whether the weights are int8.
+  bool int8() const { return q8_.has_value(); }
   size_t scratch_floats() const { return scratch_floats_; }
   // Bytes of weights one Run() reads (a sparse matrix: its values, indices and row starts).
   int64_t weight_bytes() const;
