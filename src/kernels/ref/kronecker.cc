@@ -48,7 +48,7 @@ KroneckerPlan PlanKronecker(const std::vector<KroneckerFactor>& factors, int64_t
 void KroneckerMatmulF32(const std::vector<KroneckerFactor>& factors, const KroneckerPlan& plan,
                         int64_t batch, const float* x, float* y, float* scratch) {
   float* const buffers[2] = {scratch, scratch + plan.scratch_floats / 2};
-  KroneckerModes(factors.data(), factors.size(), plan, batch, x, y, buffers);
+  KroneckerModes<void>(factors.data(), factors.size(), plan, batch, x, y, buffers);
 }
 
 std::vector<float> MaterializeKronecker(const std::vector<KroneckerFactor>& factors) {

@@ -2,6 +2,10 @@
 // element type: float for the f32 product, int32 or int64 accumulators for the exact int8
 // product (kernels/ref/structured_matrix_q8.h). A factor is anything with rows, cols and a
 // row-major `data` pointer. No allocation: this runs inside inference.
+//
+// Build: the reference passes void; a file built with an ISA's flags passes a type from its own
+// unnamed namespace, so that its instantiations stay its own (see kernels/x86/fast_math.h: the
+// linker would otherwise keep one build of these loops for every caller).
 #pragma once
 
 #include <array>
@@ -13,7 +17,7 @@
 namespace trit::ref {
 
 // out[o, j, t] = sum_i A[j, i] in[o, i, t] for a factor A [rows, cols] applied to its mode.
-template <typename Acc, typename Src, typename Weight>
+template <typename Build, typename Acc, typename Src, typename Weight>
 void ApplyKroneckerMode(const Weight* a, int64_t rows, int64_t cols, int64_t outer, int64_t inner,
                         const Src* in, Acc* out) {
   for (int64_t o = 0; o < outer; ++o) {
@@ -45,7 +49,7 @@ void ApplyKroneckerMode(const Weight* a, int64_t rows, int64_t cols, int64_t out
 // y [batch, prod m] = (A_1 kron .. kron A_F) x [batch, prod n], the factors applied in the
 // planned order; the intermediate tensors alternate between buffers[0] and buffers[1], each
 // plan.scratch_floats / 2 elements.
-template <typename Acc, typename In, typename Factor>
+template <typename Build, typename Acc, typename In, typename Factor>
 void KroneckerModes(const Factor* factors, size_t count, const KroneckerPlan& plan, int64_t batch,
                     const In* x, Acc* y, Acc* const buffers[2]) {
   // Current extent of each mode: n_k until factor k is applied, m_k after.
@@ -64,9 +68,9 @@ void KroneckerModes(const Factor* factors, size_t count, const KroneckerPlan& pl
     for (size_t d = k + 1; d < count; ++d) inner *= extent[d];
     Acc* out = step + 1 == plan.order.size() ? y : buffers[step % 2];
     if (step == 0) {
-      ApplyKroneckerMode(f.data, f.rows, f.cols, outer, inner, x, out);
+      ApplyKroneckerMode<Build>(f.data, f.rows, f.cols, outer, inner, x, out);
     } else {
-      ApplyKroneckerMode(f.data, f.rows, f.cols, outer, inner, in, out);
+      ApplyKroneckerMode<Build>(f.data, f.rows, f.cols, outer, inner, in, out);
     }
     total = total / f.cols * f.rows;
     extent[k] = f.rows;
@@ -77,16 +81,18 @@ void KroneckerModes(const Factor* factors, size_t count, const KroneckerPlan& pl
   }
 }
 
-// y[b][g m1 m2 + i m2 + j] = sum_k A_g[i][k] t[b n1 + k][g m2 + j]: the left factors of
-// two-factor Kronecker blocks whose right factors were applied to all blocks at once, t being
-// [batch * n1, blocks * m2] (kernels/x86/kronecker_f32.h builds it per ISA).
-inline void KroneckerLeftMode(const float* const* a, int64_t blocks, int64_t m1, int64_t n1,
-                              int64_t m2, int64_t batch, const float* t, float* y) {
+// y[(b blocks + g) y_stride + i m2 + j] = sum_k A_g[i][k] t[b n1 + k][g m2 + j]: the left
+// factors of two-factor Kronecker blocks whose right factors were applied to all blocks at once,
+// t being [batch * n1, blocks * m2] (kernels/x86/kronecker_f32.h builds it per ISA). y_stride is
+// m1 m2 for Kronecker blocks, and more for hybrid ones whose dense rows sit between them.
+template <typename Build>
+void KroneckerLeftMode(const float* const* a, int64_t blocks, int64_t m1, int64_t n1, int64_t m2,
+                       int64_t batch, const float* t, float* y, int64_t y_stride) {
   const int64_t t_cols = blocks * m2;
   for (int64_t b = 0; b < batch; ++b) {
     for (int64_t g = 0; g < blocks; ++g) {
       const float* ag = a[g];
-      float* yg = y + (b * blocks + g) * m1 * m2;
+      float* yg = y + (b * blocks + g) * y_stride;
       for (int64_t i = 0; i < m1; ++i) {
         float* row = yg + i * m2;
         const float* t0 = t + b * n1 * t_cols + g * m2;

@@ -84,7 +84,7 @@ void KroneckerRowsQ8(const QuantPartQ8* factors, size_t count, const KroneckerPl
   auto* product = reinterpret_cast<Acc*>(work);
   Acc* const buffers[2] = {product + batch * lower,
                            product + batch * lower + plan.scratch_floats / 2};
-  KroneckerModes(factors, count, plan, batch, q, product, buffers);
+  KroneckerModes<void>(factors, count, plan, batch, q, product, buffers);
   const float factor_scale = ScaleProduct(factors, count);
   for (int64_t b = 0; b < batch; ++b) {
     for (int64_t r = 0; r < lower; ++r) {
@@ -141,7 +141,7 @@ void SingleQ8(const BlockQ8& m, const ProductQ8& how, int64_t batch, const int8_
       const bool hybrid = m.kind == StructureKind::kHybridKronecker;
       const QuantPartQ8* factors = m.parts + (hybrid ? 1 : 0);
       const size_t count = m.count - (hybrid ? 1 : 0);
-      const int64_t top = hybrid ? first.rows : 0, lower = m.rows - top;
+      const int64_t top = hybrid ? first.rows : 0;
       if (hybrid) dense_rows(first, 0);
       if (how.kron_int32) {
         KroneckerRowsQ8<int32_t>(factors, count, *how.plan, batch, q, x_scale, m.rows, top, y,
@@ -208,7 +208,6 @@ void LeftFactorsQ8(const StructuredMatrixQ8& m, int64_t batch, const int32_t* t,
 int64_t SingleWorkWords(const BlockQ8& m, const KroneckerPlan& plan, int64_t batch) {
   int64_t words = batch * m.rows;  // int32 accumulators fit in int64 words too
   if (m.kind == StructureKind::kKronecker || m.kind == StructureKind::kHybridKronecker) {
-    const size_t skip = m.kind == StructureKind::kHybridKronecker ? 1 : 0;
     words += KroneckerScratch(plan);
   }
   if (m.kind == StructureKind::kLowRank) words += batch * m.parts[1].rows;

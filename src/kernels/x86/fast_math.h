@@ -2,6 +2,11 @@
 // built for AVX2 or AVX-512 (the recurrent gates). exp: Cephes' degree-6 polynomial on
 // x - n ln 2 and 2^n built in the exponent bits; relative error about 2e-7 over the clamped
 // range [-87, 88]. tanh(x) = 1 - 2 / (exp(2x) + 1): absolute error about 1e-7.
+//
+// Build is a type from an unnamed namespace of the including ISA file. It makes these functions,
+// and every template instantiated with FastMath<Build>, that file's own: the linker keeps one copy
+// of an inline function defined in several files, which would run one ISA's build everywhere
+// (AVX-512 instructions on an AVX2 machine, or the AVX2 build in the AVX-512 path).
 #pragma once
 
 #include <cstdint>
@@ -9,28 +14,28 @@
 
 namespace trit::x86 {
 
-inline float FastExp(float x) {
-  x = x < -87.0f ? -87.0f : x;
-  x = x > 88.0f ? 88.0f : x;
-  // n = round(x / ln 2), by the float addition of 1.5 * 2^23.
-  const float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
-  const float r = (x - n * 0.693359375f) - n * -2.12194440e-4f;
-  float poly = 1.9875691500e-4f;
-  poly = poly * r + 1.3981999507e-3f;
-  poly = poly * r + 8.3334519073e-3f;
-  poly = poly * r + 4.1665795894e-2f;
-  poly = poly * r + 1.6666665459e-1f;
-  poly = poly * r + 5.0000001201e-1f;
-  poly = poly * r * r + r + 1.0f;
-  const int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
-  float scale;
-  std::memcpy(&scale, &bits, sizeof(scale));
-  return poly * scale;
-}
-
+template <typename Build>
 struct FastMath {
-  static float Sigmoid(float v) { return 1.0f / (1.0f + FastExp(-v)); }
-  static float Tanh(float v) { return 1.0f - 2.0f / (FastExp(2.0f * v) + 1.0f); }
+  static float Exp(float x) {
+    x = x < -87.0f ? -87.0f : x;
+    x = x > 88.0f ? 88.0f : x;
+    // n = round(x / ln 2), by the float addition of 1.5 * 2^23.
+    const float n = (x * 1.44269504088896341f + 12582912.0f) - 12582912.0f;
+    const float r = (x - n * 0.693359375f) - n * -2.12194440e-4f;
+    float poly = 1.9875691500e-4f;
+    poly = poly * r + 1.3981999507e-3f;
+    poly = poly * r + 8.3334519073e-3f;
+    poly = poly * r + 4.1665795894e-2f;
+    poly = poly * r + 1.6666665459e-1f;
+    poly = poly * r + 5.0000001201e-1f;
+    poly = poly * r * r + r + 1.0f;
+    const int32_t bits = (static_cast<int32_t>(n) + 127) << 23;
+    float scale;
+    std::memcpy(&scale, &bits, sizeof(scale));
+    return poly * scale;
+  }
+  static float Sigmoid(float v) { return 1.0f / (1.0f + Exp(-v)); }
+  static float Tanh(float v) { return 1.0f - 2.0f / (Exp(2.0f * v) + 1.0f); }
 };
 
 }  // namespace trit::x86

@@ -18,11 +18,13 @@ void KroneckerMatmulF32Avx512(const std::vector<ref::KroneckerFactor>& factors,
                               float* y, float* scratch);
 
 // The left factors of two-factor Kronecker blocks after the right ones ran as one GEMM (runtime/
-// ops/structured_product.cc): y[b][g m1 m2 + i m2 + j] = sum_k A_g[i][k] t[b n1 + k][g m2 + j],
-// t holding [batch * n1, blocks * m2]; a[g] is A_g [m1, n1].
+// ops/structured_product.cc): y[(b blocks + g) y_stride + i m2 + j] = sum_k A_g[i][k]
+// t[b n1 + k][g m2 + j], t holding [batch * n1, blocks * m2]; a[g] is A_g [m1, n1].
 void KroneckerLeftModeF32Avx2(const float* const* a, int64_t blocks, int64_t m1, int64_t n1,
-                              int64_t m2, int64_t batch, const float* t, float* y);
+                              int64_t m2, int64_t batch, const float* t, float* y,
+                              int64_t y_stride);
 void KroneckerLeftModeF32Avx512(const float* const* a, int64_t blocks, int64_t m1, int64_t n1,
-                                int64_t m2, int64_t batch, const float* t, float* y);
+                                int64_t m2, int64_t batch, const float* t, float* y,
+                                int64_t y_stride);
 
 }  // namespace trit::x86

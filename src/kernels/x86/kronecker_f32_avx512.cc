@@ -3,17 +3,21 @@
 #include "kernels/x86/kronecker_f32.h"
 
 namespace trit::x86 {
+namespace {
+struct Avx512Build {};  // this file's own instantiations (kernels/ref/kronecker_modes.h)
+}  // namespace
 
 void KroneckerMatmulF32Avx512(const std::vector<ref::KroneckerFactor>& factors,
                               const ref::KroneckerPlan& plan, int64_t batch, const float* x,
                               float* y, float* scratch) {
   float* const buffers[2] = {scratch, scratch + plan.scratch_floats / 2};
-  ref::KroneckerModes(factors.data(), factors.size(), plan, batch, x, y, buffers);
+  ref::KroneckerModes<Avx512Build>(factors.data(), factors.size(), plan, batch, x, y, buffers);
 }
 
 void KroneckerLeftModeF32Avx512(const float* const* a, int64_t blocks, int64_t m1, int64_t n1,
-                                int64_t m2, int64_t batch, const float* t, float* y) {
-  ref::KroneckerLeftMode(a, blocks, m1, n1, m2, batch, t, y);
+                                int64_t m2, int64_t batch, const float* t, float* y,
+                                int64_t y_stride) {
+  ref::KroneckerLeftMode<Avx512Build>(a, blocks, m1, n1, m2, batch, t, y, y_stride);
 }
 
 }  // namespace trit::x86

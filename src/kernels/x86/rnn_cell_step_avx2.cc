@@ -4,11 +4,14 @@
 #include "kernels/x86/rnn_cell_step.h"
 
 namespace trit::x86 {
+namespace {
+struct Avx2Build {};  // this file's own FastMath (fast_math.h)
+}  // namespace
 
 void CellStepF32Avx2(const ref::RecurrentParams& p, const ref::RecurrentWeightsF32& weights,
                      const float* wx, int64_t wx_stride, const ref::LinearMap& u,
                      const ref::LinearMap* u_candidate, float* h, float* c, float* scratch) {
-  ref::CellStep<FastMath>(p, weights, wx, wx_stride, u, u_candidate, h, c, scratch);
+  ref::CellStep<FastMath<Avx2Build>>(p, weights, wx, wx_stride, u, u_candidate, h, c, scratch);
 }
 
 }  // namespace trit::x86

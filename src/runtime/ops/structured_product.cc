@@ -116,29 +116,63 @@ StructuredProduct::StructuredProduct(Isa isa, const ref::StructuredMatrixF32& m,
   // Two factors per block: y_g = vec(A_g X B_g^T) with X the input as [n1, n2]. Every block's
   // B_g multiplies the same X, so they run as one GEMM on [batch * n1, n2] rows; the A_g then run
   // as short vectorized row updates. Per gate mode loops of 8- and 16-wide factors cost several
-  // times their arithmetic at batch 1.
-  if (isa != Isa::kRef && m.kind == StructureKind::kKronecker &&
-      m.parts.size() == 2 * static_cast<size_t>(m.blocks)) {
-    const ref::KroneckerFactor& a = m.parts[0];
-    const ref::KroneckerFactor& b = m.parts[1];
+  // times their arithmetic at batch 1. Hybrid blocks' dense top rows run as a second GEMM, every
+  // block's in one matrix.
+  const size_t first = m.kind == StructureKind::kHybridKronecker ? 1 : 0;
+  const size_t per_block = m.parts.size() / static_cast<size_t>(m.blocks);
+  if (isa != Isa::kRef &&
+      (m.kind == StructureKind::kKronecker || m.kind == StructureKind::kHybridKronecker) &&
+      per_block == first + 2) {
+    const ref::KroneckerFactor& a = m.parts[first];
+    const ref::KroneckerFactor& b = m.parts[first + 1];
     left_rows_ = a.rows;
     left_cols_ = a.cols;
     right_rows_ = b.rows;
-    stacked_.resize(static_cast<size_t>(m.blocks * b.rows * b.cols));
+    top_rows_ = first == 1 ? m.parts[0].rows : 0;
+    stacked_.resize(static_cast<size_t>(m.blocks * (b.rows * b.cols + top_rows_ * m.cols)));
+    float* tops = stacked_.data() + m.blocks * b.rows * b.cols;
     for (int64_t g = 0; g < m.blocks; ++g) {
-      left_.push_back(m.parts[static_cast<size_t>(2 * g)].data);
-      std::copy_n(m.parts[static_cast<size_t>(2 * g + 1)].data, b.rows * b.cols,
+      const size_t block = static_cast<size_t>(g) * per_block;
+      left_.push_back(m.parts[block + first].data);
+      std::copy_n(m.parts[block + first + 1].data, b.rows * b.cols,
                   stacked_.data() + g * b.rows * b.cols);
+      // copy_n: an empty top part may have no data pointer at all.
+      if (first == 1)
+        std::copy_n(m.parts[block].data, top_rows_ * m.cols, tops + g * top_rows_ * m.cols);
     }
     dense_.push_back(std::make_unique<DenseProduct>(isa, stacked_.data(), m.blocks * b.rows, b.cols,
                                                     batch * a.cols));
+    scratch_floats_ = Lines(static_cast<size_t>(batch * a.cols * m.blocks * b.rows));
+    if (top_rows_ > 0) {
+      dense_.push_back(
+          std::make_unique<DenseProduct>(isa, tops, m.blocks * top_rows_, m.cols, batch));
+      scratch_floats_ += Lines(static_cast<size_t>(batch * m.blocks * top_rows_));
+    }
+    size_t largest_dense = 0;
+    for (const auto& d : dense_) largest_dense = std::max(largest_dense, d->scratch_floats());
+    scratch_floats_ += Lines(largest_dense);
     left_mode_ =
         isa == Isa::kAvx512 ? x86::KroneckerLeftModeF32Avx512 : x86::KroneckerLeftModeF32Avx2;
-    scratch_floats_ = Lines(static_cast<size_t>(batch * a.cols * m.blocks * b.rows)) +
-                      Lines(dense_[0]->scratch_floats());
     return;
   }
 #endif
+  if (m.kind == StructureKind::kHmd) {
+    // Every block's D and V rows stacked into one GEMM ([D_0; V_0; D_1; V_1; ..]): one pass over
+    // x for all the gates, then each block's rank-1 rows scaled from its V results.
+    const int64_t top = m.parts[0].rows, vs = m.parts[1].rows, stacked = top + vs;
+    stacked_.resize(static_cast<size_t>(m.blocks * stacked * m.cols));
+    for (int64_t g = 0; g < m.blocks; ++g) {
+      // copy_n: an empty top part may have no data pointer at all.
+      float* to = stacked_.data() + g * stacked * m.cols;
+      std::copy_n(m.parts[static_cast<size_t>(3 * g)].data, top * m.cols, to);
+      std::copy_n(m.parts[static_cast<size_t>(3 * g + 1)].data, vs * m.cols, to + top * m.cols);
+    }
+    dense_.push_back(
+        std::make_unique<DenseProduct>(isa, stacked_.data(), m.blocks * stacked, m.cols, batch));
+    scratch_floats_ =
+        Lines(static_cast<size_t>(batch * m.blocks * stacked)) + Lines(dense_[0]->scratch_floats());
+    return;
+  }
   if (m.blocks > 1) {
     size_t largest = 0;
     for (int64_t b = 0; b < m.blocks; ++b) {
@@ -177,16 +211,8 @@ StructuredProduct::StructuredProduct(Isa isa, const ref::StructuredMatrixF32& m,
       }
       break;
     }
-    case StructureKind::kHmd: {
-      const int64_t top = m.parts[0].rows, blocks = m.parts[1].rows;
-      stacked_.resize(static_cast<size_t>((top + blocks) * m.cols));
-      // copy_n: an empty top part may have no data pointer at all.
-      std::copy_n(m.parts[0].data, top * m.cols, stacked_.data());
-      std::copy_n(m.parts[1].data, blocks * m.cols, stacked_.data() + top * m.cols);
-      dense(stacked_.data(), top + blocks, m.cols);
-      temp = Lines(static_cast<size_t>(batch * (top + blocks)));
-      break;
-    }
+    case StructureKind::kHmd:
+      break;  // above
   }
   size_t largest_dense = 0;
   for (const auto& d : dense_) largest_dense = std::max(largest_dense, d->scratch_floats());
@@ -213,7 +239,9 @@ int64_t StructuredProduct::weight_bytes() const {
   for (const auto& d : dense_) bytes += d->weight_bytes();
   for (const ref::KroneckerFactor& f : factors_) bytes += f.rows * f.cols * 4;
   bytes += static_cast<int64_t>(left_.size()) * left_rows_ * left_cols_ * 4;
-  if (m_.kind == ref::StructureKind::kHmd && blocks_.empty()) bytes += m_.parts[2].rows * 4;
+  if (m_.kind == ref::StructureKind::kHmd) {
+    for (size_t p = 2; p < m_.parts.size(); p += 3) bytes += m_.parts[p].rows * 4;
+  }
   return bytes;
 }
 
@@ -230,10 +258,22 @@ void StructuredProduct::Run(const float* x, float* y, float* scratch) const {
     return;
   }
   if (left_mode_) {
+    const int64_t gate_rows = rows / m_.blocks;
     float* t = scratch;
-    const auto t_floats = static_cast<size_t>(batch_ * left_cols_ * m_.blocks * right_rows_);
-    dense_[0]->Run(x, t, scratch + Lines(t_floats));
-    left_mode_(left_.data(), m_.blocks, left_rows_, left_cols_, right_rows_, batch_, t, y);
+    float* tops = t + Lines(static_cast<size_t>(batch_ * left_cols_ * m_.blocks * right_rows_));
+    float* rest =
+        tops + (top_rows_ > 0 ? Lines(static_cast<size_t>(batch_ * m_.blocks * top_rows_)) : 0);
+    dense_[0]->Run(x, t, rest);
+    left_mode_(left_.data(), m_.blocks, left_rows_, left_cols_, right_rows_, batch_, t,
+               y + top_rows_, gate_rows);
+    if (top_rows_ == 0) return;
+    dense_[1]->Run(x, tops, rest);
+    for (int64_t b = 0; b < batch_; ++b) {
+      for (int64_t g = 0; g < m_.blocks; ++g) {
+        std::memcpy(y + b * rows + g * gate_rows, tops + (b * m_.blocks + g) * top_rows_,
+                    static_cast<size_t>(top_rows_) * sizeof(float));
+      }
+    }
     return;
   }
   if (!blocks_.empty()) {
@@ -279,16 +319,23 @@ void StructuredProduct::Run(const float* x, float* y, float* scratch) const {
       return;
     }
     case StructureKind::kHmd: {
-      const int64_t top = m_.parts[0].rows, blocks = m_.parts[1].rows;
-      const int64_t stacked = top + blocks, lower = rows - top, block_rows = lower / blocks;
+      const int64_t gate_rows = rows / m_.blocks, top = m_.parts[0].rows, vs = m_.parts[1].rows;
+      const int64_t stacked = top + vs, block_rows = (gate_rows - top) / vs;
       float* t = scratch;
-      dense_[0]->Run(x, t, scratch + Lines(static_cast<size_t>(batch_ * stacked)));
-      const float* row_scale = m_.parts[2].data;
+      dense_[0]->Run(x, t, scratch + Lines(static_cast<size_t>(batch_ * m_.blocks * stacked)));
       for (int64_t b = 0; b < batch_; ++b) {
-        const float* tb = t + b * stacked;
-        float* yb = y + b * rows;
-        std::memcpy(yb, tb, static_cast<size_t>(top) * sizeof(float));
-        for (int64_t i = 0; i < lower; ++i) yb[top + i] = row_scale[i] * tb[top + i / block_rows];
+        for (int64_t g = 0; g < m_.blocks; ++g) {
+          const float* tg = t + (b * m_.blocks + g) * stacked;
+          float* yg = y + b * rows + g * gate_rows;
+          const float* row_scale = m_.parts[static_cast<size_t>(3 * g + 2)].data;
+          std::memcpy(yg, tg, static_cast<size_t>(top) * sizeof(float));
+          for (int64_t v = 0; v < vs; ++v) {
+            const float tv = tg[top + v];
+            float* __restrict out = yg + top + v * block_rows;
+            const float* __restrict scale = row_scale + v * block_rows;
+            for (int64_t i = 0; i < block_rows; ++i) out[i] = scale[i] * tv;
+          }
+        }
       }
       return;
     }

@@ -13,7 +13,6 @@
 #include "core/graph.h"
 #include "core/structured_layout.h"
 #include "kernels/isa.h"
-#include "kernels/ref/kronecker_modes.h"
 #include "kernels/ref/structured_matrix.h"
 #include "kernels/ref/structured_matrix_q8.h"
 
@@ -48,12 +47,16 @@ class StructuredProduct {
   std::vector<StructuredProduct> blocks_;  // per gate block, when m_.blocks > 1
   std::optional<ref::StructuredMatrixQ8> q8_;
   std::shared_ptr<const ref::PreparedMatmulQ8> q8_prepared_;
-  std::vector<float> stacked_;  // HMD: D and V in one matrix; stacked Kronecker: every B_g
-  // Two-factor Kronecker blocks A_g kron B_g at an x86 ISA: X B_all^T for all blocks as one GEMM
-  // (dense_[0]), then each A_g from the left (kernels/x86/kronecker_f32.h).
+  // HMD: every block's D and V in one matrix; stacked Kronecker: every B_g, then every hybrid
+  // block's dense top rows.
+  std::vector<float> stacked_;
+  // Two-factor (hybrid) Kronecker blocks A_g kron B_g at an x86 ISA: X B_all^T for all blocks as
+  // one GEMM (dense_[0]), then each A_g from the left (kernels/x86/kronecker_f32.h); hybrid
+  // blocks' top rows as a second GEMM (dense_[1]).
   std::vector<const float*> left_;  // A_g
-  int64_t left_rows_ = 0, left_cols_ = 0, right_rows_ = 0;
-  decltype(&ref::KroneckerLeftMode) left_mode_ = nullptr;
+  int64_t left_rows_ = 0, left_cols_ = 0, right_rows_ = 0, top_rows_ = 0;
+  void (*left_mode_)(const float* const* a, int64_t blocks, int64_t m1, int64_t n1, int64_t m2,
+                     int64_t batch, const float* t, float* y, int64_t y_stride) = nullptr;
   std::vector<std::unique_ptr<DenseProduct>> dense_;
   ref::KroneckerPlan plan_;
   std::vector<ref::KroneckerFactor> factors_;
