@@ -3,12 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <numeric>
 #include <random>
 #include <vector>
 
 #include "kernels/ref/matmul.h"
 #include "kernels/ref/reduce_mean.h"
+#include "kernels/ref/structured_matrix_q8.h"
 #include "kernels/ref/transpose.h"
 
 namespace trit {
@@ -124,6 +126,31 @@ TEST(ReferenceOps, ReduceMeanOverAnyAxes) {
       EXPECT_FLOAT_EQ(got[static_cast<size_t>(o)],
                       static_cast<float>(sum[static_cast<size_t>(o)] * out_count / 120.0))
           << "mask " << mask;
+    }
+  }
+}
+
+// The recurrent int8 products quantize each input vector symmetrically: clamp(round(v / scale))
+// with scale = max|v| / 127 and std::round's halves away from zero, which the kernel spells out
+// without the libm call. Exact halves of every level, their neighbours and random values.
+TEST(QuantizeVectorQ8, EqualsClampedStdRound) {
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<float> value(-1.98f, 1.98f);
+  for (int trial = 0; trial < 200; ++trial) {
+    std::vector<float> v(static_cast<size_t>(1 + rng() % 300));
+    for (float& e : v) e = value(rng);
+    const float largest = 127.0f / 64;  // scale 1/64: (k + 0.5) / 64 is an exact half
+    v[0] = trial % 2 ? largest : -largest;
+    for (size_t i = 1; i < v.size(); ++i) {
+      if (trial % 3 != 0) continue;
+      const float half = (static_cast<float>(static_cast<int>(rng() % 255) - 127) + 0.5f) / 64;
+      v[i] = trial % 2 ? half : std::nextafter(half, rng() % 2 ? 10.0f : -10.0f);
+    }
+    std::vector<int8_t> q(v.size());
+    const float scale = ref::QuantizeVectorQ8(v.data(), static_cast<int64_t>(v.size()), q.data());
+    for (size_t i = 0; i < v.size(); ++i) {
+      const float want = std::clamp(std::round(v[i] / scale), -127.0f, 127.0f);
+      ASSERT_EQ(q[i], static_cast<int8_t>(want)) << v[i] << " / " << scale << " trial " << trial;
     }
   }
 }
