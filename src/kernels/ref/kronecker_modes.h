@@ -83,25 +83,26 @@ void KroneckerModes(const Factor* factors, size_t count, const KroneckerPlan& pl
 
 // y[(b blocks + g) y_stride + i m2 + j] = sum_k A_g[i][k] t[b n1 + k][g m2 + j]: the left
 // factors of two-factor Kronecker blocks whose right factors were applied to all blocks at once,
-// t being [batch * n1, blocks * m2] (kernels/x86/kronecker_f32.h builds it per ISA). y_stride is
-// m1 m2 for Kronecker blocks, and more for hybrid ones whose dense rows sit between them.
-template <typename Build>
-void KroneckerLeftMode(const float* const* a, int64_t blocks, int64_t m1, int64_t n1, int64_t m2,
-                       int64_t batch, const float* t, float* y, int64_t y_stride) {
+// t being [batch * n1, blocks * m2] (kernels/x86/kronecker.h builds it per ISA). y_stride is
+// m1 m2 for Kronecker blocks, and more for hybrid ones whose dense rows sit between them. Float,
+// or int8 factors on int32 sums into int32 or int64 (the int8 product's exact sums).
+template <typename Build, typename Acc, typename Weight, typename In>
+void KroneckerLeftMode(const Weight* const* a, int64_t blocks, int64_t m1, int64_t n1, int64_t m2,
+                       int64_t batch, const In* t, Acc* y, int64_t y_stride) {
   const int64_t t_cols = blocks * m2;
   for (int64_t b = 0; b < batch; ++b) {
     for (int64_t g = 0; g < blocks; ++g) {
-      const float* ag = a[g];
-      float* yg = y + (b * blocks + g) * y_stride;
+      const Weight* ag = a[g];
+      Acc* yg = y + (b * blocks + g) * y_stride;
       for (int64_t i = 0; i < m1; ++i) {
-        float* row = yg + i * m2;
-        const float* t0 = t + b * n1 * t_cols + g * m2;
-        const float a0 = ag[i * n1];
-        for (int64_t j = 0; j < m2; ++j) row[j] = a0 * t0[j];
+        Acc* row = yg + i * m2;
+        const In* t0 = t + b * n1 * t_cols + g * m2;
+        const auto a0 = static_cast<Acc>(ag[i * n1]);
+        for (int64_t j = 0; j < m2; ++j) row[j] = a0 * static_cast<Acc>(t0[j]);
         for (int64_t k = 1; k < n1; ++k) {
-          const float aik = ag[i * n1 + k];
-          const float* tk = t0 + k * t_cols;
-          for (int64_t j = 0; j < m2; ++j) row[j] += aik * tk[j];
+          const auto aik = static_cast<Acc>(ag[i * n1 + k]);
+          const In* tk = t0 + k * t_cols;
+          for (int64_t j = 0; j < m2; ++j) row[j] += aik * static_cast<Acc>(tk[j]);
         }
       }
     }

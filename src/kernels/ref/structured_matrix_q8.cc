@@ -179,32 +179,6 @@ int MaxLevel(const QuantPartQ8& p) {
   return largest;
 }
 
-// The left factors of stacked two-factor Kronecker blocks: y[b][g m1 m2 + i m2 + j] =
-// float(sum_k A_g[i][k] t[b n1 + k][g m2 + j]) * (x_scale[b] * s_A_g * s_B_g).
-template <typename Acc>
-void LeftFactorsQ8(const StructuredMatrixQ8& m, int64_t batch, const int32_t* t,
-                   const float* x_scale, float* y, Acc* row) {
-  const int64_t blocks = m.blocks, m1 = m.parts[0].rows, n1 = m.parts[0].cols;
-  const int64_t m2 = m.parts[1].rows, t_cols = blocks * m2;
-  for (int64_t b = 0; b < batch; ++b) {
-    for (int64_t g = 0; g < blocks; ++g) {
-      const QuantPartQ8* factors = m.parts.data() + 2 * g;
-      const float scale = x_scale[b] * ScaleProduct(factors, 2);
-      const int8_t* a = factors[0].data;
-      float* yg = y + b * m.rows + g * m1 * m2;
-      for (int64_t i = 0; i < m1; ++i) {
-        std::fill(row, row + m2, Acc{0});
-        for (int64_t k = 0; k < n1; ++k) {
-          const auto aik = static_cast<Acc>(a[i * n1 + k]);
-          const int32_t* tk = t + (b * n1 + k) * t_cols + g * m2;
-          for (int64_t j = 0; j < m2; ++j) row[j] += aik * static_cast<Acc>(tk[j]);
-        }
-        for (int64_t j = 0; j < m2; ++j) yg[i * m2 + j] = static_cast<float>(row[j]) * scale;
-      }
-    }
-  }
-}
-
 int64_t SingleWorkWords(const BlockQ8& m, const KroneckerPlan& plan, int64_t batch) {
   int64_t words = batch * m.rows;  // int32 accumulators fit in int64 words too
   if (m.kind == StructureKind::kKronecker || m.kind == StructureKind::kHybridKronecker) {
@@ -248,8 +222,9 @@ void DotRowsQ8(const int8_t* w, int64_t rows, int64_t cols, int64_t batch, const
 }
 
 PreparedMatmulQ8::PreparedMatmulQ8(const StructuredMatrixQ8& m, int64_t batch,
-                                   const DenseRowsQ8Maker& make_dense_rows)
+                                   const Q8Kernels& kernels)
     : m_(m), batch_(batch), dense_rows_(m.parts.size()) {
+  const DenseRowsQ8Maker& make_dense_rows = kernels.dense_rows;
   const auto per_block = m.parts.size() / static_cast<size_t>(m.blocks);
   for (size_t i = 0; make_dense_rows && i < m.parts.size(); ++i) {
     if (IsDenseRowsPart(m.kind, i % per_block) && m.parts[i].rows > 0) {
@@ -278,6 +253,8 @@ PreparedMatmulQ8::PreparedMatmulQ8(const StructuredMatrixQ8& m, int64_t batch,
     for (int64_t g = 0; g < m.blocks; ++g) {
       const QuantPartQ8& right = m.parts[static_cast<size_t>(2 * g + 1)];
       std::copy_n(right.data, m2 * n2, stacked_right_.data() + g * m2 * n2);
+      stacked_left_.push_back(m.parts[static_cast<size_t>(2 * g)].data);
+      stacked_scales_.push_back(ScaleProduct(m.parts.data() + 2 * g, 2));
       max_a = std::max(max_a, MaxLevel(m.parts[static_cast<size_t>(2 * g)]));
       max_b = std::max(max_b, MaxLevel(right));
     }
@@ -286,9 +263,10 @@ PreparedMatmulQ8::PreparedMatmulQ8(const StructuredMatrixQ8& m, int64_t batch,
     }
     stacked_int32_ =
         127.0 * static_cast<double>(n2) * max_b * static_cast<double>(n1) * max_a <= 2147483647.0;
+    if (stacked_int32_) left_mode_int32_ = kernels.left_mode_int32;
     scratch_bytes_ =
         static_cast<int64_t>(inputs + Align(static_cast<size_t>(batch * n1 * m.blocks * m2) * 4) +
-                             Align(static_cast<size_t>(m2) * 8));
+                             Align(static_cast<size_t>(batch * m.rows) * 8));
     return;
   }
   const size_t block_out = m.blocks == 1 ? 0 : Align(static_cast<size_t>(batch * block.rows) * 4);
@@ -316,10 +294,34 @@ void PreparedMatmulQ8::Run(const float* x, float* y, void* scratch) const {
     } else {
       DotRowsQ8(stacked_right_.data(), m.blocks * m2, n2, batch * n1, q, t);
     }
+    // y[b][g m1 m2 + i m2 + j] = float(sum_k A_g[i][k] t[b n1 + k][g m2 + j]) *
+    // (x_scale[b] * s_A_g * s_B_g).
+    const int64_t m1 = m.parts[0].rows, block_rows = m1 * m2;
+    const auto scale = [&](const auto* sums) {
+      for (int64_t b = 0; b < batch; ++b) {
+        for (int64_t g = 0; g < m.blocks; ++g) {
+          const float s = x_scale[b] * stacked_scales_[static_cast<size_t>(g)];
+          const int64_t offset = b * m.rows + g * block_rows;
+          for (int64_t r = 0; r < block_rows; ++r) {
+            y[offset + r] = static_cast<float>(sums[offset + r]) * s;
+          }
+        }
+      }
+    };
     if (stacked_int32_) {
-      LeftFactorsQ8(m, batch, t, x_scale, y, reinterpret_cast<int32_t*>(bytes));
+      auto* sums = reinterpret_cast<int32_t*>(bytes);
+      if (left_mode_int32_) {
+        left_mode_int32_(stacked_left_.data(), m.blocks, m1, n1, m2, batch, t, sums, block_rows);
+      } else {
+        KroneckerLeftMode<void>(stacked_left_.data(), m.blocks, m1, n1, m2, batch, t, sums,
+                                block_rows);
+      }
+      scale(sums);
     } else {
-      LeftFactorsQ8(m, batch, t, x_scale, y, reinterpret_cast<int64_t*>(bytes));
+      auto* sums = reinterpret_cast<int64_t*>(bytes);
+      KroneckerLeftMode<void>(stacked_left_.data(), m.blocks, m1, n1, m2, batch, t, sums,
+                              block_rows);
+      scale(sums);
     }
     return;
   }

@@ -52,14 +52,23 @@ class DenseRowsQ8 {
 };
 // Prepares a part's dense rows, or returns null for the reference loop.
 using DenseRowsQ8Maker = std::function<std::unique_ptr<DenseRowsQ8>(const QuantPartQ8&)>;
+// y[(b blocks + g) y_stride + i m2 + j] = sum_k A_g[i][k] t[b n1 + k][g m2 + j] in int32: the
+// left factors of stacked two-factor Kronecker blocks (kernels/ref/kronecker_modes.h).
+using LeftModeQ8 = void (*)(const int8_t* const* a, int64_t blocks, int64_t m1, int64_t n1,
+                            int64_t m2, int64_t batch, const int32_t* t, int32_t* y,
+                            int64_t y_stride);
+// Kernels built for an ISA that a prepared product runs in place of the reference loops (each
+// null: the reference's). They compute the same integers.
+struct Q8Kernels {
+  DenseRowsQ8Maker dense_rows;
+  LeftModeQ8 left_mode_int32 = nullptr;
+};
 
 // The product prepared once for `batch` vectors (the Kronecker order planned): Run() does not
 // allocate. StructuredMatmulQ8 below prepares and runs it in one call.
 class PreparedMatmulQ8 {
  public:
-  // `make_dense_rows` prepares the parts whose rows are dense int8 products (null: DotRowsQ8).
-  PreparedMatmulQ8(const StructuredMatrixQ8& m, int64_t batch,
-                   const DenseRowsQ8Maker& make_dense_rows = nullptr);
+  PreparedMatmulQ8(const StructuredMatrixQ8& m, int64_t batch, const Q8Kernels& kernels = {});
   int64_t scratch_bytes() const { return scratch_bytes_; }
   // y [batch, rows] = M x [batch, cols]; scratch: scratch_bytes(), 64-byte aligned.
   void Run(const float* x, float* y, void* scratch) const;
@@ -77,6 +86,9 @@ class PreparedMatmulQ8 {
   bool stacked_int32_ = false;  // the left factors' sums provably fit in int32
   std::vector<int8_t> stacked_right_;
   std::unique_ptr<DenseRowsQ8> stacked_rows_;  // null: DotRowsQ8
+  std::vector<const int8_t*> stacked_left_;    // A_g
+  std::vector<float> stacked_scales_;          // s_A_g s_B_g
+  LeftModeQ8 left_mode_int32_ = nullptr;
   int64_t scratch_bytes_ = 0;
 };
 

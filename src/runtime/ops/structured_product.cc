@@ -7,7 +7,7 @@
 
 #if defined(__x86_64__)
 #include "kernels/x86/f32_gemm.h"
-#include "kernels/x86/kronecker_f32.h"
+#include "kernels/x86/kronecker.h"
 #include "kernels/x86/q8_dot_rows.h"
 #endif
 
@@ -22,12 +22,14 @@ double SparseCrossover(Isa isa) {
   return isa == Isa::kAvx512 ? 0.95 : isa == Isa::kAvx2 ? 0.85 : 0.5;
 }
 
-ref::DenseRowsQ8Maker DenseRowsMaker(Isa isa) {
+ref::Q8Kernels Q8KernelsFor(Isa isa) {
 #if defined(__x86_64__)
-  return x86::PackedQ8RowsMaker(isa);
+  return {x86::PackedQ8RowsMaker(isa), isa == Isa::kAvx512 ? x86::KroneckerLeftModeQ8Avx512
+                                       : isa == Isa::kAvx2 ? x86::KroneckerLeftModeQ8Avx2
+                                                           : nullptr};
 #else
   (void)isa;
-  return nullptr;
+  return {};
 #endif
 }
 
@@ -223,7 +225,7 @@ StructuredProduct::StructuredProduct(Isa isa, const ref::StructuredMatrixQ8& m, 
     : m_{m.kind, m.rows, m.cols, {}, m.blocks},
       batch_(batch),
       q8_(m),
-      q8_prepared_(std::make_shared<ref::PreparedMatmulQ8>(m, batch, DenseRowsMaker(isa))) {
+      q8_prepared_(std::make_shared<ref::PreparedMatmulQ8>(m, batch, Q8KernelsFor(isa))) {
   scratch_floats_ = Lines(static_cast<size_t>(q8_prepared_->scratch_bytes() + 3) / 4);
 }
 

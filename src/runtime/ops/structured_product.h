@@ -51,7 +51,7 @@ class StructuredProduct {
   // block's dense top rows.
   std::vector<float> stacked_;
   // Two-factor (hybrid) Kronecker blocks A_g kron B_g at an x86 ISA: X B_all^T for all blocks as
-  // one GEMM (dense_[0]), then each A_g from the left (kernels/x86/kronecker_f32.h); hybrid
+  // one GEMM (dense_[0]), then each A_g from the left (kernels/x86/kronecker.h); hybrid
   // blocks' top rows as a second GEMM (dense_[1]).
   std::vector<const float*> left_;  // A_g
   int64_t left_rows_ = 0, left_cols_ = 0, right_rows_ = 0, top_rows_ = 0;

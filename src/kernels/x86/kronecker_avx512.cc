@@ -1,6 +1,6 @@
 // Built with the avx512 flags (kernels/CMakeLists.txt): the mode loops vectorize.
 #include "kernels/ref/kronecker_modes.h"
-#include "kernels/x86/kronecker_f32.h"
+#include "kernels/x86/kronecker.h"
 
 namespace trit::x86 {
 namespace {
@@ -17,7 +17,15 @@ void KroneckerMatmulF32Avx512(const std::vector<ref::KroneckerFactor>& factors,
 void KroneckerLeftModeF32Avx512(const float* const* a, int64_t blocks, int64_t m1, int64_t n1,
                                 int64_t m2, int64_t batch, const float* t, float* y,
                                 int64_t y_stride) {
-  ref::KroneckerLeftMode<Avx512Build>(a, blocks, m1, n1, m2, batch, t, y, y_stride);
+  ref::KroneckerLeftMode<Avx512Build, float, float, float>(a, blocks, m1, n1, m2, batch, t, y,
+                                                           y_stride);
+}
+
+void KroneckerLeftModeQ8Avx512(const int8_t* const* a, int64_t blocks, int64_t m1, int64_t n1,
+                               int64_t m2, int64_t batch, const int32_t* t, int32_t* y,
+                               int64_t y_stride) {
+  ref::KroneckerLeftMode<Avx512Build, int32_t, int8_t, int32_t>(a, blocks, m1, n1, m2, batch, t, y,
+                                                                y_stride);
 }
 
 }  // namespace trit::x86

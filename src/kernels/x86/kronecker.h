@@ -1,6 +1,6 @@
-// ref::KroneckerMatmulF32 built per ISA (kernels/ref/kronecker_modes.h compiled with the ISA's
-// flags), so that the mode loops vectorize. Results agree with the reference up to the summation
-// order and FMA contraction.
+// The Kronecker loops of kernels/ref/kronecker_modes.h built per ISA, so that they vectorize.
+// Float results agree with the reference up to the summation order and FMA contraction; int8
+// ones are the same integers.
 #pragma once
 
 #include <cstdint>
@@ -26,5 +26,14 @@ void KroneckerLeftModeF32Avx2(const float* const* a, int64_t blocks, int64_t m1,
 void KroneckerLeftModeF32Avx512(const float* const* a, int64_t blocks, int64_t m1, int64_t n1,
                                 int64_t m2, int64_t batch, const float* t, float* y,
                                 int64_t y_stride);
+
+// The same for int8 left factors on the int32 sums of the stacked right ones, in int32 (for
+// ref::PreparedMatmulQ8, when the sums provably fit).
+void KroneckerLeftModeQ8Avx2(const int8_t* const* a, int64_t blocks, int64_t m1, int64_t n1,
+                             int64_t m2, int64_t batch, const int32_t* t, int32_t* y,
+                             int64_t y_stride);
+void KroneckerLeftModeQ8Avx512(const int8_t* const* a, int64_t blocks, int64_t m1, int64_t n1,
+                               int64_t m2, int64_t batch, const int32_t* t, int32_t* y,
+                               int64_t y_stride);
 
 }  // namespace trit::x86
