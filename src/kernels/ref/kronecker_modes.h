@@ -86,6 +86,12 @@ void KroneckerModes(const Factor* factors, size_t count, const KroneckerPlan& pl
 // t being [batch * n1, blocks * m2] (kernels/x86/kronecker.h builds it per ISA). y_stride is
 // m1 m2 for Kronecker blocks, and more for hybrid ones whose dense rows sit between them. Float,
 // or int8 factors on int32 sums into int32 or int64 (the int8 product's exact sums).
+// row[j] (+)= a t[j] for j < n; restrict so that the short loops need no overlap checks.
+template <typename Build, bool kFirst, typename Acc, typename In>
+void ScaledRow(Acc* __restrict row, const In* __restrict t, Acc a, int64_t n) {
+  for (int64_t j = 0; j < n; ++j) row[j] = (kFirst ? Acc{0} : row[j]) + a * static_cast<Acc>(t[j]);
+}
+
 template <typename Build, typename Acc, typename Weight, typename In>
 void KroneckerLeftMode(const Weight* const* a, int64_t blocks, int64_t m1, int64_t n1, int64_t m2,
                        int64_t batch, const In* t, Acc* y, int64_t y_stride) {
@@ -94,15 +100,16 @@ void KroneckerLeftMode(const Weight* const* a, int64_t blocks, int64_t m1, int64
     for (int64_t g = 0; g < blocks; ++g) {
       const Weight* ag = a[g];
       Acc* yg = y + (b * blocks + g) * y_stride;
+      const In* t0 = t + b * n1 * t_cols + g * m2;
+      // k outermost: each k updates all m1 rows, so consecutive updates of one row are m1
+      // updates apart. Summing a row over k first made every k wait on the last one's store.
       for (int64_t i = 0; i < m1; ++i) {
-        Acc* row = yg + i * m2;
-        const In* t0 = t + b * n1 * t_cols + g * m2;
-        const auto a0 = static_cast<Acc>(ag[i * n1]);
-        for (int64_t j = 0; j < m2; ++j) row[j] = a0 * static_cast<Acc>(t0[j]);
-        for (int64_t k = 1; k < n1; ++k) {
-          const auto aik = static_cast<Acc>(ag[i * n1 + k]);
-          const In* tk = t0 + k * t_cols;
-          for (int64_t j = 0; j < m2; ++j) row[j] += aik * static_cast<Acc>(tk[j]);
+        ScaledRow<Build, true>(yg + i * m2, t0, static_cast<Acc>(ag[i * n1]), m2);
+      }
+      for (int64_t k = 1; k < n1; ++k) {
+        for (int64_t i = 0; i < m1; ++i) {
+          ScaledRow<Build, false>(yg + i * m2, t0 + k * t_cols, static_cast<Acc>(ag[i * n1 + k]),
+                                  m2);
         }
       }
     }
