@@ -53,6 +53,13 @@ bool RecomputesRecurrentProduct(const RecurrentLayout& layout, const RecurrentDi
          d.u.structure != MatrixStructure::kDense;
 }
 
+bool RecurrentBiasPairFolds(const RecurrentLayout& layout) {
+  // FastGRNN's two biases are the z gate's and the candidate's; a GRU with
+  // linear_before_reset=1 multiplies the candidate's recurrent bias by r.
+  return layout.cell == OpType::kLstm || layout.cell == OpType::kFastRnn ||
+         (layout.cell == OpType::kGru && !layout.linear_before_reset);
+}
+
 Shape RecurrentLayout::OutputShape() const {
   const int64_t features = static_cast<int64_t>(directions.size()) * hidden;
   return output_sequence ? Shape{batch, steps, features} : Shape{batch, features};
@@ -119,7 +126,14 @@ RecurrentLayout ParseRecurrentLayout(const Graph& graph, const Node& node) {
     slots.w = reader.Matrix("w", rows, layout.input_size, layout.gates);
     slots.u = reader.Matrix("u", rows, h, layout.gates);
     slots.bias_w = reader.NextWithShape("bias_w", {bias_size});
-    slots.bias_u = reader.NextWithShape("bias_u", {bias_size});
+    slots.bias_u = reader.Next("bias_u");
+    slots.bias_u_folded =
+        RecurrentBiasPairFolds(layout) && reader.ShapeOf(slots.bias_u) == Shape{0};
+    if (!slots.bias_u_folded && reader.ShapeOf(slots.bias_u) != Shape{bias_size}) {
+      FailNodeLayout(node, "bias_u must have shape " + ShapeToString({bias_size}) +
+                               (RecurrentBiasPairFolds(layout) ? " (or [0], folded)" : "") +
+                               ", has " + ShapeToString(reader.ShapeOf(slots.bias_u)));
+    }
     if (layout.peepholes) slots.peephole = reader.NextWithShape("peephole", {3 * h});
     if (node.op == OpType::kFastRnn || node.op == OpType::kFastGrnn) {
       slots.scalar_a = reader.NextWithShape(node.op == OpType::kFastRnn ? "alpha" : "zeta", {1});

@@ -5,7 +5,9 @@
 //
 // Input order: x [N, T, I]; then per direction (forward first): the parts of W, the parts of U,
 // bias_w, bias_u, [peephole P (LSTM with peepholes=1)], [alpha, beta (FastRNN) | zeta, nu
-// (FastGRNN)]; then [h0 [N, D*H]] and [c0 [N, D*H]] (LSTM) when initial_state=1.
+// (FastGRNN)]; then [h0 [N, D*H]] and [c0 [N, D*H]] (LSTM) when initial_state=1. bias_u may be
+// empty ([0]) where it only ever adds to bias_w (LSTM, FastRNN, GRU with linear_before_reset=0):
+// the pair folded into bias_w (quant/fold.h).
 //
 // W and U are structured matrices (core/structured_layout.h) of `gates` row blocks (LSTM i, o,
 // f, c; GRU z, r, h): a dense W or U is one [gates * H, cols] input, any other structure is
@@ -31,6 +33,7 @@ bool IsRecurrentOp(OpType op);
 struct RecurrentDirectionSlots {
   StructuredSlot w, u;
   size_t bias_w = 0, bias_u = 0;
+  bool bias_u_folded = false;      // bias_u is empty, folded into bias_w
   std::optional<size_t> peephole;  // LSTM [3H]: i, o, f
   std::optional<size_t> scalar_a;  // FastRNN alpha, FastGRNN zeta: [1]
   std::optional<size_t> scalar_b;  // FastRNN beta, FastGRNN nu: [1]
@@ -54,6 +57,9 @@ struct RecurrentLayout {
 // A GRU with linear_before_reset=0 multiplies U by r*h for the candidate: a dense U takes its
 // last H rows for that, a structured U is applied twice (to h and to r*h).
 bool RecomputesRecurrentProduct(const RecurrentLayout& layout, const RecurrentDirectionSlots& d);
+
+// Whether bias_u only ever adds to bias_w, so that the pair may be stored as one vector.
+bool RecurrentBiasPairFolds(const RecurrentLayout& layout);
 
 // Reads the attributes and the inputs' shapes of a recurrent node. Throws kShape naming the node
 // and the problem (wrong input count, shape or attribute).

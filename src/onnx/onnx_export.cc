@@ -408,7 +408,11 @@ class Exporter {
       matrix(d.w, w);
       matrix(d.u, r);
       append(d.bias_w, b);
-      append(d.bias_u, b);
+      if (d.bias_u_folded) {
+        b.insert(b.end(), static_cast<size_t>(rows), 0.0f);  // the pair folded into bias_w
+      } else {
+        append(d.bias_u, b);
+      }
       if (d.peephole) append(*d.peephole, p);
     }
     std::vector<std::string> inputs = {

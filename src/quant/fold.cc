@@ -3,6 +3,7 @@
 #include <cmath>
 #include <set>
 
+#include "core/recurrent_layout.h"
 #include "quant/graph_edit.h"
 
 namespace trit::quant {
@@ -148,8 +149,45 @@ Graph FoldForInference(const Graph& input, FoldReport* report) {
     ++counts.activations_fused;
     consumers = Consumers(g);
   }
+  // A recurrent cell's bias pair, where bias_u only ever adds to bias_w: one vector.
+  for (Node& node : g.nodes()) {
+    if (!IsRecurrentOp(node.op)) continue;
+    const RecurrentLayout layout = ParseRecurrentLayout(g, node);
+    if (!RecurrentBiasPairFolds(layout)) continue;
+    for (const RecurrentDirectionSlots& d : layout.directions) {
+      if (d.bias_u_folded || !g.value(node.inputs[d.bias_w]).is_constant() ||
+          !g.value(node.inputs[d.bias_u]).is_constant()) {
+        continue;
+      }
+      std::vector<float> sum = FloatData(g.value(node.inputs[d.bias_w]));
+      const std::vector<float> bias_u = FloatData(g.value(node.inputs[d.bias_u]));
+      for (size_t i = 0; i < sum.size(); ++i) sum[i] += bias_u[i];
+      // New values: the old ones may be read elsewhere.
+      Value folded = g.value(node.inputs[d.bias_w]);
+      folded.name += "/pair_folded";
+      SetFloatData(folded, sum);
+      Value empty = g.value(node.inputs[d.bias_u]);
+      empty.name += "/folded";
+      empty.shape = {0};
+      SetFloatData(empty, {});
+      node.inputs[d.bias_w] = g.AddValue(std::move(folded));
+      node.inputs[d.bias_u] = g.AddValue(std::move(empty));
+      ++counts.recurrent_bias_pairs_folded;
+    }
+  }
   if (report) *report = counts;
   return Compact(g, removed);
+}
+
+std::string FoldSummary(const FoldReport& report) {
+  std::string s = "folded " + std::to_string(report.batch_norms_folded) + " BatchNorm, fused " +
+                  std::to_string(report.activations_fused) + " activations, removed " +
+                  std::to_string(report.dropouts_removed) + " Dropout";
+  if (report.recurrent_bias_pairs_folded > 0) {
+    s += ", added " + std::to_string(report.recurrent_bias_pairs_folded) + " recurrent bias pair" +
+         (report.recurrent_bias_pairs_folded > 1 ? "s" : "");
+  }
+  return s + "\n";
 }
 
 }  // namespace trit::quant

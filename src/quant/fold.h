@@ -1,5 +1,6 @@
 // Inference folding: BatchNorm into the preceding Conv2D/Dense, ReLU/ReLU6 into the conv's fused
-// activation (also across a MaxPool, which commutes with ReLU), Dropout removed. The result
+// activation (also across a MaxPool, which commutes with ReLU), Dropout removed, and a recurrent
+// cell's bias pair added into one vector where that is exact (core/recurrent_layout.h). The result
 // computes the same function in fp32 with fewer ops and tensors, and gives the quantizer one
 // requantization per layer instead of three.
 #pragma once
@@ -26,9 +27,13 @@ struct FoldReport {
   int batch_norms_folded = 0;
   int activations_fused = 0;
   int dropouts_removed = 0;
+  int recurrent_bias_pairs_folded = 0;                 // one per direction
   std::map<std::string, FoldedBatchNorm> batch_norms;  // by the name of the layer it joined
 };
 
 Graph FoldForInference(const Graph& graph, FoldReport* report = nullptr);
+
+// "folded 2 BatchNorm, fused 3 activations, removed 1 Dropout[, added 1 recurrent bias pair]\n"
+std::string FoldSummary(const FoldReport& report);
 
 }  // namespace trit::quant

@@ -19,7 +19,8 @@ torch::Tensor RunRecurrentOp(const Graph& graph, const Node& node,
     const torch::Tensor w = MaterializeStructured(slots.w, in);
     const torch::Tensor u = MaterializeStructured(slots.u, in);
     const torch::Tensor& bias_w = in[slots.bias_w];
-    const torch::Tensor& bias_u = in[slots.bias_u];
+    // An empty bias_u was folded into bias_w (core/recurrent_layout.h).
+    const torch::Tensor bias_u = slots.bias_u_folded ? torch::zeros_like(bias_w) : in[slots.bias_u];
     // W x for every step at once: [N, T, rows].
     const torch::Tensor wx = torch::matmul(quantize(x), w.t()) + bias_w;
     const auto state = [&](const std::optional<size_t>& i) {

@@ -106,6 +106,20 @@ if [[ -x "$(dirname "$trit")/trit-train" ]]; then
   grep -q "moved / working set" "$work/out" || { echo "FAIL: bench reports no data movement for the LSTM"; failures=$((failures + 1)); }
   check_error "ternary cells" "structured weights take int8 or f32" "$trit" compress "$work/lstm.trit" -o "$work/never.trit" --weights ternary --acts int8 --calib "$data"
   [[ -e "$work/never.trit" ]] && { echo "FAIL: model written after an error"; failures=$((failures + 1)); }
+  # Compression adds the cell's bias pair into one vector; the folded model exports to ONNX and
+  # comes back with the same outputs, and trains further.
+  check "fold the LSTM" "$trit" compress "$work/lstm.trit" -o "$work/lstm_folded.trit" --weights fp32
+  grep -q "added 1 recurrent bias pair" "$work/out" || { echo "FAIL: the bias pair was not folded"; failures=$((failures + 1)); }
+  check "run the folded LSTM" "$trit" run "$work/lstm_folded.trit" --input "$work/x.npy" --output "$work/lstm_folded_y.npy"
+  check "run the LSTM" "$trit" run "$work/lstm.trit" --input "$work/x.npy" --output "$work/lstm_y.npy"
+  check "export the folded LSTM" "$trit" export "$work/lstm_folded.trit" -o "$work/lstm_folded.onnx"
+  check "import it back" "$trit" import "$work/lstm_folded.onnx" -o "$work/lstm_folded_again.trit"
+  py "import numpy as np; np.save('$work/x_nchw.npy', np.load('$work/x.npy').transpose(0, 3, 1, 2))"
+  check "run the round trip" "$trit" run "$work/lstm_folded_again.trit" --input "$work/x_nchw.npy" --output "$work/lstm_again_y.npy"
+  py "import numpy as np; a = np.load('$work/lstm_y.npy'); b = np.load('$work/lstm_folded_y.npy'); c = np.load('$work/lstm_again_y.npy'); assert np.allclose(a, b, atol=1e-5) and np.allclose(a, c, atol=1e-4), (abs(a - b).max(), abs(a - c).max())" \
+    || { echo "FAIL: the folded LSTM or its ONNX round trip computes something else"; failures=$((failures + 1)); }
+  check "train the folded LSTM" "$trit" train --model "$work/lstm_folded.trit" --data "$data" --epochs 1 --limit 128 --batch 32 --optimizer adam --lr 0.01 -o "$work/lstm_folded_trained.trit"
+  check "int8 QAT of the folded LSTM" "$trit" train --model "$work/lstm_folded.trit" --data "$data" --quant int8 --acts int8 --epochs 1 --limit 128 --batch 32 --optimizer adam --lr 0.001 -o "$work/lstm_qat.trit"
   # A dense layer with Kronecker weights from a spec: trained, int8, exported to ONNX (the matrix
   # materialized) and imported back with the same outputs.
   echo '{"input": [28, 28, 1], "layers": [{"flatten": 1}, {"dense": 32, "structure": "kron", "compression": 8}, {"relu": 1}, {"dense": 10}]}' > "$work/kron_mlp.json"
@@ -117,8 +131,7 @@ if [[ -x "$(dirname "$trit")/trit-train" ]]; then
   check "export it" "$trit" export "$work/kron_mlp.trit" -o "$work/kron_mlp.onnx"
   check "import it back" "$trit" import "$work/kron_mlp.onnx" -o "$work/kron_mlp_again.trit"
   check "run the original" "$trit" run "$work/kron_mlp.trit" --input "$work/x.npy" --output "$work/kron_y.npy"
-  # The exported model takes NCHW images.
-  py "import numpy as np; np.save('$work/x_nchw.npy', np.load('$work/x.npy').transpose(0, 3, 1, 2))"
+  # The exported model takes NCHW images (x_nchw.npy, above).
   check "run the round trip" "$trit" run "$work/kron_mlp_again.trit" --input "$work/x_nchw.npy" --output "$work/kron_again_y.npy"
   py "import numpy as np; a = np.load('$work/kron_y.npy'); b = np.load('$work/kron_again_y.npy'); assert np.allclose(a, b, atol=1e-4), abs(a - b).max()" \
     || { echo "FAIL: ONNX round trip of a Kronecker dense layer"; failures=$((failures + 1)); }

@@ -4,7 +4,10 @@
 
 #include <cmath>
 
+#include "core/error.h"
+#include "core/recurrent_layout.h"
 #include "test_util.h"
+#include "zoo/graph_builder.h"
 #include "zoo/zoo.h"
 
 namespace trit::quant {
@@ -49,6 +52,77 @@ TEST(Fold, PreActivationResNetFoldsOnlyWhatFollowsAConv) {
   EXPECT_LT(
       testing::RelativeError(testing::RunOnce(fp32, x.data()), testing::RunOnce(folded, x.data())),
       1e-5);
+}
+
+// A recurrent cell whose bias_u only ever adds to bias_w stores the sum and an empty bias_u:
+// LSTM, FastRNN and GRU with linear_before_reset=0, in both directions. A GRU with
+// linear_before_reset=1 (r multiplies its recurrent bias) and FastGRNN (two different biases)
+// keep theirs, and the layout refuses an empty bias_u there.
+TEST(Fold, RecurrentBiasPairsAddUpWhereThatIsExact) {
+  struct Case {
+    OpType cell;
+    int linear_before_reset;
+    bool folds;
+  };
+  for (const Case c :
+       {Case{OpType::kLstm, 0, true}, Case{OpType::kFastRnn, 0, true}, Case{OpType::kGru, 0, true},
+        Case{OpType::kGru, 1, false}, Case{OpType::kFastGrnn, 0, false}}) {
+    zoo::GraphBuilder b(5);
+    ValueId x = b.Input({2, 7, 5, 1});
+    zoo::RecurrentSpec spec;
+    spec.cell = c.cell;
+    spec.hidden = 8;
+    spec.direction = "bidirectional";
+    spec.output_sequence = true;
+    x = b.Recurrent(x, spec);
+    Graph fp32 = b.Finish(x);
+    Node* cell = nullptr;
+    for (Node& node : fp32.nodes()) {
+      if (IsRecurrentOp(node.op)) cell = &node;
+    }
+    ASSERT_NE(cell, nullptr);
+    if (c.cell == OpType::kGru) {
+      cell->attrs.Set("linear_before_reset", int64_t{c.linear_before_reset});
+    }
+    const std::string what =
+        std::string(OpTypeName(c.cell)) + " lbr " + std::to_string(c.linear_before_reset);
+    FoldReport report;
+    const Graph folded = FoldForInference(fp32, &report);
+    EXPECT_EQ(report.recurrent_bias_pairs_folded, c.folds ? 2 : 0) << what;
+    for (const Node& node : folded.nodes()) {
+      if (!IsRecurrentOp(node.op)) continue;
+      for (const RecurrentDirectionSlots& d : ParseRecurrentLayout(folded, node).directions) {
+        EXPECT_EQ(d.bias_u_folded, c.folds) << what;
+        EXPECT_EQ(folded.value(node.inputs[d.bias_u]).shape,
+                  c.folds ? Shape{0}
+                          : Shape{8 * (c.cell == OpType::kLstm  ? 4
+                                       : c.cell == OpType::kGru ? 3
+                                                                : 1)})
+            << what;
+      }
+    }
+    const std::vector<float> in = testing::RandomInputs(fp32, 1, 3);
+    EXPECT_LT(testing::RelativeError(testing::RunOnce(fp32, in.data()),
+                                     testing::RunOnce(folded, in.data())),
+              1e-5)
+        << what;
+    if (c.folds) continue;
+    // An empty bias_u where the pair does not add up is a layout error naming it.
+    Graph bad = fp32;
+    for (Node& node : bad.nodes()) {
+      if (!IsRecurrentOp(node.op)) continue;
+      const size_t i = ParseRecurrentLayout(bad, node).directions[0].bias_u;
+      node.inputs[i] = bad.AddConstant("empty_bias_u", DType::kF32, {0},
+                                       Buffer::FromVector(std::vector<float>{}));
+    }
+    try {
+      bad.InferShapes();
+      ADD_FAILURE() << what << ": an empty bias_u was accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("bias_u must have shape"), std::string::npos)
+          << e.what();
+    }
+  }
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include "data/dataset.h"
 #include "format/model_file.h"
 #include "quant/compress.h"
+#include "quant/fold.h"
 #include "quant_cli.h"
 
 namespace trit::cli {
@@ -53,10 +54,7 @@ void AddCompressCommand(CLI::App& app) {
       std::cout << report.dump(2) << "\n";
       return;
     }
-    std::cout << "folded " << result.fold.batch_norms_folded << " BatchNorm, fused "
-              << result.fold.activations_fused << " activations, removed "
-              << result.fold.dropouts_removed << " Dropout\n"
-              << PrunedChannelsSummary(result.pruned_channels);
+    std::cout << quant::FoldSummary(result.fold) << PrunedChannelsSummary(result.pruned_channels);
     std::cout << ReportTable(result.report);
     std::cout << "wrote " << o->output << "\n";
   });

@@ -13,6 +13,7 @@
 #include "data/dataset.h"
 #include "format/model_file.h"
 #include "quant/calibration.h"
+#include "quant/fold.h"
 #include "quant_cli.h"
 #include "train/deepchip_preset.h"
 #include "train/input_normalization.h"
@@ -273,9 +274,7 @@ void AddTrainCommand(CLI::App& app) {
       std::cout << report.dump(2) << "\n";
       return;
     }
-    std::cout << "folded " << quantized->fold.batch_norms_folded << " BatchNorm, fused "
-              << quantized->fold.activations_fused << " activations, removed "
-              << quantized->fold.dropouts_removed << " Dropout\n"
+    std::cout << quant::FoldSummary(quantized->fold)
               << PrunedChannelsSummary(quantized->pruned_channels) << ReportTable(quantized->report)
               << "test accuracy " << Fixed(100 * test_accuracy, 2) << "% (integer model, "
               << test_set.count() << " test samples)\n"

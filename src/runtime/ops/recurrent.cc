@@ -108,7 +108,12 @@ class RecurrentKernel final : public OpKernel {
       weights.w = StructuredMatrixOf(g, node, slots.w);
       weights.u = StructuredMatrixOf(g, node, slots.u);
       weights.bias_w = Input(g, node, slots.bias_w).data->as<float>();
-      weights.bias_u = Input(g, node, slots.bias_u).data->as<float>();
+      if (slots.bias_u_folded) {
+        folded_bias_u_.assign(static_cast<size_t>(rows), 0.0f);  // every direction's: zeros
+        weights.bias_u = folded_bias_u_.data();
+      } else {
+        weights.bias_u = Input(g, node, slots.bias_u).data->as<float>();
+      }
       if (slots.peephole) weights.peephole = Input(g, node, *slots.peephole).data->as<float>();
       weights.scalar_a = scalar(slots.scalar_a, 1.0f);
       weights.scalar_b = scalar(slots.scalar_b, 0.0f);
@@ -252,6 +257,7 @@ class RecurrentKernel final : public OpKernel {
   // The gate arithmetic: the reference's, or its vectorized build for the ISA.
   decltype(&ref::CellStepF32) step_ = ref::CellStepF32;
   std::vector<DirectionProducts> products_;
+  std::vector<float> folded_bias_u_;  // zeros standing for an empty (folded) bias_u
   std::optional<size_t> initial_h_, initial_c_;
   int64_t block_ = 1;
   bool quantized_ = false;  // some W or U is int8
