@@ -12,10 +12,11 @@
 #
 # A variant is CELL-HIDDEN-STRUCTURE-COMPRESSION: lstm-128-kron-20, gru-128-dense-1, and
 # lstm-128-prune-20 (magnitude pruning of W and U to 1/20 of their weights, during training);
-# with -int8 (lstm-128-kron-20-int8), the trained fp32 variant fine-tuned to int8 W, U and head
-# by quantization-aware training (3 epochs).
-# EPOCHS (default 12), LR (Adam's, default 0.002), THREADS (training threads, default 2), TRIT
-# and DATA override defaults.
+# with -wC (lstm-128-kron-20-w7.5), W gets its own compression C; with -int8
+# (lstm-128-kron-20-int8), the trained fp32 variant fine-tuned to int8 W, U and head by
+# quantization-aware training (3 epochs).
+# EPOCHS (default 12), LR (Adam's, default 0.002), WD (weight decay, default 0.0005), THREADS
+# (training threads, default 2), TRIT and DATA override defaults.
 set -eu
 stage=$1
 out=$2
@@ -35,8 +36,9 @@ if [ "$stage" = train ]; then
     hidden=$(echo "$variant" | cut -d- -f2)
     structure=$(echo "$variant" | cut -d- -f3)
     compression=$(echo "$variant" | cut -d- -f4)
-    if [ "$(echo "$variant" | cut -d- -f5)" = int8 ]; then
-      base=$out/$(echo "$variant" | cut -d- -f1-4).trit
+    w_compression=$(echo "$variant" | cut -d- -f5 | sed -n 's/^w//p')
+    if [ "${variant%-int8}" != "$variant" ]; then
+      base=$out/${variant%-int8}.trit
       "$trit" train --model "$base" --data "$data" --quant int8 --acts int8 --epochs 3 \
         --batch 128 --optimizer adam --lr 0.0005 --seed 1 --threads "${THREADS:-2}" \
         -o "$out/$variant.trit" > "$out/$variant.train.log"
@@ -44,16 +46,24 @@ if [ "$stage" = train ]; then
       echo "$variant: top-1 $(field "$out/$variant.eval.json" "round(100 * d['top1'], 2)")%"
       continue
     fi
-    echo "{\"input\": [28, 28, 1], \"seed\": 1, \"layers\": [{\"$cell\": $hidden}, {\"dense\": 10}]}" \
-      > "$out/$variant.json"
+    layer="\"$cell\": $hidden"
+    set --
     case $structure in
-      dense) set -- ;;
+      dense) ;;
       prune) set -- --prune "$(python3 -c "print(1 - 1 / $compression)")" ;;
-      *) set -- --structure "$structure" --compression "$compression" ;;
+      *)
+        if [ -n "$w_compression" ]; then
+          layer="$layer, \"w\": {\"structure\": \"$structure\", \"compression\": $w_compression}"
+          layer="$layer, \"u\": {\"structure\": \"$structure\", \"compression\": $compression}"
+        else
+          set -- --structure "$structure" --compression "$compression"
+        fi ;;
     esac
+    echo "{\"input\": [28, 28, 1], \"seed\": 1, \"layers\": [{$layer}, {\"dense\": 10}]}" \
+      > "$out/$variant.json"
     "$trit" train --model "$out/$variant.json" --data "$data" --epochs "${EPOCHS:-12}" \
-      --batch 128 --optimizer adam --lr "${LR:-0.002}" --seed 1 --threads "${THREADS:-2}" "$@" \
-      -o "$out/$variant.trit" > "$out/$variant.train.log"
+      --batch 128 --optimizer adam --lr "${LR:-0.002}" --weight-decay "${WD:-0.0005}" --seed 1 \
+      --threads "${THREADS:-2}" "$@" -o "$out/$variant.trit" > "$out/$variant.train.log"
     "$trit" eval "$out/$variant.trit" --data "$data" --threads 2 --json > "$out/$variant.eval.json"
     echo "$variant: top-1 $(field "$out/$variant.eval.json" "round(100 * d['top1'], 2)")%"
   done
@@ -89,6 +99,10 @@ import json, os, sys
 base, dense, variant = sys.argv[1:]
 load = lambda p, k: json.load(open(f"{p}.{k}.json"))
 cell, hidden, structure, compression = variant.split("-")[:4]
+compression += "x"
+w = [f for f in variant.split("-")[4:] if f.startswith("w")]
+if w:
+    compression += f" (W {w[0][1:]}x)"
 if variant.endswith("-int8"):
     structure += " int8"
 ev, info, bench = load(base, "eval"), load(base, "info")["totals"], load(base, "bench")
@@ -96,7 +110,7 @@ smaller = speed = "-"
 if os.path.exists(dense + ".bench.json"):
     smaller = "%.1fx" % (load(dense, "info")["totals"]["file_bytes"] / info["file_bytes"])
     speed = "%.2fx" % (load(dense, "bench")["median_ms"] / bench["median_ms"])
-print(f"| {cell} | {hidden} | {structure} | {compression}x | {100 * ev['top1']:.2f}% | "
+print(f"| {cell} | {hidden} | {structure} | {compression} | {100 * ev['top1']:.2f}% | "
       f"{info['parameters']:,} | {info['weight_bytes']:,} | {info['file_bytes']:,} | {smaller} | "
       f"{bench['median_ms']:.4f} | {speed} |")
 PY
