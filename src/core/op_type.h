@@ -36,7 +36,8 @@
 //               recurrent cells over x [N, T, I]; f32. Inputs and structured weights: see
 //               core/recurrent_layout.h. attrs: hidden_size, direction "forward"|"reverse"|
 //               "bidirectional", output_sequence=1 ([N, T, D*H], directions side by side; 0: the
-//               last hidden state [N, D*H]), initial_state=0, w_structure/u_structure="dense",
+//               last hidden state [N, D*H]; with output_cell_state=1, LSTM only, the last cell
+//               state instead), initial_state=0, w_structure/u_structure="dense",
 //               w_parts/u_parts. Gate order (rows of W, U and the biases) as ONNX:
 //   LSTM        i, o, f, c; peepholes=0 (P: i, o, f). c' = f*c + i*g, h' = o*tanh(c')
 //   GRU         z, r, h; linear_before_reset=0 (1 is PyTorch's GRU)

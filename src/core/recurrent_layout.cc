@@ -92,6 +92,10 @@ RecurrentLayout ParseRecurrentLayout(const Graph& graph, const Node& node) {
         node, "attribute 'direction' is '" + direction + "' (forward, reverse, bidirectional)");
   }
   layout.output_sequence = node.attrs.GetInt("output_sequence", 1) != 0;
+  layout.output_cell_state = node.attrs.GetInt("output_cell_state", 0) != 0;
+  if (layout.output_cell_state && (node.op != OpType::kLstm || layout.output_sequence)) {
+    FailNodeLayout(node, "attribute 'output_cell_state' needs an LSTM with output_sequence=0");
+  }
   const bool initial_state = node.attrs.GetInt("initial_state", 0) != 0;
   switch (node.op) {
     case OpType::kLstm:

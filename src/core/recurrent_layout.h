@@ -45,6 +45,7 @@ struct RecurrentLayout {
   int64_t gates = 1;                 // rows of W and U are gates * hidden
   bool reverse = false;              // one direction, run from the last step to the first
   bool output_sequence = true;       // [N, T, D*H]; else the last hidden state [N, D*H]
+  bool output_cell_state = false;    // LSTM, not output_sequence: the last cell state [N, D*H]
   bool linear_before_reset = false;  // GRU
   bool peepholes = false;            // LSTM
   CellActivation activation = CellActivation::kTanh;  // FastRNN

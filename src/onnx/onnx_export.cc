@@ -436,8 +436,11 @@ class Exporter {
     cell->set_op_type(op);
     cell->set_name(Unique(name + "/" + op));
     for (const auto& in : inputs) cell->add_input(in);
-    const std::string result = Unique(name + (layout.output_sequence ? "/Y" : "/Y_h"));
+    const std::string result = Unique(name + (layout.output_sequence     ? "/Y"
+                                              : layout.output_cell_state ? "/Y_c"
+                                                                         : "/Y_h"));
     if (!layout.output_sequence) cell->add_output("");
+    if (layout.output_cell_state) cell->add_output("");
     cell->add_output(result);
     SetInt(cell, "hidden_size", h);
     auto* direction = cell->add_attribute();
@@ -454,7 +457,7 @@ class Exporter {
                                                                       : "Relu";
       for (int64_t d = 0; d < directions; ++d) activations->add_strings(f);
     }
-    // Y [T, D, N, H] -> [N, T, D*H]; Y_h [D, N, H] -> [N, D*H].
+    // Y [T, D, N, H] -> [N, T, D*H]; Y_h or Y_c [D, N, H] -> [N, D*H].
     const std::string batch_first = layout.output_sequence
                                         ? Permute(result, {2, 0, 1, 3}, Unique(name + "/y_ntdh"))
                                         : Permute(result, {1, 0, 2}, Unique(name + "/y_ndh"));

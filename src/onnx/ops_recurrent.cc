@@ -1,7 +1,8 @@
 // LSTM, GRU and RNN. The weights must be constants: each direction's W, R and biases become the
 // IR cell's constant inputs (gate order kept: ONNX's is the IR's). The IR cell reads x as
-// [N, T, I] and writes one output, so a node whose Y and Y_h are both read becomes two cells on
-// the same constants; layout=0 tensors are transposed around them.
+// [N, T, I] and writes one output (Y, Y_h, or an LSTM's Y_c), so a node with several of them read
+// becomes one cell per output on the same constants; layout=0 tensors are transposed around
+// them.
 #include <string>
 #include <vector>
 
@@ -173,8 +174,9 @@ void Recurrent(NodeContext& node, OpType op) {
           node.Emit(OpType::kReshape, {v}, {{"shape", Shape{batch, directions * hidden}}}, name));
     }
   }
-  if (node.OutputUsed(2)) node.Fail("output Y_c (the last cell state)");
-  const bool both = node.OutputUsed(0) && node.OutputUsed(1);
+  // Each output used is a cell node of its own (IR nodes have one output); Y_c only exists for
+  // LSTM.
+  const bool several = node.OutputUsed(0) + node.OutputUsed(1) + node.OutputUsed(2) > 1;
   if (node.OutputUsed(0)) {
     Attributes a = attrs;
     a.Set("output_sequence", int64_t{1});
@@ -188,18 +190,25 @@ void Recurrent(NodeContext& node, OpType op) {
     }
     node.SetOutput(0, out);
   }
-  if (node.OutputUsed(1)) {
+  // Y_h and Y_c: the last hidden or cell state [N, D*H] as [D, N, H] (layout 0) or [N, D, H].
+  const auto last_state = [&](int output, bool cell_state) {
     Attributes a = attrs;
     a.Set("output_sequence", int64_t{0});
-    const ValueId y = node.Emit(op, inputs, a, both ? "/last" : "/cell");
-    const std::string suffix = both ? "/y_h" : "";
+    if (cell_state) a.Set("output_cell_state", int64_t{1});
+    const ValueId y = node.Emit(op, inputs, a,
+                                !several     ? "/cell"
+                                : cell_state ? "/last_c"
+                                             : "/last");
+    const std::string suffix = !several ? "" : cell_state ? "/y_c" : "/y_h";
     ValueId out = node.Emit(OpType::kReshape, {y}, {{"shape", Shape{batch, directions, hidden}}},
                             batch_first ? suffix : suffix + "/ndh");
     if (!batch_first) {
       out = node.Emit(OpType::kTranspose, {out}, {{"perm", std::vector<int64_t>{1, 0, 2}}}, suffix);
     }
-    node.SetOutput(1, out);
-  }
+    node.SetOutput(output, out);
+  };
+  if (node.OutputUsed(1)) last_state(1, false);
+  if (node.OutputUsed(2)) last_state(2, true);
 }
 
 }  // namespace
@@ -207,7 +216,8 @@ void Recurrent(NodeContext& node, OpType op) {
 void AddRecurrentOps(OpTable& table) {
   const std::string conditions =
       "constant W, R, B, P; default activations (RNN: Tanh, Relu or Sigmoid); no clip, "
-      "input_forget or Y_c; sequence_lens equal to the sequence length";
+      "input_forget; sequence_lens equal to the sequence length; Y, Y_h and Y_c each run the "
+      "cell once";
   table["LSTM"] = {[](NodeContext& n) { Recurrent(n, OpType::kLstm); }, false, conditions};
   table["GRU"] = {[](NodeContext& n) { Recurrent(n, OpType::kGru); }, false, conditions};
   table["RNN"] = {[](NodeContext& n) { Recurrent(n, OpType::kFastRnn); }, false,

@@ -83,7 +83,9 @@ torch::Tensor RunRecurrentOp(const Graph& graph, const Node& node,
       }
       sequence[static_cast<size_t>(t)] = h;
     }
-    outputs.push_back(layout.output_sequence ? torch::stack(sequence, 1) : h);
+    outputs.push_back(layout.output_sequence     ? torch::stack(sequence, 1)
+                      : layout.output_cell_state ? c
+                                                 : h);
   }
   return directions == 1 ? outputs[0] : torch::cat(outputs, -1);
 }

@@ -34,18 +34,20 @@ class SmallCnn(torch.nn.Module):
 
 
 class Recurrent(torch.nn.Module):
-    """A PyTorch recurrent layer; returns its output sequence, or the last hidden state."""
+    """A PyTorch recurrent layer; returns its output sequence, the last hidden state, or an
+    LSTM's last cell state (ONNX's Y_c, what a streaming model carries)."""
 
-    def __init__(self, layer, last_state=False):
+    def __init__(self, layer, last_state=False, cell_state=False):
         super().__init__()
         self.layer = layer
         self.last_state = last_state
+        self.cell_state = cell_state
 
     def forward(self, x):
         y, state = self.layer(x)
         if isinstance(state, tuple):
-            state = state[0]
-        return state if self.last_state else y
+            state = state[1] if self.cell_state else state[0]
+        return state if self.last_state or self.cell_state else y
 
 
 class Unsupported(torch.nn.Module):
@@ -98,6 +100,8 @@ def main():
     export(Recurrent(torch.nn.LSTM(12, 20, num_layers=2, batch_first=True, bidirectional=True)),
            "lstm", (2, 9, 12), out_dir)
     export(Recurrent(torch.nn.GRU(12, 16), last_state=True), "gru", (9, 2, 12), out_dir)
+    export(Recurrent(torch.nn.LSTM(12, 16, bidirectional=True), cell_state=True), "lstm_cell_state",
+           (9, 2, 12), out_dir)
     export(Recurrent(torch.nn.RNN(12, 16, nonlinearity="relu", batch_first=True)), "rnn",
            (1, 9, 12), out_dir)
     export(SmallCnn(), "dynamic", (1, 3, 16, 16), out_dir, dynamic=True)

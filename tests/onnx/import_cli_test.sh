@@ -28,7 +28,7 @@ py() { /usr/bin/python3 -c "$@"; }
 /usr/bin/python3 "$here/export_models.py" "$work" >/dev/null 2>"$work/export.log" \
   || { cat "$work/export.log"; echo "import-cli: export with PyTorch failed"; exit 1; }
 
-for model in small_cnn resnet18 mobilenet_v2 alexnet squeezenet lstm gru rnn; do
+for model in small_cnn resnet18 mobilenet_v2 alexnet squeezenet lstm gru rnn lstm_cell_state; do
   check "import $model" "$trit" import "$work/$model.onnx" -o "$work/$model.trit" --verify \
     -i "$work/$model.input.npy" --expect "$work/$model.expected.npy"
   grep -q "max abs error .* ok" "$work/out" || fail "$model: no verified output"
@@ -42,6 +42,12 @@ check "export an imported model" "$trit" export "$work/resnet18.trit" -o "$work/
 check "import it again" "$trit" import "$work/resnet18.again.onnx" -o "$work/resnet18.again.trit" \
   --verify -i "$work/resnet18.input.npy" --expect "$work/resnet18.expected.npy"
 grep -q "input  'input' \[1,3,64,64\]" "$work/out" || fail "export of an imported model changed its input layout"
+# An LSTM whose output is its last cell state exports as an LSTM node's Y_c.
+check "export the cell-state LSTM" "$trit" export "$work/lstm_cell_state.trit" -o "$work/lstm_cell_state.again.onnx"
+py "import onnx; m = onnx.load('$work/lstm_cell_state.again.onnx'); assert any(n.op_type == 'LSTM' and len(n.output) == 3 and n.output[2] for n in m.graph.node)" \
+  || fail "the cell-state LSTM was not exported as Y_c"
+check "import it again" "$trit" import "$work/lstm_cell_state.again.onnx" -o "$work/lstm_cell_state.again.trit" \
+  --verify -i "$work/lstm_cell_state.input.npy" --expect "$work/lstm_cell_state.expected.npy"
 
 # BatchNorm is folded into the convolutions, and no layout change is left before the Linear.
 check "info small_cnn" "$trit" info "$work/small_cnn.trit"

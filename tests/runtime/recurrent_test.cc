@@ -167,6 +167,7 @@ struct RandomCell {
   OpType cell;
   int64_t batch, steps, input, hidden;
   bool bidirectional, reverse, output_sequence, initial_state, peepholes, linear_before_reset;
+  bool output_cell_state;  // LSTM, last state: c instead of h
   CellActivation activation;
   struct Direction {
     RandomMatrix w, u;
@@ -186,8 +187,11 @@ struct RandomCell {
            (bidirectional ? " bidirectional"
             : reverse     ? " reverse"
                           : "") +
-           (output_sequence ? " sequence" : " last") + (initial_state ? " h0" : "") +
-           (peepholes ? " peepholes" : "") + (linear_before_reset ? " lbr" : "");
+           (output_sequence     ? " sequence"
+            : output_cell_state ? " last c"
+                                : " last") +
+           (initial_state ? " h0" : "") + (peepholes ? " peepholes" : "") +
+           (linear_before_reset ? " lbr" : "");
   }
 };
 
@@ -201,6 +205,7 @@ RandomCell MakeCell(std::mt19937& rng, OpType cell) {
   c.bidirectional = rng() % 3 == 0;
   c.reverse = !c.bidirectional && rng() % 3 == 0;
   c.output_sequence = rng() % 2 == 0;
+  c.output_cell_state = cell == OpType::kLstm && !c.output_sequence && rng() % 2 == 0;
   c.initial_state = rng() % 2 == 0;
   c.peepholes = cell == OpType::kLstm && rng() % 2 == 0;
   c.linear_before_reset = cell == OpType::kGru && rng() % 2 == 0;
@@ -289,6 +294,7 @@ Graph BuildGraph(const RandomCell& c) {
                                 : c.reverse     ? "reverse"
                                                 : "forward")},
       {"output_sequence", int64_t{c.output_sequence}},
+      {"output_cell_state", int64_t{c.output_cell_state}},
       {"initial_state", int64_t{c.initial_state}},
       {"w_structure", std::string(MatrixStructureName(c.directions[0].w.structure))},
       {"u_structure", std::string(MatrixStructureName(c.directions[0].u.structure))},
@@ -429,8 +435,9 @@ std::vector<double> Naive(const RandomCell& c) {
         }
       }
       if (!c.output_sequence) {
+        const std::vector<double>& last = c.output_cell_state ? cell : h;
         for (int64_t j = 0; j < h_size; ++j) {
-          y[static_cast<size_t>(b * features + d * h_size + j)] = h[static_cast<size_t>(j)];
+          y[static_cast<size_t>(b * features + d * h_size + j)] = last[static_cast<size_t>(j)];
         }
       }
     }
@@ -447,6 +454,7 @@ ref::RecurrentParams ReferenceParams(const RandomCell& c) {
   p.hidden = c.hidden;
   p.reverse = c.reverse;
   p.output_sequence = c.output_sequence;
+  p.output_cell_state = c.output_cell_state;
   p.linear_before_reset = c.linear_before_reset;
   p.activation = static_cast<ref::CellNonlinearity>(c.activation);
   const int64_t rows = c.gates() * c.hidden;
@@ -527,6 +535,16 @@ TEST(RecurrentCells, MalformedNodesGetOneLineErrors) {
   Graph unknown = good;
   unknown.nodes()[0].attrs.Set("u_structure", std::string("tucker"));
   EXPECT_THROW(unknown.InferShapes(), Error);
+  // The cell state as output needs an LSTM that outputs its last state.
+  Graph cell_sequence = good;
+  cell_sequence.nodes()[0].attrs.Set("output_sequence", int64_t{1});
+  cell_sequence.nodes()[0].attrs.Set("output_cell_state", int64_t{1});
+  try {
+    cell_sequence.InferShapes();
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("output_cell_state"), std::string::npos) << e.what();
+  }
 }
 
 // The int8 graph of a float one: every W and U part quantized as `trit compress --weights int8`

@@ -130,8 +130,9 @@ void RecurrentF32(const RecurrentParams& p, const float* x, const float* h0, con
       }
     }
     if (p.output_sequence) continue;
+    const float* last = p.output_cell_state ? c : h;
     for (int64_t b = 0; b < p.batch; ++b) {
-      std::memcpy(y + b * features + d * hidden, h + b * hidden,
+      std::memcpy(y + b * features + d * hidden, last + b * hidden,
                   static_cast<size_t>(hidden) * sizeof(float));
     }
   }

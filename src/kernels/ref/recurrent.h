@@ -34,7 +34,8 @@ struct RecurrentParams {
   int64_t batch = 1, steps = 1, input_size = 1, hidden = 1;
   bool reverse = false;  // one direction, last step first
   bool output_sequence = true;
-  bool linear_before_reset = false;                       // GRU
+  bool output_cell_state = false;    // LSTM, not output_sequence: y is the last c, not h
+  bool linear_before_reset = false;  // GRU
   CellNonlinearity activation = CellNonlinearity::kTanh;  // FastRNN
   std::vector<RecurrentWeightsF32> directions;            // 1 or 2 (forward, backward)
 

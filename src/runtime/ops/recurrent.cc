@@ -94,6 +94,7 @@ class RecurrentKernel final : public OpKernel {
     p_.hidden = layout.hidden;
     p_.reverse = layout.reverse;
     p_.output_sequence = layout.output_sequence;
+    p_.output_cell_state = layout.output_cell_state;
     p_.linear_before_reset = layout.linear_before_reset;
     p_.activation = static_cast<ref::CellNonlinearity>(layout.activation);
     const int64_t rows = p_.gates() * p_.hidden;
@@ -216,8 +217,9 @@ class RecurrentKernel final : public OpKernel {
         }
       }
       if (p_.output_sequence) continue;
+      const float* last = p_.output_cell_state ? c : h;
       for (int64_t b = 0; b < p_.batch; ++b) {
-        std::memcpy(y + b * features + d * hidden, h + b * hidden, h_bytes);
+        std::memcpy(y + b * features + d * hidden, last + b * hidden, h_bytes);
       }
     }
   }
