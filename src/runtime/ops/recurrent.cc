@@ -104,17 +104,14 @@ class RecurrentKernel final : public OpKernel {
       return i ? Input(g, node, *i).data->as<float>()[0] : fallback;
     };
     size_t product_scratch = 0;
+    folded_bias_u_.assign(static_cast<size_t>(rows), 0.0f);  // an empty (folded) bias_u's zeros
     for (const RecurrentDirectionSlots& slots : layout.directions) {
       ref::RecurrentWeightsF32 weights;
       weights.w = StructuredMatrixOf(g, node, slots.w);
       weights.u = StructuredMatrixOf(g, node, slots.u);
       weights.bias_w = Input(g, node, slots.bias_w).data->as<float>();
-      if (slots.bias_u_folded) {
-        folded_bias_u_.assign(static_cast<size_t>(rows), 0.0f);  // every direction's: zeros
-        weights.bias_u = folded_bias_u_.data();
-      } else {
-        weights.bias_u = Input(g, node, slots.bias_u).data->as<float>();
-      }
+      weights.bias_u = slots.bias_u_folded ? folded_bias_u_.data()
+                                           : Input(g, node, slots.bias_u).data->as<float>();
       if (slots.peephole) weights.peephole = Input(g, node, *slots.peephole).data->as<float>();
       weights.scalar_a = scalar(slots.scalar_a, 1.0f);
       weights.scalar_b = scalar(slots.scalar_b, 0.0f);
