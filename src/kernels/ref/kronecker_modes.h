@@ -81,17 +81,31 @@ void KroneckerModes(const Factor* factors, size_t count, const KroneckerPlan& pl
   }
 }
 
-// y[(b blocks + g) y_stride + i m2 + j] = sum_k A_g[i][k] t[b n1 + k][g m2 + j]: the left
-// factors of two-factor Kronecker blocks whose right factors were applied to all blocks at once,
-// t being [batch * n1, blocks * m2] (kernels/x86/kronecker.h builds it per ISA). y_stride is
-// m1 m2 for Kronecker blocks, and more for hybrid ones whose dense rows sit between them. Float,
-// or int8 factors on int32 sums into int32 or int64 (the int8 product's exact sums).
-// row[j] (+)= a t[j] for j < n; restrict so that the short loops need no overlap checks.
+// row[j] (+)= a t[j] for j < n, and the same for four rows at once (one load of t for four
+// updates); restrict so that the short loops need no overlap checks.
 template <typename Build, bool kFirst, typename Acc, typename In>
 void ScaledRow(Acc* __restrict row, const In* __restrict t, Acc a, int64_t n) {
   for (int64_t j = 0; j < n; ++j) row[j] = (kFirst ? Acc{0} : row[j]) + a * static_cast<Acc>(t[j]);
 }
+template <typename Build, bool kFirst, typename Acc, typename In>
+void ScaledRows4(Acc* __restrict r0, Acc* __restrict r1, Acc* __restrict r2, Acc* __restrict r3,
+                 const In* __restrict t, const Acc* a, int64_t n) {
+  const Acc a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
+  for (int64_t j = 0; j < n; ++j) {
+    const auto v = static_cast<Acc>(t[j]);
+    r0[j] = (kFirst ? Acc{0} : r0[j]) + a0 * v;
+    r1[j] = (kFirst ? Acc{0} : r1[j]) + a1 * v;
+    r2[j] = (kFirst ? Acc{0} : r2[j]) + a2 * v;
+    r3[j] = (kFirst ? Acc{0} : r3[j]) + a3 * v;
+  }
+}
 
+// y[(b blocks + g) y_stride + i m2 + j] = sum_k A_g[i][k] t[b n1 + k][g m2 + j]: the left
+// factors of two-factor Kronecker blocks whose right factors were applied to all blocks at once,
+// t being [batch * n1, blocks * m2] (kernels/x86/kronecker.h builds it per ISA). y_stride is
+// m1 m2 for Kronecker blocks, and more for hybrid ones whose dense rows sit between them. Float,
+// or int8 factors on int32 sums into int32 or int64 (the int8 product's exact sums). Each
+// element's sum runs over k in ascending order, whatever the ISA.
 template <typename Build, typename Acc, typename Weight, typename In>
 void KroneckerLeftMode(const Weight* const* a, int64_t blocks, int64_t m1, int64_t n1, int64_t m2,
                        int64_t batch, const In* t, Acc* y, int64_t y_stride) {
@@ -103,15 +117,22 @@ void KroneckerLeftMode(const Weight* const* a, int64_t blocks, int64_t m1, int64
       const In* t0 = t + b * n1 * t_cols + g * m2;
       // k outermost: each k updates all m1 rows, so consecutive updates of one row are m1
       // updates apart. Summing a row over k first made every k wait on the last one's store.
-      for (int64_t i = 0; i < m1; ++i) {
-        ScaledRow<Build, true>(yg + i * m2, t0, static_cast<Acc>(ag[i * n1]), m2);
-      }
-      for (int64_t k = 1; k < n1; ++k) {
-        for (int64_t i = 0; i < m1; ++i) {
-          ScaledRow<Build, false>(yg + i * m2, t0 + k * t_cols, static_cast<Acc>(ag[i * n1 + k]),
-                                  m2);
+      const auto update = [&]<bool kFirst>(int64_t k) {
+        const In* tk = t0 + k * t_cols;
+        int64_t i = 0;
+        for (; i + 4 <= m1; i += 4) {
+          const Acc four[4] = {
+              static_cast<Acc>(ag[i * n1 + k]), static_cast<Acc>(ag[(i + 1) * n1 + k]),
+              static_cast<Acc>(ag[(i + 2) * n1 + k]), static_cast<Acc>(ag[(i + 3) * n1 + k])};
+          ScaledRows4<Build, kFirst>(yg + i * m2, yg + (i + 1) * m2, yg + (i + 2) * m2,
+                                     yg + (i + 3) * m2, tk, four, m2);
         }
-      }
+        for (; i < m1; ++i) {
+          ScaledRow<Build, kFirst>(yg + i * m2, tk, static_cast<Acc>(ag[i * n1 + k]), m2);
+        }
+      };
+      update.template operator()<true>(0);
+      for (int64_t k = 1; k < n1; ++k) update.template operator()<false>(k);
     }
   }
 }
