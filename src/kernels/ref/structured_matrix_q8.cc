@@ -263,7 +263,8 @@ PreparedMatmulQ8::PreparedMatmulQ8(const StructuredMatrixQ8& m, int64_t batch,
     }
     stacked_int32_ =
         127.0 * static_cast<double>(n2) * max_b * static_cast<double>(n1) * max_a <= 2147483647.0;
-    if (stacked_int32_) left_mode_int32_ = kernels.left_mode_int32;
+    left_mode_int32_ = kernels.left_mode_int32 ? kernels.left_mode_int32
+                                               : KroneckerLeftMode<void, int32_t, int8_t, int32_t>;
     scratch_bytes_ =
         static_cast<int64_t>(inputs + Align(static_cast<size_t>(batch * n1 * m.blocks * m2) * 4) +
                              Align(static_cast<size_t>(batch * m.rows) * 8));
@@ -310,12 +311,7 @@ void PreparedMatmulQ8::Run(const float* x, float* y, void* scratch) const {
     };
     if (stacked_int32_) {
       auto* sums = reinterpret_cast<int32_t*>(bytes);
-      if (left_mode_int32_) {
-        left_mode_int32_(stacked_left_.data(), m.blocks, m1, n1, m2, batch, t, sums, block_rows);
-      } else {
-        KroneckerLeftMode<void>(stacked_left_.data(), m.blocks, m1, n1, m2, batch, t, sums,
-                                block_rows);
-      }
+      left_mode_int32_(stacked_left_.data(), m.blocks, m1, n1, m2, batch, t, sums, block_rows);
       scale(sums);
     } else {
       auto* sums = reinterpret_cast<int64_t*>(bytes);

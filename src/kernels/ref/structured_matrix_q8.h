@@ -88,7 +88,7 @@ class PreparedMatmulQ8 {
   std::unique_ptr<DenseRowsQ8> stacked_rows_;  // null: DotRowsQ8
   std::vector<const int8_t*> stacked_left_;    // A_g
   std::vector<float> stacked_scales_;          // s_A_g s_B_g
-  LeftModeQ8 left_mode_int32_ = nullptr;
+  LeftModeQ8 left_mode_int32_ = nullptr;       // the ISA's, or the reference loop
   int64_t scratch_bytes_ = 0;
 };
 

@@ -104,7 +104,10 @@ class RecurrentKernel final : public OpKernel {
       return i ? Input(g, node, *i).data->as<float>()[0] : fallback;
     };
     size_t product_scratch = 0;
-    folded_bias_u_.assign(static_cast<size_t>(rows), 0.0f);  // an empty (folded) bias_u's zeros
+    for (const RecurrentDirectionSlots& slots : layout.directions) {
+      // Zeros standing for an empty (folded) bias_u, shared by the directions.
+      if (slots.bias_u_folded) folded_bias_u_.assign(static_cast<size_t>(rows), 0.0f);
+    }
     for (const RecurrentDirectionSlots& slots : layout.directions) {
       ref::RecurrentWeightsF32 weights;
       weights.w = StructuredMatrixOf(g, node, slots.w);

@@ -151,9 +151,7 @@ StructuredProduct::StructuredProduct(Isa isa, const ref::StructuredMatrixF32& m,
           std::make_unique<DenseProduct>(isa, tops, m.blocks * top_rows_, m.cols, batch));
       scratch_floats_ += Lines(static_cast<size_t>(batch * m.blocks * top_rows_));
     }
-    size_t largest_dense = 0;
-    for (const auto& d : dense_) largest_dense = std::max(largest_dense, d->scratch_floats());
-    scratch_floats_ += Lines(largest_dense);
+    scratch_floats_ += LargestDenseScratch();
     left_mode_ =
         isa == Isa::kAvx512 ? x86::KroneckerLeftModeF32Avx512 : x86::KroneckerLeftModeF32Avx2;
     return;
@@ -217,9 +215,7 @@ StructuredProduct::StructuredProduct(Isa isa, const ref::StructuredMatrixF32& m,
     case StructureKind::kHmd:
       break;  // above
   }
-  size_t largest_dense = 0;
-  for (const auto& d : dense_) largest_dense = std::max(largest_dense, d->scratch_floats());
-  scratch_floats_ = temp + Lines(largest_dense);
+  scratch_floats_ = temp + LargestDenseScratch();
 }
 
 StructuredProduct::StructuredProduct(Isa isa, const ref::StructuredMatrixQ8& m, int64_t batch)
@@ -231,6 +227,12 @@ StructuredProduct::StructuredProduct(Isa isa, const ref::StructuredMatrixQ8& m, 
 }
 
 StructuredProduct::~StructuredProduct() = default;
+
+size_t StructuredProduct::LargestDenseScratch() const {
+  size_t largest = 0;
+  for (const auto& d : dense_) largest = std::max(largest, d->scratch_floats());
+  return Lines(largest);
+}
 
 int64_t StructuredProduct::weight_bytes() const {
   int64_t bytes = 0;

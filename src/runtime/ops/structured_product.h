@@ -42,6 +42,8 @@ class StructuredProduct {
   void Run(const float* x, float* y, float* scratch) const;
 
  private:
+  size_t LargestDenseScratch() const;  // floats, whole cache lines: any one of dense_ may run
+
   ref::StructuredMatrixF32 m_;
   int64_t batch_;
   std::vector<StructuredProduct> blocks_;  // per gate block, when m_.blocks > 1
