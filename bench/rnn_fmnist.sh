@@ -16,7 +16,8 @@
 # (lstm-128-kron-20-int8), the trained fp32 variant fine-tuned to int8 W, U and head by
 # quantization-aware training (3 epochs).
 # EPOCHS (default 12), LR (Adam's, default 0.002), WD (weight decay, default 0.0005), THREADS
-# (training threads, default 2), TRIT and DATA override defaults.
+# (training threads, default 2), SEED (weights and shuffling, default 1), TRAIN_ARGS (more
+# `trit train` options, e.g. "--mean 0.286 --std 0.353"), TRIT and DATA override defaults.
 set -eu
 stage=$1
 out=$2
@@ -40,7 +41,7 @@ if [ "$stage" = train ]; then
     if [ "${variant%-int8}" != "$variant" ]; then
       base=$out/${variant%-int8}.trit
       "$trit" train --model "$base" --data "$data" --quant int8 --acts int8 --epochs 3 \
-        --batch 128 --optimizer adam --lr 0.0005 --seed 1 --threads "${THREADS:-2}" \
+        --batch 128 --optimizer adam --lr 0.0005 --seed "${SEED:-1}" --threads "${THREADS:-2}" \
         -o "$out/$variant.trit" > "$out/$variant.train.log"
       "$trit" eval "$out/$variant.trit" --data "$data" --threads 2 --json > "$out/$variant.eval.json"
       echo "$variant: top-1 $(field "$out/$variant.eval.json" "round(100 * d['top1'], 2)")%"
@@ -59,11 +60,12 @@ if [ "$stage" = train ]; then
           set -- --structure "$structure" --compression "$compression"
         fi ;;
     esac
-    echo "{\"input\": [28, 28, 1], \"seed\": 1, \"layers\": [{$layer}, {\"dense\": 10}]}" \
+    echo "{\"input\": [28, 28, 1], \"seed\": ${SEED:-1}, \"layers\": [{$layer}, {\"dense\": 10}]}" \
       > "$out/$variant.json"
     "$trit" train --model "$out/$variant.json" --data "$data" --epochs "${EPOCHS:-12}" \
-      --batch 128 --optimizer adam --lr "${LR:-0.002}" --weight-decay "${WD:-0.0005}" --seed 1 \
-      --threads "${THREADS:-2}" "$@" -o "$out/$variant.trit" > "$out/$variant.train.log"
+      --batch 128 --optimizer adam --lr "${LR:-0.002}" --weight-decay "${WD:-0.0005}" \
+      --seed "${SEED:-1}" --threads "${THREADS:-2}" ${TRAIN_ARGS:-} "$@" -o "$out/$variant.trit" \
+      > "$out/$variant.train.log"
     "$trit" eval "$out/$variant.trit" --data "$data" --threads 2 --json > "$out/$variant.eval.json"
     echo "$variant: top-1 $(field "$out/$variant.eval.json" "round(100 * d['top1'], 2)")%"
   done

@@ -1,7 +1,9 @@
 #include "quant/fold.h"
 
 #include <cmath>
+#include <map>
 #include <set>
+#include <utility>
 
 #include "core/recurrent_layout.h"
 #include "quant/graph_edit.h"
@@ -149,7 +151,9 @@ Graph FoldForInference(const Graph& input, FoldReport* report) {
     ++counts.activations_fused;
     consumers = Consumers(g);
   }
-  // A recurrent cell's bias pair, where bias_u only ever adds to bias_w: one vector.
+  // A recurrent cell's bias pair, where bias_u only ever adds to bias_w: one vector. Cells that
+  // share a pair (an ONNX LSTM whose Y and Y_h are both read imports as two) share its sum.
+  std::map<std::pair<ValueId, ValueId>, std::pair<ValueId, ValueId>> folded_pairs;
   for (Node& node : g.nodes()) {
     if (!IsRecurrentOp(node.op)) continue;
     const RecurrentLayout layout = ParseRecurrentLayout(g, node);
@@ -157,6 +161,13 @@ Graph FoldForInference(const Graph& input, FoldReport* report) {
     for (const RecurrentDirectionSlots& d : layout.directions) {
       if (d.bias_u_folded || !g.value(node.inputs[d.bias_w]).is_constant() ||
           !g.value(node.inputs[d.bias_u]).is_constant()) {
+        continue;
+      }
+      const std::pair<ValueId, ValueId> pair{node.inputs[d.bias_w], node.inputs[d.bias_u]};
+      if (const auto done = folded_pairs.find(pair); done != folded_pairs.end()) {
+        node.inputs[d.bias_w] = done->second.first;
+        node.inputs[d.bias_u] = done->second.second;
+        ++counts.recurrent_bias_pairs_folded;
         continue;
       }
       std::vector<float> sum = FloatData(g.value(node.inputs[d.bias_w]));
@@ -172,6 +183,7 @@ Graph FoldForInference(const Graph& input, FoldReport* report) {
       SetFloatData(empty, {});
       node.inputs[d.bias_w] = g.AddValue(std::move(folded));
       node.inputs[d.bias_u] = g.AddValue(std::move(empty));
+      folded_pairs[pair] = {node.inputs[d.bias_w], node.inputs[d.bias_u]};
       ++counts.recurrent_bias_pairs_folded;
     }
   }

@@ -180,10 +180,22 @@ CaseResult RunCase(const fs::path& dir) {
 int main(int argc, char** argv) {
   std::string report_path;
   std::vector<fs::path> suites;
+  // Cases that passed before ("suite/case" per line): one that no longer passes, even as
+  // unsupported, fails the run, so that a supported op cannot drop out unnoticed.
+  std::set<std::string> expected;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     if (arg == "--report" && i + 1 < argc) {
       report_path = argv[++i];
+    } else if (arg == "--expect" && i + 1 < argc) {
+      std::ifstream list(argv[++i]);
+      if (!list) {
+        std::cerr << "onnx_conformance: error: cannot read '" << argv[i] << "'\n";
+        return 1;
+      }
+      for (std::string line; std::getline(list, line);) {
+        if (!line.empty() && line[0] != '#') expected.insert(line);
+      }
     } else {
       suites.emplace_back(arg);
     }
@@ -215,6 +227,10 @@ int main(int argc, char** argv) {
       if (r.status != "unsupported" && r.frozen) ++frozen;
       if (r.status == "fail") {
         std::cout << "FAIL " << r.name << ": " << r.detail << "\n";
+        all_pass = false;
+      } else if (r.status != "pass" && expected.count(suite.filename().string() + "/" + r.name)) {
+        std::cout << "FAIL " << r.name << " passed before and is now " << r.status << ": "
+                  << r.detail << "\n";
         all_pass = false;
       }
       results.push_back(std::move(r));

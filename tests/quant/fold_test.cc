@@ -3,6 +3,10 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "core/error.h"
 #include "core/recurrent_layout.h"
@@ -123,6 +127,45 @@ TEST(Fold, RecurrentBiasPairsAddUpWhereThatIsExact) {
           << e.what();
     }
   }
+}
+
+// An ONNX LSTM whose Y and Y_h are both read imports as two cells on the same constants: both
+// read one folded pair, under names that stay unique.
+TEST(Fold, CellsSharingABiasPairShareItsSum) {
+  zoo::GraphBuilder b(6);
+  ValueId x = b.Input({2, 7, 5, 1});
+  zoo::RecurrentSpec spec;
+  spec.cell = OpType::kLstm;
+  spec.hidden = 8;
+  spec.output_sequence = true;
+  x = b.Recurrent(x, spec);
+  Graph fp32 = b.Finish(x);
+  const Node sequence = fp32.nodes().back();
+  Attributes last = sequence.attrs;
+  last.Set("output_sequence", int64_t{0});
+  fp32.MarkOutput(fp32.AddNode(OpType::kLstm, "lstm_last", sequence.inputs, last));
+  fp32.InferShapes();
+  FoldReport report;
+  const Graph folded = FoldForInference(fp32, &report);
+  folded.Validate();
+  EXPECT_EQ(report.recurrent_bias_pairs_folded, 2);
+  std::vector<std::pair<ValueId, ValueId>> pairs;
+  for (const Node& node : folded.nodes()) {
+    if (!IsRecurrentOp(node.op)) continue;
+    const RecurrentDirectionSlots d = ParseRecurrentLayout(folded, node).directions[0];
+    EXPECT_TRUE(d.bias_u_folded);
+    pairs.emplace_back(node.inputs[d.bias_w], node.inputs[d.bias_u]);
+  }
+  ASSERT_EQ(pairs.size(), 2u);
+  EXPECT_EQ(pairs[0], pairs[1]);
+  std::set<std::string> names;
+  for (const Value& v : folded.values()) {
+    EXPECT_TRUE(names.insert(v.name).second) << v.name;
+  }
+  const std::vector<float> in = testing::RandomInputs(fp32, 1, 4);
+  EXPECT_LT(testing::RelativeError(testing::RunOnce(fp32, in.data()),
+                                   testing::RunOnce(folded, in.data())),
+            1e-5);
 }
 
 }  // namespace

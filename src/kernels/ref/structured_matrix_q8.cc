@@ -265,9 +265,11 @@ PreparedMatmulQ8::PreparedMatmulQ8(const StructuredMatrixQ8& m, int64_t batch,
         127.0 * static_cast<double>(n2) * max_b * static_cast<double>(n1) * max_a <= 2147483647.0;
     left_mode_int32_ = kernels.left_mode_int32 ? kernels.left_mode_int32
                                                : KroneckerLeftMode<void, int32_t, int8_t, int32_t>;
+    // The left mode's sums: int32 where they provably fit, else int64.
+    const size_t sum_bytes = stacked_int32_ ? 4 : 8;
     scratch_bytes_ =
         static_cast<int64_t>(inputs + Align(static_cast<size_t>(batch * n1 * m.blocks * m2) * 4) +
-                             Align(static_cast<size_t>(batch * m.rows) * 8));
+                             Align(static_cast<size_t>(batch * m.rows) * sum_bytes));
     return;
   }
   const size_t block_out = m.blocks == 1 ? 0 : Align(static_cast<size_t>(batch * block.rows) * 4);
