@@ -6,12 +6,17 @@
 #include <cmath>
 #include <numeric>
 #include <random>
+#include <utility>
 #include <vector>
 
 #include "kernels/ref/matmul.h"
 #include "kernels/ref/reduce_mean.h"
 #include "kernels/ref/structured_matrix_q8.h"
 #include "kernels/ref/transpose.h"
+#if defined(__x86_64__)
+#include "kernels/isa.h"
+#include "kernels/x86/quantize_vector_q8.h"
+#endif
 
 namespace trit {
 namespace {
@@ -147,11 +152,23 @@ TEST(QuantizeVectorQ8, EqualsClampedStdRound) {
       v[i] = trial % 2 ? half : std::nextafter(half, rng() % 2 ? 10.0f : -10.0f);
     }
     std::vector<int8_t> q(v.size());
-    const float scale = ref::QuantizeVectorQ8(v.data(), static_cast<int64_t>(v.size()), q.data());
+    const auto count = static_cast<int64_t>(v.size());
+    const float scale = ref::QuantizeVectorQ8(v.data(), count, q.data());
     for (size_t i = 0; i < v.size(); ++i) {
       const float want = std::clamp(std::round(v[i] / scale), -127.0f, 127.0f);
       ASSERT_EQ(q[i], static_cast<int8_t>(want)) << v[i] << " / " << scale << " trial " << trial;
     }
+#if defined(__x86_64__)
+    // The builds for each ISA this machine runs: the same bytes and scale.
+    std::vector<std::pair<Isa, float (*)(const float*, int64_t, int8_t*)>> builds = {
+        {Isa::kAvx2, x86::QuantizeVectorQ8Avx2}, {Isa::kAvx512, x86::QuantizeVectorQ8Avx512}};
+    for (const auto& [isa, quantize] : builds) {
+      if (DetectedIsa() < isa) continue;
+      std::vector<int8_t> q_isa(v.size());
+      EXPECT_EQ(quantize(v.data(), count, q_isa.data()), scale) << IsaName(isa);
+      ASSERT_EQ(q_isa, q) << IsaName(isa) << " trial " << trial;
+    }
+#endif
   }
 }
 

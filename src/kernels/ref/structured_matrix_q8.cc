@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "kernels/ref/kronecker_modes.h"
+#include "kernels/ref/quantize_vector_q8.h"
 
 namespace trit::ref {
 namespace {
@@ -194,19 +195,7 @@ size_t Align(size_t bytes) { return (bytes + 63) / 64 * 64; }
 }  // namespace
 
 float QuantizeVectorQ8(const float* v, int64_t count, int8_t* q) {
-  float largest = 0.0f;
-  for (int64_t i = 0; i < count; ++i) largest = std::max(largest, std::fabs(v[i]));
-  const float scale = largest > 0.0f ? largest / 127.0f : 1.0f;
-  // clamp(round(v / scale)) with the rounding spelled out: std::round is a libm call at the
-  // baseline ISA, a fifth of a step's time. After the clamp the truncation is exact, and so is
-  // the remainder, so the half-away-from-zero step gives std::round's result.
-  for (int64_t i = 0; i < count; ++i) {
-    const float level = std::clamp(v[i] / scale, -127.0f, 127.0f);
-    const auto whole = static_cast<int32_t>(level);
-    const float rest = level - static_cast<float>(whole);
-    q[i] = static_cast<int8_t>(whole + (rest >= 0.5f ? 1 : 0) - (rest <= -0.5f ? 1 : 0));
-  }
-  return scale;
+  return QuantizeVectorQ8Loops<void>(v, count, q);
 }
 
 void DotRowsQ8(const int8_t* w, int64_t rows, int64_t cols, int64_t batch, const int8_t* q,
@@ -225,6 +214,7 @@ PreparedMatmulQ8::PreparedMatmulQ8(const StructuredMatrixQ8& m, int64_t batch,
                                    const Q8Kernels& kernels)
     : m_(m), batch_(batch), dense_rows_(m.parts.size()) {
   const DenseRowsQ8Maker& make_dense_rows = kernels.dense_rows;
+  if (kernels.quantize) quantize_ = kernels.quantize;
   const auto per_block = m.parts.size() / static_cast<size_t>(m.blocks);
   for (size_t i = 0; make_dense_rows && i < m.parts.size(); ++i) {
     if (IsDenseRowsPart(m.kind, i % per_block) && m.parts[i].rows > 0) {
@@ -286,7 +276,7 @@ void PreparedMatmulQ8::Run(const float* x, float* y, void* scratch) const {
   auto* x_scale = reinterpret_cast<float*>(bytes);
   bytes += Align(static_cast<size_t>(batch) * sizeof(float));
   for (int64_t b = 0; b < batch; ++b) {
-    x_scale[b] = QuantizeVectorQ8(x + b * m.cols, m.cols, q + b * m.cols);
+    x_scale[b] = quantize_(x + b * m.cols, m.cols, q + b * m.cols);
   }
   if (stacked_kron_) {
     const int64_t n1 = m.parts[0].cols, n2 = m.parts[1].cols, m2 = m.parts[1].rows;

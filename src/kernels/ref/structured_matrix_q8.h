@@ -59,9 +59,11 @@ using LeftModeQ8 = void (*)(const int8_t* const* a, int64_t blocks, int64_t m1, 
                             int64_t y_stride);
 // Kernels built for an ISA that a prepared product runs in place of the reference loops (each
 // null: the reference's). They compute the same integers.
+using QuantizeQ8 = float (*)(const float* v, int64_t count, int8_t* q);  // QuantizeVectorQ8's
 struct Q8Kernels {
   DenseRowsQ8Maker dense_rows;
   LeftModeQ8 left_mode_int32 = nullptr;
+  QuantizeQ8 quantize = nullptr;
 };
 
 // The product prepared once for `batch` vectors (the Kronecker order planned): Run() does not
@@ -89,6 +91,7 @@ class PreparedMatmulQ8 {
   std::vector<const int8_t*> stacked_left_;    // A_g
   std::vector<float> stacked_scales_;          // s_A_g s_B_g
   LeftModeQ8 left_mode_int32_ = nullptr;       // the ISA's, or the reference loop
+  QuantizeQ8 quantize_ = QuantizeVectorQ8;     // likewise
   int64_t scratch_bytes_ = 0;
 };
 

@@ -9,6 +9,7 @@
 #include "kernels/x86/f32_gemm.h"
 #include "kernels/x86/kronecker.h"
 #include "kernels/x86/q8_dot_rows.h"
+#include "kernels/x86/quantize_vector_q8.h"
 #endif
 
 namespace trit::runtime {
@@ -25,9 +26,13 @@ double SparseCrossover(Isa isa) {
 
 ref::Q8Kernels Q8KernelsFor(Isa isa) {
 #if defined(__x86_64__)
-  return {x86::PackedQ8RowsMaker(isa), isa == Isa::kAvx512 ? x86::KroneckerLeftModeQ8Avx512
-                                       : isa == Isa::kAvx2 ? x86::KroneckerLeftModeQ8Avx2
-                                                           : nullptr};
+  return {x86::PackedQ8RowsMaker(isa),
+          isa == Isa::kAvx512 ? x86::KroneckerLeftModeQ8Avx512
+          : isa == Isa::kAvx2 ? x86::KroneckerLeftModeQ8Avx2
+                              : nullptr,
+          isa == Isa::kAvx512 ? x86::QuantizeVectorQ8Avx512
+          : isa == Isa::kAvx2 ? x86::QuantizeVectorQ8Avx2
+                              : nullptr};
 #else
   (void)isa;
   return {};
