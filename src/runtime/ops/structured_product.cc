@@ -26,13 +26,14 @@ double SparseCrossover(Isa isa) {
 
 ref::Q8Kernels Q8KernelsFor(Isa isa) {
 #if defined(__x86_64__)
-  return {x86::PackedQ8RowsMaker(isa),
-          isa == Isa::kAvx512 ? x86::KroneckerLeftModeQ8Avx512
-          : isa == Isa::kAvx2 ? x86::KroneckerLeftModeQ8Avx2
-                              : nullptr,
-          isa == Isa::kAvx512 ? x86::QuantizeVectorQ8Avx512
-          : isa == Isa::kAvx2 ? x86::QuantizeVectorQ8Avx2
-                              : nullptr};
+  if (isa == Isa::kAvx512) {
+    return {x86::PackedQ8RowsMaker(isa), x86::KroneckerLeftModeQ8Avx512,
+            x86::QuantizeVectorQ8Avx512};
+  }
+  if (isa == Isa::kAvx2) {
+    return {x86::PackedQ8RowsMaker(isa), x86::KroneckerLeftModeQ8Avx2, x86::QuantizeVectorQ8Avx2};
+  }
+  return {x86::PackedQ8RowsMaker(isa)};
 #else
   (void)isa;
   return {};
