@@ -1,22 +1,64 @@
 #include "kernels/isa.h"
 
+#include <array>
 #include <cstdlib>
 #include <string>
 
 #include "core/error.h"
 
 namespace trit {
+namespace {
+
+constexpr std::array kAllIsas = {Isa::kRef,     Isa::kAvx2,     Isa::kAvx512, Isa::kNeon,
+                                 Isa::kNeonDot, Isa::kNeonI8mm, Isa::kArmDsp, Isa::kMve};
+
+}  // namespace
 
 std::string_view IsaName(Isa isa) {
   switch (isa) {
+    case Isa::kRef:
+      return "ref";
     case Isa::kAvx2:
       return "avx2";
     case Isa::kAvx512:
       return "avx512";
-    case Isa::kRef:
-      break;
+    case Isa::kNeon:
+      return "neon";
+    case Isa::kNeonDot:
+      return "neondot";
+    case Isa::kNeonI8mm:
+      return "i8mm";
+    case Isa::kArmDsp:
+      return "dsp";
+    case Isa::kMve:
+      return "mve";
   }
-  return "ref";
+  return "invalid";
+}
+
+IsaFamily FamilyOf(Isa isa) {
+  switch (isa) {
+    case Isa::kRef:
+      return IsaFamily::kPortable;
+    case Isa::kAvx2:
+    case Isa::kAvx512:
+      return IsaFamily::kX86;
+    case Isa::kNeon:
+    case Isa::kNeonDot:
+    case Isa::kNeonI8mm:
+      return IsaFamily::kAArch64;
+    case Isa::kArmDsp:
+    case Isa::kMve:
+      return IsaFamily::kCortexM;
+  }
+  return IsaFamily::kPortable;
+}
+
+bool IsaCovers(Isa active, Isa needed) {
+  if (needed == Isa::kRef) return true;
+  // Within a family the enumerators are in ascending order of capability.
+  return FamilyOf(active) == FamilyOf(needed) &&
+         static_cast<int>(active) >= static_cast<int>(needed);
 }
 
 Isa DetectedIsa() {
@@ -38,27 +80,32 @@ Isa DetectedIsa() {
 #endif
 }
 
+std::vector<Isa> RunnableIsas() {
+  std::vector<Isa> levels;
+  for (const Isa isa : kAllIsas) {
+    if (IsaCovers(DetectedIsa(), isa)) levels.push_back(isa);
+  }
+  return levels;
+}
+
 Isa ActiveIsa() {
   const char* forced = std::getenv("TRIT_ISA");
   const Isa detected = DetectedIsa();
   if (forced == nullptr || *forced == '\0') return detected;
   const std::string name = forced;
-  Isa isa;
-  if (name == "ref") {
-    isa = Isa::kRef;
-  } else if (name == "avx2") {
-    isa = Isa::kAvx2;
-  } else if (name == "avx512") {
-    isa = Isa::kAvx512;
-  } else {
-    throw Error(ErrorCode::kInvalidArgument,
-                "TRIT_ISA='" + name + "' is not one of ref, avx2, avx512");
+  for (const Isa isa : kAllIsas) {
+    if (IsaName(isa) != name) continue;
+    if (!IsaCovers(detected, isa)) {
+      throw Error(
+          ErrorCode::kInvalidArgument,
+          "TRIT_ISA=" + name + " but this CPU supports up to " + std::string(IsaName(detected)));
+    }
+    return isa;
   }
-  if (static_cast<int>(isa) > static_cast<int>(detected)) {
-    throw Error(ErrorCode::kInvalidArgument, "TRIT_ISA=" + name + " but this CPU supports up to " +
-                                                 std::string(IsaName(detected)));
-  }
-  return isa;
+  std::string known;
+  for (const Isa isa : kAllIsas)
+    known += std::string(known.empty() ? "" : ", ") + std::string(IsaName(isa));
+  throw Error(ErrorCode::kInvalidArgument, "TRIT_ISA='" + name + "' is not one of " + known);
 }
 
 bool HasAvx512Vbmi() {

@@ -1,22 +1,43 @@
 // The instruction-set level the fast kernels may use: detected once from the CPU (and the
-// OS's register saving), lowered on request with TRIT_ISA=ref|avx2|avx512 so that every path
-// can be run and tested on one machine.
+// OS's register saving), lowered on request with TRIT_ISA so that every path can be run and
+// tested on one machine.
+//
+// Levels come in families, one per architecture, each ordered from the least to the most
+// capable; the reference belongs to every family. A kernel needs one level and runs at that
+// level and those above it in the same family (IsaCovers). Only x86-64 is detected today; the
+// AArch64 and Cortex-M levels name the rows their kernel tables keep for them.
 #pragma once
 
 #include <string_view>
+#include <vector>
 
 namespace trit {
 
 enum class Isa {
-  kRef,     // the scalar reference kernels only
-  kAvx2,    // AVX2 + FMA
-  kAvx512,  // AVX-512 F/BW/VL/DQ + VNNI (VPDPBUSD)
+  kRef,       // the scalar reference kernels only
+  kAvx2,      // x86-64: AVX2 + FMA
+  kAvx512,    // x86-64: AVX-512 F/BW/VL/DQ + VNNI (VPDPBUSD)
+  kNeon,      // AArch64: Advanced SIMD
+  kNeonDot,   // AArch64: + SDOT/UDOT
+  kNeonI8mm,  // AArch64: + SMMLA (i8mm)
+  kArmDsp,    // Cortex-M: DSP extension (SMLAD)
+  kMve,       // Cortex-M: Helium (MVE)
 };
 
-std::string_view IsaName(Isa isa);
+enum class IsaFamily { kPortable, kX86, kAArch64, kCortexM };
 
-// The best level this CPU supports (kRef on other architectures).
+std::string_view IsaName(Isa isa);
+IsaFamily FamilyOf(Isa isa);
+
+// Whether a kernel that needs `needed` may run when kernels are chosen for `active`: the
+// reference always; otherwise the same family at the same or a higher level.
+bool IsaCovers(Isa active, Isa needed);
+
+// The best level this CPU supports (kRef where nothing is detected).
 Isa DetectedIsa();
+
+// Every level this CPU can run, the reference first and DetectedIsa() last.
+std::vector<Isa> RunnableIsas();
 
 // The level kernels are chosen for: DetectedIsa(), or TRIT_ISA when it is set. Throws
 // trit::Error (kInvalidArgument) when TRIT_ISA names an unknown level or one this CPU lacks.

@@ -1,20 +1,11 @@
 #include "runtime/thread_pool.h"
 
 #include <algorithm>
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
+
+#include "kernels/spin_pause.h"
 
 namespace trit::runtime {
 namespace {
-
-inline void Pause() {
-#if defined(__x86_64__)
-  _mm_pause();
-#else
-  std::this_thread::yield();
-#endif
-}
 
 constexpr int kSpins = 4000;  // about 0.1 ms of PAUSE before a worker sleeps
 
@@ -54,7 +45,7 @@ void ThreadPool::Parallelize(int64_t count, Task task, void* context) {
   }
   wake_.notify_all();
   RunTasks();
-  while (busy_.load(std::memory_order_acquire) != 0) Pause();
+  while (busy_.load(std::memory_order_acquire) != 0) SpinPause();
 }
 
 void ThreadPool::Work() {
@@ -63,7 +54,7 @@ void ThreadPool::Work() {
     for (int spin = 0;
          spin < kSpins && generation_.load(std::memory_order_acquire) == seen && !stop_.load();
          ++spin) {
-      Pause();
+      SpinPause();
     }
     if (generation_.load(std::memory_order_acquire) == seen) {
       std::unique_lock<std::mutex> lock(mutex_);

@@ -24,17 +24,7 @@
 
 namespace trit::x86 {
 
-struct B1GemmLayer {
-  int64_t m = 0, n = 0, taps = 1, depth = 0;
-  int64_t vectors = 0;               // input vectors in the input tensor
-  std::vector<int32_t> indirection;  // [m][taps] -> vector index (vectors: padding)
-  const int8_t* levels = nullptr;    // [n][taps * depth], each +1 or -1
-  const int32_t* bias = nullptr;     // [n] or null
-  const Requant* requant = nullptr;  // [n], or [1] for all channels
-  bool per_channel = false;
-  DType output_type = DType::kI8;  // kI8 or kU8
-  int32_t output_zero_point = 0, lo = -128, hi = 127;
-};
+using trit::B1GemmLayer;
 
 class B1Gemm {
  public:

@@ -15,12 +15,7 @@
 
 namespace trit::x86 {
 
-struct F32DepthwiseLayer {
-  ref::ConvGeometry geometry;         // groups == in_c == out_c
-  const float* weights = nullptr;     // [channel][kernel_h * kernel_w]
-  const float* bias = nullptr;        // [channels] or null
-  float lo = -3.0e38f, hi = 3.0e38f;  // the fused activation's clamp
-};
+using trit::F32DepthwiseLayer;
 
 class F32Depthwise {
  public:

@@ -15,14 +15,7 @@
 
 namespace trit::x86 {
 
-struct F32GemmLayer {
-  int64_t m = 0, n = 0, taps = 1, depth = 0;
-  int64_t vectors = 0;                // input vectors in the input tensor
-  std::vector<int32_t> indirection;   // [m][taps] -> vector index (vectors: padding)
-  const float* weights = nullptr;     // [n][taps * depth]
-  const float* bias = nullptr;        // [n] or null
-  float lo = -3.0e38f, hi = 3.0e38f;  // the fused activation's clamp
-};
+using trit::F32GemmLayer;
 
 class F32Gemm {
  public:

@@ -21,17 +21,7 @@
 
 namespace trit::x86 {
 
-struct Q8DepthwiseLayer {
-  ref::ConvGeometry geometry;      // groups == in_c == out_c
-  const int8_t* levels = nullptr;  // [channel][kernel_h * kernel_w] integer weights
-  const int32_t* bias = nullptr;   // [channels] or null
-  const Requant* requant = nullptr;
-  bool per_channel = false;
-  DType input_type = DType::kI8;  // kI8 or kU8
-  int32_t input_zero_point = 0;
-  DType output_type = DType::kI8;
-  int32_t output_zero_point = 0, lo = -128, hi = 127;
-};
+using trit::Q8DepthwiseLayer;
 
 class Q8Depthwise {
  public:

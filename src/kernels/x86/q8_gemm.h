@@ -31,6 +31,7 @@
 
 #include "core/dtype.h"
 #include "kernels/isa.h"
+#include "kernels/linear_layer.h"
 #include "kernels/ref/conv2d.h"
 #include "kernels/requantize.h"
 
@@ -55,25 +56,8 @@ class AlignedArray {
   size_t size_ = 0;
 };
 
-struct Q8GemmLayer {
-  int64_t m = 0, n = 0, taps = 1, depth = 0;
-  int64_t vectors = 0;               // input vectors in the input tensor
-  std::vector<int32_t> indirection;  // [m][taps] -> vector index (vectors: padding)
-  const int8_t* levels = nullptr;    // [n][taps * depth] integer weights
-  const int32_t* bias = nullptr;     // [n] or null
-  const Requant* requant = nullptr;  // [n], or [1] for all channels
-  bool per_channel = false;
-  DType input_type = DType::kI8;  // kI8 or kU8
-  int32_t input_zero_point = 0;
-  DType output_type = DType::kI8;  // kI8 or kU8
-  int32_t output_zero_point = 0, lo = -128, hi = 127;
-  std::optional<ref::ConvGeometry> conv;  // a groups-1 convolution's geometry, when it is one
-};
-
-// The indirection table of a groups-1 convolution over an NHWC input (one vector per pixel).
-std::vector<int32_t> ConvIndirection(int batch, int in_h, int in_w, int out_h, int out_w,
-                                     int kernel_h, int kernel_w, int stride_h, int stride_w,
-                                     int pad_top, int pad_left, int dilation_h, int dilation_w);
+using trit::ConvIndirection;
+using trit::Q8GemmLayer;
 
 class Q8Gemm {
  public:

@@ -8,12 +8,9 @@
 #include <memory>
 #include <type_traits>
 
-#include "kernels/isa.h"
+#include "kernels/registry/activation.h"
 #include "runtime/ops/op_support.h"
 #include "runtime/ops/ops.h"
-#if defined(__x86_64__)
-#include "kernels/x86/q8_elementwise.h"
-#endif
 
 namespace trit::runtime {
 namespace {
@@ -92,7 +89,11 @@ class ActivationQ8Kernel final : public OpKernel {
     output_zero_point_ = ZeroPoint(y);
     lo_ = QuantMin(y.dtype);
     hi_ = QuantMax(y.dtype);
-    if (op_ == OpType::kSigmoid || op_ == OpType::kTanh) {
+    const bool rescale_op = op_ != OpType::kSigmoid && op_ != OpType::kTanh;
+    const auto& chosen = ChooseKernel(Q8PointwiseKernels(), {rescale_op});
+    lookup_ = chosen.entry;
+    name_ = chosen.name;
+    if (!rescale_op) {
       constexpr int32_t kMin = std::numeric_limits<In>::min();
       for (int32_t i = 0; i < 256; ++i) {
         const double real = static_cast<double>(Scale(x)) * (kMin + i - input_zero_point_);
@@ -100,10 +101,9 @@ class ActivationQ8Kernel final : public OpKernel {
         const double level = output_zero_point_ + std::nearbyint(f / Scale(y));
         table_[i] = static_cast<Out>(std::clamp<double>(level, lo_, hi_));
       }
-      use_table_ = true;
-      PickTableKernel();
       return;
     }
+    if (!lookup_) name_ = op_ == OpType::kRelu ? "ref_relu_q8" : "ref_clip_q8";
     requant_ = QuantizeMultiplier(static_cast<double>(Scale(x)) / Scale(y));
     lo_ = std::max(lo_, output_zero_point_);  // Relu and Clip(min >= 0) share this floor
     if (op_ == OpType::kClip) {
@@ -121,50 +121,26 @@ class ActivationQ8Kernel final : public OpKernel {
                                QuantMin(y.dtype), QuantMax(y.dtype)));
       }
     }
-    if (ActiveIsa() != Isa::kRef) {
-      // Optimized: an 8-bit input has 256 values, so the reference's rescale and clamp of
-      // each becomes a table built here with the reference kernel itself.
+    if (lookup_) {
+      // The rescale and clamp of each of the 256 inputs, built with the reference kernel itself.
       In inputs[256];
       for (int32_t i = 0; i < 256; ++i) {
         inputs[i] = static_cast<In>(std::numeric_limits<In>::min() + i);
       }
       ref::RescaleClampQ8(256, inputs, input_zero_point_, requant_, output_zero_point_, lo_, hi_,
                           table_);
-      use_table_ = true;
-      PickTableKernel();
     }
   }
   void Run(const void* const* inputs, void* const* outputs, void*) override {
     const auto* x = static_cast<const In*>(inputs[0]);
     auto* y = static_cast<Out*>(outputs[0]);
-#if defined(__x86_64__)
-    if (vbmi_) {
-      const uint8_t flip = std::is_signed_v<In> ? 0x80 : 0x00;
-      x86::LookupQ8Avx512(count_, reinterpret_cast<const uint8_t*>(x), flip,
-                          reinterpret_cast<const uint8_t*>(table_), reinterpret_cast<uint8_t*>(y));
-      return;
-    }
-#endif
-    if (use_table_) {
-      ref::LookupQ8(count_, x, table_, y);
+    if (lookup_) {
+      lookup_(count_, x, std::is_signed_v<In>, table_, y);
     } else {
       ref::RescaleClampQ8(count_, x, input_zero_point_, requant_, output_zero_point_, lo_, hi_, y);
     }
   }
-  std::string_view name() const override {
-    if (vbmi_) return "q8_lut__avx512vbmi";
-    if (use_table_ && op_ != OpType::kSigmoid && op_ != OpType::kTanh) return "q8_lut";
-    switch (op_) {
-      case OpType::kSigmoid:
-        return "ref_sigmoid_q8_lut";
-      case OpType::kTanh:
-        return "ref_tanh_q8_lut";
-      case OpType::kRelu:
-        return "ref_relu_q8";
-      default:
-        return "ref_clip_q8";
-    }
-  }
+  std::string_view name() const override { return name_; }
 
  private:
   OpType op_;
@@ -172,14 +148,8 @@ class ActivationQ8Kernel final : public OpKernel {
   int32_t input_zero_point_ = 0, output_zero_point_ = 0, lo_ = 0, hi_ = 0;
   Requant requant_;
   Out table_[256] = {};
-  bool use_table_ = false;  // Sigmoid and Tanh always; Relu and Clip above the reference level
-  bool vbmi_ = false;       // the table lookup with AVX-512 byte permutes
-
-  void PickTableKernel() {
-#if defined(__x86_64__)
-    vbmi_ = ActiveIsa() == Isa::kAvx512 && HasAvx512Vbmi();
-#endif
-  }
+  Q8LookupFn lookup_ = nullptr;  // null: the reference rescale and clamp (Relu, Clip)
+  std::string_view name_;
 };
 
 }  // namespace

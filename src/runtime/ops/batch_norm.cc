@@ -6,7 +6,7 @@
 #include <memory>
 #include <vector>
 
-#include "kernels/isa.h"
+#include "kernels/registry/batch_norm.h"
 #include "runtime/ops/op_support.h"
 #include "runtime/ops/ops.h"
 
@@ -19,8 +19,10 @@ class BatchNormF32Kernel final : public OpKernel {
       : channels_(Input(g, node, 0).shape.back()),
         positions_(NumElements(Input(g, node, 0).shape) / std::max<int64_t>(channels_, 1)),
         epsilon_(node.attrs.GetFloat("epsilon", 1e-5f)) {
-    if (ActiveIsa() == Isa::kRef) return;
-    // Optimized: the per-channel affine form y = x * scale + shift, computed once here.
+    const auto& chosen = ChooseKernel(BatchNormF32Kernels(), {channels_});
+    name_ = chosen.name;
+    if (chosen.entry == BatchNormForm::kReference) return;
+    // The per-channel affine form y = x * scale + shift, computed once here.
     auto param = [&](size_t i) {
       return reinterpret_cast<const float*>(Input(g, node, i).data->data());
     };
@@ -43,13 +45,12 @@ class BatchNormF32Kernel final : public OpKernel {
                       static_cast<const float*>(inputs[2]), static_cast<const float*>(inputs[3]),
                       static_cast<const float*>(inputs[4]), epsilon_, y);
   }
-  std::string_view name() const override {
-    return scale_.empty() ? "ref_batchnorm_f32" : "f32_channel_affine";
-  }
+  std::string_view name() const override { return name_; }
 
  private:
   int64_t channels_, positions_;
   float epsilon_;
+  std::string_view name_;
   std::vector<float> scale_, shift_;  // the optimized form; empty at the reference level
 };
 
@@ -96,7 +97,9 @@ class BatchNormQ8Kernel final : public OpKernel {
     output_zero_point_ = ZeroPoint(y);
     lo_ = QuantMin(y.dtype);
     hi_ = QuantMax(y.dtype);
-    if (ActiveIsa() != Isa::kRef && channels_ <= kMaxTableChannels) {
+    const auto& chosen = ChooseKernel(BatchNormQ8Kernels(), {channels_});
+    name_ = chosen.name;
+    if (chosen.entry == BatchNormForm::kPrecomputed) {
       // An 8-bit input has 256 values: per channel the op is a 256-entry table, filled by the
       // reference kernel itself, so the lookup gives its bytes exactly.
       std::vector<In> every_value(static_cast<size_t>(256 * channels_));
@@ -123,14 +126,11 @@ class BatchNormQ8Kernel final : public OpKernel {
       }
     }
   }
-  std::string_view name() const override {
-    return table_.empty() ? "ref_batchnorm_q8" : "q8_batchnorm_lut";
-  }
+  std::string_view name() const override { return name_; }
 
  private:
-  static constexpr int64_t kMaxTableChannels = 4096;  // tables up to 1 MiB
-
   int64_t channels_, positions_;
+  std::string_view name_;
   std::vector<Out> table_;  // [256 input bytes][channels], when used
   std::vector<int64_t> multiplier_, offset_;
   int32_t shift_ = 0;

@@ -5,12 +5,9 @@
 #include <memory>
 #include <type_traits>
 
-#include "kernels/isa.h"
+#include "kernels/registry/elementwise.h"
 #include "runtime/ops/op_support.h"
 #include "runtime/ops/ops.h"
-#if defined(__x86_64__)
-#include "kernels/x86/q8_elementwise.h"
-#endif
 
 namespace trit::runtime {
 namespace {
@@ -90,36 +87,33 @@ class BinaryQ8Kernel final : public OpKernel {
           ZeroPoint(y), QuantizeMultiplier(static_cast<double>(Scale(a)) * Scale(b) / Scale(y)),
           lo,           hi};
     }
-#if defined(__x86_64__)
-    // Same shapes, no broadcast: the AVX-512 Add.
-    fast_add_ = add_ && ActiveIsa() == Isa::kAvx512 && a.shape == y.shape && b.shape == y.shape &&
-                x86::AddQ8Fits(add_params_);
-#endif
+    if (add_) {
+      const auto& add =
+          ChooseKernel(Q8AddKernels(), {a.shape == y.shape && b.shape == y.shape, add_params_});
+      add_kernel_ = add.entry;
+      name_ = add.name;
+    }
   }
   void Run(const void* const* inputs, void* const* outputs, void*) override {
     const auto* a = static_cast<const A*>(inputs[0]);
     const auto* b = static_cast<const B*>(inputs[1]);
     auto* y = static_cast<Out*>(outputs[0]);
-#if defined(__x86_64__)
-    if (fast_add_) {
-      x86::AddQ8Avx512(broadcast_.count, a, std::is_signed_v<A>, b, std::is_signed_v<B>,
-                       add_params_, y);
-      return;
+    if (add_) {
+      add_kernel_(broadcast_, a, std::is_signed_v<A>, b, std::is_signed_v<B>, add_params_, y,
+                  std::is_signed_v<Out>);
+    } else {
+      ref::MulQ8(broadcast_, a, b, mul_params_, y);
     }
-#endif
-    add_ ? ref::AddQ8(broadcast_, a, b, add_params_, y)
-         : ref::MulQ8(broadcast_, a, b, mul_params_, y);
   }
-  std::string_view name() const override {
-    return fast_add_ ? "q8_add__avx512" : (add_ ? "ref_add_q8" : "ref_mul_q8");
-  }
+  std::string_view name() const override { return name_; }
 
  private:
   ref::Broadcast broadcast_;
   bool add_;
   ref::QuantAddParams add_params_;
   ref::QuantMulParams mul_params_;
-  bool fast_add_ = false;
+  Q8AddFn add_kernel_ = nullptr;
+  std::string_view name_ = "ref_mul_q8";
 };
 
 }  // namespace

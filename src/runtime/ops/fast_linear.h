@@ -1,6 +1,6 @@
-// The one place where Conv2D and Dense (fp32 and quantized) pick an optimized kernel over the
-// reference:
-// the ISA level (kernels/isa.h: the CPU, or TRIT_ISA) and the layer's shape decide.
+// Conv2D and Dense (fp32, 8-bit, binary inputs) on the optimized kernels: the layer described
+// for the kernel tables (kernels/registry/linear.h), which pick the kernel for the ISA level
+// (kernels/isa.h: the CPU, or TRIT_ISA); the threads split its rows or column tiles.
 #pragma once
 
 #include <memory>

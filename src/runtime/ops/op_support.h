@@ -10,6 +10,8 @@
 
 #include "core/error.h"
 #include "core/graph.h"
+#include "kernels/isa.h"
+#include "kernels/registry/kernel_table.h"
 #include "kernels/requantize.h"
 
 namespace trit::runtime {
@@ -18,6 +20,13 @@ namespace trit::runtime {
   throw Error(ErrorCode::kUnsupported, "node '" + node.name + "' (" +
                                            std::string(OpTypeName(node.op)) + "): " + what +
                                            " is not supported");
+}
+
+// The kernel an op family's table picks for `problem` at the active ISA level (TRIT_ISA).
+template <typename Problem, typename Entry>
+const KernelCandidate<Problem, Entry>& ChooseKernel(
+    std::span<const KernelCandidate<Problem, Entry>> table, const Problem& problem) {
+  return trit::ChooseKernel(table, problem, ActiveIsa());
 }
 
 inline const Value& Input(const Graph& g, const Node& n, size_t i) { return g.value(n.inputs[i]); }

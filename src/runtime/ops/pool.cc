@@ -6,12 +6,9 @@
 #include <vector>
 
 #include "core/op_params.h"
-#include "kernels/isa.h"
+#include "kernels/registry/pool.h"
 #include "runtime/ops/op_support.h"
 #include "runtime/ops/ops.h"
-#if defined(__x86_64__)
-#include "kernels/x86/pool.h"
-#endif
 
 namespace trit::runtime {
 namespace {
@@ -53,23 +50,18 @@ class PoolF32Kernel final : public OpKernel {
         name_(node.op == OpType::kMaxPool   ? "ref_maxpool_f32"
               : node.op == OpType::kAvgPool ? "ref_avgpool_f32"
                                             : "ref_globalavgpool_f32") {
-#if defined(__x86_64__)
-    fast_ = max_ && ActiveIsa() == Isa::kAvx512;
-    if (fast_) name_ = "f32_maxpool__avx512";
-#endif
+    if (max_) {
+      const auto& chosen = ChooseKernel(MaxPoolF32Kernels(), {});
+      max_kernel_ = chosen.entry;
+      name_ = chosen.name;
+    }
   }
 
   void Run(const void* const* inputs, void* const* outputs, void*) override {
     const auto* in = static_cast<const float*>(inputs[0]);
     auto* out = static_cast<float*>(outputs[0]);
-#if defined(__x86_64__)
-    if (fast_) {
-      x86::MaxPoolF32Avx512(geometry_, in, out);
-      return;
-    }
-#endif
     if (max_) {
-      ref::MaxPoolF32(geometry_, in, out);
+      max_kernel_(geometry_, in, out);
     } else {
       ref::AvgPoolF32(geometry_, count_include_pad_, in, out);
     }
@@ -81,7 +73,7 @@ class PoolF32Kernel final : public OpKernel {
   bool max_;
   bool count_include_pad_;
   std::string_view name_;
-  bool fast_ = false;
+  MaxPoolF32Fn max_kernel_ = nullptr;
 };
 
 template <typename In, typename Out>
@@ -104,10 +96,11 @@ class PoolQ8Kernel final : public OpKernel {
     if (max_) {
       same_params_ = x.quant == y.quant && x.dtype == y.dtype;
       rescale_ = QuantizeMultiplier(ratio);
-#if defined(__x86_64__)
-      fast_ = same_params_ && ActiveIsa() == Isa::kAvx512;
-      if (fast_) name_ = "q8_maxpool__avx512";
-#endif
+      max_params_ = {input_zero_point_, same_params_ ? nullptr : &rescale_, output_zero_point_, lo_,
+                     hi_};
+      const auto& chosen = ChooseKernel(MaxPoolQ8Kernels(), {same_params_});
+      max_kernel_ = chosen.entry;
+      name_ = chosen.name;
     } else {
       const int64_t window = p.kernel_h * p.kernel_w;
       if (window * 255 >= (int64_t{1} << 31)) Unsupported(node, "a window this large");
@@ -122,16 +115,8 @@ class PoolQ8Kernel final : public OpKernel {
   void Run(const void* const* inputs, void* const* outputs, void*) override {
     const auto* in = static_cast<const In*>(inputs[0]);
     auto* out = static_cast<Out*>(outputs[0]);
-#if defined(__x86_64__)
-    if (fast_) {
-      x86::MaxPoolQ8Avx512(geometry_, reinterpret_cast<const uint8_t*>(in), std::is_signed_v<In>,
-                           reinterpret_cast<uint8_t*>(out));
-      return;
-    }
-#endif
     if (max_) {
-      ref::MaxPoolQ8(geometry_, in, input_zero_point_, same_params_ ? nullptr : &rescale_,
-                     output_zero_point_, lo_, hi_, out);
+      max_kernel_(geometry_, in, std::is_signed_v<In>, max_params_, out, std::is_signed_v<Out>);
     } else {
       ref::AvgPoolQ8(geometry_, count_include_pad_, in, input_zero_point_, per_count_.data(),
                      output_zero_point_, lo_, hi_, out);
@@ -148,7 +133,8 @@ class PoolQ8Kernel final : public OpKernel {
   Requant rescale_;
   std::vector<Requant> per_count_;
   int32_t input_zero_point_ = 0, output_zero_point_ = 0, lo_ = 0, hi_ = 0;
-  bool fast_ = false;
+  MaxPoolQ8Params max_params_;  // points at rescale_: the kernel is neither copied nor moved
+  MaxPoolQ8Fn max_kernel_ = nullptr;
 };
 
 }  // namespace

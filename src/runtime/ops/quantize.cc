@@ -3,12 +3,9 @@
 
 #include <memory>
 
-#include "kernels/isa.h"
+#include "kernels/registry/quantize.h"
 #include "runtime/ops/op_support.h"
 #include "runtime/ops/ops.h"
-#if defined(__x86_64__)
-#include "kernels/x86/q8_elementwise.h"
-#endif
 
 namespace trit::runtime {
 namespace {
@@ -21,25 +18,16 @@ class QuantizeKernel final : public OpKernel {
     type_ = q.dtype;
     scale_ = Scale(q);
     zero_point_ = ZeroPoint(q);
-#if defined(__x86_64__)
-    fast_ = quantize_ && ActiveIsa() == Isa::kAvx512;
-#endif
+    if (quantize_) {
+      const auto& chosen = ChooseKernel(QuantizeF32Kernels(), {});
+      quantize_kernel_ = chosen.entry;
+      name_ = chosen.name;
+    }
   }
   void Run(const void* const* inputs, void* const* outputs, void*) override {
     if (quantize_) {
-      const auto* x = static_cast<const float*>(inputs[0]);
-#if defined(__x86_64__)
-      if (fast_) {
-        x86::QuantizeF32Avx512(count_, x, scale_, zero_point_, type_ == DType::kI8,
-                               static_cast<uint8_t*>(outputs[0]));
-        return;
-      }
-#endif
-      if (type_ == DType::kU8) {
-        ref::QuantizeF32(count_, x, scale_, zero_point_, static_cast<uint8_t*>(outputs[0]));
-      } else {
-        ref::QuantizeF32(count_, x, scale_, zero_point_, static_cast<int8_t*>(outputs[0]));
-      }
+      quantize_kernel_(count_, static_cast<const float*>(inputs[0]), scale_, zero_point_,
+                       type_ == DType::kI8, outputs[0]);
     } else {
       auto* y = static_cast<float*>(outputs[0]);
       if (type_ == DType::kU8) {
@@ -49,10 +37,7 @@ class QuantizeKernel final : public OpKernel {
       }
     }
   }
-  std::string_view name() const override {
-    if (fast_) return "quantize_f32_q8__avx512";
-    return quantize_ ? "ref_quantize_f32_q8" : "ref_dequantize_q8_f32";
-  }
+  std::string_view name() const override { return name_; }
 
  private:
   bool quantize_;
@@ -60,7 +45,8 @@ class QuantizeKernel final : public OpKernel {
   DType type_ = DType::kI8;
   float scale_ = 1.0f;
   int32_t zero_point_ = 0;
-  bool fast_ = false;
+  QuantizeF32Fn quantize_kernel_ = nullptr;
+  std::string_view name_ = "ref_dequantize_q8_f32";
 };
 
 }  // namespace

@@ -13,13 +13,10 @@
 #include <vector>
 
 #include "core/recurrent_layout.h"
+#include "kernels/registry/recurrent.h"
 #include "runtime/ops/op_support.h"
 #include "runtime/ops/ops.h"
 #include "runtime/ops/structured_product.h"
-
-#if defined(__x86_64__)
-#include "kernels/x86/rnn_cell_step.h"
-#endif
 
 namespace trit::runtime {
 namespace {
@@ -82,10 +79,7 @@ class RecurrentKernel final : public OpKernel {
   RecurrentKernel(const Graph& g, const Node& node, const RecurrentLayout& layout)
       : initial_h_(layout.initial_h), initial_c_(layout.initial_c) {
     const Isa isa = ActiveIsa();
-#if defined(__x86_64__)
-    if (isa == Isa::kAvx512) step_ = x86::CellStepF32Avx512;
-    if (isa == Isa::kAvx2) step_ = x86::CellStepF32Avx2;
-#endif
+    step_ = ChooseKernel(CellStepF32Kernels(), RecurrentProblem{}, isa).entry;
     p_.cell =
         static_cast<ref::CellKind>(static_cast<int>(node.op) - static_cast<int>(OpType::kLstm));
     p_.batch = layout.batch;
@@ -257,7 +251,7 @@ class RecurrentKernel final : public OpKernel {
  private:
   ref::RecurrentParams p_;
   // The gate arithmetic: the reference's, or its vectorized build for the ISA.
-  decltype(&ref::CellStepF32) step_ = ref::CellStepF32;
+  CellStepF32Fn step_ = ref::CellStepF32;
   std::vector<DirectionProducts> products_;
   std::vector<float> folded_bias_u_;  // zeros standing for an empty (folded) bias_u
   std::optional<size_t> initial_h_, initial_c_;

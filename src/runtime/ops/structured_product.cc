@@ -3,47 +3,22 @@
 #include <algorithm>
 #include <cstring>
 
+#include "kernels/registry/linear.h"
+#include "kernels/registry/recurrent.h"
 #include "kernels/sparse/f32_csr.h"
-
-#if defined(__x86_64__)
-#include "kernels/x86/f32_gemm.h"
-#include "kernels/x86/kronecker.h"
-#include "kernels/x86/q8_dot_rows.h"
-#include "kernels/x86/quantize_vector_q8.h"
-#endif
 
 namespace trit::runtime {
 
 namespace {
 
-// Fraction of zeros from which the sparse rows beat the packed GEMM for one vector (measured on
-// a 512 x 128 matrix, an LSTM's U, on the 2-core EPYC VM: about 92% with AVX-512, between 80%
-// and 90% with AVX2; docs/recurrent.md). Below the measured point, so that a matrix pruned to
-// exactly 95% (19 of 20 weights) is not missed by a rounded count.
-double SparseCrossover(Isa isa) {
-  return isa == Isa::kAvx512 ? 0.92 : isa == Isa::kAvx2 ? 0.85 : 0.5;
-}
-
-ref::Q8Kernels Q8KernelsFor(Isa isa) {
-#if defined(__x86_64__)
-  if (isa == Isa::kAvx512) {
-    return {x86::PackedQ8RowsMaker(isa), x86::KroneckerLeftModeQ8Avx512,
-            x86::QuantizeVectorQ8Avx512};
-  }
-  if (isa == Isa::kAvx2) {
-    return {x86::PackedQ8RowsMaker(isa), x86::KroneckerLeftModeQ8Avx2, x86::QuantizeVectorQ8Avx2};
-  }
-  return {x86::PackedQ8RowsMaker(isa)};
-#else
-  (void)isa;
-  return {};
-#endif
+const StructuredKernels& KernelsFor(Isa isa) {
+  return ChooseKernel(StructuredProductKernels(), RecurrentProblem{}, isa).entry;
 }
 
 }  // namespace
 
-// y [batch, rows] = P x [batch, cols] for a dense row-major P: the x86 GEMM, or compressed
-// sparse rows for a pruned P.
+// y [batch, rows] = P x [batch, cols] for a dense row-major P: the level's fp32 GEMM, or
+// compressed sparse rows for a pruned P.
 class DenseProduct {
  public:
   DenseProduct(Isa isa, const float* data, int64_t rows, int64_t cols, int64_t batch)
@@ -52,31 +27,24 @@ class DenseProduct {
         dense_{ref::StructureKind::kDense, rows, cols, {part_}} {
     const auto zeros = std::count(data, data + rows * cols, 0.0f);
     if (rows * cols > 0 && sparse::F32Csr::Fits(cols) &&
-        static_cast<double>(zeros) >= SparseCrossover(isa) * static_cast<double>(rows * cols)) {
+        static_cast<double>(zeros) >=
+            KernelsFor(isa).sparse_crossover * static_cast<double>(rows * cols)) {
       csr_ = std::make_unique<sparse::F32Csr>(data, rows, cols);
       return;
     }
-#if defined(__x86_64__)
-    if (isa != Isa::kRef) {
-      x86::F32GemmLayer layer;
-      layer.m = batch;
-      layer.n = rows;
-      layer.depth = cols;
-      layer.vectors = batch;
-      layer.indirection.resize(static_cast<size_t>(batch));
-      for (int64_t i = 0; i < batch; ++i) layer.indirection[static_cast<size_t>(i)] = i;
-      layer.weights = data;
-      gemm_ = std::make_unique<x86::F32Gemm>(isa, layer);
-    }
-#else
-    (void)isa;
-#endif
+    F32GemmLayer layer;
+    layer.m = batch;
+    layer.n = rows;
+    layer.depth = cols;
+    layer.vectors = batch;
+    layer.indirection.resize(static_cast<size_t>(batch));
+    for (int64_t i = 0; i < batch; ++i) layer.indirection[static_cast<size_t>(i)] = i;
+    layer.weights = data;
+    gemm_ = MakeTiledKernel(F32GemmKernels(), layer, isa);
   }
 
   size_t scratch_floats() const {
-#if defined(__x86_64__)
     if (gemm_) return (gemm_->scratch_bytes() + sizeof(float) - 1) / sizeof(float);
-#endif
     return 0;
   }
 
@@ -91,13 +59,10 @@ class DenseProduct {
       csr_->Run(batch_, x, y);
       return;
     }
-#if defined(__x86_64__)
     if (gemm_) {
       gemm_->Run(x, y, scratch);
       return;
     }
-#endif
-    (void)scratch;
     ref::StructuredMatmulF32(dense_, batch_, x, y, nullptr);
   }
 
@@ -106,9 +71,7 @@ class DenseProduct {
   int64_t batch_;
   ref::StructuredMatrixF32 dense_;  // the reference's view, built once
   std::unique_ptr<sparse::F32Csr> csr_;
-#if defined(__x86_64__)
-  std::unique_ptr<x86::F32Gemm> gemm_;
-#endif
+  std::unique_ptr<TiledKernel> gemm_;  // null: the reference loops
 };
 
 namespace {
@@ -121,7 +84,8 @@ size_t Lines(size_t floats) { return (floats + 15) / 16 * 16; }
 StructuredProduct::StructuredProduct(Isa isa, const ref::StructuredMatrixF32& m, int64_t batch)
     : m_(m), batch_(batch) {
   using ref::StructureKind;
-#if defined(__x86_64__)
+  const StructuredKernels& kernels = KernelsFor(isa);
+  kronecker_ = kernels.kronecker;
   // Two factors per block: y_g = vec(A_g X B_g^T) with X the input as [n1, n2]. Every block's
   // B_g multiplies the same X, so they run as one GEMM on [batch * n1, n2] rows; the A_g then run
   // as short vectorized row updates. Per gate mode loops of 8- and 16-wide factors cost several
@@ -129,7 +93,7 @@ StructuredProduct::StructuredProduct(Isa isa, const ref::StructuredMatrixF32& m,
   // block's in one matrix.
   const size_t first = m.kind == StructureKind::kHybridKronecker ? 1 : 0;
   const size_t per_block = m.parts.size() / static_cast<size_t>(m.blocks);
-  if (isa != Isa::kRef &&
+  if (kernels.left_mode &&
       (m.kind == StructureKind::kKronecker || m.kind == StructureKind::kHybridKronecker) &&
       per_block == first + 2) {
     const ref::KroneckerFactor& a = m.parts[first];
@@ -158,11 +122,9 @@ StructuredProduct::StructuredProduct(Isa isa, const ref::StructuredMatrixF32& m,
       scratch_floats_ += Lines(static_cast<size_t>(batch * m.blocks * top_rows_));
     }
     scratch_floats_ += LargestDenseScratch();
-    left_mode_ =
-        isa == Isa::kAvx512 ? x86::KroneckerLeftModeF32Avx512 : x86::KroneckerLeftModeF32Avx2;
+    left_mode_ = kernels.left_mode;
     return;
   }
-#endif
   if (m.kind == StructureKind::kHmd) {
     // Every block's D and V rows stacked into one GEMM ([D_0; V_0; D_1; V_1; ..]): one pass over
     // x for all the gates, then each block's rank-1 rows scaled from its V results.
@@ -207,10 +169,6 @@ StructuredProduct::StructuredProduct(Isa isa, const ref::StructuredMatrixF32& m,
       const size_t first = m.kind == StructureKind::kHybridKronecker ? 1 : 0;
       factors_.assign(m.parts.begin() + static_cast<std::ptrdiff_t>(first), m.parts.end());
       plan_ = ref::PlanKronecker(factors_, batch);
-#if defined(__x86_64__)
-      if (isa == Isa::kAvx512) kronecker_ = x86::KroneckerMatmulF32Avx512;
-      if (isa == Isa::kAvx2) kronecker_ = x86::KroneckerMatmulF32Avx2;
-#endif
       temp = Lines(static_cast<size_t>(plan_.scratch_floats));
       if (first == 1) {
         dense(m.parts[0].data, m.parts[0].rows, m.cols);
@@ -228,7 +186,7 @@ StructuredProduct::StructuredProduct(Isa isa, const ref::StructuredMatrixQ8& m, 
     : m_{m.kind, m.rows, m.cols, {}, m.blocks},
       batch_(batch),
       q8_(m),
-      q8_prepared_(std::make_shared<ref::PreparedMatmulQ8>(m, batch, Q8KernelsFor(isa))) {
+      q8_prepared_(std::make_shared<ref::PreparedMatmulQ8>(m, batch, KernelsFor(isa).q8())) {
   scratch_floats_ = Lines(static_cast<size_t>(q8_prepared_->scratch_bytes() + 3) / 4);
 }
 

@@ -1,7 +1,8 @@
 // A structured weight matrix (kernels/ref/structured_matrix.h) prepared once for a fixed number
-// of vectors: dense parts packed for the x86 fp32 GEMM (HMD's dense rows and its rank-1 block
-// rows stacked into one GEMM), the Kronecker factor order planned. Falls back to the reference
-// loops where the ISA is kRef. Run() does not allocate.
+// of vectors: dense parts packed for the level's fp32 GEMM (HMD's dense rows and its rank-1
+// block rows stacked into one GEMM), the Kronecker factor order planned, the level's kernels
+// taken from kernels/registry/recurrent.h. The reference loops where the level has none.
+// Run() does not allocate.
 #pragma once
 
 #include <cstdint>
@@ -24,7 +25,7 @@ class StructuredProduct {
  public:
   StructuredProduct(Isa isa, const ref::StructuredMatrixF32& m, int64_t batch);
   // int8 weights: the reference's integer product (kernels/ref/structured_matrix_q8.h), its
-  // dense rows on the ISA's kernel (kernels/x86/q8_dot_rows.h).
+  // dense rows and left factors on the level's kernels.
   StructuredProduct(Isa isa, const ref::StructuredMatrixQ8& m, int64_t batch);
   ~StructuredProduct();
   StructuredProduct(StructuredProduct&&) noexcept;
@@ -52,9 +53,9 @@ class StructuredProduct {
   // HMD: every block's D and V in one matrix; stacked Kronecker: every B_g, then every hybrid
   // block's dense top rows.
   std::vector<float> stacked_;
-  // Two-factor (hybrid) Kronecker blocks A_g kron B_g at an x86 ISA: X B_all^T for all blocks as
-  // one GEMM (dense_[0]), then each A_g from the left (kernels/x86/kronecker.h); hybrid
-  // blocks' top rows as a second GEMM (dense_[1]).
+  // Two-factor (hybrid) Kronecker blocks A_g kron B_g where the level has a left mode: X B_all^T
+  // for all blocks as one GEMM (dense_[0]), then each A_g from the left; hybrid blocks' top rows
+  // as a second GEMM (dense_[1]).
   std::vector<const float*> left_;  // A_g
   int64_t left_rows_ = 0, left_cols_ = 0, right_rows_ = 0, top_rows_ = 0;
   void (*left_mode_)(const float* const* a, int64_t blocks, int64_t m1, int64_t n1, int64_t m2,

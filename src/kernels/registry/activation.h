@@ -1,0 +1,23 @@
+// Kernel table of the 8-bit pointwise activations. An 8-bit input has 256 values, so Sigmoid and
+// Tanh always run as a 256-entry table built at prepare time, and Relu and Clip do too above the
+// reference level (the table is built with the reference rescale itself, so the bytes agree).
+#pragma once
+
+#include <span>
+
+#include "kernels/registry/kernel_table.h"
+
+namespace trit {
+
+struct Q8PointwiseProblem {
+  bool rescale_op = false;  // Relu or Clip: the reference rescales and clamps each element
+};
+
+// out[i] = table[in[i] - type_min]; in and out as bytes, table 256 bytes. A null entry (only the
+// reference row for Relu and Clip) means: no table, the reference's rescale and clamp.
+using Q8LookupFn = void (*)(int64_t count, const void* in, bool in_signed, const void* table,
+                            void* out);
+
+std::span<const KernelCandidate<Q8PointwiseProblem, Q8LookupFn>> Q8PointwiseKernels();
+
+}  // namespace trit

@@ -1,0 +1,124 @@
+#include "kernels/registry/linear.h"
+
+#include "kernels/sparse/ternary_gemv.h"
+#if defined(__x86_64__)
+#include "kernels/x86/b1_gemm.h"
+#include "kernels/x86/f32_depthwise.h"
+#include "kernels/x86/f32_gemm.h"
+#include "kernels/x86/lowbit_gemv.h"
+#include "kernels/x86/q8_depthwise.h"
+#include "kernels/x86/q8_gemm.h"
+#endif
+
+namespace trit {
+namespace {
+
+// The ISA classes take the level they pack for.
+template <typename Kernel, typename Layer>
+std::unique_ptr<TiledKernel> MakeForLevel(Isa isa, const Layer& layer) {
+  return std::make_unique<TiledKernelOf<Kernel>>(isa, layer);
+}
+
+// Portable index lists: the sums are exact, so any level gives the reference's bytes. Where
+// they pay depends on what else the level has (measured in docs/benchmarks.md): about 97% zeros
+// against the 2-bit codes (AVX-512), about 70% against the 8-bit GEMM (AVX2).
+[[maybe_unused]] std::unique_ptr<TiledKernel> MakeIndexLists(Isa, const Q8GemvProblem& p) {
+  return std::make_unique<TiledKernelOf<sparse::TernaryGemv>>(p.layer);
+}
+[[maybe_unused]] bool SparseTernary(const Q8GemvProblem& p, double crossover) {
+  return p.weights == DType::kTernary && p.fits_index_lists && p.zero_share >= crossover;
+}
+
+#if defined(__x86_64__)
+bool SparseTernaryPastAvx512Codes(const Q8GemvProblem& p) { return SparseTernary(p, 0.97); }
+bool SparseTernaryPastAvx2Gemm(const Q8GemvProblem& p) { return SparseTernary(p, 0.70); }
+
+bool TernaryCodes(const Q8GemvProblem& p) {
+  return (p.weights == DType::kTernary || p.weights == DType::kBinary) && p.ternary_per_channel;
+}
+bool Int4OrInt2Codes(const Q8GemvProblem& p) {
+  return p.weights == DType::kI4 || p.weights == DType::kI2;
+}
+std::unique_ptr<TiledKernel> MakeLowBitGemv(Isa, const Q8GemvProblem& p) {
+  using Codes = x86::LowBitGemv::Codes;
+  const Codes codes = p.weights == DType::kI4   ? Codes::kInt4
+                      : p.weights == DType::kI2 ? Codes::kInt2
+                                                : Codes::kTernary;
+  return std::make_unique<TiledKernelOf<x86::LowBitGemv>>(p.layer, codes);
+}
+
+bool HasVpopcntdq(const B1GemmLayer&) { return HasAvx512Vpopcntdq(); }
+std::unique_ptr<TiledKernel> MakeB1Gemm(Isa, const B1GemmLayer& layer) {
+  return std::make_unique<TiledKernelOf<x86::B1Gemm>>(layer);
+}
+#endif
+
+// Rows best first. AArch64 (NEON, dot product, i8mm) and Cortex-M (DSP, MVE) rows: none yet;
+// their layers are the same.
+constexpr TiledKernelCandidate<F32GemmLayer> kF32Gemm[] = {
+#if defined(__x86_64__)
+    {"f32_igemm__avx512", Isa::kAvx512, nullptr, MakeForLevel<x86::F32Gemm, F32GemmLayer>},
+    {"f32_igemm__avx2", Isa::kAvx2, nullptr, MakeForLevel<x86::F32Gemm, F32GemmLayer>},
+#endif
+    {"ref_f32", Isa::kRef, nullptr, nullptr},
+};
+
+constexpr TiledKernelCandidate<F32DepthwiseLayer> kF32Depthwise[] = {
+#if defined(__x86_64__)
+    {"f32_dwconv__avx512", Isa::kAvx512, nullptr,
+     MakeForLevel<x86::F32Depthwise, F32DepthwiseLayer>},
+    {"f32_dwconv__avx2", Isa::kAvx2, nullptr, MakeForLevel<x86::F32Depthwise, F32DepthwiseLayer>},
+#endif
+    {"ref_f32", Isa::kRef, nullptr, nullptr},
+};
+
+constexpr TiledKernelCandidate<Q8GemmLayer> kQ8Gemm[] = {
+#if defined(__x86_64__)
+    {"q8_igemm__avx512vnni", Isa::kAvx512, nullptr, MakeForLevel<x86::Q8Gemm, Q8GemmLayer>},
+    {"q8_igemm__avx2", Isa::kAvx2, nullptr, MakeForLevel<x86::Q8Gemm, Q8GemmLayer>},
+#endif
+    {"ref_q8", Isa::kRef, nullptr, nullptr},
+};
+
+constexpr TiledKernelCandidate<Q8DepthwiseLayer> kQ8Depthwise[] = {
+#if defined(__x86_64__)
+    {"q8_dwconv__avx512vnni", Isa::kAvx512, nullptr,
+     MakeForLevel<x86::Q8Depthwise, Q8DepthwiseLayer>},
+    {"q8_dwconv__avx2", Isa::kAvx2, nullptr, MakeForLevel<x86::Q8Depthwise, Q8DepthwiseLayer>},
+#endif
+    {"ref_q8", Isa::kRef, nullptr, nullptr},
+};
+
+constexpr TiledKernelCandidate<B1GemmLayer> kB1Gemm[] = {
+#if defined(__x86_64__)
+    {"b1_igemm__avx512vpopcntdq", Isa::kAvx512, HasVpopcntdq, MakeB1Gemm},
+#endif
+    {"unpack_b1_to_q8", Isa::kRef, nullptr, nullptr},
+};
+
+// The index lists come first where they pay; a level's predicate is its crossover, so at
+// AVX-512 a ternary layer between 70% and 97% zeros takes the 2-bit codes before the AVX2 row.
+constexpr TiledKernelCandidate<Q8GemvProblem> kQ8Gemv[] = {
+#if defined(__x86_64__)
+    {"qs8_sparse_ternary_gemv", Isa::kAvx512, SparseTernaryPastAvx512Codes, MakeIndexLists},
+    {"lowbit_gemv_ternary__avx512vnni", Isa::kAvx512, TernaryCodes, MakeLowBitGemv},
+    {"lowbit_gemv_int4_int2__avx512vnni", Isa::kAvx512, Int4OrInt2Codes, MakeLowBitGemv},
+    {"qs8_sparse_ternary_gemv", Isa::kAvx2, SparseTernaryPastAvx2Gemm, MakeIndexLists},
+#endif
+    {"q8_gemm_table", Isa::kRef, nullptr, nullptr},
+};
+
+}  // namespace
+
+std::span<const TiledKernelCandidate<F32GemmLayer>> F32GemmKernels() { return kF32Gemm; }
+std::span<const TiledKernelCandidate<F32DepthwiseLayer>> F32DepthwiseKernels() {
+  return kF32Depthwise;
+}
+std::span<const TiledKernelCandidate<Q8GemmLayer>> Q8GemmKernels() { return kQ8Gemm; }
+std::span<const TiledKernelCandidate<Q8DepthwiseLayer>> Q8DepthwiseKernels() {
+  return kQ8Depthwise;
+}
+std::span<const TiledKernelCandidate<B1GemmLayer>> B1GemmKernels() { return kB1Gemm; }
+std::span<const TiledKernelCandidate<Q8GemvProblem>> Q8GemvKernels() { return kQ8Gemv; }
+
+}  // namespace trit

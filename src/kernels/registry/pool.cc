@@ -1,0 +1,57 @@
+#include "kernels/registry/pool.h"
+
+#include "kernels/ref/pool.h"
+#include "kernels/registry/q8_types.h"
+#if defined(__x86_64__)
+#include "kernels/x86/pool.h"
+#endif
+
+namespace trit {
+namespace {
+
+void MaxPoolQ8Reference(const ref::ConvGeometry& geometry, const void* input, bool in_signed,
+                        const MaxPoolQ8Params& p, void* output, bool out_signed) {
+  WithQ8Type(in_signed, [&](auto in_type) {
+    WithQ8Type(out_signed, [&](auto out_type) {
+      ref::MaxPoolQ8(geometry, static_cast<const decltype(in_type)*>(input), p.input_zero_point,
+                     p.rescale, p.output_zero_point, p.lo, p.hi,
+                     static_cast<decltype(out_type)*>(output));
+    });
+  });
+}
+
+#if defined(__x86_64__)
+bool SameParams(const MaxPoolQ8Problem& p) { return p.same_params; }
+void MaxPoolQ8Avx512(const ref::ConvGeometry& geometry, const void* input, bool in_signed,
+                     const MaxPoolQ8Params&, void* output, bool) {
+  x86::MaxPoolQ8Avx512(geometry, static_cast<const uint8_t*>(input), in_signed,
+                       static_cast<uint8_t*>(output));
+}
+#endif
+
+constexpr KernelCandidate<MaxPoolF32Problem, MaxPoolF32Fn> kMaxPoolF32[] = {
+#if defined(__x86_64__)
+    {"f32_maxpool__avx512", Isa::kAvx512, nullptr, x86::MaxPoolF32Avx512},
+#endif
+    // AArch64 (NEON) and Cortex-M (MVE) rows: none yet.
+    {"ref_maxpool_f32", Isa::kRef, nullptr, ref::MaxPoolF32},
+};
+
+constexpr KernelCandidate<MaxPoolQ8Problem, MaxPoolQ8Fn> kMaxPoolQ8[] = {
+#if defined(__x86_64__)
+    {"q8_maxpool__avx512", Isa::kAvx512, SameParams, MaxPoolQ8Avx512},
+#endif
+    // AArch64 (NEON) and Cortex-M (DSP, MVE) rows: none yet.
+    {"ref_maxpool_q8", Isa::kRef, nullptr, MaxPoolQ8Reference},
+};
+
+}  // namespace
+
+std::span<const KernelCandidate<MaxPoolF32Problem, MaxPoolF32Fn>> MaxPoolF32Kernels() {
+  return kMaxPoolF32;
+}
+std::span<const KernelCandidate<MaxPoolQ8Problem, MaxPoolQ8Fn>> MaxPoolQ8Kernels() {
+  return kMaxPoolQ8;
+}
+
+}  // namespace trit

@@ -1,0 +1,32 @@
+// Kernel tables of the pooling ops. AvgPool and GlobalAvgPool run the reference only
+// (kernels/ref/pool.h).
+#pragma once
+
+#include <span>
+
+#include "kernels/ref/conv2d.h"
+#include "kernels/registry/kernel_table.h"
+#include "kernels/requantize.h"
+
+namespace trit {
+
+struct MaxPoolF32Problem {};
+
+struct MaxPoolQ8Params {
+  int32_t input_zero_point = 0;
+  const Requant* rescale = nullptr;  // null: the output's parameters are the input's
+  int32_t output_zero_point = 0, lo = -128, hi = 127;
+};
+struct MaxPoolQ8Problem {
+  bool same_params = false;  // input and output share type, scale and zero point
+};
+
+using MaxPoolF32Fn = void (*)(const ref::ConvGeometry& geometry, const float* input, float* output);
+// input and output as bytes with their signedness.
+using MaxPoolQ8Fn = void (*)(const ref::ConvGeometry& geometry, const void* input, bool in_signed,
+                             const MaxPoolQ8Params& params, void* output, bool out_signed);
+
+std::span<const KernelCandidate<MaxPoolF32Problem, MaxPoolF32Fn>> MaxPoolF32Kernels();
+std::span<const KernelCandidate<MaxPoolQ8Problem, MaxPoolQ8Fn>> MaxPoolQ8Kernels();
+
+}  // namespace trit
