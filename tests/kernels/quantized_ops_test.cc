@@ -9,6 +9,7 @@
 
 #include "core/bitpack.h"
 #include "core/error.h"
+#include "kernel_tester.h"
 #include "runtime/session.h"
 
 namespace trit {
@@ -16,17 +17,7 @@ namespace {
 
 using Ints = std::vector<int64_t>;
 
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : engine_(seed) {}
-  int Int(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(engine_); }
-  double Real(double lo, double hi) {
-    return std::uniform_real_distribution<double>(lo, hi)(engine_);
-  }
-
- private:
-  std::mt19937_64 engine_;
-};
+using test::Rng;
 
 struct QTensor {
   DType dtype;

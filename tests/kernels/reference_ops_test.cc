@@ -9,14 +9,11 @@
 #include <utility>
 #include <vector>
 
+#include "kernel_tester.h"
 #include "kernels/ref/matmul.h"
 #include "kernels/ref/reduce_mean.h"
 #include "kernels/ref/structured_matrix_q8.h"
 #include "kernels/ref/transpose.h"
-#if defined(__x86_64__)
-#include "kernels/isa.h"
-#include "kernels/x86/quantize_vector_q8.h"
-#endif
 
 namespace trit {
 namespace {
@@ -38,15 +35,15 @@ std::vector<int64_t> Unflatten(int64_t i, const std::vector<int64_t>& shape) {
 }
 
 TEST(ReferenceOps, TransposeMatchesIndexArithmetic) {
-  const uint32_t seed = std::random_device{}();
-  std::mt19937 rng(seed);
-  for (int trial = 0; trial < 400; ++trial) {
-    const int rank = 1 + static_cast<int>(rng() % 6);
+  for (const uint64_t seed : test::Seeds(400)) {
+    TRIT_SEED_SCOPE(seed);
+    test::Rng rng(seed);
+    const int rank = rng.Int(1, 6);
     std::vector<int64_t> shape(static_cast<size_t>(rank));
-    for (auto& e : shape) e = 1 + static_cast<int64_t>(rng() % 5);
+    for (auto& e : shape) e = rng.Int(1, 5);
     std::vector<int64_t> perm(static_cast<size_t>(rank));
     std::iota(perm.begin(), perm.end(), 0);
-    std::shuffle(perm.begin(), perm.end(), rng);
+    std::shuffle(perm.begin(), perm.end(), rng.engine());
     const int64_t count =
         std::accumulate(shape.begin(), shape.end(), int64_t{1}, std::multiplies<int64_t>());
     std::vector<int32_t> in(static_cast<size_t>(count));
@@ -64,13 +61,13 @@ TEST(ReferenceOps, TransposeMatchesIndexArithmetic) {
       want[static_cast<size_t>(i)] = in[static_cast<size_t>(from)];
     }
     ref::Transpose(in.data(), shape.data(), perm.data(), rank, 4, got.data());
-    ASSERT_EQ(got, want) << "seed " << seed << " trial " << trial;
+    ASSERT_EQ(got, want);
     // Bytes: the same permutation of the low byte.
     std::vector<uint8_t> in8(in.size()), got8(in.size());
     for (size_t i = 0; i < in.size(); ++i) in8[i] = static_cast<uint8_t>(in[i]);
     ref::Transpose(in8.data(), shape.data(), perm.data(), rank, 1, got8.data());
     for (size_t i = 0; i < in.size(); ++i) {
-      ASSERT_EQ(got8[i], static_cast<uint8_t>(want[i])) << "seed " << seed;
+      ASSERT_EQ(got8[i], static_cast<uint8_t>(want[i]));
     }
   }
 }
@@ -139,17 +136,17 @@ TEST(ReferenceOps, ReduceMeanOverAnyAxes) {
 // with scale = max|v| / 127 and std::round's halves away from zero, which the kernel spells out
 // without the libm call. Exact halves of every level, their neighbours and random values.
 TEST(QuantizeVectorQ8, EqualsClampedStdRound) {
-  std::mt19937 rng(7);
-  std::uniform_real_distribution<float> value(-1.98f, 1.98f);
-  for (int trial = 0; trial < 200; ++trial) {
-    std::vector<float> v(static_cast<size_t>(1 + rng() % 300));
-    for (float& e : v) e = value(rng);
+  for (const uint64_t trial : test::Seeds(200)) {
+    TRIT_SEED_SCOPE(trial);
+    test::Rng rng(trial);
+    std::vector<float> v(static_cast<size_t>(rng.Int(1, 300)));
+    for (float& e : v) e = static_cast<float>(rng.Real(-1.98, 1.98));
     const float largest = 127.0f / 64;  // scale 1/64: (k + 0.5) / 64 is an exact half
     v[0] = trial % 2 ? largest : -largest;
     for (size_t i = 1; i < v.size(); ++i) {
       if (trial % 3 != 0) continue;
-      const float half = (static_cast<float>(static_cast<int>(rng() % 255) - 127) + 0.5f) / 64;
-      v[i] = trial % 2 ? half : std::nextafter(half, rng() % 2 ? 10.0f : -10.0f);
+      const float half = (static_cast<float>(rng.Int(-127, 127)) + 0.5f) / 64;
+      v[i] = trial % 2 ? half : std::nextafter(half, rng.Bool() ? 10.0f : -10.0f);
     }
     std::vector<int8_t> q(v.size());
     const auto count = static_cast<int64_t>(v.size());
@@ -158,17 +155,6 @@ TEST(QuantizeVectorQ8, EqualsClampedStdRound) {
       const float want = std::clamp(std::round(v[i] / scale), -127.0f, 127.0f);
       ASSERT_EQ(q[i], static_cast<int8_t>(want)) << v[i] << " / " << scale << " trial " << trial;
     }
-#if defined(__x86_64__)
-    // The builds for each ISA this machine runs: the same bytes and scale.
-    std::vector<std::pair<Isa, float (*)(const float*, int64_t, int8_t*)>> builds = {
-        {Isa::kAvx2, x86::QuantizeVectorQ8Avx2}, {Isa::kAvx512, x86::QuantizeVectorQ8Avx512}};
-    for (const auto& [isa, quantize] : builds) {
-      if (DetectedIsa() < isa) continue;
-      std::vector<int8_t> q_isa(v.size());
-      EXPECT_EQ(quantize(v.data(), count, q_isa.data()), scale) << IsaName(isa);
-      ASSERT_EQ(q_isa, q) << IsaName(isa) << " trial " << trial;
-    }
-#endif
   }
 }
 

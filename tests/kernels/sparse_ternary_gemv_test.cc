@@ -7,6 +7,7 @@
 #include <random>
 #include <vector>
 
+#include "kernel_tester.h"
 #include "kernels/ref/dense.h"
 #include "kernels/sparse/ternary_gemv.h"
 
@@ -14,16 +15,17 @@ namespace trit::sparse {
 namespace {
 
 TEST(SparseTernaryGemv, RandomLayersMatchTheReference) {
-  for (uint64_t seed = 1; seed <= 120; ++seed) {
-    std::mt19937_64 rng(seed);
-    auto pick = [&](int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng); };
+  for (const uint64_t seed : test::Seeds(120)) {
+    TRIT_SEED_SCOPE(seed);
+    test::Rng rng(seed);
+    auto pick = [&](int lo, int hi) { return rng.Int(lo, hi); };
     const int depth = pick(1, 700), n = pick(1, 30);
-    const double sparsity = std::uniform_real_distribution<double>(0.0, 1.0)(rng);
+    const double sparsity = rng.Real(0.0, 1.0);
     std::vector<int8_t> levels(static_cast<size_t>(n * depth));
     for (int c = 0; c < n; ++c) {
       const int pos = pick(1, 127), neg = -pick(1, 127);
       for (int k = 0; k < depth; ++k) {
-        const bool zero = std::uniform_real_distribution<double>(0.0, 1.0)(rng) < sparsity;
+        const bool zero = rng.Real(0.0, 1.0) < sparsity;
         levels[static_cast<size_t>(c * depth + k)] =
             static_cast<int8_t>(zero ? 0 : (pick(0, 1) ? pos : neg));
       }
@@ -37,7 +39,7 @@ TEST(SparseTernaryGemv, RandomLayersMatchTheReference) {
     const bool per_channel = pick(0, 1);
     std::vector<Requant> requant(per_channel ? static_cast<size_t>(n) : 1);
     for (Requant& r : requant) {
-      r = QuantizeMultiplier(std::pow(10.0, std::uniform_real_distribution<double>(-6, 0)(rng)));
+      r = QuantizeMultiplier(std::pow(10.0, rng.Real(-6, 0)));
     }
     ref::QuantOutput out;
     out.requant = requant.data();

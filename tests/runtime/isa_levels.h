@@ -10,12 +10,7 @@
 
 namespace trit {
 
-inline std::vector<Isa> IsaLevels() {
-  std::vector<Isa> levels = {Isa::kRef};
-  if (DetectedIsa() == Isa::kAvx2 || DetectedIsa() == Isa::kAvx512) levels.push_back(Isa::kAvx2);
-  if (DetectedIsa() == Isa::kAvx512) levels.push_back(Isa::kAvx512);
-  return levels;
-}
+inline std::vector<Isa> IsaLevels() { return RunnableIsas(); }
 
 class ForcedIsa {
  public:

@@ -1,0 +1,441 @@
+// Fluent testers of the Conv2D and Dense kernel tables (kernels/registry/linear.h), in the
+// manner of XNNPACK's GEMM tester: describe a layer, then Test*() builds every row of the
+// family's table that this CPU can run and compares it with the reference kernel (the oracle):
+// bit for bit for 8-bit and binary layers, within the rounding bound for fp32. Every kernel runs
+// twice, its rows in two parts and its column tiles in two parts, as two threads would.
+//
+//   ConvTester().input(9, 9).channels(17, 33).kernel(3, 3).stride(2, 2).TestQ8(rng);
+//   DenseTester().rows(1).depth(300).channels(37).weights(DType::kI4).TestQ8(rng);
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <numeric>
+#include <string>
+#include <vector>
+
+#include "kernel_tester.h"
+#include "kernels/ref/binarize.h"
+#include "kernels/ref/conv2d.h"
+#include "kernels/ref/dense.h"
+#include "kernels/registry/linear.h"
+#include "kernels/sparse/ternary_gemv.h"
+
+namespace trit::test {
+
+// Runs a built kernel on `input` into `output` in two parts by rows, then again in two parts by
+// column tiles; both must give the same bytes (returned: the first run's).
+template <typename T>
+std::vector<T> RunInParts(const TiledKernel& kernel, const void* input, size_t outputs) {
+  std::vector<uint8_t> storage(kernel.scratch_bytes() + 128);
+  void* scratch = storage.data() + (64 - reinterpret_cast<uintptr_t>(storage.data()) % 64);
+  const void* prepared = kernel.Prepare(input, scratch);
+  std::vector<T> by_rows(outputs), by_tiles(outputs);
+  const int64_t half_rows = kernel.rows() / kernel.rows_per_call() / 2 * kernel.rows_per_call();
+  kernel.Compute(prepared, by_rows.data(), 0, half_rows, 0, kernel.tiles());
+  kernel.Compute(prepared, by_rows.data(), half_rows, kernel.rows(), 0, kernel.tiles());
+  const int64_t half_tiles = kernel.tiles() / 2;
+  kernel.Compute(prepared, by_tiles.data(), 0, kernel.rows(), 0, half_tiles);
+  kernel.Compute(prepared, by_tiles.data(), 0, kernel.rows(), half_tiles, kernel.tiles());
+  EXPECT_TRUE(std::equal(by_rows.begin(), by_rows.end(), by_tiles.begin(),
+                         [](T a, T b) { return std::memcmp(&a, &b, sizeof(T)) == 0; }))
+      << kernel.name() << ": the split by tiles differs from the split by rows";
+  return by_rows;
+}
+
+inline std::vector<float> RandomFloats(Rng& rng, int64_t count) {
+  std::vector<float> v(static_cast<size_t>(count));
+  for (float& x : v) x = static_cast<float>(rng.Real(-1, 1));
+  return v;
+}
+
+inline std::vector<float> Magnitudes(std::vector<float> v) {
+  for (float& x : v) x = std::fabs(x);
+  return v;
+}
+
+class ConvTester {
+ public:
+  ConvTester& batch(int n) { return Set(geometry_.batch, n); }
+  ConvTester& input(int h, int w) {
+    geometry_.in_h = h;
+    geometry_.in_w = w;
+    return *this;
+  }
+  ConvTester& channels(int in, int out) {
+    geometry_.in_c = in;
+    geometry_.out_c = out;
+    return *this;
+  }
+  ConvTester& kernel(int h, int w) {
+    geometry_.kernel_h = h;
+    geometry_.kernel_w = w;
+    return *this;
+  }
+  ConvTester& stride(int h, int w) {
+    geometry_.stride_h = h;
+    geometry_.stride_w = w;
+    return *this;
+  }
+  ConvTester& dilation(int d) {
+    geometry_.dilation_h = geometry_.dilation_w = d;
+    return *this;
+  }
+  ConvTester& padding(int top, int left, int bottom, int right) {
+    geometry_.pad_top = top;
+    geometry_.pad_left = left;
+    pad_bottom_ = bottom;
+    pad_right_ = right;
+    return *this;
+  }
+  // Groups = input channels = output channels (the depthwise tables).
+  ConvTester& depthwise(int channels) {
+    depthwise_ = true;
+    geometry_.in_c = geometry_.out_c = geometry_.groups = channels;
+    return *this;
+  }
+  // Also run the 8-bit GEMM with the convolution's geometry (layers of few input channels then
+  // run with the kernel's rows as taps).
+  ConvTester& with_geometry(bool on) { return Set(with_geometry_, on); }
+
+  // A random geometry: sizes across the tile edges, kernels 1x1 to 7x5, padding, strides,
+  // dilation, batch 1 or 2.
+  static ConvTester Random(Rng& rng, bool depthwise) {
+    ConvTester t;
+    t.batch(rng.Int(1, 2));
+    const int kh = rng.Int(1, depthwise ? 7 : 5);
+    t.kernel(kh, rng.Int(0, 3) ? kh : rng.Int(1, 5)).dilation(rng.Int(0, 4) ? 1 : 2);
+    const ref::ConvGeometry& g = t.geometry_;
+    t.input(rng.Int((g.kernel_h - 1) * g.dilation_h + 1, depthwise ? 14 : 12),
+            rng.Int((g.kernel_w - 1) * g.dilation_w + 1, depthwise ? 14 : 12));
+    if (depthwise) {
+      t.depthwise(rng.Pick(kTileEdges) + (rng.Int(0, 5) == 0 ? 64 : 0));
+    } else {
+      t.channels(rng.Pick(kTileEdges), rng.Pick(kTileEdges));
+    }
+    const int sh = rng.Int(1, depthwise ? 2 : 3);
+    t.stride(sh, rng.Int(0, 2) ? sh : rng.Int(1, depthwise ? 2 : 3));
+    t.padding(rng.Int(0, g.kernel_h - 1), rng.Int(0, g.kernel_w - 1), rng.Int(0, g.kernel_h - 1),
+              rng.Int(0, g.kernel_w - 1));
+    t.with_geometry(rng.Bool());
+    return t;
+  }
+
+  ref::ConvGeometry geometry() const {
+    ref::ConvGeometry g = geometry_;
+    g.out_h =
+        (g.in_h + g.pad_top + pad_bottom_ - (g.kernel_h - 1) * g.dilation_h - 1) / g.stride_h + 1;
+    g.out_w =
+        (g.in_w + g.pad_left + pad_right_ - (g.kernel_w - 1) * g.dilation_w - 1) / g.stride_w + 1;
+    return g;
+  }
+  std::string Describe() const {
+    const ref::ConvGeometry g = geometry();
+    return std::to_string(g.batch) + "x" + std::to_string(g.in_h) + "x" + std::to_string(g.in_w) +
+           "x" + std::to_string(g.in_c) + " -> " + std::to_string(g.out_c) + ", kernel " +
+           std::to_string(g.kernel_h) + "x" + std::to_string(g.kernel_w) + " stride " +
+           std::to_string(g.stride_h) + "," + std::to_string(g.stride_w) + " dilation " +
+           std::to_string(g.dilation_h) + " pads " + std::to_string(g.pad_top) + "," +
+           std::to_string(g.pad_left) + "," + std::to_string(pad_bottom_) + "," +
+           std::to_string(pad_right_) + (depthwise_ ? " depthwise" : "");
+  }
+
+  // 8-bit input and output, int8 levels: every runnable row of the Q8 GEMM (groups 1) or Q8
+  // depthwise table against ref::Conv2DQ8. Returns the rows run.
+  int TestQ8(Rng& rng) const {
+    SCOPED_TRACE(Describe());
+    const ref::ConvGeometry g = geometry();
+    const int64_t taps = int64_t{g.kernel_h} * g.kernel_w;
+    const int64_t depth = depthwise_ ? taps : taps * g.in_c;
+    const Q8Case c = RandomQ8Case(rng, Inputs(g), g.out_c, depth);
+    std::vector<int8_t> expected(static_cast<size_t>(Outputs(g)));
+    std::vector<int32_t> scratch(static_cast<size_t>(ref::Conv2DQ8ScratchCount(g)));
+    WithTypes(c.input_type, c.output_type, [&](auto in, auto out) {
+      ref::Conv2DQ8(g, reinterpret_cast<const decltype(in)*>(c.input.data()), c.input_zero_point,
+                    I8Weights(c), c.bias.data(), c.out,
+                    reinterpret_cast<decltype(out)*>(expected.data()), scratch.data());
+    });
+    const auto check = [&](const auto& row, const auto& layer) {
+      const auto kernel = row.entry(row.isa, layer);
+      EXPECT_EQ(RunInParts<int8_t>(*kernel, c.input.data(), expected.size()), expected)
+          << kernel->name();
+    };
+    if (depthwise_) {
+      Q8DepthwiseLayer layer;
+      layer.geometry = g;
+      SetCase(layer, c);
+      return ForEachRunnableRow(Q8DepthwiseKernels(), layer,
+                                [&](const auto& row) { check(row, layer); });
+    }
+    Q8GemmLayer layer = GemmLayer<Q8GemmLayer>(g);
+    SetCase(layer, c);
+    if (with_geometry_) layer.conv = g;
+    return ForEachRunnableRow(Q8GemmKernels(), layer, [&](const auto& row) { check(row, layer); });
+  }
+
+  // fp32 with a random fused clamp: the F32 GEMM or depthwise table against ref::Conv2DF32.
+  int TestF32(Rng& rng) const {
+    SCOPED_TRACE(Describe());
+    const ref::ConvGeometry g = geometry();
+    const int64_t taps = int64_t{g.kernel_h} * g.kernel_w;
+    const int64_t depth = depthwise_ ? taps : taps * g.in_c;
+    const std::vector<float> x = RandomFloats(rng, Inputs(g));
+    const std::vector<float> w = RandomFloats(rng, g.out_c * depth), b = RandomFloats(rng, g.out_c);
+    const float inf = std::numeric_limits<float>::infinity();
+    const bool relu = rng.Bool();
+    const float lo = relu ? 0.0f : -inf, hi = relu && rng.Bool() ? 0.5f : inf;
+    std::vector<float> expected(static_cast<size_t>(Outputs(g))), magnitude(expected.size());
+    ref::Conv2DF32(g, x.data(), w.data(), b.data(), lo, hi, expected.data());
+    ref::Conv2DF32(g, Magnitudes(x).data(), Magnitudes(w).data(), Magnitudes(b).data(), -inf, inf,
+                   magnitude.data());
+    const auto check = [&](const auto& row, const auto& layer) {
+      const auto kernel = row.entry(row.isa, layer);
+      SCOPED_TRACE(std::string(kernel->name()));
+      ExpectWithinRounding(RunInParts<float>(*kernel, x.data(), expected.size()), expected,
+                           magnitude, static_cast<double>(depth));
+    };
+    if (depthwise_) {
+      F32DepthwiseLayer layer;
+      layer.geometry = g;
+      layer.weights = w.data();
+      layer.bias = b.data();
+      layer.lo = lo;
+      layer.hi = hi;
+      return ForEachRunnableRow(F32DepthwiseKernels(), layer,
+                                [&](const auto& row) { check(row, layer); });
+    }
+    F32GemmLayer layer = GemmLayer<F32GemmLayer>(g);
+    layer.weights = w.data();
+    layer.bias = b.data();
+    layer.lo = lo;
+    layer.hi = hi;
+    return ForEachRunnableRow(F32GemmKernels(), layer, [&](const auto& row) { check(row, layer); });
+  }
+
+  // Binary input (packed bits, pixels starting mid-byte) and +-1 weights: the binary table
+  // against ref::Conv2DQ8 on the bits unpacked to +-1 with zero point 0.
+  int TestB1(Rng& rng) const {
+    SCOPED_TRACE(Describe());
+    const ref::ConvGeometry g = geometry();
+    const int64_t depth = int64_t{g.kernel_h} * g.kernel_w * g.in_c;
+    Q8Case c = RandomQ8Case(rng, 0, g.out_c, depth);
+    for (int8_t& w : c.levels) w = rng.Bool() ? 1 : -1;
+    std::vector<uint8_t> bits(static_cast<size_t>((Inputs(g) + 7) / 8));
+    for (uint8_t& v : bits) v = static_cast<uint8_t>(rng.Int(0, 255));
+    std::vector<int8_t> levels(static_cast<size_t>(Inputs(g)));
+    ref::UnpackBinary(Inputs(g), bits.data(), levels.data());
+    std::vector<int8_t> expected(static_cast<size_t>(Outputs(g)));
+    std::vector<int32_t> scratch(static_cast<size_t>(ref::Conv2DQ8ScratchCount(g)));
+    WithTypes(DType::kI8, c.output_type, [&](auto, auto out) {
+      ref::Conv2DQ8(g, levels.data(), 0, I8Weights(c), c.bias.data(), c.out,
+                    reinterpret_cast<decltype(out)*>(expected.data()), scratch.data());
+    });
+    B1GemmLayer layer = GemmLayer<B1GemmLayer>(g);
+    SetCase(layer, c);
+    return ForEachRunnableRow(B1GemmKernels(), layer, [&](const auto& row) {
+      const auto kernel = row.entry(row.isa, layer);
+      EXPECT_EQ(RunInParts<int8_t>(*kernel, bits.data(), expected.size()), expected)
+          << kernel->name();
+    });
+  }
+
+ private:
+  template <typename T>
+  ConvTester& Set(T& field, T value) {
+    field = value;
+    return *this;
+  }
+  static int64_t Inputs(const ref::ConvGeometry& g) {
+    return int64_t{g.batch} * g.in_h * g.in_w * g.in_c;
+  }
+  static int64_t Outputs(const ref::ConvGeometry& g) {
+    return int64_t{g.batch} * g.out_h * g.out_w * g.out_c;
+  }
+  template <typename Layer>
+  static Layer GemmLayer(const ref::ConvGeometry& g) {
+    Layer layer;
+    layer.m = int64_t{g.batch} * g.out_h * g.out_w;
+    layer.n = g.out_c;
+    layer.taps = int64_t{g.kernel_h} * g.kernel_w;
+    layer.depth = g.in_c;
+    layer.vectors = int64_t{g.batch} * g.in_h * g.in_w;
+    layer.indirection =
+        ConvIndirection(g.batch, g.in_h, g.in_w, g.out_h, g.out_w, g.kernel_h, g.kernel_w,
+                        g.stride_h, g.stride_w, g.pad_top, g.pad_left, g.dilation_h, g.dilation_w);
+    return layer;
+  }
+
+  ref::ConvGeometry geometry_{.batch = 1,
+                              .in_h = 5,
+                              .in_w = 5,
+                              .in_c = 1,
+                              .out_h = 0,
+                              .out_w = 0,
+                              .out_c = 1,
+                              .kernel_h = 1,
+                              .kernel_w = 1};
+  int pad_bottom_ = 0, pad_right_ = 0;
+  bool depthwise_ = false;
+  bool with_geometry_ = false;
+};
+
+class DenseTester {
+ public:
+  DenseTester& rows(int m) { return Set(rows_, m); }
+  DenseTester& depth(int k) { return Set(depth_, k); }
+  DenseTester& channels(int n) { return Set(channels_, n); }
+  // The stored weight type: the levels drawn in its range (i8 also in the RandomQ8Case
+  // patterns); ternary and binary per channel {+pos, 0, -neg} ({+1, -1}), asymmetric or not.
+  DenseTester& weights(DType type) { return Set(weights_, type); }
+  // Ternary weights: this share of them zero (else random).
+  DenseTester& zero_share(double share) { return Set(zero_share_, share); }
+
+  std::string Describe() const {
+    return std::to_string(rows_) + "x" + std::to_string(depth_) + " -> " +
+           std::to_string(channels_) + " " + std::string(DTypeName(weights_)) + " weights";
+  }
+
+  // 8-bit input and output: every runnable row of the Q8 GEMM table, and at batch 1 of the GEMV
+  // table, against ref::DenseQ8. Returns the rows run.
+  int TestQ8(Rng& rng) const {
+    SCOPED_TRACE(Describe());
+    Q8Case c = RandomQ8Case(rng, int64_t{rows_} * depth_, channels_, depth_);
+    DrawLevels(rng, c.levels);
+    std::vector<int8_t> expected(static_cast<size_t>(rows_ * channels_));
+    std::vector<int32_t> scratch(static_cast<size_t>(depth_));
+    WithTypes(c.input_type, c.output_type, [&](auto in, auto out) {
+      ref::DenseQ8(rows_, depth_, channels_, reinterpret_cast<const decltype(in)*>(c.input.data()),
+                   c.input_zero_point, I8Weights(c), c.bias.data(), c.out,
+                   reinterpret_cast<decltype(out)*>(expected.data()), scratch.data());
+    });
+    const auto check = [&](const auto& row, const auto& problem) {
+      const auto kernel = row.entry(row.isa, problem);
+      EXPECT_EQ(RunInParts<int8_t>(*kernel, c.input.data(), expected.size()), expected)
+          << kernel->name();
+    };
+    Q8GemmLayer layer = GemmLayer<Q8GemmLayer>();
+    SetCase(layer, c);
+    int ran =
+        ForEachRunnableRow(Q8GemmKernels(), layer, [&](const auto& row) { check(row, layer); });
+    if (rows_ == 1) {
+      Q8GemvProblem problem;
+      problem.layer.n = channels_;
+      problem.layer.depth = depth_;
+      SetCase(problem.layer, c);
+      problem.weights = weights_;
+      problem.ternary_per_channel = IsTernaryPerChannel(c.levels.data(), channels_, depth_);
+      problem.fits_index_lists = sparse::TernaryGemv::Fits(c.levels.data(), channels_, depth_);
+      problem.zero_share = static_cast<double>(std::count(c.levels.begin(), c.levels.end(), 0)) /
+                           static_cast<double>(c.levels.size());
+      ran += ForEachRunnableRow(Q8GemvKernels(), problem,
+                                [&](const auto& row) { check(row, problem); });
+    }
+    return ran;
+  }
+
+  int TestF32(Rng& rng) const {
+    SCOPED_TRACE(Describe());
+    const std::vector<float> x = RandomFloats(rng, int64_t{rows_} * depth_);
+    const std::vector<float> w = RandomFloats(rng, int64_t{channels_} * depth_);
+    const std::vector<float> b = RandomFloats(rng, channels_);
+    const float inf = std::numeric_limits<float>::infinity();
+    const bool relu = rng.Bool();
+    const float lo = relu ? 0.0f : -inf, hi = relu && rng.Bool() ? 0.5f : inf;
+    std::vector<float> expected(static_cast<size_t>(rows_ * channels_)), magnitude(expected.size());
+    ref::DenseF32(rows_, depth_, channels_, x.data(), w.data(), b.data(), lo, hi, expected.data());
+    ref::DenseF32(rows_, depth_, channels_, Magnitudes(x).data(), Magnitudes(w).data(),
+                  Magnitudes(b).data(), -inf, inf, magnitude.data());
+    F32GemmLayer layer = GemmLayer<F32GemmLayer>();
+    layer.weights = w.data();
+    layer.bias = b.data();
+    layer.lo = lo;
+    layer.hi = hi;
+    return ForEachRunnableRow(F32GemmKernels(), layer, [&](const auto& row) {
+      const auto kernel = row.entry(row.isa, layer);
+      SCOPED_TRACE(std::string(kernel->name()));
+      ExpectWithinRounding(RunInParts<float>(*kernel, x.data(), expected.size()), expected,
+                           magnitude, static_cast<double>(depth_));
+    });
+  }
+
+  int TestB1(Rng& rng) const {
+    SCOPED_TRACE(Describe());
+    Q8Case c = RandomQ8Case(rng, 0, channels_, depth_);
+    for (int8_t& w : c.levels) w = rng.Bool() ? 1 : -1;
+    const int64_t inputs = int64_t{rows_} * depth_;
+    std::vector<uint8_t> bits(static_cast<size_t>((inputs + 7) / 8));
+    for (uint8_t& v : bits) v = static_cast<uint8_t>(rng.Int(0, 255));
+    std::vector<int8_t> levels(static_cast<size_t>(inputs));
+    ref::UnpackBinary(inputs, bits.data(), levels.data());
+    std::vector<int8_t> expected(static_cast<size_t>(rows_ * channels_));
+    std::vector<int32_t> scratch(static_cast<size_t>(depth_));
+    WithTypes(DType::kI8, c.output_type, [&](auto, auto out) {
+      ref::DenseQ8(rows_, depth_, channels_, levels.data(), 0, I8Weights(c), c.bias.data(), c.out,
+                   reinterpret_cast<decltype(out)*>(expected.data()), scratch.data());
+    });
+    B1GemmLayer layer = GemmLayer<B1GemmLayer>();
+    SetCase(layer, c);
+    return ForEachRunnableRow(B1GemmKernels(), layer, [&](const auto& row) {
+      const auto kernel = row.entry(row.isa, layer);
+      EXPECT_EQ(RunInParts<int8_t>(*kernel, bits.data(), expected.size()), expected)
+          << kernel->name();
+    });
+  }
+
+ private:
+  template <typename T>
+  DenseTester& Set(T& field, T value) {
+    field = value;
+    return *this;
+  }
+
+  template <typename Layer>
+  Layer GemmLayer() const {
+    Layer layer;
+    layer.m = rows_;
+    layer.n = channels_;
+    layer.depth = depth_;
+    layer.vectors = rows_;
+    layer.indirection.resize(static_cast<size_t>(rows_));
+    std::iota(layer.indirection.begin(), layer.indirection.end(), 0);
+    return layer;
+  }
+
+  void DrawLevels(Rng& rng, std::vector<int8_t>& levels) const {
+    switch (weights_) {
+      case DType::kI4:
+      case DType::kI2: {
+        const int lowest = weights_ == DType::kI4 ? -8 : -2;
+        for (int8_t& w : levels) w = static_cast<int8_t>(rng.Int(lowest, -lowest - 1));
+        return;
+      }
+      case DType::kTernary:
+      case DType::kBinary: {
+        const bool symmetric = rng.Bool();
+        const double zeros = zero_share_ >= 0 ? zero_share_ : rng.Real(0, 1);
+        for (int ch = 0; ch < channels_; ++ch) {
+          const int pos = rng.Int(1, 127), neg = symmetric ? pos : rng.Int(1, 127);
+          for (int k = 0; k < depth_; ++k) {
+            int8_t& w = levels[static_cast<size_t>(ch) * depth_ + k];
+            if (weights_ == DType::kBinary) {
+              w = rng.Bool() ? 1 : -1;
+            } else {
+              w = static_cast<int8_t>(rng.Real(0, 1) < zeros ? 0 : (rng.Bool() ? pos : -neg));
+            }
+          }
+        }
+        return;
+      }
+      default:
+        return;  // i8: RandomQ8Case's patterns
+    }
+  }
+
+  int rows_ = 1, depth_ = 1, channels_ = 1;
+  DType weights_ = DType::kI8;
+  double zero_share_ = -1;
+};
+
+}  // namespace trit::test

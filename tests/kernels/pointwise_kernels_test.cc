@@ -1,0 +1,237 @@
+// Every row of the elementwise, activation, conversion and pooling tables (kernels/registry/)
+// that this CPU runs, the reference rows' type dispatch included, against the typed reference
+// kernels: lengths across the 8-, 16- and 64-element vectors, signedness, zero points, scales,
+// clamps, NaN, infinities, signed zeros and exact halves; bit for bit.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <vector>
+
+#include "kernel_tester.h"
+#include "kernels/ref/activation.h"
+#include "kernels/ref/binarize.h"
+#include "kernels/ref/elementwise.h"
+#include "kernels/ref/pool.h"
+#include "kernels/ref/quantize.h"
+#include "kernels/registry/activation.h"
+#include "kernels/registry/elementwise.h"
+#include "kernels/registry/pool.h"
+#include "kernels/registry/quantize.h"
+
+namespace trit::test {
+namespace {
+
+std::vector<uint8_t> RandomBytes(Rng& rng, int64_t count) {
+  std::vector<uint8_t> v(static_cast<size_t>(count));
+  for (uint8_t& b : v) b = static_cast<uint8_t>(rng.Int(0, 255));
+  return v;
+}
+
+int64_t RandomLength(Rng& rng) { return rng.Pick(kTileEdges) + 64 * rng.Int(0, 3); }
+
+TEST(ElementwiseKernels, Q8AddMatchesTheReference) {
+  int fast_rows = 0;
+  for (const uint64_t seed : Seeds(200)) {
+    TRIT_SEED_SCOPE(seed);
+    Rng rng(seed);
+    const int64_t count = RandomLength(rng);
+    const bool a_signed = rng.Bool(), b_signed = rng.Bool(), out_signed = rng.Bool();
+    const std::vector<uint8_t> a = RandomBytes(rng, count), b = RandomBytes(rng, count);
+    const double ma = std::pow(10.0, rng.Real(-3, 1)) / 0.5,
+                 mb = std::pow(10.0, rng.Real(-3, 1)) / 0.5;
+    Q8AddProblem problem;
+    problem.same_shapes = true;
+    ref::QuantAddParams& p = problem.params;
+    p.shift = QuantizeMultiplier(std::max(ma, mb)).shift;
+    p.zero_a = a_signed ? rng.Int(-128, 127) : rng.Int(0, 255);
+    p.zero_b = b_signed ? rng.Int(-128, 127) : rng.Int(0, 255);
+    p.zero_out = out_signed ? rng.Int(-128, 127) : rng.Int(0, 255);
+    p.multiplier_a = std::llround(std::ldexp(ma, p.shift));
+    p.multiplier_b = std::llround(std::ldexp(mb, p.shift));
+    p.lo = out_signed ? -128 : 0;
+    p.hi = p.lo + 255;
+    if (rng.Bool()) p.lo = std::max(p.lo, p.zero_out);  // a fused ReLU
+    const ref::Broadcast same = ref::MakeBroadcast(&count, 1, &count, 1);
+    std::vector<uint8_t> expected(a.size());
+    WithQ8Types(a_signed, b_signed, out_signed, [&](auto x, auto y, auto o) {
+      ref::AddQ8(same, reinterpret_cast<const decltype(x)*>(a.data()),
+                 reinterpret_cast<const decltype(y)*>(b.data()), p,
+                 reinterpret_cast<decltype(o)*>(expected.data()));
+    });
+    ForEachRunnableRow(Q8AddKernels(), problem, [&](const auto& row) {
+      std::vector<uint8_t> output(a.size());
+      row.entry(same, a.data(), a_signed, b.data(), b_signed, p, output.data(), out_signed);
+      ASSERT_EQ(output, expected) << count << " elements";
+      fast_rows += row.isa != Isa::kRef;
+    });
+  }
+  if (!OptimizedLevels().empty() && DetectedIsa() == Isa::kAvx512) EXPECT_GT(fast_rows, 150);
+}
+
+TEST(ActivationKernels, Q8TableLookupMatchesTheReference) {
+  for (const uint64_t seed : Seeds(100)) {
+    TRIT_SEED_SCOPE(seed);
+    Rng rng(seed);
+    const int64_t count = RandomLength(rng);
+    const std::vector<uint8_t> table = RandomBytes(rng, 256), input = RandomBytes(rng, count);
+    const bool is_signed = rng.Bool();
+    std::vector<uint8_t> expected(input.size());
+    if (is_signed) {
+      ref::LookupQ8(count, reinterpret_cast<const int8_t*>(input.data()), table.data(),
+                    expected.data());
+    } else {
+      ref::LookupQ8(count, input.data(), table.data(), expected.data());
+    }
+    for (const bool rescale_op : {false, true}) {
+      ForEachRunnableRow(Q8PointwiseKernels(), Q8PointwiseProblem{rescale_op},
+                         [&](const auto& row) {
+                           std::vector<uint8_t> output(input.size());
+                           row.entry(count, input.data(), is_signed, table.data(), output.data());
+                           ASSERT_EQ(output, expected) << count << " elements";
+                         });
+    }
+  }
+}
+
+// Random floats across the range, with NaN, infinities, signed zeros and exact halves.
+TEST(ConversionKernels, QuantizeMatchesTheReference) {
+  for (const uint64_t seed : Seeds(100)) {
+    TRIT_SEED_SCOPE(seed);
+    Rng rng(seed);
+    const int64_t count = RandomLength(rng);
+    const float scale = static_cast<float>(std::pow(10.0, rng.Real(-3, 1)));
+    const bool is_signed = rng.Bool();
+    const int32_t zero_point = is_signed ? rng.Int(-128, 127) : rng.Int(0, 255);
+    const float inf = std::numeric_limits<float>::infinity();
+    std::vector<float> x(static_cast<size_t>(count));
+    for (float& v : x) {
+      switch (rng.Int(0, 12)) {
+        case 0:
+          v = std::numeric_limits<float>::quiet_NaN();
+          break;
+        case 1:
+          v = rng.Bool() ? inf : -inf;
+          break;
+        case 2:
+          v = rng.Bool() ? -0.0f : 0.0f;
+          break;
+        case 3:
+          v = (static_cast<float>(rng.Int(-300, 300)) + 0.5f) * scale;  // near exact halves
+          break;
+        default:
+          v = static_cast<float>(rng.Real(-300, 300)) * scale;
+      }
+    }
+    std::vector<uint8_t> expected(x.size());
+    if (is_signed) {
+      ref::QuantizeF32(count, x.data(), scale, zero_point,
+                       reinterpret_cast<int8_t*>(expected.data()));
+    } else {
+      ref::QuantizeF32(count, x.data(), scale, zero_point, expected.data());
+    }
+    ForEachRunnableRow(QuantizeF32Kernels(), ConversionProblem{}, [&](const auto& row) {
+      std::vector<uint8_t> output(x.size());
+      row.entry(count, x.data(), scale, zero_point, is_signed, output.data());
+      ASSERT_EQ(output, expected) << count << " elements";
+    });
+  }
+}
+
+TEST(ConversionKernels, BinarizeQ8MatchesTheReference) {
+  for (const uint64_t seed : Seeds(100)) {
+    TRIT_SEED_SCOPE(seed);
+    Rng rng(seed);
+    const int64_t count = RandomLength(rng);
+    const bool is_signed = rng.Bool();
+    const int lo = is_signed ? -128 : 0;
+    const int32_t zero_point = rng.Int(lo, lo + 255);
+    const std::vector<uint8_t> input = RandomBytes(rng, count);
+    std::vector<uint8_t> expected(static_cast<size_t>((count + 7) / 8));
+    if (is_signed) {
+      ref::BinarizeQ8(count, reinterpret_cast<const int8_t*>(input.data()), zero_point,
+                      expected.data());
+    } else {
+      ref::BinarizeQ8(count, input.data(), zero_point, expected.data());
+    }
+    ForEachRunnableRow(BinarizeQ8Kernels(), ConversionProblem{}, [&](const auto& row) {
+      // One guard byte after the output: it must stay untouched.
+      std::vector<uint8_t> output(expected.size() + 1, 0xA5);
+      row.entry(count, input.data(), is_signed, zero_point, output.data());
+      EXPECT_EQ(output.back(), 0xA5);
+      output.pop_back();
+      ASSERT_EQ(output, expected) << count << " values, zero point " << zero_point;
+    });
+  }
+}
+
+ref::ConvGeometry RandomWindow(Rng& rng) {
+  ref::ConvGeometry g;
+  g.batch = rng.Int(1, 2);
+  g.kernel_h = rng.Int(1, 4);
+  g.kernel_w = rng.Int(1, 4);
+  g.in_h = rng.Int(g.kernel_h, 11);
+  g.in_w = rng.Int(g.kernel_w, 11);
+  g.in_c = g.out_c = rng.Pick(kTileEdges) + (rng.Int(0, 4) == 0 ? 64 : 0);
+  g.stride_h = rng.Int(1, 3);
+  g.stride_w = rng.Int(1, 3);
+  g.pad_top = rng.Int(0, g.kernel_h - 1);
+  g.pad_left = rng.Int(0, g.kernel_w - 1);
+  const int pad_bottom = rng.Int(0, g.kernel_h - 1), pad_right = rng.Int(0, g.kernel_w - 1);
+  g.out_h = (g.in_h + g.pad_top + pad_bottom - g.kernel_h) / g.stride_h + 1;
+  g.out_w = (g.in_w + g.pad_left + pad_right - g.kernel_w) / g.stride_w + 1;
+  return g;
+}
+
+// fp32 with some NaN inputs and signed zeros (the same choice on them, bit for bit), and 8-bit
+// with and without a rescale.
+TEST(PoolKernels, MaxPoolMatchesTheReference) {
+  for (const uint64_t seed : Seeds(150)) {
+    TRIT_SEED_SCOPE(seed);
+    Rng rng(seed);
+    const ref::ConvGeometry g = RandomWindow(rng);
+    const size_t in_count = static_cast<size_t>(g.batch * g.in_h * g.in_w * g.in_c);
+    const size_t out_count = static_cast<size_t>(g.batch * g.out_h * g.out_w * g.out_c);
+    std::vector<float> x(in_count);
+    for (float& v : x) {
+      const int kind = rng.Int(0, 40);
+      v = kind == 0   ? std::numeric_limits<float>::quiet_NaN()
+          : kind == 1 ? -0.0f
+          : kind == 2 ? 0.0f
+                      : static_cast<float>(rng.Real(-1, 1));
+    }
+    std::vector<float> expected(out_count);
+    ref::MaxPoolF32(g, x.data(), expected.data());
+    ForEachRunnableRow(MaxPoolF32Kernels(), MaxPoolF32Problem{}, [&](const auto& row) {
+      std::vector<float> output(out_count);
+      row.entry(g, x.data(), output.data());
+      ASSERT_EQ(std::memcmp(output.data(), expected.data(), out_count * sizeof(float)), 0);
+    });
+
+    const std::vector<uint8_t> q = RandomBytes(rng, static_cast<int64_t>(in_count));
+    const bool in_signed = rng.Bool(), same = rng.Bool();
+    const bool out_signed = same ? in_signed : rng.Bool();
+    const Requant rescale = QuantizeMultiplier(rng.Real(0.2, 3));
+    MaxPoolQ8Params params;
+    params.input_zero_point = same ? 0 : (in_signed ? rng.Int(-128, 127) : rng.Int(0, 255));
+    params.rescale = same ? nullptr : &rescale;
+    params.output_zero_point = same ? 0 : (out_signed ? rng.Int(-128, 127) : rng.Int(0, 255));
+    params.lo = out_signed ? -128 : 0;
+    params.hi = params.lo + 255;
+    std::vector<uint8_t> q_expected(out_count);
+    WithQ8Types(in_signed, out_signed, out_signed, [&](auto in, auto out, auto) {
+      ref::MaxPoolQ8(g, reinterpret_cast<const decltype(in)*>(q.data()), params.input_zero_point,
+                     params.rescale, params.output_zero_point, params.lo, params.hi,
+                     reinterpret_cast<decltype(out)*>(q_expected.data()));
+    });
+    ForEachRunnableRow(MaxPoolQ8Kernels(), MaxPoolQ8Problem{same}, [&](const auto& row) {
+      std::vector<uint8_t> output(out_count);
+      row.entry(g, q.data(), in_signed, params, output.data(), out_signed);
+      ASSERT_EQ(output, q_expected) << (in_signed ? "s8" : "u8") << (same ? "" : " rescaled");
+    });
+  }
+}
+
+}  // namespace
+}  // namespace trit::test
