@@ -242,8 +242,8 @@ void Session::State::Bind(bool is_input, size_t index, uint8_t* data, size_t byt
     }
     if (bytes != ValueBytes(value)) {
       throw Error(ErrorCode::kShape, std::string(kind) + " '" + value.name + "' has " +
-                                         std::to_string(ValueBytes(value)) + " bytes, the buffer " +
-                                         std::to_string(bytes));
+                                         std::to_string(ValueBytes(value)) +
+                                         " bytes; the buffer has " + std::to_string(bytes));
     }
     const size_t alignment = ElementAlignment(value.dtype);
     if (reinterpret_cast<uintptr_t>(data) % alignment != 0) {
