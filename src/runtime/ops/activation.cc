@@ -9,8 +9,8 @@
 #include <type_traits>
 
 #include "kernels/registry/activation.h"
+#include "runtime/op_kernel.h"
 #include "runtime/ops/op_support.h"
-#include "runtime/ops/ops.h"
 
 namespace trit::runtime {
 namespace {
@@ -154,7 +154,7 @@ class ActivationQ8Kernel final : public OpKernel {
 
 }  // namespace
 
-std::unique_ptr<OpKernel> MakeActivationKernel(const Graph& g, const Node& node) {
+std::unique_ptr<OpKernel> MakeActivationKernel(const Graph& g, const Node& node, ThreadPool*) {
   const Value& x = Input(g, node, 0);
   if (x.dtype == DType::kF32) return std::make_unique<ActivationF32Kernel>(g, node);
   if (node.op != OpType::kRelu && node.op != OpType::kClip && node.op != OpType::kSigmoid &&

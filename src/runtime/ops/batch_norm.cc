@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "kernels/registry/batch_norm.h"
+#include "runtime/op_kernel.h"
 #include "runtime/ops/op_support.h"
-#include "runtime/ops/ops.h"
 
 namespace trit::runtime {
 namespace {
@@ -139,7 +139,7 @@ class BatchNormQ8Kernel final : public OpKernel {
 
 }  // namespace
 
-std::unique_ptr<OpKernel> MakeBatchNormKernel(const Graph& g, const Node& node) {
+std::unique_ptr<OpKernel> MakeBatchNormKernel(const Graph& g, const Node& node, ThreadPool*) {
   const Value& x = Input(g, node, 0);
   if (x.dtype == DType::kF32) return std::make_unique<BatchNormF32Kernel>(g, node);
   std::unique_ptr<OpKernel> kernel;

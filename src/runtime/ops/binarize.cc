@@ -4,8 +4,8 @@
 #include <memory>
 
 #include "kernels/registry/quantize.h"
+#include "runtime/op_kernel.h"
 #include "runtime/ops/op_support.h"
-#include "runtime/ops/ops.h"
 
 namespace trit::runtime {
 namespace {
@@ -51,7 +51,7 @@ class BinarizeKernel final : public OpKernel {
 
 }  // namespace
 
-std::unique_ptr<OpKernel> MakeBinarizeKernel(const Graph& g, const Node& node) {
+std::unique_ptr<OpKernel> MakeBinarizeKernel(const Graph& g, const Node& node, ThreadPool*) {
   return std::make_unique<BinarizeKernel>(g, node);
 }
 

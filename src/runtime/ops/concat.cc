@@ -4,8 +4,8 @@
 #include <memory>
 #include <vector>
 
+#include "runtime/op_kernel.h"
 #include "runtime/ops/op_support.h"
-#include "runtime/ops/ops.h"
 
 namespace trit::runtime {
 namespace {
@@ -80,7 +80,7 @@ class ConcatKernel final : public OpKernel {
 
 }  // namespace
 
-std::unique_ptr<OpKernel> MakeConcatKernel(const Graph& g, const Node& node) {
+std::unique_ptr<OpKernel> MakeConcatKernel(const Graph& g, const Node& node, ThreadPool*) {
   return std::make_unique<ConcatKernel>(g, node);
 }
 

@@ -5,9 +5,9 @@
 #include <optional>
 
 #include "core/op_params.h"
+#include "runtime/op_kernel.h"
 #include "runtime/ops/binary_input.h"
 #include "runtime/ops/fast_linear.h"
-#include "runtime/ops/ops.h"
 #include "runtime/ops/quantized_linear.h"
 
 namespace trit::runtime {

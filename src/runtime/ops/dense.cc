@@ -3,9 +3,9 @@
 
 #include <memory>
 
+#include "runtime/op_kernel.h"
 #include "runtime/ops/binary_input.h"
 #include "runtime/ops/fast_linear.h"
-#include "runtime/ops/ops.h"
 #include "runtime/ops/quantized_linear.h"
 
 namespace trit::runtime {

@@ -6,8 +6,8 @@
 #include <type_traits>
 
 #include "kernels/registry/elementwise.h"
+#include "runtime/op_kernel.h"
 #include "runtime/ops/op_support.h"
-#include "runtime/ops/ops.h"
 
 namespace trit::runtime {
 namespace {
@@ -118,7 +118,7 @@ class BinaryQ8Kernel final : public OpKernel {
 
 }  // namespace
 
-std::unique_ptr<OpKernel> MakeElementwiseKernel(const Graph& g, const Node& node) {
+std::unique_ptr<OpKernel> MakeElementwiseKernel(const Graph& g, const Node& node, ThreadPool*) {
   const Value& a = Input(g, node, 0);
   if (Input(g, node, 0).shape.size() > ref::kMaxRank ||
       Input(g, node, 1).shape.size() > ref::kMaxRank) {

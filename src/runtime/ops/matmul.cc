@@ -4,8 +4,8 @@
 #include <memory>
 #include <vector>
 
+#include "runtime/op_kernel.h"
 #include "runtime/ops/op_support.h"
-#include "runtime/ops/ops.h"
 
 namespace trit::runtime {
 namespace {
@@ -50,7 +50,7 @@ std::vector<int64_t> BatchIndex(const Shape& out_batch, const Shape& batch) {
 
 }  // namespace
 
-std::unique_ptr<OpKernel> MakeMatMulKernel(const Graph& g, const Node& node) {
+std::unique_ptr<OpKernel> MakeMatMulKernel(const Graph& g, const Node& node, ThreadPool*) {
   const Value& a = Input(g, node, 0);
   const Value& b = Input(g, node, 1);
   const Value& y = Output(g, node);

@@ -4,8 +4,8 @@
 #include <vector>
 
 #include "kernels/ref/concat.h"
+#include "runtime/op_kernel.h"
 #include "runtime/ops/op_support.h"
-#include "runtime/ops/ops.h"
 
 namespace trit::runtime {
 namespace {
@@ -43,7 +43,7 @@ class PadKernel final : public OpKernel {
 
 }  // namespace
 
-std::unique_ptr<OpKernel> MakePadKernel(const Graph& g, const Node& node) {
+std::unique_ptr<OpKernel> MakePadKernel(const Graph& g, const Node& node, ThreadPool*) {
   return std::make_unique<PadKernel>(g, node);
 }
 

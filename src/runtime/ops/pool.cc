@@ -7,8 +7,8 @@
 
 #include "core/op_params.h"
 #include "kernels/registry/pool.h"
+#include "runtime/op_kernel.h"
 #include "runtime/ops/op_support.h"
-#include "runtime/ops/ops.h"
 
 namespace trit::runtime {
 namespace {
@@ -139,7 +139,7 @@ class PoolQ8Kernel final : public OpKernel {
 
 }  // namespace
 
-std::unique_ptr<OpKernel> MakePoolKernel(const Graph& g, const Node& node) {
+std::unique_ptr<OpKernel> MakePoolKernel(const Graph& g, const Node& node, ThreadPool*) {
   const WindowParams p = ParamsOf(g, node);
   const Value& x = Input(g, node, 0);
   if (x.dtype == DType::kF32) return std::make_unique<PoolF32Kernel>(g, node, p);

@@ -14,8 +14,8 @@
 
 #include "core/recurrent_layout.h"
 #include "kernels/registry/recurrent.h"
+#include "runtime/op_kernel.h"
 #include "runtime/ops/op_support.h"
-#include "runtime/ops/ops.h"
 #include "runtime/ops/structured_product.h"
 
 namespace trit::runtime {
@@ -264,7 +264,7 @@ class RecurrentKernel final : public OpKernel {
 
 }  // namespace
 
-std::unique_ptr<OpKernel> MakeRecurrentKernel(const Graph& g, const Node& node) {
+std::unique_ptr<OpKernel> MakeRecurrentKernel(const Graph& g, const Node& node, ThreadPool*) {
   const RecurrentLayout layout = ParseRecurrentLayout(g, node);
   if (g.value(node.inputs[0]).dtype != DType::kF32) Unsupported(node, "a non-f32 input");
   return std::make_unique<RecurrentKernel>(g, node, layout);

@@ -4,8 +4,8 @@
 #include <memory>
 #include <vector>
 
+#include "runtime/op_kernel.h"
 #include "runtime/ops/op_support.h"
-#include "runtime/ops/ops.h"
 
 namespace trit::runtime {
 namespace {
@@ -28,7 +28,7 @@ class ReduceMeanKernel final : public OpKernel {
 
 }  // namespace
 
-std::unique_ptr<OpKernel> MakeReduceMeanKernel(const Graph& g, const Node& node) {
+std::unique_ptr<OpKernel> MakeReduceMeanKernel(const Graph& g, const Node& node, ThreadPool*) {
   const Value& x = Input(g, node, 0);
   if (x.dtype != DType::kF32) Unsupported(node, "type " + TypeSuffix(x.dtype));
   const std::vector<int64_t> axes = node.attrs.GetInts("axes", {});

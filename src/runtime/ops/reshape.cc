@@ -2,8 +2,8 @@
 // gives both the same place and nothing runs.
 #include <memory>
 
+#include "runtime/op_kernel.h"
 #include "runtime/ops/op_support.h"
-#include "runtime/ops/ops.h"
 
 namespace trit::runtime {
 namespace {
@@ -21,7 +21,7 @@ class AliasKernel final : public OpKernel {
 
 }  // namespace
 
-std::unique_ptr<OpKernel> MakeReshapeKernel(const Graph& g, const Node& node) {
+std::unique_ptr<OpKernel> MakeReshapeKernel(const Graph& g, const Node& node, ThreadPool*) {
   const Value& x = Input(g, node, 0);
   const Value& y = Output(g, node);
   if (x.dtype != y.dtype || !(x.quant == y.quant)) {

@@ -4,8 +4,8 @@
 #include <cmath>
 #include <memory>
 
+#include "runtime/op_kernel.h"
 #include "runtime/ops/op_support.h"
-#include "runtime/ops/ops.h"
 
 namespace trit::runtime {
 namespace {
@@ -75,7 +75,7 @@ class SoftmaxQ8Kernel final : public OpKernel {
 
 }  // namespace
 
-std::unique_ptr<OpKernel> MakeSoftmaxKernel(const Graph& g, const Node& node) {
+std::unique_ptr<OpKernel> MakeSoftmaxKernel(const Graph& g, const Node& node, ThreadPool*) {
   const Value& x = Input(g, node, 0);
   if (x.dtype == DType::kF32) return std::make_unique<SoftmaxF32Kernel>(g, node);
   std::unique_ptr<OpKernel> kernel;

@@ -6,8 +6,8 @@
 #include <string>
 
 #include "core/structured_layout.h"
+#include "runtime/op_kernel.h"
 #include "runtime/ops/op_support.h"
-#include "runtime/ops/ops.h"
 #include "runtime/ops/structured_product.h"
 
 namespace trit::runtime {
@@ -52,7 +52,7 @@ class StructuredDenseKernel final : public OpKernel {
 
 }  // namespace
 
-std::unique_ptr<OpKernel> MakeStructuredDenseKernel(const Graph& g, const Node& node) {
+std::unique_ptr<OpKernel> MakeStructuredDenseKernel(const Graph& g, const Node& node, ThreadPool*) {
   const StructuredDenseLayout layout = ParseStructuredDenseLayout(g, node);
   if (g.value(node.inputs[0]).dtype != DType::kF32) Unsupported(node, "a non-f32 input");
   return std::make_unique<StructuredDenseKernel>(g, node, layout);

@@ -5,8 +5,8 @@
 #include <memory>
 #include <vector>
 
+#include "runtime/op_kernel.h"
 #include "runtime/ops/op_support.h"
-#include "runtime/ops/ops.h"
 
 namespace trit::runtime {
 namespace {
@@ -33,7 +33,7 @@ class TransposeKernel final : public OpKernel {
 
 }  // namespace
 
-std::unique_ptr<OpKernel> MakeTransposeKernel(const Graph& g, const Node& node) {
+std::unique_ptr<OpKernel> MakeTransposeKernel(const Graph& g, const Node& node, ThreadPool*) {
   const Value& x = Input(g, node, 0);
   const Value& y = Output(g, node);
   if (x.dtype != y.dtype || !(x.quant == y.quant)) {
