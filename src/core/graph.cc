@@ -6,6 +6,10 @@
 
 namespace trit {
 
+std::string DescribeNode(const Node& node) {
+  return "node '" + node.name + "' (" + std::string(OpTypeName(node.op)) + ")";
+}
+
 ValueId Graph::AddValue(Value value) {
   values_.push_back(std::move(value));
   return static_cast<ValueId>(values_.size() - 1);

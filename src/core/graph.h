@@ -37,6 +37,9 @@ struct Node {
   Attributes attrs;
 };
 
+// "node 'name' (Op)": how every message about a node names it.
+std::string DescribeNode(const Node& node);
+
 class Graph {
  public:
   // Building. Names must be unique among values and among nodes.

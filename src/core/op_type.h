@@ -1,4 +1,6 @@
-// The operator set of the IR, with each op's inputs and attributes. Activations are NHWC.
+// The operator set of the IR and what each op computes. Activations are NHWC. Each op's row in
+// the op table (core/op_def.cc) holds its name, input count, attributes with their fallbacks,
+// shape function, type rule and quantization rule.
 // The numbers are stored in .trit files: never renumber, only append.
 //
 // Conv2D        inputs: x [N,H,W,Cin], weights [Cout,KH,KW,Cin/groups] (OHWI), bias [Cout] optional

@@ -1,27 +1,20 @@
-// Graph::Validate: structural, type and quantization checks that name the node and problem.
+// Graph::Validate: structural, type and quantization checks that name the node and problem; the
+// per-op type rules are the op table's (core/op_def.h, core/op_dtype_checks.h).
 #include <cmath>
 #include <string>
 #include <unordered_set>
+#include <variant>
 
 #include "core/bitpack.h"
 #include "core/error.h"
 #include "core/graph.h"
-#include "core/recurrent_layout.h"
+#include "core/op_def.h"
 
 namespace trit {
 namespace {
 
 [[noreturn]] void Fail(const std::string& where, const std::string& problem) {
   throw Error(ErrorCode::kInvalidGraph, where + ": " + problem);
-}
-
-std::string NodeWhere(const Node& node) {
-  return "node '" + node.name + "' (" + std::string(OpTypeName(node.op)) + ")";
-}
-
-bool IsWeightType(DType t) {
-  return t == DType::kI8 || t == DType::kI4 || t == DType::kI2 || t == DType::kTernary ||
-         t == DType::kBinary;
 }
 
 void CheckValue(const Value& v) {
@@ -77,166 +70,37 @@ void CheckValue(const Value& v) {
         if (PackedCode(v.data->data(), 2, i) == 2u) Fail(where, "holds an invalid ternary code");
       }
     }
-    if (IsWeightType(v.dtype) && v.dtype != DType::kI8 && q.scale.empty()) {
+    if (IsPacked(v.dtype) && q.scale.empty()) {
       Fail(where, "low-bit weights need scales");
     }
   }
 }
 
-void CheckQuantizedLinear(const Graph& g, const Node& node) {
-  const std::string where = NodeWhere(node);
-  const Value& x = g.value(node.inputs[0]);
-  const Value& w = g.value(node.inputs[1]);
-  const Value& y = g.value(node.outputs[0]);
-  if (!w.is_constant()) Fail(where, "weights must be constant");
-  if (x.dtype == DType::kF32) {
-    if (w.dtype != DType::kF32) Fail(where, "float input needs float weights");
-    if (node.inputs.size() == 3 && g.value(node.inputs[2]).dtype != DType::kF32) {
-      Fail(where, "float op needs a float bias");
-    }
-    return;
+bool HasKind(const AttributeValue& value, AttrKind kind) {
+  switch (kind) {
+    case AttrKind::kInt:
+      return std::holds_alternative<int64_t>(value);
+    case AttrKind::kFloat:
+      return std::holds_alternative<float>(value);
+    case AttrKind::kString:
+      return std::holds_alternative<std::string>(value);
+    case AttrKind::kInts:
+      return std::holds_alternative<std::vector<int64_t>>(value);
+    case AttrKind::kFloats:
+      return std::holds_alternative<std::vector<float>>(value);
   }
-  if (!IsQuantizedActivation(x.dtype) && x.dtype != DType::kBinary) {
-    Fail(where, "input must be f32, i8, u8 or binary");
-  }
-  if (!IsWeightType(w.dtype)) {
-    Fail(where, "weights of type " + std::string(DTypeName(w.dtype)) + " cannot be quantized");
-  }
-  if (w.quant.empty()) Fail(where, "quantized weights need scales");
-  if (w.quant.per_channel() && w.quant.axis != 0) Fail(where, "weight scales must be on axis 0");
-  if (node.inputs.size() == 3) {
-    const Value& b = g.value(node.inputs[2]);
-    if (b.dtype != DType::kI32 || !b.is_constant()) Fail(where, "bias must be a constant i32");
-  }
-  if (!IsQuantizedActivation(y.dtype) || y.quant.empty()) {
-    Fail(where, "quantized output needs a type (i8/u8) and a scale");
-  }
+  return false;
 }
 
-void CheckNodeTypes(const Graph& g, const Node& node) {
-  const std::string where = NodeWhere(node);
-  const Value& x = g.value(node.inputs.at(0));
-  const Value& y = g.value(node.outputs.at(0));
-  switch (node.op) {
-    case OpType::kConv2D:
-    case OpType::kDense:
-      CheckQuantizedLinear(g, node);
-      return;
-    case OpType::kQuantize:
-      if (x.dtype != DType::kF32) Fail(where, "input must be f32");
-      if (!IsQuantizedActivation(y.dtype) || y.quant.empty()) {
-        Fail(where, "output needs a quantized type and a scale");
-      }
-      return;
-    case OpType::kDequantize:
-      if (!IsQuantizedActivation(x.dtype)) Fail(where, "input must be i8 or u8");
-      return;
-    case OpType::kBinarize:
-      if (x.dtype != DType::kF32 && !IsQuantizedActivation(x.dtype)) {
-        Fail(where, "input must be f32, i8 or u8");
-      }
-      if (IsQuantizedActivation(x.dtype) && x.quant.scale.size() != 1) {
-        Fail(where, "quantized input needs one scale and zero point");
-      }
-      if (y.dtype != DType::kBinary && !(y.dtype == DType::kF32 && x.dtype == DType::kF32)) {
-        Fail(where, "output must be binary (or f32 for an f32 input)");
-      }
-      return;
-    case OpType::kBatchNorm:
-      for (size_t i = 1; i < node.inputs.size(); ++i) {
-        const Value& p = g.value(node.inputs[i]);
-        if (p.dtype != DType::kF32 || !p.is_constant()) {
-          Fail(where, "parameters must be constant f32");
-        }
-      }
-      break;
-    case OpType::kLstm:
-    case OpType::kGru:
-    case OpType::kFastRnn:
-    case OpType::kFastGrnn:
-    case OpType::kStructuredDense: {
-      // Structured weight parts: f32, or int8 with symmetric scales (one, or one per row where
-      // the part's rows are outputs: core/structured_layout.h); everything else f32.
-      std::vector<bool> weight_part(node.inputs.size(), false);
-      for (const StructuredSlot& slot : StructuredSlotsOf(g, node)) {
-        const DType first = g.value(node.inputs[slot.first]).dtype;
-        for (size_t i = slot.first; i < slot.first + slot.count; ++i) {
-          weight_part[i] = true;
-          const Value& v = g.value(node.inputs[i]);
-          if (v.dtype != first) Fail(where, "mixes weight types within one matrix");
-          if (v.dtype == DType::kF32) continue;
-          if (v.dtype != DType::kI8) Fail(where, "weights '" + v.name + "' must be f32 or i8");
-          const bool per_row =
-              StructuredPartMayScaleRows(slot.structure, (i - slot.first) % slot.parts_per_block);
-          const bool ok = v.quant.scale.size() == 1 ||
-                          (per_row && v.quant.axis == 0 &&
-                           static_cast<int64_t>(v.quant.scale.size()) == v.shape[0]);
-          if (!ok || v.quant.zero_point != std::vector<int32_t>(v.quant.scale.size(), 0)) {
-            Fail(where, "int8 weights '" + v.name + "' need symmetric scales, one" +
-                            (per_row ? " or one per row" : ""));
-          }
-        }
-      }
-      std::vector<bool> runtime_input(node.inputs.size(), false);
-      runtime_input[0] = true;
-      if (IsRecurrentOp(node.op)) {
-        const RecurrentLayout layout = ParseRecurrentLayout(g, node);
-        if (layout.initial_h) runtime_input[*layout.initial_h] = true;
-        if (layout.initial_c) runtime_input[*layout.initial_c] = true;
-      } else {
-        ParseActivation(node.attrs.GetString("activation", "none"));
-      }
-      for (size_t i = 0; i < node.inputs.size(); ++i) {
-        const Value& v = g.value(node.inputs[i]);
-        if (!weight_part[i] && v.dtype != DType::kF32) Fail(where, "runs on f32 tensors");
-        if (!runtime_input[i] && !v.is_constant()) {
-          Fail(where, "weights '" + v.name + "' must be constant");
-        }
-      }
-      return;
+// The attributes the op's table row declares have the declared kind (readers would otherwise
+// fail later, without naming the node).
+void CheckAttributeKinds(const Node& node, const OpDef& def) {
+  for (const AttrDef& attr : def.attrs) {
+    const auto it = node.attrs.values().find(std::string(attr.name));
+    if (it != node.attrs.values().end() && !HasKind(it->second, attr.kind)) {
+      Fail(DescribeNode(node), "attribute '" + std::string(attr.name) + "' must be of type " +
+                                   std::string(AttrKindName(attr.kind)));
     }
-    case OpType::kSub:
-    case OpType::kDiv:
-    case OpType::kPow:
-    case OpType::kSqrt:
-    case OpType::kReduceMean:
-    case OpType::kMatMul:
-    case OpType::kHardSigmoid:
-    case OpType::kHardSwish:
-      for (const ValueId in : node.inputs) {
-        if (g.value(in).dtype != DType::kF32) Fail(where, "runs on f32 tensors only");
-      }
-      break;
-    default:
-      break;
-  }
-  // Reshape, Flatten and Dropout keep the input's bytes: binary in, binary out.
-  const bool alias =
-      node.op == OpType::kReshape || node.op == OpType::kFlatten || node.op == OpType::kDropout;
-  if (alias && x.dtype == DType::kBinary) {
-    if (y.dtype != DType::kBinary) Fail(where, "a binary input needs a binary output");
-    return;
-  }
-  // Every other op: float in, float out; or quantized in, quantized out with parameters.
-  for (const ValueId in : node.inputs) {
-    const Value& v = g.value(in);
-    if (node.op == OpType::kBatchNorm && in != node.inputs[0]) continue;
-    if (v.dtype != DType::kF32 && !IsQuantizedActivation(v.dtype)) {
-      Fail(where, "input '" + v.name + "' has unsupported type " + std::string(DTypeName(v.dtype)));
-    }
-    if ((v.dtype == DType::kF32) != (x.dtype == DType::kF32)) {
-      Fail(where, "mixes float and quantized inputs");
-    }
-    if (IsQuantizedActivation(v.dtype) && v.quant.scale.size() != 1) {
-      Fail(where, "quantized input '" + v.name + "' needs one scale and zero point");
-    }
-  }
-  if ((y.dtype == DType::kF32) != (x.dtype == DType::kF32)) {
-    Fail(where, "output type " + std::string(DTypeName(y.dtype)) + " does not match input type " +
-                    std::string(DTypeName(x.dtype)));
-  }
-  if (IsQuantizedActivation(y.dtype) && y.quant.scale.size() != 1) {
-    Fail(where, "quantized output needs one scale and zero point");
   }
 }
 
@@ -255,10 +119,10 @@ void Graph::Validate() const {
   names.clear();
   std::vector<int> writers(values_.size(), 0);
   for (const Node& node : nodes_) {
-    const std::string where = NodeWhere(node);
+    const std::string where = DescribeNode(node);
     if (node.name.empty()) Fail("graph", "a node has no name");
     if (!names.insert(node.name).second) Fail(where, "name is not unique");
-    if (static_cast<size_t>(node.op) >= static_cast<size_t>(kNumOpTypes)) {
+    if (!IsKnownOpType(node.op)) {
       Fail(where, "unknown op type");
     }
     if (node.inputs.empty()) Fail(where, "has no inputs");
@@ -297,11 +161,15 @@ void Graph::Validate() const {
     }
   };
   for (const Node& node : nodes_) {
-    for (const ValueId id : node.inputs) check_defined(id, NodeWhere(node));
+    for (const ValueId id : node.inputs) check_defined(id, DescribeNode(node));
   }
   for (const ValueId id : outputs_) check_defined(id, "graph output");
   TopologicalOrder();  // throws on a cycle
-  for (const Node& node : nodes_) CheckNodeTypes(*this, node);
+  for (const Node& node : nodes_) {
+    const OpDef& def = GetOpDef(node.op);
+    CheckAttributeKinds(node, def);
+    def.check_types(*this, node);
+  }
 }
 
 }  // namespace trit

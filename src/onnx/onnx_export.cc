@@ -2,13 +2,16 @@
 
 #include <onnx/onnx_pb.h>
 
+#include <array>
 #include <cstring>
 #include <limits>
 #include <set>
 
 #include "core/atomic_file.h"
 #include "core/error.h"
+#include "core/op_def.h"
 #include "core/op_params.h"
+#include "core/op_table.h"
 #include "core/recurrent_layout.h"
 #include "kernels/ref/quant_weights.h"
 #include "kernels/ref/structured_matrix.h"
@@ -380,7 +383,7 @@ class Exporter {
 
   // A recurrent cell as ONNX LSTM / GRU / RNN (layout 0, with transposes to and from the cell's
   // batch-first tensors). Structured W and U are materialized: ONNX takes dense matrices.
-  std::string Recurrent(const Node& node, const std::string& name) {
+  std::string Recurrent(const Node& node, const char* op, const std::string& name) {
     const RecurrentLayout layout = ParseRecurrentLayout(g_, node);
     if (node.op == OpType::kFastGrnn) Fail(node, "FastGRNN");
     const auto scalar = [&](size_t i) { return g_.value(node.inputs[i]).data->as<float>()[0]; };
@@ -431,7 +434,6 @@ class Exporter {
       if (layout.peepholes) inputs.push_back(Floats(name + "/P", {directions, 3 * h}, p));
     }
     while (!inputs.empty() && inputs.back().empty()) inputs.pop_back();
-    const char* op = node.op == OpType::kLstm ? "LSTM" : node.op == OpType::kGru ? "GRU" : "RNN";
     auto* cell = model_.mutable_graph()->add_node();
     cell->set_op_type(op);
     cell->set_name(Unique(name + "/" + op));
@@ -467,216 +469,229 @@ class Exporter {
   }
 
   void ExportNode(const Node& node) {
-    const ValueId out = node.outputs[0];
-    const Value& y = g_.value(out);
-    const std::string name = Unique(y.name);
     for (const ValueId in : node.inputs) {
       if (g_.value(in).dtype == DType::kBinary && !g_.value(in).is_constant()) {
         Fail(node, "a binary activation");
       }
     }
-    switch (node.op) {
-      case OpType::kConv2D: {
-        const WindowParams p = ParseConv2DParams(node.attrs, g_.value(node.inputs[1]).shape[1],
-                                                 g_.value(node.inputs[1]).shape[2]);
-        std::vector<std::string> inputs = {Nchw(node.inputs[0]), Weights(node, {0, 3, 1, 2})};
-        if (node.inputs.size() == 3) inputs.push_back(Bias(node));
-        const bool act = p.activation != Activation::kNone;
-        auto* conv = AddNode("Conv", inputs, act ? Unique(name + "/conv") : name);
-        SetInts(conv, "kernel_shape", {p.kernel_h, p.kernel_w});
-        SetInts(conv, "strides", {p.stride_h, p.stride_w});
-        SetInts(conv, "dilations", {p.dilation_h, p.dilation_w});
-        SetInts(conv, "pads", {p.pad_top, p.pad_left, p.pad_bottom, p.pad_right});
-        SetInt(conv, "group", p.groups);
-        return Define(out, Activate(node, conv->output(0), name), true);
+    if (!IsKnownOpType(node.op)) Fail(node, "this op");
+    const ExportRow& row = kExportTable[static_cast<size_t>(node.op)];
+    (this->*row.export_node)(node, row.onnx_op, Unique(g_.value(node.outputs[0]).name));
+  }
+
+  // One exporter per op (kExportTable): each writes the ONNX nodes computing `node` and defines
+  // its output's view; `onnx_op` is the row's ONNX op and `name` the output's unique ONNX name.
+  using ExportFunction = void (Exporter::*)(const Node& node, const char* onnx_op,
+                                            const std::string& name);
+  struct ExportRow {
+    OpType op;
+    const char* onnx_op;  // the ONNX op it becomes ("" where none does)
+    ExportFunction export_node;
+  };
+  static const std::array<ExportRow, kNumOpTypes> kExportTable;
+
+  // The input read as NCHW where it is held so, else as it is.
+  std::string InItsLayout(ValueId v) {
+    return views_[static_cast<size_t>(v)].nchw ? Nchw(v) : AsIs(v);
+  }
+
+  void ExportConv2D(const Node& node, const char* onnx_op, const std::string& name) {
+    const WindowParams p = ParseConv2DParams(node.attrs, g_.value(node.inputs[1]).shape[1],
+                                             g_.value(node.inputs[1]).shape[2]);
+    std::vector<std::string> inputs = {Nchw(node.inputs[0]), Weights(node, {0, 3, 1, 2})};
+    if (node.inputs.size() == 3) inputs.push_back(Bias(node));
+    const bool act = p.activation != Activation::kNone;
+    auto* conv = AddNode(onnx_op, inputs, act ? Unique(name + "/conv") : name);
+    SetInts(conv, "kernel_shape", {p.kernel_h, p.kernel_w});
+    SetInts(conv, "strides", {p.stride_h, p.stride_w});
+    SetInts(conv, "dilations", {p.dilation_h, p.dilation_w});
+    SetInts(conv, "pads", {p.pad_top, p.pad_left, p.pad_bottom, p.pad_right});
+    SetInt(conv, "group", p.groups);
+    Define(node.outputs[0], Activate(node, conv->output(0), name), true);
+  }
+
+  // Gemm for a 2-D input; MatMul and Add for any other rank.
+  void ExportDense(const Node& node, const char* onnx_op, const std::string& name) {
+    const ValueId out = node.outputs[0];
+    const Value& x = g_.value(node.inputs[0]);
+    if (x.shape.size() != 2) {
+      std::vector<std::string> inputs = {AsIs(node.inputs[0]), Weights(node, {1, 0})};
+      std::string yv = Unique(name + "/matmul");
+      AddNode("MatMul", inputs, yv);
+      if (node.inputs.size() == 3) {
+        const std::string sum = Unique(name + "/biased");
+        AddNode("Add", {yv, Bias(node)}, sum);
+        yv = sum;
       }
-      case OpType::kDense: {
-        const Value& x = g_.value(node.inputs[0]);
-        if (x.shape.size() != 2) {
-          std::vector<std::string> inputs = {AsIs(node.inputs[0]), Weights(node, {1, 0})};
-          std::string yv = Unique(name + "/matmul");
-          AddNode("MatMul", inputs, yv);
-          if (node.inputs.size() == 3) {
-            const std::string sum = Unique(name + "/biased");
-            AddNode("Add", {yv, Bias(node)}, sum);
-            yv = sum;
-          }
-          return Define(out, Activate(node, yv, name), false);
-        }
-        std::vector<std::string> inputs = {AsIs(node.inputs[0]), Weights(node, {0, 1})};
-        if (node.inputs.size() == 3) inputs.push_back(Bias(node));
-        const Activation a = ParseActivation(node.attrs.GetString("activation", "none"));
-        auto* gemm =
-            AddNode("Gemm", inputs, a != Activation::kNone ? Unique(name + "/gemm") : name);
-        SetInt(gemm, "transB", 1);
-        return Define(out, Activate(node, gemm->output(0), name), false);
-      }
-      case OpType::kMaxPool:
-      case OpType::kAvgPool: {
-        const WindowParams p = ParsePoolParams(node.attrs);
-        auto* pool = AddNode(node.op == OpType::kMaxPool ? "MaxPool" : "AveragePool",
-                             {Nchw(node.inputs[0])}, name);
-        SetInts(pool, "kernel_shape", {p.kernel_h, p.kernel_w});
-        SetInts(pool, "strides", {p.stride_h, p.stride_w});
-        SetInts(pool, "pads", {p.pad_top, p.pad_left, p.pad_bottom, p.pad_right});
-        if (node.op == OpType::kAvgPool) SetInt(pool, "count_include_pad", p.count_include_pad);
-        return Define(out, name, true);
-      }
-      case OpType::kGlobalAvgPool:
-        AddNode("GlobalAveragePool", {Nchw(node.inputs[0])}, name);
-        return Define(out, name, true);
-      case OpType::kBatchNorm: {
-        const bool rank4 = Rank4(node.inputs[0]);
-        if (!rank4 && g_.value(node.inputs[0]).shape.size() != 2)
-          Fail(node, "a rank other than 2 or 4");
-        std::vector<std::string> inputs = {rank4 ? Nchw(node.inputs[0]) : AsIs(node.inputs[0])};
-        for (size_t i = 1; i < 5; ++i) inputs.push_back(Ensure(node.inputs[i]).name);
-        SetFloat(AddNode("BatchNormalization", inputs, name), "epsilon",
-                 node.attrs.GetFloat("epsilon", 1e-5f));
-        return Define(out, name, rank4);
-      }
-      case OpType::kAdd:
-      case OpType::kMul:
-      case OpType::kSub:
-      case OpType::kDiv:
-      case OpType::kPow: {
-        static const char* kNames[] = {"Add", "Mul", "Sub", "Div", "Pow"};
-        const int which = node.op == OpType::kAdd   ? 0
-                          : node.op == OpType::kMul ? 1
-                          : node.op == OpType::kSub ? 2
-                          : node.op == OpType::kDiv ? 3
-                                                    : 4;
-        const bool nchw =
-            y.shape.size() == 4 && (views_[static_cast<size_t>(node.inputs[0])].nchw ||
-                                    views_[static_cast<size_t>(node.inputs[1])].nchw);
-        std::vector<std::string> inputs;
-        for (const ValueId in : node.inputs) {
-          const Value& v = g_.value(in);
-          if (!nchw) {
-            inputs.push_back(AsIs(in));
-          } else if (v.is_constant()) {
-            inputs.push_back(ConstantNchw(in));
-          } else if (v.shape.size() == 4) {
-            inputs.push_back(Nchw(in));
-          } else {
-            Fail(node, "a computed operand of rank below 4 beside a rank-4 one");
-          }
-        }
-        AddNode(kNames[which], inputs, name);
-        return Define(out, name, nchw);
-      }
-      case OpType::kConcat: {
-        const auto rank = static_cast<int64_t>(y.shape.size());
-        int64_t axis = node.attrs.GetInt("axis", -1);
-        if (axis < 0) axis += rank;
-        bool nchw = rank == 4;
-        for (const ValueId in : node.inputs) nchw = nchw && !g_.value(in).is_constant();
-        std::vector<std::string> inputs;
-        for (const ValueId in : node.inputs) inputs.push_back(nchw ? Nchw(in) : AsIs(in));
-        SetInt(AddNode("Concat", inputs, name), "axis", nchw ? kNchwAxisOf[axis] : axis);
-        return Define(out, name, nchw);
-      }
-      case OpType::kReshape:
-      case OpType::kFlatten:
-        AddNode("Reshape", {AsIs(node.inputs[0]), Int64s(name + "/shape", y.shape)}, name);
-        return Define(out, name, false);
-      case OpType::kDropout:
-        AddNode("Identity", {AsIs(node.inputs[0])}, name);
-        return Define(out, name, false);
-      case OpType::kRelu:
-      case OpType::kSigmoid:
-      case OpType::kTanh:
-      case OpType::kSqrt:
-      case OpType::kHardSwish: {
-        const char* op = node.op == OpType::kRelu      ? "Relu"
-                         : node.op == OpType::kSigmoid ? "Sigmoid"
-                         : node.op == OpType::kTanh    ? "Tanh"
-                         : node.op == OpType::kSqrt    ? "Sqrt"
-                                                       : "HardSwish";
-        const bool nchw = views_[static_cast<size_t>(node.inputs[0])].nchw;
-        AddNode(op, {nchw ? Nchw(node.inputs[0]) : AsIs(node.inputs[0])}, name);
-        return Define(out, name, nchw);
-      }
-      case OpType::kHardSigmoid: {
-        const bool nchw = views_[static_cast<size_t>(node.inputs[0])].nchw;
-        auto* h =
-            AddNode("HardSigmoid", {nchw ? Nchw(node.inputs[0]) : AsIs(node.inputs[0])}, name);
-        SetFloat(h, "alpha", node.attrs.GetFloat("alpha", 0.2f));
-        SetFloat(h, "beta", node.attrs.GetFloat("beta", 0.5f));
-        return Define(out, name, nchw);
-      }
-      case OpType::kClip: {
-        const bool nchw = views_[static_cast<size_t>(node.inputs[0])].nchw;
-        const float inf = std::numeric_limits<float>::infinity();
-        AddNode("Clip",
-                {nchw ? Nchw(node.inputs[0]) : AsIs(node.inputs[0]),
-                 Floats(name + "/min", {}, {node.attrs.GetFloat("min", -inf)}),
-                 Floats(name + "/max", {}, {node.attrs.GetFloat("max", inf)})},
-                name);
-        return Define(out, name, nchw);
-      }
-      case OpType::kSoftmax: {
-        const bool nchw = views_[static_cast<size_t>(node.inputs[0])].nchw;
-        const auto rank = static_cast<int64_t>(y.shape.size());
-        int64_t axis = node.attrs.GetInt("axis", -1);
-        if (axis < 0) axis += rank;
-        SetInt(AddNode("Softmax", {nchw ? Nchw(node.inputs[0]) : AsIs(node.inputs[0])}, name),
-               "axis", nchw ? kNchwAxisOf[axis] : axis);
-        return Define(out, name, nchw);
-      }
-      case OpType::kPad: {
-        const bool nchw = views_[static_cast<size_t>(node.inputs[0])].nchw;
-        std::vector<int64_t> pads = node.attrs.GetInts("pads", {});
-        if (nchw) {
-          std::vector<int64_t> permuted(8);
-          for (int d = 0; d < 4; ++d) {
-            permuted[static_cast<size_t>(d)] = pads[static_cast<size_t>(kToNchw[d])];
-            permuted[static_cast<size_t>(d + 4)] = pads[static_cast<size_t>(kToNchw[d] + 4)];
-          }
-          pads = permuted;
-        }
-        AddNode("Pad",
-                {nchw ? Nchw(node.inputs[0]) : AsIs(node.inputs[0]), Int64s(name + "/pads", pads)},
-                name);
-        return Define(out, name, nchw);
-      }
-      case OpType::kTranspose: {
-        std::vector<int64_t> perm = node.attrs.GetInts("perm", {});
-        std::string in = AsIs(node.inputs[0]);
-        SetInts(AddNode("Transpose", {in}, name), "perm", perm);
-        return Define(out, name, false);
-      }
-      case OpType::kReduceMean: {
-        auto* r = AddNode("ReduceMean", {AsIs(node.inputs[0])}, name);
-        const std::vector<int64_t> axes = node.attrs.GetInts("axes", {});
-        if (!axes.empty()) SetInts(r, "axes", axes);
-        SetInt(r, "keepdims", node.attrs.GetInt("keepdims", 1));
-        return Define(out, name, false);
-      }
-      case OpType::kMatMul:
-        AddNode("MatMul", {AsIs(node.inputs[0]), AsIs(node.inputs[1])}, name);
-        return Define(out, name, false);
-      case OpType::kLstm:
-      case OpType::kGru:
-      case OpType::kFastRnn:
-      case OpType::kFastGrnn:
-        return Define(out, Recurrent(node, name), false);
-      case OpType::kStructuredDense:
-        return Define(out, StructuredDense(node, name), false);
-      case OpType::kQuantize: {
-        const bool nchw = views_[static_cast<size_t>(node.inputs[0])].nchw;
-        return Define(out, nchw ? Nchw(node.inputs[0]) : AsIs(node.inputs[0]), nchw);
-      }
-      case OpType::kDequantize: {
-        // The float view of a quantized value is already dequantized.
-        View& view = views_[static_cast<size_t>(out)];
-        view = views_[static_cast<size_t>(node.inputs[0])];
-        return;
-      }
-      case OpType::kBinarize:
-        Fail(node, "Binarize");
+      return Define(out, Activate(node, yv, name), false);
     }
-    Fail(node, "this op");
+    std::vector<std::string> inputs = {AsIs(node.inputs[0]), Weights(node, {0, 1})};
+    if (node.inputs.size() == 3) inputs.push_back(Bias(node));
+    const Activation a = ParseActivation(node.attrs.GetString("activation", "none"));
+    auto* gemm = AddNode(onnx_op, inputs, a != Activation::kNone ? Unique(name + "/gemm") : name);
+    SetInt(gemm, "transB", 1);
+    Define(out, Activate(node, gemm->output(0), name), false);
+  }
+
+  void ExportPool(const Node& node, const char* onnx_op, const std::string& name) {
+    const WindowParams p = ParsePoolParams(node.attrs);
+    auto* pool = AddNode(onnx_op, {Nchw(node.inputs[0])}, name);
+    SetInts(pool, "kernel_shape", {p.kernel_h, p.kernel_w});
+    SetInts(pool, "strides", {p.stride_h, p.stride_w});
+    SetInts(pool, "pads", {p.pad_top, p.pad_left, p.pad_bottom, p.pad_right});
+    if (node.op == OpType::kAvgPool) SetInt(pool, "count_include_pad", p.count_include_pad);
+    Define(node.outputs[0], name, true);
+  }
+
+  void ExportGlobalAvgPool(const Node& node, const char* onnx_op, const std::string& name) {
+    AddNode(onnx_op, {Nchw(node.inputs[0])}, name);
+    Define(node.outputs[0], name, true);
+  }
+
+  void ExportBatchNorm(const Node& node, const char* onnx_op, const std::string& name) {
+    const bool rank4 = Rank4(node.inputs[0]);
+    if (!rank4 && g_.value(node.inputs[0]).shape.size() != 2)
+      Fail(node, "a rank other than 2 or 4");
+    std::vector<std::string> inputs = {rank4 ? Nchw(node.inputs[0]) : AsIs(node.inputs[0])};
+    for (size_t i = 1; i < 5; ++i) inputs.push_back(Ensure(node.inputs[i]).name);
+    SetFloat(AddNode(onnx_op, inputs, name), "epsilon", node.attrs.GetFloat("epsilon", 1e-5f));
+    Define(node.outputs[0], name, rank4);
+  }
+
+  // Add, Mul, Sub, Div, Pow: in NCHW where a rank-4 operand is held so.
+  void ExportBroadcasting(const Node& node, const char* onnx_op, const std::string& name) {
+    const bool nchw = g_.value(node.outputs[0]).shape.size() == 4 &&
+                      (views_[static_cast<size_t>(node.inputs[0])].nchw ||
+                       views_[static_cast<size_t>(node.inputs[1])].nchw);
+    std::vector<std::string> inputs;
+    for (const ValueId in : node.inputs) {
+      const Value& v = g_.value(in);
+      if (!nchw) {
+        inputs.push_back(AsIs(in));
+      } else if (v.is_constant()) {
+        inputs.push_back(ConstantNchw(in));
+      } else if (v.shape.size() == 4) {
+        inputs.push_back(Nchw(in));
+      } else {
+        Fail(node, "a computed operand of rank below 4 beside a rank-4 one");
+      }
+    }
+    AddNode(onnx_op, inputs, name);
+    Define(node.outputs[0], name, nchw);
+  }
+
+  void ExportConcat(const Node& node, const char* onnx_op, const std::string& name) {
+    const auto rank = static_cast<int64_t>(g_.value(node.outputs[0]).shape.size());
+    int64_t axis = node.attrs.GetInt("axis", -1);
+    if (axis < 0) axis += rank;
+    bool nchw = rank == 4;
+    for (const ValueId in : node.inputs) nchw = nchw && !g_.value(in).is_constant();
+    std::vector<std::string> inputs;
+    for (const ValueId in : node.inputs) inputs.push_back(nchw ? Nchw(in) : AsIs(in));
+    SetInt(AddNode(onnx_op, inputs, name), "axis", nchw ? kNchwAxisOf[axis] : axis);
+    Define(node.outputs[0], name, nchw);
+  }
+
+  // Reshape, Flatten: a Reshape to the output's shape.
+  void ExportReshape(const Node& node, const char* onnx_op, const std::string& name) {
+    const Shape& shape = g_.value(node.outputs[0]).shape;
+    AddNode(onnx_op, {AsIs(node.inputs[0]), Int64s(name + "/shape", shape)}, name);
+    Define(node.outputs[0], name, false);
+  }
+
+  // Dropout (Identity), MatMul: in the IR's own axis order.
+  void ExportInIrLayout(const Node& node, const char* onnx_op, const std::string& name) {
+    std::vector<std::string> inputs;
+    for (const ValueId in : node.inputs) inputs.push_back(AsIs(in));
+    AddNode(onnx_op, inputs, name);
+    Define(node.outputs[0], name, false);
+  }
+
+  void ExportTranspose(const Node& node, const char* onnx_op, const std::string& name) {
+    SetInts(AddNode(onnx_op, {AsIs(node.inputs[0])}, name), "perm", node.attrs.GetInts("perm", {}));
+    Define(node.outputs[0], name, false);
+  }
+
+  void ExportReduceMean(const Node& node, const char* onnx_op, const std::string& name) {
+    auto* r = AddNode(onnx_op, {AsIs(node.inputs[0])}, name);
+    const std::vector<int64_t> axes = node.attrs.GetInts("axes", {});
+    if (!axes.empty()) SetInts(r, "axes", axes);
+    SetInt(r, "keepdims", node.attrs.GetInt("keepdims", 1));
+    Define(node.outputs[0], name, false);
+  }
+
+  // Relu, Sigmoid, Tanh, Sqrt, HardSwish: elementwise, in the input's layout.
+  void ExportElementwise(const Node& node, const char* onnx_op, const std::string& name) {
+    const bool nchw = views_[static_cast<size_t>(node.inputs[0])].nchw;
+    AddNode(onnx_op, {InItsLayout(node.inputs[0])}, name);
+    Define(node.outputs[0], name, nchw);
+  }
+
+  void ExportHardSigmoid(const Node& node, const char* onnx_op, const std::string& name) {
+    const bool nchw = views_[static_cast<size_t>(node.inputs[0])].nchw;
+    auto* h = AddNode(onnx_op, {InItsLayout(node.inputs[0])}, name);
+    SetFloat(h, "alpha", node.attrs.GetFloat("alpha", 0.2f));
+    SetFloat(h, "beta", node.attrs.GetFloat("beta", 0.5f));
+    Define(node.outputs[0], name, nchw);
+  }
+
+  void ExportClip(const Node& node, const char* onnx_op, const std::string& name) {
+    const bool nchw = views_[static_cast<size_t>(node.inputs[0])].nchw;
+    const float inf = std::numeric_limits<float>::infinity();
+    AddNode(
+        onnx_op,
+        {InItsLayout(node.inputs[0]), Floats(name + "/min", {}, {node.attrs.GetFloat("min", -inf)}),
+         Floats(name + "/max", {}, {node.attrs.GetFloat("max", inf)})},
+        name);
+    Define(node.outputs[0], name, nchw);
+  }
+
+  void ExportSoftmax(const Node& node, const char* onnx_op, const std::string& name) {
+    const bool nchw = views_[static_cast<size_t>(node.inputs[0])].nchw;
+    const auto rank = static_cast<int64_t>(g_.value(node.outputs[0]).shape.size());
+    int64_t axis = node.attrs.GetInt("axis", -1);
+    if (axis < 0) axis += rank;
+    SetInt(AddNode(onnx_op, {InItsLayout(node.inputs[0])}, name), "axis",
+           nchw ? kNchwAxisOf[axis] : axis);
+    Define(node.outputs[0], name, nchw);
+  }
+
+  void ExportPad(const Node& node, const char* onnx_op, const std::string& name) {
+    const bool nchw = views_[static_cast<size_t>(node.inputs[0])].nchw;
+    std::vector<int64_t> pads = node.attrs.GetInts("pads", {});
+    if (nchw) {
+      std::vector<int64_t> permuted(8);
+      for (int d = 0; d < 4; ++d) {
+        permuted[static_cast<size_t>(d)] = pads[static_cast<size_t>(kToNchw[d])];
+        permuted[static_cast<size_t>(d + 4)] = pads[static_cast<size_t>(kToNchw[d] + 4)];
+      }
+      pads = permuted;
+    }
+    AddNode(onnx_op, {InItsLayout(node.inputs[0]), Int64s(name + "/pads", pads)}, name);
+    Define(node.outputs[0], name, nchw);
+  }
+
+  void ExportRecurrent(const Node& node, const char* onnx_op, const std::string& name) {
+    Define(node.outputs[0], Recurrent(node, onnx_op, name), false);
+  }
+
+  void ExportStructuredDense(const Node& node, const char* onnx_op, const std::string& name) {
+    Define(node.outputs[0], StructuredDense(node, name), false);
+  }
+
+  // Quantize: the float input, quantized by Define through QuantizeLinear/DequantizeLinear.
+  void ExportQuantize(const Node& node, const char* onnx_op, const std::string& name) {
+    const bool nchw = views_[static_cast<size_t>(node.inputs[0])].nchw;
+    Define(node.outputs[0], InItsLayout(node.inputs[0]), nchw);
+  }
+
+  // Dequantize: the float view of a quantized value is already dequantized.
+  void ExportDequantize(const Node& node, const char* onnx_op, const std::string& name) {
+    views_[static_cast<size_t>(node.outputs[0])] = views_[static_cast<size_t>(node.inputs[0])];
+  }
+
+  void ExportNothing(const Node& node, const char* onnx_op, const std::string& name) {
+    Fail(node, std::string(OpTypeName(node.op)));
   }
 
   const Graph& g_;
@@ -684,6 +699,45 @@ class Exporter {
   std::vector<View> views_;
   std::set<std::string> names_;
 };
+
+const std::array<Exporter::ExportRow, kNumOpTypes> Exporter::kExportTable =
+    IndexByOp<Exporter::ExportRow>({
+        {OpType::kConv2D, "Conv", &Exporter::ExportConv2D},
+        {OpType::kDense, "Gemm", &Exporter::ExportDense},
+        {OpType::kMaxPool, "MaxPool", &Exporter::ExportPool},
+        {OpType::kAvgPool, "AveragePool", &Exporter::ExportPool},
+        {OpType::kGlobalAvgPool, "GlobalAveragePool", &Exporter::ExportGlobalAvgPool},
+        {OpType::kAdd, "Add", &Exporter::ExportBroadcasting},
+        {OpType::kMul, "Mul", &Exporter::ExportBroadcasting},
+        {OpType::kConcat, "Concat", &Exporter::ExportConcat},
+        {OpType::kReshape, "Reshape", &Exporter::ExportReshape},
+        {OpType::kFlatten, "Reshape", &Exporter::ExportReshape},
+        {OpType::kRelu, "Relu", &Exporter::ExportElementwise},
+        {OpType::kClip, "Clip", &Exporter::ExportClip},
+        {OpType::kSigmoid, "Sigmoid", &Exporter::ExportElementwise},
+        {OpType::kTanh, "Tanh", &Exporter::ExportElementwise},
+        {OpType::kSoftmax, "Softmax", &Exporter::ExportSoftmax},
+        {OpType::kBatchNorm, "BatchNormalization", &Exporter::ExportBatchNorm},
+        {OpType::kQuantize, "QuantizeLinear", &Exporter::ExportQuantize},
+        {OpType::kDequantize, "", &Exporter::ExportDequantize},
+        {OpType::kPad, "Pad", &Exporter::ExportPad},
+        {OpType::kDropout, "Identity", &Exporter::ExportInIrLayout},
+        {OpType::kBinarize, "", &Exporter::ExportNothing},
+        {OpType::kSub, "Sub", &Exporter::ExportBroadcasting},
+        {OpType::kDiv, "Div", &Exporter::ExportBroadcasting},
+        {OpType::kPow, "Pow", &Exporter::ExportBroadcasting},
+        {OpType::kSqrt, "Sqrt", &Exporter::ExportElementwise},
+        {OpType::kReduceMean, "ReduceMean", &Exporter::ExportReduceMean},
+        {OpType::kTranspose, "Transpose", &Exporter::ExportTranspose},
+        {OpType::kMatMul, "MatMul", &Exporter::ExportInIrLayout},
+        {OpType::kHardSigmoid, "HardSigmoid", &Exporter::ExportHardSigmoid},
+        {OpType::kHardSwish, "HardSwish", &Exporter::ExportElementwise},
+        {OpType::kLstm, "LSTM", &Exporter::ExportRecurrent},
+        {OpType::kGru, "GRU", &Exporter::ExportRecurrent},
+        {OpType::kFastRnn, "RNN", &Exporter::ExportRecurrent},
+        {OpType::kFastGrnn, "", &Exporter::ExportRecurrent},  // fails: ONNX has no FastGRNN
+        {OpType::kStructuredDense, "MatMul", &Exporter::ExportStructuredDense},
+    });
 
 }  // namespace
 

@@ -6,6 +6,7 @@
 #include <map>
 
 #include "core/error.h"
+#include "core/op_def.h"
 #include "core/recurrent_layout.h"
 #include "quant/graph_edit.h"
 #include "quant/structured_weights.h"
@@ -13,46 +14,9 @@
 namespace trit::quant {
 namespace {
 
-bool IsLinear(OpType op) { return op == OpType::kConv2D || op == OpType::kDense; }
+QuantRule RuleOf(OpType op) { return GetOpDef(op).quant; }
 
-// Ops whose output is the input's bytes: they pass binary tensors through as well.
-bool IsAlias(OpType op) {
-  return op == OpType::kReshape || op == OpType::kFlatten || op == OpType::kDropout;
-}
-
-// Ops the runtime runs on i8/u8 tensors with the output sharing the input's parameters.
-bool KeepsInputParams(OpType op) {
-  switch (op) {
-    case OpType::kMaxPool:
-    case OpType::kReshape:
-    case OpType::kFlatten:
-    case OpType::kDropout:
-    case OpType::kPad:
-    case OpType::kRelu:
-    case OpType::kClip:
-    case OpType::kConcat:
-    case OpType::kTranspose:
-      return true;
-    default:
-      return false;
-  }
-}
-
-// Ops the runtime runs on i8/u8 tensors with parameters of their own for the output.
-bool RequantizesOutput(OpType op) {
-  switch (op) {
-    case OpType::kAvgPool:
-    case OpType::kGlobalAvgPool:
-    case OpType::kAdd:
-    case OpType::kMul:
-    case OpType::kSigmoid:
-    case OpType::kTanh:
-    case OpType::kBatchNorm:
-      return true;
-    default:
-      return false;
-  }
-}
+bool IsLinear(OpType op) { return RuleOf(op) == QuantRule::kQuantizedWeights; }
 
 // Binary weights are +-a: a channel whose weights are all zero (pruned away) has no binary
 // form, and its scale of 0 would push the bias levels out of int32.
@@ -189,16 +153,17 @@ class Quantizer {
   void Lower(const Node& node, NodeId id) {
     const ValueId result = node.outputs[0];
     const std::string& result_name = src_.value(result).name;
-    if ((IsRecurrentOp(node.op) || node.op == OpType::kStructuredDense) &&
+    const QuantRule rule = RuleOf(node.op);
+    if (rule == QuantRule::kStructuredWeights &&
         plan_.SpecFor(node.name).type != WeightType::kF32) {
       LowerQuantizedStructured(node);
       return;
     }
-    if (node.op == OpType::kBinarize) {
+    if (rule == QuantRule::kBinarizes) {
       LowerBinarize(node, id);
       return;
     }
-    if (IsAlias(node.op) && binarized_.count(node.inputs[0])) {  // the same bits, reshaped
+    if (GetOpDef(node.op).alias && binarized_.count(node.inputs[0])) {  // the same bits, reshaped
       const ValueId out =
           AddNode(node.op, node.name, {quantized_[static_cast<size_t>(node.inputs[0])]}, node.attrs,
                   result_name);
@@ -213,10 +178,12 @@ class Quantizer {
         return;
       }
     }
+    // Ops the runtime runs on i8/u8 tensors (core/op_def.h); the rest run on f32.
+    const bool runs_quantized = rule == QuantRule::kKeepsInputParams ||
+                                rule == QuantRule::kJoinsInputs ||
+                                (rule == QuantRule::kRequantizes && HasParams(result));
     const bool quantize =
-        node.op != OpType::kSoftmax && !IsLinear(node.op) &&
-        !src_.value(node.inputs[0]).is_constant() && IsQuantized8(node.inputs[0]) &&
-        (KeepsInputParams(node.op) || (RequantizesOutput(node.op) && HasParams(result)));
+        runs_quantized && !src_.value(node.inputs[0]).is_constant() && IsQuantized8(node.inputs[0]);
     std::vector<ValueId> inputs;
     for (const ValueId v : node.inputs) {
       if (src_.value(v).is_constant()) {
@@ -232,7 +199,7 @@ class Quantizer {
     }
     const ValueId out = AddNode(node.op, node.name, inputs, node.attrs, result_name);
     if (quantize) {
-      if (RequantizesOutput(node.op) || node.op == OpType::kConcat) {
+      if (rule == QuantRule::kRequantizes || rule == QuantRule::kJoinsInputs) {
         const ActivationParams& p = HasParams(result) ? Params(result) : Params(node.inputs[0]);
         out_.value(out).dtype = p.dtype;
         out_.value(out).quant = p.quant;

@@ -1,16 +1,195 @@
 #include "train/float_ops.h"
 
+#include <array>
 #include <limits>
 
 #include "core/error.h"
+#include "core/op_def.h"
 #include "core/op_params.h"
+#include "core/op_table.h"
 #include "train/recurrent_ops.h"
 #include "train/structured_ops.h"
 
 namespace trit::train {
 namespace {
 
-namespace F = torch::nn::functional;
+// One node's forward pass: the graph, the node, its input tensors in order, and the mode.
+struct FloatOpCall {
+  const Graph& graph;
+  const Node& node;
+  const std::vector<torch::Tensor>& in;
+  bool training;
+
+  const torch::Tensor& x() const { return in[0]; }
+  const Attributes& attrs() const { return node.attrs; }
+};
+
+using FloatOpFunction = torch::Tensor (*)(const FloatOpCall& call);
+
+torch::Tensor RunConv2D(const FloatOpCall& call) {
+  const torch::Tensor& w = call.in[1];  // OIHW
+  const WindowParams p = ParseConv2DParams(call.attrs(), w.size(2), w.size(3));
+  const std::vector<int64_t> stride = {p.stride_h, p.stride_w}, padding = {0, 0};
+  const std::vector<int64_t> dilation = {p.dilation_h, p.dilation_w};
+  const c10::optional<torch::Tensor> bias =
+      call.node.inputs.size() == 3 ? c10::optional<torch::Tensor>(call.in[2]) : c10::nullopt;
+  torch::Tensor y =
+      torch::conv2d(PadSpatial(ToNchw(call.x()), p, 0.0), w, bias, c10::IntArrayRef(stride),
+                    c10::IntArrayRef(padding), c10::IntArrayRef(dilation), p.groups);
+  return Activate(ToNhwc(y), p.activation);
+}
+
+torch::Tensor RunDense(const FloatOpCall& call) {
+  const Activation a = ParseActivation(call.attrs().GetString("activation", "none"));
+  const torch::Tensor bias = call.node.inputs.size() == 3 ? call.in[2] : torch::Tensor();
+  return Activate(torch::linear(call.x(), call.in[1], bias), a);
+}
+
+torch::Tensor RunMaxPool(const FloatOpCall& call) {
+  const WindowParams p = ParsePoolParams(call.attrs());
+  const torch::Tensor padded =
+      PadSpatial(ToNchw(call.x()), p, -std::numeric_limits<double>::infinity());
+  return ToNhwc(torch::max_pool2d(padded, {p.kernel_h, p.kernel_w}, {p.stride_h, p.stride_w}));
+}
+
+torch::Tensor RunAvgPool(const FloatOpCall& call) {
+  const WindowParams p = ParsePoolParams(call.attrs());
+  // Sums over zero padding, divided by the window or by the in-bounds count.
+  const torch::Tensor nchw = ToNchw(call.x());
+  const double window = static_cast<double>(p.kernel_h * p.kernel_w);
+  torch::Tensor sum = torch::avg_pool2d(PadSpatial(nchw, p, 0.0), {p.kernel_h, p.kernel_w},
+                                        {p.stride_h, p.stride_w}) *
+                      window;
+  if (p.count_include_pad) return ToNhwc(sum / window);
+  const torch::Tensor ones = torch::ones({1, 1, nchw.size(2), nchw.size(3)}, call.x().options());
+  const torch::Tensor count = torch::avg_pool2d(PadSpatial(ones, p, 0.0), {p.kernel_h, p.kernel_w},
+                                                {p.stride_h, p.stride_w}) *
+                              window;
+  return ToNhwc(sum / count);
+}
+
+torch::Tensor RunReduceMean(const FloatOpCall& call) {
+  std::vector<int64_t> axes = call.attrs().GetInts("axes", {});
+  if (axes.empty()) {
+    for (int64_t d = 0; d < call.x().dim(); ++d) axes.push_back(d);
+  }
+  return call.x().mean(axes, call.attrs().GetInt("keepdims", 1) != 0);
+}
+
+torch::Tensor RunConcat(const FloatOpCall& call) {
+  int64_t axis = call.attrs().GetInt("axis", -1);
+  if (axis < 0) axis += call.x().dim();
+  return torch::cat(call.in, axis);
+}
+
+torch::Tensor RunReshape(const FloatOpCall& call) {
+  // Dimension 0 is the batch: the graph's static batch is replaced by the actual one.
+  const Shape& target = call.graph.value(call.node.outputs[0]).shape;
+  std::vector<int64_t> shape(target.begin(), target.end());
+  shape[0] = call.x().size(0);
+  return call.x().reshape(shape);
+}
+
+torch::Tensor RunFlatten(const FloatOpCall& call) {
+  if (call.attrs().GetInt("axis", 1) != 1) Unsupported(call.node, "Flatten with axis other than 1");
+  return call.x().flatten(1);
+}
+
+torch::Tensor RunClip(const FloatOpCall& call) {
+  return torch::clamp(call.x(),
+                      call.attrs().GetFloat("min", -std::numeric_limits<float>::infinity()),
+                      call.attrs().GetFloat("max", std::numeric_limits<float>::infinity()));
+}
+
+torch::Tensor RunBatchNorm(const FloatOpCall& call) {
+  // Channels last: LibTorch normalises dimension 1, so move the channels there.
+  const torch::Tensor moved = call.x().movedim(-1, 1);
+  const torch::Tensor y =
+      torch::batch_norm(moved, call.in[1], call.in[2], call.in[3], call.in[4], call.training, 0.1,
+                        call.attrs().GetFloat("epsilon", 1e-5f), false);
+  return y.movedim(1, -1);
+}
+
+torch::Tensor RunPad(const FloatOpCall& call) {
+  const std::vector<int64_t> pads = call.attrs().GetInts("pads", {});
+  const int64_t rank = call.x().dim();
+  std::vector<int64_t> torch_pads;  // last dimension first: (begin, end) pairs
+  for (int64_t d = rank - 1; d >= 0; --d) {
+    torch_pads.push_back(pads[static_cast<size_t>(d)]);
+    torch_pads.push_back(pads[static_cast<size_t>(d + rank)]);
+  }
+  return torch::constant_pad_nd(call.x(), torch_pads, 0.0);
+}
+
+torch::Tensor RunBinarize(const FloatOpCall& call) {
+  // Forward: the sign (+1 at 0). Backward: the straight-through estimator of BinaryNet,
+  // the gradient passed where |x| <= 1 (the derivative of clamp(x, -1, 1)).
+  const torch::Tensor& x = call.x();
+  const torch::Tensor sign = (x >= 0).to(x.scalar_type()) * 2 - 1;
+  const torch::Tensor clipped = torch::clamp(x, -1, 1);
+  return clipped + (sign - clipped).detach();
+}
+
+torch::Tensor RunQuantizationOp(const FloatOpCall& call) {
+  Unsupported(call.node, "a quantization op in a float graph");
+}
+
+struct FloatOpRow {
+  OpType op;
+  FloatOpFunction run;
+};
+
+constexpr std::array<FloatOpRow, kNumOpTypes> kFloatOps = IndexByOp<FloatOpRow>({
+    {OpType::kConv2D, RunConv2D},
+    {OpType::kDense, RunDense},
+    {OpType::kMaxPool, RunMaxPool},
+    {OpType::kAvgPool, RunAvgPool},
+    {OpType::kGlobalAvgPool,
+     [](const FloatOpCall& c) {
+       return c.x().mean({1, 2}, true);
+     }},
+    {OpType::kAdd, [](const FloatOpCall& c) { return c.in[0] + c.in[1]; }},
+    {OpType::kMul, [](const FloatOpCall& c) { return c.in[0] * c.in[1]; }},
+    {OpType::kConcat, RunConcat},
+    {OpType::kReshape, RunReshape},
+    {OpType::kFlatten, RunFlatten},
+    {OpType::kRelu, [](const FloatOpCall& c) { return torch::relu(c.x()); }},
+    {OpType::kClip, RunClip},
+    {OpType::kSigmoid, [](const FloatOpCall& c) { return torch::sigmoid(c.x()); }},
+    {OpType::kTanh, [](const FloatOpCall& c) { return torch::tanh(c.x()); }},
+    {OpType::kSoftmax,
+     [](const FloatOpCall& c) { return torch::softmax(c.x(), c.attrs().GetInt("axis", -1)); }},
+    {OpType::kBatchNorm, RunBatchNorm},
+    {OpType::kQuantize, RunQuantizationOp},
+    {OpType::kDequantize, RunQuantizationOp},
+    {OpType::kPad, RunPad},
+    {OpType::kDropout,
+     [](const FloatOpCall& c) {
+       return torch::dropout(c.x(), c.attrs().GetFloat("ratio", 0.5f), c.training);
+     }},
+    {OpType::kBinarize, RunBinarize},
+    {OpType::kSub, [](const FloatOpCall& c) { return c.in[0] - c.in[1]; }},
+    {OpType::kDiv, [](const FloatOpCall& c) { return c.in[0] / c.in[1]; }},
+    {OpType::kPow, [](const FloatOpCall& c) { return torch::pow(c.in[0], c.in[1]); }},
+    {OpType::kSqrt, [](const FloatOpCall& c) { return torch::sqrt(c.x()); }},
+    {OpType::kReduceMean, RunReduceMean},
+    {OpType::kTranspose,
+     [](const FloatOpCall& c) { return c.x().permute(c.attrs().GetInts("perm", {})); }},
+    {OpType::kMatMul, [](const FloatOpCall& c) { return torch::matmul(c.in[0], c.in[1]); }},
+    {OpType::kHardSigmoid,
+     [](const FloatOpCall& c) {
+       const Attributes& a = c.attrs();
+       return torch::clamp(a.GetFloat("alpha", 0.2f) * c.x() + a.GetFloat("beta", 0.5f), 0.0, 1.0);
+     }},
+    {OpType::kHardSwish,
+     [](const FloatOpCall& c) { return c.x() * torch::clamp(c.x() / 6.0 + 0.5, 0.0, 1.0); }},
+    {OpType::kLstm, [](const FloatOpCall& c) { return RunRecurrentOp(c.graph, c.node, c.in); }},
+    {OpType::kGru, [](const FloatOpCall& c) { return RunRecurrentOp(c.graph, c.node, c.in); }},
+    {OpType::kFastRnn, [](const FloatOpCall& c) { return RunRecurrentOp(c.graph, c.node, c.in); }},
+    {OpType::kFastGrnn, [](const FloatOpCall& c) { return RunRecurrentOp(c.graph, c.node, c.in); }},
+    {OpType::kStructuredDense,
+     [](const FloatOpCall& c) { return RunStructuredDenseOp(c.graph, c.node, c.in); }},
+});
 
 }  // namespace
 
@@ -22,143 +201,8 @@ namespace F = torch::nn::functional;
 
 torch::Tensor RunFloatOp(const Graph& graph, const Node& node, const std::vector<torch::Tensor>& in,
                          bool training) {
-  const torch::Tensor& x = in[0];
-  switch (node.op) {
-    case OpType::kConv2D: {
-      const torch::Tensor& w = in[1];  // OIHW
-      const WindowParams p = ParseConv2DParams(node.attrs, w.size(2), w.size(3));
-      const std::vector<int64_t> stride = {p.stride_h, p.stride_w}, padding = {0, 0};
-      const std::vector<int64_t> dilation = {p.dilation_h, p.dilation_w};
-      const c10::optional<torch::Tensor> bias =
-          node.inputs.size() == 3 ? c10::optional<torch::Tensor>(in[2]) : c10::nullopt;
-      torch::Tensor y =
-          torch::conv2d(PadSpatial(ToNchw(x), p, 0.0), w, bias, c10::IntArrayRef(stride),
-                        c10::IntArrayRef(padding), c10::IntArrayRef(dilation), p.groups);
-      return Activate(ToNhwc(y), p.activation);
-    }
-    case OpType::kDense: {
-      const Activation a = ParseActivation(node.attrs.GetString("activation", "none"));
-      return Activate(torch::linear(x, in[1], node.inputs.size() == 3 ? in[2] : torch::Tensor()),
-                      a);
-    }
-    case OpType::kMaxPool: {
-      const WindowParams p = ParsePoolParams(node.attrs);
-      const torch::Tensor padded =
-          PadSpatial(ToNchw(x), p, -std::numeric_limits<double>::infinity());
-      return ToNhwc(torch::max_pool2d(padded, {p.kernel_h, p.kernel_w}, {p.stride_h, p.stride_w}));
-    }
-    case OpType::kAvgPool: {
-      const WindowParams p = ParsePoolParams(node.attrs);
-      // Sums over zero padding, divided by the window or by the in-bounds count.
-      const torch::Tensor nchw = ToNchw(x);
-      const double window = static_cast<double>(p.kernel_h * p.kernel_w);
-      torch::Tensor sum = torch::avg_pool2d(PadSpatial(nchw, p, 0.0), {p.kernel_h, p.kernel_w},
-                                            {p.stride_h, p.stride_w}) *
-                          window;
-      if (p.count_include_pad) return ToNhwc(sum / window);
-      const torch::Tensor ones = torch::ones({1, 1, nchw.size(2), nchw.size(3)}, x.options());
-      const torch::Tensor count =
-          torch::avg_pool2d(PadSpatial(ones, p, 0.0), {p.kernel_h, p.kernel_w},
-                            {p.stride_h, p.stride_w}) *
-          window;
-      return ToNhwc(sum / count);
-    }
-    case OpType::kGlobalAvgPool:
-      return x.mean({1, 2}, /*keepdim=*/true);
-    case OpType::kAdd:
-      return in[0] + in[1];
-    case OpType::kMul:
-      return in[0] * in[1];
-    case OpType::kSub:
-      return in[0] - in[1];
-    case OpType::kDiv:
-      return in[0] / in[1];
-    case OpType::kPow:
-      return torch::pow(in[0], in[1]);
-    case OpType::kSqrt:
-      return torch::sqrt(x);
-    case OpType::kMatMul:
-      return torch::matmul(in[0], in[1]);
-    case OpType::kHardSigmoid:
-      return torch::clamp(
-          node.attrs.GetFloat("alpha", 0.2f) * x + node.attrs.GetFloat("beta", 0.5f), 0.0, 1.0);
-    case OpType::kHardSwish:
-      return x * torch::clamp(x / 6.0 + 0.5, 0.0, 1.0);
-    case OpType::kLstm:
-    case OpType::kGru:
-    case OpType::kFastRnn:
-    case OpType::kFastGrnn:
-      return RunRecurrentOp(graph, node, in);
-    case OpType::kStructuredDense:
-      return RunStructuredDenseOp(graph, node, in);
-    case OpType::kTranspose:
-      return x.permute(node.attrs.GetInts("perm", {}));
-    case OpType::kReduceMean: {
-      std::vector<int64_t> axes = node.attrs.GetInts("axes", {});
-      if (axes.empty()) {
-        for (int64_t d = 0; d < x.dim(); ++d) axes.push_back(d);
-      }
-      return x.mean(axes, node.attrs.GetInt("keepdims", 1) != 0);
-    }
-    case OpType::kConcat: {
-      int64_t axis = node.attrs.GetInt("axis", -1);
-      if (axis < 0) axis += x.dim();
-      return torch::cat(in, axis);
-    }
-    case OpType::kReshape: {
-      // Dimension 0 is the batch: the graph's static batch is replaced by the actual one.
-      std::vector<int64_t> shape(graph.value(node.outputs[0]).shape.begin(),
-                                 graph.value(node.outputs[0]).shape.end());
-      shape[0] = x.size(0);
-      return x.reshape(shape);
-    }
-    case OpType::kFlatten: {
-      const int64_t axis = node.attrs.GetInt("axis", 1);
-      if (axis != 1) Unsupported(node, "Flatten with axis other than 1");
-      return x.flatten(1);
-    }
-    case OpType::kRelu:
-      return torch::relu(x);
-    case OpType::kClip:
-      return torch::clamp(x, node.attrs.GetFloat("min", -std::numeric_limits<float>::infinity()),
-                          node.attrs.GetFloat("max", std::numeric_limits<float>::infinity()));
-    case OpType::kSigmoid:
-      return torch::sigmoid(x);
-    case OpType::kTanh:
-      return torch::tanh(x);
-    case OpType::kSoftmax:
-      return torch::softmax(x, node.attrs.GetInt("axis", -1));
-    case OpType::kBatchNorm: {
-      // Channels last: LibTorch normalises dimension 1, so move the channels there.
-      const torch::Tensor moved = x.movedim(-1, 1);
-      torch::Tensor y = torch::batch_norm(moved, in[1], in[2], in[3], in[4], training, 0.1,
-                                          node.attrs.GetFloat("epsilon", 1e-5f), false);
-      return y.movedim(1, -1);
-    }
-    case OpType::kPad: {
-      const std::vector<int64_t> pads = node.attrs.GetInts("pads", {});
-      const int64_t rank = x.dim();
-      std::vector<int64_t> torch_pads;  // last dimension first: (begin, end) pairs
-      for (int64_t d = rank - 1; d >= 0; --d) {
-        torch_pads.push_back(pads[static_cast<size_t>(d)]);
-        torch_pads.push_back(pads[static_cast<size_t>(d + rank)]);
-      }
-      return torch::constant_pad_nd(x, torch_pads, 0.0);
-    }
-    case OpType::kDropout:
-      return torch::dropout(x, node.attrs.GetFloat("ratio", 0.5f), training);
-    case OpType::kBinarize: {
-      // Forward: the sign (+1 at 0). Backward: the straight-through estimator of BinaryNet,
-      // the gradient passed where |x| <= 1 (the derivative of clamp(x, -1, 1)).
-      const torch::Tensor sign = (x >= 0).to(x.scalar_type()) * 2 - 1;
-      const torch::Tensor clipped = torch::clamp(x, -1, 1);
-      return clipped + (sign - clipped).detach();
-    }
-    case OpType::kQuantize:
-    case OpType::kDequantize:
-      Unsupported(node, "a quantization op in a float graph");
-  }
-  Unsupported(node, "this op");
+  if (!IsKnownOpType(node.op)) Unsupported(node, "this op");
+  return kFloatOps[static_cast<size_t>(node.op)].run(FloatOpCall{graph, node, in, training});
 }
 
 }  // namespace trit::train
