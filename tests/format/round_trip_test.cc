@@ -142,9 +142,8 @@ TEST(Format, RoundTripEveryTypeAndAttribute) {
       continue;
     }
     uint64_t smallest = 0;
-    EXPECT_EQ(file.storage[v].encoding,
-              SmallestEncoding(value.dtype, NumElements(value.shape), value.data->bytes(),
-                               &smallest));
+    EXPECT_EQ(file.storage[v].encoding, SmallestEncoding(value.dtype, NumElements(value.shape),
+                                                         value.data->bytes(), &smallest));
     EXPECT_EQ(file.storage[v].stored_bytes, smallest);
     EXPECT_LE(smallest, StorageBytes(value.dtype, NumElements(value.shape)));
   }
