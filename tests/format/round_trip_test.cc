@@ -154,7 +154,9 @@ TEST(Format, ConstantsAre64ByteAlignedInTheMapping) {
   WriteModelFile(zoo::BuildLeNet5(3), path.string());
   const ModelFile file = ReadModelFile(path.string());
   for (const Value& v : file.graph.values()) {
-    if (v.is_constant()) EXPECT_EQ(reinterpret_cast<uintptr_t>(v.data->data()) % 64, 0u) << v.name;
+    if (v.is_constant()) {
+      EXPECT_EQ(reinterpret_cast<uintptr_t>(v.data->data()) % 64, 0u) << v.name;
+    }
   }
 }
 
