@@ -1,7 +1,7 @@
 # The two entry points of the README. Each installs what it needs first.
 JOBS ?= $(shell nproc)
 
-.PHONY: deps build build-asan test demo bench bench-peers clean
+.PHONY: deps build build-asan build-tsan test demo bench bench-peers clean
 
 deps:
 	@scripts/install-deps.sh
@@ -14,10 +14,18 @@ build-asan: deps
 	@cmake --preset asan >/dev/null
 	@cmake --build --preset asan -j $(JOBS)
 
-# The whole suite in release, then again under AddressSanitizer + UndefinedBehaviorSanitizer.
-test: build build-asan
+# Only the threaded tests' binaries (the target trit_thread_tests).
+build-tsan: deps
+	@cmake --preset tsan >/dev/null
+	@cmake --build --preset tsan -j $(JOBS)
+
+# The whole suite in release (with the lint checks: layering, clang-format), again under
+# AddressSanitizer + UndefinedBehaviorSanitizer, and the threaded tests under ThreadSanitizer.
+# All three builds treat warnings as errors.
+test: build build-asan build-tsan
 	@ctest --preset release -j $(JOBS)
 	@ctest --preset asan -j $(JOBS)
+	@ctest --preset tsan -j $(JOBS)
 
 demo: build
 	@scripts/demo.sh build/release

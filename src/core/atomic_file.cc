@@ -32,7 +32,11 @@ void WriteFileAtomically(const std::string& path, const void* data, size_t size)
   const std::filesystem::path target(path);
   const std::filesystem::path folder =
       target.has_parent_path() ? target.parent_path() : std::filesystem::path(".");
-  std::string temp = (folder / ("." + target.filename().string() + ".tmp.XXXXXX")).string();
+  // Appended rather than "." + name + ...: GCC 12 warns falsely (-Wrestrict) on that operator+.
+  std::string temp_name = ".";
+  temp_name += target.filename().string();
+  temp_name += ".tmp.XXXXXX";
+  std::string temp = (folder / temp_name).string();
   const int fd = ::mkstemp(temp.data());
   if (fd < 0) {
     throw Error(ErrorCode::kIo, path + ": cannot create a file in '" + folder.string() +

@@ -17,9 +17,9 @@ inline constexpr uint32_t kOldestFormatVersion = 1;
 // How a constant tensor's bytes are stored in the file. In memory every constant holds the
 // plain form (dense bytes, or bit-packed levels for the low-bit types).
 enum class Encoding : uint8_t {
-  kNone = 0,       // not a constant
-  kDense = 1,      // f32 / i32 / i8 / u8 bytes as they are
-  kBitPacked = 2,  // int4 / int2 / ternary / binary levels, see core/bitpack.h
+  kNone = 0,          // not a constant
+  kDense = 1,         // f32 / i32 / i8 / u8 bytes as they are
+  kBitPacked = 2,     // int4 / int2 / ternary / binary levels, see core/bitpack.h
   kSparseBitmap = 3,  // one bit per element (non-zero?), then the non-zero elements
   kSparseDelta = 4,   // gaps between non-zero elements, then the non-zero elements
   kEntropy = 5,       // rANS over the element codes with a stored frequency table

@@ -120,7 +120,7 @@ void BatchNormalization(NodeContext& node) {
   for (int i = 1; i <= 4; ++i) {
     const HostTensor& p = node.Constant(i, names[i - 1]);
     if (p.shape != Shape{x[1]}) node.Fail(std::string(names[i - 1]) + " must have shape [C]");
-    params.push_back(node.ConstantValue(p, "/" + std::string(names[i - 1])));
+    params.push_back(node.ConstantValue(p, std::string("/") + names[i - 1]));
   }
   const Attributes attrs = {{"epsilon", node.Float("epsilon", 1e-5f)}};
   if (x.size() == 4) {

@@ -209,7 +209,8 @@ void Concat(NodeContext& node) {
       node.Fail("input type " + ElemTypeName(node.ElemType(i)));
     }
     if (nhwc && node.IsConstant(i)) {
-      inputs.push_back(node.ConstantNhwc(node.Constant(i, "input"), "/" + std::to_string(i)));
+      inputs.push_back(
+          node.ConstantNhwc(node.Constant(i, "input"), std::string("/") + std::to_string(i)));
     } else {
       inputs.push_back(nhwc ? node.InNhwc(i) : node.InOnnxLayout(i));
     }

@@ -165,7 +165,8 @@ QatGraph::QatGraph(const Graph& folded, const quant::QuantPlan& plan, QatOptions
         const std::string folded_name = value.name.substr(0, value.name.rfind("/int8"));
         const Value& latent = folded_.value(folded_ids.at(folded_name));
         StructuredPart part;
-        part.latent = register_parameter("r" + std::to_string(v),
+        // Appended, not "r" + ...: GCC 12 warns falsely (-Wrestrict) on that operator+ here.
+        part.latent = register_parameter(std::string("r").append(std::to_string(v)),
                                          FromFloats(quant::FloatData(latent), latent.shape));
         part.folded_name = folded_name;
         part.per_row =
@@ -186,7 +187,7 @@ QatGraph::QatGraph(const Graph& folded, const quant::QuantPlan& plan, QatOptions
       if (value.dtype != DType::kF32) Unsupported(node, "a quantized constant outside a layer");
       torch::Tensor t = FromFloats(quant::FloatData(value), value.shape);
       if (node.op == OpType::kConv2D && i == 1) t = ToTorchLayout(t, true);
-      const std::string name = "f" + std::to_string(v);
+      const std::string name = std::string("f") + std::to_string(v);
       const bool statistic = node.op == OpType::kBatchNorm && i >= 3;
       floats_[v] = statistic ? register_buffer(name, t) : register_parameter(name, t);
     }

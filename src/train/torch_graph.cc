@@ -54,7 +54,7 @@ TorchGraph::TorchGraph(const Graph& graph) : graph_(graph) {
     const ValueId id = static_cast<ValueId>(v);
     if (IsConvWeight(graph_, id)) t = t.permute({0, 3, 1, 2}).contiguous();
     // Parameter and buffer names may not contain '.', which the IR's names do.
-    std::string name = "t" + std::to_string(v);
+    std::string name = std::string("t") + std::to_string(v);
     tensors_[id] =
         IsBatchNormStatistic(graph_, id) ? register_buffer(name, t) : register_parameter(name, t);
   }

@@ -142,9 +142,8 @@ TEST(Format, RoundTripEveryTypeAndAttribute) {
       continue;
     }
     uint64_t smallest = 0;
-    EXPECT_EQ(file.storage[v].encoding,
-              SmallestEncoding(value.dtype, NumElements(value.shape), value.data->bytes(),
-                               &smallest));
+    EXPECT_EQ(file.storage[v].encoding, SmallestEncoding(value.dtype, NumElements(value.shape),
+                                                         value.data->bytes(), &smallest));
     EXPECT_EQ(file.storage[v].stored_bytes, smallest);
     EXPECT_LE(smallest, StorageBytes(value.dtype, NumElements(value.shape)));
   }
@@ -155,7 +154,9 @@ TEST(Format, ConstantsAre64ByteAlignedInTheMapping) {
   WriteModelFile(zoo::BuildLeNet5(3), path.string());
   const ModelFile file = ReadModelFile(path.string());
   for (const Value& v : file.graph.values()) {
-    if (v.is_constant()) EXPECT_EQ(reinterpret_cast<uintptr_t>(v.data->data()) % 64, 0u) << v.name;
+    if (v.is_constant()) {
+      EXPECT_EQ(reinterpret_cast<uintptr_t>(v.data->data()) % 64, 0u) << v.name;
+    }
   }
 }
 

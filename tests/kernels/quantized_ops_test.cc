@@ -424,8 +424,8 @@ TEST(QuantizedOps, BatchNorm) {
       std::vector<ValueId> inputs = {xi};
       int k = 0;
       for (const auto* p : {&gamma, &beta, &mean, &var}) {
-        inputs.push_back(g.AddConstant("p" + std::to_string(k++), DType::kF32, {channels},
-                                       Buffer::FromVector(*p)));
+        inputs.push_back(g.AddConstant(std::string("p") + std::to_string(k++), DType::kF32,
+                                       {channels}, Buffer::FromVector(*p)));
       }
       const ValueId yi = AddOutput(g, "y", out_type, out_scale, out_zero);
       g.AddNodeWithOutputs(Node{OpType::kBatchNorm, "bn", inputs, {yi}, {{"epsilon", 1e-5f}}});

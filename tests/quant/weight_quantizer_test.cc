@@ -113,7 +113,9 @@ TEST(WeightQuantizer, DeadChannelsGetFiniteScales) {
     for (const float s : q.quant.scale) {
       EXPECT_TRUE(std::isfinite(s) && s > 0) << WeightTypeName(type);
       // Large enough that a bias level b / (s_x * s) stays far inside int32.
-      if (type != WeightType::kBinary) EXPECT_GE(s, 1e-3f) << WeightTypeName(type);
+      if (type != WeightType::kBinary) {
+        EXPECT_GE(s, 1e-3f) << WeightTypeName(type);
+      }
     }
     for (const float v : q.Dequantize()) EXPECT_TRUE(std::isfinite(v));
   }

@@ -70,7 +70,8 @@ void AddInfoCommand(CLI::App& app) {
       nlohmann::json input_shapes = nlohmann::json::array();
       for (const ValueId in : node.inputs) {
         if (g.value(in).is_constant()) continue;
-        inputs += (inputs.empty() ? "" : " ") + ShapeToString(g.value(in).shape);
+        if (!inputs.empty()) inputs += ' ';
+        inputs += ShapeToString(g.value(in).shape);
         input_shapes.push_back(g.value(in).shape);
       }
       const Value& out = g.value(node.outputs[0]);
