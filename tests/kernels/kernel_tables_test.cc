@@ -32,7 +32,9 @@ void CheckTable(const char* what, std::span<const KernelCandidate<Problem, Entry
   for (const Isa level : kEveryLevel) {
     const auto& chosen = ChooseKernel(table, problem, level);
     EXPECT_TRUE(IsaCovers(level, chosen.isa)) << IsaName(level) << " chose " << chosen.name;
-    if (level == Isa::kRef) EXPECT_EQ(chosen.isa, Isa::kRef) << chosen.name;
+    if (level == Isa::kRef) {
+      EXPECT_EQ(chosen.isa, Isa::kRef) << chosen.name;
+    }
   }
   for (const auto& row : table) EXPECT_FALSE(row.name.empty());
 }

@@ -67,7 +67,9 @@ TEST(ElementwiseKernels, Q8AddMatchesTheReference) {
       fast_rows += row.isa != Isa::kRef;
     });
   }
-  if (!OptimizedLevels().empty() && DetectedIsa() == Isa::kAvx512) EXPECT_GT(fast_rows, 150);
+  if (!OptimizedLevels().empty() && DetectedIsa() == Isa::kAvx512) {
+    EXPECT_GT(fast_rows, 150);  // the multipliers fit in nearly every case
+  }
 }
 
 TEST(ActivationKernels, Q8TableLookupMatchesTheReference) {
