@@ -3,7 +3,8 @@
 # ternary 70% pruned; BNN also binary): for a change that must not move latency, e.g. a
 # refactor. Runs alternate between the builds on the same model files, ROUNDS rounds of
 # `trit bench --runs N` each, and the table gives each build's median of its round medians and
-# their ratio (B / A: below 1 is faster). One thread (THREADS=2 for two).
+# their ratio (B / A: below 1 is faster). One thread (THREADS=2 for two); MODELS="resnet44:100
+# alexnet:10" (model:runs) for a subset.
 # Usage: bench/models_ab.sh BUILD_A BUILD_B   (each a build dir with tools/trit/trit)
 set -euo pipefail
 trit_a="$1/tools/trit/trit"
@@ -20,7 +21,7 @@ echo
 echo "| model | weights | A median ms | B median ms | B / A |"
 echo "|---|---|---|---|---|"
 median() { /usr/bin/python3 -c "import statistics, sys; print(statistics.median(float(x) for x in sys.argv[1:]))" "$@"; }
-for spec in convnet:200 resnet44:100 mobilenet:200 bnn:200 alexnet:10; do
+for spec in ${MODELS:-convnet:200 resnet44:100 mobilenet:200 bnn:200 alexnet:10}; do
   model=${spec%%:*} runs=${spec##*:}
   zoo_variants "$trit_b" "$model" "$work"
   variants=(fp32 int8 ternary pruned)
