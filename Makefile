@@ -1,7 +1,7 @@
 # The two entry points of the README. Each installs what it needs first.
 JOBS ?= $(shell nproc)
 
-.PHONY: deps build build-asan build-tsan test demo bench bench-peers clean
+.PHONY: deps build build-asan build-tsan build-aarch64 test demo bench bench-peers clean
 
 deps:
 	@scripts/install-deps.sh
@@ -19,13 +19,22 @@ build-tsan: deps
 	@cmake --preset tsan >/dev/null
 	@cmake --build --preset tsan -j $(JOBS)
 
+# The runtime side cross-built for AArch64 (cmake/toolchains/aarch64-linux-gnu.cmake).
+build-aarch64: deps
+	@cmake --preset aarch64 >/dev/null
+	@cmake --build --preset aarch64 -j $(JOBS)
+
 # The whole suite in release (with the lint checks: layering, clang-format), again under
-# AddressSanitizer + UndefinedBehaviorSanitizer, and the threaded tests under ThreadSanitizer.
-# All three builds treat warnings as errors.
-test: build build-asan build-tsan
+# AddressSanitizer + UndefinedBehaviorSanitizer, the threaded tests under ThreadSanitizer, and
+# the AArch64 build's suite under qemu-user at three CPU models (NEON; + dot product; + i8mm).
+# All four builds treat warnings as errors.
+test: build build-asan build-tsan build-aarch64
 	@ctest --preset release -j $(JOBS)
 	@ctest --preset asan -j $(JOBS)
 	@ctest --preset tsan -j $(JOBS)
+	@ctest --preset aarch64-cortex-a53 -j $(JOBS)
+	@ctest --preset aarch64-cortex-a76 -j $(JOBS)
+	@ctest --preset aarch64-max -j $(JOBS)
 
 demo: build
 	@scripts/demo.sh build/release

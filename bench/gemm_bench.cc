@@ -14,11 +14,11 @@
 #include <unordered_map>
 #include <vector>
 
+#include "kernels/f32_gemm.h"
 #include "kernels/isa.h"
 #include "kernels/requantize.h"
 #include "kernels/sparse/ternary_gemv.h"
 #include "kernels/x86/b1_gemm.h"
-#include "kernels/x86/f32_gemm.h"
 #include "kernels/x86/lowbit_gemv.h"
 #include "kernels/x86/q8_gemm.h"
 #include "runtime/ops/gemm_split.h"
@@ -260,7 +260,7 @@ void BM_TritF32(benchmark::State& state, Isa isa) {
   std::vector<float> weights(static_cast<size_t>(s.out_c * s.depth()), 0.01f);
   std::vector<float> bias(static_cast<size_t>(s.out_c), 0.1f);
   std::vector<float> input(static_cast<size_t>(Vectors(s) * s.in_c), 0.5f);
-  trit::x86::F32GemmLayer layer;
+  trit::F32GemmLayer layer;
   layer.m = s.m();
   layer.n = s.out_c;
   layer.taps = int64_t{s.kernel} * s.kernel;
@@ -269,12 +269,12 @@ void BM_TritF32(benchmark::State& state, Isa isa) {
   layer.indirection = Indirection(s);
   layer.weights = weights.data();
   layer.bias = bias.data();
-  const trit::x86::F32Gemm gemm(isa, layer);
+  const trit::F32Gemm gemm(isa, layer);
   trit::x86::AlignedArray<uint8_t> scratch(gemm.scratch_bytes() + 64);
   std::vector<float> output(static_cast<size_t>(s.m() * s.out_c));
   trit::runtime::ThreadPool pool(threads);
   for (auto _ : state) {
-    trit::runtime::GemmSplit<trit::x86::F32Gemm, const float, float>::Run(
+    trit::runtime::GemmSplit<trit::F32Gemm, const float, float>::Run(
         gemm, gemm.Prepare(input.data(), scratch.data()), output.data(), &pool);
     benchmark::ClobberMemory();
   }

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages trit needs; skips what is already present. Idempotent and quiet.
+# The AArch64 cross build needs Debian's cross compiler, qemu-user to run its tests, and the
+# target's zlib and GoogleTest from the arm64 architecture (multiarch, added here once).
 # --bench adds what the peer benchmarks need: oneDNN for the kernel benchmarks; node and npm
 # for the ONNX Runtime peer (bench/peers/run.sh).
 set -euo pipefail
@@ -13,6 +15,7 @@ packages=(
   libonnx-dev libprotobuf-dev protobuf-compiler libonnx-testdata
   python3 python3-numpy python3-onnx python3-torch python3-torchvision
   time
+  g++-aarch64-linux-gnu qemu-user zlib1g-dev:arm64 libgtest-dev:arm64 libgmock-dev:arm64
 )
 if [[ ${1:-} == --bench ]]; then
   packages+=(libdnnl-dev)
@@ -38,5 +41,8 @@ else
   sudo_cmd=
 fi
 export DEBIAN_FRONTEND=noninteractive
+if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+  $sudo_cmd dpkg --add-architecture arm64
+fi
 $sudo_cmd apt-get update -qq >/dev/null
 $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

@@ -6,6 +6,11 @@
 
 #include "core/error.h"
 
+#if defined(__aarch64__) && defined(__linux__)
+#include <asm/hwcap.h>
+#include <sys/auxv.h>
+#endif
+
 namespace trit {
 namespace {
 
@@ -73,6 +78,18 @@ Isa DetectedIsa() {
     }
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return Isa::kAvx2;
     return Isa::kRef;
+  }();
+  return detected;
+#elif defined(__aarch64__) && defined(__linux__)
+  // The kernel's hardware capabilities say what user code may execute (and what QEMU's -cpu
+  // grants). The levels are cumulative: i8mm counts only with the dot product, as on every core
+  // that has it (Armv8.6 makes both mandatory).
+  static const Isa detected = [] {
+    const unsigned long hwcap = getauxval(AT_HWCAP), hwcap2 = getauxval(AT_HWCAP2);
+    if ((hwcap & HWCAP_ASIMD) == 0) return Isa::kRef;
+    if ((hwcap & HWCAP_ASIMDDP) == 0) return Isa::kNeon;
+    if ((hwcap2 & HWCAP2_I8MM) == 0) return Isa::kNeonDot;
+    return Isa::kNeonI8mm;
   }();
   return detected;
 #else

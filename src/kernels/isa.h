@@ -4,8 +4,8 @@
 //
 // Levels come in families, one per architecture, each ordered from the least to the most
 // capable; the reference belongs to every family. A kernel needs one level and runs at that
-// level and those above it in the same family (IsaCovers). Only x86-64 is detected today; the
-// AArch64 and Cortex-M levels name the rows their kernel tables keep for them.
+// level and those above it in the same family (IsaCovers). x86-64 (cpuid) and AArch64 Linux
+// (the kernel's HWCAP bits) are detected; the Cortex-M levels are fixed when firmware is built.
 #pragma once
 
 #include <string_view>

@@ -1,6 +1,6 @@
-// Whole quantized networks give the same bytes at every ISA level (TRIT_ISA=ref|avx2|avx512,
-// those this CPU has) and on 1 to 3 threads, and the kernel each layer runs says which level
-// it is.
+// Whole quantized networks give the same bytes at every ISA level this CPU has (TRIT_ISA=ref,
+// avx2, avx512; neon, neondot, i8mm) and on 1 to 3 threads, and the kernel each layer runs says
+// which level it is.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -39,6 +39,23 @@ struct Outcome {
   std::vector<std::string> kernels;
 };
 
+// The level a kernel's name ends with (…__avx512vnni: avx512; …__neondot: neondot), or kRef.
+Isa LevelOfKernel(const std::string& kernel) {
+  const size_t mark = kernel.rfind("__");
+  if (mark == std::string::npos) return Isa::kRef;
+  const std::string suffix = kernel.substr(mark + 2);
+  Isa best = Isa::kRef;
+  size_t best_length = 0;
+  for (const Isa isa : RunnableIsas()) {
+    const std::string name(IsaName(isa));
+    if (isa != Isa::kRef && suffix.rfind(name, 0) == 0 && name.size() > best_length) {
+      best = isa;
+      best_length = name.size();
+    }
+  }
+  return best;
+}
+
 Outcome RunAt(const char* level, const Graph& graph, const std::vector<float>& input,
               int threads = 1) {
   ForcedIsa forced(level);
@@ -60,11 +77,6 @@ Outcome RunAt(const char* level, const Graph& graph, const std::vector<float>& i
 }
 
 TEST(IsaLevels, QuantizedNetworksAgreeAtEveryLevel) {
-  std::vector<std::pair<const char*, std::string>> levels = {{"ref", "ref_"}};
-  if (static_cast<int>(DetectedIsa()) >= static_cast<int>(Isa::kAvx2)) {
-    levels.push_back({"avx2", "__avx2"});
-  }
-  if (DetectedIsa() == Isa::kAvx512) levels.push_back({"avx512", "__avx512"});
   const quant::WeightType types[] = {quant::WeightType::kInt8, quant::WeightType::kTernary,
                                      quant::WeightType::kInt4, quant::WeightType::kBinary};
   const quant::ActivationMode modes[] = {
@@ -81,7 +93,9 @@ TEST(IsaLevels, QuantizedNetworksAgreeAtEveryLevel) {
       const Graph graph = quant::Compress(fp32, 1, options, calib.data(), 4).compressed;
       const std::vector<float> input = Uniform(static_cast<size_t>(sample), ++seed);
       const Outcome reference = RunAt("ref", graph, input);
-      for (const auto& [level, marker] : levels) {
+      for (const Isa isa : RunnableIsas()) {
+        const std::string name(IsaName(isa));
+        const char* level = name.c_str();
         const Outcome outcome = RunAt(level, graph, input);
         EXPECT_EQ(outcome.output, reference.output)
             << model << " " << static_cast<int>(type) << " at " << level;
@@ -93,7 +107,14 @@ TEST(IsaLevels, QuantizedNetworksAgreeAtEveryLevel) {
         for (const std::string& kernel : outcome.kernels) {
           // fp32 layers (none here but kept fp32 ones) stay on the reference.
           if (kernel.find("f32") != std::string::npos) continue;
-          EXPECT_NE(kernel.find(marker), std::string::npos) << kernel << " at " << level;
+          if (isa == Isa::kRef) {
+            EXPECT_EQ(kernel.rfind("ref_", 0), 0u) << kernel << " at " << level;
+          } else {
+            // An optimized kernel of this level or one below it in the same family.
+            const Isa kernel_level = LevelOfKernel(kernel);
+            EXPECT_TRUE(kernel_level != Isa::kRef && IsaCovers(isa, kernel_level))
+                << kernel << " at " << level;
+          }
         }
       }
     }
@@ -107,9 +128,8 @@ TEST(IsaLevels, Fp32NetworksGiveTheSameBitsOnAnyThreadCount) {
     const Graph graph = zoo::BuildZooModel(model, 1);
     const std::vector<float> input =
         Uniform(static_cast<size_t>(NumElements(graph.value(graph.inputs()[0]).shape)), 5);
-    const char* level = DetectedIsa() == Isa::kAvx512 ? "avx512"
-                        : DetectedIsa() == Isa::kAvx2 ? "avx2"
-                                                      : "ref";
+    const std::string detected(IsaName(DetectedIsa()));
+    const char* level = detected.c_str();
     const Outcome one = RunAt(level, graph, input);
     for (const int threads : {2, 3, 4}) {
       EXPECT_EQ(RunAt(level, graph, input, threads).output, one.output) << model << " " << threads;
@@ -130,7 +150,7 @@ TEST(IsaLevels, HighlyPrunedTernaryDenseRunsSparse) {
   const Graph graph = quant::Compress(fp32, 1, options, calib.data(), 4).compressed;
   const std::vector<float> input = Uniform(static_cast<size_t>(sample), 12);
   const Outcome reference = RunAt("ref", graph, input);
-  const Outcome fast = RunAt(DetectedIsa() == Isa::kAvx512 ? "avx512" : "avx2", graph, input, 2);
+  const Outcome fast = RunAt(std::string(IsaName(DetectedIsa())).c_str(), graph, input, 2);
   EXPECT_EQ(fast.output, reference.output);
   int sparse = 0;
   for (const std::string& kernel : fast.kernels)
@@ -143,14 +163,15 @@ TEST(IsaLevels, UnknownOrMissingLevelIsAClearError) {
     ForcedIsa forced("sse9");
     EXPECT_THROW(ActiveIsa(), Error);
   }
-  if (DetectedIsa() != Isa::kAvx512) {
-    ForcedIsa forced("avx512");
-    try {
-      ActiveIsa();
-      FAIL() << "no error";
-    } catch (const Error& e) {
-      EXPECT_NE(std::string(e.what()).find("TRIT_ISA=avx512"), std::string::npos) << e.what();
-    }
+  // A level of another family, or above this CPU's: named in the error.
+  const char* missing = FamilyOf(DetectedIsa()) == IsaFamily::kX86 ? "i8mm" : "avx512";
+  ForcedIsa forced(missing);
+  try {
+    ActiveIsa();
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(std::string("TRIT_ISA=") + missing), std::string::npos)
+        << e.what();
   }
 }
 

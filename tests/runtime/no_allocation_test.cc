@@ -44,7 +44,9 @@ void* CountedAlignedAlloc(size_t size, size_t alignment) {
 #define TRIT_SANITIZED 1
 #endif
 #endif
-#if defined(__GLIBC__) && !defined(TRIT_SANITIZED)
+// A static link (the AArch64 build under qemu-user) cannot replace glibc's malloc: libc.a
+// defines it beside its internals. Operator new is still counted there.
+#if defined(__GLIBC__) && !defined(TRIT_SANITIZED) && !defined(TRIT_STATIC_LINK)
 #define TRIT_COUNTS_MALLOC 1
 // glibc lets a program replace malloc; these forward to glibc's allocator, so memory from
 // either side may be freed by the other (free itself is not replaced).

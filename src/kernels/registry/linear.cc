@@ -1,12 +1,15 @@
 #include "kernels/registry/linear.h"
 
+#include "kernels/f32_depthwise.h"
+#include "kernels/f32_gemm.h"
+#include "kernels/q8_depthwise.h"
 #include "kernels/sparse/ternary_gemv.h"
+#if defined(__aarch64__)
+#include "kernels/arm/q8_gemm.h"
+#endif
 #if defined(__x86_64__)
 #include "kernels/x86/b1_gemm.h"
-#include "kernels/x86/f32_depthwise.h"
-#include "kernels/x86/f32_gemm.h"
 #include "kernels/x86/lowbit_gemv.h"
-#include "kernels/x86/q8_depthwise.h"
 #include "kernels/x86/q8_gemm.h"
 #endif
 
@@ -28,6 +31,12 @@ std::unique_ptr<TiledKernel> MakeForLevel(Isa isa, const Layer& layer) {
 [[maybe_unused]] bool SparseTernary(const Q8GemvProblem& p, double crossover) {
   return p.weights == DType::kTernary && p.fits_index_lists && p.zero_share >= crossover;
 }
+
+#if defined(__aarch64__)
+// Not measured on ARM hardware (none here): the AVX2 crossover against an 8-bit GEMM of the
+// same width, until the instruction counts of bench/arm/ say otherwise.
+bool SparseTernaryPastNeonGemm(const Q8GemvProblem& p) { return SparseTernary(p, 0.70); }
+#endif
 
 #if defined(__x86_64__)
 bool SparseTernaryPastAvx512Codes(const Q8GemvProblem& p) { return SparseTernary(p, 0.97); }
@@ -53,21 +62,25 @@ std::unique_ptr<TiledKernel> MakeB1Gemm(Isa, const B1GemmLayer& layer) {
 }
 #endif
 
-// Rows best first. AArch64 (NEON, dot product, i8mm) and Cortex-M (DSP, MVE) rows: none yet;
-// their layers are the same.
+// Rows best first. Cortex-M (DSP, MVE) rows: none yet; their layers are the same.
 constexpr TiledKernelCandidate<F32GemmLayer> kF32Gemm[] = {
 #if defined(__x86_64__)
-    {"f32_igemm__avx512", Isa::kAvx512, nullptr, MakeForLevel<x86::F32Gemm, F32GemmLayer>},
-    {"f32_igemm__avx2", Isa::kAvx2, nullptr, MakeForLevel<x86::F32Gemm, F32GemmLayer>},
+    {"f32_igemm__avx512", Isa::kAvx512, nullptr, MakeForLevel<F32Gemm, F32GemmLayer>},
+    {"f32_igemm__avx2", Isa::kAvx2, nullptr, MakeForLevel<F32Gemm, F32GemmLayer>},
+#endif
+#if defined(__aarch64__)
+    {"f32_igemm_4x16__neon", Isa::kNeon, nullptr, MakeForLevel<F32Gemm, F32GemmLayer>},
 #endif
     {"ref_f32", Isa::kRef, nullptr, nullptr},
 };
 
 constexpr TiledKernelCandidate<F32DepthwiseLayer> kF32Depthwise[] = {
 #if defined(__x86_64__)
-    {"f32_dwconv__avx512", Isa::kAvx512, nullptr,
-     MakeForLevel<x86::F32Depthwise, F32DepthwiseLayer>},
-    {"f32_dwconv__avx2", Isa::kAvx2, nullptr, MakeForLevel<x86::F32Depthwise, F32DepthwiseLayer>},
+    {"f32_dwconv__avx512", Isa::kAvx512, nullptr, MakeForLevel<F32Depthwise, F32DepthwiseLayer>},
+    {"f32_dwconv__avx2", Isa::kAvx2, nullptr, MakeForLevel<F32Depthwise, F32DepthwiseLayer>},
+#endif
+#if defined(__aarch64__)
+    {"f32_dwconv__neon", Isa::kNeon, nullptr, MakeForLevel<F32Depthwise, F32DepthwiseLayer>},
 #endif
     {"ref_f32", Isa::kRef, nullptr, nullptr},
 };
@@ -77,14 +90,21 @@ constexpr TiledKernelCandidate<Q8GemmLayer> kQ8Gemm[] = {
     {"q8_igemm__avx512vnni", Isa::kAvx512, nullptr, MakeForLevel<x86::Q8Gemm, Q8GemmLayer>},
     {"q8_igemm__avx2", Isa::kAvx2, nullptr, MakeForLevel<x86::Q8Gemm, Q8GemmLayer>},
 #endif
+#if defined(__aarch64__)
+    {"q8_igemm_4x16c8__i8mm", Isa::kNeonI8mm, nullptr, MakeForLevel<arm::Q8Gemm, Q8GemmLayer>},
+    {"q8_igemm_4x16c4__neondot", Isa::kNeonDot, nullptr, MakeForLevel<arm::Q8Gemm, Q8GemmLayer>},
+    {"q8_igemm_4x16__neon", Isa::kNeon, nullptr, MakeForLevel<arm::Q8Gemm, Q8GemmLayer>},
+#endif
     {"ref_q8", Isa::kRef, nullptr, nullptr},
 };
 
 constexpr TiledKernelCandidate<Q8DepthwiseLayer> kQ8Depthwise[] = {
 #if defined(__x86_64__)
-    {"q8_dwconv__avx512vnni", Isa::kAvx512, nullptr,
-     MakeForLevel<x86::Q8Depthwise, Q8DepthwiseLayer>},
-    {"q8_dwconv__avx2", Isa::kAvx2, nullptr, MakeForLevel<x86::Q8Depthwise, Q8DepthwiseLayer>},
+    {"q8_dwconv__avx512vnni", Isa::kAvx512, nullptr, MakeForLevel<Q8Depthwise, Q8DepthwiseLayer>},
+    {"q8_dwconv__avx2", Isa::kAvx2, nullptr, MakeForLevel<Q8Depthwise, Q8DepthwiseLayer>},
+#endif
+#if defined(__aarch64__)
+    {"q8_dwconv__neon", Isa::kNeon, nullptr, MakeForLevel<Q8Depthwise, Q8DepthwiseLayer>},
 #endif
     {"ref_q8", Isa::kRef, nullptr, nullptr},
 };
@@ -104,6 +124,9 @@ constexpr TiledKernelCandidate<Q8GemvProblem> kQ8Gemv[] = {
     {"lowbit_gemv_ternary__avx512vnni", Isa::kAvx512, TernaryCodes, MakeLowBitGemv},
     {"lowbit_gemv_int4_int2__avx512vnni", Isa::kAvx512, Int4OrInt2Codes, MakeLowBitGemv},
     {"qs8_sparse_ternary_gemv", Isa::kAvx2, SparseTernaryPastAvx2Gemm, MakeIndexLists},
+#endif
+#if defined(__aarch64__)
+    {"qs8_sparse_ternary_gemv", Isa::kNeon, SparseTernaryPastNeonGemm, MakeIndexLists},
 #endif
     {"q8_gemm_table", Isa::kRef, nullptr, nullptr},
 };

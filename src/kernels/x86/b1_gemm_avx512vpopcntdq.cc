@@ -5,9 +5,9 @@
 
 #include <algorithm>
 
+#include "kernels/row_blocks.h"
 #include "kernels/x86/b1_gemm.h"
 #include "kernels/x86/requantize_avx512.h"
-#include "kernels/x86/row_blocks.h"
 
 namespace trit::x86 {
 namespace {

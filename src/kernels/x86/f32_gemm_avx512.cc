@@ -4,8 +4,8 @@
 
 #include <algorithm>
 
-#include "kernels/x86/f32_gemm.h"
-#include "kernels/x86/row_blocks.h"
+#include "kernels/f32_gemm.h"
+#include "kernels/row_blocks.h"
 
 namespace trit::x86 {
 namespace {

@@ -4,9 +4,9 @@
 
 #include <algorithm>
 
-#include "kernels/x86/q8_depthwise.h"
+#include "kernels/q8_depthwise.h"
+#include "kernels/row_blocks.h"
 #include "kernels/x86/requantize_avx512.h"
-#include "kernels/x86/row_blocks.h"
 
 namespace trit::x86 {
 namespace {

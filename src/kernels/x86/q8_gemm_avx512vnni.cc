@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <cstring>
 
+#include "kernels/row_blocks.h"
 #include "kernels/x86/q8_gemm.h"
 #include "kernels/x86/requantize_avx512.h"
-#include "kernels/x86/row_blocks.h"
 
 namespace trit::x86 {
 namespace {
@@ -64,30 +64,6 @@ inline void Microkernel(const Q8Gemm::Packed& p, const uint8_t* input, int64_t m
     }
   }
 }
-
-}  // namespace
-
-void PackQ8WeightsAvx512(const int8_t* levels, int64_t n, int64_t taps, int64_t depth, int64_t tile,
-                         int8_t* packed) {
-  const int64_t padded = (depth + 3) / 4 * 4;
-  const int64_t tiles = (n + tile - 1) / tile;
-  int8_t* dst = packed;
-  for (int64_t t = 0; t < tiles; ++t) {
-    for (int64_t tap = 0; tap < taps; ++tap) {
-      for (int64_t k = 0; k < padded; k += 4) {
-        for (int64_t col = 0; col < tile; ++col) {
-          const int64_t c = t * tile + col;
-          for (int64_t b = 0; b < 4; ++b) {
-            const bool real = c < n && k + b < depth;
-            *dst++ = real ? levels[c * taps * depth + tap * depth + k + b] : 0;
-          }
-        }
-      }
-    }
-  }
-}
-
-namespace {
 
 template <int kV, int kRows>
 void RunTiles(const Q8Gemm::Packed& p, const uint8_t* input, int64_t m_begin, int64_t m_end,

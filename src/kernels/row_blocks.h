@@ -8,7 +8,7 @@
 #include <cstdint>
 #include <utility>
 
-namespace trit::x86 {
+namespace trit {
 // Internal linkage on purpose: each ISA file gets its own copy, compiled with its own flags,
 // which the linker must never merge with another file's.
 namespace {
@@ -33,4 +33,4 @@ inline void WithCount(int count, Call&& call) {
 }
 
 }  // namespace
-}  // namespace trit::x86
+}  // namespace trit

@@ -1,7 +1,7 @@
-// fp32 Conv2D (groups 1) and Dense as one GEMM for the x86 microkernels: the in-house float
-// baseline. Same shape of problem as q8_gemm.h (M rows, N channels, `taps` input vectors of
-// `depth` values per output, an indirection table with one extra vector for padding); weights
-// packed once at load as [column tile][tap][depth][tile columns]; FMA with the input value
+// fp32 Conv2D (groups 1) and Dense as one GEMM for the x86 and AArch64 microkernels: the
+// in-house float baseline. Same shape of problem as q8_gemm.h (M rows, N channels, `taps` input
+// vectors of `depth` values per output, an indirection table with one extra vector for padding);
+// weights packed once at load as [column tile][tap][depth][tile columns]; FMA with the input value
 // broadcast; bias first, the fused activation's clamp last. Float sums run in another order
 // than the reference's, so results agree to rounding, not bit for bit.
 #pragma once
@@ -10,12 +10,11 @@
 #include <string>
 #include <vector>
 
+#include "kernels/aligned_array.h"
 #include "kernels/isa.h"
-#include "kernels/x86/q8_gemm.h"  // AlignedArray
+#include "kernels/linear_layer.h"
 
-namespace trit::x86 {
-
-using trit::F32GemmLayer;
+namespace trit {
 
 class F32Gemm {
  public:
@@ -54,12 +53,20 @@ class F32Gemm {
 
 void PackF32Weights(const float* weights, int64_t n, int64_t taps, int64_t depth, int64_t tile,
                     float* packed);
+// The ISA files (each compiled for its architecture only).
+namespace x86 {
 void F32GemmAvx512(const F32Gemm::Packed& p, const float* input, int64_t m_begin, int64_t m_end,
                    int64_t tile_begin, int64_t tile_end, float* output);
 void F32GemmAvx2(const F32Gemm::Packed& p, const float* input, int64_t m_begin, int64_t m_end,
                  int64_t tile_begin, int64_t tile_end, float* output);
+}  // namespace x86
+namespace arm {
+void F32GemmNeon(const F32Gemm::Packed& p, const float* input, int64_t m_begin, int64_t m_end,
+                 int64_t tile_begin, int64_t tile_end, float* output);
+}  // namespace arm
 
-// Column tiles (AVX-512: 16 columns for layers of at most 16 channels).
+// Column tiles (AVX-512: 16 columns for layers of at most 16 channels) and rows per call.
 inline constexpr int64_t kF32Avx512Tile = 32, kF32Avx512NarrowTile = 16, kF32Avx2Tile = 16;
+inline constexpr int64_t kF32NeonTile = 16, kF32NeonRows = 4;
 
-}  // namespace trit::x86
+}  // namespace trit

@@ -1,11 +1,11 @@
-#include "kernels/x86/f32_gemm.h"
+#include "kernels/f32_gemm.h"
 
 #include <algorithm>
 #include <cstring>
 
 #include "core/error.h"
 
-namespace trit::x86 {
+namespace trit {
 
 void PackF32Weights(const float* weights, int64_t n, int64_t taps, int64_t depth, int64_t tile,
                     float* packed) {
@@ -25,16 +25,17 @@ void PackF32Weights(const float* weights, int64_t n, int64_t taps, int64_t depth
 
 F32Gemm::F32Gemm(Isa isa, const F32GemmLayer& layer)
     : isa_(isa), vectors_(layer.vectors), indirection_(layer.indirection) {
-  if (isa != Isa::kAvx2 && isa != Isa::kAvx512) {
-    throw Error(ErrorCode::kInternal, "F32Gemm needs AVX2 or AVX-512");
+  if (isa != Isa::kAvx2 && isa != Isa::kAvx512 && isa != Isa::kNeon) {
+    throw Error(ErrorCode::kInternal, "F32Gemm needs AVX2, AVX-512 or NEON");
   }
   if (static_cast<int64_t>(indirection_.size()) != layer.m * layer.taps ||
       layer.vectors + 1 > (int64_t{1} << 31)) {
     throw Error(ErrorCode::kInternal, "F32Gemm: indirection table does not match the layer");
   }
   const bool narrow = isa == Isa::kAvx512 && layer.n <= kF32Avx512NarrowTile;
-  const int64_t tile =
-      isa == Isa::kAvx512 ? (narrow ? kF32Avx512NarrowTile : kF32Avx512Tile) : kF32Avx2Tile;
+  const int64_t tile = isa == Isa::kAvx512 ? (narrow ? kF32Avx512NarrowTile : kF32Avx512Tile)
+                       : isa == Isa::kAvx2 ? kF32Avx2Tile
+                                           : kF32NeonTile;
   Packed& p = packed_;
   p.m = layer.m;
   p.n = layer.n;
@@ -42,7 +43,7 @@ F32Gemm::F32Gemm(Isa isa, const F32GemmLayer& layer)
   p.depth = layer.depth;
   p.n_tiles = (layer.n + tile - 1) / tile;
   p.tile = tile;
-  p.rows_per_call = isa == Isa::kAvx512 ? (narrow ? 16 : 8) : 6;
+  p.rows_per_call = isa == Isa::kAvx512 ? (narrow ? 16 : 8) : isa == Isa::kAvx2 ? 6 : kF32NeonRows;
   weights_ = AlignedArray<float>(static_cast<size_t>(p.n_tiles * tile * layer.taps * layer.depth));
   PackF32Weights(layer.weights, layer.n, layer.taps, layer.depth, tile, weights_.data());
   bias_.assign(static_cast<size_t>(p.n_tiles * tile), 0.0f);
@@ -56,7 +57,9 @@ F32Gemm::F32Gemm(Isa isa, const F32GemmLayer& layer)
   p.hi = layer.hi;
   const std::string kind = layer.taps == 1 && layer.m == layer.vectors ? "gemm" : "igemm";
   name_ = "f32_" + kind +
-          (isa == Isa::kAvx512 ? (narrow ? "_16x16__avx512f" : "_8x32__avx512f") : "_6x16__avx2");
+          (isa == Isa::kAvx512 ? (narrow ? "_16x16__avx512f" : "_8x32__avx512f")
+           : isa == Isa::kAvx2 ? "_6x16__avx2"
+                               : "_4x16__neon");
 }
 
 size_t F32Gemm::scratch_bytes() const {
@@ -75,15 +78,19 @@ const float* F32Gemm::Prepare(const float* input, void* scratch) const {
 
 void F32Gemm::Compute(const float* prepared, float* output, int64_t row_begin, int64_t row_end,
                       int64_t tile_begin, int64_t tile_end) const {
+#if defined(__x86_64__)
   if (isa_ == Isa::kAvx512) {
-    F32GemmAvx512(packed_, prepared, row_begin, row_end, tile_begin, tile_end, output);
+    x86::F32GemmAvx512(packed_, prepared, row_begin, row_end, tile_begin, tile_end, output);
   } else {
-    F32GemmAvx2(packed_, prepared, row_begin, row_end, tile_begin, tile_end, output);
+    x86::F32GemmAvx2(packed_, prepared, row_begin, row_end, tile_begin, tile_end, output);
   }
+#elif defined(__aarch64__)
+  arm::F32GemmNeon(packed_, prepared, row_begin, row_end, tile_begin, tile_end, output);
+#endif
 }
 
 void F32Gemm::Run(const float* input, float* output, void* scratch) const {
   Compute(Prepare(input, scratch), output, 0, packed_.m, 0, packed_.n_tiles);
 }
 
-}  // namespace trit::x86
+}  // namespace trit

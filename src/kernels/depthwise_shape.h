@@ -1,5 +1,5 @@
-// What the two depthwise kernels (q8_depthwise.h, f32_depthwise.h) share: the output pixels,
-// the channels (their weights padded to whole blocks of 64), the taps and the indirection
+// What the two depthwise kernels (q8_depthwise.h, f32_depthwise.h) share, on every ISA: the output
+// pixels, the channels (their weights padded to whole blocks of 64), the taps and the indirection
 // table over the input's pixels (its extra vector stands for padding).
 #pragma once
 
@@ -9,10 +9,10 @@
 
 #include "core/error.h"
 #include "kernels/isa.h"
+#include "kernels/linear_layer.h"  // ConvIndirection
 #include "kernels/ref/conv2d.h"
-#include "kernels/x86/q8_gemm.h"  // ConvIndirection
 
-namespace trit::x86 {
+namespace trit {
 
 inline constexpr int64_t kDepthwiseChannelBlock = 64;
 
@@ -21,13 +21,11 @@ struct DepthwiseShape {
   std::vector<int32_t> indirection;  // [m][taps] -> input pixel (vectors: padding)
 };
 
-// Throws kInternal, naming `kernel`, when the ISA is neither AVX2 nor AVX-512 or the geometry
-// is not depthwise (groups = input channels = output channels).
+// Throws kInternal, naming `kernel`, when the level is the reference or the geometry is not
+// depthwise (groups = input channels = output channels).
 inline DepthwiseShape MakeDepthwiseShape(Isa isa, const ref::ConvGeometry& g,
                                          const std::string& kernel) {
-  if (isa != Isa::kAvx2 && isa != Isa::kAvx512) {
-    throw Error(ErrorCode::kInternal, kernel + " needs AVX2 or AVX-512");
-  }
+  if (isa == Isa::kRef) throw Error(ErrorCode::kInternal, kernel + " needs an optimized level");
   if (g.groups != g.in_c || g.out_c != g.in_c) {
     throw Error(ErrorCode::kInternal, kernel + ": not a depthwise convolution");
   }
@@ -47,4 +45,4 @@ inline DepthwiseShape MakeDepthwiseShape(Isa isa, const ref::ConvGeometry& g,
   return s;
 }
 
-}  // namespace trit::x86
+}  // namespace trit

@@ -1,10 +1,10 @@
-#include "kernels/x86/q8_depthwise.h"
+#include "kernels/q8_depthwise.h"
 
 #include <utility>
 
-#include "kernels/x86/depthwise_shape.h"
+#include "kernels/depthwise_shape.h"
 
-namespace trit::x86 {
+namespace trit {
 
 Q8Depthwise::Q8Depthwise(Isa isa, const Q8DepthwiseLayer& layer) : isa_(isa) {
   const ref::ConvGeometry& g = layer.geometry;
@@ -47,18 +47,23 @@ Q8Depthwise::Q8Depthwise(Isa isa, const Q8DepthwiseLayer& layer) : isa_(isa) {
   p.hi = layer.hi;
   p.input_signed = layer.input_type == DType::kI8;
   name_ = std::string(p.input_signed ? "qs8" : "qu8") + "_dwconv_" + std::to_string(g.kernel_h) +
-          "x" + std::to_string(g.kernel_w) + (isa == Isa::kAvx512 ? "__avx512vnni" : "__avx2");
+          "x" + std::to_string(g.kernel_w) +
+          (isa == Isa::kAvx512 ? "__avx512vnni" : "__" + std::string(IsaName(isa)));
 }
 
 void Q8Depthwise::Compute(const void* input, void* output, int64_t row_begin, int64_t row_end,
                           int64_t, int64_t) const {
   const auto* in = static_cast<const uint8_t*>(input);
   auto* out = static_cast<uint8_t*>(output);
+#if defined(__x86_64__)
   if (isa_ == Isa::kAvx512) {
-    Q8DepthwiseAvx512(packed_, in, row_begin, row_end, out);
+    x86::Q8DepthwiseAvx512(packed_, in, row_begin, row_end, out);
   } else {
-    Q8DepthwiseAvx2(packed_, in, row_begin, row_end, out);
+    x86::Q8DepthwiseAvx2(packed_, in, row_begin, row_end, out);
   }
+#elif defined(__aarch64__)
+  arm::Q8DepthwiseNeon(packed_, in, row_begin, row_end, out);
+#endif
 }
 
-}  // namespace trit::x86
+}  // namespace trit

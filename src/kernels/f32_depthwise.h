@@ -1,5 +1,5 @@
-// fp32 depthwise convolution (groups = input channels = output channels) for x86, the float
-// baseline next to x86/q8_depthwise.h: the same indirection table (its extra vector a row of
+// fp32 depthwise convolution (groups = input channels = output channels) for x86 and AArch64,
+// the float baseline next to q8_depthwise.h: the same indirection table (its extra vector a row of
 // zeros), channels across the lanes, one FMA per tap and vector in the reference's tap order
 // (bias first, the fused activation's clamp last), so results agree with the reference to
 // the rounding of the fused multiply-adds.
@@ -9,13 +9,12 @@
 #include <string>
 #include <vector>
 
+#include "kernels/aligned_array.h"
 #include "kernels/isa.h"
+#include "kernels/linear_layer.h"
 #include "kernels/ref/conv2d.h"
-#include "kernels/x86/q8_gemm.h"  // AlignedArray
 
-namespace trit::x86 {
-
-using trit::F32DepthwiseLayer;
+namespace trit {
 
 class F32Depthwise {
  public:
@@ -50,9 +49,16 @@ class F32Depthwise {
   std::string name_;
 };
 
+// The ISA files (each compiled for its architecture only).
+namespace x86 {
 void F32DepthwiseAvx512(const F32Depthwise::Packed& p, const float* input, int64_t m_begin,
                         int64_t m_end, float* output);
 void F32DepthwiseAvx2(const F32Depthwise::Packed& p, const float* input, int64_t m_begin,
                       int64_t m_end, float* output);
+}  // namespace x86
+namespace arm {
+void F32DepthwiseNeon(const F32Depthwise::Packed& p, const float* input, int64_t m_begin,
+                      int64_t m_end, float* output);
+}  // namespace arm
 
-}  // namespace trit::x86
+}  // namespace trit

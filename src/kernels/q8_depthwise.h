@@ -1,12 +1,14 @@
-// Quantized depthwise convolution (groups = input channels = output channels) for x86.
+// Quantized depthwise convolution (groups = input channels = output channels) for x86 and
+// AArch64.
 //
 // Each output pixel sums, channel by channel, its KH*KW taps; the inputs of a tap are one pixel's
-// channels, found through the same indirection table as the GEMM (x86/q8_gemm.h), whose extra
+// channels, found through the same indirection table as the GEMM (q8_gemm_plan.h), whose extra
 // vector is a row of the input zero point (padding contributes nothing). Channels run across the
 // vector lanes: each input byte is widened to a 32-bit lane and multiplied by its tap's weight,
 // packed at load as an int16 in the lane's low half (high half zero), so VPDPWSSD (AVX-512 VNNI)
-// or VPMADDWD + VPADDD (AVX2) adds exactly x * w. The zero point comes off afterwards as a
-// per-channel offset (bias - z * sum(w)). The epilogue is the reference's requantization.
+// or VPMADDWD + VPADDD (AVX2) adds exactly x * w; NEON widens the bytes to 32 bits and uses MLA.
+// The zero point comes off afterwards as a per-channel offset (bias - z * sum(w)). The epilogue is
+// the reference's requantization.
 #pragma once
 
 #include <cstdint>
@@ -14,14 +16,13 @@
 #include <vector>
 
 #include "core/dtype.h"
+#include "kernels/aligned_array.h"
 #include "kernels/isa.h"
+#include "kernels/linear_layer.h"
 #include "kernels/ref/conv2d.h"
 #include "kernels/requantize.h"
-#include "kernels/x86/q8_gemm.h"
 
-namespace trit::x86 {
-
-using trit::Q8DepthwiseLayer;
+namespace trit {
 
 class Q8Depthwise {
  public:
@@ -61,9 +62,16 @@ class Q8Depthwise {
 };
 
 // The ISA files: output pixels [m_begin, m_end).
+// The ISA files (each compiled for its architecture only).
+namespace x86 {
 void Q8DepthwiseAvx512(const Q8Depthwise::Packed& p, const uint8_t* input, int64_t m_begin,
                        int64_t m_end, uint8_t* output);
 void Q8DepthwiseAvx2(const Q8Depthwise::Packed& p, const uint8_t* input, int64_t m_begin,
                      int64_t m_end, uint8_t* output);
+}  // namespace x86
+namespace arm {
+void Q8DepthwiseNeon(const Q8Depthwise::Packed& p, const uint8_t* input, int64_t m_begin,
+                     int64_t m_end, uint8_t* output);
+}  // namespace arm
 
-}  // namespace trit::x86
+}  // namespace trit

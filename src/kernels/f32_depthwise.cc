@@ -1,10 +1,10 @@
-#include "kernels/x86/f32_depthwise.h"
+#include "kernels/f32_depthwise.h"
 
 #include <utility>
 
-#include "kernels/x86/depthwise_shape.h"
+#include "kernels/depthwise_shape.h"
 
-namespace trit::x86 {
+namespace trit {
 
 F32Depthwise::F32Depthwise(Isa isa, const F32DepthwiseLayer& layer) : isa_(isa) {
   const ref::ConvGeometry& g = layer.geometry;
@@ -31,17 +31,21 @@ F32Depthwise::F32Depthwise(Isa isa, const F32DepthwiseLayer& layer) : isa_(isa) 
   p.padding = padding_.data();
   p.lo = layer.lo;
   p.hi = layer.hi;
-  name_ = "f32_dwconv_" + std::to_string(g.kernel_h) + "x" + std::to_string(g.kernel_w) +
-          (isa == Isa::kAvx512 ? "__avx512" : "__avx2");
+  name_ = "f32_dwconv_" + std::to_string(g.kernel_h) + "x" + std::to_string(g.kernel_w) + "__" +
+          std::string(IsaName(isa));
 }
 
 void F32Depthwise::Compute(const float* input, float* output, int64_t row_begin, int64_t row_end,
                            int64_t, int64_t) const {
+#if defined(__x86_64__)
   if (isa_ == Isa::kAvx512) {
-    F32DepthwiseAvx512(packed_, input, row_begin, row_end, output);
+    x86::F32DepthwiseAvx512(packed_, input, row_begin, row_end, output);
   } else {
-    F32DepthwiseAvx2(packed_, input, row_begin, row_end, output);
+    x86::F32DepthwiseAvx2(packed_, input, row_begin, row_end, output);
   }
+#elif defined(__aarch64__)
+  arm::F32DepthwiseNeon(packed_, input, row_begin, row_end, output);
+#endif
 }
 
-}  // namespace trit::x86
+}  // namespace trit

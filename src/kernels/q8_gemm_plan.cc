@@ -1,0 +1,206 @@
+#include "kernels/q8_gemm_plan.h"
+
+#include <algorithm>
+
+#include "core/error.h"
+
+namespace trit {
+namespace {
+
+int64_t RoundUp(int64_t value, int64_t multiple) {
+  return (value + multiple - 1) / multiple * multiple;
+}
+
+}  // namespace
+
+Q8GemmPlan::Q8GemmPlan(const Q8GemmLayer& layer, Q8InputForm form, Tiling tiling)
+    : form_(form),
+      indirection_(layer.indirection),
+      input_type_(layer.input_type),
+      input_zero_point_(layer.input_zero_point) {
+  if (static_cast<int64_t>(indirection_.size()) != layer.m * layer.taps ||
+      layer.vectors + 1 > (int64_t{1} << 31)) {
+    throw Error(ErrorCode::kInternal, "Q8Gemm: indirection table does not match the layer");
+  }
+  Q8GemmPacked& p = packed_;
+  p.m = layer.m;
+  p.n = layer.n;
+  p.taps = layer.taps;
+  p.depth = layer.depth;
+  p.vectors = layer.vectors;
+  dense_ = layer.taps == 1 && layer.m == layer.vectors;
+  const ref::ConvGeometry* conv = layer.conv ? &*layer.conv : nullptr;
+  if (conv && conv->groups == 1 && conv->in_c < kRowTapChannels && conv->kernel_w > 1 &&
+      conv->dilation_w == 1) {
+    // Row taps over a padded image: rows -pad_top.. and columns -pad_left.. up to the last ones
+    // any output reads, each pixel in_c values apart.
+    ref::ConvGeometry image = *conv;
+    const int last_row = (conv->out_h - 1) * conv->stride_h - conv->pad_top +
+                         (conv->kernel_h - 1) * conv->dilation_h;
+    const int last_column =
+        (conv->out_w - 1) * conv->stride_w - conv->pad_left + conv->kernel_w - 1;
+    image.in_h = conv->pad_top + std::max(conv->in_h, last_row + 1);
+    image.in_w = conv->pad_left + std::max(conv->in_w, last_column + 1);
+    image_ = image;
+    source_h_ = conv->in_h;
+    source_w_ = conv->in_w;
+    p.taps = conv->kernel_h;
+    p.depth = int64_t{conv->kernel_w} * conv->in_c;
+    p.vectors = int64_t{conv->batch} * image.in_h * image.in_w;
+    indirection_.clear();
+    for (int b = 0; b < conv->batch; ++b) {
+      for (int oy = 0; oy < conv->out_h; ++oy) {
+        for (int ox = 0; ox < conv->out_w; ++ox) {
+          for (int ky = 0; ky < conv->kernel_h; ++ky) {
+            const int64_t row =
+                int64_t{b} * image.in_h + oy * conv->stride_h + ky * conv->dilation_h;
+            indirection_.push_back(static_cast<int32_t>(row * image.in_w + ox * conv->stride_w));
+          }
+        }
+      }
+    }
+  }
+  p.depth_padded = RoundUp(p.depth, tiling.granule);
+  p.vector_stride = image_ ? image_->in_c : p.depth_padded;
+  p.n_tiles = (layer.n + tiling.tile - 1) / tiling.tile;
+  p.tile = tiling.tile;
+  p.rows_per_call = tiling.rows_per_call;
+  // The input zero point in the form's representation (u8 and s8 differ by 128).
+  const bool s8_input = layer.input_type == DType::kI8;
+  const int64_t zero = form == Q8InputForm::kU8   ? layer.input_zero_point + (s8_input ? 128 : 0)
+                       : form == Q8InputForm::kS8 ? layer.input_zero_point - (s8_input ? 0 : 128)
+                                                  : 0;
+  const size_t columns = static_cast<size_t>(p.n_tiles * p.tile);
+  offset_.assign(columns, 0);
+  multiplier_.assign(columns, 0);
+  shift_.assign(columns, 0);
+  const int64_t row = layer.taps * layer.depth;
+  for (int64_t c = 0; c < layer.n; ++c) {
+    int64_t offset = layer.bias ? layer.bias[c] : 0;
+    if (zero != 0) {
+      int64_t sum = 0;
+      for (int64_t k = 0; k < row; ++k) sum += layer.levels[c * row + k];
+      offset -= zero * sum;
+    }
+    // Modulo 2^32, as the kernel's sums wrap.
+    offset_[static_cast<size_t>(c)] = static_cast<int32_t>(static_cast<uint32_t>(offset));
+    const Requant r = layer.requant[layer.per_channel ? c : 0];
+    multiplier_[static_cast<size_t>(c)] = r.multiplier;
+    shift_[static_cast<size_t>(c)] = r.shift;
+  }
+  p.indirection = indirection_.data();
+  p.weights = nullptr;
+  p.offset = offset_.data();
+  p.multiplier = multiplier_.data();
+  p.shift = shift_.data();
+  p.output_zero_point = layer.output_zero_point;
+  p.lo = layer.lo;
+  p.hi = layer.hi;
+}
+
+std::string Q8GemmPlan::Name() const {
+  const std::string in = input_type_ == DType::kI8 ? "qs8" : "qu8";
+  return in + (image_ ? "_rowconv" : dense_ ? "_gemm" : "_igemm");
+}
+
+AlignedArray<int8_t> Q8GemmPlan::PackInterleaved(const int8_t* levels, int64_t granule) const {
+  const Q8GemmPacked& p = packed_;
+  AlignedArray<int8_t> packed(static_cast<size_t>(p.n_tiles * p.tile * p.taps * p.depth_padded));
+  int8_t* dst = packed.data();
+  for (int64_t t = 0; t < p.n_tiles; ++t) {
+    for (int64_t tap = 0; tap < p.taps; ++tap) {
+      for (int64_t k = 0; k < p.depth_padded; k += granule) {
+        for (int64_t col = 0; col < p.tile; ++col) {
+          const int64_t c = t * p.tile + col;
+          for (int64_t b = 0; b < granule; ++b) {
+            const bool real = c < p.n && k + b < p.depth;
+            *dst++ = real ? levels[(c * p.taps + tap) * p.depth + k + b] : 0;
+          }
+        }
+      }
+    }
+  }
+  return packed;
+}
+
+size_t Q8GemmPlan::scratch_bytes() const {
+  const size_t element = form_ == Q8InputForm::kI16 ? 2 : 1;
+  if (image_) {  // the image, and one vector's reach past its last pixel
+    return static_cast<size_t>(packed_.vectors * image_->in_c + packed_.depth_padded) * element;
+  }
+  return static_cast<size_t>((packed_.vectors + 1) * packed_.depth_padded) * element;
+}
+
+const void* Q8GemmPlan::PrepareImage(const void* input, void* scratch) const {
+  const ref::ConvGeometry& g = *image_;
+  const Q8GemmPacked& p = packed_;
+  const size_t channels = static_cast<size_t>(g.in_c);
+  const size_t total =
+      static_cast<size_t>(p.vectors) * channels + static_cast<size_t>(p.depth_padded);
+  const auto* in = static_cast<const uint8_t*>(input);
+  const bool s8 = input_type_ == DType::kI8;
+  // The input's source_h_ x source_w_ pixels go to the interior from (pad_top, pad_left).
+  auto copy_rows = [&](auto* image, auto padding, auto convert) {
+    std::fill(image, image + total, padding);
+    for (int b = 0; b < g.batch; ++b) {
+      for (int y = 0; y < source_h_; ++y) {
+        const uint8_t* src = in + ((int64_t{b} * source_h_ + y) * source_w_) * g.in_c;
+        auto* dst = image + ((int64_t{b} * g.in_h + y + g.pad_top) * g.in_w + g.pad_left) * g.in_c;
+        const int64_t count = int64_t{source_w_} * g.in_c;
+        for (int64_t i = 0; i < count; ++i) dst[i] = convert(src[i]);
+      }
+    }
+  };
+  if (form_ != Q8InputForm::kI16) {
+    const uint8_t flip = s8 == (form_ == Q8InputForm::kU8) ? 0x80 : 0x00;
+    auto* image = static_cast<uint8_t*>(scratch);
+    copy_rows(image, static_cast<uint8_t>(input_zero_point_ ^ flip),
+              [flip](uint8_t x) { return static_cast<uint8_t>(x ^ flip); });
+    return image;
+  }
+  auto* image = static_cast<int16_t*>(scratch);
+  const int32_t zero = input_zero_point_;
+  copy_rows(image, int16_t{0}, [s8, zero](uint8_t x) {
+    return static_cast<int16_t>((s8 ? static_cast<int8_t>(x) : x) - zero);
+  });
+  return image;
+}
+
+const void* Q8GemmPlan::Prepare(const void* input, void* scratch) const {
+  if (image_) return PrepareImage(input, scratch);
+  const Q8GemmPacked& p = packed_;
+  const size_t depth = static_cast<size_t>(p.depth), padded = static_cast<size_t>(p.depth_padded);
+  const size_t vectors = static_cast<size_t>(p.vectors);
+  if (form_ != Q8InputForm::kI16) {
+    // Bytes padded with the zero point to the granule; then the padding vector.
+    auto* prepared = static_cast<uint8_t*>(scratch);
+    const auto* in = static_cast<const uint8_t*>(input);
+    const uint8_t flip = (input_type_ == DType::kI8) == (form_ == Q8InputForm::kU8) ? 0x80 : 0x00;
+    const uint8_t zero = static_cast<uint8_t>(input_zero_point_ ^ flip);
+    for (size_t v = 0; v < vectors; ++v) {
+      uint8_t* dst = prepared + v * padded;
+      const uint8_t* src = in + v * depth;
+      for (size_t i = 0; i < depth; ++i) dst[i] = src[i] ^ flip;
+      std::fill(dst + depth, dst + padded, zero);
+    }
+    std::fill(prepared + vectors * padded, prepared + (vectors + 1) * padded, zero);
+    return prepared;
+  }
+  // int16 vectors x - z, padded with 0; then the padding vector (0).
+  auto* prepared = static_cast<int16_t*>(scratch);
+  for (size_t v = 0; v < vectors; ++v) {
+    int16_t* dst = prepared + v * padded;
+    if (input_type_ == DType::kI8) {
+      const int8_t* src = static_cast<const int8_t*>(input) + v * depth;
+      for (size_t i = 0; i < depth; ++i) dst[i] = static_cast<int16_t>(src[i] - input_zero_point_);
+    } else {
+      const uint8_t* src = static_cast<const uint8_t*>(input) + v * depth;
+      for (size_t i = 0; i < depth; ++i) dst[i] = static_cast<int16_t>(src[i] - input_zero_point_);
+    }
+    std::fill(dst + depth, dst + padded, int16_t{0});
+  }
+  std::fill(prepared + vectors * padded, prepared + (vectors + 1) * padded, int16_t{0});
+  return prepared;
+}
+
+}  // namespace trit
