@@ -1,0 +1,63 @@
+// Same bits everywhere: the quantized zoo models that the host wrote (write_fixtures.cc) give
+// the same output bytes here, at every optimized ISA level this CPU runs (the reference level
+// is compared with them by the kernel and level tests on each side). Built for every architecture:
+// on x86 it compares the host's own levels; the AArch64 suite runs it under qemu-user at each CPU
+// model (CMakePresets.json). TRIT_CROSS_ISA_FIXTURES names the host's fixture directory.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "kernels/isa.h"
+#include "runtime/session.h"
+
+namespace trit::runtime {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<char> ReadBytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::vector<char>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+class ForcedIsa {
+ public:
+  explicit ForcedIsa(Isa isa) { setenv("TRIT_ISA", std::string(IsaName(isa)).c_str(), 1); }
+  ~ForcedIsa() { unsetenv("TRIT_ISA"); }
+};
+
+TEST(CrossIsa, QuantizedZooModelsGiveTheHostsBytesAtEveryLevel) {
+  const fs::path dir = TRIT_CROSS_ISA_FIXTURES;
+  ASSERT_TRUE(fs::exists(dir / "cases.txt"))
+      << dir << " has no fixtures: build the host (make build, the release preset) first";
+  std::istringstream cases(
+      std::string(ReadBytes(dir / "cases.txt").data(), ReadBytes(dir / "cases.txt").size()));
+  int checked = 0;
+  for (std::string name; std::getline(cases, name);) {
+    const std::vector<char> input = ReadBytes(dir / (name + ".input"));
+    const std::vector<char> expected = ReadBytes(dir / (name + ".output"));
+    for (const Isa isa : RunnableIsas()) {
+      if (isa == Isa::kRef) continue;
+      ForcedIsa forced(isa);
+      auto session = Session::FromFile((dir / (name + ".trit")).string());
+      ASSERT_EQ(session->input_bytes(0), input.size()) << name;
+      ASSERT_EQ(session->output_bytes(0), expected.size()) << name;
+      std::memcpy(session->input_data(0), input.data(), input.size());
+      session->Run();
+      const char* out = static_cast<const char*>(session->output_data(0));
+      EXPECT_TRUE(std::equal(expected.begin(), expected.end(), out))
+          << name << " at " << IsaName(isa);
+    }
+    ++checked;
+  }
+  EXPECT_GE(checked, 45) << "fewer fixtures than models x weight types";
+}
+
+}  // namespace
+}  // namespace trit::runtime
