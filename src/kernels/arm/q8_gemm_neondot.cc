@@ -15,6 +15,50 @@ namespace {
 
 constexpr int kTile = static_cast<int>(kQ8Tile);
 
+// One row (a batch-1 Dense, the last row of a layer): the weights are read once per row
+// whatever the kernel, so a 4-row block would quadruple the work. Per 16 depth: 1 row load,
+// 4 weight loads, 16 SDOT and the loop's 2.
+void MicrokernelOneRow(const Q8GemmPacked& p, const int8_t* input, int64_t m0, int64_t t,
+                       void* output) {
+  const int8_t* w = static_cast<const int8_t*>(p.weights) + t * kTile * p.taps * p.depth_padded;
+  const int32_t* r0 = p.indirection + m0 * p.taps;
+  int64_t taps = p.taps;
+  const int64_t chunks = p.depth_padded / 16, stride = p.vector_stride;
+  alignas(16) int32_t acc[16];
+  int64_t a0, count;
+  asm volatile(
+      "movi v0.4s, #0\n movi v1.4s, #0\n movi v2.4s, #0\n movi v3.4s, #0\n"
+      "0:\n"
+      "ldrsw %[a0], [%[r0]], #4\n"
+      "madd %[a0], %[a0], %[stride], %[input]\n"
+      "mov %[count], %[chunks]\n"
+      "1:\n"
+      "ld1 {v24.16b}, [%[a0]], #16\n"
+      "ld1 {v28.16b-v31.16b}, [%[w]], #64\n"
+      "sdot v0.4s, v28.16b, v24.4b[0]\n sdot v1.4s, v29.16b, v24.4b[0]\n sdot v2.4s, v30.16b, "
+      "v24.4b[0]\n sdot v3.4s, v31.16b, v24.4b[0]\n"
+      "ld1 {v28.16b-v31.16b}, [%[w]], #64\n"
+      "sdot v0.4s, v28.16b, v24.4b[1]\n sdot v1.4s, v29.16b, v24.4b[1]\n sdot v2.4s, v30.16b, "
+      "v24.4b[1]\n sdot v3.4s, v31.16b, v24.4b[1]\n"
+      "ld1 {v28.16b-v31.16b}, [%[w]], #64\n"
+      "sdot v0.4s, v28.16b, v24.4b[2]\n sdot v1.4s, v29.16b, v24.4b[2]\n sdot v2.4s, v30.16b, "
+      "v24.4b[2]\n sdot v3.4s, v31.16b, v24.4b[2]\n"
+      "ld1 {v28.16b-v31.16b}, [%[w]], #64\n"
+      "sdot v0.4s, v28.16b, v24.4b[3]\n sdot v1.4s, v29.16b, v24.4b[3]\n sdot v2.4s, v30.16b, "
+      "v24.4b[3]\n sdot v3.4s, v31.16b, v24.4b[3]\n"
+      "subs %[count], %[count], #1\n"
+      "b.ne 1b\n"
+      "subs %[taps], %[taps], #1\n"
+      "b.ne 0b\n"
+      "st1 {v0.4s-v3.4s}, [%[acc]]\n"
+      : [r0] "+r"(r0), [w] "+r"(w), [taps] "+r"(taps), [a0] "=&r"(a0), [count] "=&r"(count)
+      : [input] "r"(input), [stride] "r"(stride), [chunks] "r"(chunks), [acc] "r"(acc)
+      : "cc", "memory", "v0", "v1", "v2", "v3", "v24", "v28", "v29", "v30", "v31");
+  const int32x4_t row[4] = {vld1q_s32(acc), vld1q_s32(acc + 4), vld1q_s32(acc + 8),
+                            vld1q_s32(acc + 12)};
+  Q8Epilogue(p, p.n, t * kTile).Store(row, static_cast<uint8_t*>(output) + m0 * p.n + t * kTile);
+}
+
 // Rows [m0, m0 + rows) (rows <= 4; a short block repeats its last row and drops the copies).
 // The whole loop over taps and depth is assembly: accumulators c<row><quad> in v0-v15, the
 // four rows' 16 bytes in v24-v27, each lane's 64 weight bytes in v28-v31. GCC 12, given the
@@ -22,6 +66,7 @@ constexpr int kTile = static_cast<int>(kQ8Tile);
 // the stack each iteration (about 80 instructions per 16 depth instead of 74).
 void Microkernel(const Q8GemmPacked& p, const int8_t* input, int64_t m0, int rows, int64_t t,
                  void* output) {
+  if (rows == 1) return MicrokernelOneRow(p, input, m0, t, output);
   const int8_t* w = static_cast<const int8_t*>(p.weights) + t * kTile * p.taps * p.depth_padded;
   const int32_t* r0 = p.indirection + m0 * p.taps;
   const int32_t* r1 = p.indirection + (m0 + std::min(1, rows - 1)) * p.taps;
