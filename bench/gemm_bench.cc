@@ -16,10 +16,10 @@
 
 #include "kernels/f32_gemm.h"
 #include "kernels/isa.h"
+#include "kernels/lowbit_gemv.h"
 #include "kernels/requantize.h"
 #include "kernels/sparse/ternary_gemv.h"
 #include "kernels/x86/b1_gemm.h"
-#include "kernels/x86/lowbit_gemv.h"
 #include "kernels/x86/q8_gemm.h"
 #include "runtime/ops/gemm_split.h"
 #include "runtime/thread_pool.h"
@@ -301,9 +301,9 @@ void BM_TritLowBit(benchmark::State& state) {
       w = static_cast<int8_t>(w > 0 ? 37 : (w < 0 ? (kind == 3 ? -23 : -37) : 0));
   }
   const int bits = kind == 4 ? 4 : 2;
-  const auto codes = kind == 4 ? trit::x86::LowBitGemv::Codes::kInt4
-                     : ternary ? trit::x86::LowBitGemv::Codes::kTernary
-                               : trit::x86::LowBitGemv::Codes::kInt2;
+  const auto codes = kind == 4 ? trit::LowBitGemv::Codes::kInt4
+                     : ternary ? trit::LowBitGemv::Codes::kTernary
+                               : trit::LowBitGemv::Codes::kInt2;
   const std::vector<int32_t> bias = Random<int32_t>(static_cast<size_t>(s.out_c), -1000, 1000);
   const std::vector<uint8_t> input = Random<uint8_t>(static_cast<size_t>(s.in_c), 0, 255);
   const trit::Requant requant = trit::QuantizeMultiplier(0.0001);
@@ -317,14 +317,14 @@ void BM_TritLowBit(benchmark::State& state) {
   layer.input_zero_point = 128;
   layer.lo = 0;
   layer.hi = 255;
-  const trit::x86::LowBitGemv gemv(layer, codes);
+  const trit::LowBitGemv gemv(trit::Isa::kAvx512, layer, codes);
   levels.clear();
   levels.shrink_to_fit();
   trit::x86::AlignedArray<uint8_t> scratch(gemv.scratch_bytes());
   std::vector<uint8_t> output(static_cast<size_t>(s.out_c));
   trit::runtime::ThreadPool pool(threads);
   struct Job {
-    const trit::x86::LowBitGemv* gemv;
+    const trit::LowBitGemv* gemv;
     const uint8_t* prepared;
     uint8_t* output;
     int64_t parts;

@@ -172,6 +172,17 @@ TEST(DenseKernels, Q8LowBitAndSparseGemvMatchTheReference) {
   }
 }
 
+// Layers past the AArch64 codes' memory-bound threshold (512 Ki int8 weights): the low-bit
+// GEMV rows of both families, against the reference.
+TEST(DenseKernels, Q8LowBitGemvOnLargeLayersMatchesTheReference) {
+  if (!HasOptimizedLevel()) GTEST_SKIP() << "no level above the reference on this CPU";
+  const DType types[] = {DType::kI4, DType::kI2, DType::kTernary, DType::kBinary};
+  Rng rng(11);
+  for (const DType type : types) {
+    DenseTester().depth(4100).channels(131).weights(type).TestQ8(rng);
+  }
+}
+
 TEST(DenseKernels, F32RandomLayersMatchTheReference) {
   if (!HasOptimizedLevel()) GTEST_SKIP() << "no level above the reference on this CPU";
   for (const uint64_t seed : Seeds(80)) {

@@ -1,13 +1,13 @@
 // The low-bit GEMV's own guard: ternary codes hold one positive and one negative level per
 // channel, and a layer with more is refused at construction (the GEMV table's predicate keeps
 // such layers away; its random layers are in linear_kernels_test.cc).
-#include "kernels/x86/lowbit_gemv.h"
+#include "kernels/lowbit_gemv.h"
 
 #include <gtest/gtest.h>
 
 #include "core/error.h"
 
-namespace trit::x86 {
+namespace trit {
 namespace {
 
 TEST(LowBitGemv, TernaryCodesRejectChannelsWithTwoPositiveLevels) {
@@ -21,8 +21,10 @@ TEST(LowBitGemv, TernaryCodesRejectChannelsWithTwoPositiveLevels) {
   layer.depth = 4;
   layer.levels = levels;
   layer.requant = &requant;
-  EXPECT_THROW(LowBitGemv(layer, LowBitGemv::Codes::kTernary), Error);
+  for (const Isa isa : {Isa::kAvx512, Isa::kNeonDot}) {
+    EXPECT_THROW(LowBitGemv(isa, layer, LowBitGemv::Codes::kTernary), Error);
+  }
 }
 
 }  // namespace
-}  // namespace trit::x86
+}  // namespace trit

@@ -2,6 +2,7 @@
 
 #include "kernels/f32_depthwise.h"
 #include "kernels/f32_gemm.h"
+#include "kernels/lowbit_gemv.h"
 #include "kernels/q8_depthwise.h"
 #include "kernels/sparse/ternary_gemv.h"
 #if defined(__aarch64__)
@@ -9,7 +10,6 @@
 #endif
 #if defined(__x86_64__)
 #include "kernels/x86/b1_gemm.h"
-#include "kernels/x86/lowbit_gemv.h"
 #include "kernels/x86/q8_gemm.h"
 #endif
 
@@ -38,23 +38,35 @@ std::unique_ptr<TiledKernel> MakeForLevel(Isa isa, const Layer& layer) {
 bool SparseTernaryPastNeonGemm(const Q8GemvProblem& p) { return SparseTernary(p, 0.70); }
 #endif
 
-#if defined(__x86_64__)
-bool SparseTernaryPastAvx512Codes(const Q8GemvProblem& p) { return SparseTernary(p, 0.97); }
-bool SparseTernaryPastAvx2Gemm(const Q8GemvProblem& p) { return SparseTernary(p, 0.70); }
-
-bool TernaryCodes(const Q8GemvProblem& p) {
+[[maybe_unused]] bool TernaryCodes(const Q8GemvProblem& p) {
   return (p.weights == DType::kTernary || p.weights == DType::kBinary) && p.ternary_per_channel;
 }
-bool Int4OrInt2Codes(const Q8GemvProblem& p) {
+[[maybe_unused]] bool Int4OrInt2Codes(const Q8GemvProblem& p) {
   return p.weights == DType::kI4 || p.weights == DType::kI2;
 }
-std::unique_ptr<TiledKernel> MakeLowBitGemv(Isa, const Q8GemvProblem& p) {
-  using Codes = x86::LowBitGemv::Codes;
+[[maybe_unused]] std::unique_ptr<TiledKernel> MakeLowBitGemv(Isa isa, const Q8GemvProblem& p) {
+  using Codes = LowBitGemv::Codes;
   const Codes codes = p.weights == DType::kI4   ? Codes::kInt4
                       : p.weights == DType::kI2 ? Codes::kInt2
                                                 : Codes::kTernary;
-  return std::make_unique<TiledKernelOf<x86::LowBitGemv>>(p.layer, codes);
+  return std::make_unique<TiledKernelOf<LowBitGemv>>(isa, p.layer, codes);
 }
+
+#if defined(__aarch64__)
+// Unpacking the codes costs more instructions than the int8 GEMM's one-row loop spends
+// (bench/arm/count.sh); the codes pay where the GEMV waits on memory, that is once the int8
+// weights no longer fit in a core's L2 (512 KiB on a Cortex-A76): a threshold from the cache
+// size, not measured on hardware (none here).
+bool MemoryBound(const Q8GemvProblem& p) { return p.layer.n * p.layer.depth >= 512 * 1024; }
+bool TernaryCodesFromMemory(const Q8GemvProblem& p) { return TernaryCodes(p) && MemoryBound(p); }
+bool Int4OrInt2CodesFromMemory(const Q8GemvProblem& p) {
+  return Int4OrInt2Codes(p) && MemoryBound(p);
+}
+#endif
+
+#if defined(__x86_64__)
+bool SparseTernaryPastAvx512Codes(const Q8GemvProblem& p) { return SparseTernary(p, 0.97); }
+bool SparseTernaryPastAvx2Gemm(const Q8GemvProblem& p) { return SparseTernary(p, 0.70); }
 
 bool HasVpopcntdq(const B1GemmLayer&) { return HasAvx512Vpopcntdq(); }
 std::unique_ptr<TiledKernel> MakeB1Gemm(Isa, const B1GemmLayer& layer) {
@@ -127,6 +139,8 @@ constexpr TiledKernelCandidate<Q8GemvProblem> kQ8Gemv[] = {
 #endif
 #if defined(__aarch64__)
     {"qs8_sparse_ternary_gemv", Isa::kNeon, SparseTernaryPastNeonGemm, MakeIndexLists},
+    {"lowbit_gemv_ternary__neondot", Isa::kNeonDot, TernaryCodesFromMemory, MakeLowBitGemv},
+    {"lowbit_gemv_int4_int2__neondot", Isa::kNeonDot, Int4OrInt2CodesFromMemory, MakeLowBitGemv},
 #endif
     {"q8_gemm_table", Isa::kRef, nullptr, nullptr},
 };

@@ -1,4 +1,4 @@
-// The low-bit GEMV's loop for AVX-512 VNNI (lowbit_gemv.h): per 64 weights of a channel, a
+// The low-bit GEMV's loop for AVX-512 VNNI (kernels/lowbit_gemv.h): per 64 weights of a channel, a
 // shift (of the 64 loaded code bytes) and an AND make the codes bytes, and one VPDPBUSD takes
 // them against 64 u8 inputs shared by the block's 4 channels (asymmetric ternary: one more
 // AND-NOT and VPDPBUSD for |t|).
@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "kernels/x86/lowbit_gemv.h"
+#include "kernels/lowbit_gemv.h"
 
 namespace trit::x86 {
 namespace {
@@ -57,48 +57,29 @@ inline void Accumulate(const uint8_t* codes, const uint8_t* x, int64_t chunks, _
 
 }  // namespace
 
-void LowBitGemv::Compute(const uint8_t* prepared, void* output, int64_t block_begin,
-                         int64_t block_end) const {
+void LowBitGemvAvx512(const LowBitGemv& gemv, const uint8_t* prepared, int64_t block_begin,
+                      int64_t block_end, uint8_t* output) {
   static_assert(kBlock == 4, "four accumulators");
-  auto* out = static_cast<uint8_t*>(output);
-  uint32_t input_sum;
-  std::memcpy(&input_sum, prepared + chunks_ * chunk_weights_, sizeof(input_sum));
-  const bool ternary = codes_kind_ == Codes::kTernary;
+  int64_t input_sum;
+  std::memcpy(&input_sum, prepared + gemv.chunks() * gemv.chunk_weights(), sizeof(input_sum));
   for (int64_t block = block_begin; block < block_end; ++block) {
     __m512i acc[kBlock], abs[kBlock];
     for (int j = 0; j < kBlock; ++j) acc[j] = abs[j] = _mm512_setzero_si512();
-    const uint8_t* codes = codes_.data() + block * chunks_ * kBlock * 64;
-    if (bits_ == 4) {
-      Accumulate<4, false>(codes, prepared, chunks_, acc, abs);
-    } else if (asymmetric_) {
-      Accumulate<2, true>(codes, prepared, chunks_, acc, abs);
+    const uint8_t* codes = gemv.block_codes(block);
+    if (gemv.bits() == 4) {
+      Accumulate<4, false>(codes, prepared, gemv.chunks(), acc, abs);
+    } else if (gemv.asymmetric()) {
+      Accumulate<2, true>(codes, prepared, gemv.chunks(), acc, abs);
     } else {
-      Accumulate<2, false>(codes, prepared, chunks_, acc, abs);
+      Accumulate<2, false>(codes, prepared, gemv.chunks(), acc, abs);
     }
-    const int64_t c0 = block * kBlock;
-    const int64_t valid = std::min<int64_t>(kBlock, n_ - c0);
-    for (int j = 0; j < valid; ++j) {
-      const size_t c = static_cast<size_t>(c0 + j);
-      // Each code sum is below 2^32 (the load-time accumulator bound), so exact as uint32.
-      const int64_t codes_x = static_cast<uint32_t>(_mm512_reduce_add_epi32(acc[j]));
-      int64_t dot;  // sum(level * x)
-      if (!ternary) {
-        dot = codes_x - int64_t{code_offset_} * input_sum;
-      } else {
-        const int64_t signs_x = codes_x - input_sum;  // sum(t * x)
-        const int64_t pos = pos_[c], neg = neg_[c];
-        if (pos == neg) {
-          dot = pos * signs_x;
-        } else {
-          const int64_t abs_x = static_cast<uint32_t>(_mm512_reduce_add_epi32(abs[j]));
-          dot = ((pos + neg) * signs_x + (pos - neg) * abs_x) / 2;
-        }
-      }
-      const int32_t sum =
-          static_cast<int32_t>(static_cast<uint32_t>(dot) + static_cast<uint32_t>(offset_[c]));
-      const int32_t y = Clamp(output_zero_point_ + Requantize(sum, requant_[c]), lo_, hi_);
-      out[c] = static_cast<uint8_t>(y);
+    // u8 x u8 code sums: each below 2^32 (the load-time accumulator bound), exact as uint32.
+    int64_t codes_x[kBlock], abs_x[kBlock];
+    for (int j = 0; j < kBlock; ++j) {
+      codes_x[j] = static_cast<uint32_t>(_mm512_reduce_add_epi32(acc[j]));
+      abs_x[j] = static_cast<uint32_t>(_mm512_reduce_add_epi32(abs[j]));
     }
+    gemv.Finish(block, codes_x, abs_x, input_sum, output);
   }
 }
 
