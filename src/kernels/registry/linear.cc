@@ -2,6 +2,7 @@
 
 #include "kernels/f32_depthwise.h"
 #include "kernels/f32_gemm.h"
+#include "kernels/f32_winograd.h"
 #include "kernels/q8_depthwise.h"
 #include "kernels/sparse/ternary_gemv.h"
 #if defined(__aarch64__)
@@ -62,13 +63,37 @@ std::unique_ptr<TiledKernel> MakeB1Gemm(Isa, const B1GemmLayer& layer) {
 }
 #endif
 
+template <int kM>
+[[maybe_unused]] std::unique_ptr<TiledKernel> MakeWinograd(Isa isa, const F32GemmLayer& layer) {
+  return std::make_unique<TiledKernelOf<F32Winograd>>(isa, layer, kM);
+}
+
+// Winograd against the direct GEMM: the crossover measured on x86 (docs/benchmarks.md,
+// "Winograd"). F(4x4) pays where its 2.25x fewer multiplications outweigh the transforms:
+// enough channels (the transforms cost per channel, the GEMM per channel pair) and enough
+// output tiles. F(2x2) wins on fewer channels, where F(4x4)'s transforms weigh most.
+[[maybe_unused]] bool WinogradF4Wins(const F32GemmLayer& layer) {
+  return F32Winograd::Fits(layer) && layer.depth >= 32 && layer.n >= 32 && layer.m >= 64;
+}
+[[maybe_unused]] bool WinogradF2Wins(const F32GemmLayer& layer) {
+  return F32Winograd::Fits(layer) && layer.depth >= 16 && layer.n >= 16 && layer.m >= 16;
+}
+
 // Rows best first. Cortex-M (DSP, MVE) rows: none yet; their layers are the same.
 constexpr TiledKernelCandidate<F32GemmLayer> kF32Gemm[] = {
 #if defined(__x86_64__)
+    {"f32_winograd_f4x4__avx512", Isa::kAvx512, WinogradF4Wins, MakeWinograd<4>},
+    {"f32_winograd_f2x2__avx512", Isa::kAvx512, WinogradF2Wins, MakeWinograd<2>},
     {"f32_igemm__avx512", Isa::kAvx512, nullptr, MakeForLevel<F32Gemm, F32GemmLayer>},
+    {"f32_winograd_f4x4__avx2", Isa::kAvx2, WinogradF4Wins, MakeWinograd<4>},
+    {"f32_winograd_f2x2__avx2", Isa::kAvx2, WinogradF2Wins, MakeWinograd<2>},
     {"f32_igemm__avx2", Isa::kAvx2, nullptr, MakeForLevel<F32Gemm, F32GemmLayer>},
 #endif
 #if defined(__aarch64__)
+    // Not measured on ARM hardware (none here): the x86 crossover, to be revisited with the
+    // instruction counts of bench/arm/.
+    {"f32_winograd_f4x4__neon", Isa::kNeon, WinogradF4Wins, MakeWinograd<4>},
+    {"f32_winograd_f2x2__neon", Isa::kNeon, WinogradF2Wins, MakeWinograd<2>},
     {"f32_igemm_4x16__neon", Isa::kNeon, nullptr, MakeForLevel<F32Gemm, F32GemmLayer>},
 #endif
     {"ref_f32", Isa::kRef, nullptr, nullptr},
