@@ -127,6 +127,9 @@ F32Winograd::F32Winograd(Isa isa, const F32GemmLayer& layer, int m) : isa_(isa) 
                     : isa == Isa::kAvx2 ? 6
                     : isa == Isa::kNeon ? 4
                                         : 1;
+  p.chunk_tiles =
+      std::max<int64_t>(p.rows_per_call, kWinogradChunkBytes / (p.alpha * p.alpha * p.cin * 4) /
+                                             p.rows_per_call * p.rows_per_call);
   weights_ = AlignedArray<float>(static_cast<size_t>(p.n_tiles * tile * p.alpha * p.alpha * p.cin));
   TransformWeights(layer.weights, p.n, p.cin, m, tile, weights_.data());
   bias_.assign(static_cast<size_t>(p.n_tiles * tile), 0.0f);

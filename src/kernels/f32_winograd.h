@@ -46,6 +46,7 @@ class F32Winograd {
     int64_t batch, in_h, in_w, out_h, out_w, pad_top, pad_left;
     int64_t tiles_h, tiles_w, tiles;  // output tiles per column, per row, in all
     int64_t cin, n, n_tiles, tile, rows_per_call;
+    int64_t chunk_tiles;   // tiles per chunk of Compute, a multiple of rows_per_call
     const float* weights;  // [n_tiles][alpha^2][cin][tile]
     const float* bias;     // [n_tiles * tile], zeros past n
     float lo, hi;
@@ -84,6 +85,12 @@ void F32WinogradNeon(const F32Winograd::Packed& p, const float* v, int64_t row_b
 // |A^T| (|G| 1 . |B^T| 1) is (8, 8) for F(2,3), whose direct sum is 3 terms, and
 // (16, 17, 24, 48) for F(4,3): the 2-D growth is (max / 3)^2 = 64/9 and 256.
 inline constexpr double WinogradRoundingGrowth(int m) { return m == 2 ? 64.0 / 9.0 : 256.0; }
+
+// Compute takes its tiles in chunks of about this many bytes of transformed input, each chunk
+// passed by every column tile in turn: the chunk stays in cache while the weights stream (the
+// transformed input is 1.8x (F(4x4)) to 4x (F(2x2)) the input, too big to pass once per
+// column tile from memory).
+inline constexpr int64_t kWinogradChunkBytes = 512 * 1024;
 
 // Column tiles and tiles per microkernel call: the fp32 GEMM's (f32_gemm.h), the portable form
 // one tile by 16 channels.

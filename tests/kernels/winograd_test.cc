@@ -1,8 +1,9 @@
 // Winograd F(2x2,3x3) and F(4x4,3x3) (kernels/f32_winograd.h) against the direct convolution
 // (ref::Conv2DF32) on random 3x3 stride-1 layers: sizes that leave partial tiles, padding 0 or
 // 1 on each side, batch 1 or 2, channels across every tile edge, random clamps. Every Winograd
-// row of the fp32 table this CPU runs, whatever its crossover predicate says, and the portable
-// scalar form, each within the bound
+// row of the fp32 table this CPU runs, whatever its crossover predicate says, the class at every
+// level this CPU runs (AVX2 has no F(2x2) row) and the portable scalar form, each within the
+// bound
 //
 //   |winograd - direct| <= 8 G sqrt(9 Cin + 1) u sum|terms|      (u = 2^-24)
 //
@@ -113,9 +114,15 @@ TEST(Winograd, RandomLayersWithinTheBound) {
     const Case c = RandomCase(rng);
     SCOPED_TRACE(Describe(c.g));
     ASSERT_TRUE(F32Winograd::Fits(c.layer));
+    // The portable form, and every level's form whether or not its table has that row.
     for (const int m : {2, 4}) {
       const TiledKernelOf<F32Winograd> scalar(Isa::kRef, c.layer, m);
       worst[m] = std::max(worst[m], Check(scalar, c, m));
+      for (const Isa level : OptimizedLevels()) {
+        if (level != Isa::kAvx2 && level != Isa::kAvx512 && level != Isa::kNeon) continue;
+        const TiledKernelOf<F32Winograd> kernel(level, c.layer, m);
+        worst[m] = std::max(worst[m], Check(kernel, c, m));
+      }
     }
     // Every Winograd row this CPU runs, predicate or not: the crossover only picks where.
     for (const auto& row : F32GemmKernels()) {

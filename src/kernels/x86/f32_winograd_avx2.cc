@@ -72,9 +72,12 @@ inline void Block(const F32Winograd::Packed& p, const float* v, int64_t t0, int6
 template <int kM>
 void Run(const F32Winograd::Packed& p, const float* v, int64_t row_begin, int64_t row_end,
          int64_t tile_begin, int64_t tile_end, float* output) {
-  for (int64_t ct = tile_begin; ct < tile_end; ++ct) {
-    ForRowBlocks<kRows>(row_begin, row_end,
-                        [&]<int kR>(int64_t t0) { Block<kM, kR>(p, v, t0, ct, output); });
+  const int64_t chunk = p.chunk_tiles;
+  for (int64_t c0 = row_begin; c0 < row_end; c0 += chunk) {
+    const int64_t c1 = std::min(row_end, c0 + chunk);
+    for (int64_t ct = tile_begin; ct < tile_end; ++ct) {
+      ForRowBlocks<kRows>(c0, c1, [&]<int kR>(int64_t t0) { Block<kM, kR>(p, v, t0, ct, output); });
+    }
   }
 }
 
