@@ -48,11 +48,12 @@ struct B1GemmLayer {
 
 struct F32GemmLayer {
   int64_t m = 0, n = 0, taps = 1, depth = 0;
-  int64_t vectors = 0;                // input vectors in the input tensor
-  std::vector<int32_t> indirection;   // [m][taps] -> vector index (vectors: padding)
-  const float* weights = nullptr;     // [n][taps * depth]
-  const float* bias = nullptr;        // [n] or null
-  float lo = -3.0e38f, hi = 3.0e38f;  // the fused activation's clamp
+  int64_t vectors = 0;                    // input vectors in the input tensor
+  std::vector<int32_t> indirection;       // [m][taps] -> vector index (vectors: padding)
+  const float* weights = nullptr;         // [n][taps * depth]
+  const float* bias = nullptr;            // [n] or null
+  float lo = -3.0e38f, hi = 3.0e38f;      // the fused activation's clamp
+  std::optional<ref::ConvGeometry> conv;  // a groups-1 convolution's geometry (Winograd rows)
 };
 
 // Depthwise: groups == in_c == out_c, one output channel per input channel.

@@ -204,10 +204,13 @@ void SetCase(Layer& layer, const Q8Case& c) {
 // 8 sqrt(terms + 1) u times the sum of the terms' magnitudes (u = 2^-24: each partial sum of a
 // blocked or tree order rounds O(sqrt(n)) times on average, bounded here with margin), far below
 // what one wrong or missing term costs. `magnitude` is the reference run on |x|, |w|, |b|.
+// `growth`: how much more an algorithm that is not a plain sum may round (Winograd:
+// kernels/f32_winograd.h, WinogradRoundingGrowth).
 inline void ExpectWithinRounding(const std::vector<float>& got, const std::vector<float>& want,
-                                 const std::vector<float>& magnitude, double terms) {
+                                 const std::vector<float>& magnitude, double terms,
+                                 double growth = 1.0) {
   ASSERT_EQ(got.size(), want.size());
-  const double tolerance = 8.0 * std::sqrt(terms + 1.0) * std::ldexp(1.0, -24);
+  const double tolerance = 8.0 * growth * std::sqrt(terms + 1.0) * std::ldexp(1.0, -24);
   for (size_t i = 0; i < got.size(); ++i) {
     ASSERT_LE(std::fabs(static_cast<double>(got[i]) - want[i]), tolerance * magnitude[i] + 1e-30)
         << "output " << i << " of " << got.size();

@@ -2,6 +2,7 @@
 
 #include "kernels/f32_depthwise.h"
 #include "kernels/f32_gemm.h"
+#include "kernels/f32_winograd.h"
 #include "kernels/lowbit_gemv.h"
 #include "kernels/q8_depthwise.h"
 #include "kernels/sparse/ternary_gemv.h"
@@ -74,13 +75,44 @@ std::unique_ptr<TiledKernel> MakeB1Gemm(Isa, const B1GemmLayer& layer) {
 }
 #endif
 
+template <int kM>
+[[maybe_unused]] std::unique_ptr<TiledKernel> MakeWinograd(Isa isa, const F32GemmLayer& layer) {
+  return std::make_unique<TiledKernelOf<F32Winograd>>(isa, layer, kM);
+}
+
+// Winograd against the direct GEMM: the crossover measured on x86 (docs/benchmarks.md,
+// "Winograd"), one thread, 3x3 stride-1 layers of 8 to 256 channels at 8x8 to 56x56. At
+// AVX-512, F(4x4) beats the direct GEMM from 16 channels and 8x8 outputs up, and F(2x2) beats
+// F(4x4) where F(4x4) has few tiles for many channels (8x8 outputs, 128 and 256 channels); at 8
+// channels the direct GEMM wins (16-lane transforms on 8 channels). At AVX2, F(4x4) wins at every
+// measured shape, 8 channels included, so AVX2 has no F(2x2) row. Smaller layers were not
+// measured: they keep the direct GEMM.
+[[maybe_unused]] bool WinogradBase(const F32GemmLayer& layer, int64_t min_channels) {
+  return F32Winograd::Fits(layer) && layer.depth >= min_channels && layer.n >= min_channels &&
+         layer.m >= 64;
+}
+[[maybe_unused]] bool WinogradF4Wins(const F32GemmLayer& layer) {
+  return WinogradBase(layer, 16) && (layer.m >= 196 || layer.depth <= 64);
+}
+[[maybe_unused]] bool WinogradF2Wins(const F32GemmLayer& layer) { return WinogradBase(layer, 16); }
+[[maybe_unused]] bool WinogradF4WinsAvx2(const F32GemmLayer& layer) {
+  return WinogradBase(layer, 8);
+}
+
 // Rows best first. Cortex-M (DSP, MVE) rows: none yet; their layers are the same.
 constexpr TiledKernelCandidate<F32GemmLayer> kF32Gemm[] = {
 #if defined(__x86_64__)
+    {"f32_winograd_f4x4__avx512", Isa::kAvx512, WinogradF4Wins, MakeWinograd<4>},
+    {"f32_winograd_f2x2__avx512", Isa::kAvx512, WinogradF2Wins, MakeWinograd<2>},
     {"f32_igemm__avx512", Isa::kAvx512, nullptr, MakeForLevel<F32Gemm, F32GemmLayer>},
+    {"f32_winograd_f4x4__avx2", Isa::kAvx2, WinogradF4WinsAvx2, MakeWinograd<4>},
     {"f32_igemm__avx2", Isa::kAvx2, nullptr, MakeForLevel<F32Gemm, F32GemmLayer>},
 #endif
 #if defined(__aarch64__)
+    // Not measured on ARM hardware (none here): the AVX-512 rule, to be revisited with
+    // instruction counts or timings on a Cortex-A (docs/kernels.md, "Winograd").
+    {"f32_winograd_f4x4__neon", Isa::kNeon, WinogradF4Wins, MakeWinograd<4>},
+    {"f32_winograd_f2x2__neon", Isa::kNeon, WinogradF2Wins, MakeWinograd<2>},
     {"f32_igemm_4x16__neon", Isa::kNeon, nullptr, MakeForLevel<F32Gemm, F32GemmLayer>},
 #endif
     {"ref_f32", Isa::kRef, nullptr, nullptr},

@@ -210,7 +210,9 @@ std::unique_ptr<OpKernel> MakeFastF32Conv2D(const Graph& g, const Node& node,
                                             ThreadPool* pool) {
   if (IsDepthwise(geo)) return MakeF32Depthwise(g, node, geo, activation, pool);
   if (geo.groups != 1) return nullptr;
-  return MakeF32Gemm(g, node, ConvLayer<F32GemmLayer>(geo), activation, pool);
+  F32GemmLayer layer = ConvLayer<F32GemmLayer>(geo);
+  layer.conv = geo;
+  return MakeF32Gemm(g, node, std::move(layer), activation, pool);
 }
 
 std::unique_ptr<OpKernel> MakeFastF32Dense(const Graph& g, const Node& node, int rows,

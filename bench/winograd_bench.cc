@@ -1,0 +1,77 @@
+// The crossover of Winograd against the direct fp32 GEMM (kernels/f32_winograd.h, f32_gemm.h) on
+// ResNet-like 3x3 stride-1 layers (padding 1, Cin = Cout, batch 1), one thread, per ISA level:
+// each kernel built as the table builds it, timed over Prepare (Winograd's input transform, the
+// GEMM's padded copy) and Compute. The counter "GMAC/s" counts the direct convolution's
+// multiply-adds for all three, so it compares their times. Run: bench/winograd.sh.
+#include <benchmark/benchmark.h>
+
+#include <memory>
+#include <random>
+#include <vector>
+
+#include "kernels/aligned_array.h"
+#include "kernels/f32_gemm.h"
+#include "kernels/f32_winograd.h"
+#include "kernels/isa.h"
+#include "kernels/tiled_kernel.h"
+
+namespace {
+
+using trit::Isa;
+
+// Algorithm (third argument): 0 direct GEMM, 2 F(2x2,3x3), 4 F(4x4,3x3).
+void BM_Conv3x3(benchmark::State& state) {
+  const int channels = static_cast<int>(state.range(0)), side = static_cast<int>(state.range(1));
+  const int algorithm = static_cast<int>(state.range(2));
+  const Isa isa = state.range(3) == 512 ? Isa::kAvx512 : Isa::kAvx2;
+  if (!trit::IsaCovers(trit::DetectedIsa(), isa)) {
+    state.SkipWithError("ISA not available");
+    return;
+  }
+  trit::ref::ConvGeometry g;
+  g.in_h = g.in_w = g.out_h = g.out_w = side;
+  g.in_c = g.out_c = channels;
+  g.kernel_h = g.kernel_w = 3;
+  g.pad_top = g.pad_left = 1;
+  std::mt19937 rng(1);
+  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
+  std::vector<float> weights(static_cast<size_t>(9 * channels * channels));
+  std::vector<float> bias(static_cast<size_t>(channels)),
+      input(static_cast<size_t>(side) * side * channels);
+  for (float& v : weights) v = dist(rng);
+  for (float& v : bias) v = dist(rng);
+  for (float& v : input) v = dist(rng);
+  trit::F32GemmLayer layer;
+  layer.m = int64_t{side} * side;
+  layer.n = channels;
+  layer.taps = 9;
+  layer.depth = channels;
+  layer.vectors = int64_t{side} * side;
+  layer.indirection = trit::ConvIndirection(1, side, side, side, side, 3, 3, 1, 1, 1, 1, 1, 1);
+  layer.weights = weights.data();
+  layer.bias = bias.data();
+  layer.conv = g;
+  std::unique_ptr<trit::TiledKernel> kernel;
+  if (algorithm == 0) {
+    kernel = std::make_unique<trit::TiledKernelOf<trit::F32Gemm>>(isa, layer);
+  } else {
+    kernel = std::make_unique<trit::TiledKernelOf<trit::F32Winograd>>(isa, layer, algorithm);
+  }
+  trit::AlignedArray<uint8_t> scratch(kernel->scratch_bytes() + 64);
+  std::vector<float> output(static_cast<size_t>(side) * side * channels);
+  for (auto _ : state) {
+    kernel->Run(input.data(), output.data(), scratch.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetLabel(std::string(kernel->name()));
+  state.counters["GMAC/s"] = benchmark::Counter(9.0 * channels * channels * side * side / 1e9,
+                                                benchmark::Counter::kIsIterationInvariantRate);
+}
+
+BENCHMARK(BM_Conv3x3)
+    ->ArgsProduct({{8, 16, 32, 64, 128, 256}, {8, 14, 28, 56}, {0, 2, 4}, {512, 256}})
+    ->ArgNames({"channels", "side", "algorithm", "isa"});
+
+}  // namespace
+
+BENCHMARK_MAIN();
