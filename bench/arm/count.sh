@@ -3,7 +3,9 @@
 # counted under qemu-user: a proxy for speed where no ARM hardware exists. Instructions are not
 # cycles: they ignore issue width, latencies, caches and memory bandwidth; they do show how much
 # work each runtime's code does for the same network, and how densely its inner loops use the
-# multiply instructions (MACs per instruction against SDOT's 16 and SMMLA's 32).
+# multiply instructions (MACs per instruction against SDOT's 16 and SMMLA's 32): for the 8-bit
+# GEMM, over the whole microkernel (epilogue, edge tiles and all, against the MACs of the layers
+# it ran) and in its inner loop (the hottest block: its multiplies' MACs over its instructions).
 #
 # Method: a TCG plugin (insn_count_plugin.c) counts each translation block's executions; the
 # guest runs a model R and R+1 times (trit bench --runs, or ort_run RUNS) and the difference is
@@ -77,7 +79,7 @@ print(i.name, ','.join(str(d.dim_value) for d in i.type.tensor_type.shape.dim), 
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //') running $(qemu-aarch64 --version | head -1)"
 echo "onnxruntime-node $(node -p "require('onnxruntime-node/package.json').version") (linux/arm64 libonnxruntime), trit $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?')"
 echo
-echo "| model | MACs | CPU | runtime | instructions / inference | instructions / MAC | vs ORT fp32 | GEMM kernel MACs / instruction |"
+echo "| model | MACs | CPU | runtime | instructions / inference | instructions / MAC | vs ORT fp32 | int8 GEMM MACs / instruction: kernel / inner loop |"
 echo "|---|---|---|---|---|---|---|---|"
 for model in $models; do
   zoo_variants "$trit" "$model" "$work"
@@ -115,10 +117,17 @@ for model in $models; do
         gemm_macs=$(QEMU_CPU=$cpu qemu-aarch64 "$arm_trit" info --json "$file" | $py -c "
 import json, re, sys
 print(sum(l['macs'] for l in json.load(sys.stdin)['layers'] if re.search(r'^q[su]8_(i?gemm|rowconv)_', l['kernel'])))")
-        pattern='trit::arm::(Q8Gemm(Neon|NeonDot|I8mm)\(|\(anonymous namespace\)::Microkernel<[0-9]+>\(trit::Q8GemmPacked)'
+        pattern='trit::arm::(Q8Gemm(Neon|NeonDot|I8mm)\(|\(anonymous namespace\)::Microkernel(OneRow|<[0-9]+>)?\(trit::Q8GemmPacked)'
         gemm_1=$($py "$here/attribute.py" match "$work/blocks1" "$arm_trit" aarch64-linux-gnu-nm "$pattern")
         gemm_2=$($py "$here/attribute.py" match "$work/blocks2" "$arm_trit" aarch64-linux-gnu-nm "$pattern")
-        rate=$($py -c "d = $gemm_2 - $gemm_1; print(f'{$gemm_macs / d:.1f}' if d > 0 else '-')")
+        read -r _ loop_rate < <($py "$here/attribute.py" loop "$work/blocks2" "$arm_trit" \
+          aarch64-linux-gnu-nm "$pattern" aarch64-linux-gnu-objdump)
+        nominal=16 instruction=SDOT
+        [[ $cpu == max ]] && nominal=32 instruction=SMMLA
+        rate=$($py -c "
+d = $gemm_2 - $gemm_1
+whole = f'{$gemm_macs / d:.1f}' if d > 0 else '-'
+print(f'{whole} / {$loop_rate:.1f} ({100 * $loop_rate / $nominal:.0f}% of $instruction)')")
       fi
       $py -c "print(f'| $model | {$macs:,} | $cpu | $runtime | {$per:,} | {$per / $macs:.3f} | {$per / $ort_fp32:.2f} | $rate |')"
     done
