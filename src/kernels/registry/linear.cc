@@ -1,5 +1,6 @@
 #include "kernels/registry/linear.h"
 
+#include "kernels/b1_gemm.h"
 #include "kernels/f32_depthwise.h"
 #include "kernels/f32_gemm.h"
 #include "kernels/q8_depthwise.h"
@@ -8,7 +9,6 @@
 #include "kernels/arm/q8_gemm.h"
 #endif
 #if defined(__x86_64__)
-#include "kernels/x86/b1_gemm.h"
 #include "kernels/x86/lowbit_gemv.h"
 #include "kernels/x86/q8_gemm.h"
 #endif
@@ -57,9 +57,6 @@ std::unique_ptr<TiledKernel> MakeLowBitGemv(Isa, const Q8GemvProblem& p) {
 }
 
 bool HasVpopcntdq(const B1GemmLayer&) { return HasAvx512Vpopcntdq(); }
-std::unique_ptr<TiledKernel> MakeB1Gemm(Isa, const B1GemmLayer& layer) {
-  return std::make_unique<TiledKernelOf<x86::B1Gemm>>(layer);
-}
 #endif
 
 // Rows best first. Cortex-M (DSP, MVE) rows: none yet; their layers are the same.
@@ -111,7 +108,10 @@ constexpr TiledKernelCandidate<Q8DepthwiseLayer> kQ8Depthwise[] = {
 
 constexpr TiledKernelCandidate<B1GemmLayer> kB1Gemm[] = {
 #if defined(__x86_64__)
-    {"b1_igemm__avx512vpopcntdq", Isa::kAvx512, HasVpopcntdq, MakeB1Gemm},
+    {"b1_igemm__avx512vpopcntdq", Isa::kAvx512, HasVpopcntdq, MakeForLevel<B1Gemm, B1GemmLayer>},
+#endif
+#if defined(__aarch64__)
+    {"b1_igemm_4x16__neon", Isa::kNeon, nullptr, MakeForLevel<B1Gemm, B1GemmLayer>},
 #endif
     {"unpack_b1_to_q8", Isa::kRef, nullptr, nullptr},
 };
