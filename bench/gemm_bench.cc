@@ -14,12 +14,12 @@
 #include <unordered_map>
 #include <vector>
 
+#include "kernels/b1_gemm.h"
 #include "kernels/f32_gemm.h"
 #include "kernels/isa.h"
 #include "kernels/lowbit_gemv.h"
 #include "kernels/requantize.h"
 #include "kernels/sparse/ternary_gemv.h"
-#include "kernels/x86/b1_gemm.h"
 #include "kernels/x86/q8_gemm.h"
 #include "runtime/ops/gemm_split.h"
 #include "runtime/thread_pool.h"
@@ -220,7 +220,7 @@ void BM_TritB1(benchmark::State& state) {
   const std::vector<uint8_t> bits =
       Random<uint8_t>(static_cast<size_t>((Vectors(s) * s.in_c + 7) / 8), 0, 255);
   std::vector<trit::Requant> requant(static_cast<size_t>(s.out_c), trit::QuantizeMultiplier(0.01));
-  trit::x86::B1GemmLayer layer;
+  trit::B1GemmLayer layer;
   layer.m = s.m();
   layer.n = s.out_c;
   layer.taps = int64_t{s.kernel} * s.kernel;
@@ -234,12 +234,12 @@ void BM_TritB1(benchmark::State& state) {
   layer.output_type = trit::DType::kU8;
   layer.lo = 0;
   layer.hi = 255;
-  const trit::x86::B1Gemm gemm(layer);
+  const trit::B1Gemm gemm(Isa::kAvx512, layer);
   trit::x86::AlignedArray<uint32_t> scratch(gemm.scratch_bytes() / 4 + 16);
   std::vector<uint8_t> output(static_cast<size_t>(s.m() * s.out_c));
   trit::runtime::ThreadPool pool(threads);
   for (auto _ : state) {
-    trit::runtime::GemmSplit<trit::x86::B1Gemm, uint32_t, void>::Run(
+    trit::runtime::GemmSplit<trit::B1Gemm, uint32_t, void>::Run(
         gemm, gemm.Prepare(bits.data(), scratch.data()), output.data(), &pool);
     benchmark::ClobberMemory();
   }

@@ -1,7 +1,7 @@
 // One prepared Conv2D or Dense kernel of any ISA, as the runtime runs it: the input prepared
 // once per run (packed or converted into scratch, or used as it is), then any split of the
 // output's rows and column tiles computed, each output by one thread (runtime/ops/gemm_split.h).
-// The ISA classes (x86::Q8Gemm, x86::F32Gemm, x86::Q8Depthwise, x86::B1Gemm, x86::LowBitGemv,
+// The ISA classes (x86::Q8Gemm, F32Gemm, Q8Depthwise, B1Gemm, x86::LowBitGemv,
 // sparse::TernaryGemv, ...) keep their own typed interfaces for their tests and benchmarks;
 // TiledKernelOf wraps one for the kernel tables (kernels/registry/linear.h).
 #pragma once

@@ -213,5 +213,19 @@ TEST(BinaryKernels, DenseLayersMatchTheReference) {
   }
 }
 
+// Past 4,095 words (131,040 bits) per output: NEON counts in 16-bit lanes and moves them to 32
+// bits every 4,095 words.
+TEST(BinaryKernels, LongDotProductsMatchTheReference) {
+  for (const uint64_t seed : Seeds(2)) {
+    TRIT_SEED_SCOPE(seed);
+    Rng rng(seed);
+    const int ran =
+        DenseTester().rows(5).depth(131040 + 32 * 4096 + rng.Int(1, 40)).channels(17).TestB1(rng);
+    if (FamilyOf(DetectedIsa()) == IsaFamily::kAArch64) {
+      EXPECT_EQ(ran, 1);  // b1_igemm_4x16__neon
+    }
+  }
+}
+
 }  // namespace
 }  // namespace trit::test

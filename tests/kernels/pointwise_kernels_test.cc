@@ -31,140 +31,192 @@ std::vector<uint8_t> RandomBytes(Rng& rng, int64_t count) {
 
 int64_t RandomLength(Rng& rng) { return rng.Pick(kTileEdges) + 64 * rng.Int(0, 3); }
 
+// Lengths on both sides of the 8-, 16- and 64-element steps and of the 4-register (64-byte)
+// blocks, empty included: every row runs each of them (EveryRowAtEdgeLengths).
+constexpr int64_t kLengthEdges[] = {0,  1,  2,  7,  8,  9,  15,  16,  17,  31,  32,  33,
+                                    63, 64, 65, 79, 80, 81, 127, 128, 129, 255, 256, 257};
+
+// Each Check* draws one random case of `count` elements, runs every runnable row of its table on
+// it and compares with the typed reference kernel; they return how many optimized rows ran.
+
+int CheckAdd(Rng& rng, int64_t count) {
+  int fast_rows = 0;
+  const bool a_signed = rng.Bool(), b_signed = rng.Bool(), out_signed = rng.Bool();
+  const std::vector<uint8_t> a = RandomBytes(rng, count), b = RandomBytes(rng, count);
+  const double ma = std::pow(10.0, rng.Real(-3, 1)) / 0.5,
+               mb = std::pow(10.0, rng.Real(-3, 1)) / 0.5;
+  Q8AddProblem problem;
+  problem.same_shapes = true;
+  ref::QuantAddParams& p = problem.params;
+  p.shift = QuantizeMultiplier(std::max(ma, mb)).shift;
+  p.zero_a = a_signed ? rng.Int(-128, 127) : rng.Int(0, 255);
+  p.zero_b = b_signed ? rng.Int(-128, 127) : rng.Int(0, 255);
+  p.zero_out = out_signed ? rng.Int(-128, 127) : rng.Int(0, 255);
+  p.multiplier_a = std::llround(std::ldexp(ma, p.shift));
+  p.multiplier_b = std::llround(std::ldexp(mb, p.shift));
+  p.lo = out_signed ? -128 : 0;
+  p.hi = p.lo + 255;
+  if (rng.Bool()) p.lo = std::max(p.lo, p.zero_out);  // a fused ReLU
+  const ref::Broadcast same = ref::MakeBroadcast(&count, 1, &count, 1);
+  std::vector<uint8_t> expected(a.size());
+  WithQ8Types(a_signed, b_signed, out_signed, [&](auto x, auto y, auto o) {
+    ref::AddQ8(same, reinterpret_cast<const decltype(x)*>(a.data()),
+               reinterpret_cast<const decltype(y)*>(b.data()), p,
+               reinterpret_cast<decltype(o)*>(expected.data()));
+  });
+  ForEachRunnableRow(Q8AddKernels(), problem, [&](const auto& row) {
+    std::vector<uint8_t> output(a.size());
+    row.entry(same, a.data(), a_signed, b.data(), b_signed, p, output.data(), out_signed);
+    ASSERT_EQ(output, expected) << count << " elements";
+    fast_rows += row.isa != Isa::kRef;
+  });
+  return fast_rows;
+}
+
 TEST(ElementwiseKernels, Q8AddMatchesTheReference) {
   int fast_rows = 0;
   for (const uint64_t seed : Seeds(200)) {
     TRIT_SEED_SCOPE(seed);
     Rng rng(seed);
-    const int64_t count = RandomLength(rng);
-    const bool a_signed = rng.Bool(), b_signed = rng.Bool(), out_signed = rng.Bool();
-    const std::vector<uint8_t> a = RandomBytes(rng, count), b = RandomBytes(rng, count);
-    const double ma = std::pow(10.0, rng.Real(-3, 1)) / 0.5,
-                 mb = std::pow(10.0, rng.Real(-3, 1)) / 0.5;
-    Q8AddProblem problem;
-    problem.same_shapes = true;
-    ref::QuantAddParams& p = problem.params;
-    p.shift = QuantizeMultiplier(std::max(ma, mb)).shift;
-    p.zero_a = a_signed ? rng.Int(-128, 127) : rng.Int(0, 255);
-    p.zero_b = b_signed ? rng.Int(-128, 127) : rng.Int(0, 255);
-    p.zero_out = out_signed ? rng.Int(-128, 127) : rng.Int(0, 255);
-    p.multiplier_a = std::llround(std::ldexp(ma, p.shift));
-    p.multiplier_b = std::llround(std::ldexp(mb, p.shift));
-    p.lo = out_signed ? -128 : 0;
-    p.hi = p.lo + 255;
-    if (rng.Bool()) p.lo = std::max(p.lo, p.zero_out);  // a fused ReLU
-    const ref::Broadcast same = ref::MakeBroadcast(&count, 1, &count, 1);
-    std::vector<uint8_t> expected(a.size());
-    WithQ8Types(a_signed, b_signed, out_signed, [&](auto x, auto y, auto o) {
-      ref::AddQ8(same, reinterpret_cast<const decltype(x)*>(a.data()),
-                 reinterpret_cast<const decltype(y)*>(b.data()), p,
-                 reinterpret_cast<decltype(o)*>(expected.data()));
-    });
-    ForEachRunnableRow(Q8AddKernels(), problem, [&](const auto& row) {
-      std::vector<uint8_t> output(a.size());
-      row.entry(same, a.data(), a_signed, b.data(), b_signed, p, output.data(), out_signed);
+    fast_rows += CheckAdd(rng, RandomLength(rng));
+  }
+  const IsaFamily family = FamilyOf(DetectedIsa());
+  if (DetectedIsa() == Isa::kAvx512 || family == IsaFamily::kAArch64) {
+    EXPECT_GT(fast_rows, 150);  // the multipliers fit in nearly every case
+  }
+}
+
+int CheckLookup(Rng& rng, int64_t count) {
+  int fast_rows = 0;
+  const std::vector<uint8_t> table = RandomBytes(rng, 256), input = RandomBytes(rng, count);
+  const bool is_signed = rng.Bool();
+  std::vector<uint8_t> expected(input.size());
+  if (is_signed) {
+    ref::LookupQ8(count, reinterpret_cast<const int8_t*>(input.data()), table.data(),
+                  expected.data());
+  } else {
+    ref::LookupQ8(count, input.data(), table.data(), expected.data());
+  }
+  for (const bool rescale_op : {false, true}) {
+    ForEachRunnableRow(Q8PointwiseKernels(), Q8PointwiseProblem{rescale_op}, [&](const auto& row) {
+      std::vector<uint8_t> output(input.size());
+      row.entry(count, input.data(), is_signed, table.data(), output.data());
       ASSERT_EQ(output, expected) << count << " elements";
       fast_rows += row.isa != Isa::kRef;
     });
   }
-  if (!OptimizedLevels().empty() && DetectedIsa() == Isa::kAvx512) {
-    EXPECT_GT(fast_rows, 150);  // the multipliers fit in nearly every case
-  }
+  return fast_rows;
 }
 
 TEST(ActivationKernels, Q8TableLookupMatchesTheReference) {
   for (const uint64_t seed : Seeds(100)) {
     TRIT_SEED_SCOPE(seed);
     Rng rng(seed);
-    const int64_t count = RandomLength(rng);
-    const std::vector<uint8_t> table = RandomBytes(rng, 256), input = RandomBytes(rng, count);
-    const bool is_signed = rng.Bool();
-    std::vector<uint8_t> expected(input.size());
-    if (is_signed) {
-      ref::LookupQ8(count, reinterpret_cast<const int8_t*>(input.data()), table.data(),
-                    expected.data());
-    } else {
-      ref::LookupQ8(count, input.data(), table.data(), expected.data());
-    }
-    for (const bool rescale_op : {false, true}) {
-      ForEachRunnableRow(Q8PointwiseKernels(), Q8PointwiseProblem{rescale_op},
-                         [&](const auto& row) {
-                           std::vector<uint8_t> output(input.size());
-                           row.entry(count, input.data(), is_signed, table.data(), output.data());
-                           ASSERT_EQ(output, expected) << count << " elements";
-                         });
-    }
+    CheckLookup(rng, RandomLength(rng));
   }
 }
 
 // Random floats across the range, with NaN, infinities, signed zeros and exact halves.
+int CheckQuantize(Rng& rng, int64_t count) {
+  int fast_rows = 0;
+  const float scale = static_cast<float>(std::pow(10.0, rng.Real(-3, 1)));
+  const bool is_signed = rng.Bool();
+  const int32_t zero_point = is_signed ? rng.Int(-128, 127) : rng.Int(0, 255);
+  const float inf = std::numeric_limits<float>::infinity();
+  std::vector<float> x(static_cast<size_t>(count));
+  for (float& v : x) {
+    switch (rng.Int(0, 12)) {
+      case 0:
+        v = std::numeric_limits<float>::quiet_NaN();
+        break;
+      case 1:
+        v = rng.Bool() ? inf : -inf;
+        break;
+      case 2:
+        v = rng.Bool() ? -0.0f : 0.0f;
+        break;
+      case 3:
+        v = (static_cast<float>(rng.Int(-300, 300)) + 0.5f) * scale;  // near exact halves
+        break;
+      default:
+        v = static_cast<float>(rng.Real(-300, 300)) * scale;
+    }
+  }
+  std::vector<uint8_t> expected(x.size());
+  if (is_signed) {
+    ref::QuantizeF32(count, x.data(), scale, zero_point,
+                     reinterpret_cast<int8_t*>(expected.data()));
+  } else {
+    ref::QuantizeF32(count, x.data(), scale, zero_point, expected.data());
+  }
+  ForEachRunnableRow(QuantizeF32Kernels(), ConversionProblem{}, [&](const auto& row) {
+    std::vector<uint8_t> output(x.size());
+    row.entry(count, x.data(), scale, zero_point, is_signed, output.data());
+    ASSERT_EQ(output, expected) << count << " elements";
+    fast_rows += row.isa != Isa::kRef;
+  });
+  return fast_rows;
+}
+
 TEST(ConversionKernels, QuantizeMatchesTheReference) {
   for (const uint64_t seed : Seeds(100)) {
     TRIT_SEED_SCOPE(seed);
     Rng rng(seed);
-    const int64_t count = RandomLength(rng);
-    const float scale = static_cast<float>(std::pow(10.0, rng.Real(-3, 1)));
-    const bool is_signed = rng.Bool();
-    const int32_t zero_point = is_signed ? rng.Int(-128, 127) : rng.Int(0, 255);
-    const float inf = std::numeric_limits<float>::infinity();
-    std::vector<float> x(static_cast<size_t>(count));
-    for (float& v : x) {
-      switch (rng.Int(0, 12)) {
-        case 0:
-          v = std::numeric_limits<float>::quiet_NaN();
-          break;
-        case 1:
-          v = rng.Bool() ? inf : -inf;
-          break;
-        case 2:
-          v = rng.Bool() ? -0.0f : 0.0f;
-          break;
-        case 3:
-          v = (static_cast<float>(rng.Int(-300, 300)) + 0.5f) * scale;  // near exact halves
-          break;
-        default:
-          v = static_cast<float>(rng.Real(-300, 300)) * scale;
-      }
-    }
-    std::vector<uint8_t> expected(x.size());
-    if (is_signed) {
-      ref::QuantizeF32(count, x.data(), scale, zero_point,
-                       reinterpret_cast<int8_t*>(expected.data()));
-    } else {
-      ref::QuantizeF32(count, x.data(), scale, zero_point, expected.data());
-    }
-    ForEachRunnableRow(QuantizeF32Kernels(), ConversionProblem{}, [&](const auto& row) {
-      std::vector<uint8_t> output(x.size());
-      row.entry(count, x.data(), scale, zero_point, is_signed, output.data());
-      ASSERT_EQ(output, expected) << count << " elements";
-    });
+    CheckQuantize(rng, RandomLength(rng));
   }
+}
+
+int CheckBinarize(Rng& rng, int64_t count) {
+  int fast_rows = 0;
+  const bool is_signed = rng.Bool();
+  const int lo = is_signed ? -128 : 0;
+  const int32_t zero_point = rng.Int(lo, lo + 255);
+  const std::vector<uint8_t> input = RandomBytes(rng, count);
+  std::vector<uint8_t> expected(static_cast<size_t>((count + 7) / 8));
+  if (is_signed) {
+    ref::BinarizeQ8(count, reinterpret_cast<const int8_t*>(input.data()), zero_point,
+                    expected.data());
+  } else {
+    ref::BinarizeQ8(count, input.data(), zero_point, expected.data());
+  }
+  ForEachRunnableRow(BinarizeQ8Kernels(), ConversionProblem{}, [&](const auto& row) {
+    // One guard byte after the output: it must stay untouched.
+    std::vector<uint8_t> output(expected.size() + 1, 0xA5);
+    row.entry(count, input.data(), is_signed, zero_point, output.data());
+    EXPECT_EQ(output.back(), 0xA5);
+    output.pop_back();
+    ASSERT_EQ(output, expected) << count << " values, zero point " << zero_point;
+    fast_rows += row.isa != Isa::kRef;
+  });
+  return fast_rows;
 }
 
 TEST(ConversionKernels, BinarizeQ8MatchesTheReference) {
   for (const uint64_t seed : Seeds(100)) {
     TRIT_SEED_SCOPE(seed);
     Rng rng(seed);
-    const int64_t count = RandomLength(rng);
-    const bool is_signed = rng.Bool();
-    const int lo = is_signed ? -128 : 0;
-    const int32_t zero_point = rng.Int(lo, lo + 255);
-    const std::vector<uint8_t> input = RandomBytes(rng, count);
-    std::vector<uint8_t> expected(static_cast<size_t>((count + 7) / 8));
-    if (is_signed) {
-      ref::BinarizeQ8(count, reinterpret_cast<const int8_t*>(input.data()), zero_point,
-                      expected.data());
-    } else {
-      ref::BinarizeQ8(count, input.data(), zero_point, expected.data());
+    CheckBinarize(rng, RandomLength(rng));
+  }
+}
+
+// Every length edge, a few random cases each; on a CPU with optimized rows, each family ran one.
+TEST(PointwiseKernels, EveryRowAtEdgeLengths) {
+  int add = 0, lookup = 0, quantize = 0, binarize = 0;
+  for (const uint64_t seed : Seeds(3)) {
+    TRIT_SEED_SCOPE(seed);
+    Rng rng(seed);
+    for (const int64_t count : kLengthEdges) {
+      add += CheckAdd(rng, count);
+      lookup += CheckLookup(rng, count);
+      quantize += CheckQuantize(rng, count);
+      binarize += CheckBinarize(rng, count);
     }
-    ForEachRunnableRow(BinarizeQ8Kernels(), ConversionProblem{}, [&](const auto& row) {
-      // One guard byte after the output: it must stay untouched.
-      std::vector<uint8_t> output(expected.size() + 1, 0xA5);
-      row.entry(count, input.data(), is_signed, zero_point, output.data());
-      EXPECT_EQ(output.back(), 0xA5);
-      output.pop_back();
-      ASSERT_EQ(output, expected) << count << " values, zero point " << zero_point;
-    });
+  }
+  if (DetectedIsa() == Isa::kAvx512 || FamilyOf(DetectedIsa()) == IsaFamily::kAArch64) {
+    EXPECT_GT(add, 0);
+    EXPECT_GT(lookup, 0);
+    EXPECT_GT(quantize, 0);
+    EXPECT_GT(binarize, 0);
   }
 }
 
@@ -205,11 +257,12 @@ TEST(PoolKernels, MaxPoolMatchesTheReference) {
     }
     std::vector<float> expected(out_count);
     ref::MaxPoolF32(g, x.data(), expected.data());
-    ForEachRunnableRow(MaxPoolF32Kernels(), MaxPoolF32Problem{}, [&](const auto& row) {
-      std::vector<float> output(out_count);
-      row.entry(g, x.data(), output.data());
-      ASSERT_EQ(std::memcmp(output.data(), expected.data(), out_count * sizeof(float)), 0);
-    });
+    const int f32_rows =
+        ForEachRunnableRow(MaxPoolF32Kernels(), MaxPoolF32Problem{}, [&](const auto& row) {
+          std::vector<float> output(out_count);
+          row.entry(g, x.data(), output.data());
+          ASSERT_EQ(std::memcmp(output.data(), expected.data(), out_count * sizeof(float)), 0);
+        });
 
     const std::vector<uint8_t> q = RandomBytes(rng, static_cast<int64_t>(in_count));
     const bool in_signed = rng.Bool(), same = rng.Bool();
@@ -227,11 +280,16 @@ TEST(PoolKernels, MaxPoolMatchesTheReference) {
                      params.rescale, params.output_zero_point, params.lo, params.hi,
                      reinterpret_cast<decltype(out)*>(q_expected.data()));
     });
-    ForEachRunnableRow(MaxPoolQ8Kernels(), MaxPoolQ8Problem{same}, [&](const auto& row) {
-      std::vector<uint8_t> output(out_count);
-      row.entry(g, q.data(), in_signed, params, output.data(), out_signed);
-      ASSERT_EQ(output, q_expected) << (in_signed ? "s8" : "u8") << (same ? "" : " rescaled");
-    });
+    const int q8_rows =
+        ForEachRunnableRow(MaxPoolQ8Kernels(), MaxPoolQ8Problem{same}, [&](const auto& row) {
+          std::vector<uint8_t> output(out_count);
+          row.entry(g, q.data(), in_signed, params, output.data(), out_signed);
+          ASSERT_EQ(output, q_expected) << (in_signed ? "s8" : "u8") << (same ? "" : " rescaled");
+        });
+    if (FamilyOf(DetectedIsa()) == IsaFamily::kAArch64) {  // the NEON rows and the reference
+      EXPECT_EQ(f32_rows, 2);
+      EXPECT_EQ(q8_rows, same ? 2 : 1);
+    }
   }
 }
 

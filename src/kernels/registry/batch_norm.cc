@@ -8,12 +8,18 @@ bool TablesFit(const BatchNormProblem& p) { return p.channels <= 4096; }
 
 constexpr KernelCandidate<BatchNormProblem, BatchNormForm> kBatchNormF32[] = {
     {"f32_channel_affine", Isa::kAvx2, nullptr, BatchNormForm::kPrecomputed},
-    // The same portable form at AArch64 (kNeon) and Cortex-M (kArmDsp) once they are detected.
+#if defined(__aarch64__)
+    {"f32_channel_affine", Isa::kNeon, nullptr, BatchNormForm::kPrecomputed},
+#endif
+    // The same portable form at Cortex-M (kArmDsp) once it is detected.
     {"ref_batchnorm_f32", Isa::kRef, nullptr, BatchNormForm::kReference},
 };
 
 constexpr KernelCandidate<BatchNormProblem, BatchNormForm> kBatchNormQ8[] = {
     {"q8_batchnorm_lut", Isa::kAvx2, TablesFit, BatchNormForm::kPrecomputed},
+#if defined(__aarch64__)
+    {"q8_batchnorm_lut", Isa::kNeon, TablesFit, BatchNormForm::kPrecomputed},
+#endif
     {"ref_batchnorm_q8", Isa::kRef, nullptr, BatchNormForm::kReference},
 };
 

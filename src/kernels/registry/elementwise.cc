@@ -1,6 +1,9 @@
 #include "kernels/registry/elementwise.h"
 
 #include "kernels/registry/q8_types.h"
+#if defined(__aarch64__)
+#include "kernels/arm/q8_elementwise.h"
+#endif
 #if defined(__x86_64__)
 #include "kernels/x86/q8_elementwise.h"
 #endif
@@ -29,11 +32,24 @@ void AddQ8Avx512(const ref::Broadcast& broadcast, const void* a, bool a_signed, 
 }
 #endif
 
+#if defined(__aarch64__)
+bool SameShapesAndFitsNeon(const Q8AddProblem& p) {
+  return p.same_shapes && arm::AddQ8FitsNeon(p.params);
+}
+void AddQ8Neon(const ref::Broadcast& broadcast, const void* a, bool a_signed, const void* b,
+               bool b_signed, const ref::QuantAddParams& params, void* out, bool) {
+  arm::AddQ8Neon(broadcast.count, a, a_signed, b, b_signed, params, out);
+}
+#endif
+
 constexpr KernelCandidate<Q8AddProblem, Q8AddFn> kQ8Add[] = {
 #if defined(__x86_64__)
     {"q8_add__avx512", Isa::kAvx512, SameShapesAndFits, AddQ8Avx512},
 #endif
-    // AArch64 (NEON) and Cortex-M (DSP, MVE) rows: none yet.
+#if defined(__aarch64__)
+    {"q8_add__neon", Isa::kNeon, SameShapesAndFitsNeon, AddQ8Neon},
+#endif
+    // Cortex-M (DSP, MVE) rows: none yet.
     {"ref_add_q8", Isa::kRef, nullptr, AddQ8Reference},
 };
 

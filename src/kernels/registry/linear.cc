@@ -1,5 +1,6 @@
 #include "kernels/registry/linear.h"
 
+#include "kernels/b1_gemm.h"
 #include "kernels/f32_depthwise.h"
 #include "kernels/f32_gemm.h"
 #include "kernels/f32_winograd.h"
@@ -10,7 +11,6 @@
 #include "kernels/arm/q8_gemm.h"
 #endif
 #if defined(__x86_64__)
-#include "kernels/x86/b1_gemm.h"
 #include "kernels/x86/q8_gemm.h"
 #endif
 
@@ -70,9 +70,6 @@ bool SparseTernaryPastAvx512Codes(const Q8GemvProblem& p) { return SparseTernary
 bool SparseTernaryPastAvx2Gemm(const Q8GemvProblem& p) { return SparseTernary(p, 0.70); }
 
 bool HasVpopcntdq(const B1GemmLayer&) { return HasAvx512Vpopcntdq(); }
-std::unique_ptr<TiledKernel> MakeB1Gemm(Isa, const B1GemmLayer& layer) {
-  return std::make_unique<TiledKernelOf<x86::B1Gemm>>(layer);
-}
 #endif
 
 template <int kM>
@@ -155,7 +152,10 @@ constexpr TiledKernelCandidate<Q8DepthwiseLayer> kQ8Depthwise[] = {
 
 constexpr TiledKernelCandidate<B1GemmLayer> kB1Gemm[] = {
 #if defined(__x86_64__)
-    {"b1_igemm__avx512vpopcntdq", Isa::kAvx512, HasVpopcntdq, MakeB1Gemm},
+    {"b1_igemm__avx512vpopcntdq", Isa::kAvx512, HasVpopcntdq, MakeForLevel<B1Gemm, B1GemmLayer>},
+#endif
+#if defined(__aarch64__)
+    {"b1_igemm_4x16__neon", Isa::kNeon, nullptr, MakeForLevel<B1Gemm, B1GemmLayer>},
 #endif
     {"unpack_b1_to_q8", Isa::kRef, nullptr, nullptr},
 };

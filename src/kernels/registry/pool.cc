@@ -2,6 +2,9 @@
 
 #include "kernels/ref/pool.h"
 #include "kernels/registry/q8_types.h"
+#if defined(__aarch64__)
+#include "kernels/arm/pool.h"
+#endif
 #if defined(__x86_64__)
 #include "kernels/x86/pool.h"
 #endif
@@ -20,8 +23,17 @@ void MaxPoolQ8Reference(const ref::ConvGeometry& geometry, const void* input, bo
   });
 }
 
+[[maybe_unused]] bool SameParams(const MaxPoolQ8Problem& p) { return p.same_params; }
+
+#if defined(__aarch64__)
+void MaxPoolQ8Neon(const ref::ConvGeometry& geometry, const void* input, bool in_signed,
+                   const MaxPoolQ8Params&, void* output, bool) {
+  arm::MaxPoolQ8Neon(geometry, static_cast<const uint8_t*>(input), in_signed,
+                     static_cast<uint8_t*>(output));
+}
+#endif
+
 #if defined(__x86_64__)
-bool SameParams(const MaxPoolQ8Problem& p) { return p.same_params; }
 void MaxPoolQ8Avx512(const ref::ConvGeometry& geometry, const void* input, bool in_signed,
                      const MaxPoolQ8Params&, void* output, bool) {
   x86::MaxPoolQ8Avx512(geometry, static_cast<const uint8_t*>(input), in_signed,
@@ -33,7 +45,10 @@ constexpr KernelCandidate<MaxPoolF32Problem, MaxPoolF32Fn> kMaxPoolF32[] = {
 #if defined(__x86_64__)
     {"f32_maxpool__avx512", Isa::kAvx512, nullptr, x86::MaxPoolF32Avx512},
 #endif
-    // AArch64 (NEON) and Cortex-M (MVE) rows: none yet.
+#if defined(__aarch64__)
+    {"f32_maxpool__neon", Isa::kNeon, nullptr, arm::MaxPoolF32Neon},
+#endif
+    // Cortex-M (MVE) rows: none yet.
     {"ref_maxpool_f32", Isa::kRef, nullptr, ref::MaxPoolF32},
 };
 
@@ -41,7 +56,10 @@ constexpr KernelCandidate<MaxPoolQ8Problem, MaxPoolQ8Fn> kMaxPoolQ8[] = {
 #if defined(__x86_64__)
     {"q8_maxpool__avx512", Isa::kAvx512, SameParams, MaxPoolQ8Avx512},
 #endif
-    // AArch64 (NEON) and Cortex-M (DSP, MVE) rows: none yet.
+#if defined(__aarch64__)
+    {"q8_maxpool__neon", Isa::kNeon, SameParams, MaxPoolQ8Neon},
+#endif
+    // Cortex-M (DSP, MVE) rows: none yet.
     {"ref_maxpool_q8", Isa::kRef, nullptr, MaxPoolQ8Reference},
 };
 

@@ -3,6 +3,9 @@
 #include "kernels/ref/binarize.h"
 #include "kernels/ref/quantize.h"
 #include "kernels/registry/q8_types.h"
+#if defined(__aarch64__)
+#include "kernels/arm/q8_elementwise.h"
+#endif
 #if defined(__x86_64__)
 #include "kernels/x86/q8_elementwise.h"
 #endif
@@ -36,11 +39,26 @@ void BinarizeQ8Avx512(int64_t count, const void* input, bool is_signed, int32_t 
 }
 #endif
 
+#if defined(__aarch64__)
+void QuantizeF32Neon(int64_t count, const float* input, float scale, int32_t zero_point,
+                     bool signed_output, void* output) {
+  arm::QuantizeF32Neon(count, input, scale, zero_point, signed_output,
+                       static_cast<uint8_t*>(output));
+}
+void BinarizeQ8Neon(int64_t count, const void* input, bool is_signed, int32_t zero_point,
+                    uint8_t* bits) {
+  arm::BinarizeQ8Neon(count, static_cast<const uint8_t*>(input), is_signed, zero_point, bits);
+}
+#endif
+
 constexpr KernelCandidate<ConversionProblem, QuantizeF32Fn> kQuantizeF32[] = {
 #if defined(__x86_64__)
     {"quantize_f32_q8__avx512", Isa::kAvx512, nullptr, QuantizeF32Avx512},
 #endif
-    // AArch64 (NEON) and Cortex-M (MVE) rows: none yet.
+#if defined(__aarch64__)
+    {"quantize_f32_q8__neon", Isa::kNeon, nullptr, QuantizeF32Neon},
+#endif
+    // Cortex-M (MVE) rows: none yet.
     {"ref_quantize_f32_q8", Isa::kRef, nullptr, QuantizeF32Reference},
 };
 
@@ -48,7 +66,10 @@ constexpr KernelCandidate<ConversionProblem, BinarizeQ8Fn> kBinarizeQ8[] = {
 #if defined(__x86_64__)
     {"binarize_q8_b1__avx512", Isa::kAvx512, nullptr, BinarizeQ8Avx512},
 #endif
-    // AArch64 (NEON) and Cortex-M (MVE) rows: none yet.
+#if defined(__aarch64__)
+    {"binarize_q8_b1__neon", Isa::kNeon, nullptr, BinarizeQ8Neon},
+#endif
+    // Cortex-M (MVE) rows: none yet.
     {"ref_binarize_q8_b1", Isa::kRef, nullptr, BinarizeQ8Reference},
 };
 

@@ -5,14 +5,14 @@
 
 #include <algorithm>
 
+#include "kernels/b1_gemm.h"
 #include "kernels/row_blocks.h"
-#include "kernels/x86/b1_gemm.h"
 #include "kernels/x86/requantize_avx512.h"
 
 namespace trit::x86 {
 namespace {
 
-constexpr int kTile = static_cast<int>(B1Gemm::kTile);
+constexpr int kTile = static_cast<int>(kB1Avx512Tile);
 
 template <int kR>
 inline void Microkernel(const B1Gemm::Packed& p, const uint32_t* input, int64_t m0, int64_t t,
@@ -70,7 +70,7 @@ inline void Microkernel(const B1Gemm::Packed& p, const uint32_t* input, int64_t 
 void B1GemmAvx512(const B1Gemm::Packed& p, const uint32_t* input, int64_t m_begin, int64_t m_end,
                   int64_t tile_begin, int64_t tile_end, void* output) {
   for (int64_t t = tile_begin; t < tile_end; ++t) {
-    ForRowBlocks<B1Gemm::kRows>(
+    ForRowBlocks<kB1Avx512Rows>(
         m_begin, m_end, [&]<int kR>(int64_t m0) { Microkernel<kR>(p, input, m0, t, output); });
   }
 }

@@ -1,8 +1,10 @@
-// Binary Conv2D (groups 1) and Dense for x86: binary activations x binary weights, both +-1
-// (1 bit per element, 1 -> +1), by xor and popcount.
+// Binary Conv2D (groups 1) and Dense for x86 and AArch64: binary activations x binary weights,
+// both +-1 (1 bit per element, 1 -> +1), by xor and popcount. This class is the ISA-neutral
+// half (packing, indirection, padding correction, epilogue parameters); the microkernels are
+// x86/b1_gemm_avx512vpopcntdq.cc and arm/b1_gemm_neon.cc.
 //
-// The problem has the shape of q8_gemm.h: M output rows by N channels, each a sum over `taps`
-// input vectors of `depth` elements, read through an indirection table whose extra vector
+// The problem has the shape of q8_gemm_plan.h: M output rows by N channels, each a sum over
+// `taps` input vectors of `depth` elements, read through an indirection table whose extra vector
 // stands for padding. Over one vector of depth C, sum(a * w) = C - 2 * popcount(a xor w): a
 // product is +1 where the bits agree. Each run first repacks every input vector into whole
 // 32-bit words (the tensor's bits are dense, so a pixel's bits need not start on a word);
@@ -19,17 +21,17 @@
 #include <vector>
 
 #include "core/dtype.h"
+#include "kernels/aligned_array.h"
+#include "kernels/isa.h"
+#include "kernels/linear_layer.h"
 #include "kernels/requantize.h"
-#include "kernels/x86/q8_gemm.h"  // AlignedArray
 
-namespace trit::x86 {
-
-using trit::B1GemmLayer;
+namespace trit {
 
 class B1Gemm {
  public:
-  // AVX-512 with VPOPCNTDQ.
-  explicit B1Gemm(const B1GemmLayer& layer);
+  // kAvx512 (with VPOPCNTDQ) or kNeon and above.
+  B1Gemm(Isa isa, const B1GemmLayer& layer);
 
   size_t scratch_bytes() const;
   // input: the binary tensor's packed bytes (vectors x depth bits, dense).
@@ -38,20 +40,19 @@ class B1Gemm {
                int64_t tile_begin, int64_t tile_end) const;
   int64_t rows() const { return packed_.m; }
   int64_t tiles() const { return packed_.n_tiles; }
-  int64_t rows_per_call() const { return kRows; }
-  // b1_igemm_8x32__avx512vpopcntdq, or ..._gemm_... for Dense
+  int64_t rows_per_call() const { return packed_.rows_per_call; }
+  // b1_igemm_8x32__avx512vpopcntdq, b1_igemm_4x16__neon, or ..._gemm_... for Dense
   const std::string& name() const { return name_; }
-
-  static constexpr int64_t kRows = 8, kTile = 32;
 
   struct Packed {
     int64_t m, n, taps, depth, words, n_tiles, vectors;
+    int64_t tile, rows_per_call;  // channels per column tile, rows per microkernel call
     const int32_t* indirection;
-    const uint32_t* weights;      // [tile][tap][word][32 channels]
-    const int32_t* tap_popcount;  // [tile][tap][32 channels]: popcount of the tap's weights
+    const uint32_t* weights;      // [tile][tap][word][tile channels]
+    const int32_t* tap_popcount;  // [tile][tap][tile channels]: popcount of the tap's weights
     const int32_t* row_base;      // [m]: depth * (valid taps of the row)
     const uint8_t* row_padded;    // [m]: whether the row reads the padding vector
-    const int32_t* offset;        // [n_tiles * 32]: bias
+    const int32_t* offset;        // [n_tiles * tile]: bias
     const int32_t *multiplier, *shift;
     int32_t output_zero_point, lo, hi;
   };
@@ -64,7 +65,18 @@ class B1Gemm {
   std::string name_;
 };
 
+// Column tiles and rows per call of each ISA's microkernel.
+inline constexpr int64_t kB1Avx512Tile = 32, kB1Avx512Rows = 8;
+inline constexpr int64_t kB1NeonTile = 16, kB1NeonRows = 4;
+
+// The ISA files (each compiled for its architecture only).
+namespace x86 {
 void B1GemmAvx512(const B1Gemm::Packed& p, const uint32_t* input, int64_t m_begin, int64_t m_end,
                   int64_t tile_begin, int64_t tile_end, void* output);
+}  // namespace x86
+namespace arm {
+void B1GemmNeon(const B1Gemm::Packed& p, const uint32_t* input, int64_t m_begin, int64_t m_end,
+                int64_t tile_begin, int64_t tile_end, void* output);
+}  // namespace arm
 
-}  // namespace trit::x86
+}  // namespace trit

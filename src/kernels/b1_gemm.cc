@@ -1,11 +1,11 @@
-#include "kernels/x86/b1_gemm.h"
+#include "kernels/b1_gemm.h"
 
-#include <bit>
+#include <algorithm>
 #include <cstring>
 
 #include "core/error.h"
 
-namespace trit::x86 {
+namespace trit {
 namespace {
 
 // `count` (at most 32) bits of a dense bit stream from bit `first`, in the low bits of a word.
@@ -21,7 +21,10 @@ uint32_t ReadBits(const uint8_t* bits, int64_t first, int count) {
 
 }  // namespace
 
-B1Gemm::B1Gemm(const B1GemmLayer& layer) : indirection_(layer.indirection) {
+B1Gemm::B1Gemm(Isa isa, const B1GemmLayer& layer) : indirection_(layer.indirection) {
+  if (isa != Isa::kAvx512 && !IsaCovers(isa, Isa::kNeon)) {
+    throw Error(ErrorCode::kInternal, "B1Gemm needs AVX-512 VPOPCNTDQ or NEON");
+  }
   if (static_cast<int64_t>(indirection_.size()) != layer.m * layer.taps ||
       layer.vectors + 1 > (int64_t{1} << 31)) {
     throw Error(ErrorCode::kInternal, "B1Gemm: indirection table does not match the layer");
@@ -32,22 +35,25 @@ B1Gemm::B1Gemm(const B1GemmLayer& layer) : indirection_(layer.indirection) {
   p.taps = layer.taps;
   p.depth = layer.depth;
   p.words = (layer.depth + 31) / 32;
-  p.n_tiles = (layer.n + kTile - 1) / kTile;
+  const int64_t width = isa == Isa::kAvx512 ? kB1Avx512Tile : kB1NeonTile;
+  p.tile = width;
+  p.rows_per_call = isa == Isa::kAvx512 ? kB1Avx512Rows : kB1NeonRows;
+  p.n_tiles = (layer.n + width - 1) / width;
   p.vectors = layer.vectors;
-  weights_ = AlignedArray<uint32_t>(static_cast<size_t>(p.n_tiles * p.taps * p.words * kTile));
-  tap_popcount_.assign(static_cast<size_t>(p.n_tiles * p.taps * kTile), 0);
+  weights_ = AlignedArray<uint32_t>(static_cast<size_t>(p.n_tiles * p.taps * p.words * width));
+  tap_popcount_.assign(static_cast<size_t>(p.n_tiles * p.taps * width), 0);
   const int64_t row = p.taps * p.depth;
   for (int64_t c = 0; c < p.n; ++c) {
-    const int64_t tile = c / kTile, column = c % kTile;
+    const int64_t tile = c / width, column = c % width;
     for (int64_t tap = 0; tap < p.taps; ++tap) {
       int32_t ones = 0;
       for (int64_t k = 0; k < p.depth; ++k) {
         if (layer.levels[c * row + tap * p.depth + k] <= 0) continue;
-        const int64_t word = ((tile * p.taps + tap) * p.words + k / 32) * kTile + column;
+        const int64_t word = ((tile * p.taps + tap) * p.words + k / 32) * width + column;
         weights_.data()[word] |= uint32_t{1} << (k % 32);
         ++ones;
       }
-      tap_popcount_[static_cast<size_t>((tile * p.taps + tap) * kTile + column)] = ones;
+      tap_popcount_[static_cast<size_t>((tile * p.taps + tap) * width + column)] = ones;
     }
   }
   row_base_.resize(static_cast<size_t>(p.m));
@@ -58,7 +64,7 @@ B1Gemm::B1Gemm(const B1GemmLayer& layer) : indirection_(layer.indirection) {
     row_base_[static_cast<size_t>(r)] = static_cast<int32_t>(p.depth * valid);
     row_padded_[static_cast<size_t>(r)] = valid != p.taps;
   }
-  const size_t columns = static_cast<size_t>(p.n_tiles * kTile);
+  const size_t columns = static_cast<size_t>(p.n_tiles * width);
   offset_.assign(columns, 0);
   multiplier_.assign(columns, 0);
   shift_.assign(columns, 0);
@@ -80,7 +86,8 @@ B1Gemm::B1Gemm(const B1GemmLayer& layer) : indirection_(layer.indirection) {
   p.lo = layer.lo;
   p.hi = layer.hi;
   const bool dense = layer.taps == 1 && layer.m == layer.vectors;
-  name_ = std::string("b1_") + (dense ? "gemm" : "igemm") + "_8x32__avx512vpopcntdq";
+  name_ = std::string("b1_") + (dense ? "gemm" : "igemm") +
+          (isa == Isa::kAvx512 ? "_8x32__avx512vpopcntdq" : "_4x16__neon");
 }
 
 size_t B1Gemm::scratch_bytes() const {
@@ -109,7 +116,11 @@ const uint32_t* B1Gemm::Prepare(const void* input, void* scratch) const {
 
 void B1Gemm::Compute(const uint32_t* prepared, void* output, int64_t row_begin, int64_t row_end,
                      int64_t tile_begin, int64_t tile_end) const {
-  B1GemmAvx512(packed_, prepared, row_begin, row_end, tile_begin, tile_end, output);
+#if defined(__x86_64__)
+  x86::B1GemmAvx512(packed_, prepared, row_begin, row_end, tile_begin, tile_end, output);
+#elif defined(__aarch64__)
+  arm::B1GemmNeon(packed_, prepared, row_begin, row_end, tile_begin, tile_end, output);
+#endif
 }
 
-}  // namespace trit::x86
+}  // namespace trit
