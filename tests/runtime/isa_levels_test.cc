@@ -76,13 +76,17 @@ Outcome RunAt(const char* level, const Graph& graph, const std::vector<float>& i
   return outcome;
 }
 
-TEST(IsaLevels, QuantizedNetworksAgreeAtEveryLevel) {
+// One test per model, so that CTest runs them side by side (under qemu-user they take minutes).
+class QuantizedNetworksAgree : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(QuantizedNetworksAgree, AtEveryLevel) {
   const quant::WeightType types[] = {quant::WeightType::kInt8, quant::WeightType::kTernary,
                                      quant::WeightType::kInt4, quant::WeightType::kBinary};
   const quant::ActivationMode modes[] = {
       quant::ActivationMode::kInt8, quant::ActivationMode::kUint8, quant::ActivationMode::kPow2};
-  uint32_t seed = 0;
-  for (const char* model : {"lenet5", "resnet20", "convnet", "mobilenet", "bnn"}) {
+  const char* model = GetParam();
+  uint32_t seed = 100 * static_cast<uint32_t>(std::string(model).size());
+  {
     const Graph fp32 = zoo::BuildZooModel(model, 1);
     const int64_t sample = NumElements(fp32.value(fp32.inputs()[0]).shape);
     const std::vector<float> calib = Uniform(static_cast<size_t>(4 * sample), ++seed);
@@ -120,6 +124,12 @@ TEST(IsaLevels, QuantizedNetworksAgreeAtEveryLevel) {
     }
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(IsaLevels, QuantizedNetworksAgree,
+                         ::testing::Values("lenet5", "resnet20", "convnet", "mobilenet", "bnn"),
+                         [](const ::testing::TestParamInfo<const char*>& info) {
+                           return std::string(info.param);
+                         });
 
 // fp32 networks: the optimized float kernels split rows or column tiles across threads, and
 // every output is still computed by one thread in one order: the same bits on any count.
