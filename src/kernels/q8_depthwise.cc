@@ -35,7 +35,28 @@ Q8Depthwise::Q8Depthwise(Isa isa, const Q8DepthwiseLayer& layer) : isa_(isa) {
     multiplier_[static_cast<size_t>(c)] = r.multiplier;
     shift_[static_cast<size_t>(c)] = r.shift;
   }
-  padding_.assign(static_cast<size_t>(p.channels), static_cast<uint8_t>(layer.input_zero_point));
+  padding_.assign(static_cast<size_t>(p.channels_padded),
+                  static_cast<uint8_t>(layer.input_zero_point));
+  // The dot-product form keeps its taps' rows on the stack: kernels up to 8x8.
+  if (FamilyOf(isa) == IsaFamily::kAArch64 && IsaCovers(isa, Isa::kNeonDot) && p.taps <= 64) {
+    p.tap_groups = (p.taps + 3) / 4;
+    weights_dot_ = AlignedArray<int8_t>(static_cast<size_t>(p.tap_groups * p.channels_padded * 4));
+    offset_dot_.assign(static_cast<size_t>(p.channels_padded), 0);
+    const int64_t zero =
+        layer.input_zero_point - (layer.input_type == DType::kI8 ? 0 : 128);  // as s8
+    for (int64_t c = 0; c < p.channels; ++c) {
+      int64_t sum = 0;
+      for (int64_t t = 0; t < p.taps; ++t) {
+        const int8_t w = layer.levels[c * p.taps + t];
+        weights_dot_.data()[((t / 4) * p.channels_padded + c) * 4 + t % 4] = w;
+        sum += w;
+      }
+      const int64_t bias = layer.bias ? layer.bias[c] : 0;
+      offset_dot_[static_cast<size_t>(c)] = static_cast<int32_t>(bias - zero * sum);
+    }
+    p.weights_dot = weights_dot_.data();
+    p.offset_dot = offset_dot_.data();
+  }
   p.indirection = indirection_.data();
   p.weights = weights_.data();
   p.padding = padding_.data();
@@ -62,7 +83,11 @@ void Q8Depthwise::Compute(const void* input, void* output, int64_t row_begin, in
     x86::Q8DepthwiseAvx2(packed_, in, row_begin, row_end, out);
   }
 #elif defined(__aarch64__)
-  arm::Q8DepthwiseNeon(packed_, in, row_begin, row_end, out);
+  if (packed_.weights_dot) {
+    arm::Q8DepthwiseNeonDot(packed_, in, row_begin, row_end, out);
+  } else {
+    arm::Q8DepthwiseNeon(packed_, in, row_begin, row_end, out);
+  }
 #endif
 }
 

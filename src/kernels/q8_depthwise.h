@@ -44,8 +44,14 @@ class Q8Depthwise {
     int64_t m, channels, channels_padded, taps, vectors;
     const int32_t* indirection;  // [m][taps] -> pixel (vectors: the padding row)
     const int32_t* weights;      // [taps][channels_padded], int16 in each lane's low half
-    const uint8_t* padding;      // [channels] bytes of the input zero point
+    const uint8_t* padding;      // [channels_padded] bytes of the input zero point
     const int32_t* offset;       // [channels_padded]: bias - z * sum(w)
+    // The dot-product form (AArch64 SDOT): taps in groups of 4, each channel's 4 weights as
+    // bytes side by side (missing taps 0), and the offset for s8 inputs (u8 ones xor 0x80):
+    // bias - z' * sum(w), z' the zero point as s8.
+    int64_t tap_groups;
+    const int8_t* weights_dot;  // [tap_groups][channels_padded][4]
+    const int32_t* offset_dot;  // [channels_padded]
     const int32_t *multiplier, *shift;
     int32_t output_zero_point, lo, hi;
     bool input_signed;
@@ -56,8 +62,9 @@ class Q8Depthwise {
   Packed packed_{};
   std::vector<int32_t> indirection_;
   AlignedArray<int32_t> weights_;
+  AlignedArray<int8_t> weights_dot_;
   std::vector<uint8_t> padding_;
-  std::vector<int32_t> offset_, multiplier_, shift_;
+  std::vector<int32_t> offset_, offset_dot_, multiplier_, shift_;
   std::string name_;
 };
 
@@ -72,6 +79,8 @@ void Q8DepthwiseAvx2(const Q8Depthwise::Packed& p, const uint8_t* input, int64_t
 namespace arm {
 void Q8DepthwiseNeon(const Q8Depthwise::Packed& p, const uint8_t* input, int64_t m_begin,
                      int64_t m_end, uint8_t* output);
+void Q8DepthwiseNeonDot(const Q8Depthwise::Packed& p, const uint8_t* input, int64_t m_begin,
+                        int64_t m_end, uint8_t* output);
 }  // namespace arm
 
 }  // namespace trit

@@ -145,6 +145,7 @@ constexpr TiledKernelCandidate<Q8DepthwiseLayer> kQ8Depthwise[] = {
     {"q8_dwconv__avx2", Isa::kAvx2, nullptr, MakeForLevel<Q8Depthwise, Q8DepthwiseLayer>},
 #endif
 #if defined(__aarch64__)
+    {"q8_dwconv__neondot", Isa::kNeonDot, nullptr, MakeForLevel<Q8Depthwise, Q8DepthwiseLayer>},
     {"q8_dwconv__neon", Isa::kNeon, nullptr, MakeForLevel<Q8Depthwise, Q8DepthwiseLayer>},
 #endif
     {"ref_q8", Isa::kRef, nullptr, nullptr},
