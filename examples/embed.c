@@ -9,7 +9,7 @@
 #include "trit/trit.h"
 
 #ifndef TRIT_EMBED_ARENA_BYTES
-#define TRIT_EMBED_ARENA_BYTES (384u * 1024u)
+#define TRIT_EMBED_ARENA_BYTES (448u * 1024u)
 #endif
 
 /* The session's working memory: every intermediate tensor and the kernels' scratch. */
