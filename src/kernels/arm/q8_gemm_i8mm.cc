@@ -10,8 +10,8 @@
 
 #include <algorithm>
 
-#include "kernels/arm/q8_epilogue_neon.h"
 #include "kernels/arm/q8_gemm.h"
+#include "kernels/arm/q8_gemm_blocks.h"
 
 namespace trit::arm {
 namespace {
@@ -71,10 +71,9 @@ void Microkernel(const Q8GemmPacked& p, const int8_t* input, int64_t m0, int row
                  void* output) {
   if (rows == 1) return MicrokernelOneRow(p, input, m0, t, output);
   const int8_t* w = static_cast<const int8_t*>(p.weights) + t * kTile * p.taps * p.depth_padded;
-  const int32_t* r0 = p.indirection + m0 * p.taps;
-  const int32_t* r1 = p.indirection + (m0 + std::min(1, rows - 1)) * p.taps;
-  const int32_t* r2 = p.indirection + (m0 + std::min(2, rows - 1)) * p.taps;
-  const int32_t* r3 = p.indirection + (m0 + std::min(3, rows - 1)) * p.taps;
+  const int32_t* r[4];
+  BlockRows(p, m0, rows, r);
+  const int32_t *r0 = r[0], *r1 = r[1], *r2 = r[2], *r3 = r[3];
   int64_t taps = p.taps;                                               // at least 1
   const int64_t steps = p.depth_padded / 8, stride = p.vector_stride;  // steps >= 1
   alignas(16) int32_t acc[2][8][4];
@@ -141,12 +140,9 @@ void Microkernel(const Q8GemmPacked& p, const int8_t* input, int64_t m0, int row
 
 void Q8GemmI8mm(const Q8GemmPacked& p, const int8_t* input, int64_t m_begin, int64_t m_end,
                 int64_t tile_begin, int64_t tile_end, void* output) {
-  for (int64_t t = tile_begin; t < tile_end; ++t) {
-    for (int64_t m0 = m_begin; m0 < m_end; m0 += kQ8Rows) {
-      Microkernel(p, input, m0, static_cast<int>(std::min<int64_t>(kQ8Rows, m_end - m0)), t,
-                  output);
-    }
-  }
+  ForEachQ8Block(m_begin, m_end, tile_begin, tile_end, [&](int64_t m0, int rows, int64_t t) {
+    Microkernel(p, input, m0, rows, t, output);
+  });
 }
 
 }  // namespace trit::arm

@@ -8,8 +8,8 @@
 
 #include <algorithm>
 
-#include "kernels/arm/q8_epilogue_neon.h"
 #include "kernels/arm/q8_gemm.h"
+#include "kernels/arm/q8_gemm_blocks.h"
 
 namespace trit::arm {
 namespace {
@@ -23,10 +23,9 @@ constexpr int kTile = static_cast<int>(kQ8Tile);
 void Microkernel(const Q8GemmPacked& p, const int16_t* input, int64_t m0, int rows, int64_t t,
                  void* output) {
   const int16_t* w = static_cast<const int16_t*>(p.weights) + t * kTile * p.taps * p.depth_padded;
-  const int32_t* r0 = p.indirection + m0 * p.taps;
-  const int32_t* r1 = p.indirection + (m0 + std::min(1, rows - 1)) * p.taps;
-  const int32_t* r2 = p.indirection + (m0 + std::min(2, rows - 1)) * p.taps;
-  const int32_t* r3 = p.indirection + (m0 + std::min(3, rows - 1)) * p.taps;
+  const int32_t* r[4];
+  BlockRows(p, m0, rows, r);
+  const int32_t *r0 = r[0], *r1 = r[1], *r2 = r[2], *r3 = r[3];
   int64_t taps = p.taps;  // at least 1
   // Depth chunks of 8 int16 (at least 1: the depth is padded to 8); the stride in bytes.
   const int64_t chunks = p.depth_padded / 8, stride = p.vector_stride * 2;
@@ -135,25 +134,16 @@ void Microkernel(const Q8GemmPacked& p, const int16_t* input, int64_t m0, int ro
       : [input] "r"(input), [stride] "r"(stride), [chunks] "r"(chunks)
       : "cc", "memory", "v0", "v1", "v2", "v3", "v4", "v5", "v16", "v17", "v18", "v19", "v20",
         "v21", "v22", "v23", "v24", "v25", "v26", "v27", "v28", "v29", "v30", "v31");
-  const Q8Epilogue epilogue(p, p.n, t * kTile);
-  auto* out = static_cast<uint8_t*>(output) + m0 * p.n + t * kTile;
-  for (int r = 0; r < rows; ++r) {
-    const int32x4_t row[4] = {vld1q_s32(acc[r]), vld1q_s32(acc[r] + 4), vld1q_s32(acc[r] + 8),
-                              vld1q_s32(acc[r] + 12)};
-    epilogue.Store(row, out + r * p.n);
-  }
+  StoreRows(p, acc, rows, m0, t, output);
 }
 
 }  // namespace
 
 void Q8GemmNeon(const Q8GemmPacked& p, const int16_t* input, int64_t m_begin, int64_t m_end,
                 int64_t tile_begin, int64_t tile_end, void* output) {
-  for (int64_t t = tile_begin; t < tile_end; ++t) {
-    for (int64_t m0 = m_begin; m0 < m_end; m0 += kQ8Rows) {
-      Microkernel(p, input, m0, static_cast<int>(std::min<int64_t>(kQ8Rows, m_end - m0)), t,
-                  output);
-    }
-  }
+  ForEachQ8Block(m_begin, m_end, tile_begin, tile_end, [&](int64_t m0, int rows, int64_t t) {
+    Microkernel(p, input, m0, rows, t, output);
+  });
 }
 
 }  // namespace trit::arm
