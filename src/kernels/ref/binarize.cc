@@ -7,6 +7,7 @@ namespace {
 
 template <typename Positive>
 void Pack(int64_t count, Positive positive, uint8_t* bits) {
+  if (count <= 0) return;  // an empty tensor may come with null buffers (memset's are nonnull)
   std::memset(bits, 0, static_cast<size_t>((count + 7) / 8));
   for (int64_t i = 0; i < count; ++i) {
     if (positive(i)) bits[i >> 3] = static_cast<uint8_t>(bits[i >> 3] | (1u << (i & 7)));
