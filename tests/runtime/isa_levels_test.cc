@@ -7,6 +7,7 @@
 #include <cstring>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "core/error.h"
@@ -76,60 +77,59 @@ Outcome RunAt(const char* level, const Graph& graph, const std::vector<float>& i
   return outcome;
 }
 
-// One test per model, so that CTest runs them side by side (under qemu-user they take minutes).
-class QuantizedNetworksAgree : public ::testing::TestWithParam<const char*> {};
+// One test per model and weight type, so that CTest runs them side by side (under qemu-user
+// each takes up to a minute).
+using NetworkCase = std::tuple<const char*, quant::WeightType>;
+class QuantizedNetworksAgree : public ::testing::TestWithParam<NetworkCase> {};
 
 TEST_P(QuantizedNetworksAgree, AtEveryLevel) {
-  const quant::WeightType types[] = {quant::WeightType::kInt8, quant::WeightType::kTernary,
-                                     quant::WeightType::kInt4, quant::WeightType::kBinary};
   const quant::ActivationMode modes[] = {
       quant::ActivationMode::kInt8, quant::ActivationMode::kUint8, quant::ActivationMode::kPow2};
-  const char* model = GetParam();
-  uint32_t seed = 100 * static_cast<uint32_t>(std::string(model).size());
-  {
-    const Graph fp32 = zoo::BuildZooModel(model, 1);
-    const int64_t sample = NumElements(fp32.value(fp32.inputs()[0]).shape);
-    const std::vector<float> calib = Uniform(static_cast<size_t>(4 * sample), ++seed);
-    for (const quant::WeightType type : types) {
-      quant::CompressOptions options;
-      options.weights.type = type;
-      options.acts = modes[seed % 3];
-      const Graph graph = quant::Compress(fp32, 1, options, calib.data(), 4).compressed;
-      const std::vector<float> input = Uniform(static_cast<size_t>(sample), ++seed);
-      const Outcome reference = RunAt("ref", graph, input);
-      for (const Isa isa : RunnableIsas()) {
-        const std::string name(IsaName(isa));
-        const char* level = name.c_str();
-        const Outcome outcome = RunAt(level, graph, input);
-        EXPECT_EQ(outcome.output, reference.output)
-            << model << " " << static_cast<int>(type) << " at " << level;
-        for (const int threads : {2, 3}) {
-          EXPECT_EQ(RunAt(level, graph, input, threads).output, reference.output)
-              << model << " " << static_cast<int>(type) << " at " << level << " on " << threads
-              << " threads";
-        }
-        for (const std::string& kernel : outcome.kernels) {
-          // fp32 layers (none here but kept fp32 ones) stay on the reference.
-          if (kernel.find("f32") != std::string::npos) continue;
-          if (isa == Isa::kRef) {
-            EXPECT_EQ(kernel.rfind("ref_", 0), 0u) << kernel << " at " << level;
-          } else {
-            // An optimized kernel of this level or one below it in the same family.
-            const Isa kernel_level = LevelOfKernel(kernel);
-            EXPECT_TRUE(kernel_level != Isa::kRef && IsaCovers(isa, kernel_level))
-                << kernel << " at " << level;
-          }
-        }
+  const auto [model, type] = GetParam();
+  uint32_t seed =
+      100 * static_cast<uint32_t>(std::string(model).size()) + 10 * static_cast<uint32_t>(type);
+  const Graph fp32 = zoo::BuildZooModel(model, 1);
+  const int64_t sample = NumElements(fp32.value(fp32.inputs()[0]).shape);
+  const std::vector<float> calib = Uniform(static_cast<size_t>(4 * sample), ++seed);
+  quant::CompressOptions options;
+  options.weights.type = type;
+  options.acts = modes[seed % 3];
+  const Graph graph = quant::Compress(fp32, 1, options, calib.data(), 4).compressed;
+  const std::vector<float> input = Uniform(static_cast<size_t>(sample), ++seed);
+  const Outcome reference = RunAt("ref", graph, input);
+  for (const Isa isa : RunnableIsas()) {
+    const std::string name(IsaName(isa));
+    const char* level = name.c_str();
+    const Outcome outcome = RunAt(level, graph, input);
+    EXPECT_EQ(outcome.output, reference.output) << "at " << level;
+    for (const int threads : {2, 3}) {
+      EXPECT_EQ(RunAt(level, graph, input, threads).output, reference.output)
+          << "at " << level << " on " << threads << " threads";
+    }
+    for (const std::string& kernel : outcome.kernels) {
+      // fp32 layers (none here but kept fp32 ones) stay on the reference.
+      if (kernel.find("f32") != std::string::npos) continue;
+      if (isa == Isa::kRef) {
+        EXPECT_EQ(kernel.rfind("ref_", 0), 0u) << kernel << " at " << level;
+      } else {
+        // An optimized kernel of this level or one below it in the same family.
+        const Isa kernel_level = LevelOfKernel(kernel);
+        EXPECT_TRUE(kernel_level != Isa::kRef && IsaCovers(isa, kernel_level))
+            << kernel << " at " << level;
       }
     }
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(IsaLevels, QuantizedNetworksAgree,
-                         ::testing::Values("lenet5", "resnet20", "convnet", "mobilenet", "bnn"),
-                         [](const ::testing::TestParamInfo<const char*>& info) {
-                           return std::string(info.param);
-                         });
+INSTANTIATE_TEST_SUITE_P(
+    IsaLevels, QuantizedNetworksAgree,
+    ::testing::Combine(::testing::Values("lenet5", "resnet20", "convnet", "mobilenet", "bnn"),
+                       ::testing::Values(quant::WeightType::kInt8, quant::WeightType::kTernary,
+                                         quant::WeightType::kInt4, quant::WeightType::kBinary)),
+    [](const ::testing::TestParamInfo<NetworkCase>& info) {
+      return std::string(std::get<0>(info.param)) + "_" +
+             quant::WeightTypeName(std::get<1>(info.param));
+    });
 
 // fp32 networks: the optimized float kernels split rows or column tiles across threads, and
 // every output is still computed by one thread in one order: the same bits on any count.
