@@ -25,7 +25,17 @@
 //   ternary, whose indices stay below 43). Per 16 channels x 12 weights, three code vectors:
 //   byte = three codes of one group in bits 0-5 + one code of a fourth group in bits 6-7; AND
 //   0x3F gives three index vectors, USHR + SRI + SRI the fourth. Entries: 3 weights' sums per
-//   plane, so an int8 lane takes 4 lookups (ternary) or 2 (int2) before widening.
+//   plane, so an int8 lane takes 4 lookups (ternary) or 2 (int2) before widening. Sub-blocks
+//   sharing each table load: 3 (ternary), 2 (int2: its tables take 8 registers).
+//
+// Inner loops, instructions (the MACs they do):
+//   unpacked       4 ch x 64 weights (256): 16 SDOT, 24 AND/USHR, 3 loads, 2 loop = 45
+//                  (int4, 4 ch x 32 (128): 8 SDOT, 8 AND/USHR, 2 loads, 2 loop = 20)
+//   unpacked-mask  4 ch x 64 weights (256): 16 SDOT, 16 AND/USHR, 3 loads, 2 loop = 37
+//   lut            16 ch x 4 weights (64): 4 TBL, 4 (S - 1) / S ADD, 8 / S widening, 2 AND/USHR,
+//                  2 / 3 loads, ~0.1 loop: 11.3 (ternary), 12.2 (int2); int4 (16 ch x 2): 14.7
+//   lut3           16 ch x 12 weights (192): 8 TBL, 6 ADD, 4 widening, 6 index, 1 + 8 / 3
+//                  loads, 2 / 3 loop = 28.3 (ternary); int2: 8, 4, 8, 6, 1 + 8 / 2, 1 = 32
 //
 // The tables are built once per input for all channels, and counted in the run ("lut-build",
 // "lut3-build": the build alone). Hot loops are hand-written assembly (below) so that each
@@ -755,7 +765,6 @@ class Lut {
 // lut3 (2-bit codes).
 class Lut3 {
  public:
-  static constexpr int kM = 3;
   explicit Lut3(const Layer& l)
       : l_(l),
         ternary_(l.kind == Kind::kTernary),
@@ -809,13 +818,12 @@ class Lut3 {
   __attribute__((noinline)) void Run(const int8_t* x, int32_t* out) const {
     Build(x);
     static LutFn* const kTernary[] = {l3t_m1, l3t_m2, l3t_m3};
-    static LutFn* const kInt2[] = {l3i_m1, l3i_m2, l3i_m2};
+    static LutFn* const kInt2[] = {l3i_m1, l3i_m2};
     if (ternary_) {
       Superblocks<3>(codes_.u8(), steps_ * 48, tables_.s8(), steps_, q_, sub_, kTernary,
                      out_.s32());
     } else {
-      static LutFn* const kInt2M2[] = {kInt2[0], kInt2[1]};
-      Superblocks<2>(codes_.u8(), steps_ * 48, tables_.s8(), steps_, q_, sub_, kInt2M2, out_.s32());
+      Superblocks<2>(codes_.u8(), steps_ * 48, tables_.s8(), steps_, q_, sub_, kInt2, out_.s32());
     }
     std::memcpy(out, out_.s32(), l_.n * sizeof(int32_t));
   }
