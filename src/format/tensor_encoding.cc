@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <map>
 #include <string>
 
 #include "core/bitpack.h"
@@ -128,10 +129,30 @@ void DecodeBitmap(DType type, int64_t count, std::span<const uint8_t> stored,
 // [gap bits b: 1 byte][non-zero count: 4 bytes LE][gaps][payload]. A gap code g < 2^b - 1
 // skips g zeros and places the next non-zero; g = 2^b - 1 skips 2^b - 1 zeros only.
 
-size_t DeltaGapBits(int bits, const std::vector<int64_t>& gaps) {
+// The gaps' lengths, counted: choosing the gap width walks the distinct lengths (a few thousand
+// at most in practice) per candidate width, not every gap (tens of millions in an AlexNet layer).
+std::map<int64_t, uint64_t> GapHistogram(const std::vector<int64_t>& gaps) {
+  std::vector<uint64_t> small(4096, 0);
+  std::map<int64_t, uint64_t> histogram;
+  for (const int64_t gap : gaps) {
+    if (gap < static_cast<int64_t>(small.size())) {
+      ++small[static_cast<size_t>(gap)];
+    } else {
+      ++histogram[gap];
+    }
+  }
+  for (size_t gap = 0; gap < small.size(); ++gap) {
+    if (small[gap]) histogram[static_cast<int64_t>(gap)] = small[gap];
+  }
+  return histogram;
+}
+
+uint64_t DeltaGapBits(int bits, const std::map<int64_t, uint64_t>& histogram) {
   const int64_t escape = (int64_t{1} << bits) - 1;
-  size_t total = 0;
-  for (const int64_t gap : gaps) total += static_cast<size_t>(gap / escape + 1) * bits;
+  uint64_t total = 0;
+  for (const auto& [gap, count] : histogram) {
+    total += count * static_cast<uint64_t>(gap / escape + 1) * static_cast<uint64_t>(bits);
+  }
   return total;
 }
 
@@ -147,9 +168,15 @@ std::vector<uint8_t> EncodeDelta(DType type, int64_t count, std::span<const uint
     last = i;
   }
   if (nonzero.size() > 0xFFFFFFFFu) throw Error(ErrorCode::kUnsupported, "tensor too large");
+  const std::map<int64_t, uint64_t> histogram = GapHistogram(gaps);
   int best_bits = 1;
+  uint64_t best_total = DeltaGapBits(1, histogram);
   for (int bits = 2; bits <= 16; ++bits) {
-    if (DeltaGapBits(bits, gaps) < DeltaGapBits(best_bits, gaps)) best_bits = bits;
+    const uint64_t total = DeltaGapBits(bits, histogram);
+    if (total < best_total) {
+      best_bits = bits;
+      best_total = total;
+    }
   }
   const int64_t escape = (int64_t{1} << best_bits) - 1;
   BitWriter positions, payload;

@@ -20,8 +20,13 @@ float MaxAbs(const float* w, size_t n) {
   return m;
 }
 
-int8_t RoundClamp(double v, int lo, int hi) {
-  return static_cast<int8_t>(std::clamp(static_cast<int>(std::lround(v)), lo, hi));
+// Rounds half away from zero (std::lround's rule) and clamps, without the libm call: the int4
+// and int2 scale search rounds every weight a hundred times. v is a float, so v +- 0.5 is exact
+// in double, and truncating it rounds as lround does.
+int8_t RoundClamp(float v, int lo, int hi) {
+  if (std::isnan(v)) return static_cast<int8_t>(std::clamp(0, lo, hi));
+  const double d = std::clamp(static_cast<double>(v), lo - 1.0, hi + 1.0);
+  return static_cast<int8_t>(std::clamp(static_cast<int>(d + (d < 0 ? -0.5 : 0.5)), lo, hi));
 }
 
 // Symmetric integer levels lo..hi: int8 uses max|w| / 127; the narrow types search the

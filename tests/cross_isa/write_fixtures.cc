@@ -1,20 +1,24 @@
 // Writes the cross-ISA fixtures (host build, at build time): every quantized zoo model (int8,
 // ternary, pruned ternary, int4, binary weights), one input, and the output bytes the host
-// gives (its levels agree with the reference bit for bit: runtime/isa_levels_test.cc). AlexNet
-// is left out: 61 M weights and 0.7 G MACs at 224x224 take minutes per run under qemu-user, and
-// its layers run the same kernels as the ConvNet's and ResNets' (tested at every tile edge). The
-// AArch64 suite (same_bytes_test.cc) runs the same files under qemu-user at every level its CPU
-// model has and must give these bytes. The models are made here, once: calibration runs float
-// kernels whose rounding differs across ISAs, so a model compressed on each side could differ;
-// running one file everywhere is what a user deploys. Usage: trit_cross_isa_fixtures OUTDIR (writes
-// OUTDIR/NAME.trit, .input, .output, and OUTDIR/cases.txt listing the names).
+// gives (its levels agree with the reference bit for bit: runtime/isa_levels_test.cc). The
+// models are written side by side on the machine's cores (AlexNet's five take most of the
+// time). The AArch64 suite (same_bytes_test.cc) runs the same files under qemu-user at every level
+// its CPU model has and must give these bytes. The models are made here, once: calibration runs
+// float kernels whose rounding differs across ISAs, so a model compressed on each side could
+// differ; running one file everywhere is what a user deploys. Usage: trit_cross_isa_fixtures OUTDIR
+// (writes OUTDIR/NAME.trit, .input, .output, and OUTDIR/cases.txt listing the names).
+#include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/error.h"
@@ -62,35 +66,58 @@ int main(int argc, char** argv) {
                                 {"ternary_pruned", trit::quant::WeightType::kTernary, 0.6},
                                 {"int4", trit::quant::WeightType::kInt4, 0.0},
                                 {"binary", trit::quant::WeightType::kBinary, 0.0}};
-    std::string cases;
-    uint32_t seed = 0;
-    for (const trit::zoo::ZooModel& zoo_model : trit::zoo::ZooModels()) {
-      const std::string& model = zoo_model.name;
-      if (model == "alexnet") continue;
-      const trit::Graph fp32 = zoo_model.build(1);
-      const int64_t sample = trit::NumElements(fp32.value(fp32.inputs()[0]).shape);
-      const std::vector<float> calib = Uniform(static_cast<size_t>(2 * sample), ++seed);
-      const std::vector<float> input = Uniform(static_cast<size_t>(sample), ++seed);
-      for (const Variant& variant : variants) {
-        trit::quant::CompressOptions options;
-        options.weights.type = variant.type;
-        options.prune = variant.prune;
-        options.acts =
-            seed % 2 ? trit::quant::ActivationMode::kInt8 : trit::quant::ActivationMode::kUint8;
-        const trit::Graph graph =
-            trit::quant::Compress(fp32, 1, options, calib.data(), 2).compressed;
-        const std::string name = model + "_" + variant.suffix;
-        trit::format::WriteModelFile(graph, (dir / (name + ".trit")).string());
-        auto session = trit::runtime::Session::FromFile((dir / (name + ".trit")).string());
-        std::memcpy(session->input_data(0), input.data(), session->input_bytes(0));
-        session->Run();
-        WriteBytes(dir / (name + ".input"), input.data(), input.size() * sizeof(float));
-        WriteBytes(dir / (name + ".output"), session->output_data(0), session->output_bytes(0));
-        cases += name + "\n";
+    const auto& models = trit::zoo::ZooModels();
+    std::vector<std::string> cases(models.size());
+    // AlexNet first: it takes longest, and the others fill the other cores meanwhile.
+    std::vector<size_t> order(models.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_partition(order.begin(), order.end(),
+                          [&](size_t i) { return models[i].name == "alexnet"; });
+    std::atomic<size_t> next{0};
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    auto write_models = [&] {
+      for (size_t k = next++; k < order.size(); k = next++) {
+        const size_t i = order[k];
+        try {
+          const trit::Graph fp32 = models[i].build(1);
+          const int64_t sample = trit::NumElements(fp32.value(fp32.inputs()[0]).shape);
+          uint32_t seed = 2 * static_cast<uint32_t>(i);
+          const std::vector<float> calib = Uniform(static_cast<size_t>(2 * sample), ++seed);
+          const std::vector<float> input = Uniform(static_cast<size_t>(sample), ++seed);
+          for (const Variant& variant : variants) {
+            trit::quant::CompressOptions options;
+            options.weights.type = variant.type;
+            options.prune = variant.prune;
+            options.acts =
+                seed % 2 ? trit::quant::ActivationMode::kInt8 : trit::quant::ActivationMode::kUint8;
+            const trit::Graph graph =
+                trit::quant::Compress(fp32, 1, options, calib.data(), 2).compressed;
+            const std::string name = models[i].name + "_" + variant.suffix;
+            trit::format::WriteModelFile(graph, (dir / (name + ".trit")).string());
+            auto session = trit::runtime::Session::FromFile((dir / (name + ".trit")).string());
+            std::memcpy(session->input_data(0), input.data(), session->input_bytes(0));
+            session->Run();
+            WriteBytes(dir / (name + ".input"), input.data(), input.size() * sizeof(float));
+            WriteBytes(dir / (name + ".output"), session->output_data(0), session->output_bytes(0));
+            cases[i] += name + " " + variant.suffix + "\n";
+          }
+        } catch (...) {
+          const std::lock_guard<std::mutex> lock(failure_mutex);
+          if (!failure) failure = std::current_exception();
+        }
       }
+    };
+    std::vector<std::thread> workers;
+    for (unsigned w = 0; w < std::max(1u, std::thread::hardware_concurrency()); ++w) {
+      workers.emplace_back(write_models);
     }
+    for (std::thread& worker : workers) worker.join();
+    if (failure) std::rethrow_exception(failure);
+    std::string listed;
+    for (const std::string& model_cases : cases) listed += model_cases;
     // Last: its presence says the set is complete.
-    WriteBytes(dir / "cases.txt", cases.data(), cases.size());
+    WriteBytes(dir / "cases.txt", listed.data(), listed.size());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "trit_cross_isa_fixtures: %s\n", e.what());
     return 1;

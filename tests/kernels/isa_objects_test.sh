@@ -4,7 +4,7 @@
 # weak functions (nm type W): the linker keeps one copy of an inline function or template
 # instantiation that several files define, so a shared one runs one ISA's build for every caller
 # (AVX-512 code on an AVX2 machine, or the AVX2 build in the AVX-512 path).
-# kernels/x86/fast_math.h says how to keep such code file-local. Weak data (typeinfo, the
+# kernels/fast_math.h says how to keep such code file-local. Weak data (typeinfo, the
 # exception personality's reference) holds no instructions. Optimized builds only: at -O0 every
 # file emits the standard library's inline helpers out of line. Arguments: the kernel object
 # files (a CMake list is split on ';'). NM: the toolchain's nm (the target's, when cross-built).

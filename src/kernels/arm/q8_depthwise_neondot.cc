@@ -6,6 +6,14 @@
 // the widening form's 36 (q8_depthwise_neon.cc). A last group of fewer than 4 taps reads the
 // padding row where taps are missing; their weights are 0. The zero point leaves in the
 // offset (bias - z' * sum(w)); the epilogue is the GEMM's.
+//
+// Where the instructions go besides the multiplies (a 3x3 layer of 16 to 64 channels, as in
+// MobileNet, spends as many on them as on the taps): each pixel's tap addresses come from the
+// indirection table (a load, a compare with the padding index and a select per tap), and each
+// 16 channels' epilogue needs its per-channel constants. So the 3x3 case is its own
+// instantiation, whose 12 tap addresses live in registers (the loads address them with the
+// channel offset, no adds), and the epilogue constants of up to kChunk blocks of 16 channels
+// are prepared once per call, before the pixels, not once per pixel.
 #include <arm_neon.h>
 
 #include <algorithm>
@@ -17,24 +25,20 @@
 namespace trit::arm {
 namespace {
 
-// The epilogue's view of the dot-product form's per-channel arrays.
-struct DotEpilogueArrays {
-  const int32_t *offset, *multiplier, *shift;
-  int32_t output_zero_point, lo, hi;
-};
-
-// The taps' input rows of one output pixel, padded to whole groups of 4 with the padding row.
 constexpr int kMaxTaps = 64;  // 8x8 kernels; larger ones run the widening form
+constexpr int kChunk = 8;     // blocks of 16 channels whose epilogue constants are kept at once
 
 // 16 channels from c0 (kWhole: all 16 exist; else the first `left`, copied out first, so that
-// nothing past the pixel's channels is read).
-template <bool kFlip, bool kWhole>
+// nothing past the pixel's channels is read). kTaps: the kernel's taps when known at compile time
+// (0: p.taps).
+template <bool kFlip, bool kWhole, int kTaps>
 inline void Channels16(const Q8Depthwise::Packed& p, const uint8_t* const* rows_of_taps, int64_t c0,
-                       int64_t left, uint8_t* out) {
+                       int64_t left, const Q8Epilogue& epilogue, uint8_t* out) {
+  const int64_t groups = kTaps ? (kTaps + 3) / 4 : p.tap_groups;
   const int8_t* w = p.weights_dot + c0 * 4;
   const uint8x16_t flip = vdupq_n_u8(0x80);
   int32x4_t acc0 = vdupq_n_s32(0), acc1 = acc0, acc2 = acc0, acc3 = acc0;
-  for (int64_t group = 0; group < p.tap_groups; ++group, w += p.channels_padded * 4) {
+  for (int64_t group = 0; group < groups; ++group, w += p.channels_padded * 4) {
     uint8x16_t r[4];
     for (int i = 0; i < 4; ++i) {
       const uint8_t* x = rows_of_taps[group * 4 + i] + c0;
@@ -57,32 +61,59 @@ inline void Channels16(const Q8Depthwise::Packed& p, const uint8_t* const* rows_
     acc2 = vdotq_s32(acc2, vreinterpretq_s8_u16(vzip1q_u16(c, d)), weights.val[2]);
     acc3 = vdotq_s32(acc3, vreinterpretq_s8_u16(vzip2q_u16(c, d)), weights.val[3]);
   }
+  const int32x4_t acc[4] = {acc0, acc1, acc2, acc3};
+  epilogue.Store(acc, out + c0);
+}
+
+// The epilogue's view of the dot-product form's per-channel arrays.
+struct DotEpilogueArrays {
+  const int32_t *offset, *multiplier, *shift;
+  int32_t output_zero_point, lo, hi;
+};
+
+template <bool kFlip, int kTaps>
+void Pixels(const Q8Depthwise::Packed& p, const uint8_t* input, int64_t m_begin, int64_t m_end,
+            uint8_t* output) {
+  const int64_t taps = kTaps ? kTaps : p.taps;
+  const int64_t slots = (kTaps ? (kTaps + 3) / 4 : p.tap_groups) * 4;
+  const uint8_t* rows_of_taps[kTaps ? (kTaps + 3) / 4 * 4 : kMaxTaps];
+  for (int64_t t = taps; t < slots; ++t) rows_of_taps[t] = p.padding;  // weights 0
   const DotEpilogueArrays arrays{p.offset_dot,        p.multiplier, p.shift,
                                  p.output_zero_point, p.lo,         p.hi};
-  const int32x4_t acc[4] = {acc0, acc1, acc2, acc3};
-  Q8Epilogue(arrays, p.channels, c0).Store(acc, out + c0);
+  const int64_t blocks = (p.channels + 15) / 16;
+  const int64_t whole = p.channels / 16;
+  for (int64_t b0 = 0; b0 < blocks; b0 += kChunk) {
+    const int64_t b1 = std::min(blocks, b0 + kChunk);
+    Q8Epilogue::Constants constants[kChunk];
+    for (int64_t b = b0; b < b1; ++b)
+      constants[b - b0] = Q8Epilogue::Constants::Load(arrays, b * 16);
+    for (int64_t m = m_begin; m < m_end; ++m) {
+      const int32_t* indirection = p.indirection + m * p.taps;
+      for (int64_t t = 0; t < taps; ++t) {
+        const int32_t vector = indirection[t];
+        rows_of_taps[t] = vector < p.vectors ? input + int64_t{vector} * p.channels : p.padding;
+      }
+      uint8_t* out = output + m * p.channels;
+      for (int64_t b = b0; b < b1; ++b) {
+        const Q8Epilogue epilogue(constants[b - b0], arrays, p.channels, b * 16);
+        if (b < whole) {
+          Channels16<kFlip, true, kTaps>(p, rows_of_taps, b * 16, 16, epilogue, out);
+        } else {
+          Channels16<kFlip, false, kTaps>(p, rows_of_taps, b * 16, p.channels - b * 16, epilogue,
+                                          out);
+        }
+      }
+    }
+  }
 }
 
 template <bool kFlip>
-void Pixels(const Q8Depthwise::Packed& p, const uint8_t* input, int64_t m_begin, int64_t m_end,
-            uint8_t* output) {
-  const uint8_t* rows_of_taps[kMaxTaps];
-  const int64_t slots = p.tap_groups * 4;
-  for (int64_t t = p.taps; t < slots; ++t) rows_of_taps[t] = p.padding;  // weights 0
-  const int64_t whole = p.channels / 16 * 16;
-  for (int64_t m = m_begin; m < m_end; ++m) {
-    const int32_t* indirection = p.indirection + m * p.taps;
-    for (int64_t t = 0; t < p.taps; ++t) {
-      const int32_t vector = indirection[t];
-      rows_of_taps[t] = vector < p.vectors ? input + int64_t{vector} * p.channels : p.padding;
-    }
-    uint8_t* out = output + m * p.channels;
-    for (int64_t c0 = 0; c0 < whole; c0 += 16) {
-      Channels16<kFlip, true>(p, rows_of_taps, c0, 16, out);
-    }
-    if (whole < p.channels) {
-      Channels16<kFlip, false>(p, rows_of_taps, whole, p.channels - whole, out);
-    }
+void PixelsOfAnyKernel(const Q8Depthwise::Packed& p, const uint8_t* input, int64_t m_begin,
+                       int64_t m_end, uint8_t* output) {
+  if (p.taps == 9) {
+    Pixels<kFlip, 9>(p, input, m_begin, m_end, output);
+  } else {
+    Pixels<kFlip, 0>(p, input, m_begin, m_end, output);
   }
 }
 
@@ -91,9 +122,9 @@ void Pixels(const Q8Depthwise::Packed& p, const uint8_t* input, int64_t m_begin,
 void Q8DepthwiseNeonDot(const Q8Depthwise::Packed& p, const uint8_t* input, int64_t m_begin,
                         int64_t m_end, uint8_t* output) {
   if (p.input_signed) {
-    Pixels<false>(p, input, m_begin, m_end, output);
+    PixelsOfAnyKernel<false>(p, input, m_begin, m_end, output);
   } else {
-    Pixels<true>(p, input, m_begin, m_end, output);
+    PixelsOfAnyKernel<true>(p, input, m_begin, m_end, output);
   }
 }
 

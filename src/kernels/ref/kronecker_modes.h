@@ -4,7 +4,7 @@
 // row-major `data` pointer. No allocation: this runs inside inference.
 //
 // Build: the reference passes void; a file built with an ISA's flags passes a type from its own
-// unnamed namespace, so that its instantiations stay its own (see kernels/x86/fast_math.h: the
+// unnamed namespace, so that its instantiations stay its own (see kernels/fast_math.h: the
 // linker would otherwise keep one build of these loops for every caller).
 #pragma once
 

@@ -1,5 +1,10 @@
 #include "kernels/registry/recurrent.h"
 
+#if defined(__aarch64__)
+#include "kernels/arm/kronecker.h"
+#include "kernels/arm/quantize_vector_q8.h"
+#include "kernels/arm/rnn_cell_step.h"
+#endif
 #if defined(__x86_64__)
 #include "kernels/x86/kronecker.h"
 #include "kernels/x86/q8_dot_rows.h"
@@ -22,12 +27,21 @@ ref::Q8Kernels Q8Avx2() {
           x86::QuantizeVectorQ8Avx2};
 }
 #endif
+#if defined(__aarch64__)
+// The dense int8 rows stay the reference's (no packed AArch64 rows yet).
+ref::Q8Kernels Q8Neon() {
+  return {nullptr, arm::KroneckerLeftModeQ8Neon, arm::QuantizeVectorQ8Neon};
+}
+#endif
 
-// AArch64 (NEON, dot product, i8mm) and Cortex-M (DSP, MVE) rows: none yet.
+// Cortex-M (DSP, MVE) rows: none yet.
 constexpr KernelCandidate<RecurrentProblem, CellStepF32Fn> kCellStepF32[] = {
 #if defined(__x86_64__)
     {"cell_step_f32__avx512", Isa::kAvx512, nullptr, x86::CellStepF32Avx512},
     {"cell_step_f32__avx2", Isa::kAvx2, nullptr, x86::CellStepF32Avx2},
+#endif
+#if defined(__aarch64__)
+    {"cell_step_f32__neon", Isa::kNeon, nullptr, arm::CellStepF32Neon},
 #endif
     {"ref_cell_step_f32", Isa::kRef, nullptr, ref::CellStepF32},
 };
@@ -45,6 +59,13 @@ constexpr KernelCandidate<RecurrentProblem, StructuredKernels> kStructured[] = {
      Isa::kAvx2,
      nullptr,
      {x86::KroneckerMatmulF32Avx2, x86::KroneckerLeftModeF32Avx2, Q8Avx2, 0.85}},
+#endif
+#if defined(__aarch64__)
+    // Crossover: the AVX2 figure, not measured on ARM (no hardware here).
+    {"structured__neon",
+     Isa::kNeon,
+     nullptr,
+     {arm::KroneckerMatmulF32Neon, arm::KroneckerLeftModeF32Neon, Q8Neon, 0.85}},
 #endif
     {"ref_structured", Isa::kRef, nullptr, {ref::KroneckerMatmulF32, nullptr, Q8Reference, 0.5}},
 };

@@ -1,6 +1,6 @@
 // Built with the avx512 flags (kernels/CMakeLists.txt): the gate loops vectorize.
+#include "kernels/fast_math.h"
 #include "kernels/ref/cell_step.h"
-#include "kernels/x86/fast_math.h"
 #include "kernels/x86/rnn_cell_step.h"
 
 namespace trit::x86 {

@@ -1,8 +1,8 @@
 // LSTM, GRU, FastRNN and FastGRNN bindings (fp32). The schedule: W x for a block of time steps
 // as one product over all of the block's (batch, step) rows, then only U h step by step; the
 // gate arithmetic is the reference's (kernels/ref/cell_step.h) with vectorized polynomial
-// sigmoid and tanh on x86 (kernels/x86/fast_math.h), so results differ from ref::RecurrentF32
-// by the products' summation order and about 1e-7 per nonlinearity.
+// sigmoid and tanh on x86 and AArch64 (kernels/fast_math.h), so results differ from
+// ref::RecurrentF32 by the products' summation order and about 1e-7 per nonlinearity.
 #include "kernels/ref/recurrent.h"
 
 #include <algorithm>

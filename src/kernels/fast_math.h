@@ -1,6 +1,6 @@
 // Branch-free float exp, sigmoid and tanh that the compiler vectorizes when the including file is
-// built for AVX2 or AVX-512 (the recurrent gates). exp: Cephes' degree-6 polynomial on
-// x - n ln 2 and 2^n built in the exponent bits; relative error about 2e-7 over the clamped
+// built for AVX2, AVX-512 or AArch64 NEON (the recurrent gates). exp: Cephes' degree-6 polynomial
+// on x - n ln 2 and 2^n built in the exponent bits; relative error about 2e-7 over the clamped
 // range [-87, 88]. tanh(x) = 1 - 2 / (exp(2x) + 1): absolute error about 1e-7.
 //
 // Build is a type from an unnamed namespace of the including ISA file. It makes these functions,
@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <cstring>
 
-namespace trit::x86 {
+namespace trit {
 
 template <typename Build>
 struct FastMath {
@@ -38,4 +38,4 @@ struct FastMath {
   static float Tanh(float v) { return 1.0f - 2.0f / (Exp(2.0f * v) + 1.0f); }
 };
 
-}  // namespace trit::x86
+}  // namespace trit
