@@ -6,10 +6,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
-#include <random>
 #include <string>
 #include <vector>
 
+#include "../conv3x3_layer.h"
 #include "kernels/aligned_array.h"
 #include "kernels/f32_gemm.h"
 #include "kernels/f32_winograd.h"
@@ -28,29 +28,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "%s: bad arguments\n", argv[0]);
     return 2;
   }
-  trit::ref::ConvGeometry g;
-  g.in_h = g.in_w = g.out_h = g.out_w = side;
-  g.in_c = g.out_c = channels;
-  g.kernel_h = g.kernel_w = 3;
-  g.pad_top = g.pad_left = 1;
-  std::mt19937 rng(1);
-  std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
-  std::vector<float> weights(static_cast<size_t>(9 * channels * channels));
-  std::vector<float> bias(static_cast<size_t>(channels)),
-      input(static_cast<size_t>(side) * side * channels);
-  for (float& v : weights) v = dist(rng);
-  for (float& v : bias) v = dist(rng);
-  for (float& v : input) v = dist(rng);
-  trit::F32GemmLayer layer;
-  layer.m = int64_t{side} * side;
-  layer.n = channels;
-  layer.taps = 9;
-  layer.depth = channels;
-  layer.vectors = int64_t{side} * side;
-  layer.indirection = trit::ConvIndirection(1, side, side, side, side, 3, 3, 1, 1, 1, 1, 1, 1);
-  layer.weights = weights.data();
-  layer.bias = bias.data();
-  layer.conv = g;
+  const trit::bench::Conv3x3Layer conv(channels, side);
+  const trit::F32GemmLayer& layer = conv.layer;
   // The NEON rows' level (the fp32 kernels need nothing above it).
   const trit::Isa isa = trit::Isa::kNeon;
   std::unique_ptr<trit::TiledKernel> kernel;
@@ -61,7 +40,7 @@ int main(int argc, char** argv) {
   }
   trit::AlignedArray<uint8_t> scratch(kernel->scratch_bytes() + 64);
   std::vector<float> output(static_cast<size_t>(side) * side * channels);
-  for (int r = 0; r < runs; ++r) kernel->Run(input.data(), output.data(), scratch.data());
+  for (int r = 0; r < runs; ++r) kernel->Run(conv.input.data(), output.data(), scratch.data());
   std::printf("%s %g\n", std::string(kernel->name()).c_str(), static_cast<double>(output[0]));
   return 0;
 }
