@@ -1,7 +1,7 @@
 # The two entry points of the README. Each installs what it needs first.
 JOBS ?= $(shell nproc)
 
-.PHONY: deps build build-asan build-tsan build-aarch64 test demo bench bench-peers clean
+.PHONY: deps build build-asan build-tsan build-aarch64 build-cortex-m test demo bench bench-peers clean
 
 deps:
 	@scripts/install-deps.sh
@@ -24,17 +24,28 @@ build-aarch64: deps
 	@cmake --preset aarch64 >/dev/null
 	@cmake --build --preset aarch64 -j $(JOBS)
 
+# The freestanding runtime and its test firmware for Cortex-M4, M7 and M55 (arm-none-eabi-gcc);
+# it reads the host build's schema header and fixtures, so the host builds first.
+build-cortex-m: build
+	@for target in cortex-m4 cortex-m7 cortex-m55; do \
+	  cmake --preset $$target >/dev/null && cmake --build --preset $$target -j $(JOBS) || exit 1; \
+	done
+
 # The whole suite in release (with the lint checks: layering, clang-format), again under
 # AddressSanitizer + UndefinedBehaviorSanitizer, the threaded tests under ThreadSanitizer, and
-# the AArch64 build's suite under qemu-user at three CPU models (NEON; + dot product; + i8mm).
-# All four builds treat warnings as errors.
-test: build build-asan build-tsan build-aarch64
+# the AArch64 build's suite under qemu-user at three CPU models (NEON; + dot product; + i8mm),
+# and the Cortex-M firmware under qemu-system-arm (M4, M7, M55). Every build treats warnings as
+# errors.
+test: build build-asan build-tsan build-aarch64 build-cortex-m
 	@ctest --preset release -j $(JOBS)
 	@ctest --preset asan -j $(JOBS)
 	@ctest --preset tsan -j $(JOBS)
 	@ctest --preset aarch64-cortex-a53 -j $(JOBS)
 	@ctest --preset aarch64-cortex-a76 -j $(JOBS)
 	@ctest --preset aarch64-max -j $(JOBS)
+	@ctest --preset cortex-m4 -j $(JOBS)
+	@ctest --preset cortex-m7 -j $(JOBS)
+	@ctest --preset cortex-m55 -j $(JOBS)
 
 demo: build
 	@scripts/demo.sh build/release

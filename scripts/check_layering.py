@@ -17,12 +17,17 @@ import sys
 # layers it may include directly. A layer may also include whatever those may include.
 LAYERS = [
     # Runtime side: libtrit.
-    ("core-leaf", "runtime", ["src/core/dtype.h", "src/core/bitpack.h", "src/core/error.h"], []),
+    ("core-leaf", "runtime",
+     ["src/core/dtype.h", "src/core/bitpack.h", "src/core/error.h", "src/core/op_type.h",
+      "src/core/arena_plan.h"], []),
     ("core", "runtime", ["src/core"], ["core-leaf"]),
     ("kernels", "runtime", ["src/kernels"], ["core-leaf"]),  # core's leaf headers only
-    ("format", "runtime", ["src/format"], ["core"]),
+    ("format-leaf", "runtime", ["src/format/file_header.h", "src/format/crc32.h"], []),
+    ("format", "runtime", ["src/format"], ["core", "format-leaf"]),
     ("runtime", "runtime", ["src/runtime"], ["kernels", "format"]),
     ("api-headers", "runtime", ["include/trit"], []),  # the public headers stand alone
+    # The freestanding Cortex-M runtime: kernels and the file's leaf headers, no heap.
+    ("micro", "runtime", ["src/micro"], ["kernels", "format-leaf", "api-headers"]),
     ("api", "runtime", ["src/api"], ["api-headers", "runtime"]),
     ("examples", "runtime", ["examples"], ["api-headers"]),  # the C API only
     # Tool side: above the whole runtime side.
@@ -31,7 +36,7 @@ LAYERS = [
     ("quant", "tool", ["src/quant"], ["runtime"]),  # calibrates by running sessions
     ("onnx", "tool", ["src/onnx"], ["quant"]),  # folds and quantizes with quant
     ("train", "tool", ["src/train"], ["data", "quant"]),
-    ("tools", "tool", ["tools/trit"], ["zoo", "data", "onnx", "train"]),
+    ("tools", "tool", ["tools/trit"], ["zoo", "data", "onnx", "train", "micro"]),
 ]
 # Folders whose every C/C++ file must belong to a layer.
 CHECKED = ["src", "include", "examples", "tools"]

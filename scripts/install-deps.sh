@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages trit needs; skips what is already present. Idempotent and quiet.
 # The AArch64 cross build needs Debian's cross compiler, qemu-user to run its tests, and the
-# target's zlib and GoogleTest from the arm64 architecture (multiarch, added here once).
+# target's zlib and GoogleTest from the arm64 architecture (multiarch, added here once). The
+# Cortex-M builds need the bare-metal cross compiler with newlib, and qemu-system-arm to run them.
 # --bench adds what the peer benchmarks need: oneDNN for the kernel benchmarks; node and npm
 # for the ONNX Runtime peer (bench/peers/run.sh).
 set -euo pipefail
@@ -16,6 +17,7 @@ packages=(
   python3 python3-numpy python3-onnx python3-torch python3-torchvision
   time
   g++-aarch64-linux-gnu qemu-user zlib1g-dev:arm64 libgtest-dev:arm64 libgmock-dev:arm64
+  gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newlib qemu-system-arm
 )
 if [[ ${1:-} == --bench ]]; then
   packages+=(libdnnl-dev)

@@ -6,30 +6,29 @@
 namespace trit::format {
 namespace {
 
-// Slice-by-8 tables: table[k][b] is the CRC of byte b followed by k zero bytes.
-struct Tables {
-  std::array<std::array<uint32_t, 256>, 8> t{};
-  Tables() {
-    for (uint32_t b = 0; b < 256; ++b) {
-      uint32_t c = b;
-      for (int k = 0; k < 8; ++k) c = (c & 1u) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-      t[0][b] = c;
-    }
-    for (uint32_t b = 0; b < 256; ++b) {
-      for (int k = 1; k < 8; ++k) t[k][b] = (t[k - 1][b] >> 8) ^ t[0][t[k - 1][b] & 0xFFu];
-    }
-  }
-};
+// Slice-by-8 tables: table[k][b] is the CRC of byte b followed by k zero bytes. Built at compile
+// time, so that they sit in flash on a microcontroller rather than in 8 KB of its RAM.
+using Tables = std::array<std::array<uint32_t, 256>, 8>;
 
-const Tables& GetTables() {
-  static const Tables tables;
-  return tables;
+constexpr Tables MakeTables() {
+  Tables t{};
+  for (uint32_t b = 0; b < 256; ++b) {
+    uint32_t c = b;
+    for (int k = 0; k < 8; ++k) c = (c & 1u) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+    t[0][b] = c;
+  }
+  for (uint32_t b = 0; b < 256; ++b) {
+    for (int k = 1; k < 8; ++k) t[k][b] = (t[k - 1][b] >> 8) ^ t[0][t[k - 1][b] & 0xFFu];
+  }
+  return t;
 }
+
+constexpr Tables kTables = MakeTables();
 
 }  // namespace
 
 uint32_t Crc32(uint32_t crc, const void* data, size_t size) {
-  const auto& t = GetTables().t;
+  const auto& t = kTables;
   const auto* p = static_cast<const uint8_t*>(data);
   crc = ~crc;
   while (size >= 8) {

@@ -5,6 +5,10 @@
 
 namespace trit::format {
 
+// Version 2 added the sparse and entropy-coded encodings; version 1 files read unchanged.
+inline constexpr uint32_t kFormatVersion = 2;
+inline constexpr uint32_t kOldestFormatVersion = 1;
+
 inline constexpr char kMagic[8] = {'T', 'R', 'I', 'T', 'M', 'O', 'D', 'L'};
 inline constexpr uint64_t kHeaderBytes = 64;
 inline constexpr uint64_t kDataAlignment = 64;

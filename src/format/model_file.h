@@ -7,12 +7,9 @@
 #include <vector>
 
 #include "core/graph.h"
+#include "format/file_header.h"
 
 namespace trit::format {
-
-// Version 2 added the sparse and entropy-coded encodings; version 1 files read unchanged.
-inline constexpr uint32_t kFormatVersion = 2;
-inline constexpr uint32_t kOldestFormatVersion = 1;
 
 // How a constant tensor's bytes are stored in the file. In memory every constant holds the
 // plain form (dense bytes, or bit-packed levels for the low-bit types).
@@ -41,6 +38,9 @@ struct ModelFile {
 
 struct WriteOptions {
   std::string producer = "trit";
+  // Every constant in its plain form (dense or bit-packed), as a microcontroller reads weights in
+  // place from flash (trit deploy); otherwise each takes its smallest encoding.
+  bool plain_encodings = false;
 };
 
 // Maps the file and verifies it (header, checksum, FlatBuffers verifier, semantic checks,

@@ -62,7 +62,9 @@ std::vector<uint8_t> SerializeModel(const Graph& graph, const WriteOptions& opti
       // Each constant is stored in the smallest encoding; plain ones stay 64-byte aligned so
       // that they can be used in place, encoded ones are decoded at load and packed tight.
       const int64_t count = NumElements(value.shape);
-      encoding = SmallestEncoding(value.dtype, count, value.data->bytes());
+      encoding = options.plain_encodings
+                     ? PlainEncoding(value.dtype)
+                     : SmallestEncoding(value.dtype, count, value.data->bytes());
       if (IsPlainEncoding(encoding)) {
         data_size = AlignUp(data_size, kDataAlignment);
         size = value.data->size();

@@ -372,7 +372,7 @@ std::vector<uint8_t> EncodeTensor(Encoding encoding, DType type, int64_t count,
 
 Encoding SmallestEncoding(DType type, int64_t count, std::span<const uint8_t> plain,
                           uint64_t* stored_bytes) {
-  Encoding best = IsPacked(type) ? Encoding::kBitPacked : Encoding::kDense;
+  Encoding best = PlainEncoding(type);
   uint64_t best_bytes = plain.size();
   for (const Encoding e : {Encoding::kSparseBitmap, Encoding::kSparseDelta, Encoding::kEntropy}) {
     if ((e == Encoding::kEntropy && !Entropyable(type)) ||

@@ -26,6 +26,11 @@ Encoding SmallestEncoding(DType type, int64_t count, std::span<const uint8_t> pl
 std::vector<uint8_t> DecodeTensor(Encoding encoding, DType type, int64_t count,
                                   std::span<const uint8_t> stored);
 
+// The plain encoding of a type: bit-packed for the low-bit types, dense otherwise.
+constexpr Encoding PlainEncoding(DType type) {
+  return IsPacked(type) ? Encoding::kBitPacked : Encoding::kDense;
+}
+
 // True for the encodings kept in place in the mapped file (not decoded at load).
 constexpr bool IsPlainEncoding(Encoding e) {
   return e == Encoding::kDense || e == Encoding::kBitPacked;

@@ -6,7 +6,8 @@
 // its CPU model has and must give these bytes. The models are made here, once: calibration runs
 // float kernels whose rounding differs across ISAs, so a model compressed on each side could
 // differ; running one file everywhere is what a user deploys. Usage: trit_cross_isa_fixtures OUTDIR
-// (writes OUTDIR/NAME.trit, .input, .output, and OUTDIR/cases.txt listing the names).
+// (writes OUTDIR/NAME.trit, .input, .output, and OUTDIR/cases.txt listing the names; for the
+// models a microcontroller holds also NAME.plain.trit, the file trit deploy would store).
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -42,6 +43,11 @@ void WriteBytes(const std::filesystem::path& path, const void* data, size_t byte
   std::ofstream out(path, std::ios::binary);
   out.write(static_cast<const char*>(data), static_cast<std::streamsize>(bytes));
   if (!out) throw trit::Error(trit::ErrorCode::kIo, "cannot write " + path.string());
+}
+
+bool MicrocontrollerSized(const std::string& model) {
+  return model == "lenet5" || model == "convnet" || model == "resnet20" || model == "mlp" ||
+         model == "mobilenet";
 }
 
 struct Variant {
@@ -95,6 +101,13 @@ int main(int argc, char** argv) {
                 trit::quant::Compress(fp32, 1, options, calib.data(), 2).compressed;
             const std::string name = models[i].name + "_" + variant.suffix;
             trit::format::WriteModelFile(graph, (dir / (name + ".trit")).string());
+            // The same model with plain encodings, as trit deploy stores it for microcontrollers
+            // (the Cortex-M suites run these; the large models are left out).
+            if (MicrocontrollerSized(models[i].name)) {
+              trit::format::WriteOptions plain;
+              plain.plain_encodings = true;
+              trit::format::WriteModelFile(graph, (dir / (name + ".plain.trit")).string(), plain);
+            }
             auto session = trit::runtime::Session::FromFile((dir / (name + ".trit")).string());
             std::memcpy(session->input_data(0), input.data(), session->input_bytes(0));
             session->Run();

@@ -11,6 +11,7 @@ void AddRunCommand(CLI::App& app);
 void AddBenchCommand(CLI::App& app);
 void AddEvalCommand(CLI::App& app);
 void AddCompressCommand(CLI::App& app);
+void AddDeployCommand(CLI::App& app);
 // With the ONNX library only.
 void AddImportCommand(CLI::App& app);
 void AddExportCommand(CLI::App& app);

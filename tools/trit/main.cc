@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   trit::cli::AddBenchCommand(app);
   trit::cli::AddEvalCommand(app);
   trit::cli::AddCompressCommand(app);
+  trit::cli::AddDeployCommand(app);
 #if defined(TRIT_HAVE_ONNX)
   trit::cli::AddImportCommand(app);
   trit::cli::AddExportCommand(app);

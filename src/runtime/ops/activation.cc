@@ -8,6 +8,7 @@
 #include <memory>
 #include <type_traits>
 
+#include "kernels/q8_prepare.h"
 #include "kernels/registry/activation.h"
 #include "runtime/op_kernel.h"
 #include "runtime/ops/op_support.h"
@@ -107,19 +108,12 @@ class ActivationQ8Kernel final : public OpKernel {
     requant_ = QuantizeMultiplier(static_cast<double>(Scale(x)) / Scale(y));
     lo_ = std::max(lo_, output_zero_point_);  // Relu and Clip(min >= 0) share this floor
     if (op_ == OpType::kClip) {
-      const float min = node.attrs.GetFloat("min", -std::numeric_limits<float>::infinity());
-      const float max = node.attrs.GetFloat("max", std::numeric_limits<float>::infinity());
-      lo_ = QuantMin(y.dtype);
-      if (std::isfinite(min)) {
-        lo_ = static_cast<int32_t>(
-            std::clamp<double>(output_zero_point_ + std::nearbyint(min / Scale(y)),
-                               QuantMin(y.dtype), QuantMax(y.dtype)));
-      }
-      if (std::isfinite(max)) {
-        hi_ = static_cast<int32_t>(
-            std::clamp<double>(output_zero_point_ + std::nearbyint(max / Scale(y)),
-                               QuantMin(y.dtype), QuantMax(y.dtype)));
-      }
+      const Q8Range range =
+          ClipRange(y.dtype, Scale(y), output_zero_point_,
+                    node.attrs.GetFloat("min", -std::numeric_limits<float>::infinity()),
+                    node.attrs.GetFloat("max", std::numeric_limits<float>::infinity()));
+      lo_ = range.lo;
+      hi_ = range.hi;
     }
     if (lookup_) {
       // The rescale and clamp of each of the 256 inputs, built with the reference kernel itself.

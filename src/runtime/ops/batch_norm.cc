@@ -6,6 +6,7 @@
 #include <memory>
 #include <vector>
 
+#include "kernels/q8_prepare.h"
 #include "kernels/registry/batch_norm.h"
 #include "runtime/op_kernel.h"
 #include "runtime/ops/op_support.h"
@@ -67,31 +68,12 @@ class BatchNormQ8Kernel final : public OpKernel {
     const float* mean = Input(g, node, 3).data->as<float>();
     const float* variance = Input(g, node, 4).data->as<float>();
     const double epsilon = node.attrs.GetFloat("epsilon", 1e-5f);
-    std::vector<double> a(static_cast<size_t>(channels_)), b(a.size());
-    double max_multiplier = 0.0;
-    for (size_t c = 0; c < a.size(); ++c) {
-      const double denominator = std::sqrt(static_cast<double>(variance[c]) + epsilon);
-      if (!(denominator > 0.0) || !std::isfinite(denominator)) {
-        Unsupported(node, "a non-positive variance + epsilon");
-      }
-      a[c] = gamma[c] / denominator;
-      b[c] = beta[c] - mean[c] * a[c];
-      max_multiplier = std::max(max_multiplier, std::abs(a[c]) * Scale(x) / Scale(y));
-    }
-    shift_ = max_multiplier > 0.0 ? QuantizeMultiplier(max_multiplier).shift : 30;
-    auto fits = [&](int32_t shift) {
-      for (size_t c = 0; c < a.size(); ++c) {
-        if (std::abs(std::ldexp(b[c] / Scale(y), shift)) >= std::ldexp(1.0, 62)) return false;
-      }
-      return true;
-    };
-    while (shift_ > 0 && !fits(shift_)) --shift_;
-    if (!fits(shift_)) Unsupported(node, "a shift this large");
-    multiplier_.resize(a.size());
-    offset_.resize(a.size());
-    for (size_t c = 0; c < a.size(); ++c) {
-      multiplier_[c] = std::llround(std::ldexp(a[c] * Scale(x) / Scale(y), shift_));
-      offset_[c] = std::llround(std::ldexp(b[c] / Scale(y), shift_));
+    multiplier_.resize(static_cast<size_t>(channels_));
+    offset_.resize(static_cast<size_t>(channels_));
+    const char* problem = nullptr;
+    if (!BatchNormQ8Params(channels_, gamma, beta, mean, variance, epsilon, Scale(x), Scale(y),
+                           multiplier_.data(), offset_.data(), &shift_, &problem)) {
+      Unsupported(node, problem);
     }
     input_zero_point_ = ZeroPoint(x);
     output_zero_point_ = ZeroPoint(y);

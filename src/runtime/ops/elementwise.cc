@@ -5,6 +5,7 @@
 #include <memory>
 #include <type_traits>
 
+#include "kernels/q8_prepare.h"
 #include "kernels/registry/elementwise.h"
 #include "runtime/op_kernel.h"
 #include "runtime/ops/op_support.h"
@@ -70,17 +71,8 @@ class BinaryQ8Kernel final : public OpKernel {
     const Value& y = Output(g, node);
     const int32_t lo = QuantMin(y.dtype), hi = QuantMax(y.dtype);
     if (add_) {
-      const double ma = static_cast<double>(Scale(a)) / Scale(y);
-      const double mb = static_cast<double>(Scale(b)) / Scale(y);
-      const int32_t shift = QuantizeMultiplier(std::max(ma, mb)).shift;
-      add_params_ = {ZeroPoint(a),
-                     ZeroPoint(b),
-                     ZeroPoint(y),
-                     std::llround(std::ldexp(ma, shift)),
-                     std::llround(std::ldexp(mb, shift)),
-                     shift,
-                     lo,
-                     hi};
+      add_params_ = AddQ8Params(Scale(a), ZeroPoint(a), Scale(b), ZeroPoint(b), y.dtype, Scale(y),
+                                ZeroPoint(y));
     } else {
       mul_params_ = {
           ZeroPoint(a), ZeroPoint(b),

@@ -51,21 +51,6 @@ void DispatchQ8(DType in, DType out, F&& f) {
   }
 }
 
-// Output clamp range of a quantized value under a fused activation (docs/quantization.md).
-struct QuantRange {
-  int32_t lo, hi;
-};
-inline QuantRange OutputRange(const Value& out, Activation activation) {
-  QuantRange r{QuantMin(out.dtype), QuantMax(out.dtype)};
-  const int32_t zero = ZeroPoint(out);
-  if (activation != Activation::kNone) r.lo = std::max(r.lo, zero);
-  if (activation == Activation::kRelu6) {
-    const double six = std::nearbyint(6.0 / Scale(out));
-    r.hi = static_cast<int32_t>(std::min<double>(r.hi, zero + six));
-  }
-  return r;
-}
-
 inline float ActivationMin(Activation a) {
   return a == Activation::kNone ? -std::numeric_limits<float>::infinity() : 0.0f;
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/op_params.h"
+#include "kernels/q8_prepare.h"
 #include "kernels/registry/pool.h"
 #include "runtime/op_kernel.h"
 #include "runtime/ops/op_support.h"
@@ -105,10 +106,7 @@ class PoolQ8Kernel final : public OpKernel {
       const int64_t window = p.kernel_h * p.kernel_w;
       if (window * 255 >= (int64_t{1} << 31)) Unsupported(node, "a window this large");
       per_count_.resize(static_cast<size_t>(window) + 1);
-      for (int64_t count = 1; count <= window; ++count) {
-        per_count_[static_cast<size_t>(count)] =
-            QuantizeMultiplier(ratio / static_cast<double>(count));
-      }
+      AvgPoolRequant(Scale(x), Scale(y), window, per_count_.data());
     }
   }
 

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <vector>
 
+#include "kernels/q8_prepare.h"
 #include "kernels/ref/quant_weights.h"
 #include "runtime/ops/op_support.h"
 
@@ -46,45 +47,23 @@ inline QuantizedLinear::QuantizedLinear(const Graph& g, const Node& node, int64_
   input_zero_point = ZeroPoint(x);
 
   // Worst case of |acc| must stay below 2^31 so that 32-bit accumulation is exact.
-  const int64_t max_input =
-      std::max<int64_t>(ZeroPoint(x) - QuantMin(x.dtype), QuantMax(x.dtype) - ZeroPoint(x));
-  int64_t max_level = 0;
-  switch (w.dtype) {
-    case DType::kTernary:
-      for (size_t c = 0; c < wq.ternary_pos.size(); ++c) {
-        max_level = std::max<int64_t>({max_level, wq.ternary_pos[c], wq.ternary_neg[c]});
-      }
-      break;
-    case DType::kI8:
-      max_level = 128;
-      break;
-    case DType::kI4:
-      max_level = 8;
-      break;
-    case DType::kI2:
-      max_level = 2;
-      break;
-    default:
-      max_level = 1;
-      break;
-  }
+  const int64_t max_level =
+      MaxWeightLevel(w.dtype, wq.ternary_pos.data(), wq.ternary_neg.data(),
+                     static_cast<int64_t>(w.dtype == DType::kTernary ? wq.ternary_pos.size() : 0));
   int64_t max_bias = 0;
   if (bias) {
     for (int64_t c = 0; c < out_channels; ++c)
       max_bias = std::max<int64_t>(max_bias, std::abs(int64_t{bias[c]}));
   }
-  if (max_bias + depth * max_input * max_level >= (int64_t{1} << 31)) {
+  if (!AccumulatorFits(depth, x.dtype, ZeroPoint(x), max_level, max_bias)) {
     Unsupported(node, "a layer whose 32-bit accumulator could overflow (depth " +
                           std::to_string(depth) + ")");
   }
 
-  const double input_scale = Scale(x);
-  const double output_scale = Scale(y);
   requant.resize(per_channel ? static_cast<size_t>(out_channels) : 1);
-  for (size_t c = 0; c < requant.size(); ++c) {
-    requant[c] = QuantizeMultiplier(input_scale * wq.scale[c] / output_scale);
-  }
-  const QuantRange range = OutputRange(y, activation);
+  LinearRequant(Scale(x), wq.scale.data(), static_cast<int64_t>(requant.size()), Scale(y),
+                requant.data());
+  const Q8Range range = LinearOutputRange(y.dtype, Scale(y), ZeroPoint(y), activation);
   output.requant = requant.data();
   output.per_channel = per_channel;
   output.zero_point = ZeroPoint(y);

@@ -1,0 +1,148 @@
+// MaxPool, AvgPool and GlobalAvgPool over NHWC, 8-bit or fp32.
+#include "kernels/q8_prepare.h"
+#include "kernels/ref/pool.h"
+#include "micro/op.h"
+
+namespace trit::micro {
+namespace {
+
+struct PoolParams {
+  ref::ConvGeometry geometry;
+  int32_t input_zero_point, output_zero_point, lo, hi;
+  Requant rescale;     // MaxPool between different parameters
+  uint32_t per_count;  // AvgPool: arena offset of Requant[window + 1]
+  uint8_t rescaled, count_include_pad, reserved[2];
+};
+
+template <typename In, typename Out>
+void RunMaxPoolQ8(const RunArgs& a) {
+  const auto& p = *static_cast<const PoolParams*>(a.params);
+  ref::MaxPoolQ8(p.geometry, static_cast<const In*>(a.inputs[0]), p.input_zero_point,
+                 p.rescaled ? &p.rescale : nullptr, p.output_zero_point, p.lo, p.hi,
+                 static_cast<Out*>(a.outputs[0]));
+}
+
+template <typename In, typename Out>
+void RunAvgPoolQ8(const RunArgs& a) {
+  const auto& p = *static_cast<const PoolParams*>(a.params);
+  ref::AvgPoolQ8(p.geometry, p.count_include_pad != 0, static_cast<const In*>(a.inputs[0]),
+                 p.input_zero_point, FromArena<Requant>(a, p.per_count), p.output_zero_point, p.lo,
+                 p.hi, static_cast<Out*>(a.outputs[0]));
+}
+
+void RunMaxPoolF32(const RunArgs& a) {
+  const auto& p = *static_cast<const PoolParams*>(a.params);
+  ref::MaxPoolF32(p.geometry, static_cast<const float*>(a.inputs[0]),
+                  static_cast<float*>(a.outputs[0]));
+}
+
+void RunAvgPoolF32(const RunArgs& a) {
+  const auto& p = *static_cast<const PoolParams*>(a.params);
+  ref::AvgPoolF32(p.geometry, p.count_include_pad != 0, static_cast<const float*>(a.inputs[0]),
+                  static_cast<float*>(a.outputs[0]));
+}
+
+}  // namespace
+
+bool SameQuantization(const TensorInfo& a, const TensorInfo& b) {
+  const fb::QuantParams* qa = a.tensor->quant();
+  const fb::QuantParams* qb = b.tensor->quant();
+  if (a.dtype != b.dtype || !qa || !qb || !qa->scale() || !qb->scale() || !qa->zero_point() ||
+      !qb->zero_point() || qa->scale()->size() != qb->scale()->size() ||
+      qa->zero_point()->size() != qb->zero_point()->size() || qa->axis() != qb->axis()) {
+    return false;
+  }
+  for (unsigned i = 0; i < qa->scale()->size(); ++i) {
+    if (qa->scale()->Get(i) != qb->scale()->Get(i)) return false;
+  }
+  for (unsigned i = 0; i < qa->zero_point()->size(); ++i) {
+    if (qa->zero_point()->Get(i) != qb->zero_point()->Get(i)) return false;
+  }
+  return true;
+}
+
+Status PreparePool(PrepareContext& c) {
+  if (c.input_count() != 1 || c.output_count() != 1) {
+    return c.BadShape() << "a pool takes 1 input and 1 output";
+  }
+  const TensorInfo x = c.input(0), y = c.output(0);
+  if (x.rank != 4 || y.rank != 4) return c.BadShape() << "a pool needs NHWC tensors";
+  const auto op = static_cast<OpType>(c.node()->op());
+  int64_t kernel[2], strides[2], pads[4] = {0, 0, 0, 0};
+  bool count_include_pad = false;
+  if (op == OpType::kGlobalAvgPool) {
+    kernel[0] = strides[0] = x.dim(1);
+    kernel[1] = strides[1] = x.dim(2);
+  } else {
+    if (!IntsAttribute(c.node(), "kernel", kernel, 2)) return c.BadShape() << "bad kernel";
+    if (!IntsAttribute(c.node(), "strides", strides, 2)) {
+      strides[0] = kernel[0];
+      strides[1] = kernel[1];
+    }
+    IntsAttribute(c.node(), "pads", pads, 4);
+    count_include_pad = IntAttribute(c.node(), "count_include_pad", 0) != 0;
+  }
+  for (int i = 0; i < 2; ++i) {
+    if (kernel[i] < 1 || kernel[i] > 1 << 20 || strides[i] < 1 || strides[i] > 1 << 20) {
+      return c.BadShape() << "bad kernel or strides";
+    }
+  }
+  for (int i = 0; i < 4; ++i) {
+    if (pads[i] < 0 || pads[i] >= kernel[i % 2]) return c.BadShape() << "bad pads";
+  }
+  const int64_t out_h = (x.dim(1) + pads[0] + pads[2] - kernel[0]) / strides[0] + 1;
+  const int64_t out_w = (x.dim(2) + pads[1] + pads[3] - kernel[1]) / strides[1] + 1;
+  if (y.dim(0) != x.dim(0) || y.dim(1) != out_h || y.dim(2) != out_w || y.dim(3) != x.dim(3) ||
+      out_h < 1 || out_w < 1 || x.elements > (int64_t{1} << 30)) {
+    return c.BadShape() << "output shape does not follow from the input and attributes";
+  }
+  auto* p = c.Allocate<PoolParams>(1);
+  if (!p) return Status::kInvalidArgument;
+  c.params = p;
+  ref::ConvGeometry& g = p->geometry;
+  g.batch = static_cast<int>(x.dim(0));
+  g.in_h = static_cast<int>(x.dim(1));
+  g.in_w = static_cast<int>(x.dim(2));
+  g.in_c = g.out_c = static_cast<int>(x.dim(3));
+  g.out_h = static_cast<int>(out_h);
+  g.out_w = static_cast<int>(out_w);
+  g.kernel_h = static_cast<int>(kernel[0]);
+  g.kernel_w = static_cast<int>(kernel[1]);
+  g.stride_h = static_cast<int>(strides[0]);
+  g.stride_w = static_cast<int>(strides[1]);
+  g.pad_top = static_cast<int>(pads[0]);
+  g.pad_left = static_cast<int>(pads[1]);
+  p->count_include_pad = count_include_pad;
+  const bool max = op == OpType::kMaxPool;
+  if (x.dtype == DType::kF32) {
+    if (y.dtype != DType::kF32) return c.Unsupported() << "fp32 input with a quantized output";
+    c.run = max ? RunMaxPoolF32 : RunAvgPoolF32;
+    return Status::kOk;
+  }
+  if (!IsQ8(x.dtype) || !IsQ8(y.dtype) || x.scale_count < 1 || y.scale_count < 1) {
+    return c.Unsupported() << "pooling of this type";
+  }
+  p->input_zero_point = x.zero_point;
+  p->output_zero_point = y.zero_point;
+  p->lo = QuantMin(y.dtype);
+  p->hi = QuantMax(y.dtype);
+  const double ratio = static_cast<double>(x.scale) / y.scale;
+  if (max) {
+    p->rescaled = !SameQuantization(x, y);
+    p->rescale = QuantizeMultiplier(ratio);
+    c.run = PickQ8<RunMaxPoolQ8<int8_t, int8_t>, RunMaxPoolQ8<int8_t, uint8_t>,
+                   RunMaxPoolQ8<uint8_t, int8_t>, RunMaxPoolQ8<uint8_t, uint8_t>>(x.dtype, y.dtype);
+    return Status::kOk;
+  }
+  const int64_t window = kernel[0] * kernel[1];
+  if (window * 255 >= (int64_t{1} << 31)) return c.Unsupported() << "a window this large";
+  auto* per_count = c.Allocate<Requant>(static_cast<size_t>(window) + 1);
+  if (!per_count) return Status::kInvalidArgument;
+  AvgPoolRequant(x.scale, y.scale, window, per_count);
+  p->per_count = c.ArenaOffset(per_count);
+  c.run = PickQ8<RunAvgPoolQ8<int8_t, int8_t>, RunAvgPoolQ8<int8_t, uint8_t>,
+                 RunAvgPoolQ8<uint8_t, int8_t>, RunAvgPoolQ8<uint8_t, uint8_t>>(x.dtype, y.dtype);
+  return Status::kOk;
+}
+
+}  // namespace trit::micro

@@ -1,0 +1,168 @@
+// The freestanding runtime on the host: the same output bytes as the host runtime on the
+// cross-ISA fixtures (stored with plain encodings, as trit deploy stores them), its arena beside
+// the host runtime's, and a status with a one-line message for every bad input.
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "format/model_file.h"
+#include "runtime/session.h"
+#include "trit/trit_micro.h"
+
+namespace trit {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::vector<char> ReadBytes(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::vector<char>(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// 16-byte aligned copies of a model and an arena.
+struct Aligned {
+  explicit Aligned(size_t bytes) : words((bytes + 15) / 16 + 1) {}
+  uint8_t* data() { return reinterpret_cast<uint8_t*>(words.data()); }
+  struct alignas(16) Word {
+    uint8_t bytes[16];
+  };
+  std::vector<Word> words;
+};
+
+std::vector<uint8_t> PlainModel(const fs::path& path) {
+  const format::ModelFile file = format::ReadModelFile(path.string());
+  format::WriteOptions options;
+  options.plain_encodings = true;
+  return format::SerializeModel(file.graph, options);
+}
+
+struct Loaded {
+  Aligned model, arena;
+  trit_micro* micro = nullptr;
+  trit_micro_status status = TRIT_MICRO_OK;
+  Loaded(const std::vector<uint8_t>& bytes, size_t arena_bytes)
+      : model(bytes.size()), arena(arena_bytes) {
+    std::memcpy(model.data(), bytes.data(), bytes.size());
+    status = trit_micro_load(model.data(), bytes.size(), arena.data(), arena_bytes, &micro);
+  }
+};
+
+// The models of the Cortex-M tests: every zoo model a microcontroller holds.
+bool MicroModel(const std::string& name) {
+  for (const char* prefix : {"lenet5_", "convnet_", "resnet20_", "mlp_", "mobilenet_"}) {
+    if (name.rfind(prefix, 0) == 0) return true;
+  }
+  return false;
+}
+
+TEST(MicroRuntime, GivesTheHostRuntimesBytesOnTheZooFixtures) {
+  const fs::path dir = TRIT_CROSS_ISA_FIXTURES;
+  ASSERT_TRUE(fs::exists(dir / "cases.txt")) << dir << " has no fixtures: build the host first";
+  std::ifstream cases(dir / "cases.txt");
+  int checked = 0;
+  for (std::string name, variant; cases >> name >> variant;) {
+    if (!MicroModel(name) || variant == "binary") continue;  // binary activations: not yet
+    SCOPED_TRACE(name);
+    const std::vector<char> input = ReadBytes(dir / (name + ".input"));
+    const std::vector<char> expected = ReadBytes(dir / (name + ".output"));
+    const std::vector<char> plain = ReadBytes(dir / (name + ".plain.trit"));
+    EXPECT_EQ(std::vector<uint8_t>(plain.begin(), plain.end()), PlainModel(dir / (name + ".trit")));
+    Loaded loaded(std::vector<uint8_t>(plain.begin(), plain.end()), 4 << 20);
+    ASSERT_EQ(loaded.status, TRIT_MICRO_OK) << trit_micro_last_error();
+    trit_micro_tensor in, out;
+    ASSERT_EQ(trit_micro_input(loaded.micro, 0, &in), TRIT_MICRO_OK);
+    ASSERT_EQ(trit_micro_output(loaded.micro, 0, &out), TRIT_MICRO_OK);
+    ASSERT_EQ(in.bytes, input.size());
+    ASSERT_EQ(out.bytes, expected.size());
+    std::memcpy(in.data, input.data(), input.size());
+    ASSERT_EQ(trit_micro_invoke(loaded.micro), TRIT_MICRO_OK) << trit_micro_last_error();
+    EXPECT_EQ(std::memcmp(out.data, expected.data(), expected.size()), 0);
+    // The arena: records and prepared parameters plus the planned activations, within a few
+    // KB of the host runtime's activations-only arena.
+    auto session = runtime::Session::FromFile((dir / (name + ".trit")).string());
+    EXPECT_LT(trit_micro_arena_used(loaded.micro), session->arena_bytes() + 64 * 1024);
+    ++checked;
+  }
+  EXPECT_GE(checked, 20);
+}
+
+TEST(MicroRuntime, RefusesAnArenaTooSmallNamingTheBytesNeeded) {
+  const fs::path dir = TRIT_CROSS_ISA_FIXTURES;
+  const std::vector<uint8_t> model = PlainModel(dir / "lenet5_int8.trit");
+  Loaded big(model, 1 << 20);
+  ASSERT_EQ(big.status, TRIT_MICRO_OK) << trit_micro_last_error();
+  const size_t used = trit_micro_arena_used(big.micro);
+  Loaded exact(model, used);
+  EXPECT_EQ(exact.status, TRIT_MICRO_OK) << trit_micro_last_error();
+  for (const size_t bytes : {size_t{16}, size_t{200}, used / 2, used - 16}) {
+    Loaded small(model, bytes);
+    EXPECT_EQ(small.status, TRIT_MICRO_ERROR_INVALID_ARGUMENT) << bytes;
+    EXPECT_NE(std::string(trit_micro_last_error()).find("arena too small"), std::string::npos)
+        << trit_micro_last_error();
+  }
+}
+
+TEST(MicroRuntime, RejectsCorruptedTruncatedAndEncodedModels) {
+  const fs::path dir = TRIT_CROSS_ISA_FIXTURES;
+  const std::vector<uint8_t> model = PlainModel(dir / "lenet5_ternary.trit");
+  // Truncated at many offsets.
+  for (size_t size = 0; size < model.size(); size += 997) {
+    std::vector<uint8_t> cut(model.begin(), model.begin() + static_cast<std::ptrdiff_t>(size));
+    Loaded loaded(cut, 1 << 20);
+    EXPECT_EQ(loaded.status, TRIT_MICRO_ERROR_FORMAT) << size;
+    EXPECT_STRNE(trit_micro_last_error(), "");
+  }
+  // A flipped byte anywhere: the checksum.
+  for (size_t at = 0; at < model.size(); at += 331) {
+    std::vector<uint8_t> bad = model;
+    bad[at] ^= 0x5A;
+    Loaded loaded(bad, 1 << 20);
+    EXPECT_EQ(loaded.status, TRIT_MICRO_ERROR_FORMAT) << at;
+  }
+  // The file as trit compress stores it: entropy-coded weights cannot be read in place.
+  const std::vector<char> encoded = ReadBytes(dir / "lenet5_ternary.trit");
+  Loaded loaded(std::vector<uint8_t>(encoded.begin(), encoded.end()), 1 << 20);
+  EXPECT_EQ(loaded.status, TRIT_MICRO_ERROR_UNSUPPORTED);
+  EXPECT_NE(std::string(trit_micro_last_error()).find("trit deploy"), std::string::npos)
+      << trit_micro_last_error();
+}
+
+TEST(MicroRuntime, NamesAnUnsupportedOp) {
+  // BinaryNet's Binarize (binary activations) does not run on microcontrollers yet.
+  Loaded loaded(PlainModel(fs::path(TRIT_CROSS_ISA_FIXTURES) / "bnn_int8.trit"), 1 << 20);
+  EXPECT_EQ(loaded.status, TRIT_MICRO_ERROR_UNSUPPORTED);
+  EXPECT_NE(std::string(trit_micro_last_error()).find("Binarize is not supported"),
+            std::string::npos)
+      << trit_micro_last_error();
+}
+
+TEST(MicroRuntime, RefusesNullAndMisalignedPointers) {
+  const std::vector<uint8_t> model =
+      PlainModel(fs::path(TRIT_CROSS_ISA_FIXTURES) / "mlp_int8.trit");
+  Aligned arena(1 << 20), copy(model.size() + 16);
+  trit_micro* micro = nullptr;
+  std::memcpy(copy.data() + 1, model.data(), model.size());
+  EXPECT_EQ(trit_micro_load(copy.data() + 1, model.size(), arena.data(), 1 << 20, &micro),
+            TRIT_MICRO_ERROR_INVALID_ARGUMENT);
+  std::memcpy(copy.data(), model.data(), model.size());
+  EXPECT_EQ(trit_micro_load(copy.data(), model.size(), arena.data() + 4, 1 << 19, &micro),
+            TRIT_MICRO_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(trit_micro_load(nullptr, model.size(), arena.data(), 1 << 20, &micro),
+            TRIT_MICRO_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(trit_micro_invoke(nullptr), TRIT_MICRO_ERROR_INVALID_ARGUMENT);
+  trit_micro_tensor tensor;
+  ASSERT_EQ(trit_micro_load(copy.data(), model.size(), arena.data(), 1 << 20, &micro),
+            TRIT_MICRO_OK)
+      << trit_micro_last_error();
+  EXPECT_EQ(trit_micro_input(micro, 1, &tensor), TRIT_MICRO_ERROR_INVALID_ARGUMENT);
+  EXPECT_EQ(trit_micro_output(micro, -1, &tensor), TRIT_MICRO_ERROR_INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace trit
