@@ -193,7 +193,12 @@ void Deploy(const DeployOptions& o) {
   fs::remove_all(temporary.path);
   fs::create_directories(temporary.path);
   WriteProject(temporary.path.string(), model, spec);
-  if (toolchain) {
+  // The model alone over the flash budget: no firmware to measure (its array would take
+  // minutes to compile for nothing).
+  const bool measure = toolchain && model.size() <= flash;
+  report.code_note =
+      !toolchain ? "no arm-none-eabi-gcc" : "the model alone exceeds the flash budget";
+  if (measure) {
     // Linked once with room to spare, to measure; then with the budgets, which must link.
     WriteLinkerScript(temporary.path.string(), spec, uint64_t{64} << 20, uint64_t{64} << 20);
     Make(temporary.path.string(), "firmware.elf");

@@ -61,6 +61,7 @@ std::vector<uint64_t> LiveBytesPerStep(const Graph& graph, const trit_micro* m) 
 }
 
 std::string TopLayers(std::vector<LayerFit> layers, uint64_t LayerFit::*field, const char* what) {
+  // The three largest, in the report's order of size.
   std::stable_sort(layers.begin(), layers.end(),
                    [&](const LayerFit& a, const LayerFit& b) { return a.*field > b.*field; });
   std::string text;
@@ -125,7 +126,7 @@ std::string FitReport::Problems() const {
             TopLayers(layers, &LayerFit::weight_bytes, "largest weights");
   }
   if (ram_bytes() > ram_budget) {
-    text += std::string(text.empty() ? "" : "\n") + "SRAM: " + HumanBytes(ram_bytes()) +
+    text += std::string(text.empty() ? "" : "; ") + "SRAM: " + HumanBytes(ram_bytes()) +
             " needed, budget " + HumanBytes(ram_budget) +
             TopLayers(layers, &LayerFit::live_bytes, "largest live memory at");
   }
@@ -153,7 +154,7 @@ void PrintFitReport(const FitReport& r, const std::string& model_name) {
   line("flash", HumanBytes(r.flash_bytes()) + " of " + HumanBytes(r.flash_budget) + ": model " +
                     Thousands(static_cast<int64_t>(r.model_bytes)) + " B, code " +
                     (r.code_measured ? Thousands(static_cast<int64_t>(r.code_bytes)) + " B"
-                                     : std::string("not measured (no arm-none-eabi-gcc)")));
+                                     : "not measured (" + r.code_note + ")"));
   line("SRAM", HumanBytes(r.ram_bytes()) + " of " + HumanBytes(r.ram_budget) + ": arena " +
                    Thousands(static_cast<int64_t>(r.arena_bytes)) + " B (records and parameters " +
                    Thousands(static_cast<int64_t>(r.persistent_bytes)) + " B), other data " +

@@ -23,9 +23,10 @@ struct LayerFit {
 struct FitReport {
   CortexMTarget target;
   uint64_t flash_budget = 0, ram_budget = 0;
-  uint64_t model_bytes = 0;       // the .trit file in flash (plain encodings)
-  uint64_t code_bytes = 0;        // runtime, example main, startup and libc: linked image - model
-  bool code_measured = false;     // false when no arm-none-eabi toolchain could measure it
+  uint64_t model_bytes = 0;  // the .trit file in flash (plain encodings)
+  uint64_t code_bytes = 0;   // runtime, example main, startup and libc: linked image - model
+  bool code_measured = false;
+  std::string code_note;          // why it was not measured
   uint64_t arena_bytes = 0;       // TRIT_MODEL_ARENA_BYTES
   uint64_t persistent_bytes = 0;  // of which records and prepared parameters
   uint64_t static_ram_bytes = 0;  // .data and .bss besides the arena
@@ -36,7 +37,7 @@ struct FitReport {
   uint64_t flash_bytes() const { return model_bytes + code_bytes; }
   uint64_t ram_bytes() const { return arena_bytes + static_ram_bytes + stack_bytes; }
   bool fits() const { return flash_bytes() <= flash_budget && ram_bytes() <= ram_budget; }
-  // One line per budget exceeded, naming the layers that dominate it.
+  // What exceeds its budget, naming the layers that dominate it (one line).
   std::string Problems() const;
 };
 
