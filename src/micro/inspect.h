@@ -14,6 +14,11 @@ namespace trit::micro {
 size_t PersistentBytes(const trit_micro* m);
 // The scratch node `node` declared (0 for aliases and kernels without scratch).
 size_t NodeScratchBytes(const trit_micro* m, int node);
+// The step at which node `node` runs: its own index, or the first node of the fused schedule
+// (conv_pool.h) that computes it.
+int NodeStep(const trit_micro* m, int node);
+// Whether the node's outputs exist in the arena (false inside a fused schedule).
+bool NodeOutputsPlanned(const trit_micro* m, int node);
 // The tensor whose bytes `tensor` uses (itself unless it is the output of Reshape, Flatten or
 // Dropout); -1 when out of range.
 int32_t AliasRoot(const trit_micro* m, int tensor);

@@ -11,8 +11,10 @@
 
 #include "core/arena_plan.h"
 #include "core/op_type.h"
+#include "micro/conv_pool.h"
 #include "micro/inspect.h"
 #include "micro/model_view.h"
+#include "micro/node_record.h"
 #include "micro/op.h"
 #include "micro/status.h"
 #include "trit/trit_micro.h"
@@ -29,14 +31,6 @@ constexpr uint32_t kMagic = 0x5452434Du;  // "TRCM"
 struct TensorSlot {
   uint32_t offset;
   uint32_t in_model;
-};
-
-struct NodeRecord {
-  uint64_t run;  // RunFn, stored as an integer so that the record is 24 bytes on every target
-  uint32_t params;
-  uint32_t scratch_offset;
-  uint32_t scratch_bytes;
-  uint32_t reserved;
 };
 
 size_t AlignUp(size_t value, size_t alignment) {
@@ -160,17 +154,23 @@ Status Plan(const ModelView& model, uint8_t* arena, size_t arena_bytes, size_t p
   }
   for (int n = 0; n < nodes; ++n) {
     const fb::Node* node = model.node(n);
-    for (const int32_t t : *node->outputs()) {
-      if (alias_of[t] == t) add_tensor(t, n);
+    // A fused node runs at its head's step; the tensors inside the fused chain (every output
+    // but the last node's) are never materialized.
+    const auto step = static_cast<int32_t>(records[n].head);
+    const NodeRecord& head = records[step];
+    if (head.last == static_cast<uint32_t>(n)) {
+      for (const int32_t t : *node->outputs()) {
+        if (alias_of[t] == t) add_tensor(t, step);
+      }
     }
     for (const int32_t t : *node->inputs()) {
       const int32_t root = alias_of[t];
-      if (buffer_of[root] >= 0 && lifetimes[buffer_of[root]].last_step < n) {
-        lifetimes[buffer_of[root]].last_step = n;
+      if (buffer_of[root] >= 0 && lifetimes[buffer_of[root]].last_step < step) {
+        lifetimes[buffer_of[root]].last_step = step;
       }
     }
     if (records[n].scratch_bytes > 0) {
-      records[n].reserved = static_cast<uint32_t>(count);  // the scratch buffer, for below
+      records[n].scratch_buffer = static_cast<uint32_t>(count);  // the scratch buffer, below
       lifetimes[count++] = {records[n].scratch_bytes, n, n};
     }
   }
@@ -207,8 +207,8 @@ Status Plan(const ModelView& model, uint8_t* arena, size_t arena_bytes, size_t p
   }
   for (int n = 0; n < nodes; ++n) {
     if (records[n].scratch_bytes > 0) {
-      records[n].scratch_offset = static_cast<uint32_t>(region + offsets[records[n].reserved]);
-      records[n].reserved = 0;
+      records[n].scratch_offset =
+          static_cast<uint32_t>(region + offsets[records[n].scratch_buffer]);
     }
   }
   *used = needed;
@@ -296,8 +296,22 @@ Status Load(const uint8_t* bytes, size_t size, uint8_t* arena, size_t arena_byte
       return Fail(Status::kUnsupported) << "node " << NodeName(node) << ": scratch too large";
     }
     records[n].run = reinterpret_cast<uintptr_t>(context.run);
+    records[n].head = records[n].last = static_cast<uint32_t>(n);
     records[n].params = context.params ? context.ArenaOffset(context.params) : 0;
     records[n].scratch_bytes = static_cast<uint32_t>(context.scratch_bytes);
+  }
+  // Aliases are their own head (they run nowhere).
+  for (size_t n = 0; n < nodes; ++n) {
+    if (records[n].run == 0) records[n].head = records[n].last = static_cast<uint32_t>(n);
+  }
+  // Memory-lean schedules over the prepared nodes.
+  for (int n = 0; n < static_cast<int>(nodes); ++n) {
+    const int length = ConvPoolChainLength(model, records, n);
+    if (length == 0) continue;
+    PrepareContext context(model, model.node(n), arena, arena_bytes, &persistent_end);
+    const Status fused = FuseConvPool(model, records, n, length, context);
+    if (fused != Status::kOk) return fused;
+    n += length - 1;
   }
   size_t used = 0;
   const Status planned =
@@ -357,13 +371,14 @@ Status Invoke(trit_micro* m) {
   };
   for (uint32_t n = 0; n < m->node_count; ++n) {
     const NodeRecord& record = records[n];
-    if (record.run == 0) continue;  // an alias
+    if (record.run == 0) continue;  // an alias, or fused into an earlier node's schedule
     const fb::Node* node = model->nodes()->Get(n);
+    const fb::Node* last = model->nodes()->Get(record.last);
     const void* inputs[kMaxNodeInputs];
     void* outputs[4];
     for (unsigned i = 0; i < node->inputs()->size(); ++i) inputs[i] = where(node->inputs()->Get(i));
-    for (unsigned i = 0; i < node->outputs()->size(); ++i) {
-      outputs[i] = where(node->outputs()->Get(i));
+    for (unsigned i = 0; i < last->outputs()->size(); ++i) {
+      outputs[i] = where(last->outputs()->Get(i));
     }
     const RunArgs args{arena + record.params,
                        inputs,
@@ -385,6 +400,17 @@ size_t PersistentBytes(const trit_micro* m) { return Valid(m) ? m->persistent : 
 size_t NodeScratchBytes(const trit_micro* m, int node) {
   if (!Valid(m) || node < 0 || static_cast<uint32_t>(node) >= m->node_count) return 0;
   return RecordsOf(m)[node].scratch_bytes;
+}
+
+int NodeStep(const trit_micro* m, int node) {
+  if (!Valid(m) || node < 0 || static_cast<uint32_t>(node) >= m->node_count) return -1;
+  return static_cast<int>(RecordsOf(m)[node].head);
+}
+
+bool NodeOutputsPlanned(const trit_micro* m, int node) {
+  if (!Valid(m) || node < 0 || static_cast<uint32_t>(node) >= m->node_count) return false;
+  const NodeRecord* records = RecordsOf(m);
+  return records[records[node].head].last == static_cast<uint32_t>(node);
 }
 
 int32_t AliasRoot(const trit_micro* m, int tensor) {

@@ -57,6 +57,7 @@ class PrepareContext {
     return static_cast<T*>(AllocateBytes(sizeof(T) * count));
   }
   void* AllocateBytes(size_t bytes);
+  void* ArenaBase() const { return arena_; }
   uint32_t ArenaOffset(const void* p) const {
     return static_cast<uint32_t>(static_cast<const uint8_t*>(p) - arena_);
   }

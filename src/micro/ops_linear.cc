@@ -8,18 +8,10 @@
 #include "kernels/ref/conv2d.h"
 #include "kernels/ref/dense.h"
 #include "micro/op.h"
+#include "micro/params.h"
 
 namespace trit::micro {
 namespace {
-
-struct LinearParams {
-  ref::ConvGeometry geometry;  // Dense: batch = rows, in_c = K, out_c = N
-  int32_t input_zero_point, output_zero_point, lo, hi;
-  uint32_t weights, bias, ternary_pos, ternary_neg;  // model offsets; bias 0 when absent
-  uint32_t requant;                                  // arena offset
-  uint8_t weight_type, per_channel, has_bias, reserved;
-  float act_min, act_max;
-};
 
 ref::QuantWeights Weights(const RunArgs& a, const LinearParams& p) {
   ref::QuantWeights w;

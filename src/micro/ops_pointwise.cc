@@ -9,15 +9,10 @@
 #include "kernels/ref/elementwise.h"
 #include "kernels/ref/quantize.h"
 #include "micro/op.h"
+#include "micro/params.h"
 
 namespace trit::micro {
 namespace {
-
-struct CountParams {
-  int64_t count;
-  float scale;
-  int32_t zero_point;
-};
 
 template <typename Out>
 void RunQuantize(const RunArgs& a) {

@@ -2,17 +2,10 @@
 #include "kernels/q8_prepare.h"
 #include "kernels/ref/pool.h"
 #include "micro/op.h"
+#include "micro/params.h"
 
 namespace trit::micro {
 namespace {
-
-struct PoolParams {
-  ref::ConvGeometry geometry;
-  int32_t input_zero_point, output_zero_point, lo, hi;
-  Requant rescale;     // MaxPool between different parameters
-  uint32_t per_count;  // AvgPool: arena offset of Requant[window + 1]
-  uint8_t rescaled, count_include_pad, reserved[2];
-};
 
 template <typename In, typename Out>
 void RunMaxPoolQ8(const RunArgs& a) {

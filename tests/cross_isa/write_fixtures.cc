@@ -50,6 +50,33 @@ bool MicrocontrollerSized(const std::string& model) {
          model == "mobilenet";
 }
 
+// The form of a DeepChip-preset model (trit train --preset deepchip): per-layer ternary
+// weights, u8 activations, the first and last layer in fp32. Not a cross-ISA case (its fp32
+// layers round differently at each level): its output is the reference kernels' (TRIT_ISA=ref),
+// which the microcontroller runtime must give (micro_cases.txt lists it).
+void WriteDeepChipForm(const trit::Graph& fp32, const std::vector<float>& calib,
+                       const std::vector<float>& input, const std::filesystem::path& dir) {
+  trit::quant::CompressOptions options;
+  options.weights.type = trit::quant::WeightType::kTernary;
+  options.weights.per_channel = false;
+  options.acts = trit::quant::ActivationMode::kUint8;
+  options.keep = {"conv1", "fc25"};
+  const trit::Graph graph = trit::quant::Compress(fp32, 1, options, calib.data(), 2).compressed;
+  const std::string name = "convnet_deepchip";
+  trit::format::WriteOptions plain;
+  plain.plain_encodings = true;
+  trit::format::WriteModelFile(graph, (dir / (name + ".plain.trit")).string(), plain);
+  setenv("TRIT_ISA", "ref", 1);
+  auto session = trit::runtime::Session::FromGraph(graph);
+  unsetenv("TRIT_ISA");
+  std::memcpy(session->input_data(0), input.data(), session->input_bytes(0));
+  session->Run();
+  WriteBytes(dir / (name + ".input"), input.data(), input.size() * sizeof(float));
+  WriteBytes(dir / (name + ".output"), session->output_data(0), session->output_bytes(0));
+  const std::string listed = name + " deepchip\n";
+  WriteBytes(dir / "micro_cases.txt", listed.data(), listed.size());
+}
+
 struct Variant {
   const char* suffix;
   trit::quant::WeightType type;
@@ -127,6 +154,17 @@ int main(int argc, char** argv) {
     }
     for (std::thread& worker : workers) worker.join();
     if (failure) std::rethrow_exception(failure);
+    // After the workers: TRIT_ISA is process-wide. The ConvNet's calibration data and input, as
+    // its worker made them.
+    for (size_t i = 0; i < models.size(); ++i) {
+      if (models[i].name != "convnet") continue;
+      const trit::Graph fp32 = models[i].build(1);
+      const int64_t sample = trit::NumElements(fp32.value(fp32.inputs()[0]).shape);
+      uint32_t seed = 2 * static_cast<uint32_t>(i);
+      const std::vector<float> calib = Uniform(static_cast<size_t>(2 * sample), ++seed);
+      const std::vector<float> input = Uniform(static_cast<size_t>(sample), ++seed);
+      WriteDeepChipForm(fp32, calib, input, dir);
+    }
     std::string listed;
     for (const std::string& model_cases : cases) listed += model_cases;
     // Last: its presence says the set is complete.

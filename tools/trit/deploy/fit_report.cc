@@ -31,7 +31,8 @@ struct AlignedBlock {
 
 // Per step, the bytes of the planned buffers live during it: the same lifetimes as the
 // runtime's planner (inputs from the first step, each output from its node to its last
-// reader, graph outputs to the end, aliases sharing their root, scratch at its node).
+// reader, graph outputs to the end, aliases sharing their root, scratch at its node, a fused
+// schedule's inner tensors absent and its nodes at its first node's step).
 std::vector<uint64_t> LiveBytesPerStep(const Graph& graph, const trit_micro* m) {
   const auto steps = static_cast<int>(graph.nodes().size());
   const size_t tensors = graph.values().size();
@@ -39,12 +40,15 @@ std::vector<uint64_t> LiveBytesPerStep(const Graph& graph, const trit_micro* m) 
   for (const ValueId t : graph.inputs()) first[t] = last[t] = 0;
   for (int n = 0; n < steps; ++n) {
     const Node& node = graph.nodes()[static_cast<size_t>(n)];
+    const int step = micro::NodeStep(m, n);  // fused nodes run with their schedule's first
     for (const ValueId t : node.outputs) {
-      if (micro::AliasRoot(m, t) == t) first[t] = last[t] = n;
+      if (micro::AliasRoot(m, t) == t && micro::NodeOutputsPlanned(m, n)) {
+        first[t] = last[t] = step;
+      }
     }
     for (const ValueId t : node.inputs) {
       const int32_t root = micro::AliasRoot(m, t);
-      if (first[root] >= 0) last[root] = std::max(last[root], n);
+      if (first[root] >= 0) last[root] = std::max(last[root], step);
     }
   }
   for (const ValueId t : graph.outputs()) last[micro::AliasRoot(m, t)] = steps;
