@@ -7,6 +7,9 @@
 #include "kernels/q8_prepare.h"
 #include "kernels/ref/conv2d.h"
 #include "kernels/ref/dense.h"
+#if defined(__ARM_FEATURE_DSP)
+#include "kernels/cortex_m/q8_conv_dsp.h"
+#endif
 #include "micro/op.h"
 #include "micro/params.h"
 
@@ -51,6 +54,26 @@ void RunDenseQ8(const RunArgs& a) {
                p.has_bias ? FromModel<int32_t>(a, p.bias) : nullptr, Output(a, p),
                static_cast<Out*>(a.outputs[0]), static_cast<int32_t*>(a.scratch));
 }
+
+#if defined(__ARM_FEATURE_DSP)
+// The DSP extension's kernels (kernels/cortex_m): two 16-bit MACs an instruction.
+template <typename In, typename Out>
+void RunConv2DQ8Dsp(const RunArgs& a) {
+  const auto& p = *static_cast<const LinearParams*>(a.params);
+  cortex_m::Conv2DQ8Dsp(p.geometry, static_cast<const In*>(a.inputs[0]), p.input_zero_point,
+                        Weights(a, p), p.has_bias ? FromModel<int32_t>(a, p.bias) : nullptr,
+                        Output(a, p), static_cast<Out*>(a.outputs[0]), a.scratch);
+}
+
+template <typename In, typename Out>
+void RunDenseQ8Dsp(const RunArgs& a) {
+  const auto& p = *static_cast<const LinearParams*>(a.params);
+  cortex_m::Conv2DQ8Dsp(cortex_m::DenseAsConv(p.geometry.batch, p.geometry.in_c, p.geometry.out_c),
+                        static_cast<const In*>(a.inputs[0]), p.input_zero_point, Weights(a, p),
+                        p.has_bias ? FromModel<int32_t>(a, p.bias) : nullptr, Output(a, p),
+                        static_cast<Out*>(a.outputs[0]), a.scratch);
+}
+#endif
 
 void RunConv2DF32(const RunArgs& a) {
   const auto& p = *static_cast<const LinearParams*>(a.params);
@@ -233,6 +256,15 @@ Status PrepareConv2D(PrepareContext& c) {
     c.run = RunConv2DF32;
     return Status::kOk;
   }
+#if defined(__ARM_FEATURE_DSP)
+  if (g.groups == 1) {
+    c.scratch_bytes = cortex_m::Conv2DQ8DspScratchBytes(g);
+    c.run =
+        PickQ8<RunConv2DQ8Dsp<int8_t, int8_t>, RunConv2DQ8Dsp<int8_t, uint8_t>,
+               RunConv2DQ8Dsp<uint8_t, int8_t>, RunConv2DQ8Dsp<uint8_t, uint8_t>>(x.dtype, y.dtype);
+    return Status::kOk;
+  }
+#endif
   c.scratch_bytes = sizeof(int32_t) * static_cast<size_t>(ref::Conv2DQ8ScratchCount(g));
   c.run = PickQ8<RunConv2DQ8<int8_t, int8_t>, RunConv2DQ8<int8_t, uint8_t>,
                  RunConv2DQ8<uint8_t, int8_t>, RunConv2DQ8<uint8_t, uint8_t>>(x.dtype, y.dtype);
@@ -266,6 +298,13 @@ Status PrepareDense(PrepareContext& c) {
     c.run = RunDenseF32;
     return Status::kOk;
   }
+#if defined(__ARM_FEATURE_DSP)
+  c.scratch_bytes = cortex_m::Conv2DQ8DspScratchBytes(
+      cortex_m::DenseAsConv(p->geometry.batch, p->geometry.in_c, p->geometry.out_c));
+  c.run = PickQ8<RunDenseQ8Dsp<int8_t, int8_t>, RunDenseQ8Dsp<int8_t, uint8_t>,
+                 RunDenseQ8Dsp<uint8_t, int8_t>, RunDenseQ8Dsp<uint8_t, uint8_t>>(x.dtype, y.dtype);
+  return Status::kOk;
+#endif
   c.scratch_bytes = sizeof(int32_t) * static_cast<size_t>(k);
   c.run = PickQ8<RunDenseQ8<int8_t, int8_t>, RunDenseQ8<int8_t, uint8_t>,
                  RunDenseQ8<uint8_t, int8_t>, RunDenseQ8<uint8_t, uint8_t>>(x.dtype, y.dtype);

@@ -1,0 +1,36 @@
+// Conv2D and Dense with 8-bit activations on the Cortex-M DSP extension (M4, M7, M55): SMLAD
+// does two 16-bit multiply-accumulates per instruction. Weights of every type are read from
+// their packed form: int8 four at a time, the low-bit types expanded four at a time through
+// 256-entry tables in flash, so no decoded copy of the layer exists. Bit-exact with
+// ref::Conv2DQ8 / ref::DenseQ8 (integer sums; the same requantization). Kernel names:
+// qu8/q8 by input, "conv_2col__dsp": two output positions share each weight load, as CMSIS-NN's
+// convolutions do.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+#include "kernels/ref/conv2d.h"
+#include "kernels/ref/quant_weights.h"
+
+namespace trit::cortex_m {
+
+// Bytes of scratch Conv2DQ8Dsp needs: two im2col columns of int16, 4-byte aligned.
+size_t Conv2DQ8DspScratchBytes(const ref::ConvGeometry& g);
+
+// g.groups must be 1 (depthwise and grouped convolutions stay on the reference kernel).
+template <typename In, typename Out>
+void Conv2DQ8Dsp(const ref::ConvGeometry& g, const In* input, int32_t input_zero_point,
+                 const ref::QuantWeights& weights, const int32_t* bias,
+                 const ref::QuantOutput& out_params, Out* output, void* scratch);
+
+// Dense as a 1x1 convolution over `rows` positions.
+inline ref::ConvGeometry DenseAsConv(int rows, int in_features, int out_features) {
+  ref::ConvGeometry g;
+  g.in_w = g.out_w = rows;
+  g.in_c = in_features;
+  g.out_c = out_features;
+  return g;
+}
+
+}  // namespace trit::cortex_m
