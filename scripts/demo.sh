@@ -56,6 +56,13 @@ section "trit eval --compare: the ternary model beside the fp32 one (first 2,000
 "$trit" eval "$out/convnet_ternary.trit" --data "$data" --limit 2000 \
   --compare "$out/convnet_fmnist.trit"
 
+section "trit deploy: the ternary ConvNet on a Cortex-M7 (1 MB flash, 320 KB SRAM), run in QEMU"
+# The fit report, then the firmware project (model in flash, weights packed); --validate builds
+# it with arm-none-eabi-gcc, runs it in qemu-system-arm and compares its output with the host's.
+rm -rf "$out/convnet_m7"
+"$trit" deploy "$out/convnet_ternary.trit" --target cortex-m7 --flash 1M --ram 320K \
+  -o "$out/convnet_m7" --validate
+
 section "the C API alone (examples/embed.c)"
 "$build_dir/examples/trit_embed" "$out/convnet.trit"
 

@@ -58,7 +58,7 @@ check_error "too large for flash" "does not fit cortex-m7: flash" \
 grep -q "largest weights: conv21" "$work/err" || fail "the refusal does not name the largest layer"
 grep -q "^fits  *no" "$work/out" || fail "the refusal prints no report"
 [[ ! -e $work/big && ! -e $work/big.tmp-deploy ]] || fail "a refused deploy left files"
-check_error "too large for SRAM" "SRAM: .* needed, budget 32.0 KiB; largest live memory at: conv4" \
+check_error "too large for SRAM" "SRAM: .* B needed, budget 32,768 B; largest live memory at: conv4" \
   "$trit" deploy "$fixtures/convnet_ternary.trit" --target cortex-m7 --ram 32K -o "$work/small"
 
 # Bad input.

@@ -126,12 +126,14 @@ FitReport AnalyzeFit(const Graph& graph, const std::vector<uint8_t>& plain_model
 std::string FitReport::Problems() const {
   std::string text;
   if (flash_bytes() > flash_budget) {
-    text += "flash: " + HumanBytes(flash_bytes()) + " needed, budget " + HumanBytes(flash_budget) +
+    text += "flash: " + Thousands(static_cast<int64_t>(flash_bytes())) + " B needed, budget " +
+            Thousands(static_cast<int64_t>(flash_budget)) + " B" +
             TopLayers(layers, &LayerFit::weight_bytes, "largest weights");
   }
   if (ram_bytes() > ram_budget) {
-    text += std::string(text.empty() ? "" : "; ") + "SRAM: " + HumanBytes(ram_bytes()) +
-            " needed, budget " + HumanBytes(ram_budget) +
+    text += std::string(text.empty() ? "" : "; ") + "SRAM: " +
+            Thousands(static_cast<int64_t>(ram_bytes())) + " B needed, budget " +
+            Thousands(static_cast<int64_t>(ram_budget)) + " B" +
             TopLayers(layers, &LayerFit::live_bytes, "largest live memory at");
   }
   return text;
