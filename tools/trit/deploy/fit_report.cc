@@ -131,8 +131,8 @@ std::string FitReport::Problems() const {
             TopLayers(layers, &LayerFit::weight_bytes, "largest weights");
   }
   if (ram_bytes() > ram_budget) {
-    text += std::string(text.empty() ? "" : "; ") + "SRAM: " +
-            Thousands(static_cast<int64_t>(ram_bytes())) + " B needed, budget " +
+    text += std::string(text.empty() ? "" : "; ") +
+            "SRAM: " + Thousands(static_cast<int64_t>(ram_bytes())) + " B needed, budget " +
             Thousands(static_cast<int64_t>(ram_budget)) + " B" +
             TopLayers(layers, &LayerFit::live_bytes, "largest live memory at");
   }
