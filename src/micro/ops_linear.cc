@@ -10,6 +10,9 @@
 #if defined(__ARM_FEATURE_DSP)
 #include "kernels/cortex_m/q8_conv_dsp.h"
 #endif
+#if defined(__ARM_FEATURE_MVE)
+#include "kernels/cortex_m/q8_conv_mve.h"
+#endif
 #include "micro/op.h"
 #include "micro/params.h"
 
@@ -69,6 +72,26 @@ template <typename In, typename Out>
 void RunDenseQ8Dsp(const RunArgs& a) {
   const auto& p = *static_cast<const LinearParams*>(a.params);
   cortex_m::Conv2DQ8Dsp(cortex_m::DenseAsConv(p.geometry.batch, p.geometry.in_c, p.geometry.out_c),
+                        static_cast<const In*>(a.inputs[0]), p.input_zero_point, Weights(a, p),
+                        p.has_bias ? FromModel<int32_t>(a, p.bias) : nullptr, Output(a, p),
+                        static_cast<Out*>(a.outputs[0]), a.scratch);
+}
+#endif
+
+#if defined(__ARM_FEATURE_MVE)
+// Helium's kernels (kernels/cortex_m): sixteen 8-bit MACs an instruction.
+template <typename In, typename Out>
+void RunConv2DQ8Mve(const RunArgs& a) {
+  const auto& p = *static_cast<const LinearParams*>(a.params);
+  cortex_m::Conv2DQ8Mve(p.geometry, static_cast<const In*>(a.inputs[0]), p.input_zero_point,
+                        Weights(a, p), p.has_bias ? FromModel<int32_t>(a, p.bias) : nullptr,
+                        Output(a, p), static_cast<Out*>(a.outputs[0]), a.scratch);
+}
+
+template <typename In, typename Out>
+void RunDenseQ8Mve(const RunArgs& a) {
+  const auto& p = *static_cast<const LinearParams*>(a.params);
+  cortex_m::Conv2DQ8Mve(cortex_m::DenseAsConv(p.geometry.batch, p.geometry.in_c, p.geometry.out_c),
                         static_cast<const In*>(a.inputs[0]), p.input_zero_point, Weights(a, p),
                         p.has_bias ? FromModel<int32_t>(a, p.bias) : nullptr, Output(a, p),
                         static_cast<Out*>(a.outputs[0]), a.scratch);
@@ -256,7 +279,15 @@ Status PrepareConv2D(PrepareContext& c) {
     c.run = RunConv2DF32;
     return Status::kOk;
   }
-#if defined(__ARM_FEATURE_DSP)
+#if defined(__ARM_FEATURE_MVE)
+  if (g.groups == 1) {
+    c.scratch_bytes = cortex_m::Conv2DQ8MveScratchBytes(g);
+    c.run =
+        PickQ8<RunConv2DQ8Mve<int8_t, int8_t>, RunConv2DQ8Mve<int8_t, uint8_t>,
+               RunConv2DQ8Mve<uint8_t, int8_t>, RunConv2DQ8Mve<uint8_t, uint8_t>>(x.dtype, y.dtype);
+    return Status::kOk;
+  }
+#elif defined(__ARM_FEATURE_DSP)
   if (g.groups == 1) {
     c.scratch_bytes = cortex_m::Conv2DQ8DspScratchBytes(g);
     c.run =
@@ -298,7 +329,13 @@ Status PrepareDense(PrepareContext& c) {
     c.run = RunDenseF32;
     return Status::kOk;
   }
-#if defined(__ARM_FEATURE_DSP)
+#if defined(__ARM_FEATURE_MVE)
+  c.scratch_bytes = cortex_m::Conv2DQ8MveScratchBytes(
+      cortex_m::DenseAsConv(p->geometry.batch, p->geometry.in_c, p->geometry.out_c));
+  c.run = PickQ8<RunDenseQ8Mve<int8_t, int8_t>, RunDenseQ8Mve<int8_t, uint8_t>,
+                 RunDenseQ8Mve<uint8_t, int8_t>, RunDenseQ8Mve<uint8_t, uint8_t>>(x.dtype, y.dtype);
+  return Status::kOk;
+#elif defined(__ARM_FEATURE_DSP)
   c.scratch_bytes = cortex_m::Conv2DQ8DspScratchBytes(
       cortex_m::DenseAsConv(p->geometry.batch, p->geometry.in_c, p->geometry.out_c));
   c.run = PickQ8<RunDenseQ8Dsp<int8_t, int8_t>, RunDenseQ8Dsp<int8_t, uint8_t>,

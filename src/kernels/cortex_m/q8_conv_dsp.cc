@@ -36,7 +36,7 @@ constexpr Table TwoBitTable() {
       if (kKind == 0)
         l[k] = code >= 2 ? static_cast<int32_t>(code) - 4 : static_cast<int32_t>(code);
       if (kKind == 1) l[k] = code == 1 ? 1 : 0;
-      if (kKind == 2) l[k] = code == 3 ? 1 : 0;
+      if (kKind == 2) l[k] = code >= 2 ? 1 : 0;  // 10 is invalid; the reference reads it as -1
     }
     t[b] = Lanes(l[0], l[1], l[2], l[3]);
   }

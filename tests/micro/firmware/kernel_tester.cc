@@ -1,12 +1,13 @@
 // Runs on the Cortex-M targets under qemu-system-arm: every optimized microcontroller kernel
-// against the reference kernel on random layers (all weight types, i8 and u8 activations,
-// per-tensor and per-channel scales, odd depths and unaligned packed rows, padding, strides),
-// byte for byte. Prints one line per mismatch and the count of layers checked; exit 0 when all
-// match.
+// the target has (DSP; on the M55 also Helium) against the reference kernel on random layers (all
+// weight types, i8 and u8 activations, per-tensor and per-channel scales, odd depths and unaligned
+// packed rows, padding, strides), byte for byte. Prints one line per mismatch and the count of
+// layers checked; exit 0 when all match.
 #include <cstdint>
 #include <cstring>
 
 #include "kernels/cortex_m/q8_conv_dsp.h"
+#include "kernels/cortex_m/q8_conv_mve.h"
 #include "kernels/ref/conv2d.h"
 #include "kernels/ref/dense.h"
 
@@ -129,18 +130,30 @@ int CheckLayer(int index) {
   } else {
     trit::ref::Conv2DQ8(g, x, zx, w, b, out, reinterpret_cast<Out*>(expected), ref_scratch);
   }
-  memset(actual, 0xA5, sizeof actual);
-  trit::cortex_m::Conv2DQ8Dsp(g, x, zx, w, b, out, reinterpret_cast<Out*>(actual), dsp_scratch);
-  if (memcmp(expected, actual, static_cast<size_t>(positions * g.out_c)) != 0) {
-    static int printed = 0;
-    if (++printed > 5) return -1;
-    Print("MISMATCH layer ", index);
-    Print("  weight type ", static_cast<long>(w.type));
-    Print("  depth ", depth);
-    Print("  out_c ", g.out_c);
-    return -1;
+  // Every optimized kernel this target has, against the reference.
+  int result = 1;
+  for (int kernel = 0; kernel < 2; ++kernel) {
+    memset(actual, 0xA5, sizeof actual);
+    if (kernel == 0) {
+      trit::cortex_m::Conv2DQ8Dsp(g, x, zx, w, b, out, reinterpret_cast<Out*>(actual), dsp_scratch);
+    } else {
+#if defined(__ARM_FEATURE_MVE)
+      trit::cortex_m::Conv2DQ8Mve(g, x, zx, w, b, out, reinterpret_cast<Out*>(actual), dsp_scratch);
+#else
+      continue;
+#endif
+    }
+    if (memcmp(expected, actual, static_cast<size_t>(positions * g.out_c)) != 0) {
+      result = -1;
+      static int printed = 0;
+      if (++printed > 5) continue;
+      Print(kernel == 0 ? "MISMATCH (DSP) layer " : "MISMATCH (MVE) layer ", index);
+      Print("  weight type ", static_cast<long>(w.type));
+      Print("  depth ", depth);
+      Print("  out_c ", g.out_c);
+    }
   }
-  return 1;
+  return result;
 }
 
 }  // namespace

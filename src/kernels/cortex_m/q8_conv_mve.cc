@@ -1,0 +1,145 @@
+#include "kernels/cortex_m/q8_conv_mve.h"
+
+#if defined(__ARM_FEATURE_MVE)  // built into every Cortex-M image; compiled where MVE exists
+#include <arm_mve.h>
+
+#include <type_traits>
+
+#include "core/bitpack.h"
+
+namespace trit::cortex_m {
+namespace {
+
+constexpr int kColumns = 4;
+
+// Sixteen weights starting at element `index` as int8 lanes (the levels; ternary as +pos, 0,
+// -neg of channel magnitude `pos`, `neg`). `count` < 16 reads only that many (the rest 0).
+int8x16_t Weights16(const ref::QuantWeights& w, int64_t index, int count, int8_t pos, int8_t neg) {
+  const mve_pred16_t lanes = vctp8q(static_cast<uint32_t>(count));
+  const int bits = BitsPerElement(w.type);
+  if (w.type == DType::kI8)
+    return vldrbq_z_s8(reinterpret_cast<const int8_t*>(w.data) + index, lanes);
+  if ((index * bits) % 8 != 0 || w.type == DType::kBinary || count < 16) {
+    // Unaligned rows, binary and the tail: element by element.
+    int8_t levels[16] = {};
+    for (int k = 0; k < count; ++k) {
+      int32_t level = PackedLevel(w.type, w.data, index + k);
+      if (w.type == DType::kTernary) level = level > 0 ? pos : (level < 0 ? -neg : 0);
+      levels[k] = static_cast<int8_t>(level);
+    }
+    return vldrbq_s8(levels);
+  }
+  const uint8_t* p = w.data + index * bits / 8;
+  if (w.type == DType::kI4) {
+    // Eight bytes widened to u16 lanes b; (b & 15) | (b >> 4) << 8 puts the two nibbles in the
+    // two bytes of each lane, in element order; then sign-extend 4 bits: (v ^ 8) - 8.
+    const uint16x8_t b = vldrbq_u16(p);
+    const uint16x8_t pairs =
+        vorrq_u16(vandq_u16(b, vdupq_n_u16(15)), vshlq_n_u16(vshrq_n_u16(b, 4), 8));
+    const int8x16_t v = vreinterpretq_s8_u16(pairs);
+    return vsubq_s8(veorq_s8(v, vdupq_n_s8(8)), vdupq_n_s8(8));
+  }
+  // int2 and ternary: four bytes widened to u32 lanes, each byte copied into its lane's four
+  // bytes, then byte k of a lane shifted right by 2k: the sixteen 2-bit codes in order.
+  const uint32x4_t b = vldrbq_u32(p);
+  const uint8x16_t spread = vreinterpretq_u8_u32(vmulq_n_u32(b, 0x01010101u));
+  static const int8_t kShift[16] = {0, -2, -4, -6, 0, -2, -4, -6, 0, -2, -4, -6, 0, -2, -4, -6};
+  const uint8x16_t codes = vandq_u8(vshlq_u8(spread, vldrbq_s8(kShift)), vdupq_n_u8(3));
+  if (w.type == DType::kI2) {
+    const int8x16_t v = vreinterpretq_s8_u8(codes);
+    return vsubq_s8(veorq_s8(v, vdupq_n_s8(2)), vdupq_n_s8(2));
+  }
+  // Ternary straight to levels: code 01 -> +pos, 1x -> -neg (10 is invalid; the reference reads
+  // it as negative too), 00 -> 0. Arithmetic rather than compare-and-select: GCC 12 fails
+  // (internal error) on vcmpeqq_n_u8 feeding vpselq_s8.
+  const uint8x16_t high = vshrq_n_u8(codes, 1);
+  const int8x16_t plus = vreinterpretq_s8_u8(vbicq_u8(vandq_u8(codes, vdupq_n_u8(1)), high));
+  const int8x16_t minus = vreinterpretq_s8_u8(high);
+  return vsubq_s8(vmulq_n_s8(plus, pos), vmulq_n_s8(minus, neg));
+}
+
+// The int8 im2col column x' = x - off of output position (oy, ox) of image n; padding holds
+// zx - off, which is x' of a real zero.
+template <typename In>
+void Im2Col(const ref::ConvGeometry& g, const In* input, int32_t off, int32_t zx, int n, int oy,
+            int ox, int8_t* column) {
+  int k = 0;
+  const auto padding = static_cast<int8_t>(zx - off);
+  for (int ky = 0; ky < g.kernel_h; ++ky) {
+    const int iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
+    for (int kx = 0; kx < g.kernel_w; ++kx) {
+      const int ix = ox * g.stride_w - g.pad_left + kx * g.dilation_w;
+      const bool inside = iy >= 0 && iy < g.in_h && ix >= 0 && ix < g.in_w;
+      const In* in = input + ((static_cast<int64_t>(n) * g.in_h + iy) * g.in_w + ix) * g.in_c;
+      for (int c = 0; c < g.in_c; ++c, ++k) {
+        column[k] = inside ? static_cast<int8_t>(static_cast<int32_t>(in[c]) - off) : padding;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+size_t Conv2DQ8MveScratchBytes(const ref::ConvGeometry& g) {
+  const size_t depth = static_cast<size_t>(g.kernel_h) * g.kernel_w * g.in_c;
+  return kColumns * ((depth + 15) & ~size_t{15});
+}
+
+template <typename In, typename Out>
+void Conv2DQ8Mve(const ref::ConvGeometry& g, const In* input, int32_t input_zero_point,
+                 const ref::QuantWeights& weights, const int32_t* bias,
+                 const ref::QuantOutput& out_params, Out* output, void* scratch) {
+  const int depth = g.kernel_h * g.kernel_w * g.in_c;
+  const int padded = (depth + 15) & ~15;
+  const int32_t off = std::is_signed_v<In> ? 0 : 128;
+  const int32_t zero_term = off - input_zero_point;  // times sum(w)
+  auto* columns = static_cast<int8_t*>(scratch);
+  const int64_t positions = static_cast<int64_t>(g.batch) * g.out_h * g.out_w;
+  for (int64_t p = 0; p < positions; p += kColumns) {
+    const int count = positions - p >= kColumns ? kColumns : static_cast<int>(positions - p);
+    for (int j = 0; j < count; ++j) {
+      const int64_t q = p + j;
+      const int ox = static_cast<int>(q % g.out_w);
+      const int oy = static_cast<int>(q / g.out_w % g.out_h);
+      const int n = static_cast<int>(q / (static_cast<int64_t>(g.out_w) * g.out_h));
+      Im2Col(g, input, off, input_zero_point, n, oy, ox, columns + j * padded);
+    }
+    Out* out = output + p * g.out_c;
+    for (int c = 0; c < g.out_c; ++c) {
+      const int m = weights.per_channel ? c : 0;
+      const int8_t pos = weights.type == DType::kTernary ? weights.ternary_pos[m] : 0;
+      const int8_t neg = weights.type == DType::kTernary ? weights.ternary_neg[m] : 0;
+      const int64_t first = static_cast<int64_t>(c) * depth;
+      int32_t acc[kColumns] = {0, 0, 0, 0};
+      int32_t weight_sum = 0;
+      for (int k = 0; k < depth; k += 16) {
+        const int lanes = depth - k < 16 ? depth - k : 16;
+        const int8x16_t w = Weights16(weights, first + k, lanes, pos, neg);
+        weight_sum = vaddvaq_s8(weight_sum, w);
+        // Columns are zero-padded to 16: lanes past `depth` meet zero weights.
+        acc[0] = vmladavaq_s8(acc[0], vldrbq_s8(columns + k), w);
+        if (count > 1) acc[1] = vmladavaq_s8(acc[1], vldrbq_s8(columns + padded + k), w);
+        if (count > 2) acc[2] = vmladavaq_s8(acc[2], vldrbq_s8(columns + 2 * padded + k), w);
+        if (count > 3) acc[3] = vmladavaq_s8(acc[3], vldrbq_s8(columns + 3 * padded + k), w);
+      }
+      const int32_t base = (bias ? bias[c] : 0) + zero_term * weight_sum;
+      for (int j = 0; j < count; ++j) {
+        out[j * g.out_c + c] =
+            static_cast<Out>(ref::RequantizeToOutput(base + acc[j], out_params, c));
+      }
+    }
+  }
+}
+
+#define TRIT_INSTANTIATE_MVE(In, Out)                                              \
+  template void Conv2DQ8Mve<In, Out>(const ref::ConvGeometry&, const In*, int32_t, \
+                                     const ref::QuantWeights&, const int32_t*,     \
+                                     const ref::QuantOutput&, Out*, void*);
+TRIT_INSTANTIATE_MVE(int8_t, int8_t)
+TRIT_INSTANTIATE_MVE(int8_t, uint8_t)
+TRIT_INSTANTIATE_MVE(uint8_t, int8_t)
+TRIT_INSTANTIATE_MVE(uint8_t, uint8_t)
+
+}  // namespace trit::cortex_m
+
+#endif  // __ARM_FEATURE_MVE
