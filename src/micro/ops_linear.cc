@@ -9,6 +9,7 @@
 #include "kernels/ref/dense.h"
 #if defined(__ARM_FEATURE_DSP)
 #include "kernels/cortex_m/q8_conv_dsp.h"
+#include "kernels/cortex_m/q8_depthwise.h"
 #endif
 #if defined(__ARM_FEATURE_MVE)
 #include "kernels/cortex_m/q8_conv_mve.h"
@@ -75,6 +76,22 @@ void RunDenseQ8Dsp(const RunArgs& a) {
                         static_cast<const In*>(a.inputs[0]), p.input_zero_point, Weights(a, p),
                         p.has_bias ? FromModel<int32_t>(a, p.bias) : nullptr, Output(a, p),
                         static_cast<Out*>(a.outputs[0]), a.scratch);
+}
+#endif
+
+#if defined(__ARM_FEATURE_DSP)
+// Depthwise: DSP, or Helium where the core has it.
+template <typename In, typename Out>
+void RunDepthwiseQ8(const RunArgs& a) {
+  const auto& p = *static_cast<const LinearParams*>(a.params);
+#if defined(__ARM_FEATURE_MVE)
+  cortex_m::DepthwiseQ8Mve(
+#else
+  cortex_m::DepthwiseQ8Dsp(
+#endif
+      p.geometry, static_cast<const In*>(a.inputs[0]), p.input_zero_point, Weights(a, p),
+      p.has_bias ? FromModel<int32_t>(a, p.bias) : nullptr, Output(a, p),
+      static_cast<Out*>(a.outputs[0]), a.scratch);
 }
 #endif
 
@@ -279,6 +296,15 @@ Status PrepareConv2D(PrepareContext& c) {
     c.run = RunConv2DF32;
     return Status::kOk;
   }
+#if defined(__ARM_FEATURE_DSP)
+  if (cortex_m::IsDepthwise(g)) {
+    c.scratch_bytes = cortex_m::DepthwiseQ8ScratchBytes(g);
+    c.run =
+        PickQ8<RunDepthwiseQ8<int8_t, int8_t>, RunDepthwiseQ8<int8_t, uint8_t>,
+               RunDepthwiseQ8<uint8_t, int8_t>, RunDepthwiseQ8<uint8_t, uint8_t>>(x.dtype, y.dtype);
+    return Status::kOk;
+  }
+#endif
 #if defined(__ARM_FEATURE_MVE)
   if (g.groups == 1) {
     c.scratch_bytes = cortex_m::Conv2DQ8MveScratchBytes(g);

@@ -8,6 +8,7 @@
 
 #include "kernels/cortex_m/q8_conv_dsp.h"
 #include "kernels/cortex_m/q8_conv_mve.h"
+#include "kernels/cortex_m/q8_depthwise.h"
 #include "kernels/ref/conv2d.h"
 #include "kernels/ref/dense.h"
 
@@ -78,15 +79,19 @@ int CheckLayer(int index) {
     g.out_h = (g.in_h + g.pad_top + pad_bottom - g.kernel_h) / g.stride_h + 1;
     g.out_w = (g.in_w + g.pad_left + pad_right - g.kernel_w) / g.stride_w + 1;
     g.out_c = Uniform(1, 24);
+    if (Next() % 3 == 0) {  // depthwise
+      g.in_c = g.out_c = g.groups = Uniform(2, 40);
+    }
     if (g.out_h < 1 || g.out_w < 1) return 0;
   }
+  const bool depthwise = trit::cortex_m::IsDepthwise(g);
   static const DType kTypes[] = {DType::kI8, DType::kI4, DType::kI2, DType::kTernary,
                                  DType::kBinary};
   trit::ref::QuantWeights w;
   w.type = kTypes[Next() % 5];
   w.data = weights;
   w.per_channel = Next() % 2 == 0;
-  const int depth = g.kernel_h * g.kernel_w * g.in_c;
+  const int depth = g.kernel_h * g.kernel_w * (g.in_c / g.groups);
   const int64_t count = static_cast<int64_t>(depth) * g.out_c;
   for (int64_t i = 0; i < (count * trit::BitsPerElement(w.type) + 7) / 8; ++i) {
     weights[i] = static_cast<uint8_t>(Next());
@@ -134,11 +139,20 @@ int CheckLayer(int index) {
   int result = 1;
   for (int kernel = 0; kernel < 2; ++kernel) {
     memset(actual, 0xA5, sizeof actual);
+    auto* y = reinterpret_cast<Out*>(actual);
     if (kernel == 0) {
-      trit::cortex_m::Conv2DQ8Dsp(g, x, zx, w, b, out, reinterpret_cast<Out*>(actual), dsp_scratch);
+      if (depthwise) {
+        trit::cortex_m::DepthwiseQ8Dsp(g, x, zx, w, b, out, y, dsp_scratch);
+      } else {
+        trit::cortex_m::Conv2DQ8Dsp(g, x, zx, w, b, out, y, dsp_scratch);
+      }
     } else {
 #if defined(__ARM_FEATURE_MVE)
-      trit::cortex_m::Conv2DQ8Mve(g, x, zx, w, b, out, reinterpret_cast<Out*>(actual), dsp_scratch);
+      if (depthwise) {
+        trit::cortex_m::DepthwiseQ8Mve(g, x, zx, w, b, out, y, dsp_scratch);
+      } else {
+        trit::cortex_m::Conv2DQ8Mve(g, x, zx, w, b, out, y, dsp_scratch);
+      }
 #else
       continue;
 #endif
@@ -148,6 +162,7 @@ int CheckLayer(int index) {
       static int printed = 0;
       if (++printed > 5) continue;
       Print(kernel == 0 ? "MISMATCH (DSP) layer " : "MISMATCH (MVE) layer ", index);
+      Print("  depthwise ", depthwise);
       Print("  weight type ", static_cast<long>(w.type));
       Print("  depth ", depth);
       Print("  out_c ", g.out_c);
