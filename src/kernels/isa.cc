@@ -41,31 +41,6 @@ std::string_view IsaName(Isa isa) {
   return "invalid";
 }
 
-IsaFamily FamilyOf(Isa isa) {
-  switch (isa) {
-    case Isa::kRef:
-      return IsaFamily::kPortable;
-    case Isa::kAvx2:
-    case Isa::kAvx512:
-      return IsaFamily::kX86;
-    case Isa::kNeon:
-    case Isa::kNeonDot:
-    case Isa::kNeonI8mm:
-      return IsaFamily::kAArch64;
-    case Isa::kArmDsp:
-    case Isa::kMve:
-      return IsaFamily::kCortexM;
-  }
-  return IsaFamily::kPortable;
-}
-
-bool IsaCovers(Isa active, Isa needed) {
-  if (needed == Isa::kRef) return true;
-  // Within a family the enumerators are in ascending order of capability.
-  return FamilyOf(active) == FamilyOf(needed) &&
-         static_cast<int>(active) >= static_cast<int>(needed);
-}
-
 Isa DetectedIsa() {
 #if defined(__x86_64__)
   // GCC's checks include the OS's XSAVE support for the AVX and AVX-512 registers.

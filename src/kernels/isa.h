@@ -5,7 +5,8 @@
 // Levels come in families, one per architecture, each ordered from the least to the most
 // capable; the reference belongs to every family. A kernel needs one level and runs at that
 // level and those above it in the same family (IsaCovers). x86-64 (cpuid) and AArch64 Linux
-// (the kernel's HWCAP bits) are detected; the Cortex-M levels are fixed when firmware is built.
+// (the kernel's HWCAP bits) are detected; the Cortex-M levels are fixed when firmware is built
+// (CompiledCortexMIsa).
 #pragma once
 
 #include <string_view>
@@ -27,11 +28,44 @@ enum class Isa {
 enum class IsaFamily { kPortable, kX86, kAArch64, kCortexM };
 
 std::string_view IsaName(Isa isa);
-IsaFamily FamilyOf(Isa isa);
+
+constexpr IsaFamily FamilyOf(Isa isa) {
+  switch (isa) {
+    case Isa::kRef:
+      return IsaFamily::kPortable;
+    case Isa::kAvx2:
+    case Isa::kAvx512:
+      return IsaFamily::kX86;
+    case Isa::kNeon:
+    case Isa::kNeonDot:
+    case Isa::kNeonI8mm:
+      return IsaFamily::kAArch64;
+    case Isa::kArmDsp:
+    case Isa::kMve:
+      return IsaFamily::kCortexM;
+  }
+  return IsaFamily::kPortable;
+}
 
 // Whether a kernel that needs `needed` may run when kernels are chosen for `active`: the
-// reference always; otherwise the same family at the same or a higher level.
-bool IsaCovers(Isa active, Isa needed);
+// reference always; otherwise the same family at the same or a higher level (within a family
+// the enumerators are in ascending order of capability).
+constexpr bool IsaCovers(Isa active, Isa needed) {
+  return needed == Isa::kRef || (FamilyOf(active) == FamilyOf(needed) &&
+                                 static_cast<int>(active) >= static_cast<int>(needed));
+}
+
+// The Cortex-M level this translation unit is compiled for (kRef elsewhere): a
+// microcontroller's ISA is fixed when its firmware is built.
+constexpr Isa CompiledCortexMIsa() {
+#if defined(__ARM_FEATURE_MVE)
+  return Isa::kMve;
+#elif defined(__ARM_FEATURE_DSP) && !defined(__aarch64__)
+  return Isa::kArmDsp;
+#else
+  return Isa::kRef;
+#endif
+}
 
 // The best level this CPU supports (kRef where nothing is detected).
 Isa DetectedIsa();

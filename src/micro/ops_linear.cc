@@ -7,6 +7,7 @@
 #include "kernels/q8_prepare.h"
 #include "kernels/ref/conv2d.h"
 #include "kernels/ref/dense.h"
+#include "kernels/registry/cortex_m.h"
 #if defined(__ARM_FEATURE_DSP)
 #include "kernels/cortex_m/q8_conv_dsp.h"
 #include "kernels/cortex_m/q8_depthwise.h"
@@ -19,6 +20,15 @@
 
 namespace trit::micro {
 namespace {
+
+// Dense as a 1x1 convolution over `rows` positions, the form the Cortex-M kernels take.
+ref::ConvGeometry DenseGeometry(int rows, int in_features, int out_features) {
+  ref::ConvGeometry g;
+  g.in_w = g.out_w = rows;
+  g.in_c = in_features;
+  g.out_c = out_features;
+  return g;
+}
 
 ref::QuantWeights Weights(const RunArgs& a, const LinearParams& p) {
   ref::QuantWeights w;
@@ -72,7 +82,7 @@ void RunConv2DQ8Dsp(const RunArgs& a) {
 template <typename In, typename Out>
 void RunDenseQ8Dsp(const RunArgs& a) {
   const auto& p = *static_cast<const LinearParams*>(a.params);
-  cortex_m::Conv2DQ8Dsp(cortex_m::DenseAsConv(p.geometry.batch, p.geometry.in_c, p.geometry.out_c),
+  cortex_m::Conv2DQ8Dsp(DenseGeometry(p.geometry.batch, p.geometry.in_c, p.geometry.out_c),
                         static_cast<const In*>(a.inputs[0]), p.input_zero_point, Weights(a, p),
                         p.has_bias ? FromModel<int32_t>(a, p.bias) : nullptr, Output(a, p),
                         static_cast<Out*>(a.outputs[0]), a.scratch);
@@ -108,7 +118,7 @@ void RunConv2DQ8Mve(const RunArgs& a) {
 template <typename In, typename Out>
 void RunDenseQ8Mve(const RunArgs& a) {
   const auto& p = *static_cast<const LinearParams*>(a.params);
-  cortex_m::Conv2DQ8Mve(cortex_m::DenseAsConv(p.geometry.batch, p.geometry.in_c, p.geometry.out_c),
+  cortex_m::Conv2DQ8Mve(DenseGeometry(p.geometry.batch, p.geometry.in_c, p.geometry.out_c),
                         static_cast<const In*>(a.inputs[0]), p.input_zero_point, Weights(a, p),
                         p.has_bias ? FromModel<int32_t>(a, p.bias) : nullptr, Output(a, p),
                         static_cast<Out*>(a.outputs[0]), a.scratch);
@@ -218,6 +228,46 @@ Status PrepareLinear(PrepareContext& c, LinearParams& p, int64_t depth, int64_t 
   return Status::kOk;
 }
 
+// The Cortex-M family's kernel for the layer at the level this runtime is compiled for
+// (kernels/registry/cortex_m.h); false for the reference (and always on the host).
+bool UseCortexMKernel(PrepareContext& c, const ref::ConvGeometry& g, DType in, DType weights,
+                      DType out, bool dense) {
+  const CortexMLinearProblem problem{in, weights, out, g.groups, g.in_c, g.out_c};
+  const auto* chosen = FindKernel(CortexMLinearKernels(), problem, CompiledCortexMIsa());
+  switch (chosen ? chosen->entry : CortexMLinear::kReference) {
+#if defined(__ARM_FEATURE_MVE)
+    case CortexMLinear::kConvMve:
+      c.scratch_bytes = cortex_m::Conv2DQ8MveScratchBytes(g);
+      c.run =
+          dense
+              ? PickQ8<RunDenseQ8Mve<int8_t, int8_t>, RunDenseQ8Mve<int8_t, uint8_t>,
+                       RunDenseQ8Mve<uint8_t, int8_t>, RunDenseQ8Mve<uint8_t, uint8_t>>(in, out)
+              : PickQ8<RunConv2DQ8Mve<int8_t, int8_t>, RunConv2DQ8Mve<int8_t, uint8_t>,
+                       RunConv2DQ8Mve<uint8_t, int8_t>, RunConv2DQ8Mve<uint8_t, uint8_t>>(in, out);
+      return true;
+#endif
+#if defined(__ARM_FEATURE_DSP)
+    case CortexMLinear::kConvDsp:
+      c.scratch_bytes = cortex_m::Conv2DQ8DspScratchBytes(g);
+      c.run =
+          dense
+              ? PickQ8<RunDenseQ8Dsp<int8_t, int8_t>, RunDenseQ8Dsp<int8_t, uint8_t>,
+                       RunDenseQ8Dsp<uint8_t, int8_t>, RunDenseQ8Dsp<uint8_t, uint8_t>>(in, out)
+              : PickQ8<RunConv2DQ8Dsp<int8_t, int8_t>, RunConv2DQ8Dsp<int8_t, uint8_t>,
+                       RunConv2DQ8Dsp<uint8_t, int8_t>, RunConv2DQ8Dsp<uint8_t, uint8_t>>(in, out);
+      return true;
+    case CortexMLinear::kDepthwiseDsp:
+    case CortexMLinear::kDepthwiseMve:  // RunDepthwiseQ8 runs Helium's where the core has it
+      c.scratch_bytes = cortex_m::DepthwiseQ8ScratchBytes(g);
+      c.run = PickQ8<RunDepthwiseQ8<int8_t, int8_t>, RunDepthwiseQ8<int8_t, uint8_t>,
+                     RunDepthwiseQ8<uint8_t, int8_t>, RunDepthwiseQ8<uint8_t, uint8_t>>(in, out);
+      return true;
+#endif
+    default:
+      return false;
+  }
+}
+
 bool FitsInt(int64_t v) { return v >= 0 && v <= std::numeric_limits<int32_t>::max(); }
 
 }  // namespace
@@ -296,32 +346,7 @@ Status PrepareConv2D(PrepareContext& c) {
     c.run = RunConv2DF32;
     return Status::kOk;
   }
-#if defined(__ARM_FEATURE_DSP)
-  if (cortex_m::IsDepthwise(g)) {
-    c.scratch_bytes = cortex_m::DepthwiseQ8ScratchBytes(g);
-    c.run =
-        PickQ8<RunDepthwiseQ8<int8_t, int8_t>, RunDepthwiseQ8<int8_t, uint8_t>,
-               RunDepthwiseQ8<uint8_t, int8_t>, RunDepthwiseQ8<uint8_t, uint8_t>>(x.dtype, y.dtype);
-    return Status::kOk;
-  }
-#endif
-#if defined(__ARM_FEATURE_MVE)
-  if (g.groups == 1) {
-    c.scratch_bytes = cortex_m::Conv2DQ8MveScratchBytes(g);
-    c.run =
-        PickQ8<RunConv2DQ8Mve<int8_t, int8_t>, RunConv2DQ8Mve<int8_t, uint8_t>,
-               RunConv2DQ8Mve<uint8_t, int8_t>, RunConv2DQ8Mve<uint8_t, uint8_t>>(x.dtype, y.dtype);
-    return Status::kOk;
-  }
-#elif defined(__ARM_FEATURE_DSP)
-  if (g.groups == 1) {
-    c.scratch_bytes = cortex_m::Conv2DQ8DspScratchBytes(g);
-    c.run =
-        PickQ8<RunConv2DQ8Dsp<int8_t, int8_t>, RunConv2DQ8Dsp<int8_t, uint8_t>,
-               RunConv2DQ8Dsp<uint8_t, int8_t>, RunConv2DQ8Dsp<uint8_t, uint8_t>>(x.dtype, y.dtype);
-    return Status::kOk;
-  }
-#endif
+  if (UseCortexMKernel(c, g, x.dtype, w.dtype, y.dtype, /*dense=*/false)) return Status::kOk;
   c.scratch_bytes = sizeof(int32_t) * static_cast<size_t>(ref::Conv2DQ8ScratchCount(g));
   c.run = PickQ8<RunConv2DQ8<int8_t, int8_t>, RunConv2DQ8<int8_t, uint8_t>,
                  RunConv2DQ8<uint8_t, int8_t>, RunConv2DQ8<uint8_t, uint8_t>>(x.dtype, y.dtype);
@@ -355,19 +380,10 @@ Status PrepareDense(PrepareContext& c) {
     c.run = RunDenseF32;
     return Status::kOk;
   }
-#if defined(__ARM_FEATURE_MVE)
-  c.scratch_bytes = cortex_m::Conv2DQ8MveScratchBytes(
-      cortex_m::DenseAsConv(p->geometry.batch, p->geometry.in_c, p->geometry.out_c));
-  c.run = PickQ8<RunDenseQ8Mve<int8_t, int8_t>, RunDenseQ8Mve<int8_t, uint8_t>,
-                 RunDenseQ8Mve<uint8_t, int8_t>, RunDenseQ8Mve<uint8_t, uint8_t>>(x.dtype, y.dtype);
-  return Status::kOk;
-#elif defined(__ARM_FEATURE_DSP)
-  c.scratch_bytes = cortex_m::Conv2DQ8DspScratchBytes(
-      cortex_m::DenseAsConv(p->geometry.batch, p->geometry.in_c, p->geometry.out_c));
-  c.run = PickQ8<RunDenseQ8Dsp<int8_t, int8_t>, RunDenseQ8Dsp<int8_t, uint8_t>,
-                 RunDenseQ8Dsp<uint8_t, int8_t>, RunDenseQ8Dsp<uint8_t, uint8_t>>(x.dtype, y.dtype);
-  return Status::kOk;
-#endif
+  if (UseCortexMKernel(c, DenseGeometry(p->geometry.batch, p->geometry.in_c, p->geometry.out_c),
+                       x.dtype, w.dtype, y.dtype, /*dense=*/true)) {
+    return Status::kOk;
+  }
   c.scratch_bytes = sizeof(int32_t) * static_cast<size_t>(k);
   c.run = PickQ8<RunDenseQ8<int8_t, int8_t>, RunDenseQ8<int8_t, uint8_t>,
                  RunDenseQ8<uint8_t, int8_t>, RunDenseQ8<uint8_t, uint8_t>>(x.dtype, y.dtype);

@@ -6,39 +6,19 @@
 #pragma once
 
 #include <span>
-#include <string_view>
 
 #include "core/error.h"
-#include "kernels/isa.h"
+#include "kernels/registry/kernel_candidate.h"
 
 namespace trit {
-
-template <typename Problem, typename Entry>
-struct KernelCandidate {
-  std::string_view name;                      // as `trit info` prints it (a GEMM may refine it)
-  Isa isa = Isa::kRef;                        // the lowest level it runs at (IsaCovers)
-  bool (*applies)(const Problem&) = nullptr;  // the dtypes and shapes it handles; null: all
-  Entry entry{};                              // what the binding runs or builds
-};
 
 // The first row that `level` covers and whose predicate holds.
 template <typename Problem, typename Entry>
 const KernelCandidate<Problem, Entry>& ChooseKernel(
     std::span<const KernelCandidate<Problem, Entry>> table, const Problem& problem, Isa level) {
-  for (const KernelCandidate<Problem, Entry>& candidate : table) {
-    if (IsaCovers(level, candidate.isa) &&
-        (candidate.applies == nullptr || candidate.applies(problem))) {
-      return candidate;
-    }
-  }
+  if (const auto* chosen = FindKernel(table, problem, level)) return *chosen;
   // Unreachable while every table ends with its reference row (tested).
   throw Error(ErrorCode::kInternal, "no kernel in the table handles this problem");
-}
-
-// Whether a table ends with a reference row that handles everything (the rule above).
-template <typename Problem, typename Entry>
-bool EndsWithReference(std::span<const KernelCandidate<Problem, Entry>> table) {
-  return !table.empty() && table.back().isa == Isa::kRef && table.back().applies == nullptr;
 }
 
 }  // namespace trit
