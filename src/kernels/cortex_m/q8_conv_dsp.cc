@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstring>
+#include <type_traits>
 
 #include "core/bitpack.h"
 
@@ -15,6 +16,9 @@ namespace {
 // output: per group of four inputs x0 x1 x2 x3 the column stores x0 x2 x1 x3, so that the
 // words (x0, x2) and (x1, x3) meet SXTB16(w) = (w0, w2) and SXTB16(w ror 8) = (w1, w3).
 constexpr int kLaneOrder[4] = {0, 2, 1, 3};
+
+// Scratch first holds the shared ternary level table (used by ternary layers only).
+constexpr size_t kTableBytes = 256 * sizeof(uint32_t);
 
 // Four int8 levels in one word (w0 in the low byte), expanded from packed codes through a table
 // built at compile time: the tables live in flash.
@@ -76,34 +80,66 @@ inline uint32_t Bits4(const uint8_t* data, int64_t bit) {
   return (bits >> shift) & 15u;
 }
 
-// Four weights (elements `index`..`index + 3`) as int8 lanes; for ternary, the +1 lanes (and
-// the -1 lanes in *minus).
-inline uint32_t FourLevels(const ref::QuantWeights& w, int64_t index, uint32_t* minus) {
-  switch (w.type) {
-    case DType::kI8: {
-      uint32_t word;
-      std::memcpy(&word, w.data + index, 4);
-      return word;
-    }
-    case DType::kI4: {
-      const uint32_t bits = Bits16(w.data, index * 4);
-      int32_t l[4];
-      for (int k = 0; k < 4; ++k) {
-        const int32_t code = static_cast<int32_t>((bits >> (4 * k)) & 15u);
-        l[k] = code >= 8 ? code - 16 : code;
-      }
-      return Lanes(l[0], l[1], l[2], l[3]);
-    }
-    case DType::kI2:
-      return kInt2[Bits8(w.data, index * 2)];
-    case DType::kTernary: {
-      const uint32_t bits = Bits8(w.data, index * 2);
-      *minus = kTernaryMinus[bits];
-      return kTernaryPlus[bits];
-    }
-    default:  // binary: 4 bits
-      return kBinary[Bits4(w.data, index)];
+// Two nibbles per byte as two int8 lanes (low nibble first).
+constexpr std::array<uint16_t, 256> Int4PairTable() {
+  std::array<uint16_t, 256> t{};
+  for (uint32_t b = 0; b < 256; ++b) {
+    const int32_t lo =
+        (b & 15u) >= 8 ? static_cast<int32_t>(b & 15u) - 16 : static_cast<int32_t>(b & 15u);
+    const int32_t hi =
+        (b >> 4) >= 8 ? static_cast<int32_t>(b >> 4) - 16 : static_cast<int32_t>(b >> 4);
+    t[b] = static_cast<uint16_t>((static_cast<uint32_t>(lo) & 0xFFu) |
+                                 (static_cast<uint32_t>(hi) & 0xFFu) << 8);
   }
+  return t;
+}
+constexpr std::array<uint16_t, 256> kInt4Pair = Int4PairTable();
+
+// One channel's weights, four at a time as int8 lanes (w0 in the low byte). The type is a
+// template parameter, so each layer's loop has one expansion inlined; kAligned says every row
+// starts on a byte (depth * bits a multiple of 8), when the packed codes are read as whole bytes.
+// Ternary lanes are the levels +pos, 0, -neg: through `table` (256 level words built per call
+// when every channel has the same magnitudes, as DeepChip's per-layer TTQ weights do), else the
+// 0/1 lanes of its two tables times the magnitudes (no carries: every lane is at most 127),
+// subtracted byte-wise (SSUB8).
+template <DType kType, bool kAligned>
+struct Row {
+  const uint8_t* data;  // the packed weights
+  int64_t first;        // the row's first element
+  const uint32_t* table;
+  uint32_t pos, neg;
+
+  inline __attribute__((always_inline)) uint32_t Levels4(int k) const {
+    const int64_t index = first + k;
+    if constexpr (kType == DType::kI8) {
+      uint32_t word;
+      std::memcpy(&word, data + index, 4);
+      return word;
+    } else if constexpr (kType == DType::kI4) {
+      const uint32_t bits =
+          kAligned ? data[index >> 1] | static_cast<uint32_t>(data[(index >> 1) + 1]) << 8
+                   : Bits16(data, index * 4);
+      return kInt4Pair[bits & 0xFFu] | static_cast<uint32_t>(kInt4Pair[bits >> 8]) << 16;
+    } else if constexpr (kType == DType::kI2 || kType == DType::kTernary) {
+      const uint32_t bits = kAligned ? data[index >> 2] : Bits8(data, index * 2);
+      if constexpr (kType == DType::kI2) {
+        return kInt2[bits];
+      } else {
+        if (table) return table[bits];
+        return static_cast<uint32_t>(__ssub8(static_cast<int32_t>(kTernaryPlus[bits] * pos),
+                                             static_cast<int32_t>(kTernaryMinus[bits] * neg)));
+      }
+    } else {
+      return kBinary[kAligned ? (data[index >> 3] >> (index & 4)) & 15u : Bits4(data, index)];
+    }
+  }
+};
+
+// The level of element `index` of a channel whose ternary magnitudes are pos, neg.
+inline int32_t Level(const ref::QuantWeights& w, int64_t index, int32_t pos, int32_t neg) {
+  const int32_t level = PackedLevel(w.type, w.data, index);
+  if (w.type != DType::kTernary) return level;
+  return level > 0 ? pos : (level < 0 ? -neg : 0);
 }
 
 inline uint32_t Load32(const int16_t* p) {
@@ -112,14 +148,8 @@ inline uint32_t Load32(const int16_t* p) {
   return word;
 }
 
-// acc += the dot of four weight lanes with a column's next four inputs (lane-ordered).
-inline int32_t Dot4(uint32_t weights, const int16_t* column, int32_t acc) {
-  const auto even = static_cast<int32_t>(__sxtb16(static_cast<int32_t>(weights)));
-  const auto odd =
-      static_cast<int32_t>(__sxtb16(static_cast<int32_t>((weights >> 8) | (weights << 24))));
-  acc = __smlad(even, static_cast<int32_t>(Load32(column)), acc);
-  return __smlad(odd, static_cast<int32_t>(Load32(column + 2)), acc);
-}
+inline int32_t Even(uint32_t w) { return __sxtb16(static_cast<int32_t>(w)); }
+inline int32_t Odd(uint32_t w) { return __sxtb16(static_cast<int32_t>((w >> 8) | (w << 24))); }
 
 // Writes the im2col column of output position (oy, ox) of image n: (x - zx), 0 for padding.
 template <typename In>
@@ -140,44 +170,116 @@ void Im2Col(const ref::ConvGeometry& g, const In* input, int32_t zx, int n, int 
   }
 }
 
-// Output channel c's sums for `columns` (1 or 2) columns of `depth` inputs.
-template <int kColumns>
-void ChannelSums(const ref::QuantWeights& w, int c, int depth, const int16_t* const* column,
-                 int32_t* sums) {
-  const int64_t first = static_cast<int64_t>(c) * depth;
-  const int whole = depth & ~3;
-  int32_t plus[2] = {0, 0}, minus[2] = {0, 0};
-  const bool ternary = w.type == DType::kTernary;
-  for (int k = 0; k < whole; k += 4) {
-    uint32_t minus_lanes = 0;
-    const uint32_t lanes = FourLevels(w, first + k, &minus_lanes);
-    for (int j = 0; j < kColumns; ++j) plus[j] = Dot4(lanes, column[j] + k, plus[j]);
-    if (ternary) {
-      for (int j = 0; j < kColumns; ++j) minus[j] = Dot4(minus_lanes, column[j] + k, minus[j]);
+// Sums of `kChannels` (1 or 2) output channels from `first` over `kColumns` (1 or 2) columns:
+// the inner loop of the kernel, four inputs a step, every weight word used for every column.
+template <DType kType, bool kAligned, int kChannels, int kColumns>
+void Sums(const ref::QuantWeights& w, const uint32_t* table, int first_channel, int depth,
+          const int16_t* const* column, int32_t (*sums)[2]) {
+  uint32_t pos[2] = {0, 0}, neg[2] = {0, 0};
+  if constexpr (kType == DType::kTernary) {
+    for (int i = 0; i < kChannels; ++i) {
+      const int m = w.per_channel ? first_channel + i : 0;
+      pos[i] = static_cast<uint8_t>(w.ternary_pos[m]);
+      neg[i] = static_cast<uint8_t>(w.ternary_neg[m]);
     }
   }
-  // The last depth % 4 inputs: stored in lane order inside their (partial) group.
-  for (int k = whole; k < depth; ++k) {
-    const int32_t level = PackedLevel(w.type, w.data, first + k);
-    const int at = (k & ~3) + kLaneOrder[k & 3];
+  int32_t acc[2][2] = {{0, 0}, {0, 0}};
+  const int whole = depth & ~3;
+  const int64_t row = static_cast<int64_t>(first_channel) * depth;
+  Row<kType, kAligned> rows[2];
+  for (int i = 0; i < kChannels; ++i) {
+    rows[i] = {w.data, row + static_cast<int64_t>(i) * depth, table, pos[i], neg[i]};
+  }
+  for (int k = 0; k < whole; k += 4) {
+    int32_t even[2], odd[2];
+    for (int i = 0; i < kChannels; ++i) {
+      const uint32_t word = rows[i].Levels4(k);
+      even[i] = Even(word);
+      odd[i] = Odd(word);
+    }
     for (int j = 0; j < kColumns; ++j) {
-      if (!ternary) {
-        plus[j] += level * column[j][at];
-      } else if (level > 0) {
-        plus[j] += column[j][at];
-      } else if (level < 0) {
-        minus[j] += column[j][at];
+      const auto x_even = static_cast<int32_t>(Load32(column[j] + k));
+      const auto x_odd = static_cast<int32_t>(Load32(column[j] + k + 2));
+      for (int i = 0; i < kChannels; ++i) {
+        acc[i][j] = __smlad(even[i], x_even, acc[i][j]);
+        acc[i][j] = __smlad(odd[i], x_odd, acc[i][j]);
       }
     }
   }
-  if (ternary) {
-    // Levels +pos and -neg: the sums under +1 and -1 codes, scaled (exact in 32 bits: the
-    // accumulator bound of the layer covers them).
-    const int m = w.per_channel ? c : 0;
-    for (int j = 0; j < kColumns; ++j)
-      sums[j] = w.ternary_pos[m] * plus[j] - w.ternary_neg[m] * minus[j];
-  } else {
-    for (int j = 0; j < kColumns; ++j) sums[j] = plus[j];
+  // The last depth % 4 inputs, stored in lane order inside their partial group.
+  for (int k = whole; k < depth; ++k) {
+    const int at = (k & ~3) + kLaneOrder[k & 3];
+    for (int i = 0; i < kChannels; ++i) {
+      const int32_t level = Level(w, row + static_cast<int64_t>(i) * depth + k,
+                                  static_cast<int32_t>(pos[i]), static_cast<int32_t>(neg[i]));
+      for (int j = 0; j < kColumns; ++j) acc[i][j] += level * column[j][at];
+    }
+  }
+  for (int i = 0; i < kChannels; ++i) {
+    for (int j = 0; j < kColumns; ++j) sums[i][j] = acc[i][j];
+  }
+}
+
+// 256 ternary level words for magnitudes shared by every channel, or null when they differ.
+const uint32_t* SharedTernaryTable(const ref::QuantWeights& w, int channels, uint32_t* table) {
+  const int count = w.per_channel ? channels : 1;
+  for (int c = 1; c < count; ++c) {
+    if (w.ternary_pos[c] != w.ternary_pos[0] || w.ternary_neg[c] != w.ternary_neg[0]) {
+      return nullptr;
+    }
+  }
+  const auto pos = static_cast<uint32_t>(static_cast<uint8_t>(w.ternary_pos[0]));
+  const auto neg = static_cast<uint32_t>(static_cast<uint8_t>(w.ternary_neg[0]));
+  for (uint32_t b = 0; b < 256; ++b) {
+    table[b] = static_cast<uint32_t>(__ssub8(static_cast<int32_t>(kTernaryPlus[b] * pos),
+                                             static_cast<int32_t>(kTernaryMinus[b] * neg)));
+  }
+  return table;
+}
+
+template <DType kType, bool kAligned, typename In, typename Out>
+void Conv(const ref::ConvGeometry& g, const In* input, int32_t input_zero_point,
+          const ref::QuantWeights& weights, const int32_t* bias, const ref::QuantOutput& out_params,
+          Out* output, void* scratch) {
+  const int depth = g.kernel_h * g.kernel_w * g.in_c;
+  const int padded = (depth + 3) & ~3;
+  const uint32_t* table = nullptr;
+  if constexpr (kType == DType::kTernary) {
+    table = SharedTernaryTable(weights, g.out_c, static_cast<uint32_t*>(scratch));
+  }
+  auto* columns = static_cast<int16_t*>(scratch) + kTableBytes / sizeof(int16_t);
+  const int16_t* column[2] = {columns, columns + padded};
+  const int64_t positions = static_cast<int64_t>(g.batch) * g.out_h * g.out_w;
+  for (int64_t p = 0; p < positions; p += 2) {
+    const int count = positions - p >= 2 ? 2 : 1;
+    for (int j = 0; j < count; ++j) {
+      const int64_t q = p + j;
+      const int ox = static_cast<int>(q % g.out_w);
+      const int oy = static_cast<int>(q / g.out_w % g.out_h);
+      const int n = static_cast<int>(q / (static_cast<int64_t>(g.out_w) * g.out_h));
+      Im2Col(g, input, input_zero_point, n, oy, ox, columns + j * padded);
+    }
+    Out* out = output + p * g.out_c;
+    for (int c = 0; c < g.out_c; c += 2) {
+      const int channels = g.out_c - c >= 2 ? 2 : 1;
+      int32_t sums[2][2];
+      if (channels == 2 && count == 2) {
+        Sums<kType, kAligned, 2, 2>(weights, table, c, depth, column, sums);
+      } else if (channels == 2) {
+        Sums<kType, kAligned, 2, 1>(weights, table, c, depth, column, sums);
+      } else if (count == 2) {
+        Sums<kType, kAligned, 1, 2>(weights, table, c, depth, column, sums);
+      } else {
+        Sums<kType, kAligned, 1, 1>(weights, table, c, depth, column, sums);
+      }
+      for (int i = 0; i < channels; ++i) {
+        const int32_t b = bias ? bias[c + i] : 0;
+        for (int j = 0; j < count; ++j) {
+          out[j * g.out_c + c + i] =
+              static_cast<Out>(ref::RequantizeToOutput(b + sums[i][j], out_params, c + i));
+        }
+      }
+    }
   }
 }
 
@@ -185,44 +287,37 @@ void ChannelSums(const ref::QuantWeights& w, int c, int depth, const int16_t* co
 
 size_t Conv2DQ8DspScratchBytes(const ref::ConvGeometry& g) {
   const size_t depth = static_cast<size_t>(g.kernel_h) * g.kernel_w * g.in_c;
-  return 2 * sizeof(int16_t) * ((depth + 3) & ~size_t{3});
+  return kTableBytes + 2 * sizeof(int16_t) * ((depth + 3) & ~size_t{3});
 }
 
 template <typename In, typename Out>
 void Conv2DQ8Dsp(const ref::ConvGeometry& g, const In* input, int32_t input_zero_point,
                  const ref::QuantWeights& weights, const int32_t* bias,
                  const ref::QuantOutput& out_params, Out* output, void* scratch) {
-  const int depth = g.kernel_h * g.kernel_w * g.in_c;
-  const int padded = (depth + 3) & ~3;
-  auto* columns = static_cast<int16_t*>(scratch);
-  const int16_t* column[2] = {columns, columns + padded};
-  const int64_t positions = static_cast<int64_t>(g.batch) * g.out_h * g.out_w;
-  auto position_of = [&](int64_t p, int* n, int* oy, int* ox) {
-    *ox = static_cast<int>(p % g.out_w);
-    *oy = static_cast<int>(p / g.out_w % g.out_h);
-    *n = static_cast<int>(p / (static_cast<int64_t>(g.out_w) * g.out_h));
+  // One loop per weight type and row alignment: the expansion is inlined into it.
+  const bool aligned =
+      static_cast<int64_t>(g.kernel_h) * g.kernel_w * g.in_c * BitsPerElement(weights.type) % 8 ==
+      0;
+  auto run = [&](auto type, auto row_aligned) {
+    Conv<decltype(type)::value, decltype(row_aligned)::value>(g, input, input_zero_point, weights,
+                                                              bias, out_params, output, scratch);
   };
-  for (int64_t p = 0; p < positions; p += 2) {
-    const int count = positions - p >= 2 ? 2 : 1;
-    for (int j = 0; j < count; ++j) {
-      int n, oy, ox;
-      position_of(p + j, &n, &oy, &ox);
-      Im2Col(g, input, input_zero_point, n, oy, ox, columns + j * padded);
-    }
-    Out* out = output + p * g.out_c;
-    for (int c = 0; c < g.out_c; ++c) {
-      int32_t sums[2];
-      if (count == 2) {
-        ChannelSums<2>(weights, c, depth, column, sums);
-      } else {
-        ChannelSums<1>(weights, c, depth, column, sums);
-      }
-      const int32_t b = bias ? bias[c] : 0;
-      for (int j = 0; j < count; ++j) {
-        out[j * g.out_c + c] =
-            static_cast<Out>(ref::RequantizeToOutput(b + sums[j], out_params, c));
-      }
-    }
+  using std::integral_constant;
+  switch (weights.type) {
+    case DType::kI8:
+      return run(integral_constant<DType, DType::kI8>{}, std::true_type{});
+    case DType::kI4:
+      return aligned ? run(integral_constant<DType, DType::kI4>{}, std::true_type{})
+                     : run(integral_constant<DType, DType::kI4>{}, std::false_type{});
+    case DType::kI2:
+      return aligned ? run(integral_constant<DType, DType::kI2>{}, std::true_type{})
+                     : run(integral_constant<DType, DType::kI2>{}, std::false_type{});
+    case DType::kTernary:
+      return aligned ? run(integral_constant<DType, DType::kTernary>{}, std::true_type{})
+                     : run(integral_constant<DType, DType::kTernary>{}, std::false_type{});
+    default:
+      return aligned ? run(integral_constant<DType, DType::kBinary>{}, std::true_type{})
+                     : run(integral_constant<DType, DType::kBinary>{}, std::false_type{});
   }
 }
 

@@ -19,8 +19,8 @@ int8x16_t Weights16(const ref::QuantWeights& w, int64_t index, int count, int8_t
   const int bits = BitsPerElement(w.type);
   if (w.type == DType::kI8)
     return vldrbq_z_s8(reinterpret_cast<const int8_t*>(w.data) + index, lanes);
-  if ((index * bits) % 8 != 0 || w.type == DType::kBinary || count < 16) {
-    // Unaligned rows, binary and the tail: element by element.
+  if ((index * bits) % 8 != 0 || count < 16) {
+    // Unaligned rows and the tail: element by element.
     int8_t levels[16] = {};
     for (int k = 0; k < count; ++k) {
       int32_t level = PackedLevel(w.type, w.data, index + k);
@@ -30,6 +30,15 @@ int8x16_t Weights16(const ref::QuantWeights& w, int64_t index, int count, int8_t
     return vldrbq_s8(levels);
   }
   const uint8_t* p = w.data + index * bits / 8;
+  if (w.type == DType::kBinary) {
+    // Two bytes gathered into eight lanes each, lane k shifted right by k % 8: bit k; 1 -> +1,
+    // 0 -> -1.
+    static const uint8_t kByte[16] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1};
+    static const int8_t kBit[16] = {0, -1, -2, -3, -4, -5, -6, -7, 0, -1, -2, -3, -4, -5, -6, -7};
+    const uint8x16_t bytes = vldrbq_gather_offset_u8(p, vldrbq_u8(kByte));
+    const uint8x16_t bit = vandq_u8(vshlq_u8(bytes, vldrbq_s8(kBit)), vdupq_n_u8(1));
+    return vsubq_s8(vreinterpretq_s8_u8(vaddq_u8(bit, bit)), vdupq_n_s8(1));
+  }
   if (w.type == DType::kI4) {
     // Eight bytes widened to u16 lanes b; (b & 15) | (b >> 4) << 8 puts the two nibbles in the
     // two bytes of each lane, in element order; then sign-extend 4 bits: (v ^ 8) - 8.

@@ -1,6 +1,6 @@
 /* Test harness firmware: loads a model, an input and writes the output, all through semihosting
- * files named on the command line (qemu-system-arm -append "MODEL INPUT OUTPUT"), then prints
- * the arena used. Exit status: 0 success, 1 a runtime error (its message printed), 2 bad use. */
+ * files named on the command line (qemu-system-arm -append "MODEL INPUT OUTPUT [RUNS]"), then
+ * prints the arena used. RUNS invokes the model that many times (bench/mcu/models.sh). Exit status: 0 success, 1 a runtime error (its message printed), 2 bad use. */
 #include <stdint.h>
 #include <string.h>
 
@@ -40,9 +40,9 @@ int main(void) {
   static char line[1024];
   if (trit_sh_command_line(line, sizeof line) <= 0) return Fail("no command line");
   /* QEMU's semihosting command line is the kernel's file name, then the -append words. */
-  char* words[4];
+  char* words[5];
   int count = 0;
-  for (char* p = line; *p && count < 4;) {
+  for (char* p = line; *p && count < 5;) {
     while (*p == ' ') *p++ = '\0';
     if (!*p) break;
     words[count++] = p;
@@ -51,7 +51,7 @@ int main(void) {
   for (char* p = line; *p; ++p) {
     if (*p == ' ') *p = '\0';
   }
-  if (count != 4) return Fail("usage: -append \"MODEL INPUT OUTPUT\"");
+  if (count < 4) return Fail("usage: -append \"MODEL INPUT OUTPUT [RUNS]\"");
   char** paths = words + 1;
   const long model_bytes = trit_sh_read_file(paths[0], model, sizeof model);
   if (model_bytes < 0) return Fail("cannot read the model");
@@ -66,13 +66,22 @@ int main(void) {
       trit_micro_output(m, 0, &output) != TRIT_MICRO_OK) {
     return Fail("no input or output");
   }
-  if (trit_sh_read_file(paths[1], input.data, input.bytes) != (long)input.bytes) {
-    return Fail("the input file does not have the input's size");
+  /* RUNS invocations (default 1): instruction counts at 1 and 2 give one inference's. */
+  int runs = 1;
+  if (count == 5) {
+    runs = 0;
+    for (const char* d = words[4]; *d >= '0' && *d <= '9'; ++d) runs = runs * 10 + (*d - '0');
   }
-  if (trit_micro_invoke(m) != TRIT_MICRO_OK) {
-    trit_sh_print(trit_micro_last_error());
-    trit_sh_print("\n");
-    return 1;
+  for (int r = 0; r < runs; ++r) {
+    /* Read for every run: the arena reuses the input's bytes once they are consumed. */
+    if (trit_sh_read_file(paths[1], input.data, input.bytes) != (long)input.bytes) {
+      return Fail("the input file does not have the input's size");
+    }
+    if (trit_micro_invoke(m) != TRIT_MICRO_OK) {
+      trit_sh_print(trit_micro_last_error());
+      trit_sh_print("\n");
+      return 1;
+    }
   }
   if (trit_sh_write_file(paths[2], output.data, output.bytes) != (long)output.bytes) {
     return Fail("cannot write the output");
