@@ -14,23 +14,26 @@ constexpr int kColumns = 4;
 
 // Sixteen weights starting at element `index` as int8 lanes (the levels; ternary as +pos, 0,
 // -neg of channel magnitude `pos`, `neg`). `count` < 16 reads only that many (the rest 0).
-int8x16_t Weights16(const ref::QuantWeights& w, int64_t index, int count, int8_t pos, int8_t neg) {
-  const mve_pred16_t lanes = vctp8q(static_cast<uint32_t>(count));
-  const int bits = BitsPerElement(w.type);
-  if (w.type == DType::kI8)
-    return vldrbq_z_s8(reinterpret_cast<const int8_t*>(w.data) + index, lanes);
+template <DType kType>
+inline __attribute__((always_inline)) int8x16_t Weights16(const ref::QuantWeights& w, int64_t index,
+                                                          int count, int8_t pos, int8_t neg) {
+  constexpr int bits = BitsPerElement(kType);
+  if constexpr (kType == DType::kI8) {
+    const auto* data = reinterpret_cast<const int8_t*>(w.data) + index;
+    return count == 16 ? vldrbq_s8(data) : vldrbq_z_s8(data, vctp8q(static_cast<uint32_t>(count)));
+  }
   if ((index * bits) % 8 != 0 || count < 16) {
     // Unaligned rows and the tail: element by element.
     int8_t levels[16] = {};
     for (int k = 0; k < count; ++k) {
-      int32_t level = PackedLevel(w.type, w.data, index + k);
-      if (w.type == DType::kTernary) level = level > 0 ? pos : (level < 0 ? -neg : 0);
+      int32_t level = PackedLevel(kType, w.data, index + k);
+      if (kType == DType::kTernary) level = level > 0 ? pos : (level < 0 ? -neg : 0);
       levels[k] = static_cast<int8_t>(level);
     }
     return vldrbq_s8(levels);
   }
   const uint8_t* p = w.data + index * bits / 8;
-  if (w.type == DType::kBinary) {
+  if constexpr (kType == DType::kBinary) {
     // Two bytes gathered into eight lanes each, lane k shifted right by k % 8: bit k; 1 -> +1,
     // 0 -> -1.
     static const uint8_t kByte[16] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1};
@@ -39,7 +42,7 @@ int8x16_t Weights16(const ref::QuantWeights& w, int64_t index, int count, int8_t
     const uint8x16_t bit = vandq_u8(vshlq_u8(bytes, vldrbq_s8(kBit)), vdupq_n_u8(1));
     return vsubq_s8(vreinterpretq_s8_u8(vaddq_u8(bit, bit)), vdupq_n_s8(1));
   }
-  if (w.type == DType::kI4) {
+  if constexpr (kType == DType::kI4) {
     // Eight bytes widened to u16 lanes b; (b & 15) | (b >> 4) << 8 puts the two nibbles in the
     // two bytes of each lane, in element order; then sign-extend 4 bits: (v ^ 8) - 8.
     const uint16x8_t b = vldrbq_u16(p);
@@ -54,7 +57,7 @@ int8x16_t Weights16(const ref::QuantWeights& w, int64_t index, int count, int8_t
   const uint8x16_t spread = vreinterpretq_u8_u32(vmulq_n_u32(b, 0x01010101u));
   static const int8_t kShift[16] = {0, -2, -4, -6, 0, -2, -4, -6, 0, -2, -4, -6, 0, -2, -4, -6};
   const uint8x16_t codes = vandq_u8(vshlq_u8(spread, vldrbq_s8(kShift)), vdupq_n_u8(3));
-  if (w.type == DType::kI2) {
+  if constexpr (kType == DType::kI2) {
     const int8x16_t v = vreinterpretq_s8_u8(codes);
     return vsubq_s8(veorq_s8(v, vdupq_n_s8(2)), vdupq_n_s8(2));
   }
@@ -72,32 +75,63 @@ int8x16_t Weights16(const ref::QuantWeights& w, int64_t index, int count, int8_t
 template <typename In>
 void Im2Col(const ref::ConvGeometry& g, const In* input, int32_t off, int32_t zx, int n, int oy,
             int ox, int8_t* column) {
-  int k = 0;
-  const auto padding = static_cast<int8_t>(zx - off);
+  const int8x16_t padding = vdupq_n_s8(static_cast<int8_t>(zx - off));
   for (int ky = 0; ky < g.kernel_h; ++ky) {
     const int iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
-    for (int kx = 0; kx < g.kernel_w; ++kx) {
+    for (int kx = 0; kx < g.kernel_w; ++kx, column += g.in_c) {
       const int ix = ox * g.stride_w - g.pad_left + kx * g.dilation_w;
       const bool inside = iy >= 0 && iy < g.in_h && ix >= 0 && ix < g.in_w;
       const In* in = input + ((static_cast<int64_t>(n) * g.in_h + iy) * g.in_w + ix) * g.in_c;
-      for (int c = 0; c < g.in_c; ++c, ++k) {
-        column[k] = inside ? static_cast<int8_t>(static_cast<int32_t>(in[c]) - off) : padding;
+      // Sixteen channels at a time, the last group predicated.
+      for (int c = 0; c < g.in_c; c += 16) {
+        const mve_pred16_t lanes = vctp8q(static_cast<uint32_t>(g.in_c - c));
+        int8x16_t x = padding;
+        if (inside) {
+          if constexpr (std::is_signed_v<In>) {
+            x = vldrbq_z_s8(in + c, lanes);
+          } else {
+            x = vreinterpretq_s8_u8(vsubq_n_u8(vldrbq_z_u8(in + c, lanes), 128));
+          }
+        }
+        vstrbq_p_s8(column + c, x, lanes);
       }
     }
   }
 }
 
-}  // namespace
-
-size_t Conv2DQ8MveScratchBytes(const ref::ConvGeometry& g) {
-  const size_t depth = static_cast<size_t>(g.kernel_h) * g.kernel_w * g.in_c;
-  return kColumns * ((depth + 15) & ~size_t{15});
+// Output channel c's sums over kCount columns of `padded` bytes (lanes past `depth` meet zero
+// weights), and the sum of its weights for the zero-point term.
+template <DType kType, int kCount>
+inline __attribute__((always_inline)) void ChannelSums(const ref::QuantWeights& w, int c, int depth,
+                                                       int padded, const int8_t* columns,
+                                                       int32_t* acc, int32_t* weight_sum) {
+  const int m = w.per_channel ? c : 0;
+  const int8_t pos = kType == DType::kTernary ? w.ternary_pos[m] : 0;
+  const int8_t neg = kType == DType::kTernary ? w.ternary_neg[m] : 0;
+  const int64_t first = static_cast<int64_t>(c) * depth;
+  // Accumulators in registers (not through `acc`, which the compiler must assume aliased).
+  int32_t sum = 0, a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  const int8_t* x = columns;
+  for (int k = 0; k < depth; k += 16, x += 16) {
+    const int8x16_t weights =
+        Weights16<kType>(w, first + k, depth - k < 16 ? depth - k : 16, pos, neg);
+    sum = vaddvaq_s8(sum, weights);
+    a0 = vmladavaq_s8(a0, vldrbq_s8(x), weights);
+    if constexpr (kCount > 1) a1 = vmladavaq_s8(a1, vldrbq_s8(x + padded), weights);
+    if constexpr (kCount > 2) a2 = vmladavaq_s8(a2, vldrbq_s8(x + 2 * padded), weights);
+    if constexpr (kCount > 3) a3 = vmladavaq_s8(a3, vldrbq_s8(x + 3 * padded), weights);
+  }
+  acc[0] = a0;
+  if constexpr (kCount > 1) acc[1] = a1;
+  if constexpr (kCount > 2) acc[2] = a2;
+  if constexpr (kCount > 3) acc[3] = a3;
+  *weight_sum = sum;
 }
 
-template <typename In, typename Out>
-void Conv2DQ8Mve(const ref::ConvGeometry& g, const In* input, int32_t input_zero_point,
-                 const ref::QuantWeights& weights, const int32_t* bias,
-                 const ref::QuantOutput& out_params, Out* output, void* scratch) {
+template <DType kType, typename In, typename Out>
+void Conv(const ref::ConvGeometry& g, const In* input, int32_t input_zero_point,
+          const ref::QuantWeights& weights, const int32_t* bias, const ref::QuantOutput& out_params,
+          Out* output, void* scratch) {
   const int depth = g.kernel_h * g.kernel_w * g.in_c;
   const int padded = (depth + 15) & ~15;
   const int32_t off = std::is_signed_v<In> ? 0 : 128;
@@ -115,21 +149,15 @@ void Conv2DQ8Mve(const ref::ConvGeometry& g, const In* input, int32_t input_zero
     }
     Out* out = output + p * g.out_c;
     for (int c = 0; c < g.out_c; ++c) {
-      const int m = weights.per_channel ? c : 0;
-      const int8_t pos = weights.type == DType::kTernary ? weights.ternary_pos[m] : 0;
-      const int8_t neg = weights.type == DType::kTernary ? weights.ternary_neg[m] : 0;
-      const int64_t first = static_cast<int64_t>(c) * depth;
-      int32_t acc[kColumns] = {0, 0, 0, 0};
-      int32_t weight_sum = 0;
-      for (int k = 0; k < depth; k += 16) {
-        const int lanes = depth - k < 16 ? depth - k : 16;
-        const int8x16_t w = Weights16(weights, first + k, lanes, pos, neg);
-        weight_sum = vaddvaq_s8(weight_sum, w);
-        // Columns are zero-padded to 16: lanes past `depth` meet zero weights.
-        acc[0] = vmladavaq_s8(acc[0], vldrbq_s8(columns + k), w);
-        if (count > 1) acc[1] = vmladavaq_s8(acc[1], vldrbq_s8(columns + padded + k), w);
-        if (count > 2) acc[2] = vmladavaq_s8(acc[2], vldrbq_s8(columns + 2 * padded + k), w);
-        if (count > 3) acc[3] = vmladavaq_s8(acc[3], vldrbq_s8(columns + 3 * padded + k), w);
+      int32_t acc[kColumns], weight_sum;
+      if (count == kColumns) {
+        ChannelSums<kType, kColumns>(weights, c, depth, padded, columns, acc, &weight_sum);
+      } else {
+        ChannelSums<kType, 1>(weights, c, depth, padded, columns, acc, &weight_sum);
+        for (int j = 1; j < count; ++j) {
+          int32_t unused;
+          ChannelSums<kType, 1>(weights, c, depth, padded, columns + j * padded, acc + j, &unused);
+        }
       }
       const int32_t base = (bias ? bias[c] : 0) + zero_term * weight_sum;
       for (int j = 0; j < count; ++j) {
@@ -137,6 +165,37 @@ void Conv2DQ8Mve(const ref::ConvGeometry& g, const In* input, int32_t input_zero
             static_cast<Out>(ref::RequantizeToOutput(base + acc[j], out_params, c));
       }
     }
+  }
+}
+
+}  // namespace
+
+size_t Conv2DQ8MveScratchBytes(const ref::ConvGeometry& g) {
+  const size_t depth = static_cast<size_t>(g.kernel_h) * g.kernel_w * g.in_c;
+  return kColumns * ((depth + 15) & ~size_t{15});
+}
+
+template <typename In, typename Out>
+void Conv2DQ8Mve(const ref::ConvGeometry& g, const In* input, int32_t input_zero_point,
+                 const ref::QuantWeights& weights, const int32_t* bias,
+                 const ref::QuantOutput& out_params, Out* output, void* scratch) {
+  // One loop per weight type: the expansion is inlined into it.
+  switch (weights.type) {
+    case DType::kI8:
+      return Conv<DType::kI8>(g, input, input_zero_point, weights, bias, out_params, output,
+                              scratch);
+    case DType::kI4:
+      return Conv<DType::kI4>(g, input, input_zero_point, weights, bias, out_params, output,
+                              scratch);
+    case DType::kI2:
+      return Conv<DType::kI2>(g, input, input_zero_point, weights, bias, out_params, output,
+                              scratch);
+    case DType::kTernary:
+      return Conv<DType::kTernary>(g, input, input_zero_point, weights, bias, out_params, output,
+                                   scratch);
+    default:
+      return Conv<DType::kBinary>(g, input, input_zero_point, weights, bias, out_params, output,
+                                  scratch);
   }
 }
 
