@@ -13,7 +13,8 @@ struct NodeRecord {
   uint32_t scratch_bytes;
   uint32_t head;            // the node whose run computes this one (itself unless fused)
   uint32_t last;            // the node whose outputs this record's run writes (itself unless fused)
-  uint32_t scratch_buffer;  // while planning: the scratch's buffer index
+  uint32_t scratch_buffer;  // while loading: 1 + the input it may overwrite (0: none); then,
+                            // while planning, the scratch's buffer index
 };
 static_assert(sizeof(NodeRecord) == 32, "the same size on every target");
 

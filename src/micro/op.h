@@ -73,6 +73,10 @@ class PrepareContext {
   RunFn run = nullptr;
   size_t scratch_bytes = 0;
   void* params = nullptr;
+  // The input the kernel may overwrite with its output (-1: none): element-wise kernels whose
+  // output element i depends on input element i alone, read before it is written, and takes no
+  // more bytes. The interpreter uses it only where no later node reads that input.
+  int in_place_input = -1;
 
  private:
   const ModelView& model_;

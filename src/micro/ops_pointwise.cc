@@ -121,6 +121,7 @@ Status PrepareQuantize(PrepareContext& c) {
   *p = {y.elements, y.scale, y.zero_point};
   c.params = p;
   c.run = y.dtype == DType::kI8 ? RunQuantize<int8_t> : RunQuantize<uint8_t>;
+  c.in_place_input = 0;  // four bytes in, one out
   return Status::kOk;
 }
 
@@ -154,6 +155,7 @@ Status PrepareActivation(PrepareContext& c) {
     p->lo_f32 = min;
     p->hi_f32 = max;
     c.run = RunClipF32;
+    c.in_place_input = 0;
     return Status::kOk;
   }
   if (!IsQ8(x.dtype) || !IsQ8(y.dtype) || x.scale_count < 1 || y.scale_count < 1) {
@@ -170,6 +172,7 @@ Status PrepareActivation(PrepareContext& c) {
     p->lo = QuantMin(y.dtype) > y.zero_point ? QuantMin(y.dtype) : y.zero_point;
     p->hi = QuantMax(y.dtype);
   }
+  c.in_place_input = 0;
   c.run =
       PickQ8<RunRescaleClamp<int8_t, int8_t>, RunRescaleClamp<int8_t, uint8_t>,
              RunRescaleClamp<uint8_t, int8_t>, RunRescaleClamp<uint8_t, uint8_t>>(x.dtype, y.dtype);
@@ -204,6 +207,7 @@ Status PrepareBatchNorm(PrepareContext& c) {
     p->mean = c.ModelOffset(mean);
     p->variance = c.ModelOffset(variance);
     c.run = RunBatchNormF32;
+    c.in_place_input = 0;
     return Status::kOk;
   }
   if (!IsQ8(x.dtype) || !IsQ8(y.dtype) || x.scale_count < 1 || y.scale_count < 1) {
@@ -223,6 +227,7 @@ Status PrepareBatchNorm(PrepareContext& c) {
   p->output_zero_point = y.zero_point;
   p->lo = QuantMin(y.dtype);
   p->hi = QuantMax(y.dtype);
+  c.in_place_input = 0;
   c.run =
       PickQ8<RunBatchNormQ8<int8_t, int8_t>, RunBatchNormQ8<int8_t, uint8_t>,
              RunBatchNormQ8<uint8_t, int8_t>, RunBatchNormQ8<uint8_t, uint8_t>>(x.dtype, y.dtype);
@@ -249,6 +254,8 @@ Status PrepareAdd(PrepareContext& c) {
   if (!p) return Status::kInvalidArgument;
   c.params = p;
   p->broadcast = ref::MakeBroadcast(a.shape, a.rank, b.shape, b.rank);
+  // An input with the output's shape is read at the output's index: it may be overwritten.
+  c.in_place_input = a.elements == y.elements ? 0 : (b.elements == y.elements ? 1 : -1);
   if (a.dtype == DType::kF32 && b.dtype == DType::kF32 && y.dtype == DType::kF32) {
     c.run = RunAddF32;
     return Status::kOk;

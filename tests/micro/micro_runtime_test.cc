@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "format/model_file.h"
+#include "micro/inspect.h"
 #include "runtime/session.h"
 #include "trit/trit_micro.h"
 
@@ -97,6 +98,29 @@ TEST(MicroRuntime, GivesTheHostRuntimesBytesOnTheZooFixtures) {
     ++checked;
   }
   EXPECT_GE(checked, 26);
+}
+
+TEST(MicroRuntime, RunsElementwiseOpsInPlaceWhereTheirInputDies) {
+  // Pre-activation ResNet-20: each BatchNorm's output feeds only its Relu, which may overwrite
+  // it; each block's BatchNorm input is read again by the residual Add, so the BatchNorm may not.
+  const fs::path dir = TRIT_CROSS_ISA_FIXTURES;
+  const std::vector<char> plain = ReadBytes(dir / "resnet20_int8.plain.trit");
+  Loaded loaded(std::vector<uint8_t>(plain.begin(), plain.end()), 4 << 20);
+  ASSERT_EQ(loaded.status, TRIT_MICRO_OK) << trit_micro_last_error();
+  const format::ModelFile file = format::ReadModelFile((dir / "resnet20_int8.trit").string());
+  int relus = 0, in_place = 0;
+  for (const Node& node : file.graph.nodes()) {
+    if (node.op == OpType::kRelu) {
+      ++relus;
+      const int32_t root = micro::AliasRoot(loaded.micro, node.outputs[0]);
+      if (root == micro::AliasRoot(loaded.micro, node.inputs[0])) ++in_place;
+    }
+    if (node.op == OpType::kBatchNorm && node.name == "bn9") {
+      EXPECT_NE(micro::AliasRoot(loaded.micro, node.outputs[0]), node.inputs[0]);
+    }
+  }
+  EXPECT_GT(relus, 0);
+  EXPECT_EQ(in_place, relus);
 }
 
 TEST(MicroRuntime, RefusesAnArenaTooSmallNamingTheBytesNeeded) {
