@@ -1,6 +1,7 @@
 /* Test harness firmware: loads a model, an input and writes the output, all through semihosting
  * files named on the command line (qemu-system-arm -append "MODEL INPUT OUTPUT [RUNS]"), then
- * prints the arena used. RUNS invokes the model that many times (bench/mcu/models.sh). Exit status: 0 success, 1 a runtime error (its message printed), 2 bad use. */
+ * prints the arena used. RUNS invokes the model that many times (bench/mcu/models.sh). Exit status:
+ * 0 success, 1 a runtime error (its message printed), 2 bad use. */
 #include <stdint.h>
 #include <string.h>
 
