@@ -5,9 +5,16 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/isa.h"
 #include "trit/trit_micro.h"
 
 namespace trit::micro {
+
+// trit_micro_load with kernels (and so scratch, and so the arena) chosen for `level`, a
+// Cortex-M level or kRef: how a host computes the arena a target will need. Layers whose chosen
+// kernel is not compiled into this build run the reference, within the same scratch.
+trit_micro_status LoadForLevel(const void* model, size_t model_bytes, void* arena,
+                               size_t arena_bytes, Isa level, trit_micro** out);
 
 // Bytes of the arena below the planned region: the record, tensor slots, node records, the
 // alias table and every node's prepared parameters.

@@ -258,7 +258,7 @@ void RunInPlace(const ModelView& model, NodeRecord* records, int32_t* alias_of) 
   }
 }
 
-Status Load(const uint8_t* bytes, size_t size, uint8_t* arena, size_t arena_bytes,
+Status Load(const uint8_t* bytes, size_t size, uint8_t* arena, size_t arena_bytes, Isa level,
             trit_micro** out) {
   if (!arena || !out) return Fail(Status::kInvalidArgument) << "null arena or output pointer";
   if (reinterpret_cast<uintptr_t>(arena) % kArenaAlignment != 0) {
@@ -330,7 +330,7 @@ Status Load(const uint8_t* bytes, size_t size, uint8_t* arena, size_t arena_byte
                                         << (node->op_name() ? node->op_name()->c_str() : "?")
                                         << " is not supported by the microcontroller runtime";
     }
-    PrepareContext context(model, node, arena, arena_bytes, &persistent_end);
+    PrepareContext context(model, node, arena, arena_bytes, &persistent_end, level);
     const Status status = prepare(context);
     if (status != Status::kOk) return status;
     if (!context.run)
@@ -352,7 +352,7 @@ Status Load(const uint8_t* bytes, size_t size, uint8_t* arena, size_t arena_byte
   for (int n = 0; n < static_cast<int>(nodes); ++n) {
     const int length = ConvPoolChainLength(model, records, n);
     if (length == 0) continue;
-    PrepareContext context(model, model.node(n), arena, arena_bytes, &persistent_end);
+    PrepareContext context(model, model.node(n), arena, arena_bytes, &persistent_end, level);
     const Status fused = FuseConvPool(model, records, n, length, context);
     if (fused != Status::kOk) return fused;
     n += length - 1;
@@ -440,6 +440,12 @@ trit_micro_status ToC(Status status) { return static_cast<trit_micro_status>(sta
 
 }  // namespace
 
+trit_micro_status LoadForLevel(const void* model, size_t model_bytes, void* arena,
+                               size_t arena_bytes, Isa level, trit_micro** out) {
+  return ToC(Load(static_cast<const uint8_t*>(model), model_bytes, static_cast<uint8_t*>(arena),
+                  arena_bytes, level, out));
+}
+
 size_t PersistentBytes(const trit_micro* m) { return Valid(m) ? m->persistent : 0; }
 
 size_t NodeScratchBytes(const trit_micro* m, int node) {
@@ -470,7 +476,8 @@ extern "C" {
 trit_micro_status trit_micro_load(const void* model, size_t model_bytes, void* arena,
                                   size_t arena_bytes, trit_micro** out) {
   return trit::micro::ToC(trit::micro::Load(static_cast<const uint8_t*>(model), model_bytes,
-                                            static_cast<uint8_t*>(arena), arena_bytes, out));
+                                            static_cast<uint8_t*>(arena), arena_bytes,
+                                            trit::CompiledCortexMIsa(), out));
 }
 
 size_t trit_micro_arena_used(const trit_micro* m) {

@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "kernels/isa.h"
 #include "micro/model_view.h"
 #include "micro/status.h"
 
@@ -32,14 +33,19 @@ using RunFn = void (*)(const RunArgs&);
 class PrepareContext {
  public:
   PrepareContext(const ModelView& model, const fb::Node* node, uint8_t* arena, size_t arena_bytes,
-                 size_t* persistent_end)
+                 size_t* persistent_end, Isa level)
       : model_(model),
         node_(node),
         arena_(arena),
         arena_bytes_(arena_bytes),
-        persistent_end_(persistent_end) {}
+        persistent_end_(persistent_end),
+        level_(level) {}
 
   const fb::Node* node() const { return node_; }
+  // The Cortex-M level kernels are chosen for: the one this runtime is compiled for, or, on a
+  // host sizing a target's arena (trit deploy), the target's. Scratch follows the chosen kernel
+  // even where only the reference is compiled, so the plan is the target's.
+  Isa level() const { return level_; }
   const char* name() const { return NodeName(node_); }
   int input_count() const { return static_cast<int>(node_->inputs()->size()); }
   int output_count() const { return static_cast<int>(node_->outputs()->size()); }
@@ -84,6 +90,7 @@ class PrepareContext {
   uint8_t* arena_;
   size_t arena_bytes_;
   size_t* persistent_end_;
+  Isa level_;
 };
 
 using PrepareFn = Status (*)(PrepareContext&);

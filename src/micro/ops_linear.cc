@@ -4,17 +4,13 @@
 #include <cstring>
 #include <limits>
 
+#include "kernels/cortex_m/q8_conv_dsp.h"
+#include "kernels/cortex_m/q8_conv_mve.h"
+#include "kernels/cortex_m/q8_depthwise.h"
 #include "kernels/q8_prepare.h"
 #include "kernels/ref/conv2d.h"
 #include "kernels/ref/dense.h"
 #include "kernels/registry/cortex_m.h"
-#if defined(__ARM_FEATURE_DSP)
-#include "kernels/cortex_m/q8_conv_dsp.h"
-#include "kernels/cortex_m/q8_depthwise.h"
-#endif
-#if defined(__ARM_FEATURE_MVE)
-#include "kernels/cortex_m/q8_conv_mve.h"
-#endif
 #include "micro/op.h"
 #include "micro/params.h"
 
@@ -228,16 +224,35 @@ Status PrepareLinear(PrepareContext& c, LinearParams& p, int64_t depth, int64_t 
   return Status::kOk;
 }
 
-// The Cortex-M family's kernel for the layer at the level this runtime is compiled for
-// (kernels/registry/cortex_m.h); false for the reference (and always on the host).
+// The Cortex-M family's kernel for the layer at the context's level
+// (kernels/registry/cortex_m.h). Sets the run function and returns true when that kernel is
+// compiled into this build; either way *scratch is the chosen kernel's scratch (0 for the
+// reference), which the reference then runs within on a host sizing a target's arena.
 bool UseCortexMKernel(PrepareContext& c, const ref::ConvGeometry& g, DType in, DType weights,
-                      DType out, bool dense) {
+                      DType out, bool dense, size_t* scratch) {
   const CortexMLinearProblem problem{in, weights, out, g.groups, g.in_c, g.out_c};
-  const auto* chosen = FindKernel(CortexMLinearKernels(), problem, CompiledCortexMIsa());
-  switch (chosen ? chosen->entry : CortexMLinear::kReference) {
+  const auto* chosen = FindKernel(CortexMLinearKernels(), problem, c.level());
+  const CortexMLinear entry = chosen ? chosen->entry : CortexMLinear::kReference;
+  switch (entry) {
+    case CortexMLinear::kConvMve:
+      *scratch = cortex_m::Conv2DQ8MveScratchBytes(g);
+      break;
+    case CortexMLinear::kConvDsp:
+      *scratch = cortex_m::Conv2DQ8DspScratchBytes(g);
+      break;
+    case CortexMLinear::kDepthwiseDsp:
+    case CortexMLinear::kDepthwiseMve:
+      *scratch = cortex_m::DepthwiseQ8ScratchBytes(g);
+      break;
+    default:
+      *scratch = 0;
+      return false;
+  }
+  if (!chosen || !IsaCovers(CompiledCortexMIsa(), chosen->isa)) return false;
+  c.scratch_bytes = *scratch;
+  switch (entry) {
 #if defined(__ARM_FEATURE_MVE)
     case CortexMLinear::kConvMve:
-      c.scratch_bytes = cortex_m::Conv2DQ8MveScratchBytes(g);
       c.run =
           dense
               ? PickQ8<RunDenseQ8Mve<int8_t, int8_t>, RunDenseQ8Mve<int8_t, uint8_t>,
@@ -248,7 +263,6 @@ bool UseCortexMKernel(PrepareContext& c, const ref::ConvGeometry& g, DType in, D
 #endif
 #if defined(__ARM_FEATURE_DSP)
     case CortexMLinear::kConvDsp:
-      c.scratch_bytes = cortex_m::Conv2DQ8DspScratchBytes(g);
       c.run =
           dense
               ? PickQ8<RunDenseQ8Dsp<int8_t, int8_t>, RunDenseQ8Dsp<int8_t, uint8_t>,
@@ -258,7 +272,6 @@ bool UseCortexMKernel(PrepareContext& c, const ref::ConvGeometry& g, DType in, D
       return true;
     case CortexMLinear::kDepthwiseDsp:
     case CortexMLinear::kDepthwiseMve:  // RunDepthwiseQ8 runs Helium's where the core has it
-      c.scratch_bytes = cortex_m::DepthwiseQ8ScratchBytes(g);
       c.run = PickQ8<RunDepthwiseQ8<int8_t, int8_t>, RunDepthwiseQ8<int8_t, uint8_t>,
                      RunDepthwiseQ8<uint8_t, int8_t>, RunDepthwiseQ8<uint8_t, uint8_t>>(in, out);
       return true;
@@ -346,8 +359,12 @@ Status PrepareConv2D(PrepareContext& c) {
     c.run = RunConv2DF32;
     return Status::kOk;
   }
-  if (UseCortexMKernel(c, g, x.dtype, w.dtype, y.dtype, /*dense=*/false)) return Status::kOk;
+  size_t target_scratch = 0;
+  if (UseCortexMKernel(c, g, x.dtype, w.dtype, y.dtype, /*dense=*/false, &target_scratch)) {
+    return Status::kOk;
+  }
   c.scratch_bytes = sizeof(int32_t) * static_cast<size_t>(ref::Conv2DQ8ScratchCount(g));
+  if (target_scratch > c.scratch_bytes) c.scratch_bytes = target_scratch;
   c.run = PickQ8<RunConv2DQ8<int8_t, int8_t>, RunConv2DQ8<int8_t, uint8_t>,
                  RunConv2DQ8<uint8_t, int8_t>, RunConv2DQ8<uint8_t, uint8_t>>(x.dtype, y.dtype);
   return Status::kOk;
@@ -380,11 +397,13 @@ Status PrepareDense(PrepareContext& c) {
     c.run = RunDenseF32;
     return Status::kOk;
   }
+  size_t target_scratch = 0;
   if (UseCortexMKernel(c, DenseGeometry(p->geometry.batch, p->geometry.in_c, p->geometry.out_c),
-                       x.dtype, w.dtype, y.dtype, /*dense=*/true)) {
+                       x.dtype, w.dtype, y.dtype, /*dense=*/true, &target_scratch)) {
     return Status::kOk;
   }
   c.scratch_bytes = sizeof(int32_t) * static_cast<size_t>(k);
+  if (target_scratch > c.scratch_bytes) c.scratch_bytes = target_scratch;
   c.run = PickQ8<RunDenseQ8<int8_t, int8_t>, RunDenseQ8<int8_t, uint8_t>,
                  RunDenseQ8<uint8_t, int8_t>, RunDenseQ8<uint8_t, uint8_t>>(x.dtype, y.dtype);
   return Status::kOk;

@@ -7,7 +7,8 @@
 // float kernels whose rounding differs across ISAs, so a model compressed on each side could
 // differ; running one file everywhere is what a user deploys. Usage: trit_cross_isa_fixtures OUTDIR
 // (writes OUTDIR/NAME.trit, .input, .output, and OUTDIR/cases.txt listing the names; for the
-// models a microcontroller holds also NAME.plain.trit, the file trit deploy would store).
+// models a microcontroller holds also NAME.plain.trit, the file trit deploy would store, and
+// NAME.arena, the arena the host computes for it at each Cortex-M level).
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -25,6 +26,8 @@
 #include "core/error.h"
 #include "core/shape.h"
 #include "format/model_file.h"
+#include "kernels/isa.h"
+#include "micro/inspect.h"
 #include "quant/compress.h"
 #include "runtime/session.h"
 #include "zoo/zoo.h"
@@ -50,6 +53,28 @@ bool MicrocontrollerSized(const std::string& model) {
          model == "mobilenet";
 }
 
+// NAME.plain.trit, and NAME.arena: the arena the microcontroller runtime computes for it on a
+// host at each Cortex-M level ("dsp N", "mve N"), which the firmware's own must equal.
+void WritePlainForMicrocontrollers(const trit::Graph& graph, const std::filesystem::path& stem) {
+  trit::format::WriteOptions options;
+  options.plain_encodings = true;
+  const std::vector<uint8_t> plain = trit::format::SerializeModel(graph, options);
+  WriteBytes(stem.string() + ".plain.trit", plain.data(), plain.size());
+  std::vector<uint64_t> model((plain.size() + 7) / 8), arena(size_t{8} << 20);
+  std::memcpy(model.data(), plain.data(), plain.size());
+  std::string arenas;
+  for (const auto& [name, level] :
+       {std::pair{"dsp", trit::Isa::kArmDsp}, {"mve", trit::Isa::kMve}}) {
+    trit_micro* m = nullptr;
+    if (trit::micro::LoadForLevel(model.data(), plain.size(), arena.data(), arena.size() * 8, level,
+                                  &m) != TRIT_MICRO_OK) {
+      throw trit::Error(trit::ErrorCode::kInternal, stem.string() + ": " + trit_micro_last_error());
+    }
+    arenas += std::string(name) + " " + std::to_string(trit_micro_arena_used(m)) + "\n";
+  }
+  WriteBytes(stem.string() + ".arena", arenas.data(), arenas.size());
+}
+
 // The form of a DeepChip-preset model (trit train --preset deepchip): per-layer ternary
 // weights, u8 activations, the first and last layer in fp32. Not a cross-ISA case (its fp32
 // layers round differently at each level): its output is the reference kernels' (TRIT_ISA=ref),
@@ -63,9 +88,7 @@ void WriteDeepChipForm(const trit::Graph& fp32, const std::vector<float>& calib,
   options.keep = {"conv1", "fc25"};
   const trit::Graph graph = trit::quant::Compress(fp32, 1, options, calib.data(), 2).compressed;
   const std::string name = "convnet_deepchip";
-  trit::format::WriteOptions plain;
-  plain.plain_encodings = true;
-  trit::format::WriteModelFile(graph, (dir / (name + ".plain.trit")).string(), plain);
+  WritePlainForMicrocontrollers(graph, dir / name);
   setenv("TRIT_ISA", "ref", 1);
   auto session = trit::runtime::Session::FromGraph(graph);
   unsetenv("TRIT_ISA");
@@ -131,9 +154,7 @@ int main(int argc, char** argv) {
             // The same model with plain encodings, as trit deploy stores it for microcontrollers
             // (the Cortex-M suites run these; the large models are left out).
             if (MicrocontrollerSized(models[i].name)) {
-              trit::format::WriteOptions plain;
-              plain.plain_encodings = true;
-              trit::format::WriteModelFile(graph, (dir / (name + ".plain.trit")).string(), plain);
+              WritePlainForMicrocontrollers(graph, dir / name);
             }
             auto session = trit::runtime::Session::FromFile((dir / (name + ".trit")).string());
             std::memcpy(session->input_data(0), input.data(), session->input_bytes(0));

@@ -18,7 +18,7 @@ namespace {
 constexpr int kLaneOrder[4] = {0, 2, 1, 3};
 
 // Scratch first holds the shared ternary level table (used by ternary layers only).
-constexpr size_t kTableBytes = 256 * sizeof(uint32_t);
+constexpr size_t kTableBytes = kDspLevelTableBytes;
 
 // Four int8 levels in one word (w0 in the low byte), expanded from packed codes through a table
 // built at compile time: the tables live in flash.
@@ -284,11 +284,6 @@ void Conv(const ref::ConvGeometry& g, const In* input, int32_t input_zero_point,
 }
 
 }  // namespace
-
-size_t Conv2DQ8DspScratchBytes(const ref::ConvGeometry& g) {
-  const size_t depth = static_cast<size_t>(g.kernel_h) * g.kernel_w * g.in_c;
-  return kTableBytes + 2 * sizeof(int16_t) * ((depth + 3) & ~size_t{3});
-}
 
 template <typename In, typename Out>
 void Conv2DQ8Dsp(const ref::ConvGeometry& g, const In* input, int32_t input_zero_point,

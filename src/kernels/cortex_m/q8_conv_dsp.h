@@ -15,8 +15,15 @@
 
 namespace trit::cortex_m {
 
-// Bytes of scratch Conv2DQ8Dsp needs: two im2col columns of int16, 4-byte aligned.
-size_t Conv2DQ8DspScratchBytes(const ref::ConvGeometry& g);
+// Scratch Conv2DQ8Dsp starts with: the ternary level table.
+inline constexpr size_t kDspLevelTableBytes = 256 * sizeof(uint32_t);
+
+// Bytes of scratch Conv2DQ8Dsp needs: the level table and two im2col columns of int16. Inline,
+// so that a host (trit deploy) sizes a Cortex-M arena without the kernel.
+inline size_t Conv2DQ8DspScratchBytes(const ref::ConvGeometry& g) {
+  const size_t depth = static_cast<size_t>(g.kernel_h) * g.kernel_w * g.in_c;
+  return kDspLevelTableBytes + 2 * sizeof(int16_t) * ((depth + 3) & ~size_t{3});
+}
 
 // g.groups must be 1 (depthwise and grouped convolutions stay on the reference kernel).
 template <typename In, typename Out>

@@ -170,11 +170,6 @@ void Conv(const ref::ConvGeometry& g, const In* input, int32_t input_zero_point,
 
 }  // namespace
 
-size_t Conv2DQ8MveScratchBytes(const ref::ConvGeometry& g) {
-  const size_t depth = static_cast<size_t>(g.kernel_h) * g.kernel_w * g.in_c;
-  return kColumns * ((depth + 15) & ~size_t{15});
-}
-
 template <typename In, typename Out>
 void Conv2DQ8Mve(const ref::ConvGeometry& g, const In* input, int32_t input_zero_point,
                  const ref::QuantWeights& weights, const int32_t* bias,

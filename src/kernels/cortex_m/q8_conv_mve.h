@@ -16,8 +16,12 @@
 
 namespace trit::cortex_m {
 
-// Bytes of scratch Conv2DQ8Mve needs: four int8 im2col columns.
-size_t Conv2DQ8MveScratchBytes(const ref::ConvGeometry& g);
+// Bytes of scratch Conv2DQ8Mve needs: four int8 im2col columns (inline: see
+// Conv2DQ8DspScratchBytes).
+inline size_t Conv2DQ8MveScratchBytes(const ref::ConvGeometry& g) {
+  const size_t depth = static_cast<size_t>(g.kernel_h) * g.kernel_w * g.in_c;
+  return 4 * ((depth + 15) & ~size_t{15});
+}
 
 // g.groups must be 1.
 template <typename In, typename Out>

@@ -2,11 +2,6 @@
 
 namespace trit::cortex_m {
 
-size_t DepthwiseQ8ScratchBytes(const ref::ConvGeometry& g) {
-  return static_cast<size_t>(g.kernel_h) * g.kernel_w *
-         ((static_cast<size_t>(g.in_c) + 15) & ~size_t{15});
-}
-
 void RepackDepthwiseWeights(const ref::ConvGeometry& g, const ref::QuantWeights& weights,
                             int stride, int8_t* levels) {
   const int taps = g.kernel_h * g.kernel_w;

@@ -20,8 +20,12 @@ inline bool IsDepthwise(const ref::ConvGeometry& g) {
   return g.groups > 1 && g.groups == g.in_c && g.out_c == g.in_c;
 }
 
-// Bytes of scratch either kernel needs: the repacked int8 weights.
-size_t DepthwiseQ8ScratchBytes(const ref::ConvGeometry& g);
+// Bytes of scratch either kernel needs: the repacked int8 weights (inline: see
+// Conv2DQ8DspScratchBytes).
+inline size_t DepthwiseQ8ScratchBytes(const ref::ConvGeometry& g) {
+  return static_cast<size_t>(g.kernel_h) * g.kernel_w *
+         ((static_cast<size_t>(g.in_c) + 15) & ~size_t{15});
+}
 
 template <typename In, typename Out>
 void DepthwiseQ8Dsp(const ref::ConvGeometry& g, const In* input, int32_t input_zero_point,

@@ -14,7 +14,7 @@ std::vector<CortexMTarget> CortexMTargets() {
     std::vector<std::string> fields;
     std::istringstream row(line);
     for (std::string field; std::getline(row, field, '|');) fields.push_back(field);
-    if (fields.size() != 10) throw Error(ErrorCode::kInternal, "bad targets.txt row: " + line);
+    if (fields.size() != 11) throw Error(ErrorCode::kInternal, "bad targets.txt row: " + line);
     CortexMTarget t;
     t.name = fields[0];
     t.cpu_flags = fields[1];
@@ -26,6 +26,7 @@ std::vector<CortexMTarget> CortexMTargets() {
     t.flash_budget = std::stoull(fields[7]);
     t.ram_budget = std::stoull(fields[8]);
     t.part = fields[9];
+    t.level = fields[10] == "mve" ? Isa::kMve : fields[10] == "dsp" ? Isa::kArmDsp : Isa::kRef;
     targets.push_back(t);
   }
   return targets;

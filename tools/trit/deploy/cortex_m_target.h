@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "kernels/isa.h"
+
 namespace trit::cli {
 
 struct CortexMTarget {
@@ -15,6 +17,7 @@ struct CortexMTarget {
   uint64_t vectors_origin = 0, flash_origin = 0, ram_origin = 0, host_origin = 0;
   uint64_t flash_budget = 0, ram_budget = 0;  // bytes, a typical part's
   std::string part;                           // the part the budgets are from
+  Isa level = Isa::kRef;                      // the kernels its flags compile (dsp, mve)
 };
 
 std::vector<CortexMTarget> CortexMTargets();

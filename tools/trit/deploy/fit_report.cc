@@ -87,15 +87,16 @@ FitReport AnalyzeFit(const Graph& graph, const std::vector<uint8_t>& plain_model
   report.ram_budget = ram_budget;
   report.stack_bytes = stack_bytes;
   report.model_bytes = plain_model.size();
-  // The runtime built for the host, in a generous arena: it reports the exact bytes it used,
-  // which are the device's (its records hold no pointers).
+  // The runtime built for the host, in a generous arena, with the target's kernels chosen: it
+  // reports the exact bytes it used, which are the device's (its records hold no pointers, and
+  // each layer's scratch is the target kernel's).
   AlignedBlock model(plain_model.size());
   std::memcpy(model.data(), plain_model.data(), plain_model.size());
   const size_t capacity = std::max<size_t>(size_t{64} << 20, plain_model.size());
   AlignedBlock arena(capacity);
   trit_micro* m = nullptr;
-  const trit_micro_status status =
-      trit_micro_load(model.data(), plain_model.size(), arena.data(), capacity, &m);
+  const trit_micro_status status = micro::LoadForLevel(model.data(), plain_model.size(),
+                                                       arena.data(), capacity, target.level, &m);
   if (status != TRIT_MICRO_OK) {
     throw Error(static_cast<ErrorCode>(status),
                 std::string("the microcontroller runtime cannot run this model: ") +
