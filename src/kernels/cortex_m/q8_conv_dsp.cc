@@ -50,6 +50,14 @@ constexpr Table kInt2 = TwoBitTable<0>();
 constexpr Table kTernaryPlus = TwoBitTable<1>();
 constexpr Table kTernaryMinus = TwoBitTable<2>();
 
+// Both at once, for one LDRD: the +1 lanes in the low word, the -1 lanes in the high word.
+constexpr std::array<uint64_t, 256> TernaryLanesTable() {
+  std::array<uint64_t, 256> t{};
+  for (size_t b = 0; b < 256; ++b) t[b] = kTernaryPlus[b] | uint64_t{kTernaryMinus[b]} << 32;
+  return t;
+}
+constexpr std::array<uint64_t, 256> kTernaryLanes = TernaryLanesTable();
+
 // Binary: four bits per word (the low nibble of the index), 1 -> +1, 0 -> -1.
 constexpr std::array<uint32_t, 16> BinaryTable() {
   std::array<uint32_t, 16> t{};
@@ -100,8 +108,7 @@ constexpr std::array<uint16_t, 256> kInt4Pair = Int4PairTable();
 // starts on a byte (depth * bits a multiple of 8), when the packed codes are read as whole bytes.
 // Ternary lanes are the levels +pos, 0, -neg: through `table` (256 level words built per call
 // when every channel has the same magnitudes, as DeepChip's per-layer TTQ weights do), else the
-// 0/1 lanes of its two tables times the magnitudes (no carries: every lane is at most 127),
-// subtracted byte-wise (SSUB8).
+// 0/1 lanes of +1 and -1 codes times pos and -neg as bytes (`neg` holds 256 - neg).
 template <DType kType, bool kAligned>
 struct Row {
   const uint8_t* data;  // the packed weights
@@ -126,8 +133,10 @@ struct Row {
         return kInt2[bits];
       } else {
         if (table) return table[bits];
-        return static_cast<uint32_t>(__ssub8(static_cast<int32_t>(kTernaryPlus[bits] * pos),
-                                             static_cast<int32_t>(kTernaryMinus[bits] * neg)));
+        // plus * pos + minus * (256 - neg): each lane holds one of them, at most 255, so the
+        // sum has no carries between lanes and lane i is pos, -neg (mod 256) or 0.
+        const uint64_t lanes = kTernaryLanes[bits];
+        return static_cast<uint32_t>(lanes) * pos + static_cast<uint32_t>(lanes >> 32) * neg;
       }
     } else {
       return kBinary[kAligned ? (data[index >> 3] >> (index & 4)) & 15u : Bits4(data, index)];
@@ -180,7 +189,7 @@ void Sums(const ref::QuantWeights& w, const uint32_t* table, int first_channel, 
     for (int i = 0; i < kChannels; ++i) {
       const int m = w.per_channel ? first_channel + i : 0;
       pos[i] = static_cast<uint8_t>(w.ternary_pos[m]);
-      neg[i] = static_cast<uint8_t>(w.ternary_neg[m]);
+      neg[i] = (256u - static_cast<uint8_t>(w.ternary_neg[m])) & 0xFFu;  // -neg as a byte
     }
   }
   int32_t acc[2][2] = {{0, 0}, {0, 0}};
@@ -210,8 +219,9 @@ void Sums(const ref::QuantWeights& w, const uint32_t* table, int first_channel, 
   for (int k = whole; k < depth; ++k) {
     const int at = (k & ~3) + kLaneOrder[k & 3];
     for (int i = 0; i < kChannels; ++i) {
-      const int32_t level = Level(w, row + static_cast<int64_t>(i) * depth + k,
-                                  static_cast<int32_t>(pos[i]), static_cast<int32_t>(neg[i]));
+      const int32_t level =
+          Level(w, row + static_cast<int64_t>(i) * depth + k, static_cast<int32_t>(pos[i]),
+                static_cast<int32_t>((256u - neg[i]) & 0xFFu));  // magnitude
       for (int j = 0; j < kColumns; ++j) acc[i][j] += level * column[j][at];
     }
   }
