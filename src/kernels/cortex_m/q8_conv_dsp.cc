@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "core/bitpack.h"
+#include "kernels/ref/conv2d.h"
 
 namespace trit::cortex_m {
 namespace {
@@ -247,10 +248,13 @@ const uint32_t* SharedTernaryTable(const ref::QuantWeights& w, int channels, uin
   return table;
 }
 
-template <DType kType, bool kAligned, typename In, typename Out>
+// Rows start on a byte (every packed type here); the output written as bytes (an i8 or u8
+// value's bits), so one instantiation serves both output types.
+template <DType kType, typename In>
 void Conv(const ref::ConvGeometry& g, const In* input, int32_t input_zero_point,
           const ref::QuantWeights& weights, const int32_t* bias, const ref::QuantOutput& out_params,
-          Out* output, void* scratch) {
+          uint8_t* output, void* scratch) {
+  constexpr bool kAligned = true;
   const int depth = g.kernel_h * g.kernel_w * g.in_c;
   const int padded = (depth + 3) & ~3;
   const uint32_t* table = nullptr;
@@ -269,7 +273,7 @@ void Conv(const ref::ConvGeometry& g, const In* input, int32_t input_zero_point,
       const int n = static_cast<int>(q / (static_cast<int64_t>(g.out_w) * g.out_h));
       Im2Col(g, input, input_zero_point, n, oy, ox, columns + j * padded);
     }
-    Out* out = output + p * g.out_c;
+    uint8_t* out = output + p * g.out_c;
     for (int c = 0; c < g.out_c; c += 2) {
       const int channels = g.out_c - c >= 2 ? 2 : 1;
       int32_t sums[2][2];
@@ -286,7 +290,7 @@ void Conv(const ref::ConvGeometry& g, const In* input, int32_t input_zero_point,
         const int32_t b = bias ? bias[c + i] : 0;
         for (int j = 0; j < count; ++j) {
           out[j * g.out_c + c + i] =
-              static_cast<Out>(ref::RequantizeToOutput(b + sums[i][j], out_params, c + i));
+              static_cast<uint8_t>(ref::RequantizeToOutput(b + sums[i][j], out_params, c + i));
         }
       }
     }
@@ -299,30 +303,31 @@ template <typename In, typename Out>
 void Conv2DQ8Dsp(const ref::ConvGeometry& g, const In* input, int32_t input_zero_point,
                  const ref::QuantWeights& weights, const int32_t* bias,
                  const ref::QuantOutput& out_params, Out* output, void* scratch) {
-  // One loop per weight type and row alignment: the expansion is inlined into it.
-  const bool aligned =
-      static_cast<int64_t>(g.kernel_h) * g.kernel_w * g.in_c * BitsPerElement(weights.type) % 8 ==
-      0;
-  auto run = [&](auto type, auto row_aligned) {
-    Conv<decltype(type)::value, decltype(row_aligned)::value>(g, input, input_zero_point, weights,
-                                                              bias, out_params, output, scratch);
-  };
-  using std::integral_constant;
+  // Rows that do not start on a byte (an odd depth of int4 weights, say; rare) take the
+  // reference, within this kernel's scratch (it is larger than the reference's).
+  if (static_cast<int64_t>(g.kernel_h) * g.kernel_w * g.in_c * BitsPerElement(weights.type) % 8 !=
+      0) {
+    return ref::Conv2DQ8(g, input, input_zero_point, weights, bias, out_params, output,
+                         static_cast<int32_t*>(scratch));
+  }
+  // One loop per weight type: the expansion is inlined into it.
+  auto* bytes = reinterpret_cast<uint8_t*>(output);
   switch (weights.type) {
     case DType::kI8:
-      return run(integral_constant<DType, DType::kI8>{}, std::true_type{});
+      return Conv<DType::kI8>(g, input, input_zero_point, weights, bias, out_params, bytes,
+                              scratch);
     case DType::kI4:
-      return aligned ? run(integral_constant<DType, DType::kI4>{}, std::true_type{})
-                     : run(integral_constant<DType, DType::kI4>{}, std::false_type{});
+      return Conv<DType::kI4>(g, input, input_zero_point, weights, bias, out_params, bytes,
+                              scratch);
     case DType::kI2:
-      return aligned ? run(integral_constant<DType, DType::kI2>{}, std::true_type{})
-                     : run(integral_constant<DType, DType::kI2>{}, std::false_type{});
+      return Conv<DType::kI2>(g, input, input_zero_point, weights, bias, out_params, bytes,
+                              scratch);
     case DType::kTernary:
-      return aligned ? run(integral_constant<DType, DType::kTernary>{}, std::true_type{})
-                     : run(integral_constant<DType, DType::kTernary>{}, std::false_type{});
+      return Conv<DType::kTernary>(g, input, input_zero_point, weights, bias, out_params, bytes,
+                                   scratch);
     default:
-      return aligned ? run(integral_constant<DType, DType::kBinary>{}, std::true_type{})
-                     : run(integral_constant<DType, DType::kBinary>{}, std::false_type{});
+      return Conv<DType::kBinary>(g, input, input_zero_point, weights, bias, out_params, bytes,
+                                  scratch);
   }
 }
 

@@ -128,10 +128,11 @@ inline __attribute__((always_inline)) void ChannelSums(const ref::QuantWeights& 
   *weight_sum = sum;
 }
 
-template <DType kType, typename In, typename Out>
+// The output written as bytes (an i8 or u8 value's bits): one instantiation for both types.
+template <DType kType, typename In>
 void Conv(const ref::ConvGeometry& g, const In* input, int32_t input_zero_point,
           const ref::QuantWeights& weights, const int32_t* bias, const ref::QuantOutput& out_params,
-          Out* output, void* scratch) {
+          uint8_t* output, void* scratch) {
   const int depth = g.kernel_h * g.kernel_w * g.in_c;
   const int padded = (depth + 15) & ~15;
   const int32_t off = std::is_signed_v<In> ? 0 : 128;
@@ -147,7 +148,7 @@ void Conv(const ref::ConvGeometry& g, const In* input, int32_t input_zero_point,
       const int n = static_cast<int>(q / (static_cast<int64_t>(g.out_w) * g.out_h));
       Im2Col(g, input, off, input_zero_point, n, oy, ox, columns + j * padded);
     }
-    Out* out = output + p * g.out_c;
+    uint8_t* out = output + p * g.out_c;
     for (int c = 0; c < g.out_c; ++c) {
       int32_t acc[kColumns], weight_sum;
       if (count == kColumns) {
@@ -162,7 +163,7 @@ void Conv(const ref::ConvGeometry& g, const In* input, int32_t input_zero_point,
       const int32_t base = (bias ? bias[c] : 0) + zero_term * weight_sum;
       for (int j = 0; j < count; ++j) {
         out[j * g.out_c + c] =
-            static_cast<Out>(ref::RequantizeToOutput(base + acc[j], out_params, c));
+            static_cast<uint8_t>(ref::RequantizeToOutput(base + acc[j], out_params, c));
       }
     }
   }
@@ -175,21 +176,22 @@ void Conv2DQ8Mve(const ref::ConvGeometry& g, const In* input, int32_t input_zero
                  const ref::QuantWeights& weights, const int32_t* bias,
                  const ref::QuantOutput& out_params, Out* output, void* scratch) {
   // One loop per weight type: the expansion is inlined into it.
+  auto* bytes = reinterpret_cast<uint8_t*>(output);
   switch (weights.type) {
     case DType::kI8:
-      return Conv<DType::kI8>(g, input, input_zero_point, weights, bias, out_params, output,
+      return Conv<DType::kI8>(g, input, input_zero_point, weights, bias, out_params, bytes,
                               scratch);
     case DType::kI4:
-      return Conv<DType::kI4>(g, input, input_zero_point, weights, bias, out_params, output,
+      return Conv<DType::kI4>(g, input, input_zero_point, weights, bias, out_params, bytes,
                               scratch);
     case DType::kI2:
-      return Conv<DType::kI2>(g, input, input_zero_point, weights, bias, out_params, output,
+      return Conv<DType::kI2>(g, input, input_zero_point, weights, bias, out_params, bytes,
                               scratch);
     case DType::kTernary:
-      return Conv<DType::kTernary>(g, input, input_zero_point, weights, bias, out_params, output,
+      return Conv<DType::kTernary>(g, input, input_zero_point, weights, bias, out_params, bytes,
                                    scratch);
     default:
-      return Conv<DType::kBinary>(g, input, input_zero_point, weights, bias, out_params, output,
+      return Conv<DType::kBinary>(g, input, input_zero_point, weights, bias, out_params, bytes,
                                   scratch);
   }
 }
