@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "core/bitpack.h"
+#include "kernels/cortex_m/weight_types.h"
 #include "kernels/ref/conv2d.h"
 
 namespace trit::cortex_m {
@@ -312,23 +313,10 @@ void Conv2DQ8Dsp(const ref::ConvGeometry& g, const In* input, int32_t input_zero
   }
   // One loop per weight type: the expansion is inlined into it.
   auto* bytes = reinterpret_cast<uint8_t*>(output);
-  switch (weights.type) {
-    case DType::kI8:
-      return Conv<DType::kI8>(g, input, input_zero_point, weights, bias, out_params, bytes,
-                              scratch);
-    case DType::kI4:
-      return Conv<DType::kI4>(g, input, input_zero_point, weights, bias, out_params, bytes,
-                              scratch);
-    case DType::kI2:
-      return Conv<DType::kI2>(g, input, input_zero_point, weights, bias, out_params, bytes,
-                              scratch);
-    case DType::kTernary:
-      return Conv<DType::kTernary>(g, input, input_zero_point, weights, bias, out_params, bytes,
-                                   scratch);
-    default:
-      return Conv<DType::kBinary>(g, input, input_zero_point, weights, bias, out_params, bytes,
-                                  scratch);
-  }
+  ForWeightType(weights.type, [&](auto type) {
+    Conv<decltype(type)::value>(g, input, input_zero_point, weights, bias, out_params, bytes,
+                                scratch);
+  });
 }
 
 #define TRIT_INSTANTIATE_DSP(In, Out)                                              \

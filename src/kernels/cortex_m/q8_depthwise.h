@@ -37,6 +37,17 @@ void DepthwiseQ8Mve(const ref::ConvGeometry& g, const In* input, int32_t input_z
                     const ref::QuantWeights& weights, const int32_t* bias,
                     const ref::QuantOutput& out_params, Out* output, void* scratch);
 
+// Shared by both: the outputs of channels first..first + count - 1 from their sums.
+template <typename Out>
+inline void StoreChannels(const int32_t* sums, int first, int count, const int32_t* bias,
+                          const ref::QuantOutput& out_params, Out* out) {
+  for (int j = 0; j < count; ++j) {
+    const int channel = first + j;
+    out[channel] = static_cast<Out>(
+        ref::RequantizeToOutput((bias ? bias[channel] : 0) + sums[j], out_params, channel));
+  }
+}
+
 // Shared by both: weights into [tap][channel] int8 levels, rows `stride` bytes apart.
 void RepackDepthwiseWeights(const ref::ConvGeometry& g, const ref::QuantWeights& weights,
                             int stride, int8_t* levels);

@@ -63,11 +63,7 @@ void DepthwiseQ8Dsp(const ref::ConvGeometry& g, const In* input, int32_t input_z
               }
             }
           }
-          for (int j = 0; j < lanes; ++j) {
-            const int channel = c + j;
-            out[channel] = static_cast<Out>(
-                ref::RequantizeToOutput((bias ? bias[channel] : 0) + acc[j], out_params, channel));
-          }
+          StoreChannels(acc, c, lanes, bias, out_params, out);
         }
       }
     }

@@ -43,12 +43,7 @@ void DepthwiseQ8Mve(const ref::ConvGeometry& g, const In* input, int32_t input_z
           }
           int32_t sums[4];
           vst1q_s32(sums, acc);
-          const int count = g.in_c - c < 4 ? g.in_c - c : 4;
-          for (int j = 0; j < count; ++j) {
-            const int channel = c + j;
-            out[channel] = static_cast<Out>(
-                ref::RequantizeToOutput((bias ? bias[channel] : 0) + sums[j], out_params, channel));
-          }
+          StoreChannels(sums, c, g.in_c - c < 4 ? g.in_c - c : 4, bias, out_params, out);
         }
       }
     }
