@@ -194,8 +194,13 @@ namespace {
 
 const fb::Attribute* FindAttribute(const fb::Node* node, const char* name) {
   if (!node->attributes()) return nullptr;
+  const size_t length = std::strlen(name);
   for (const fb::Attribute* a : *node->attributes()) {
-    if (a->name() && std::strcmp(a->name()->c_str(), name) == 0) return a;
+    // By length and bytes: the verifier checked the string's length, not a terminator's place.
+    if (a->name() && a->name()->size() == length &&
+        std::memcmp(a->name()->data(), name, length) == 0) {
+      return a;
+    }
   }
   return nullptr;
 }
