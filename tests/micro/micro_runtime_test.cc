@@ -49,7 +49,7 @@ struct Loaded {
   trit_micro_status status = TRIT_MICRO_OK;
   Loaded(const std::vector<uint8_t>& bytes, size_t arena_bytes)
       : model(bytes.size()), arena(arena_bytes) {
-    std::memcpy(model.data(), bytes.data(), bytes.size());
+    if (!bytes.empty()) std::memcpy(model.data(), bytes.data(), bytes.size());
     status = trit_micro_load(model.data(), bytes.size(), arena.data(), arena_bytes, &micro);
   }
 };
