@@ -1,7 +1,9 @@
 // Branch-free float exp, sigmoid and tanh that the compiler vectorizes when the including file is
 // built for AVX2, AVX-512 or AArch64 NEON (the recurrent gates). exp: Cephes' degree-6 polynomial
 // on x - n ln 2 and 2^n built in the exponent bits; relative error about 2e-7 over the clamped
-// range [-87, 88]. tanh(x) = 1 - 2 / (exp(2x) + 1): absolute error about 1e-7.
+// range [-87, 88]. tanh(x) = 1 - 2 / (exp(2x) + 1): absolute error about 1e-7. The reference
+// recurrent step uses them too (ref/cell_step.h's ReferenceMath): plain float arithmetic gives the
+// same bytes under every C library, where expf and tanhf do not.
 //
 // Build is a type from an unnamed namespace of the including ISA file. It makes these functions,
 // and every template instantiated with FastMath<Build>, that file's own: the linker keeps one copy

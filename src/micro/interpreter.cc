@@ -80,6 +80,11 @@ PrepareFn PrepareFunction(uint16_t op) {
       return PrepareBatchNorm;
     case OpType::kPad:
       return PreparePad;
+    case OpType::kLstm:
+    case OpType::kGru:
+    case OpType::kFastRnn:
+    case OpType::kFastGrnn:
+      return PrepareRecurrent;
     default:
       return nullptr;
   }
@@ -307,7 +312,9 @@ Status Load(const uint8_t* bytes, size_t size, uint8_t* arena, size_t arena_byte
     if (node->inputs()->size() > static_cast<unsigned>(kMaxNodeInputs) ||
         node->outputs()->size() > 4) {
       return Fail(Status::kUnsupported)
-             << "node " << NodeName(node) << ": too many inputs or outputs";
+             << "node " << NodeName(node) << ": " << node->inputs()->size()
+             << " inputs, more than the " << kMaxNodeInputs
+             << " this runtime takes, or more than 4 outputs";
     }
     if (!IsAlias(node->op())) continue;
     if (node->inputs()->size() < 1 || node->outputs()->size() != 1) {

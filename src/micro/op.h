@@ -17,7 +17,8 @@
 
 namespace trit::micro {
 
-inline constexpr int kMaxNodeInputs = 8;
+// A bidirectional LSTM with peepholes and initial states has 13.
+inline constexpr int kMaxNodeInputs = 16;
 inline constexpr size_t kArenaAlignment = 16;
 
 struct RunArgs {
@@ -119,6 +120,7 @@ Status PrepareDequantize(PrepareContext& context);
 Status PrepareActivation(PrepareContext& context);
 Status PrepareBatchNorm(PrepareContext& context);
 Status PreparePad(PrepareContext& context);
+Status PrepareRecurrent(PrepareContext& context);
 
 // The run function for 8-bit input and output types (i8 or u8 each).
 template <RunFn I8I8, RunFn I8U8, RunFn U8I8, RunFn U8U8>

@@ -2,7 +2,7 @@
 # (src/micro/port) compiles these, and trit deploy copies them (and the headers) into a project.
 set(TRIT_MICRO_RUNTIME_SOURCES
   src/micro/conv_pool.cc src/micro/interpreter.cc src/micro/model_view.cc src/micro/ops_linear.cc
-  src/micro/ops_pointwise.cc src/micro/ops_pool.cc src/micro/status.cc
+  src/micro/ops_pointwise.cc src/micro/ops_pool.cc src/micro/ops_recurrent.cc src/micro/status.cc
   src/kernels/q8_prepare.cc src/kernels/registry/cortex_m.cc src/kernels/ref/activation.cc src/kernels/ref/batch_norm.cc
   src/kernels/ref/concat.cc src/kernels/ref/conv2d.cc src/kernels/ref/dense.cc
   src/kernels/ref/elementwise.cc src/kernels/ref/pool.cc src/kernels/ref/quantize.cc
@@ -13,7 +13,8 @@ set(TRIT_MICRO_RUNTIME_HEADERS
   include/trit/trit_micro.h
   src/micro/conv_pool.h src/micro/inspect.h src/micro/model_view.h src/micro/node_record.h
   src/micro/op.h src/micro/params.h src/micro/status.h
-  src/kernels/q8_prepare.h src/kernels/requantize.h src/kernels/isa.h
+  src/kernels/q8_prepare.h src/kernels/requantize.h src/kernels/isa.h src/kernels/fast_math.h
+  src/kernels/ref/cell_params.h src/kernels/ref/cell_step.h src/kernels/ref/quantize_vector_q8.h
   src/kernels/registry/cortex_m.h src/kernels/registry/kernel_candidate.h src/kernels/ref/activation.h
   src/kernels/ref/batch_norm.h src/kernels/ref/concat.h src/kernels/ref/conv2d.h
   src/kernels/ref/dense.h src/kernels/ref/elementwise.h src/kernels/ref/pool.h

@@ -8,7 +8,8 @@
 // differ; running one file everywhere is what a user deploys. Usage: trit_cross_isa_fixtures OUTDIR
 // (writes OUTDIR/NAME.trit, .input, .output, and OUTDIR/cases.txt listing the names; for the
 // models a microcontroller holds also NAME.plain.trit, the file trit deploy would store, and
-// NAME.arena, the arena the host computes for it at each Cortex-M level).
+// NAME.arena, the arena the host computes for it at each Cortex-M level; and microcontroller-only
+// cases, listed in OUTDIR/micro_cases.txt: the DeepChip form and small recurrent models).
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
@@ -30,6 +31,7 @@
 #include "micro/inspect.h"
 #include "quant/compress.h"
 #include "runtime/session.h"
+#include "zoo/graph_builder.h"
 #include "zoo/zoo.h"
 
 namespace {
@@ -75,19 +77,11 @@ void WritePlainForMicrocontrollers(const trit::Graph& graph, const std::filesyst
   WriteBytes(stem.string() + ".arena", arenas.data(), arenas.size());
 }
 
-// The form of a DeepChip-preset model (trit train --preset deepchip): per-layer ternary
-// weights, u8 activations, the first and last layer in fp32. Not a cross-ISA case (its fp32
-// layers round differently at each level): its output is the reference kernels' (TRIT_ISA=ref),
-// which the microcontroller runtime must give (micro_cases.txt lists it).
-void WriteDeepChipForm(const trit::Graph& fp32, const std::vector<float>& calib,
-                       const std::vector<float>& input, const std::filesystem::path& dir) {
-  trit::quant::CompressOptions options;
-  options.weights.type = trit::quant::WeightType::kTernary;
-  options.weights.per_channel = false;
-  options.acts = trit::quant::ActivationMode::kUint8;
-  options.keep = {"conv1", "fc25"};
-  const trit::Graph graph = trit::quant::Compress(fp32, 1, options, calib.data(), 2).compressed;
-  const std::string name = "convnet_deepchip";
+// A model the microcontroller runtime must run as the reference kernels do (TRIT_ISA=ref): its
+// plain file, input and output. Returns its micro_cases.txt line.
+std::string WriteReferenceCase(const trit::Graph& graph, const std::vector<float>& input,
+                               const std::string& name, const std::string& variant,
+                               const std::filesystem::path& dir) {
   WritePlainForMicrocontrollers(graph, dir / name);
   setenv("TRIT_ISA", "ref", 1);
   auto session = trit::runtime::Session::FromGraph(graph);
@@ -96,8 +90,56 @@ void WriteDeepChipForm(const trit::Graph& fp32, const std::vector<float>& calib,
   session->Run();
   WriteBytes(dir / (name + ".input"), input.data(), input.size() * sizeof(float));
   WriteBytes(dir / (name + ".output"), session->output_data(0), session->output_bytes(0));
-  const std::string listed = name + " deepchip\n";
-  WriteBytes(dir / "micro_cases.txt", listed.data(), listed.size());
+  return name + " " + variant + "\n";
+}
+
+// The form of a DeepChip-preset model (trit train --preset deepchip): per-layer ternary
+// weights, u8 activations, the first and last layer in fp32. Not a cross-ISA case (its fp32
+// layers round differently at each level): its output is the reference kernels'.
+std::string WriteDeepChipForm(const trit::Graph& fp32, const std::vector<float>& calib,
+                              const std::vector<float>& input, const std::filesystem::path& dir) {
+  trit::quant::CompressOptions options;
+  options.weights.type = trit::quant::WeightType::kTernary;
+  options.weights.per_channel = false;
+  options.acts = trit::quant::ActivationMode::kUint8;
+  options.keep = {"conv1", "fc25"};
+  const trit::Graph graph = trit::quant::Compress(fp32, 1, options, calib.data(), 2).compressed;
+  return WriteReferenceCase(graph, input, "convnet_deepchip", "deepchip", dir);
+}
+
+// Small recurrent models on row-wise 28x28 images (28 steps of 28 features), as `trit compress
+// --weights int8 --acts int8` leaves them: int8 W and U, the cell's state in fp32, the int8
+// Dense after it. Their fp32 state is not a cross-ISA case either.
+std::string WriteRecurrentForms(const std::filesystem::path& dir) {
+  struct Form {
+    const char* name;
+    trit::OpType cell;
+    int64_t hidden;
+    const char* direction;
+    bool sequence;
+  };
+  const Form forms[] = {{"rnn_lstm", trit::OpType::kLstm, 32, "forward", false},
+                        {"rnn_gru_bidirectional", trit::OpType::kGru, 16, "bidirectional", true},
+                        {"rnn_fastgrnn", trit::OpType::kFastGrnn, 32, "reverse", false}};
+  std::string listed;
+  uint32_t seed = 1000;
+  for (const Form& form : forms) {
+    trit::zoo::GraphBuilder b(++seed);
+    trit::zoo::RecurrentSpec spec;
+    spec.cell = form.cell;
+    spec.hidden = form.hidden;
+    spec.direction = form.direction;
+    spec.output_sequence = form.sequence;
+    const trit::ValueId features = b.Recurrent(b.Input({1, 28, 28, 1}), spec);
+    const trit::Graph fp32 = b.Finish(b.Dense(features, 10, true));
+    trit::quant::CompressOptions options;
+    options.weights.type = trit::quant::WeightType::kInt8;
+    options.acts = trit::quant::ActivationMode::kInt8;
+    const std::vector<float> calib = Uniform(2 * 28 * 28, ++seed);
+    const trit::Graph graph = trit::quant::Compress(fp32, 1, options, calib.data(), 2).compressed;
+    listed += WriteReferenceCase(graph, Uniform(28 * 28, ++seed), form.name, "recurrent", dir);
+  }
+  return listed;
 }
 
 struct Variant {
@@ -175,8 +217,9 @@ int main(int argc, char** argv) {
     }
     for (std::thread& worker : workers) worker.join();
     if (failure) std::rethrow_exception(failure);
-    // After the workers: TRIT_ISA is process-wide. The ConvNet's calibration data and input, as
-    // its worker made them.
+    // After the workers: TRIT_ISA is process-wide (the microcontroller-only cases' outputs are
+    // the reference kernels'). The ConvNet's calibration data and input, as its worker made them.
+    std::string micro_cases;
     for (size_t i = 0; i < models.size(); ++i) {
       if (models[i].name != "convnet") continue;
       const trit::Graph fp32 = models[i].build(1);
@@ -184,8 +227,10 @@ int main(int argc, char** argv) {
       uint32_t seed = 2 * static_cast<uint32_t>(i);
       const std::vector<float> calib = Uniform(static_cast<size_t>(2 * sample), ++seed);
       const std::vector<float> input = Uniform(static_cast<size_t>(sample), ++seed);
-      WriteDeepChipForm(fp32, calib, input, dir);
+      micro_cases += WriteDeepChipForm(fp32, calib, input, dir);
     }
+    micro_cases += WriteRecurrentForms(dir);
+    WriteBytes(dir / "micro_cases.txt", micro_cases.data(), micro_cases.size());
     std::string listed;
     for (const std::string& model_cases : cases) listed += model_cases;
     // Last: its presence says the set is complete.

@@ -13,8 +13,11 @@
 
 #include "format/model_file.h"
 #include "micro/inspect.h"
+#include "quant/compress.h"
 #include "runtime/session.h"
 #include "trit/trit_micro.h"
+#include "zoo/graph_builder.h"
+#include "zoo/structured_shape.h"
 
 namespace trit {
 namespace {
@@ -56,7 +59,7 @@ struct Loaded {
 
 // The models of the Cortex-M tests: every zoo model a microcontroller holds.
 bool MicroModel(const std::string& name) {
-  for (const char* prefix : {"lenet5_", "convnet_", "resnet20_", "mlp_", "mobilenet_"}) {
+  for (const char* prefix : {"lenet5_", "convnet_", "resnet20_", "mlp_", "mobilenet_", "rnn_"}) {
     if (name.rfind(prefix, 0) == 0) return true;
   }
   return false;
@@ -101,7 +104,7 @@ TEST(MicroRuntime, GivesTheHostRuntimesBytesOnTheZooFixtures) {
     }
     ++checked;
   }
-  EXPECT_GE(checked, 26);
+  EXPECT_GE(checked, 29);
 }
 
 TEST(MicroRuntime, RunsElementwiseOpsInPlaceWhereTheirInputDies) {
@@ -173,6 +176,51 @@ TEST(MicroRuntime, NamesAnUnsupportedOp) {
   Loaded loaded(PlainModel(fs::path(TRIT_CROSS_ISA_FIXTURES) / "bnn_int8.trit"), 1 << 20);
   EXPECT_EQ(loaded.status, TRIT_MICRO_ERROR_UNSUPPORTED);
   EXPECT_NE(std::string(trit_micro_last_error()).find("Binarize is not supported"),
+            std::string::npos)
+      << trit_micro_last_error();
+}
+
+// A 16-unit cell over 8 steps of 12 features, W and U of `structure` (per gate), int8 unless
+// `fp32`.
+Graph SmallCell(OpType cell, MatrixStructure structure, bool fp32) {
+  zoo::GraphBuilder b(7);
+  zoo::RecurrentSpec spec;
+  spec.cell = cell;
+  spec.hidden = 16;
+  if (structure != MatrixStructure::kDense) {
+    spec.w = zoo::ChooseStructuredShape(structure, 16, 12, 2.0, 1);
+    spec.u = zoo::ChooseStructuredShape(structure, 16, 16, 2.0, 1);
+  }
+  const Graph graph = b.Finish(b.Recurrent(b.Input({1, 8, 12, 1}), spec));
+  if (fp32) return graph;
+  quant::CompressOptions options;
+  options.weights.type = quant::WeightType::kInt8;
+  const std::vector<float> calib(2 * 8 * 12, 0.5f);
+  return quant::Compress(graph, 1, options, calib.data(), 2).compressed;
+}
+
+std::vector<uint8_t> Plain(const Graph& graph) {
+  format::WriteOptions options;
+  options.plain_encodings = true;
+  return format::SerializeModel(graph, options);
+}
+
+TEST(MicroRuntime, RunsDenseInt8RecurrentCellsAndNamesWhatItDoesNot) {
+  // (Their bytes against the host's: the rnn_ fixtures above.)
+  Loaded dense(Plain(SmallCell(OpType::kLstm, MatrixStructure::kDense, false)), 1 << 20);
+  EXPECT_EQ(dense.status, TRIT_MICRO_OK) << trit_micro_last_error();
+  Loaded fp32(Plain(SmallCell(OpType::kLstm, MatrixStructure::kDense, true)), 1 << 20);
+  EXPECT_EQ(fp32.status, TRIT_MICRO_ERROR_UNSUPPORTED);
+  EXPECT_NE(std::string(trit_micro_last_error()).find("W is f32"), std::string::npos)
+      << trit_micro_last_error();
+  Loaded kron(Plain(SmallCell(OpType::kFastGrnn, MatrixStructure::kKronecker, false)), 1 << 20);
+  EXPECT_EQ(kron.status, TRIT_MICRO_ERROR_UNSUPPORTED);
+  EXPECT_NE(std::string(trit_micro_last_error()).find("w_structure 'kron'"), std::string::npos)
+      << trit_micro_last_error();
+  // A Kronecker LSTM has a part per factor per gate: more inputs than a node may have here.
+  Loaded many(Plain(SmallCell(OpType::kLstm, MatrixStructure::kKronecker, false)), 1 << 20);
+  EXPECT_EQ(many.status, TRIT_MICRO_ERROR_UNSUPPORTED);
+  EXPECT_NE(std::string(trit_micro_last_error()).find("19 inputs, more than the 16"),
             std::string::npos)
       << trit_micro_last_error();
 }

@@ -1,20 +1,27 @@
 // The gate arithmetic of one recurrent step (recurrent.h's CellStepF32), written once over the
-// nonlinearities: Math::Sigmoid and Math::Tanh. The reference instantiates it with the C
-// library's; the x86 files with branch-free polynomial ones, compiled per ISA so that the
-// compiler vectorizes these loops. Each loop is free of branches on purpose.
+// nonlinearities, Math::Sigmoid and Math::Tanh, and over how U is applied, Map::Apply(batch, in,
+// out). Each loop is free of branches on purpose: the x86 and AArch64 files compile it per ISA
+// so that the compiler vectorizes these loops.
 #pragma once
 
 #include <algorithm>
 #include <cstdint>
 
-#include "kernels/ref/recurrent.h"
+#include "kernels/fast_math.h"
+#include "kernels/ref/cell_params.h"
 
 namespace trit::ref {
 
-template <typename Math>
-void CellStep(const RecurrentParams& p, const RecurrentWeightsF32& weights, const float* wx,
-              int64_t wx_stride, const LinearMap& u, const LinearMap* u_candidate, float* h,
-              float* c, float* scratch) {
+// The reference's nonlinearities: fast_math.h's polynomials in plain float arithmetic. Not the
+// C library's expf and tanhf, whose last bits differ between C libraries (glibc, newlib): with
+// these the reference, built without fused multiply-adds, gives the same bytes on the host and
+// on a microcontroller (src/micro runs this step too).
+struct ReferenceMathBuild {};
+using ReferenceMath = FastMath<ReferenceMathBuild>;
+
+template <typename Math, typename Map>
+void CellStep(const CellParams& p, const CellWeights& weights, const float* wx, int64_t wx_stride,
+              const Map& u, const Map* u_candidate, float* h, float* c, float* scratch) {
   const int64_t hidden = p.hidden, rows = p.gates() * hidden;
   float* uh = scratch;
   u.Apply(p.batch, h, uh);

@@ -1,7 +1,6 @@
 #include "kernels/ref/recurrent.h"
 
 #include <algorithm>
-#include <cmath>
 #include <cstring>
 #include <memory>
 
@@ -9,12 +8,6 @@
 
 namespace trit::ref {
 namespace {
-
-// The reference's nonlinearities: the C library's exp and tanh.
-struct LibmMath {
-  static float Sigmoid(float v) { return 1.0f / (1.0f + std::exp(-v)); }
-  static float Tanh(float v) { return std::tanh(v); }
-};
 
 // U as the reference applies it: the structured product (float or int8), plain loops.
 class StructuredMap final : public LinearMap {
@@ -63,26 +56,10 @@ class LastRowsMap final : public LinearMap {
 
 }  // namespace
 
-int64_t RecurrentParams::gates() const {
-  switch (cell) {
-    case CellKind::kLstm:
-      return 4;
-    case CellKind::kGru:
-      return 3;
-    default:
-      return 1;
-  }
-}
-
-int64_t CellStepScratchFloats(const RecurrentParams& p) {
-  // U h for every row; a GRU without linear_before_reset also r * h and its candidate product.
-  return p.batch * p.gates() * p.hidden + 2 * p.batch * p.hidden;
-}
-
 void CellStepF32(const RecurrentParams& p, const RecurrentWeightsF32& weights, const float* wx,
                  int64_t wx_stride, const LinearMap& u, const LinearMap* u_candidate, float* h,
                  float* c, float* scratch) {
-  CellStep<LibmMath>(p, weights, wx, wx_stride, u, u_candidate, h, c, scratch);
+  CellStep<ReferenceMath>(p, weights, wx, wx_stride, u, u_candidate, h, c, scratch);
 }
 
 int64_t RecurrentScratchFloats(const RecurrentParams& p) {

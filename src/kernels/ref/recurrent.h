@@ -7,39 +7,27 @@
 #include <cstdint>
 #include <vector>
 
+#include "kernels/ref/cell_params.h"
 #include "kernels/ref/structured_matrix.h"
 #include "kernels/ref/structured_matrix_q8.h"
 
 namespace trit::ref {
 
-enum class CellKind { kLstm, kGru, kFastRnn, kFastGrnn };
-enum class CellNonlinearity { kTanh, kSigmoid, kRelu };
-
-// One direction's weights. Gate order of the rows of W, U and the biases as ONNX: LSTM i, o, f, c;
-// GRU z, r, h. FastGRNN: W and U have H rows, bias_w is the z gate's, bias_u the candidate's.
-struct RecurrentWeightsF32 {
+// One direction's weights: W and U (FastGRNN: H rows each, shared by the z gate and the
+// candidate), the biases and scalars of cell_params.h.
+struct RecurrentWeightsF32 : CellWeights {
   StructuredMatrixF32 w, u;
   // int8 W / U (structured_matrix_q8.h): when set, used instead of w / u.
   const StructuredMatrixQ8* w_q8 = nullptr;
   const StructuredMatrixQ8* u_q8 = nullptr;
-  const float* bias_w = nullptr;
-  const float* bias_u = nullptr;
-  const float* peephole = nullptr;  // LSTM: [3H] i, o, f, or null
-  float scalar_a = 1.0f;            // FastRNN alpha, FastGRNN zeta
-  float scalar_b = 0.0f;            // FastRNN beta, FastGRNN nu
 };
 
-struct RecurrentParams {
-  CellKind cell = CellKind::kLstm;
-  int64_t batch = 1, steps = 1, input_size = 1, hidden = 1;
+struct RecurrentParams : CellParams {
+  int64_t steps = 1, input_size = 1;
   bool reverse = false;  // one direction, last step first
   bool output_sequence = true;
-  bool output_cell_state = false;    // LSTM, not output_sequence: y is the last c, not h
-  bool linear_before_reset = false;  // GRU
-  CellNonlinearity activation = CellNonlinearity::kTanh;  // FastRNN
-  std::vector<RecurrentWeightsF32> directions;            // 1 or 2 (forward, backward)
-
-  int64_t gates() const;  // rows of W and U per hidden unit
+  bool output_cell_state = false;               // LSTM, not output_sequence: y is the last c
+  std::vector<RecurrentWeightsF32> directions;  // 1 or 2 (forward, backward)
 };
 
 // out[b] = M in[b] for `batch` vectors: how a step applies U (the reference applies its
@@ -50,9 +38,6 @@ class LinearMap {
   virtual int64_t rows() const = 0;
   virtual void Apply(int64_t batch, const float* in, float* out) const = 0;
 };
-
-// Floats of scratch CellStepF32 needs.
-int64_t CellStepScratchFloats(const RecurrentParams& p);
 
 // One time step for all batch rows. wx holds W x_t (no bias) for batch row b at wx + b * wx_stride;
 // h and c ([batch, H], c only for LSTM) are updated in place. `u` applies U (all rows);
