@@ -13,8 +13,12 @@ namespace trit::micro {
 // trit_micro_load with kernels (and so scratch, and so the arena) chosen for `level`, a
 // Cortex-M level or kRef: how a host computes the arena a target will need. Layers whose chosen
 // kernel is not compiled into this build run the reference, within the same scratch.
+// `kernels`, when not null, has one entry per node and receives the name of each node's kernel
+// (the registry's, "ref", or "in the conv's band" for nodes a conv-pool schedule runs); aliases'
+// entries are left as they are.
 trit_micro_status LoadForLevel(const void* model, size_t model_bytes, void* arena,
-                               size_t arena_bytes, Isa level, trit_micro** out);
+                               size_t arena_bytes, Isa level, trit_micro** out,
+                               const char** kernels = nullptr);
 
 // Bytes of the arena below the planned region: the record, tensor slots, node records, the
 // alias table and every node's prepared parameters.

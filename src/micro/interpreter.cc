@@ -12,6 +12,7 @@
 #include "core/arena_plan.h"
 #include "core/op_type.h"
 #include "micro/conv_pool.h"
+#include "micro/in_place.h"
 #include "micro/inspect.h"
 #include "micro/model_view.h"
 #include "micro/node_record.h"
@@ -220,51 +221,8 @@ Status Plan(const ModelView& model, uint8_t* arena, size_t arena_bytes, size_t p
   return Status::kOk;
 }
 
-// Element-wise nodes write their output over the input they declared overwritable, when that
-// input's bytes are read by no later node, are not the caller's (a graph input or output) and
-// are no fewer than the output's: the output becomes an alias of the input, so the two share
-// one buffer instead of being live together.
-void RunInPlace(const ModelView& model, NodeRecord* records, int32_t* alias_of) {
-  const int nodes = model.node_count();
-  auto is_root_of = [&](int32_t root, const flatbuffers::Vector<int32_t>* list) {
-    for (const int32_t t : *list) {
-      if (alias_of[t] == root) return true;
-    }
-    return false;
-  };
-  for (int n = 0; n < nodes; ++n) {
-    NodeRecord& record = records[n];
-    const uint32_t in_place = record.scratch_buffer;
-    record.scratch_buffer = 0;
-    if (in_place == 0 || record.run == 0 || record.head != static_cast<uint32_t>(n) ||
-        record.last != static_cast<uint32_t>(n)) {
-      continue;  // none declared, or run inside a fused schedule
-    }
-    const fb::Node* node = model.node(n);
-    const int32_t input = node->inputs()->Get(in_place - 1);
-    const int32_t output = node->outputs()->Get(0);
-    const int32_t root = alias_of[input];
-    if (model.tensor(root).is_constant() || is_root_of(root, model.model()->inputs()) ||
-        is_root_of(root, model.model()->outputs()) ||
-        model.tensor(output).bytes > model.tensor(root).bytes || alias_of[output] != output) {
-      continue;
-    }
-    bool read_again = false;
-    for (unsigned i = 0; i < node->inputs()->size(); ++i) {  // the other operand, too
-      read_again = read_again || (i != in_place - 1 && alias_of[node->inputs()->Get(i)] == root);
-    }
-    for (int later = n + 1; later < nodes && !read_again; ++later) {
-      read_again = is_root_of(root, model.node(later)->inputs());
-    }
-    if (read_again) continue;
-    for (int32_t t = 0; t < model.tensor_count(); ++t) {
-      if (alias_of[t] == output) alias_of[t] = root;  // the output and its own aliases
-    }
-  }
-}
-
 Status Load(const uint8_t* bytes, size_t size, uint8_t* arena, size_t arena_bytes, Isa level,
-            trit_micro** out) {
+            trit_micro** out, const char** kernels) {
   if (!arena || !out) return Fail(Status::kInvalidArgument) << "null arena or output pointer";
   if (reinterpret_cast<uintptr_t>(arena) % kArenaAlignment != 0) {
     return Fail(Status::kInvalidArgument) << "the arena must be 16-byte aligned";
@@ -350,6 +308,7 @@ Status Load(const uint8_t* bytes, size_t size, uint8_t* arena, size_t arena_byte
     records[n].params = context.params ? context.ArenaOffset(context.params) : 0;
     records[n].scratch_bytes = static_cast<uint32_t>(context.scratch_bytes);
     records[n].scratch_buffer = static_cast<uint32_t>(context.in_place_input + 1);
+    if (kernels) kernels[n] = context.kernel;
   }
   // Aliases are their own head (they run nowhere).
   for (size_t n = 0; n < nodes; ++n) {
@@ -362,9 +321,15 @@ Status Load(const uint8_t* bytes, size_t size, uint8_t* arena, size_t arena_byte
     PrepareContext context(model, model.node(n), arena, arena_bytes, &persistent_end, level);
     const Status fused = FuseConvPool(model, records, n, length, context);
     if (fused != Status::kOk) return fused;
+    for (int k = 1; kernels && k < length; ++k) kernels[n + k] = "in the conv's band";
     n += length - 1;
   }
-  RunInPlace(model, records, alias_of);
+  if (nodes > 0) {
+    PrepareContext context(model, model.node(0), arena, arena_bytes, &persistent_end, level);
+    const Status in_place = RunDepthwiseInPlace(model, records, alias_of, context);
+    if (in_place != Status::kOk) return in_place;
+  }
+  RunElementwiseInPlace(model, records, alias_of);
   size_t used = 0;
   const Status planned =
       Plan(model, arena, arena_bytes, persistent_end, alias_of, SlotsOf(m), records, &used);
@@ -448,9 +413,10 @@ trit_micro_status ToC(Status status) { return static_cast<trit_micro_status>(sta
 }  // namespace
 
 trit_micro_status LoadForLevel(const void* model, size_t model_bytes, void* arena,
-                               size_t arena_bytes, Isa level, trit_micro** out) {
+                               size_t arena_bytes, Isa level, trit_micro** out,
+                               const char** kernels) {
   return ToC(Load(static_cast<const uint8_t*>(model), model_bytes, static_cast<uint8_t*>(arena),
-                  arena_bytes, level, out));
+                  arena_bytes, level, out, kernels));
 }
 
 size_t PersistentBytes(const trit_micro* m) { return Valid(m) ? m->persistent : 0; }
@@ -484,7 +450,7 @@ trit_micro_status trit_micro_load(const void* model, size_t model_bytes, void* a
                                   size_t arena_bytes, trit_micro** out) {
   return trit::micro::ToC(trit::micro::Load(static_cast<const uint8_t*>(model), model_bytes,
                                             static_cast<uint8_t*>(arena), arena_bytes,
-                                            trit::CompiledCortexMIsa(), out));
+                                            trit::CompiledCortexMIsa(), out, nullptr));
 }
 
 size_t trit_micro_arena_used(const trit_micro* m) {

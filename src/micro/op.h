@@ -78,6 +78,7 @@ class PrepareContext {
 
   // Set by the prepare function.
   RunFn run = nullptr;
+  const char* kernel = "ref";  // the kernel's name for trit deploy's report (the registry's)
   size_t scratch_bytes = 0;
   void* params = nullptr;
   // The input the kernel may overwrite with its output (-1: none): element-wise kernels whose

@@ -233,6 +233,7 @@ bool UseCortexMKernel(PrepareContext& c, const ref::ConvGeometry& g, DType in, D
   const CortexMLinearProblem problem{in, weights, out, g.groups, g.in_c, g.out_c};
   const auto* chosen = FindKernel(CortexMLinearKernels(), problem, c.level());
   const CortexMLinear entry = chosen ? chosen->entry : CortexMLinear::kReference;
+  if (chosen) c.kernel = chosen->name.data();  // names in the table are literals
   switch (entry) {
     case CortexMLinear::kConvMve:
       *scratch = cortex_m::Conv2DQ8MveScratchBytes(g);

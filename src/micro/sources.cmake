@@ -1,7 +1,7 @@
 # What the freestanding runtime is built from, relative to the source root: the Cortex-M build
 # (src/micro/port) compiles these, and trit deploy copies them (and the headers) into a project.
 set(TRIT_MICRO_RUNTIME_SOURCES
-  src/micro/conv_pool.cc src/micro/interpreter.cc src/micro/model_view.cc src/micro/ops_linear.cc
+  src/micro/conv_pool.cc src/micro/in_place.cc src/micro/interpreter.cc src/micro/model_view.cc src/micro/ops_linear.cc
   src/micro/ops_pointwise.cc src/micro/ops_pool.cc src/micro/ops_recurrent.cc src/micro/status.cc
   src/kernels/q8_prepare.cc src/kernels/registry/cortex_m.cc src/kernels/ref/activation.cc src/kernels/ref/batch_norm.cc
   src/kernels/ref/concat.cc src/kernels/ref/conv2d.cc src/kernels/ref/dense.cc
@@ -11,7 +11,7 @@ set(TRIT_MICRO_RUNTIME_SOURCES
   src/kernels/cortex_m/q8_depthwise_mve.cc src/format/crc32.cc src/core/arena_plan.cc)
 set(TRIT_MICRO_RUNTIME_HEADERS
   include/trit/trit_micro.h
-  src/micro/conv_pool.h src/micro/inspect.h src/micro/model_view.h src/micro/node_record.h
+  src/micro/conv_pool.h src/micro/in_place.h src/micro/inspect.h src/micro/model_view.h src/micro/node_record.h
   src/micro/op.h src/micro/params.h src/micro/status.h
   src/kernels/q8_prepare.h src/kernels/requantize.h src/kernels/isa.h src/kernels/fast_math.h
   src/kernels/ref/cell_params.h src/kernels/ref/cell_step.h src/kernels/ref/quantize_vector_q8.h

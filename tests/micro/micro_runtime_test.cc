@@ -130,6 +130,37 @@ TEST(MicroRuntime, RunsElementwiseOpsInPlaceWhereTheirInputDies) {
   EXPECT_EQ(in_place, relus);
 }
 
+TEST(MicroRuntime, RunsStrideOneDepthwiseLayersInPlace) {
+  // MobileNet: a depthwise layer of stride 1 writes its output rows over its input rows (the
+  // fixture test above checks the bytes); one of stride 2 has fewer rows and may not.
+  const fs::path dir = TRIT_CROSS_ISA_FIXTURES;
+  const std::vector<char> plain = ReadBytes(dir / "mobilenet_ternary.plain.trit");
+  const format::ModelFile file = format::ReadModelFile((dir / "mobilenet_ternary.trit").string());
+  for (const Isa level : {Isa::kRef, Isa::kArmDsp, Isa::kMve}) {
+    Aligned model(plain.size()), arena(4 << 20);
+    std::memcpy(model.data(), plain.data(), plain.size());
+    trit_micro* micro = nullptr;
+    ASSERT_EQ(micro::LoadForLevel(model.data(), plain.size(), arena.data(), 4 << 20, level, &micro),
+              TRIT_MICRO_OK)
+        << trit_micro_last_error();
+    int in_place = 0, strided = 0;
+    for (const Node& node : file.graph.nodes()) {
+      if (node.op != OpType::kConv2D || node.attrs.GetInt("groups", 1) == 1) continue;
+      const bool same =
+          micro::AliasRoot(micro, node.outputs[0]) == micro::AliasRoot(micro, node.inputs[0]);
+      if (node.attrs.GetInts("strides", {1, 1})[0] == 1) {
+        EXPECT_TRUE(same) << node.name;
+        in_place += same;
+      } else {
+        EXPECT_FALSE(same) << node.name;
+        ++strided;
+      }
+    }
+    EXPECT_GE(in_place, 8);
+    EXPECT_GE(strided, 3);
+  }
+}
+
 TEST(MicroRuntime, RefusesAnArenaTooSmallNamingTheBytesNeeded) {
   const fs::path dir = TRIT_CROSS_ISA_FIXTURES;
   const std::vector<uint8_t> model = PlainModel(dir / "lenet5_int8.trit");

@@ -64,6 +64,7 @@ nlohmann::json ReportJson(const FitReport& r) {
   for (const LayerFit& l : r.layers) {
     layers.push_back({{"name", l.name},
                       {"op", l.op},
+                      {"kernel", l.kernel},
                       {"output", l.output_shape + " " + l.output_type},
                       {"weight_bytes", l.weight_bytes},
                       {"macs", l.macs},

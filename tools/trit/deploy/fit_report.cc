@@ -95,8 +95,9 @@ FitReport AnalyzeFit(const Graph& graph, const std::vector<uint8_t>& plain_model
   const size_t capacity = std::max<size_t>(size_t{64} << 20, plain_model.size());
   AlignedBlock arena(capacity);
   trit_micro* m = nullptr;
-  const trit_micro_status status = micro::LoadForLevel(model.data(), plain_model.size(),
-                                                       arena.data(), capacity, target.level, &m);
+  std::vector<const char*> kernels(graph.nodes().size(), "-");
+  const trit_micro_status status = micro::LoadForLevel(
+      model.data(), plain_model.size(), arena.data(), capacity, target.level, &m, kernels.data());
   if (status != TRIT_MICRO_OK) {
     throw Error(static_cast<ErrorCode>(status),
                 std::string("the microcontroller runtime cannot run this model: ") +
@@ -112,6 +113,7 @@ FitReport AnalyzeFit(const Graph& graph, const std::vector<uint8_t>& plain_model
     LayerFit layer;
     layer.name = node.name;
     layer.op = std::string(OpTypeName(node.op));
+    layer.kernel = kernels[n];
     layer.output_shape = ShapeToString(out.shape);
     layer.output_type = std::string(DTypeName(out.dtype));
     layer.macs = cost.macs;
@@ -144,15 +146,15 @@ void PrintFitReport(const FitReport& r, const std::string& model_name) {
   std::cout << model_name << " on " << r.target.name << " (budget: " << HumanBytes(r.flash_budget)
             << " flash, " << HumanBytes(r.ram_budget) << " SRAM)\n\n";
   std::vector<std::vector<std::string>> rows = {
-      {"node", "op", "output", "weights", "MACs", "scratch", "live"}};
+      {"node", "op", "kernel", "output", "weights", "MACs", "scratch", "live"}};
   for (const LayerFit& l : r.layers) {
-    rows.push_back({l.name, l.op, l.output_shape + " " + l.output_type,
+    rows.push_back({l.name, l.op, l.kernel, l.output_shape + " " + l.output_type,
                     l.weight_bytes ? Thousands(static_cast<int64_t>(l.weight_bytes)) : "-",
                     l.macs ? Thousands(l.macs) : "-",
                     l.scratch_bytes ? Thousands(static_cast<int64_t>(l.scratch_bytes)) : "-",
                     Thousands(static_cast<int64_t>(l.live_bytes))});
   }
-  std::cout << Table(rows, {false, false, false, true, true, true, true}) << "\n";
+  std::cout << Table(rows, {false, false, false, false, true, true, true, true}) << "\n";
   auto line = [](const std::string& label, const std::string& value) {
     std::cout << label << std::string(label.size() < 24 ? 24 - label.size() : 1, ' ') << value
               << "\n";

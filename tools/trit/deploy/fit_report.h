@@ -14,6 +14,7 @@ namespace trit::cli {
 
 struct LayerFit {
   std::string name, op, output_shape, output_type;
+  std::string kernel;  // the target's kernel for it ("-" for aliases)
   int64_t macs = 0;
   uint64_t weight_bytes = 0;   // in flash, packed
   uint64_t scratch_bytes = 0;  // the kernel's declared scratch (in the arena)
