@@ -159,10 +159,11 @@ Layer Setup(int index, DType type) {
 }
 
 size_t OptimizedScratchBytes(const Layer& l) {
-  if (l.g.groups > 1) return trit::cortex_m::DepthwiseQ8ScratchBytes(l.g);
 #if defined(__ARM_FEATURE_MVE)
+  if (l.g.groups > 1) return trit::cortex_m::DepthwiseQ8MveScratchBytes(l.g);
   return trit::cortex_m::Conv2DQ8MveScratchBytes(l.g);
 #else
+  if (l.g.groups > 1) return trit::cortex_m::DepthwiseQ8DspScratchBytes(l.g);
   return trit::cortex_m::Conv2DQ8DspScratchBytes(l.g);
 #endif
 }

@@ -109,7 +109,7 @@ build() {
     objects+=("$dir/${source%.c}.o")
   done
   for source in kernels/ref/conv2d.cc kernels/ref/dense.cc kernels/cortex_m/q8_conv_dsp.cc \
-      kernels/cortex_m/q8_conv_mve.cc kernels/cortex_m/q8_depthwise.cc \
+      kernels/cortex_m/q8_conv_mve.cc \
       kernels/cortex_m/q8_depthwise_dsp.cc kernels/cortex_m/q8_depthwise_mve.cc; do
     local object
     object=$dir/$(basename "${source%.cc}").o

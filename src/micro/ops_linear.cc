@@ -242,8 +242,10 @@ bool UseCortexMKernel(PrepareContext& c, const ref::ConvGeometry& g, DType in, D
       *scratch = cortex_m::Conv2DQ8DspScratchBytes(g);
       break;
     case CortexMLinear::kDepthwiseDsp:
+      *scratch = cortex_m::DepthwiseQ8DspScratchBytes(g);
+      break;
     case CortexMLinear::kDepthwiseMve:
-      *scratch = cortex_m::DepthwiseQ8ScratchBytes(g);
+      *scratch = cortex_m::DepthwiseQ8MveScratchBytes(g);
       break;
     default:
       *scratch = 0;

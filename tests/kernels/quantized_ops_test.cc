@@ -10,6 +10,7 @@
 #include "core/bitpack.h"
 #include "core/error.h"
 #include "kernel_tester.h"
+#include "kernels/cortex_m/requantize_m.h"
 #include "runtime/session.h"
 
 namespace trit {
@@ -524,6 +525,30 @@ TEST(QuantizedOps, AccumulatorBoundIsEnforced) {
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), ErrorCode::kUnsupported);
     EXPECT_NE(std::string(e.what()).find("node 'fc'"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace trit
+
+namespace trit {
+namespace {
+
+// The Cortex-M kernels' requantization (kernels/cortex_m/requantize_m.h) against the reference
+// at every shift, on random and extreme accumulators and multipliers.
+TEST(QuantizedOps, CortexMRequantizationEqualsTheReference) {
+  std::mt19937 rng(22);
+  std::uniform_int_distribution<int32_t> any_acc(INT32_MIN + 1, INT32_MAX);
+  std::uniform_int_distribution<int32_t> any_multiplier(1 << 30, INT32_MAX);
+  for (int32_t shift = 0; shift <= 62; ++shift) {
+    for (int i = 0; i < 20000; ++i) {
+      const Requant r{i < 4 ? (i % 2 ? INT32_MAX : 1 << 30) : any_multiplier(rng), shift};
+      int32_t acc = any_acc(rng);
+      if (i % 4 == 1) acc >>= 16;  // small accumulators, where ties happen
+      if (i < 4) acc = i < 2 ? INT32_MAX : INT32_MIN + 1;
+      ASSERT_EQ(cortex_m::RequantizeM(acc, r), Requantize(acc, r))
+          << "acc " << acc << " multiplier " << r.multiplier << " shift " << shift;
+    }
   }
 }
 

@@ -8,6 +8,7 @@
 #include <type_traits>
 
 #include "core/bitpack.h"
+#include "kernels/cortex_m/requantize_m.h"
 #include "kernels/cortex_m/weight_types.h"
 #include "kernels/ref/conv2d.h"
 
@@ -291,7 +292,7 @@ void Conv(const ref::ConvGeometry& g, const In* input, int32_t input_zero_point,
         const int32_t b = bias ? bias[c + i] : 0;
         for (int j = 0; j < count; ++j) {
           out[j * g.out_c + c + i] =
-              static_cast<uint8_t>(ref::RequantizeToOutput(b + sums[i][j], out_params, c + i));
+              static_cast<uint8_t>(RequantizeToOutputM(b + sums[i][j], out_params, c + i));
         }
       }
     }

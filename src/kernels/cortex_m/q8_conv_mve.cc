@@ -6,6 +6,7 @@
 #include <type_traits>
 
 #include "core/bitpack.h"
+#include "kernels/cortex_m/requantize_m.h"
 #include "kernels/cortex_m/weight_types.h"
 
 namespace trit::cortex_m {
@@ -164,7 +165,7 @@ void Conv(const ref::ConvGeometry& g, const In* input, int32_t input_zero_point,
       const int32_t base = (bias ? bias[c] : 0) + zero_term * weight_sum;
       for (int j = 0; j < count; ++j) {
         out[j * g.out_c + c] =
-            static_cast<uint8_t>(ref::RequantizeToOutput(base + acc[j], out_params, c));
+            static_cast<uint8_t>(RequantizeToOutputM(base + acc[j], out_params, c));
       }
     }
   }

@@ -7,63 +7,168 @@
 #include <type_traits>
 
 namespace trit::cortex_m {
+namespace {
 
+// Four channels' weights at one tap as two words of 16-bit lanes, in the order SXTB16 splits an
+// input word: (c, c + 2) and (c + 1, c + 3); channels past the end are zero. Laid out
+// [group][tap], so that a group's taps follow each other. Also each channel's bias less
+// zx * sum(w): what the sums of a position whose taps are all inside the image need.
+void RepackPairs(const ref::ConvGeometry& g, const ref::QuantWeights& weights, int groups,
+                 const int32_t* bias, int32_t zero_point, int32_t* pairs, int32_t* inside_bias) {
+  const int taps = g.kernel_h * g.kernel_w;
+  for (int group = 0; group < groups; ++group) {
+    for (int j = 0; j < 4; ++j) {
+      const int c = group * 4 + j;
+      inside_bias[c] = c < g.in_c && bias ? bias[c] : 0;
+    }
+    for (int t = 0; t < taps; ++t) {
+      int32_t level[4] = {0, 0, 0, 0};
+      for (int j = 0; j < 4 && group * 4 + j < g.in_c; ++j) {
+        const int c = group * 4 + j;
+        level[j] = ref::WeightLevel(weights, static_cast<int64_t>(c) * taps + t, c);
+        inside_bias[c] -= zero_point * level[j];
+      }
+      int32_t* pair = pairs + (group * taps + t) * 2;
+      pair[0] = static_cast<int32_t>((static_cast<uint32_t>(level[0]) & 0xFFFFu) |
+                                     (static_cast<uint32_t>(level[2]) << 16));
+      pair[1] = static_cast<int32_t>((static_cast<uint32_t>(level[1]) & 0xFFFFu) |
+                                     (static_cast<uint32_t>(level[3]) << 16));
+    }
+  }
+}
+
+// Input channels (c, c + 2) and (c + 1, c + 3) of a word as 16-bit lanes. The rotation is the
+// instruction's own operand (GCC does not fold a separate one into it).
+template <typename In>
+inline void SplitLanes(uint32_t xs, int32_t* even, int32_t* odd) {
+  int32_t e, o;
+  if constexpr (std::is_signed_v<In>) {
+    asm("sxtb16 %0, %1" : "=r"(e) : "r"(xs));
+    asm("sxtb16 %0, %1, ror #8" : "=r"(o) : "r"(xs));
+  } else {
+    asm("uxtb16 %0, %1" : "=r"(e) : "r"(xs));
+    asm("uxtb16 %0, %1, ror #8" : "=r"(o) : "r"(xs));
+  }
+  *even = e;
+  *odd = o;
+}
+
+// One tap inside the image at the current output position: its input's byte offset in the
+// image and its weights' word offset in a group's pairs.
+struct Tap {
+  int32_t input, pair;
+};
+
+// Four channels' sums at a position whose taps are all inside the image: the group's pairs in
+// tap order, the input zero point left to the bias (RepackPairs).
+template <typename In>
+inline void InsideSums4(const In* x, const Tap* taps, int count, const int32_t* pair,
+                        int32_t* acc) {
+  int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  for (const Tap* tap = taps; tap != taps + count; ++tap, pair += 2) {
+    uint32_t xs;
+    std::memcpy(&xs, x + tap->input, 4);
+    int32_t even, odd;
+    SplitLanes<In>(xs, &even, &odd);
+    a0 = __smlabb(even, pair[0], a0);
+    a2 = __smlatt(even, pair[0], a2);
+    a1 = __smlabb(odd, pair[1], a1);
+    a3 = __smlatt(odd, pair[1], a3);
+  }
+  acc[0] = a0;
+  acc[1] = a1;
+  acc[2] = a2;
+  acc[3] = a3;
+}
+
+// The same at a border: only the taps listed, the zero point subtracted from each input.
+template <typename In>
+inline void BorderSums4(const In* x, const Tap* taps, int count, const int32_t* pairs,
+                        int32_t zero_pair, int32_t* acc) {
+  int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  for (const Tap* tap = taps; tap != taps + count; ++tap) {
+    uint32_t xs;
+    std::memcpy(&xs, x + tap->input, 4);
+    const int32_t* pair = pairs + tap->pair;
+    int32_t even, odd;
+    SplitLanes<In>(xs, &even, &odd);
+    even = __ssub16(even, zero_pair);
+    odd = __ssub16(odd, zero_pair);
+    a0 = __smlabb(even, pair[0], a0);
+    a2 = __smlatt(even, pair[0], a2);
+    a1 = __smlabb(odd, pair[1], a1);
+    a3 = __smlatt(odd, pair[1], a3);
+  }
+  acc[0] = a0;
+  acc[1] = a1;
+  acc[2] = a2;
+  acc[3] = a3;
+}
+
+}  // namespace
+
+// Per output position: the taps inside the image (input and weight offsets) are listed once,
+// then every group of four channels runs over them with no bounds checks: per tap one input
+// word, one weight pair, two lane splits and four SMLAxy. Where every tap is inside the image
+// the input zero point comes off through the bias (bias - zx * sum(w), once per call), at the
+// borders per tap with SSUB16. Both are exact integer identities, and the products wrap in 32
+// bits as the sums do, so the result is the reference's whenever the reference's own
+// accumulator fits (checked when the layer is prepared).
 template <typename In, typename Out>
 void DepthwiseQ8Dsp(const ref::ConvGeometry& g, const In* input, int32_t input_zero_point,
                     const ref::QuantWeights& weights, const int32_t* bias,
                     const ref::QuantOutput& out_params, Out* output, void* scratch) {
-  const int stride = (g.in_c + 15) & ~15;
-  auto* levels = static_cast<int8_t*>(scratch);
-  RepackDepthwiseWeights(g, weights, stride, levels);
-  // (zx, zx) in two 16-bit lanes, subtracted from the widened inputs.
+  const int taps = g.kernel_h * g.kernel_w;
+  const int groups = (g.in_c + 3) / 4;
+  auto* pairs = static_cast<int32_t*>(scratch);
+  int32_t* inside_bias = pairs + taps * groups * 2;
+  auto* tap_list = reinterpret_cast<Tap*>(inside_bias + groups * 4);
+  RepackPairs(g, weights, groups, bias, input_zero_point, pairs, inside_bias);
   const auto zero_pair = static_cast<int32_t>((static_cast<uint32_t>(input_zero_point) & 0xFFFFu) |
                                               (static_cast<uint32_t>(input_zero_point) << 16));
-  const int whole = g.in_c & ~3;
+  const int whole = g.in_c / 4;
+  const int64_t image = static_cast<int64_t>(g.in_h) * g.in_w * g.in_c;
   for (int n = 0; n < g.batch; ++n) {
+    const In* in = input + n * image;
     for (int oy = 0; oy < g.out_h; ++oy) {
       for (int ox = 0; ox < g.out_w; ++ox) {
         Out* out = output + ((static_cast<int64_t>(n) * g.out_h + oy) * g.out_w + ox) * g.out_c;
-        for (int c = 0; c < g.in_c; c += 4) {
+        int valid = 0;
+        for (int ky = 0; ky < g.kernel_h; ++ky) {
+          const int iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
+          if (iy < 0 || iy >= g.in_h) continue;  // padding is real zero
+          for (int kx = 0; kx < g.kernel_w; ++kx) {
+            const int ix = ox * g.stride_w - g.pad_left + kx * g.dilation_w;
+            if (ix < 0 || ix >= g.in_w) continue;
+            tap_list[valid++] = {(iy * g.in_w + ix) * g.in_c, (ky * g.kernel_w + kx) * 2};
+          }
+        }
+        const bool inside = valid == taps;
+        for (int group = 0; group < whole; ++group) {
+          int32_t acc[4];
+          const int32_t* group_pairs = pairs + group * taps * 2;
+          if (inside) {
+            InsideSums4<In>(in + group * 4, tap_list, valid, group_pairs, acc);
+            StoreChannels(acc, group * 4, 4, inside_bias, out_params, out);
+          } else {
+            BorderSums4<In>(in + group * 4, tap_list, valid, group_pairs, zero_pair, acc);
+            StoreChannels(acc, group * 4, 4, bias, out_params, out);
+          }
+        }
+        if (whole * 4 < g.in_c) {  // the last channels, one at a time
+          const int first = whole * 4;
+          const int32_t* group_pairs = pairs + whole * taps * 2;
           int32_t acc[4] = {0, 0, 0, 0};
-          const int lanes = c < whole ? 4 : g.in_c - c;
-          for (int ky = 0; ky < g.kernel_h; ++ky) {
-            const int iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
-            if (iy < 0 || iy >= g.in_h) continue;  // padding is real zero
-            for (int kx = 0; kx < g.kernel_w; ++kx) {
-              const int ix = ox * g.stride_w - g.pad_left + kx * g.dilation_w;
-              if (ix < 0 || ix >= g.in_w) continue;
-              const In* x =
-                  input + ((static_cast<int64_t>(n) * g.in_h + iy) * g.in_w + ix) * g.in_c + c;
-              const int8_t* w = levels + (ky * g.kernel_w + kx) * stride + c;
-              if (lanes == 4) {
-                uint32_t xs, ws;
-                std::memcpy(&xs, x, 4);
-                std::memcpy(&ws, w, 4);
-                // Channels (c, c+2) and (c+1, c+3) as 16-bit pairs, minus the zero point.
-                int32_t even, odd;
-                if constexpr (std::is_signed_v<In>) {
-                  even = __sxtb16(static_cast<int32_t>(xs));
-                  odd = __sxtb16(static_cast<int32_t>((xs >> 8) | (xs << 24)));
-                } else {
-                  even = static_cast<int32_t>(__uxtb16(xs));
-                  odd = static_cast<int32_t>(__uxtb16((xs >> 8) | (xs << 24)));
-                }
-                even = __ssub16(even, zero_pair);
-                odd = __ssub16(odd, zero_pair);
-                const int32_t w_even = __sxtb16(static_cast<int32_t>(ws));
-                const int32_t w_odd = __sxtb16(static_cast<int32_t>((ws >> 8) | (ws << 24)));
-                acc[0] = __smlabb(even, w_even, acc[0]);
-                acc[2] = __smlatt(even, w_even, acc[2]);
-                acc[1] = __smlabb(odd, w_odd, acc[1]);
-                acc[3] = __smlatt(odd, w_odd, acc[3]);
-              } else {
-                for (int j = 0; j < lanes; ++j) {
-                  acc[j] += (static_cast<int32_t>(x[j]) - input_zero_point) * w[j];
-                }
-              }
+          for (int j = 0; first + j < g.in_c; ++j) {
+            for (int t = 0; t < valid; ++t) {
+              const int32_t pair = group_pairs[tap_list[t].pair + (j & 1)];
+              const auto level = static_cast<int16_t>(j < 2 ? pair : pair >> 16);
+              acc[j] +=
+                  (static_cast<int32_t>(in[tap_list[t].input + first + j]) - input_zero_point) *
+                  level;
             }
           }
-          StoreChannels(acc, c, lanes, bias, out_params, out);
+          StoreChannels(acc, first, g.in_c - first, bias, out_params, out);
         }
       }
     }

@@ -120,6 +120,12 @@ int CheckLayer(int index) {
     bias[c] = Uniform(-20000, 20000);
     requant[c] = trit::QuantizeMultiplier(0.0001 + (Next() % 1000) * 0.00002);
   }
+  // Now and then multipliers of 1/2 and above: shifts up to 32, which requantize_m.h leaves to
+  // the reference's arithmetic.
+  if (Next() % 8 == 0) {
+    for (int c = 0; c < g.out_c; ++c)
+      requant[c] = trit::QuantizeMultiplier(0.5 + Next() % 100 * 0.02);
+  }
   trit::ref::QuantOutput out;
   out.requant = requant;
   out.per_channel = w.per_channel;
@@ -139,23 +145,37 @@ int CheckLayer(int index) {
   int result = 1;
   for (int kernel = 0; kernel < 2; ++kernel) {
     memset(actual, 0xA5, sizeof actual);
+    memset(dsp_scratch, 0x5A, sizeof dsp_scratch);
     auto* y = reinterpret_cast<Out*>(actual);
+    size_t declared = 0;  // the scratch the kernel states; it must write nothing past it
     if (kernel == 0) {
       if (depthwise) {
+        declared = trit::cortex_m::DepthwiseQ8DspScratchBytes(g);
         trit::cortex_m::DepthwiseQ8Dsp(g, x, zx, w, b, out, y, dsp_scratch);
       } else {
+        declared = trit::cortex_m::Conv2DQ8DspScratchBytes(g);
         trit::cortex_m::Conv2DQ8Dsp(g, x, zx, w, b, out, y, dsp_scratch);
       }
     } else {
 #if defined(__ARM_FEATURE_MVE)
       if (depthwise) {
+        declared = trit::cortex_m::DepthwiseQ8MveScratchBytes(g);
         trit::cortex_m::DepthwiseQ8Mve(g, x, zx, w, b, out, y, dsp_scratch);
       } else {
+        declared = trit::cortex_m::Conv2DQ8MveScratchBytes(g);
         trit::cortex_m::Conv2DQ8Mve(g, x, zx, w, b, out, y, dsp_scratch);
       }
 #else
       continue;
 #endif
+    }
+    bool past_scratch = declared > sizeof dsp_scratch;
+    for (size_t i = declared; i < sizeof dsp_scratch && !past_scratch; ++i) {
+      past_scratch = dsp_scratch[i] != 0x5A;
+    }
+    if (past_scratch) {
+      result = -1;
+      Print(kernel == 0 ? "SCRATCH OVERRUN (DSP) layer " : "SCRATCH OVERRUN (MVE) layer ", index);
     }
     if (memcmp(expected, actual, static_cast<size_t>(positions * g.out_c)) != 0) {
       result = -1;
