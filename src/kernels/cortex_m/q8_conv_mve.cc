@@ -101,9 +101,11 @@ void Im2Col(const ref::ConvGeometry& g, const In* input, int32_t off, int32_t zx
   }
 }
 
-// Output channel c's sums over kCount columns of `padded` bytes (lanes past `depth` meet zero
-// weights), and the sum of its weights for the zero-point term.
-template <DType kType, int kCount>
+// Output channel c's sums over kCount columns of `padded` bytes: whole steps of sixteen
+// without a predicate, then the tail (lanes past `depth` meet zero weights). kSum: also the sum
+// of the channel's weights, for the zero-point term (the first columns of a call compute it,
+// the others reuse it).
+template <DType kType, int kCount, bool kSum>
 inline __attribute__((always_inline)) void ChannelSums(const ref::QuantWeights& w, int c, int depth,
                                                        int padded, const int8_t* columns,
                                                        int32_t* acc, int32_t* weight_sum) {
@@ -111,23 +113,43 @@ inline __attribute__((always_inline)) void ChannelSums(const ref::QuantWeights& 
   const int8_t pos = kType == DType::kTernary ? w.ternary_pos[m] : 0;
   const int8_t neg = kType == DType::kTernary ? w.ternary_neg[m] : 0;
   const int64_t first = static_cast<int64_t>(c) * depth;
-  // Accumulators in registers (not through `acc`, which the compiler must assume aliased).
+  // Accumulators in registers (not through `acc`, which the compiler must assume aliased), and
+  // one pointer a column, post-incremented: VLDRB takes no register offset.
   int32_t sum = 0, a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-  const int8_t* x = columns;
-  for (int k = 0; k < depth; k += 16, x += 16) {
-    const int8x16_t weights =
-        Weights16<kType>(w, first + k, depth - k < 16 ? depth - k : 16, pos, neg);
-    sum = vaddvaq_s8(sum, weights);
-    a0 = vmladavaq_s8(a0, vldrbq_s8(x), weights);
-    if constexpr (kCount > 1) a1 = vmladavaq_s8(a1, vldrbq_s8(x + padded), weights);
-    if constexpr (kCount > 2) a2 = vmladavaq_s8(a2, vldrbq_s8(x + 2 * padded), weights);
-    if constexpr (kCount > 3) a3 = vmladavaq_s8(a3, vldrbq_s8(x + 3 * padded), weights);
+  const int8_t* x0 = columns;
+  const int8_t* x1 = columns + padded;
+  const int8_t* x2 = columns + 2 * padded;
+  const int8_t* x3 = columns + 3 * padded;
+  const int whole = depth & ~15;
+  const auto step = [&](int8x16_t weights) {
+    if constexpr (kSum) sum = vaddvaq_s8(sum, weights);
+    a0 = vmladavaq_s8(a0, vldrbq_s8(x0), weights);
+    x0 += 16;
+    if constexpr (kCount > 1) {
+      a1 = vmladavaq_s8(a1, vldrbq_s8(x1), weights);
+      x1 += 16;
+    }
+    if constexpr (kCount > 2) {
+      a2 = vmladavaq_s8(a2, vldrbq_s8(x2), weights);
+      x2 += 16;
+    }
+    if constexpr (kCount > 3) {
+      a3 = vmladavaq_s8(a3, vldrbq_s8(x3), weights);
+      x3 += 16;
+    }
+  };
+  if constexpr (kType == DType::kI8) {
+    const auto* wp = reinterpret_cast<const int8_t*>(w.data) + first;
+    for (int k = 0; k < whole; k += 16, wp += 16) step(vldrbq_s8(wp));
+  } else {
+    for (int k = 0; k < whole; k += 16) step(Weights16<kType>(w, first + k, 16, pos, neg));
   }
+  if (whole < depth) step(Weights16<kType>(w, first + whole, depth - whole, pos, neg));
   acc[0] = a0;
   if constexpr (kCount > 1) acc[1] = a1;
   if constexpr (kCount > 2) acc[2] = a2;
   if constexpr (kCount > 3) acc[3] = a3;
-  *weight_sum = sum;
+  if constexpr (kSum) *weight_sum = sum;
 }
 
 // The output written as bytes (an i8 or u8 value's bits): one instantiation for both types.
@@ -140,6 +162,8 @@ void Conv(const ref::ConvGeometry& g, const In* input, int32_t input_zero_point,
   const int32_t off = std::is_signed_v<In> ? 0 : 128;
   const int32_t zero_term = off - input_zero_point;  // times sum(w)
   auto* columns = static_cast<int8_t*>(scratch);
+  // Each channel's bias plus its zero-point term, once the first columns have its weight sum.
+  auto* base = reinterpret_cast<int32_t*>(columns + kColumns * padded);
   const int64_t positions = static_cast<int64_t>(g.batch) * g.out_h * g.out_w;
   for (int64_t p = 0; p < positions; p += kColumns) {
     const int count = positions - p >= kColumns ? kColumns : static_cast<int>(positions - p);
@@ -151,21 +175,34 @@ void Conv(const ref::ConvGeometry& g, const In* input, int32_t input_zero_point,
       Im2Col(g, input, off, input_zero_point, n, oy, ox, columns + j * padded);
     }
     uint8_t* out = output + p * g.out_c;
+    const int step = out_params.per_channel ? 1 : 0;
+    const int32_t zero_point = out_params.zero_point, lo = out_params.lo, hi = out_params.hi;
     for (int c = 0; c < g.out_c; ++c) {
-      int32_t acc[kColumns], weight_sum;
-      if (count == kColumns) {
-        ChannelSums<kType, kColumns>(weights, c, depth, padded, columns, acc, &weight_sum);
+      int32_t acc[kColumns];
+      if (p == 0) {
+        int32_t weight_sum;
+        if (count == kColumns) {
+          ChannelSums<kType, kColumns, true>(weights, c, depth, padded, columns, acc, &weight_sum);
+        } else {
+          ChannelSums<kType, 1, true>(weights, c, depth, padded, columns, acc, &weight_sum);
+          for (int j = 1; j < count; ++j) {
+            ChannelSums<kType, 1, false>(weights, c, depth, padded, columns + j * padded, acc + j,
+                                         nullptr);
+          }
+        }
+        base[c] = (bias ? bias[c] : 0) + zero_term * weight_sum;
+      } else if (count == kColumns) {
+        ChannelSums<kType, kColumns, false>(weights, c, depth, padded, columns, acc, nullptr);
       } else {
-        ChannelSums<kType, 1>(weights, c, depth, padded, columns, acc, &weight_sum);
-        for (int j = 1; j < count; ++j) {
-          int32_t unused;
-          ChannelSums<kType, 1>(weights, c, depth, padded, columns + j * padded, acc + j, &unused);
+        for (int j = 0; j < count; ++j) {
+          ChannelSums<kType, 1, false>(weights, c, depth, padded, columns + j * padded, acc + j,
+                                       nullptr);
         }
       }
-      const int32_t base = (bias ? bias[c] : 0) + zero_term * weight_sum;
+      const Requant r = out_params.requant[c * step];
       for (int j = 0; j < count; ++j) {
         out[j * g.out_c + c] =
-            static_cast<uint8_t>(RequantizeToOutputM(base + acc[j], out_params, c));
+            static_cast<uint8_t>(Clamp(zero_point + RequantizeM(base[c] + acc[j], r), lo, hi));
       }
     }
   }

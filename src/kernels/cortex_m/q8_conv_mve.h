@@ -16,11 +16,11 @@
 
 namespace trit::cortex_m {
 
-// Bytes of scratch Conv2DQ8Mve needs: four int8 im2col columns (inline: see
-// Conv2DQ8DspScratchBytes).
+// Bytes of scratch Conv2DQ8Mve needs: four int8 im2col columns and each output channel's bias
+// plus zero-point term (inline: see Conv2DQ8DspScratchBytes).
 inline size_t Conv2DQ8MveScratchBytes(const ref::ConvGeometry& g) {
   const size_t depth = static_cast<size_t>(g.kernel_h) * g.kernel_w * g.in_c;
-  return 4 * ((depth + 15) & ~size_t{15});
+  return 4 * ((depth + 15) & ~size_t{15}) + 4 * static_cast<size_t>(g.out_c);
 }
 
 // g.groups must be 1.
