@@ -45,7 +45,7 @@ void AliasOutputToInput(const ModelView& model, int32_t* alias_of, int n, unsign
   }
 }
 
-struct DepthwiseInPlaceParams {
+struct ConvInPlaceParams {
   uint64_t conv_run;  // RunFn
   uint32_t conv_params;
   uint32_t row_bytes;   // one row of the input and of the output
@@ -53,8 +53,8 @@ struct DepthwiseInPlaceParams {
   uint32_t ring_bytes;  // scratch: (pad_top + band_rows) rows, 8-byte aligned
 };
 
-void RunDepthwiseInPlaceBands(const RunArgs& a) {
-  const auto& p = *static_cast<const DepthwiseInPlaceParams*>(a.params);
+void RunConvInPlaceBands(const RunArgs& a) {
+  const auto& p = *static_cast<const ConvInPlaceParams*>(a.params);
   const auto& conv = *FromArena<LinearParams>(a, p.conv_params);
   const auto run = reinterpret_cast<RunFn>(static_cast<uintptr_t>(p.conv_run));
   auto* ring = static_cast<uint8_t*>(a.scratch);
@@ -101,8 +101,8 @@ void RunElementwiseInPlace(const ModelView& model, NodeRecord* records, int32_t*
   }
 }
 
-Status RunDepthwiseInPlace(const ModelView& model, NodeRecord* records, int32_t* alias_of,
-                           PrepareContext& context) {
+Status RunConvolutionsInPlace(const ModelView& model, NodeRecord* records, int32_t* alias_of,
+                              PrepareContext& context) {
   auto* arena = static_cast<uint8_t*>(context.ArenaBase());
   for (int n = 0; n < model.node_count(); ++n) {
     NodeRecord& record = records[n];
@@ -117,22 +117,22 @@ Status RunDepthwiseInPlace(const ModelView& model, NodeRecord* records, int32_t*
     const TensorInfo out = model.tensor(node->outputs()->Get(0));
     const bool eight_bit = (in.dtype == DType::kI8 || in.dtype == DType::kU8) &&
                            (out.dtype == DType::kI8 || out.dtype == DType::kU8);
-    if (!eight_bit || g.groups < 2 || g.groups != g.in_c || g.out_c != g.in_c || g.batch != 1 ||
-        g.stride_h != 1 || g.pad_top < 0 || g.out_h > g.in_h || g.out_w != g.in_w ||
-        !InputDiesAt(model, alias_of, n, 0)) {
+    if (!eight_bit || g.out_c != g.in_c || g.batch != 1 || g.stride_h != 1 || g.pad_top < 0 ||
+        g.out_h > g.in_h || g.out_w != g.in_w || !InputDiesAt(model, alias_of, n, 0)) {
       continue;
     }
-    auto* p = context.Allocate<DepthwiseInPlaceParams>(1);
+    auto* p = context.Allocate<ConvInPlaceParams>(1);
     if (!p) return Status::kInvalidArgument;
-    // About eight kernel calls a layer: each call of the DSP and Helium kernels repacks the
-    // weights, so one row a call would cost more; the ring grows with the band.
+    // About eight kernel calls a layer: each call of the Cortex-M kernels has a set-up (the
+    // depthwise ones repack the weights), so one row a call would cost more; the ring grows
+    // with the band.
     p->band_rows = static_cast<uint32_t>(g.out_h >= 16 ? g.out_h / 8 : 1);
     p->row_bytes = static_cast<uint32_t>(g.in_w) * static_cast<uint32_t>(g.in_c);
     const size_t ring = static_cast<size_t>(p->row_bytes) * (g.pad_top + p->band_rows);
     p->ring_bytes = static_cast<uint32_t>((ring + 7) & ~size_t{7});
     p->conv_run = record.run;
     p->conv_params = record.params;
-    record.run = reinterpret_cast<uintptr_t>(&RunDepthwiseInPlaceBands);
+    record.run = reinterpret_cast<uintptr_t>(&RunConvInPlaceBands);
     record.params = context.ArenaOffset(p);
     record.scratch_bytes += p->ring_bytes;
     AliasOutputToInput(model, alias_of, n, 0);

@@ -326,7 +326,7 @@ Status Load(const uint8_t* bytes, size_t size, uint8_t* arena, size_t arena_byte
   }
   if (nodes > 0) {
     PrepareContext context(model, model.node(0), arena, arena_bytes, &persistent_end, level);
-    const Status in_place = RunDepthwiseInPlace(model, records, alias_of, context);
+    const Status in_place = RunConvolutionsInPlace(model, records, alias_of, context);
     if (in_place != Status::kOk) return in_place;
   }
   RunElementwiseInPlace(model, records, alias_of);
