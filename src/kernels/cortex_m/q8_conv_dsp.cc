@@ -161,12 +161,22 @@ inline uint32_t Load32(const int16_t* p) {
 }
 
 inline int32_t Even(uint32_t w) { return __sxtb16(static_cast<int32_t>(w)); }
-inline int32_t Odd(uint32_t w) { return __sxtb16(static_cast<int32_t>((w >> 8) | (w << 24))); }
+// The rotation as the instruction's own operand (GCC does not fold a separate one into it).
+inline int32_t Odd(uint32_t w) {
+  int32_t odd;
+  asm("sxtb16 %0, %1, ror #8" : "=r"(odd) : "r"(w));
+  return odd;
+}
 
 // Writes the im2col column of output position (oy, ox) of image n: (x - zx), 0 for padding.
+// With channels a multiple of four every tap starts a lane group: four inputs a word, split by
+// SXTB16 (UXTB16) into the lane order and the zero point taken off by SSUB16.
 template <typename In>
 void Im2Col(const ref::ConvGeometry& g, const In* input, int32_t zx, int n, int oy, int ox,
             int16_t* column) {
+  const bool words = g.in_c % 4 == 0;
+  const auto zero_pair = static_cast<int32_t>((static_cast<uint32_t>(zx) & 0xFFFFu) |
+                                              (static_cast<uint32_t>(zx) << 16));
   int k = 0;
   for (int ky = 0; ky < g.kernel_h; ++ky) {
     const int iy = oy * g.stride_h - g.pad_top + ky * g.dilation_h;
@@ -174,6 +184,28 @@ void Im2Col(const ref::ConvGeometry& g, const In* input, int32_t zx, int n, int 
       const int ix = ox * g.stride_w - g.pad_left + kx * g.dilation_w;
       const bool inside = iy >= 0 && iy < g.in_h && ix >= 0 && ix < g.in_w;
       const In* in = input + ((static_cast<int64_t>(n) * g.in_h + iy) * g.in_w + ix) * g.in_c;
+      if (!inside && words) {  // whole lane groups: plain zeros
+        std::memset(column + k, 0, static_cast<size_t>(g.in_c) * sizeof(int16_t));
+        k += g.in_c;
+        continue;
+      }
+      if (words) {
+        for (int c = 0; c < g.in_c; c += 4, k += 4) {
+          uint32_t x;
+          std::memcpy(&x, in + c, 4);
+          int32_t even, odd;
+          if constexpr (std::is_signed_v<In>) {
+            even = __sxtb16(static_cast<int32_t>(x));
+            odd = Odd(x);
+          } else {
+            even = static_cast<int32_t>(__uxtb16(x));
+            asm("uxtb16 %0, %1, ror #8" : "=r"(odd) : "r"(x));
+          }
+          const int32_t pair[2] = {__ssub16(even, zero_pair), __ssub16(odd, zero_pair)};
+          std::memcpy(column + k, pair, sizeof(pair));
+        }
+        continue;
+      }
       for (int c = 0; c < g.in_c; ++c, ++k) {
         const int at = (k & ~3) + kLaneOrder[k & 3];
         column[at] = static_cast<int16_t>(inside ? static_cast<int32_t>(in[c]) - zx : 0);
@@ -195,29 +227,36 @@ void Sums(const ref::QuantWeights& w, const uint32_t* table, int first_channel, 
       neg[i] = (256u - static_cast<uint8_t>(w.ternary_neg[m])) & 0xFFu;  // -neg as a byte
     }
   }
-  int32_t acc[2][2] = {{0, 0}, {0, 0}};
   const int whole = depth & ~3;
   const int64_t row = static_cast<int64_t>(first_channel) * depth;
   Row<kType, kAligned> rows[2];
   for (int i = 0; i < kChannels; ++i) {
     rows[i] = {w.data, row + static_cast<int64_t>(i) * depth, table, pos[i], neg[i]};
   }
+  // Accumulators as locals (an array indexed in the loop stays in memory).
+  int32_t a00 = 0, a01 = 0, a10 = 0, a11 = 0;
+  const int16_t* x0 = column[0];
+  const int16_t* x1 = column[kColumns > 1 ? 1 : 0];
   for (int k = 0; k < whole; k += 4) {
-    int32_t even[2], odd[2];
-    for (int i = 0; i < kChannels; ++i) {
-      const uint32_t word = rows[i].Levels4(k);
-      even[i] = Even(word);
-      odd[i] = Odd(word);
+    const uint32_t w0 = rows[0].Levels4(k);
+    const int32_t even0 = Even(w0), odd0 = Odd(w0);
+    const auto x0_even = static_cast<int32_t>(Load32(x0 + k));
+    const auto x0_odd = static_cast<int32_t>(Load32(x0 + k + 2));
+    a00 = __smlad(odd0, x0_odd, __smlad(even0, x0_even, a00));
+    int32_t x1_even = 0, x1_odd = 0;
+    if constexpr (kColumns > 1) {
+      x1_even = static_cast<int32_t>(Load32(x1 + k));
+      x1_odd = static_cast<int32_t>(Load32(x1 + k + 2));
+      a01 = __smlad(odd0, x1_odd, __smlad(even0, x1_even, a01));
     }
-    for (int j = 0; j < kColumns; ++j) {
-      const auto x_even = static_cast<int32_t>(Load32(column[j] + k));
-      const auto x_odd = static_cast<int32_t>(Load32(column[j] + k + 2));
-      for (int i = 0; i < kChannels; ++i) {
-        acc[i][j] = __smlad(even[i], x_even, acc[i][j]);
-        acc[i][j] = __smlad(odd[i], x_odd, acc[i][j]);
-      }
+    if constexpr (kChannels > 1) {
+      const uint32_t w1 = rows[1].Levels4(k);
+      const int32_t even1 = Even(w1), odd1 = Odd(w1);
+      a10 = __smlad(odd1, x0_odd, __smlad(even1, x0_even, a10));
+      if constexpr (kColumns > 1) a11 = __smlad(odd1, x1_odd, __smlad(even1, x1_even, a11));
     }
   }
+  int32_t acc[2][2] = {{a00, a01}, {a10, a11}};
   // The last depth % 4 inputs, stored in lane order inside their partial group.
   for (int k = whole; k < depth; ++k) {
     const int at = (k & ~3) + kLaneOrder[k & 3];
