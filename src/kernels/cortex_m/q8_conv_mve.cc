@@ -176,6 +176,7 @@ void Conv(const ref::ConvGeometry& g, const In* input, int32_t input_zero_point,
     }
     uint8_t* out = output + p * g.out_c;
     const int step = out_params.per_channel ? 1 : 0;
+    const uint32x4_t offsets = vmulq_n_u32(vidupq_n_u32(0, 1), static_cast<uint32_t>(g.out_c));
     const int32_t zero_point = out_params.zero_point, lo = out_params.lo, hi = out_params.hi;
     for (int c = 0; c < g.out_c; ++c) {
       int32_t acc[kColumns];
@@ -200,6 +201,18 @@ void Conv(const ref::ConvGeometry& g, const In* input, int32_t input_zero_point,
         }
       }
       const Requant r = out_params.requant[c * step];
+      if (count == kColumns && r.shift >= 33) {
+        // The four positions' outputs of channel c at once (requantize_m.h's arithmetic:
+        // VMULH is hi32(acc * m), a rounding VRSHL by -k adds 2^(k-1) and shifts), stored
+        // out_c bytes apart.
+        const int32x4_t sums = vaddq_n_s32(vldrwq_s32(acc), base[c]);
+        const int32x4_t high = vmulhq_s32(sums, vdupq_n_s32(r.multiplier));
+        const int32x4_t shifted = vrshlq_s32(high, vdupq_n_s32(32 - r.shift));
+        const int32x4_t clamped = vminq_s32(
+            vmaxq_s32(vaddq_n_s32(shifted, zero_point), vdupq_n_s32(lo)), vdupq_n_s32(hi));
+        vstrbq_scatter_offset_u32(out + c, offsets, vreinterpretq_u32_s32(clamped));
+        continue;
+      }
       for (int j = 0; j < count; ++j) {
         out[j * g.out_c + c] =
             static_cast<uint8_t>(Clamp(zero_point + RequantizeM(base[c] + acc[j], r), lo, hi));

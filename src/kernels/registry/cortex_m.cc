@@ -17,7 +17,7 @@ bool Depthwise(const CortexMLinearProblem& p) {
 }
 
 constexpr CortexMLinearCandidate kLinear[] = {
-    {"q8_dwconv_4ch__mve", Isa::kMve, Depthwise, CortexMLinear::kDepthwiseMve},
+    {"q8_dwconv_8ch__mve", Isa::kMve, Depthwise, CortexMLinear::kDepthwiseMve},
     {"q8_conv_4col__mve", Isa::kMve, Dense, CortexMLinear::kConvMve},
     {"q8_dwconv_4ch__dsp", Isa::kArmDsp, Depthwise, CortexMLinear::kDepthwiseDsp},
     {"q8_conv_2col__dsp", Isa::kArmDsp, Dense, CortexMLinear::kConvDsp},
