@@ -2,12 +2,15 @@
 #include <cstring>
 #include <limits>
 
+#include "kernels/cortex_m/q8_add.h"
+#include "kernels/cortex_m/q8_clamp.h"
 #include "kernels/q8_prepare.h"
 #include "kernels/ref/activation.h"
 #include "kernels/ref/batch_norm.h"
 #include "kernels/ref/concat.h"
 #include "kernels/ref/elementwise.h"
 #include "kernels/ref/quantize.h"
+#include "kernels/registry/cortex_m.h"
 #include "micro/op.h"
 #include "micro/params.h"
 
@@ -41,6 +44,23 @@ void RunRescaleClamp(const RunArgs& a) {
   ref::RescaleClampQ8(p.count, static_cast<const In*>(a.inputs[0]), p.input_zero_point, p.requant,
                       p.output_zero_point, p.lo, p.hi, static_cast<Out*>(a.outputs[0]));
 }
+
+#if defined(__ARM_FEATURE_MVE)
+template <typename T>
+void RunClampQ8Mve(const RunArgs& a) {
+  const auto& p = *static_cast<const RescaleParams*>(a.params);
+  cortex_m::ClampQ8Mve(p.count, static_cast<const T*>(a.inputs[0]), p.lo, p.hi,
+                       static_cast<T*>(a.outputs[0]));
+}
+#endif
+#if defined(__ARM_FEATURE_DSP)
+template <typename T>
+void RunClampQ8Dsp(const RunArgs& a) {
+  const auto& p = *static_cast<const RescaleParams*>(a.params);
+  cortex_m::ClampQ8Dsp(p.count, static_cast<const T*>(a.inputs[0]), p.lo, p.hi,
+                       static_cast<T*>(a.outputs[0]));
+}
+#endif
 
 void RunClipF32(const RunArgs& a) {
   const auto& p = *static_cast<const RescaleParams*>(a.params);
@@ -83,6 +103,15 @@ void RunAddQ8(const RunArgs& a) {
   ref::AddQ8(p.broadcast, static_cast<const A*>(a.inputs[0]), static_cast<const B*>(a.inputs[1]),
              p.q, static_cast<Out*>(a.outputs[0]));
 }
+
+#if defined(__ARM_FEATURE_DSP)
+template <typename A, typename B, typename Out>
+void RunAddQ8Dsp(const RunArgs& a) {
+  const auto& p = *static_cast<const AddParams*>(a.params);
+  cortex_m::AddQ8Dsp(p.broadcast.count, static_cast<const A*>(a.inputs[0]),
+                     static_cast<const B*>(a.inputs[1]), p.q, static_cast<Out*>(a.outputs[0]));
+}
+#endif
 
 void RunAddF32(const RunArgs& a) {
   const auto& p = *static_cast<const AddParams*>(a.params);
@@ -176,6 +205,27 @@ Status PrepareActivation(PrepareContext& c) {
   c.run =
       PickQ8<RunRescaleClamp<int8_t, int8_t>, RunRescaleClamp<int8_t, uint8_t>,
              RunRescaleClamp<uint8_t, int8_t>, RunRescaleClamp<uint8_t, uint8_t>>(x.dtype, y.dtype);
+  // The Cortex-M family's kernel at the context's level (kernels/registry/cortex_m.h).
+  const auto* chosen = FindKernel(CortexMClampKernels(),
+                                  CortexMClampProblem{x.dtype, SameQuantization(x, y)}, c.level());
+  if (!chosen) return Status::kOk;
+  c.kernel = chosen->name.data();
+  if (!IsaCovers(CompiledCortexMIsa(), chosen->isa)) return Status::kOk;
+  [[maybe_unused]] const bool i8 = x.dtype == DType::kI8;
+  switch (chosen->entry) {
+#if defined(__ARM_FEATURE_MVE)
+    case CortexMClamp::kMve:
+      c.run = i8 ? RunClampQ8Mve<int8_t> : RunClampQ8Mve<uint8_t>;
+      break;
+#endif
+#if defined(__ARM_FEATURE_DSP)
+    case CortexMClamp::kDsp:
+      c.run = i8 ? RunClampQ8Dsp<int8_t> : RunClampQ8Dsp<uint8_t>;
+      break;
+#endif
+    default:
+      break;
+  }
   return Status::kOk;
 }
 
@@ -272,6 +322,21 @@ Status PrepareAdd(PrepareContext& c) {
       {{RunAddQ8<uint8_t, int8_t, int8_t>, RunAddQ8<uint8_t, int8_t, uint8_t>},
        {RunAddQ8<uint8_t, uint8_t, int8_t>, RunAddQ8<uint8_t, uint8_t, uint8_t>}}};
   c.run = kRun[a.dtype == DType::kU8][b.dtype == DType::kU8][y.dtype == DType::kU8];
+  // The Cortex-M family's kernel at the context's level (kernels/registry/cortex_m.h).
+  const CortexMAddProblem problem{a.elements == y.elements && b.elements == y.elements,
+                                  cortex_m::AddQ8DspTakes(p->q)};
+  const auto* chosen = FindKernel(CortexMAddKernels(), problem, c.level());
+  if (chosen) c.kernel = chosen->name.data();
+#if defined(__ARM_FEATURE_DSP)
+  if (chosen && chosen->entry == CortexMAdd::kDsp && IsaCovers(CompiledCortexMIsa(), chosen->isa)) {
+    static constexpr RunFn kDsp[2][2][2] = {
+        {{RunAddQ8Dsp<int8_t, int8_t, int8_t>, RunAddQ8Dsp<int8_t, int8_t, uint8_t>},
+         {RunAddQ8Dsp<int8_t, uint8_t, int8_t>, RunAddQ8Dsp<int8_t, uint8_t, uint8_t>}},
+        {{RunAddQ8Dsp<uint8_t, int8_t, int8_t>, RunAddQ8Dsp<uint8_t, int8_t, uint8_t>},
+         {RunAddQ8Dsp<uint8_t, uint8_t, int8_t>, RunAddQ8Dsp<uint8_t, uint8_t, uint8_t>}}};
+    c.run = kDsp[a.dtype == DType::kU8][b.dtype == DType::kU8][y.dtype == DType::kU8];
+  }
+#endif
   return Status::kOk;
 }
 

@@ -1,6 +1,8 @@
 // MaxPool, AvgPool and GlobalAvgPool over NHWC, 8-bit or fp32.
+#include "kernels/cortex_m/q8_maxpool.h"
 #include "kernels/q8_prepare.h"
 #include "kernels/ref/pool.h"
+#include "kernels/registry/cortex_m.h"
 #include "micro/op.h"
 #include "micro/params.h"
 
@@ -21,6 +23,48 @@ void RunAvgPoolQ8(const RunArgs& a) {
   ref::AvgPoolQ8(p.geometry, p.count_include_pad != 0, static_cast<const In*>(a.inputs[0]),
                  p.input_zero_point, FromArena<Requant>(a, p.per_count), p.output_zero_point, p.lo,
                  p.hi, static_cast<Out*>(a.outputs[0]));
+}
+
+#if defined(__ARM_FEATURE_MVE)
+template <typename T>
+void RunMaxPoolQ8Mve(const RunArgs& a) {
+  const auto& p = *static_cast<const PoolParams*>(a.params);
+  cortex_m::MaxPoolQ8Mve(p.geometry, static_cast<const T*>(a.inputs[0]),
+                         static_cast<T*>(a.outputs[0]));
+}
+#endif
+#if defined(__ARM_FEATURE_DSP)
+template <typename T>
+void RunMaxPoolQ8Dsp(const RunArgs& a) {
+  const auto& p = *static_cast<const PoolParams*>(a.params);
+  cortex_m::MaxPoolQ8Dsp(p.geometry, static_cast<const T*>(a.inputs[0]),
+                         static_cast<T*>(a.outputs[0]));
+}
+#endif
+
+// The Cortex-M family's MaxPool kernel at the context's level (kernels/registry/cortex_m.h):
+// names it, and sets its run function where it is compiled into this build (none needs scratch).
+void UseCortexMMaxPool(PrepareContext& c, DType type, bool rescaled) {
+  const auto* chosen =
+      FindKernel(CortexMMaxPoolKernels(), CortexMPoolProblem{type, rescaled}, c.level());
+  if (!chosen) return;
+  c.kernel = chosen->name.data();
+  if (!IsaCovers(CompiledCortexMIsa(), chosen->isa)) return;
+  [[maybe_unused]] const bool i8 = type == DType::kI8;
+  switch (chosen->entry) {
+#if defined(__ARM_FEATURE_MVE)
+    case CortexMPool::kMaxMve:
+      c.run = i8 ? RunMaxPoolQ8Mve<int8_t> : RunMaxPoolQ8Mve<uint8_t>;
+      return;
+#endif
+#if defined(__ARM_FEATURE_DSP)
+    case CortexMPool::kMaxDsp:
+      c.run = i8 ? RunMaxPoolQ8Dsp<int8_t> : RunMaxPoolQ8Dsp<uint8_t>;
+      return;
+#endif
+    default:
+      return;
+  }
 }
 
 void RunMaxPoolF32(const RunArgs& a) {
@@ -125,6 +169,7 @@ Status PreparePool(PrepareContext& c) {
     p->rescale = QuantizeMultiplier(ratio);
     c.run = PickQ8<RunMaxPoolQ8<int8_t, int8_t>, RunMaxPoolQ8<int8_t, uint8_t>,
                    RunMaxPoolQ8<uint8_t, int8_t>, RunMaxPoolQ8<uint8_t, uint8_t>>(x.dtype, y.dtype);
+    UseCortexMMaxPool(c, x.dtype, p->rescaled != 0);  // SameQuantization: y has x's type too
     return Status::kOk;
   }
   const int64_t window = kernel[0] * kernel[1];

@@ -7,7 +7,9 @@ set(TRIT_MICRO_RUNTIME_SOURCES
   src/kernels/ref/concat.cc src/kernels/ref/conv2d.cc src/kernels/ref/dense.cc
   src/kernels/ref/elementwise.cc src/kernels/ref/pool.cc src/kernels/ref/quantize.cc
   src/kernels/cortex_m/q8_conv_dsp.cc src/kernels/cortex_m/q8_conv_mve.cc
-  src/kernels/cortex_m/q8_depthwise_dsp.cc
+  src/kernels/cortex_m/q8_depthwise_dsp.cc src/kernels/cortex_m/q8_maxpool_dsp.cc
+  src/kernels/cortex_m/q8_maxpool_mve.cc src/kernels/cortex_m/q8_add_dsp.cc
+  src/kernels/cortex_m/q8_clamp_dsp.cc src/kernels/cortex_m/q8_clamp_mve.cc
   src/kernels/cortex_m/q8_depthwise_mve.cc src/format/crc32.cc src/core/arena_plan.cc)
 set(TRIT_MICRO_RUNTIME_HEADERS
   include/trit/trit_micro.h
@@ -19,7 +21,8 @@ set(TRIT_MICRO_RUNTIME_HEADERS
   src/kernels/ref/batch_norm.h src/kernels/ref/concat.h src/kernels/ref/conv2d.h
   src/kernels/ref/dense.h src/kernels/ref/elementwise.h src/kernels/ref/pool.h
   src/kernels/ref/quant_weights.h src/kernels/ref/quantize.h src/kernels/cortex_m/q8_conv_dsp.h
-  src/kernels/cortex_m/q8_conv_mve.h src/kernels/cortex_m/q8_depthwise.h
+  src/kernels/cortex_m/q8_conv_mve.h src/kernels/cortex_m/q8_depthwise.h src/kernels/cortex_m/q8_maxpool.h
+  src/kernels/cortex_m/q8_add.h src/kernels/cortex_m/q8_clamp.h
   src/kernels/cortex_m/requantize_m.h src/kernels/cortex_m/weight_types.h
   src/format/crc32.h src/format/file_header.h
   src/core/arena_plan.h src/core/bitpack.h src/core/dtype.h src/core/op_type.h)

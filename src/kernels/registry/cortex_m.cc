@@ -24,8 +24,39 @@ constexpr CortexMLinearCandidate kLinear[] = {
     {"ref", Isa::kRef, nullptr, CortexMLinear::kReference},
 };
 
+bool SameLevels(const CortexMPoolProblem& p) { return Q8(p.type) && !p.rescaled; }
+
+constexpr CortexMPoolCandidate kMaxPool[] = {
+    {"q8_maxpool_16ch__mve", Isa::kMve, SameLevels, CortexMPool::kMaxMve},
+    {"q8_maxpool_4ch__dsp", Isa::kArmDsp, SameLevels, CortexMPool::kMaxDsp},
+    {"ref", Isa::kRef, nullptr, CortexMPool::kReference},
+};
+
+bool Elementwise(const CortexMAddProblem& p) { return p.same_shapes && p.exact; }
+
+// The DSP row serves the M55 too (its level covers the DSP extension's): Helium has no 64-bit
+// lanes for the exact sum.
+constexpr CortexMAddCandidate kAdd[] = {
+    {"q8_add_1x__dsp", Isa::kArmDsp, Elementwise, CortexMAdd::kDsp},
+    {"ref", Isa::kRef, nullptr, CortexMAdd::kReference},
+};
+
+bool LevelsClamp(const CortexMClampProblem& p) { return Q8(p.type) && p.same_quantization; }
+
+constexpr CortexMClampCandidate kClamp[] = {
+    {"q8_clamp_16x__mve", Isa::kMve, LevelsClamp, CortexMClamp::kMve},
+    {"q8_clamp_4x__dsp", Isa::kArmDsp, LevelsClamp, CortexMClamp::kDsp},
+    {"ref", Isa::kRef, nullptr, CortexMClamp::kReference},
+};
+
 }  // namespace
 
 std::span<const CortexMLinearCandidate> CortexMLinearKernels() { return kLinear; }
+
+std::span<const CortexMClampCandidate> CortexMClampKernels() { return kClamp; }
+
+std::span<const CortexMAddCandidate> CortexMAddKernels() { return kAdd; }
+
+std::span<const CortexMPoolCandidate> CortexMMaxPoolKernels() { return kMaxPool; }
 
 }  // namespace trit

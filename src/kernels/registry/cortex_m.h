@@ -23,4 +23,43 @@ using CortexMLinearCandidate = KernelCandidate<CortexMLinearProblem, CortexMLine
 
 std::span<const CortexMLinearCandidate> CortexMLinearKernels();
 
+// MaxPool with 8-bit activations: the fast kernels take layers whose input and output share
+// their type and quantization (no rescaling).
+struct CortexMPoolProblem {
+  DType type = DType::kI8;
+  bool rescaled = false;
+};
+
+enum class CortexMPool { kReference, kMaxDsp, kMaxMve };
+
+using CortexMPoolCandidate = KernelCandidate<CortexMPoolProblem, CortexMPool>;
+
+std::span<const CortexMPoolCandidate> CortexMMaxPoolKernels();
+
+// Add with 8-bit activations: the fast kernel takes inputs of the output's shape (no
+// broadcasting) and the multipliers and shift its exact arithmetic allows (q8_add.h).
+struct CortexMAddProblem {
+  bool same_shapes = false;
+  bool exact = false;  // cortex_m::AddQ8DspTakes
+};
+
+enum class CortexMAdd { kReference, kDsp };
+
+using CortexMAddCandidate = KernelCandidate<CortexMAddProblem, CortexMAdd>;
+
+std::span<const CortexMAddCandidate> CortexMAddKernels();
+
+// Relu and Clip with 8-bit activations: the fast kernels take layers whose input and output
+// share their type and quantization (a clamp of the levels).
+struct CortexMClampProblem {
+  DType type = DType::kI8;
+  bool same_quantization = false;
+};
+
+enum class CortexMClamp { kReference, kDsp, kMve };
+
+using CortexMClampCandidate = KernelCandidate<CortexMClampProblem, CortexMClamp>;
+
+std::span<const CortexMClampCandidate> CortexMClampKernels();
+
 }  // namespace trit

@@ -1,16 +1,23 @@
 // Runs on the Cortex-M targets under qemu-system-arm: every optimized microcontroller kernel
 // the target has (DSP; on the M55 also Helium) against the reference kernel on random layers (all
 // weight types, i8 and u8 activations, per-tensor and per-channel scales, odd depths and unaligned
-// packed rows, padding, strides), byte for byte. Prints one line per mismatch and the count of
-// layers checked; exit 0 when all match.
+// packed rows, padding, strides; and max pools), byte for byte. Prints one line per mismatch and
+// the count of layers checked; exit 0 when all match.
 #include <cstdint>
 #include <cstring>
 
+#include "kernels/cortex_m/q8_add.h"
+#include "kernels/cortex_m/q8_clamp.h"
 #include "kernels/cortex_m/q8_conv_dsp.h"
 #include "kernels/cortex_m/q8_conv_mve.h"
 #include "kernels/cortex_m/q8_depthwise.h"
+#include "kernels/cortex_m/q8_maxpool.h"
+#include "kernels/q8_prepare.h"
+#include "kernels/ref/activation.h"
 #include "kernels/ref/conv2d.h"
 #include "kernels/ref/dense.h"
+#include "kernels/ref/elementwise.h"
+#include "kernels/ref/pool.h"
 
 extern "C" {
 #include "semihosting.h"
@@ -191,6 +198,114 @@ int CheckLayer(int index) {
   return result;
 }
 
+// A random MaxPool without rescaling (padding, strides, overlapping windows, odd channel counts)
+// through each MaxPool kernel the target has, against ref::MaxPoolQ8: 1 when they match.
+template <typename T>
+int CheckMaxPool(int index) {
+  trit::ref::ConvGeometry g;
+  g.batch = Uniform(1, 2);
+  g.in_h = Uniform(1, 12);
+  g.in_w = Uniform(1, 12);
+  g.in_c = g.out_c = Uniform(1, 40);
+  g.kernel_h = Uniform(1, 3);
+  g.kernel_w = Uniform(1, 3);
+  g.stride_h = Uniform(1, 3);
+  g.stride_w = Uniform(1, 3);
+  g.pad_top = Uniform(0, g.kernel_h - 1);
+  g.pad_left = Uniform(0, g.kernel_w - 1);
+  const int pad_bottom = Uniform(0, g.kernel_h - 1), pad_right = Uniform(0, g.kernel_w - 1);
+  g.out_h = (g.in_h + g.pad_top + pad_bottom - g.kernel_h) / g.stride_h + 1;
+  g.out_w = (g.in_w + g.pad_left + pad_right - g.kernel_w) / g.stride_w + 1;
+  if (g.out_h < 1 || g.out_w < 1) return 0;
+  const int64_t in_bytes = static_cast<int64_t>(g.batch) * g.in_h * g.in_w * g.in_c;
+  const int64_t out_bytes = static_cast<int64_t>(g.batch) * g.out_h * g.out_w * g.out_c;
+  for (int64_t i = 0; i < in_bytes; ++i) input[i] = static_cast<uint8_t>(Next());
+  const auto* x = reinterpret_cast<const T*>(input);
+  const int32_t lo = static_cast<T>(-1) > 0 ? 0 : -128, hi = static_cast<T>(-1) > 0 ? 255 : 127;
+  trit::ref::MaxPoolQ8(g, x, 0, nullptr, 0, lo, hi, reinterpret_cast<T*>(expected));
+  int result = 1;
+  for (int kernel = 0; kernel < 2; ++kernel) {
+    memset(actual, 0xA5, sizeof actual);
+    if (kernel == 0) {
+      trit::cortex_m::MaxPoolQ8Dsp(g, x, reinterpret_cast<T*>(actual));
+    } else {
+#if defined(__ARM_FEATURE_MVE)
+      trit::cortex_m::MaxPoolQ8Mve(g, x, reinterpret_cast<T*>(actual));
+#else
+      continue;
+#endif
+    }
+    if (memcmp(expected, actual, static_cast<size_t>(out_bytes)) != 0 ||
+        actual[out_bytes] != 0xA5) {
+      result = -1;
+      Print(kernel == 0 ? "MISMATCH (DSP MaxPool) case " : "MISMATCH (MVE MaxPool) case ", index);
+    }
+  }
+  return result;
+}
+
+// A random same-shape Add (scales from 1/8 to 8 times the output's, so shifts on both sides
+// of 32) through the DSP kernel, against ref::AddQ8: 1 when they match, 0 when the kernel does
+// not take the parameters.
+template <typename A, typename B, typename Out>
+int CheckAdd(int index) {
+  const int64_t count = Uniform(1, 3000);
+  for (int64_t i = 0; i < 2 * count; ++i) input[i] = static_cast<uint8_t>(Next());
+  const auto scale = [] {
+    return 0.01f * static_cast<float>(1 << Uniform(0, 6)) * (1.0f + (Next() % 1000) * 0.001f);
+  };
+  const bool out_u8 = static_cast<Out>(-1) > 0;
+  const trit::ref::QuantAddParams p = trit::AddQ8Params(
+      scale(), Uniform(-20, 20) + (static_cast<A>(-1) > 0 ? 128 : 0), scale(),
+      Uniform(-20, 20) + (static_cast<B>(-1) > 0 ? 128 : 0), out_u8 ? DType::kU8 : DType::kI8,
+      0.08f, Uniform(-20, 20) + (out_u8 ? 128 : 0));
+  if (!trit::cortex_m::AddQ8DspTakes(p)) return 0;
+  const auto* x = reinterpret_cast<const A*>(input);
+  const auto* y = reinterpret_cast<const B*>(input + count);
+  const int64_t shape[1] = {count};
+  trit::ref::AddQ8(trit::ref::MakeBroadcast(shape, 1, shape, 1), x, y, p,
+                   reinterpret_cast<Out*>(expected));
+  memset(actual, 0xA5, sizeof actual);
+  trit::cortex_m::AddQ8Dsp(count, x, y, p, reinterpret_cast<Out*>(actual));
+  if (memcmp(expected, actual, static_cast<size_t>(count)) != 0 || actual[count] != 0xA5) {
+    Print("MISMATCH (DSP Add) case ", index);
+    return -1;
+  }
+  return 1;
+}
+
+// A random Relu or Clip between tensors of the same quantization through each clamp kernel the
+// target has, against ref::RescaleClampQ8 with the identity rescale: 1 when they match.
+template <typename T>
+int CheckClamp(int index) {
+  const int64_t count = Uniform(1, 3000);
+  for (int64_t i = 0; i < count; ++i) input[i] = static_cast<uint8_t>(Next());
+  const int32_t type_lo = static_cast<T>(-1) > 0 ? 0 : -128;
+  const int32_t lo = Uniform(type_lo, type_lo + 200), hi = Uniform(lo, type_lo + 255);
+  const int32_t zero = Uniform(type_lo, type_lo + 255);
+  const auto* x = reinterpret_cast<const T*>(input);
+  trit::ref::RescaleClampQ8(count, x, zero, trit::QuantizeMultiplier(1.0), zero, lo, hi,
+                            reinterpret_cast<T*>(expected));
+  int result = 1;
+  for (int kernel = 0; kernel < 2; ++kernel) {
+    memset(actual, 0xA5, sizeof actual);
+    if (kernel == 0) {
+      trit::cortex_m::ClampQ8Dsp(count, x, lo, hi, reinterpret_cast<T*>(actual));
+    } else {
+#if defined(__ARM_FEATURE_MVE)
+      trit::cortex_m::ClampQ8Mve(count, x, lo, hi, reinterpret_cast<T*>(actual));
+#else
+      continue;
+#endif
+    }
+    if (memcmp(expected, actual, static_cast<size_t>(count)) != 0 || actual[count] != 0xA5) {
+      result = -1;
+      Print(kernel == 0 ? "MISMATCH (DSP clamp) case " : "MISMATCH (MVE clamp) case ", index);
+    }
+  }
+  return result;
+}
+
 }  // namespace
 
 int main() {
@@ -214,7 +329,42 @@ int main() {
     if (r > 0) ++checked;
     if (r < 0) ++failed;
   }
+  int pools = 0;
+  for (int i = 0; i < 200; ++i) {
+    const int r = i % 2 ? CheckMaxPool<int8_t>(i) : CheckMaxPool<uint8_t>(i);
+    if (r > 0) ++pools;
+    if (r < 0) ++failed;
+  }
+  int adds = 0;
+  for (int i = 0; i < 80; ++i) {
+    int r = 0;
+    switch (i % 4) {
+      case 0:
+        r = CheckAdd<int8_t, int8_t, int8_t>(i);
+        break;
+      case 1:
+        r = CheckAdd<uint8_t, int8_t, uint8_t>(i);
+        break;
+      case 2:
+        r = CheckAdd<int8_t, uint8_t, int8_t>(i);
+        break;
+      default:
+        r = CheckAdd<uint8_t, uint8_t, uint8_t>(i);
+        break;
+    }
+    if (r > 0) ++adds;
+    if (r < 0) ++failed;
+  }
+  int clamps = 0;
+  for (int i = 0; i < 60; ++i) {
+    const int r = i % 2 ? CheckClamp<int8_t>(i) : CheckClamp<uint8_t>(i);
+    if (r > 0) ++clamps;
+    if (r < 0) ++failed;
+  }
   Print("layers checked: ", checked);
+  Print("max pools checked: ", pools);
+  Print("clamps checked: ", clamps);
+  Print("adds checked: ", adds);
   Print("mismatches: ", failed);
-  return failed == 0 && checked > 300 ? 0 : 1;
+  return failed == 0 && checked > 300 && pools > 150 && adds > 60 && clamps == 60 ? 0 : 1;
 }
