@@ -59,41 +59,25 @@ struct Tap {
   int32_t input, pair;
 };
 
-// Four channels' sums at a position whose taps are all inside the image: the group's pairs in
-// tap order, the input zero point left to the bias (RepackPairs).
-template <typename In>
-inline void InsideSums4(const In* x, const Tap* taps, int count, const int32_t* pair,
-                        int32_t* acc) {
+// Four channels' sums at one position. kInside: every tap is inside the image, so the group's
+// pairs follow in tap order and the input zero point is left to the bias (RepackPairs); else
+// only the listed taps, their pairs by offset, the zero point subtracted from each input.
+template <typename In, bool kInside>
+inline void Sums4(const In* x, const Tap* taps, int count, const int32_t* pairs, int32_t zero_pair,
+                  int32_t* acc) {
   int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-  for (const Tap* tap = taps; tap != taps + count; ++tap, pair += 2) {
-    uint32_t xs;
-    std::memcpy(&xs, x + tap->input, 4);
-    int32_t even, odd;
-    SplitLanes<In>(xs, &even, &odd);
-    a0 = __smlabb(even, pair[0], a0);
-    a2 = __smlatt(even, pair[0], a2);
-    a1 = __smlabb(odd, pair[1], a1);
-    a3 = __smlatt(odd, pair[1], a3);
-  }
-  acc[0] = a0;
-  acc[1] = a1;
-  acc[2] = a2;
-  acc[3] = a3;
-}
-
-// The same at a border: only the taps listed, the zero point subtracted from each input.
-template <typename In>
-inline void BorderSums4(const In* x, const Tap* taps, int count, const int32_t* pairs,
-                        int32_t zero_pair, int32_t* acc) {
-  int32_t a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+  const int32_t* next = pairs;
   for (const Tap* tap = taps; tap != taps + count; ++tap) {
     uint32_t xs;
     std::memcpy(&xs, x + tap->input, 4);
-    const int32_t* pair = pairs + tap->pair;
+    const int32_t* pair = kInside ? next : pairs + tap->pair;
+    next += 2;
     int32_t even, odd;
     SplitLanes<In>(xs, &even, &odd);
-    even = __ssub16(even, zero_pair);
-    odd = __ssub16(odd, zero_pair);
+    if constexpr (!kInside) {
+      even = __ssub16(even, zero_pair);
+      odd = __ssub16(odd, zero_pair);
+    }
     a0 = __smlabb(even, pair[0], a0);
     a2 = __smlatt(even, pair[0], a2);
     a1 = __smlabb(odd, pair[1], a1);
@@ -148,10 +132,10 @@ void DepthwiseQ8Dsp(const ref::ConvGeometry& g, const In* input, int32_t input_z
           int32_t acc[4];
           const int32_t* group_pairs = pairs + group * taps * 2;
           if (inside) {
-            InsideSums4<In>(in + group * 4, tap_list, valid, group_pairs, acc);
+            Sums4<In, true>(in + group * 4, tap_list, valid, group_pairs, zero_pair, acc);
             StoreChannels(acc, group * 4, 4, inside_bias, out_params, out);
           } else {
-            BorderSums4<In>(in + group * 4, tap_list, valid, group_pairs, zero_pair, acc);
+            Sums4<In, false>(in + group * 4, tap_list, valid, group_pairs, zero_pair, acc);
             StoreChannels(acc, group * 4, 4, bias, out_params, out);
           }
         }
