@@ -13,6 +13,7 @@
 #include "kernels/registry/cortex_m.h"
 #include "micro/op.h"
 #include "micro/params.h"
+#include "micro/rescale_table.h"
 
 namespace trit::micro {
 namespace {
@@ -36,6 +37,8 @@ struct RescaleParams {
   Requant requant;
   int32_t input_zero_point, output_zero_point, lo, hi;
   float lo_f32, hi_f32;
+  uint32_t table;  // arena offset of the 256 levels (the lookup kernels)
+  uint8_t input_signed, gather;
 };
 
 template <typename In, typename Out>
@@ -61,6 +64,11 @@ void RunClampQ8Dsp(const RunArgs& a) {
                        static_cast<T*>(a.outputs[0]));
 }
 #endif
+
+void RunLookup(const RunArgs& a) {
+  const auto& p = *static_cast<const RescaleParams*>(a.params);
+  LookupLevels(a, p.table, p.input_signed != 0, p.gather != 0, p.count, a.inputs[0], a.outputs[0]);
+}
 
 void RunClipF32(const RunArgs& a) {
   const auto& p = *static_cast<const RescaleParams*>(a.params);
@@ -109,6 +117,15 @@ template <typename A, typename B, typename Out>
 void RunAddQ8Dsp(const RunArgs& a) {
   const auto& p = *static_cast<const AddParams*>(a.params);
   cortex_m::AddQ8Dsp(p.broadcast.count, static_cast<const A*>(a.inputs[0]),
+                     static_cast<const B*>(a.inputs[1]), p.q, static_cast<Out*>(a.outputs[0]));
+}
+#endif
+
+#if defined(__ARM_FEATURE_MVE)
+template <typename A, typename B, typename Out>
+void RunAddQ8Mve(const RunArgs& a) {
+  const auto& p = *static_cast<const AddParams*>(a.params);
+  cortex_m::AddQ8Mve(p.broadcast.count, static_cast<const A*>(a.inputs[0]),
                      static_cast<const B*>(a.inputs[1]), p.q, static_cast<Out*>(a.outputs[0]));
 }
 #endif
@@ -210,6 +227,17 @@ Status PrepareActivation(PrepareContext& c) {
                                   CortexMClampProblem{x.dtype, SameQuantization(x, y)}, c.level());
   if (!chosen) return Status::kOk;
   c.kernel = chosen->name.data();
+  if (chosen->entry == CortexMClamp::kLookup || chosen->entry == CortexMClamp::kLookupMve) {
+    // Built whatever this build compiles, so that a host sizes the target's arena with it; the
+    // walk is portable (the gather only where compiled).
+    const RescaleLevels levels{x.dtype, y.dtype, p->input_zero_point, p->output_zero_point,
+                               p->lo,   p->hi,   p->requant};
+    if (!BuildRescaleTable(c, levels, &p->table)) return Status::kInvalidArgument;
+    p->input_signed = x.dtype == DType::kI8;
+    p->gather = chosen->entry == CortexMClamp::kLookupMve;
+    c.run = RunLookup;
+    return Status::kOk;
+  }
   if (!IsaCovers(CompiledCortexMIsa(), chosen->isa)) return Status::kOk;
   [[maybe_unused]] const bool i8 = x.dtype == DType::kI8;
   switch (chosen->entry) {
@@ -324,7 +352,7 @@ Status PrepareAdd(PrepareContext& c) {
   c.run = kRun[a.dtype == DType::kU8][b.dtype == DType::kU8][y.dtype == DType::kU8];
   // The Cortex-M family's kernel at the context's level (kernels/registry/cortex_m.h).
   const CortexMAddProblem problem{a.elements == y.elements && b.elements == y.elements,
-                                  cortex_m::AddQ8DspTakes(p->q)};
+                                  cortex_m::AddQ8DspTakes(p->q), cortex_m::AddQ8MveTakes(p->q)};
   const auto* chosen = FindKernel(CortexMAddKernels(), problem, c.level());
   if (chosen) c.kernel = chosen->name.data();
 #if defined(__ARM_FEATURE_DSP)
@@ -335,6 +363,16 @@ Status PrepareAdd(PrepareContext& c) {
         {{RunAddQ8Dsp<uint8_t, int8_t, int8_t>, RunAddQ8Dsp<uint8_t, int8_t, uint8_t>},
          {RunAddQ8Dsp<uint8_t, uint8_t, int8_t>, RunAddQ8Dsp<uint8_t, uint8_t, uint8_t>}}};
     c.run = kDsp[a.dtype == DType::kU8][b.dtype == DType::kU8][y.dtype == DType::kU8];
+  }
+#endif
+#if defined(__ARM_FEATURE_MVE)
+  if (chosen && chosen->entry == CortexMAdd::kMve && IsaCovers(CompiledCortexMIsa(), chosen->isa)) {
+    static constexpr RunFn kMve[2][2][2] = {
+        {{RunAddQ8Mve<int8_t, int8_t, int8_t>, RunAddQ8Mve<int8_t, int8_t, uint8_t>},
+         {RunAddQ8Mve<int8_t, uint8_t, int8_t>, RunAddQ8Mve<int8_t, uint8_t, uint8_t>}},
+        {{RunAddQ8Mve<uint8_t, int8_t, int8_t>, RunAddQ8Mve<uint8_t, int8_t, uint8_t>},
+         {RunAddQ8Mve<uint8_t, uint8_t, int8_t>, RunAddQ8Mve<uint8_t, uint8_t, uint8_t>}}};
+    c.run = kMve[a.dtype == DType::kU8][b.dtype == DType::kU8][y.dtype == DType::kU8];
   }
 #endif
   return Status::kOk;

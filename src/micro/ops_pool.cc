@@ -1,10 +1,14 @@
 // MaxPool, AvgPool and GlobalAvgPool over NHWC, 8-bit or fp32.
+#include <type_traits>
+
+#include "kernels/cortex_m/q8_avgpool.h"
 #include "kernels/cortex_m/q8_maxpool.h"
 #include "kernels/q8_prepare.h"
 #include "kernels/ref/pool.h"
 #include "kernels/registry/cortex_m.h"
 #include "micro/op.h"
 #include "micro/params.h"
+#include "micro/rescale_table.h"
 
 namespace trit::micro {
 namespace {
@@ -25,12 +29,22 @@ void RunAvgPoolQ8(const RunArgs& a) {
                  p.hi, static_cast<Out*>(a.outputs[0]));
 }
 
+// A MaxPool that rescales: the max as input levels into the output, then each through the
+// layer's table of rescaled levels, in place.
+template <typename T>
+void RescaleMaxima(const RunArgs& a, const PoolParams& p) {
+  const ref::ConvGeometry& g = p.geometry;
+  const int64_t count = static_cast<int64_t>(g.batch) * g.out_h * g.out_w * g.out_c;
+  LookupLevels(a, p.table, std::is_signed_v<T>, p.gather != 0, count, a.outputs[0], a.outputs[0]);
+}
+
 #if defined(__ARM_FEATURE_MVE)
 template <typename T>
 void RunMaxPoolQ8Mve(const RunArgs& a) {
   const auto& p = *static_cast<const PoolParams*>(a.params);
   cortex_m::MaxPoolQ8Mve(p.geometry, static_cast<const T*>(a.inputs[0]),
                          static_cast<T*>(a.outputs[0]));
+  if (p.rescaled) RescaleMaxima<T>(a, p);
 }
 #endif
 #if defined(__ARM_FEATURE_DSP)
@@ -39,27 +53,84 @@ void RunMaxPoolQ8Dsp(const RunArgs& a) {
   const auto& p = *static_cast<const PoolParams*>(a.params);
   cortex_m::MaxPoolQ8Dsp(p.geometry, static_cast<const T*>(a.inputs[0]),
                          static_cast<T*>(a.outputs[0]));
+  if (p.rescaled) RescaleMaxima<T>(a, p);
 }
 #endif
 
 // The Cortex-M family's MaxPool kernel at the context's level (kernels/registry/cortex_m.h):
 // names it, and sets its run function where it is compiled into this build (none needs scratch).
-void UseCortexMMaxPool(PrepareContext& c, DType type, bool rescaled) {
+// A layer that rescales gets its table of levels whatever the build compiles, so that a host
+// sizes the target's arena with it.
+bool UseCortexMMaxPool(PrepareContext& c, PoolParams& p, DType in, DType out) {
   const auto* chosen =
-      FindKernel(CortexMMaxPoolKernels(), CortexMPoolProblem{type, rescaled}, c.level());
-  if (!chosen) return;
+      FindKernel(CortexMMaxPoolKernels(), CortexMPoolProblem{in, p.rescaled != 0}, c.level());
+  if (!chosen) return true;
   c.kernel = chosen->name.data();
-  if (!IsaCovers(CompiledCortexMIsa(), chosen->isa)) return;
+  if (chosen->entry == CortexMPool::kReference) return true;
+  if (p.rescaled) {
+    const RescaleLevels levels{in,   out,  p.input_zero_point, p.output_zero_point,
+                               p.lo, p.hi, p.rescale};
+    if (!BuildRescaleTable(c, levels, &p.table)) return false;
+    p.gather = chosen->entry == CortexMPool::kMaxMve;
+  }
+  const DType type = in;
+  if (!IsaCovers(CompiledCortexMIsa(), chosen->isa)) return true;
   [[maybe_unused]] const bool i8 = type == DType::kI8;
   switch (chosen->entry) {
 #if defined(__ARM_FEATURE_MVE)
     case CortexMPool::kMaxMve:
       c.run = i8 ? RunMaxPoolQ8Mve<int8_t> : RunMaxPoolQ8Mve<uint8_t>;
-      return;
+      return true;
 #endif
 #if defined(__ARM_FEATURE_DSP)
     case CortexMPool::kMaxDsp:
       c.run = i8 ? RunMaxPoolQ8Dsp<int8_t> : RunMaxPoolQ8Dsp<uint8_t>;
+      return true;
+#endif
+    default:
+      return true;
+  }
+}
+
+[[maybe_unused]] cortex_m::AvgPoolQ8Params AvgParams(const PoolParams& p, const RunArgs& a) {
+  return {p.count_include_pad != 0,          p.input_zero_point, p.output_zero_point, p.lo, p.hi,
+          FromArena<Requant>(a, p.per_count)};
+}
+
+#if defined(__ARM_FEATURE_MVE)
+template <typename In, typename Out>
+void RunAvgPoolQ8Mve(const RunArgs& a) {
+  const auto& p = *static_cast<const PoolParams*>(a.params);
+  cortex_m::AvgPoolQ8Mve(p.geometry, static_cast<const In*>(a.inputs[0]), AvgParams(p, a),
+                         static_cast<Out*>(a.outputs[0]));
+}
+#endif
+#if defined(__ARM_FEATURE_DSP)
+template <typename In, typename Out>
+void RunAvgPoolQ8Dsp(const RunArgs& a) {
+  const auto& p = *static_cast<const PoolParams*>(a.params);
+  cortex_m::AvgPoolQ8Dsp(p.geometry, static_cast<const In*>(a.inputs[0]), AvgParams(p, a),
+                         static_cast<Out*>(a.outputs[0]));
+}
+#endif
+
+// The same for AvgPool and GlobalAvgPool (no scratch).
+void UseCortexMAvgPool(PrepareContext& c, DType in, [[maybe_unused]] DType out) {
+  const auto* chosen = FindKernel(CortexMAvgPoolKernels(), CortexMPoolProblem{in, true}, c.level());
+  if (!chosen) return;
+  c.kernel = chosen->name.data();
+  if (!IsaCovers(CompiledCortexMIsa(), chosen->isa)) return;
+  switch (chosen->entry) {
+#if defined(__ARM_FEATURE_MVE)
+    case CortexMPool::kAvgMve:
+      c.run = PickQ8<RunAvgPoolQ8Mve<int8_t, int8_t>, RunAvgPoolQ8Mve<int8_t, uint8_t>,
+                     RunAvgPoolQ8Mve<uint8_t, int8_t>, RunAvgPoolQ8Mve<uint8_t, uint8_t>>(in, out);
+      return;
+#endif
+#if defined(__ARM_FEATURE_DSP)
+    case CortexMPool::kAvgDsp:
+      c.run = PickQ8<RunAvgPoolQ8Dsp<int8_t, int8_t>, RunAvgPoolQ8Dsp<int8_t, uint8_t>,
+                     RunAvgPoolQ8Dsp<uint8_t, int8_t>, RunAvgPoolQ8Dsp<uint8_t, uint8_t>>(in, out);
       return;
 #endif
     default:
@@ -169,8 +240,7 @@ Status PreparePool(PrepareContext& c) {
     p->rescale = QuantizeMultiplier(ratio);
     c.run = PickQ8<RunMaxPoolQ8<int8_t, int8_t>, RunMaxPoolQ8<int8_t, uint8_t>,
                    RunMaxPoolQ8<uint8_t, int8_t>, RunMaxPoolQ8<uint8_t, uint8_t>>(x.dtype, y.dtype);
-    UseCortexMMaxPool(c, x.dtype, p->rescaled != 0);  // SameQuantization: y has x's type too
-    return Status::kOk;
+    return UseCortexMMaxPool(c, *p, x.dtype, y.dtype) ? Status::kOk : Status::kInvalidArgument;
   }
   const int64_t window = kernel[0] * kernel[1];
   if (window * 255 >= (int64_t{1} << 31)) return c.Unsupported() << "a window this large";
@@ -180,6 +250,7 @@ Status PreparePool(PrepareContext& c) {
   p->per_count = c.ArenaOffset(per_count);
   c.run = PickQ8<RunAvgPoolQ8<int8_t, int8_t>, RunAvgPoolQ8<int8_t, uint8_t>,
                  RunAvgPoolQ8<uint8_t, int8_t>, RunAvgPoolQ8<uint8_t, uint8_t>>(x.dtype, y.dtype);
+  UseCortexMAvgPool(c, x.dtype, y.dtype);
   return Status::kOk;
 }
 

@@ -24,7 +24,8 @@ struct PoolParams {
   int32_t input_zero_point, output_zero_point, lo, hi;
   Requant rescale;     // MaxPool between different parameters
   uint32_t per_count;  // AvgPool: arena offset of Requant[window + 1]
-  uint8_t rescaled, count_include_pad, reserved[2];
+  uint32_t table;      // MaxPool that rescales, on Cortex-M: arena offset of its 256 levels
+  uint8_t rescaled, count_include_pad, gather, reserved;
 };
 
 // Quantize and Dequantize.

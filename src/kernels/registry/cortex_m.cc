@@ -24,28 +24,41 @@ constexpr CortexMLinearCandidate kLinear[] = {
     {"ref", Isa::kRef, nullptr, CortexMLinear::kReference},
 };
 
-bool SameLevels(const CortexMPoolProblem& p) { return Q8(p.type) && !p.rescaled; }
+bool AnyLevels(const CortexMPoolProblem& p) { return Q8(p.type); }
 
 constexpr CortexMPoolCandidate kMaxPool[] = {
-    {"q8_maxpool_16ch__mve", Isa::kMve, SameLevels, CortexMPool::kMaxMve},
-    {"q8_maxpool_4ch__dsp", Isa::kArmDsp, SameLevels, CortexMPool::kMaxDsp},
+    {"q8_maxpool_16ch__mve", Isa::kMve, AnyLevels, CortexMPool::kMaxMve},
+    {"q8_maxpool_4ch__dsp", Isa::kArmDsp, AnyLevels, CortexMPool::kMaxDsp},
+    {"ref", Isa::kRef, nullptr, CortexMPool::kReference},
+};
+
+constexpr CortexMPoolCandidate kAvgPool[] = {
+    {"q8_avgpool_8ch__mve", Isa::kMve, AnyLevels, CortexMPool::kAvgMve},
+    {"q8_avgpool_4ch__dsp", Isa::kArmDsp, AnyLevels, CortexMPool::kAvgDsp},
     {"ref", Isa::kRef, nullptr, CortexMPool::kReference},
 };
 
 bool Elementwise(const CortexMAddProblem& p) { return p.same_shapes && p.exact; }
+bool ElementwiseMve(const CortexMAddProblem& p) { return p.same_shapes && p.exact_mve; }
 
-// The DSP row serves the M55 too (its level covers the DSP extension's): Helium has no 64-bit
-// lanes for the exact sum.
+// The DSP row serves the M55 too where the Helium split does not hold (its level covers the DSP
+// extension's).
 constexpr CortexMAddCandidate kAdd[] = {
+    {"q8_add_4x__mve", Isa::kMve, ElementwiseMve, CortexMAdd::kMve},
     {"q8_add_1x__dsp", Isa::kArmDsp, Elementwise, CortexMAdd::kDsp},
     {"ref", Isa::kRef, nullptr, CortexMAdd::kReference},
 };
 
 bool LevelsClamp(const CortexMClampProblem& p) { return Q8(p.type) && p.same_quantization; }
+bool RescaleClamp(const CortexMClampProblem& p) { return Q8(p.type) && !p.same_quantization; }
 
+// The portable table walk stands at the DSP level: the reference level keeps the reference's
+// arithmetic, as on the host (registry/activation.cc).
 constexpr CortexMClampCandidate kClamp[] = {
     {"q8_clamp_16x__mve", Isa::kMve, LevelsClamp, CortexMClamp::kMve},
+    {"q8_lut_16x__mve", Isa::kMve, RescaleClamp, CortexMClamp::kLookupMve},
     {"q8_clamp_4x__dsp", Isa::kArmDsp, LevelsClamp, CortexMClamp::kDsp},
+    {"q8_lut", Isa::kArmDsp, RescaleClamp, CortexMClamp::kLookup},
     {"ref", Isa::kRef, nullptr, CortexMClamp::kReference},
 };
 
@@ -58,5 +71,7 @@ std::span<const CortexMClampCandidate> CortexMClampKernels() { return kClamp; }
 std::span<const CortexMAddCandidate> CortexMAddKernels() { return kAdd; }
 
 std::span<const CortexMPoolCandidate> CortexMMaxPoolKernels() { return kMaxPool; }
+
+std::span<const CortexMPoolCandidate> CortexMAvgPoolKernels() { return kAvgPool; }
 
 }  // namespace trit

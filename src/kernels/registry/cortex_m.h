@@ -23,40 +23,44 @@ using CortexMLinearCandidate = KernelCandidate<CortexMLinearProblem, CortexMLine
 
 std::span<const CortexMLinearCandidate> CortexMLinearKernels();
 
-// MaxPool with 8-bit activations: the fast kernels take layers whose input and output share
-// their type and quantization (no rescaling).
+// Pools with 8-bit activations, every 8-bit layer. MaxPool that rescales takes the max, then
+// maps it through a 256-entry table of the rescale (q8_lookup.h); AvgPool and GlobalAvgPool
+// rescale as part of the average.
 struct CortexMPoolProblem {
   DType type = DType::kI8;
   bool rescaled = false;
 };
 
-enum class CortexMPool { kReference, kMaxDsp, kMaxMve };
+enum class CortexMPool { kReference, kMaxDsp, kMaxMve, kAvgDsp, kAvgMve };
 
 using CortexMPoolCandidate = KernelCandidate<CortexMPoolProblem, CortexMPool>;
 
 std::span<const CortexMPoolCandidate> CortexMMaxPoolKernels();
+std::span<const CortexMPoolCandidate> CortexMAvgPoolKernels();
 
 // Add with 8-bit activations: the fast kernel takes inputs of the output's shape (no
 // broadcasting) and the multipliers and shift its exact arithmetic allows (q8_add.h).
 struct CortexMAddProblem {
   bool same_shapes = false;
-  bool exact = false;  // cortex_m::AddQ8DspTakes
+  bool exact = false;      // cortex_m::AddQ8DspTakes
+  bool exact_mve = false;  // cortex_m::AddQ8MveTakes
 };
 
-enum class CortexMAdd { kReference, kDsp };
+enum class CortexMAdd { kReference, kDsp, kMve };
 
 using CortexMAddCandidate = KernelCandidate<CortexMAddProblem, CortexMAdd>;
 
 std::span<const CortexMAddCandidate> CortexMAddKernels();
 
-// Relu and Clip with 8-bit activations: the fast kernels take layers whose input and output
-// share their type and quantization (a clamp of the levels).
+// Relu and Clip with 8-bit activations: between tensors of one type and quantization a clamp of
+// the levels; otherwise the rescale and clamp of each of the 256 input levels in a table built
+// when the layer is prepared (q8_lookup.h).
 struct CortexMClampProblem {
   DType type = DType::kI8;
   bool same_quantization = false;
 };
 
-enum class CortexMClamp { kReference, kDsp, kMve };
+enum class CortexMClamp { kReference, kDsp, kMve, kLookup, kLookupMve };
 
 using CortexMClampCandidate = KernelCandidate<CortexMClampProblem, CortexMClamp>;
 

@@ -1,16 +1,18 @@
 // Runs on the Cortex-M targets under qemu-system-arm: every optimized microcontroller kernel
 // the target has (DSP; on the M55 also Helium) against the reference kernel on random layers (all
 // weight types, i8 and u8 activations, per-tensor and per-channel scales, odd depths and unaligned
-// packed rows, padding, strides; and max pools), byte for byte. Prints one line per mismatch and
-// the count of layers checked; exit 0 when all match.
+// packed rows, padding, strides; max and average pools, adds and clamps), byte for byte. Prints one
+// line per mismatch and the count of layers checked; exit 0 when all match.
 #include <cstdint>
 #include <cstring>
 
 #include "kernels/cortex_m/q8_add.h"
+#include "kernels/cortex_m/q8_avgpool.h"
 #include "kernels/cortex_m/q8_clamp.h"
 #include "kernels/cortex_m/q8_conv_dsp.h"
 #include "kernels/cortex_m/q8_conv_mve.h"
 #include "kernels/cortex_m/q8_depthwise.h"
+#include "kernels/cortex_m/q8_lookup.h"
 #include "kernels/cortex_m/q8_maxpool.h"
 #include "kernels/q8_prepare.h"
 #include "kernels/ref/activation.h"
@@ -86,8 +88,8 @@ int CheckLayer(int index) {
     g.out_h = (g.in_h + g.pad_top + pad_bottom - g.kernel_h) / g.stride_h + 1;
     g.out_w = (g.in_w + g.pad_left + pad_right - g.kernel_w) / g.stride_w + 1;
     g.out_c = Uniform(1, 24);
-    if (Next() % 3 == 0) {  // depthwise
-      g.in_c = g.out_c = g.groups = Uniform(2, 40);
+    if (Next() % 3 == 0) {                            // depthwise
+      g.in_c = g.out_c = g.groups = Uniform(2, 150);  // past a block: 32 or 64 channels
     }
     if (g.out_h < 1 || g.out_w < 1) return 0;
   }
@@ -244,9 +246,81 @@ int CheckMaxPool(int index) {
   return result;
 }
 
+// A random AvgPool (padding counted or not, strides, odd channel counts) or GlobalAvgPool
+// (windows past a 128-position lane run, and past 128 columns) through each AvgPool kernel the
+// target has, against ref::AvgPoolQ8: 1 when they match.
+trit::Requant per_count[2561];
+
+template <typename In, typename Out>
+int CheckAvgPool(int index) {
+  trit::ref::ConvGeometry g;
+  g.batch = Uniform(1, 2);
+  const bool global = Next() % 3 == 0;
+  if (global) {
+    g.in_h = Uniform(1, 16);
+    g.in_w = Uniform(1, 160);
+    const int most = 8000 / (g.batch * g.in_h * g.in_w);
+    g.in_c = g.out_c = Uniform(1, most < 40 ? (most < 1 ? 1 : most) : 40);
+    g.kernel_h = g.stride_h = g.in_h;
+    g.kernel_w = g.stride_w = g.in_w;
+    g.out_h = g.out_w = 1;
+  } else {
+    g.in_h = Uniform(1, 12);
+    g.in_w = Uniform(1, 12);
+    g.in_c = g.out_c = Uniform(1, 40);
+    g.kernel_h = Uniform(1, 4);
+    g.kernel_w = Uniform(1, 4);
+    g.stride_h = Uniform(1, 3);
+    g.stride_w = Uniform(1, 3);
+    g.pad_top = Uniform(0, g.kernel_h - 1);
+    g.pad_left = Uniform(0, g.kernel_w - 1);
+    const int pad_bottom = Uniform(0, g.kernel_h - 1), pad_right = Uniform(0, g.kernel_w - 1);
+    g.out_h = (g.in_h + g.pad_top + pad_bottom - g.kernel_h) / g.stride_h + 1;
+    g.out_w = (g.in_w + g.pad_left + pad_right - g.kernel_w) / g.stride_w + 1;
+    if (g.out_h < 1 || g.out_w < 1) return 0;
+  }
+  const int64_t in_bytes = static_cast<int64_t>(g.batch) * g.in_h * g.in_w * g.in_c;
+  const int64_t out_bytes = static_cast<int64_t>(g.batch) * g.out_h * g.out_w * g.out_c;
+  for (int64_t i = 0; i < in_bytes; ++i) input[i] = static_cast<uint8_t>(Next());
+  const bool in_u8 = static_cast<In>(-1) > 0, out_u8 = static_cast<Out>(-1) > 0;
+  trit::cortex_m::AvgPoolQ8Params p;
+  p.count_include_pad = Next() % 2 == 0;
+  p.input_zero_point = Uniform(-20, 20) + (in_u8 ? 128 : 0);
+  p.output_zero_point = Uniform(-20, 20) + (out_u8 ? 128 : 0);
+  p.lo = out_u8 ? Uniform(0, 20) : Uniform(-128, -100);
+  p.hi = out_u8 ? Uniform(230, 255) : Uniform(100, 127);
+  // Scale ratios from 1/4 to 4: shifts on both sides of 33 for small windows.
+  const float ratio =
+      0.25f * static_cast<float>(1 << Uniform(0, 4)) * (1.0f + (Next() % 100) * 0.01f);
+  trit::AvgPoolRequant(ratio, 1.0f, static_cast<int64_t>(g.kernel_h) * g.kernel_w, per_count);
+  p.per_count = per_count;
+  const auto* x = reinterpret_cast<const In*>(input);
+  trit::ref::AvgPoolQ8(g, p.count_include_pad, x, p.input_zero_point, per_count,
+                       p.output_zero_point, p.lo, p.hi, reinterpret_cast<Out*>(expected));
+  int result = 1;
+  for (int kernel = 0; kernel < 2; ++kernel) {
+    memset(actual, 0xA5, sizeof actual);
+    if (kernel == 0) {
+      trit::cortex_m::AvgPoolQ8Dsp(g, x, p, reinterpret_cast<Out*>(actual));
+    } else {
+#if defined(__ARM_FEATURE_MVE)
+      trit::cortex_m::AvgPoolQ8Mve(g, x, p, reinterpret_cast<Out*>(actual));
+#else
+      continue;
+#endif
+    }
+    if (memcmp(expected, actual, static_cast<size_t>(out_bytes)) != 0 ||
+        actual[out_bytes] != 0xA5) {
+      result = -1;
+      Print(kernel == 0 ? "MISMATCH (DSP AvgPool) case " : "MISMATCH (MVE AvgPool) case ", index);
+    }
+  }
+  return result;
+}
+
 // A random same-shape Add (scales from 1/8 to 8 times the output's, so shifts on both sides
-// of 32) through the DSP kernel, against ref::AddQ8: 1 when they match, 0 when the kernel does
-// not take the parameters.
+// of 32) through each Add kernel the target has that takes the parameters, against ref::AddQ8:
+// 1 when they match, 0 when no kernel takes them.
 template <typename A, typename B, typename Out>
 int CheckAdd(int index) {
   const int64_t count = Uniform(1, 3000);
@@ -265,13 +339,25 @@ int CheckAdd(int index) {
   const int64_t shape[1] = {count};
   trit::ref::AddQ8(trit::ref::MakeBroadcast(shape, 1, shape, 1), x, y, p,
                    reinterpret_cast<Out*>(expected));
-  memset(actual, 0xA5, sizeof actual);
-  trit::cortex_m::AddQ8Dsp(count, x, y, p, reinterpret_cast<Out*>(actual));
-  if (memcmp(expected, actual, static_cast<size_t>(count)) != 0 || actual[count] != 0xA5) {
-    Print("MISMATCH (DSP Add) case ", index);
-    return -1;
+  int result = 1;
+  for (int kernel = 0; kernel < 2; ++kernel) {
+    memset(actual, 0xA5, sizeof actual);
+    if (kernel == 0) {
+      trit::cortex_m::AddQ8Dsp(count, x, y, p, reinterpret_cast<Out*>(actual));
+    } else {
+#if defined(__ARM_FEATURE_MVE)
+      if (!trit::cortex_m::AddQ8MveTakes(p)) continue;
+      trit::cortex_m::AddQ8Mve(count, x, y, p, reinterpret_cast<Out*>(actual));
+#else
+      continue;
+#endif
+    }
+    if (memcmp(expected, actual, static_cast<size_t>(count)) != 0 || actual[count] != 0xA5) {
+      result = -1;
+      Print(kernel == 0 ? "MISMATCH (DSP Add) case " : "MISMATCH (MVE Add) case ", index);
+    }
   }
-  return 1;
+  return result;
 }
 
 // A random Relu or Clip between tensors of the same quantization through each clamp kernel the
@@ -306,6 +392,45 @@ int CheckClamp(int index) {
   return result;
 }
 
+// A random Relu or Clip that rescales, as the runtime runs it: a table of the 256 levels from
+// ref::RescaleClampQ8, walked by each lookup the target has (the portable one; Helium's gather),
+// against ref::RescaleClampQ8 on the inputs: 1 when they match.
+template <typename In, typename Out>
+int CheckLookup(int index) {
+  const int64_t count = Uniform(1, 3000);
+  for (int64_t i = 0; i < count; ++i) input[i] = static_cast<uint8_t>(Next());
+  const bool in_u8 = static_cast<In>(-1) > 0, out_u8 = static_cast<Out>(-1) > 0;
+  const int32_t zx = Uniform(-20, 20) + (in_u8 ? 128 : 0);
+  const int32_t zy = Uniform(-20, 20) + (out_u8 ? 128 : 0);
+  const int32_t type_lo = out_u8 ? 0 : -128;
+  const int32_t lo = Uniform(type_lo, type_lo + 200), hi = Uniform(lo, type_lo + 255);
+  const trit::Requant r = trit::QuantizeMultiplier(0.05 + (Next() % 1000) * 0.004);
+  In levels[256];
+  for (int i = 0; i < 256; ++i) levels[i] = static_cast<In>((in_u8 ? 0 : -128) + i);
+  alignas(16) Out table[256];
+  trit::ref::RescaleClampQ8(256, levels, zx, r, zy, lo, hi, table);
+  const auto* x = reinterpret_cast<const In*>(input);
+  trit::ref::RescaleClampQ8(count, x, zx, r, zy, lo, hi, reinterpret_cast<Out*>(expected));
+  int result = 1;
+  for (int kernel = 0; kernel < 2; ++kernel) {
+    memset(actual, 0xA5, sizeof actual);
+    if (kernel == 0) {
+      trit::ref::LookupQ8(count, x, table, reinterpret_cast<Out*>(actual));
+    } else {
+#if defined(__ARM_FEATURE_MVE)
+      trit::cortex_m::LookupQ8Mve(count, x, reinterpret_cast<const uint8_t*>(table), actual);
+#else
+      continue;
+#endif
+    }
+    if (memcmp(expected, actual, static_cast<size_t>(count)) != 0 || actual[count] != 0xA5) {
+      result = -1;
+      Print(kernel == 0 ? "MISMATCH (table walk) case " : "MISMATCH (MVE lookup) case ", index);
+    }
+  }
+  return result;
+}
+
 }  // namespace
 
 int main() {
@@ -335,6 +460,26 @@ int main() {
     if (r > 0) ++pools;
     if (r < 0) ++failed;
   }
+  int avg_pools = 0;
+  for (int i = 0; i < 120; ++i) {
+    int r = 0;
+    switch (i % 4) {
+      case 0:
+        r = CheckAvgPool<int8_t, int8_t>(i);
+        break;
+      case 1:
+        r = CheckAvgPool<int8_t, uint8_t>(i);
+        break;
+      case 2:
+        r = CheckAvgPool<uint8_t, int8_t>(i);
+        break;
+      default:
+        r = CheckAvgPool<uint8_t, uint8_t>(i);
+        break;
+    }
+    if (r > 0) ++avg_pools;
+    if (r < 0) ++failed;
+  }
   int adds = 0;
   for (int i = 0; i < 80; ++i) {
     int r = 0;
@@ -361,10 +506,34 @@ int main() {
     if (r > 0) ++clamps;
     if (r < 0) ++failed;
   }
+  int lookups = 0;
+  for (int i = 0; i < 60; ++i) {
+    int r = 0;
+    switch (i % 4) {
+      case 0:
+        r = CheckLookup<int8_t, int8_t>(i);
+        break;
+      case 1:
+        r = CheckLookup<int8_t, uint8_t>(i);
+        break;
+      case 2:
+        r = CheckLookup<uint8_t, int8_t>(i);
+        break;
+      default:
+        r = CheckLookup<uint8_t, uint8_t>(i);
+        break;
+    }
+    if (r > 0) ++lookups;
+    if (r < 0) ++failed;
+  }
   Print("layers checked: ", checked);
   Print("max pools checked: ", pools);
+  Print("average pools checked: ", avg_pools);
   Print("clamps checked: ", clamps);
   Print("adds checked: ", adds);
+  Print("rescaling lookups checked: ", lookups);
   Print("mismatches: ", failed);
-  return failed == 0 && checked > 300 && pools > 150 && adds > 60 && clamps == 60 ? 0 : 1;
+  return failed == 0 && checked > 300 && pools > 150 && avg_pools > 90 && adds > 60 && clamps == 60
+             ? 0
+             : 1;
 }
