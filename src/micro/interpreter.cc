@@ -81,6 +81,8 @@ PrepareFn PrepareFunction(uint16_t op) {
       return PrepareBatchNorm;
     case OpType::kPad:
       return PreparePad;
+    case OpType::kConcat:
+      return PrepareConcat;
     case OpType::kLstm:
     case OpType::kGru:
     case OpType::kFastRnn:

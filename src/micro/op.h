@@ -121,6 +121,7 @@ Status PrepareDequantize(PrepareContext& context);
 Status PrepareActivation(PrepareContext& context);
 Status PrepareBatchNorm(PrepareContext& context);
 Status PreparePad(PrepareContext& context);
+Status PrepareConcat(PrepareContext& context);
 Status PrepareRecurrent(PrepareContext& context);
 
 // The run function for 8-bit input and output types (i8 or u8 each).

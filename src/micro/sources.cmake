@@ -1,7 +1,7 @@
 # What the freestanding runtime is built from, relative to the source root: the Cortex-M build
 # (src/micro/port) compiles these, and trit deploy copies them (and the headers) into a project.
 set(TRIT_MICRO_RUNTIME_SOURCES
-  src/micro/conv_pool.cc src/micro/in_place.cc src/micro/interpreter.cc src/micro/model_view.cc src/micro/ops_linear.cc
+  src/micro/conv_pool.cc src/micro/in_place.cc src/micro/ops_concat.cc src/micro/interpreter.cc src/micro/model_view.cc src/micro/ops_linear.cc
   src/micro/ops_pointwise.cc src/micro/ops_pool.cc src/micro/ops_recurrent.cc src/micro/rescale_table.cc
   src/micro/status.cc
   src/kernels/q8_prepare.cc src/kernels/registry/cortex_m.cc src/kernels/ref/activation.cc src/kernels/ref/batch_norm.cc

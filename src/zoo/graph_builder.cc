@@ -120,6 +120,10 @@ ValueId GraphBuilder::Pad(ValueId x, std::vector<int64_t> pads) {
 
 ValueId GraphBuilder::Add(ValueId a, ValueId b) { return AddNode(OpType::kAdd, "add", {a, b}); }
 
+ValueId GraphBuilder::Concat(const std::vector<ValueId>& xs, int64_t axis) {
+  return AddNode(OpType::kConcat, "concat", xs, {{"axis", axis}});
+}
+
 std::vector<ValueId> GraphBuilder::StructuredParts(const std::string& name,
                                                    const StructuredShape& shape, int64_t rows,
                                                    int64_t cols, float std) {

@@ -65,6 +65,7 @@ class GraphBuilder {
   ValueId Dropout(ValueId x, float ratio);
   ValueId Pad(ValueId x, std::vector<int64_t> pads);
   ValueId Add(ValueId a, ValueId b);
+  ValueId Concat(const std::vector<ValueId>& xs, int64_t axis);
   // x [N, T, I]; a rank-4 [N, H, W, C] is read row by row: H steps of W * C features.
   ValueId Recurrent(ValueId x, const RecurrentSpec& spec);
 

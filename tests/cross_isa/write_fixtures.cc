@@ -142,6 +142,23 @@ std::string WriteRecurrentForms(const std::filesystem::path& dir) {
   return listed;
 }
 
+// Two branches joined by Concat on 12x12x3 inputs, int8 weights and activations: each branch
+// keeps its own scales, so the join rescales one of them.
+std::string WriteConcatForm(const std::filesystem::path& dir) {
+  trit::zoo::GraphBuilder b(3000);
+  const trit::ValueId x = b.Input({1, 12, 12, 3});
+  const trit::ValueId left = b.Relu(b.Conv(x, 8, 3, 1, {1, 1, 1, 1}, true));
+  const trit::ValueId right = b.Conv(x, 4, 1, 1, {0, 0, 0, 0}, true);
+  const trit::ValueId joined = b.Concat({left, right}, 3);
+  const trit::Graph fp32 = b.Finish(b.Dense(b.Flatten(b.MaxPool(joined, 2, 2)), 10, true));
+  trit::quant::CompressOptions options;
+  options.weights.type = trit::quant::WeightType::kInt8;
+  options.acts = trit::quant::ActivationMode::kInt8;
+  const std::vector<float> calib = Uniform(2 * 12 * 12 * 3, 3001);
+  const trit::Graph graph = trit::quant::Compress(fp32, 1, options, calib.data(), 2).compressed;
+  return WriteReferenceCase(graph, Uniform(12 * 12 * 3, 3002), "concat_int8", "concat", dir);
+}
+
 struct Variant {
   const char* suffix;
   trit::quant::WeightType type;
@@ -230,6 +247,7 @@ int main(int argc, char** argv) {
       micro_cases += WriteDeepChipForm(fp32, calib, input, dir);
     }
     micro_cases += WriteRecurrentForms(dir);
+    micro_cases += WriteConcatForm(dir);
     WriteBytes(dir / "micro_cases.txt", micro_cases.data(), micro_cases.size());
     std::string listed;
     for (const std::string& model_cases : cases) listed += model_cases;
