@@ -11,6 +11,7 @@
 
 #include "core/arena_plan.h"
 #include "core/op_type.h"
+#include "micro/compiled_ops.h"
 #include "micro/conv_pool.h"
 #include "micro/in_place.h"
 #include "micro/inspect.h"
@@ -58,36 +59,48 @@ void* PrepareContext::AllocateBytes(size_t bytes) {
   return arena_ + begin;
 }
 
+// An op's prepare function where the build holds the op, else null: folded when the build is
+// compiled, so that nothing references the code of ops outside it.
+constexpr PrepareFn IfCompiled(OpType op, PrepareFn prepare) {
+  return OpCompiled(static_cast<uint16_t>(op)) ? prepare : nullptr;
+}
+
 PrepareFn PrepareFunction(uint16_t op) {
   switch (static_cast<OpType>(op)) {
     case OpType::kConv2D:
-      return PrepareConv2D;
+      return IfCompiled(OpType::kConv2D, PrepareConv2D);
     case OpType::kDense:
-      return PrepareDense;
+      return IfCompiled(OpType::kDense, PrepareDense);
     case OpType::kMaxPool:
+      return IfCompiled(OpType::kMaxPool, PreparePool);
     case OpType::kAvgPool:
+      return IfCompiled(OpType::kAvgPool, PreparePool);
     case OpType::kGlobalAvgPool:
-      return PreparePool;
+      return IfCompiled(OpType::kGlobalAvgPool, PreparePool);
     case OpType::kAdd:
-      return PrepareAdd;
+      return IfCompiled(OpType::kAdd, PrepareAdd);
     case OpType::kQuantize:
-      return PrepareQuantize;
+      return IfCompiled(OpType::kQuantize, PrepareQuantize);
     case OpType::kDequantize:
-      return PrepareDequantize;
+      return IfCompiled(OpType::kDequantize, PrepareDequantize);
     case OpType::kRelu:
+      return IfCompiled(OpType::kRelu, PrepareActivation);
     case OpType::kClip:
-      return PrepareActivation;
+      return IfCompiled(OpType::kClip, PrepareActivation);
     case OpType::kBatchNorm:
-      return PrepareBatchNorm;
+      return IfCompiled(OpType::kBatchNorm, PrepareBatchNorm);
     case OpType::kPad:
-      return PreparePad;
+      return IfCompiled(OpType::kPad, PreparePad);
     case OpType::kConcat:
-      return PrepareConcat;
+      return IfCompiled(OpType::kConcat, PrepareConcat);
     case OpType::kLstm:
+      return IfCompiled(OpType::kLstm, PrepareRecurrent);
     case OpType::kGru:
+      return IfCompiled(OpType::kGru, PrepareRecurrent);
     case OpType::kFastRnn:
+      return IfCompiled(OpType::kFastRnn, PrepareRecurrent);
     case OpType::kFastGrnn:
-      return PrepareRecurrent;
+      return IfCompiled(OpType::kFastGrnn, PrepareRecurrent);
     default:
       return nullptr;
   }
@@ -292,6 +305,13 @@ Status Load(const uint8_t* bytes, size_t size, uint8_t* arena, size_t arena_byte
     const fb::Node* node = model.node(static_cast<int>(n));
     if (IsAlias(node->op())) continue;
     const PrepareFn prepare = PrepareFunction(node->op());
+    if (!prepare && !OpCompiled(node->op())) {
+      return Fail(Status::kUnsupported)
+             << "node " << NodeName(node) << ": op "
+             << (node->op_name() ? node->op_name()->c_str() : "?")
+             << " is not compiled into this build (TRIT_MICRO_OPS: trit deploy compiles its "
+                "model's ops)";
+    }
     if (!prepare) {
       return Fail(Status::kUnsupported) << "node " << NodeName(node) << ": op "
                                         << (node->op_name() ? node->op_name()->c_str() : "?")

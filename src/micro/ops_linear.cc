@@ -11,6 +11,7 @@
 #include "kernels/ref/conv2d.h"
 #include "kernels/ref/dense.h"
 #include "kernels/registry/cortex_m.h"
+#include "micro/compiled_ops.h"
 #include "micro/op.h"
 #include "micro/params.h"
 
@@ -150,6 +151,21 @@ bool ActivationOf(const fb::Node* node, Activation* activation) {
   return true;
 }
 
+const char* WeightTypeName(DType type) {
+  switch (type) {
+    case DType::kI8:
+      return "int8";
+    case DType::kI4:
+      return "int4";
+    case DType::kI2:
+      return "int2";
+    case DType::kTernary:
+      return "ternary";
+    default:
+      return "binary";
+  }
+}
+
 // Everything but the geometry: types, weights, bias, requantization. `depth` = products per
 // output; `channels` = output channels.
 Status PrepareLinear(PrepareContext& c, LinearParams& p, int64_t depth, int64_t channels,
@@ -174,6 +190,11 @@ Status PrepareLinear(PrepareContext& c, LinearParams& p, int64_t depth, int64_t 
   }
   if (w.dtype == DType::kF32 || w.dtype == DType::kI32 || w.dtype == DType::kU8) {
     return c.Unsupported() << "quantized input with weights of this type";
+  }
+  if (!WeightTypeCompiled(w.dtype)) {
+    return c.Unsupported() << WeightTypeName(w.dtype)
+                           << " weights are not compiled into this build "
+                              "(TRIT_MICRO_WEIGHT_TYPES: trit deploy compiles its model's)";
   }
   if (has_bias && !IsConstant(c.input(2), DType::kI32, channels)) {
     return c.Unsupported() << "the bias must be an i32 constant, one per output channel";

@@ -15,7 +15,7 @@ set(TRIT_MICRO_RUNTIME_SOURCES
   src/kernels/cortex_m/q8_avgpool_mve.cc src/kernels/cortex_m/q8_lookup_mve.cc src/format/crc32.cc src/core/arena_plan.cc)
 set(TRIT_MICRO_RUNTIME_HEADERS
   include/trit/trit_micro.h
-  src/micro/conv_pool.h src/micro/in_place.h src/micro/inspect.h src/micro/model_view.h src/micro/node_record.h
+  src/micro/compiled_ops.h src/micro/conv_pool.h src/micro/in_place.h src/micro/inspect.h src/micro/model_view.h src/micro/node_record.h
   src/micro/op.h src/micro/params.h src/micro/rescale_table.h src/micro/status.h
   src/kernels/q8_prepare.h src/kernels/requantize.h src/kernels/isa.h src/kernels/fast_math.h
   src/kernels/ref/cell_params.h src/kernels/ref/cell_step.h src/kernels/ref/quantize_vector_q8.h

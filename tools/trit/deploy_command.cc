@@ -188,8 +188,14 @@ void Deploy(const DeployOptions& o) {
                 "--validate needs arm-none-eabi-gcc, make and qemu-system-arm "
                 "(scripts/install-deps.sh installs them)");
   }
-  ProjectSpec spec{
-      target, flash, ram, stack, report.arena_bytes, fs::path(o.model).filename().string()};
+  ProjectSpec spec;
+  spec.target = target;
+  spec.flash_budget = flash;
+  spec.ram_budget = ram;
+  spec.stack_bytes = stack;
+  spec.arena_bytes = report.arena_bytes;
+  spec.model_name = fs::path(o.model).filename().string();
+  SelectCompiledOps(file.graph, &spec);
   TemporaryDir temporary{fs::path(dir.string() + ".tmp-deploy")};
   fs::remove_all(temporary.path);
   fs::create_directories(temporary.path);

@@ -169,8 +169,15 @@ std::string Makefile(const ProjectSpec& spec) {
          spec.target.cpu_flags +
          "\n# -ffp-contract=off: fp32 layers compute as the host's reference kernels (no fused\n"
          "# multiply-add).\n"
+         "# The runtime holds the model's ops and weight types only (" +
+         spec.op_names +
+         "); empty for all.\n"
+         "MODEL_OPS = -DTRIT_MICRO_OPS=" +
+         Hex(spec.ops) + "ull -DTRIT_MICRO_WEIGHT_TYPES=" + Hex(spec.weight_types) +
+         "u\n"
          "FLAGS = $(CPU) -O2 -DNDEBUG -ffunction-sections -fdata-sections -ffp-contract=off \\\n"
-         "  -Itrit/include -Itrit/src -Itrit/generated -isystem trit/third_party -Iport -I.\n"
+         "  $(MODEL_OPS) -Itrit/include -Itrit/src -Itrit/generated -isystem trit/third_party \\\n"
+         "  -Iport -I.\n"
          "CFLAGS = $(FLAGS) -std=c11\n"
          "CXXFLAGS = $(FLAGS) -std=c++20 -fno-exceptions -fno-rtti -fno-threadsafe-statics\n"
          "LDFLAGS = $(CPU) --specs=nano.specs --specs=nosys.specs -nostartfiles -Wl,--gc-sections "
@@ -196,6 +203,23 @@ std::string Makefile(const ProjectSpec& spec) {
 }
 
 }  // namespace
+
+void SelectCompiledOps(const Graph& graph, ProjectSpec* spec) {
+  spec->ops = 0;
+  spec->weight_types = 0;
+  spec->op_names.clear();
+  for (const Node& node : graph.nodes()) {
+    const int op = static_cast<int>(node.op);
+    if (op >= 64) continue;
+    if (!((spec->ops >> op) & 1)) {
+      spec->op_names += (spec->op_names.empty() ? "" : ", ") + std::string(OpTypeName(node.op));
+    }
+    spec->ops |= uint64_t{1} << op;
+    if ((node.op == OpType::kConv2D || node.op == OpType::kDense) && node.inputs.size() > 1) {
+      spec->weight_types |= 1u << static_cast<int>(graph.value(node.inputs[1]).dtype);
+    }
+  }
+}
 
 void WriteLinkerScript(const std::string& dir, const ProjectSpec& spec, uint64_t flash_bytes,
                        uint64_t ram_bytes) {
