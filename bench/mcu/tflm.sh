@@ -227,11 +227,15 @@ build() {
     -e "s/@HOST_ORIGIN@/$host/" -e "s/@STACK_BYTES@/16384/" \
     "$port/cortex-m.ld.in" >"$dir/harness.ld"
 
-  # trit: the harness as bench/mcu/models.sh builds it (its "optimized" variant).
+  # trit: the harness as bench/mcu/models.sh builds it (its "optimized" variant), holding the
+  # ops TFLM's harness registers and int8 weights, as trit deploy selects a model's
+  # (micro/compiled_ops.h; bits by core/op_type.h: Conv2D, Dense, MaxPool, AvgPool,
+  # GlobalAvgPool, Add, Reshape, Flatten, Relu, Clip, Quantize, Dequantize, Pad).
   log "building trit for $target"
   local source
   for source in "${sources[@]}"; do echo "$src/$source $dir/trit/$(basename "$source").o"; done |
     compile_all arm-none-eabi-g++ "${cpu[@]}" "${flags[@]}" -std=c++20 "${cxx_flags[@]}" \
+      -DTRIT_MICRO_OPS=0x70f3full -DTRIT_MICRO_WEIGHT_TYPES=0x4u \
       -I"$src/src" -I"$src/include" -I"$build/schema/generated" -isystem "$work/include" -I"$port"
   for source in src/micro/port/startup.c src/micro/port/semihosting.c tests/micro/firmware/harness.c; do
     echo "$src/$source $dir/trit/$(basename "$source").o"
