@@ -17,8 +17,8 @@
 
 namespace trit::micro {
 
-// A bidirectional LSTM with peepholes and initial states has 13.
-inline constexpr int kMaxNodeInputs = 16;
+// A bidirectional dense LSTM with peepholes and initial states has 13 inputs, a low-rank LSTM 19.
+inline constexpr int kMaxNodeInputs = 24;
 inline constexpr size_t kArenaAlignment = 16;
 
 struct RunArgs {

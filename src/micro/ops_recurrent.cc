@@ -1,13 +1,15 @@
-// LSTM, GRU, FastRNN and FastGRNN on a microcontroller: dense int8 W and U read from flash (one
-// scale per row or one in all, as `trit compress --weights int8` writes them), fp32 input, state
-// and output. Each step quantizes its input vector (x_t, then h) symmetrically, sums the int8
-// products exactly in int32 and dequantizes as float(sum) * (x_scale * row_scale): the int8
-// semantics of kernels/ref/structured_matrix_q8.h. The gate arithmetic is the reference's own
-// step (kernels/ref/cell_step.h with its portable nonlinearities). Built without fused
+// LSTM, GRU, FastRNN and FastGRNN on a microcontroller: int8 W and U read from flash, fp32
+// input, state and output. W and U are dense int8 rows (one scale per row or one in all, as
+// `trit compress --weights int8` writes them) or, per gate, a low-rank pair A [H, k] (one scale
+// per row or one), B [k, cols] (one scale). Each step quantizes its input vector (x_t, then h)
+// symmetrically, sums the int8 products exactly (int32; a low-rank gate's outer sum in int64)
+// and dequantizes as float(sum) * (x_scale * row_scale): the int8 semantics of
+// kernels/ref/structured_matrix_q8.h. The gate arithmetic is the reference's own step
+// (kernels/ref/cell_step.h with its portable nonlinearities). Built without fused
 // multiply-adds (sources.cmake), the bytes are the host's at TRIT_ISA=ref.
 //
-// Other structures (Kronecker, low rank, HMD) and fp32 W or U are refused at load with a
-// message; compressing with --weights int8 gives what this runs.
+// Other structures (Kronecker, HMD) and fp32 W or U are refused at load with a message;
+// compressing with --weights int8 gives what this runs.
 #include <cstring>
 
 #include "core/op_type.h"
@@ -28,8 +30,16 @@ struct DenseQ8 {
   int32_t rows, cols, scale_count;
 };
 
+// W or U: dense rows [gates * H, cols], or per gate a low-rank pair a [H, rank], b [rank, cols]
+// (then `pairs` is the arena offset of DenseQ8[2 * gates]: a, b of gate 0, then of gate 1, ...).
+struct MatrixQ8 {
+  DenseQ8 dense;  // rows and cols only, when low-rank
+  uint32_t pairs;
+  int32_t low_rank, gates, rank;
+};
+
 struct DirectionParams {
-  DenseQ8 w, u;
+  MatrixQ8 w, u;
   uint32_t bias_w, bias_u, peephole;  // model offsets; bias_u 0: folded (zeros); peephole 0: none
   float scalar_a, scalar_b;
 };
@@ -43,47 +53,80 @@ struct RecurrentParams {
   DirectionParams direction[kMaxDirections];
 };
 
-// out[b * rows + r] = M[first_row + r] . in[b] for the dense int8 rows, by the int8 semantics
-// above; `q` holds one quantized input vector. What the step calls to apply U.
-class DenseQ8Map {
+// out[b * rows + r] = M[first_row + r] . in[b] for the rows of gates [first_gate, first_gate +
+// count), by the int8 semantics above; `q` holds one quantized input vector, `t` a low-rank
+// gate's inner products. What the step calls to apply W and U.
+class MatrixQ8Map {
  public:
-  DenseQ8Map(const RunArgs& a, const DenseQ8& m, int32_t first_row, int32_t rows, int8_t* q)
-      : levels_(FromModel<int8_t>(a, m.levels)),
-        scales_(FromModel<float>(a, m.scales)),
-        cols_(m.cols),
-        scale_count_(m.scale_count),
-        first_row_(first_row),
-        rows_(rows),
-        q_(q) {}
+  MatrixQ8Map(const RunArgs& a, const MatrixQ8& m, int32_t first_gate, int32_t count, int8_t* q,
+              int32_t* t)
+      : args_(a), m_(m), first_gate_(first_gate), count_(count), q_(q), t_(t) {}
 
   void Apply(int64_t batch, const float* in, float* out) const {
+    const int32_t cols = m_.dense.cols, hidden = m_.dense.rows / m_.gates;
+    const int32_t rows = count_ * hidden;
     for (int64_t b = 0; b < batch; ++b) {
-      const float x_scale = ref::QuantizeVectorQ8Loops<MicroBuild>(in + b * cols_, cols_, q_);
-      for (int32_t r = 0; r < rows_; ++r) {
-        const int32_t row = first_row_ + r;
-        const int8_t* w = levels_ + static_cast<int64_t>(row) * cols_;
-        // Exact: |levels| <= 127 and cols <= 2^16 (checked at load).
-        int32_t sum = 0;
-        for (int32_t k = 0; k < cols_; ++k) sum += int32_t{w[k]} * q_[k];
-        out[b * rows_ + r] =
-            static_cast<float>(sum) * (x_scale * scales_[scale_count_ == 1 ? 0 : row]);
+      const float x_scale = ref::QuantizeVectorQ8Loops<MicroBuild>(in + b * cols, cols, q_);
+      float* y = out + b * rows;
+      if (!m_.low_rank) {
+        DenseRows(m_.dense, first_gate_ * hidden, rows, x_scale, y);
+        continue;
       }
+      for (int32_t g = 0; g < count_; ++g) LowRankGate(first_gate_ + g, x_scale, y + g * hidden);
     }
   }
 
  private:
-  const int8_t* levels_;
-  const float* scales_;
-  int32_t cols_, scale_count_, first_row_, rows_;
+  // Exact: |levels| <= 127 and cols <= 2^16 (checked at load).
+  int32_t Dot(const int8_t* w, int32_t cols) const {
+    int32_t sum = 0;
+    for (int32_t k = 0; k < cols; ++k) sum += int32_t{w[k]} * q_[k];
+    return sum;
+  }
+
+  void DenseRows(const DenseQ8& d, int32_t first_row, int32_t rows, float x_scale, float* y) const {
+    const int8_t* levels = FromModel<int8_t>(args_, d.levels);
+    const float* scales = FromModel<float>(args_, d.scales);
+    for (int32_t r = 0; r < rows; ++r) {
+      const int32_t row = first_row + r;
+      const int32_t sum = Dot(levels + static_cast<int64_t>(row) * d.cols, d.cols);
+      y[r] = static_cast<float>(sum) * (x_scale * scales[d.scale_count == 1 ? 0 : row]);
+    }
+  }
+
+  // t = b q in int32, then each row's a . t in int64 (|a| <= 127, |t| < 2^31, rank <= 2^16).
+  void LowRankGate(int32_t gate, float x_scale, float* y) const {
+    const DenseQ8* pair = FromArena<DenseQ8>(args_, m_.pairs) + 2 * gate;
+    const DenseQ8& a = pair[0];
+    const DenseQ8& b = pair[1];
+    const int8_t* b_levels = FromModel<int8_t>(args_, b.levels);
+    for (int32_t k = 0; k < b.rows; ++k) {
+      t_[k] = Dot(b_levels + static_cast<int64_t>(k) * b.cols, b.cols);
+    }
+    const int8_t* a_levels = FromModel<int8_t>(args_, a.levels);
+    const float* a_scales = FromModel<float>(args_, a.scales);
+    const float b_scale = FromModel<float>(args_, b.scales)[0];
+    for (int32_t r = 0; r < a.rows; ++r) {
+      const int8_t* row = a_levels + static_cast<int64_t>(r) * a.cols;
+      int64_t sum = 0;
+      for (int32_t k = 0; k < a.cols; ++k) sum += int64_t{row[k]} * t_[k];
+      y[r] = static_cast<float>(sum) * (x_scale * (a_scales[a.scale_count == 1 ? 0 : r] * b_scale));
+    }
+  }
+
+  const RunArgs& args_;
+  const MatrixQ8& m_;
+  int32_t first_gate_, count_;
   int8_t* q_;
+  int32_t* t_;
 };
 
 size_t AlignFloats(size_t floats) { return (floats + 3) & ~size_t{3}; }
 
-// The scratch, in floats then bytes: x_t, W x_t, h, c, the step's scratch, then one quantized
-// input vector.
+// The scratch, in floats then bytes: x_t, W x_t, h, c, the step's scratch, a low-rank gate's
+// inner products (int32), then one quantized input vector.
 struct ScratchLayout {
-  size_t x, wx, h, c, step, q, bytes;
+  size_t x, wx, h, c, step, t, q, bytes;
 };
 
 ScratchLayout LayoutOf(const RecurrentParams& p, const ref::CellParams& cell) {
@@ -95,7 +138,12 @@ ScratchLayout LayoutOf(const RecurrentParams& p, const ref::CellParams& cell) {
   s.h = s.wx + AlignFloats(batch * rows);
   s.c = s.h + AlignFloats(batch * hidden);
   s.step = s.c + AlignFloats(batch * hidden);
-  s.q = s.step + AlignFloats(static_cast<size_t>(ref::CellStepScratchFloats(cell)));
+  s.t = s.step + AlignFloats(static_cast<size_t>(ref::CellStepScratchFloats(cell)));
+  const int32_t rank =
+      p.direction[0].w.rank > p.direction[0].u.rank ? p.direction[0].w.rank : p.direction[0].u.rank;
+  const int32_t rank_2 =
+      p.direction[1].w.rank > p.direction[1].u.rank ? p.direction[1].w.rank : p.direction[1].u.rank;
+  s.q = s.t + AlignFloats(static_cast<size_t>(rank > rank_2 ? rank : rank_2));
   const size_t widest = static_cast<size_t>(p.input_size > p.hidden ? p.input_size : p.hidden);
   s.bytes = s.q * sizeof(float) + widest;
   return s;
@@ -122,6 +170,7 @@ void RunRecurrent(const RunArgs& a) {
   float* c = scratch + layout.c;
   float* step_scratch = scratch + layout.step;
   auto* q = reinterpret_cast<int8_t*>(scratch + layout.q);
+  auto* inner = reinterpret_cast<int32_t*>(scratch + layout.t);
   const auto* x = static_cast<const float*>(a.inputs[0]);
   const auto* h0 = p.initial_h ? static_cast<const float*>(a.inputs[p.initial_h]) : nullptr;
   const auto* c0 = p.initial_c ? static_cast<const float*>(a.inputs[p.initial_c]) : nullptr;
@@ -136,10 +185,11 @@ void RunRecurrent(const RunArgs& a) {
     weights.peephole = dir.peephole ? FromModel<float>(a, dir.peephole) : nullptr;
     weights.scalar_a = dir.scalar_a;
     weights.scalar_b = dir.scalar_b;
-    const DenseQ8Map w(a, dir.w, 0, dir.w.rows, q);
-    const DenseQ8Map u(a, dir.u, 0, dir.u.rows, q);
-    // A GRU with linear_before_reset=0 applies U's candidate rows (the last H) to r * h.
-    const DenseQ8Map u_candidate(a, dir.u, dir.u.rows - p.hidden, p.hidden, q);
+    const int32_t gates = cell.gates();
+    const MatrixQ8Map w(a, dir.w, 0, gates, q, inner);
+    const MatrixQ8Map u(a, dir.u, 0, gates, q, inner);
+    // A GRU with linear_before_reset=0 applies U's candidate rows (the last gate's) to r * h.
+    const MatrixQ8Map u_candidate(a, dir.u, gates - 1, 1, q, inner);
     for (int64_t b = 0; b < batch; ++b) {
       for (int64_t j = 0; j < hidden; ++j) {
         const int64_t at = b * features + d * hidden + j;
@@ -217,6 +267,39 @@ Status ReadDenseQ8(PrepareContext& c, InputCursor& in, const char* which, int64_
   return Status::kOk;
 }
 
+// W or U of `gates` row blocks of `hidden` rows, dense or (`low_rank`) a pair a [hidden, k],
+// b [k, cols] per gate, block after block (core/structured_layout.h).
+Status ReadMatrixQ8(PrepareContext& c, InputCursor& in, const char* which, bool low_rank,
+                    int32_t gates, int64_t hidden, int64_t cols, MatrixQ8* m) {
+  m->gates = gates;
+  m->low_rank = low_rank;
+  m->dense.rows = static_cast<int32_t>(gates * hidden);
+  m->dense.cols = static_cast<int32_t>(cols);
+  if (!low_rank) {
+    const Status s = ReadDenseQ8(c, in, which, gates * hidden, cols, &m->dense);
+    m->rank = 0;
+    return s;
+  }
+  auto* pairs = c.Allocate<DenseQ8>(2 * static_cast<size_t>(gates));
+  if (!pairs) return Status::kInvalidArgument;
+  m->pairs = c.ArenaOffset(pairs);
+  for (int32_t g = 0; g < gates; ++g) {
+    if (!in.has_next()) return c.BadShape() << which << ": a low-rank part missing";
+    const int64_t rank = c.input(in.index()).rank == 2 ? c.input(in.index()).dim(1) : 0;
+    if (rank < 1 || rank > (1 << 16) || (g > 0 && rank != m->rank)) {
+      return c.BadShape() << which << ": low-rank parts of one rank, 1 to 65536";
+    }
+    m->rank = static_cast<int32_t>(rank);
+    Status s = ReadDenseQ8(c, in, which, hidden, rank, &pairs[2 * g]);
+    if (s == Status::kOk) s = ReadDenseQ8(c, in, which, rank, cols, &pairs[2 * g + 1]);
+    if (s != Status::kOk) return s;
+    if (pairs[2 * g + 1].scale_count != 1) {
+      return c.Unsupported() << which << ": a low-rank B part needs one scale";
+    }
+  }
+  return Status::kOk;
+}
+
 // The next input, an f32 constant of `elements` values: its model offset (0 when `empty_ok`
 // and it has none).
 Status ReadF32(PrepareContext& c, InputCursor& in, const char* which, int64_t elements,
@@ -247,10 +330,14 @@ Status PrepareRecurrent(PrepareContext& c) {
     return c.Unsupported() << "a recurrent cell takes and gives f32 (its weights are int8)";
   }
   if (x.rank != 3 || x.dim(1) < 1) return c.BadShape() << "input must be [N, T, I]";
+  bool low_rank[2];
+  int matrix_index = 0;
   for (const char* matrix : {"w_structure", "u_structure"}) {
-    if (!Equals(StringAttribute(node, matrix, "dense"), "dense")) {
-      return c.Unsupported() << matrix << " '" << StringAttribute(node, matrix, "")
-                             << "': the microcontroller runtime takes dense W and U";
+    const char* structure = StringAttribute(node, matrix, "dense");
+    low_rank[matrix_index++] = Equals(structure, "lowrank");
+    if (!Equals(structure, "dense") && !Equals(structure, "lowrank")) {
+      return c.Unsupported() << matrix << " '" << structure
+                             << "': the microcontroller runtime takes dense and low-rank W and U";
     }
   }
   auto* p = c.Allocate<RecurrentParams>(1);
@@ -304,8 +391,9 @@ Status PrepareRecurrent(PrepareContext& c) {
   InputCursor in(c);
   for (int d = 0; d < p->directions; ++d) {
     DirectionParams& dir = p->direction[d];
-    Status s = ReadDenseQ8(c, in, "W", rows, x.dim(2), &dir.w);
-    if (s == Status::kOk) s = ReadDenseQ8(c, in, "U", rows, hidden, &dir.u);
+    const int32_t gates = cell.gates();
+    Status s = ReadMatrixQ8(c, in, "W", low_rank[0], gates, hidden, x.dim(2), &dir.w);
+    if (s == Status::kOk) s = ReadMatrixQ8(c, in, "U", low_rank[1], gates, hidden, hidden, &dir.u);
     if (s == Status::kOk) s = ReadF32(c, in, "bias_w", bias_size, false, &dir.bias_w);
     if (s == Status::kOk) s = ReadF32(c, in, "bias_u", bias_size, bias_u_may_fold, &dir.bias_u);
     if (s == Status::kOk && peepholes) {

@@ -32,6 +32,7 @@
 #include "quant/compress.h"
 #include "runtime/session.h"
 #include "zoo/graph_builder.h"
+#include "zoo/structured_shape.h"
 #include "zoo/zoo.h"
 
 namespace {
@@ -117,10 +118,14 @@ std::string WriteRecurrentForms(const std::filesystem::path& dir) {
     int64_t hidden;
     const char* direction;
     bool sequence;
+    bool low_rank;  // W and U low-rank per gate (rank for 4x compression)
   };
-  const Form forms[] = {{"rnn_lstm", trit::OpType::kLstm, 32, "forward", false},
-                        {"rnn_gru_bidirectional", trit::OpType::kGru, 16, "bidirectional", true},
-                        {"rnn_fastgrnn", trit::OpType::kFastGrnn, 32, "reverse", false}};
+  const Form forms[] = {
+      {"rnn_lstm", trit::OpType::kLstm, 32, "forward", false, false},
+      {"rnn_gru_bidirectional", trit::OpType::kGru, 16, "bidirectional", true, false},
+      {"rnn_fastgrnn", trit::OpType::kFastGrnn, 32, "reverse", false, false},
+      {"rnn_fastgrnn_lowrank", trit::OpType::kFastGrnn, 32, "forward", false, true},
+      {"rnn_gru_lowrank", trit::OpType::kGru, 16, "forward", true, true}};
   std::string listed;
   uint32_t seed = 1000;
   for (const Form& form : forms) {
@@ -130,6 +135,12 @@ std::string WriteRecurrentForms(const std::filesystem::path& dir) {
     spec.hidden = form.hidden;
     spec.direction = form.direction;
     spec.output_sequence = form.sequence;
+    if (form.low_rank) {
+      using trit::MatrixStructure;
+      spec.w = trit::zoo::ChooseStructuredShape(MatrixStructure::kLowRank, form.hidden, 28, 4.0);
+      spec.u = trit::zoo::ChooseStructuredShape(MatrixStructure::kLowRank, form.hidden, form.hidden,
+                                                4.0);
+    }
     const trit::ValueId features = b.Recurrent(b.Input({1, 28, 28, 1}), spec);
     const trit::Graph fp32 = b.Finish(b.Dense(features, 10, true));
     trit::quant::CompressOptions options;

@@ -34,6 +34,6 @@ while read -r name case_variant; do
 done < <(cat "$dir/cases.txt" "$dir/micro_cases.txt")
 minimum=4
 [[ $variant == deepchip ]] && minimum=1
-[[ $variant == recurrent ]] && minimum=3
+[[ $variant == recurrent ]] && minimum=5
 [[ $variant == concat ]] && minimum=1
 ((checked >= minimum)) || { echo "only $checked $variant models checked"; exit 1; }
