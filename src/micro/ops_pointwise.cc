@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "kernels/cortex_m/q8_add.h"
+#include "kernels/cortex_m/q8_batch_norm.h"
 #include "kernels/cortex_m/q8_clamp.h"
 #include "kernels/q8_prepare.h"
 #include "kernels/ref/activation.h"
@@ -91,6 +92,34 @@ void RunBatchNormQ8(const RunArgs& a) {
                    FromArena<int64_t>(a, p.multiplier), FromArena<int64_t>(a, p.offset), p.shift,
                    p.output_zero_point, p.lo, p.hi, static_cast<Out*>(a.outputs[0]));
 }
+
+cortex_m::BatchNormQ8Params SplitParams(const RunArgs& a, const BatchNormParams& p) {
+  return {p.positions,
+          p.channels,
+          FromArena<int64_t>(a, p.multiplier),
+          FromArena<int64_t>(a, p.offset),
+          p.shift,
+          p.input_zero_point,
+          p.output_zero_point,
+          p.lo,
+          p.hi};
+}
+
+template <typename In, typename Out>
+void RunBatchNormQ8Split(const RunArgs& a) {
+  const auto& p = *static_cast<const BatchNormParams*>(a.params);
+  cortex_m::BatchNormQ8Split(SplitParams(a, p), static_cast<const In*>(a.inputs[0]),
+                             static_cast<Out*>(a.outputs[0]), a.scratch);
+}
+
+#if defined(__ARM_FEATURE_MVE)
+template <typename In, typename Out>
+void RunBatchNormQ8Mve(const RunArgs& a) {
+  const auto& p = *static_cast<const BatchNormParams*>(a.params);
+  cortex_m::BatchNormQ8Mve(SplitParams(a, p), static_cast<const In*>(a.inputs[0]),
+                           static_cast<Out*>(a.outputs[0]), a.scratch);
+}
+#endif
 
 void RunBatchNormF32(const RunArgs& a) {
   const auto& p = *static_cast<const BatchNormParams*>(a.params);
@@ -309,6 +338,26 @@ Status PrepareBatchNorm(PrepareContext& c) {
   c.run =
       PickQ8<RunBatchNormQ8<int8_t, int8_t>, RunBatchNormQ8<int8_t, uint8_t>,
              RunBatchNormQ8<uint8_t, int8_t>, RunBatchNormQ8<uint8_t, uint8_t>>(x.dtype, y.dtype);
+  // The Cortex-M family's kernel at the context's level (kernels/registry/cortex_m.h). The
+  // portable split runs on any build; its scratch is planned whatever the build compiles.
+  const auto* chosen =
+      FindKernel(CortexMBatchNormKernels(),
+                 CortexMBatchNormProblem{cortex_m::BatchNormQ8Takes(p->shift, p->input_zero_point)},
+                 c.level());
+  if (!chosen) return Status::kOk;
+  c.kernel = chosen->name.data();
+  if (chosen->entry == CortexMBatchNorm::kReference) return Status::kOk;
+  c.scratch_bytes = cortex_m::BatchNormQ8ScratchBytes(channels);
+  c.run = PickQ8<RunBatchNormQ8Split<int8_t, int8_t>, RunBatchNormQ8Split<int8_t, uint8_t>,
+                 RunBatchNormQ8Split<uint8_t, int8_t>, RunBatchNormQ8Split<uint8_t, uint8_t>>(
+      x.dtype, y.dtype);
+#if defined(__ARM_FEATURE_MVE)
+  if (chosen->entry == CortexMBatchNorm::kSplitMve && IsaCovers(CompiledCortexMIsa(), Isa::kMve)) {
+    c.run = PickQ8<RunBatchNormQ8Mve<int8_t, int8_t>, RunBatchNormQ8Mve<int8_t, uint8_t>,
+                   RunBatchNormQ8Mve<uint8_t, int8_t>, RunBatchNormQ8Mve<uint8_t, uint8_t>>(
+        x.dtype, y.dtype);
+  }
+#endif
   return Status::kOk;
 }
 

@@ -12,7 +12,8 @@ set(TRIT_MICRO_RUNTIME_SOURCES
   src/kernels/cortex_m/q8_maxpool_mve.cc src/kernels/cortex_m/q8_add_dsp.cc src/kernels/cortex_m/q8_add_mve.cc
   src/kernels/cortex_m/q8_clamp_dsp.cc src/kernels/cortex_m/q8_clamp_mve.cc
   src/kernels/cortex_m/q8_depthwise_mve.cc src/kernels/cortex_m/q8_avgpool_dsp.cc
-  src/kernels/cortex_m/q8_avgpool_mve.cc src/kernels/cortex_m/q8_lookup_mve.cc src/format/crc32.cc src/core/arena_plan.cc)
+  src/kernels/cortex_m/q8_avgpool_mve.cc src/kernels/cortex_m/q8_lookup_mve.cc src/kernels/cortex_m/q8_batch_norm.cc
+  src/kernels/cortex_m/q8_batch_norm_mve.cc src/format/crc32.cc src/core/arena_plan.cc)
 set(TRIT_MICRO_RUNTIME_HEADERS
   include/trit/trit_micro.h
   src/micro/compiled_ops.h src/micro/conv_pool.h src/micro/in_place.h src/micro/inspect.h src/micro/model_view.h src/micro/node_record.h
@@ -25,7 +26,7 @@ set(TRIT_MICRO_RUNTIME_HEADERS
   src/kernels/ref/quant_weights.h src/kernels/ref/quantize.h src/kernels/cortex_m/q8_conv_dsp.h
   src/kernels/cortex_m/q8_conv_mve.h src/kernels/cortex_m/q8_depthwise.h src/kernels/cortex_m/q8_maxpool.h
   src/kernels/cortex_m/q8_add.h src/kernels/cortex_m/q8_clamp.h
-  src/kernels/cortex_m/q8_avgpool.h src/kernels/cortex_m/pool_window.h src/kernels/cortex_m/q8_lookup.h
+  src/kernels/cortex_m/q8_avgpool.h src/kernels/cortex_m/pool_window.h src/kernels/cortex_m/q8_lookup.h src/kernels/cortex_m/q8_batch_norm.h
   src/kernels/cortex_m/requantize_m.h src/kernels/cortex_m/weight_types.h
   src/format/crc32.h src/format/file_header.h
   src/core/arena_plan.h src/core/bitpack.h src/core/dtype.h src/core/op_type.h)

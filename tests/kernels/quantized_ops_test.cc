@@ -10,7 +10,10 @@
 #include "core/bitpack.h"
 #include "core/error.h"
 #include "kernel_tester.h"
+#include "kernels/cortex_m/q8_batch_norm.h"
 #include "kernels/cortex_m/requantize_m.h"
+#include "kernels/q8_prepare.h"
+#include "kernels/ref/batch_norm.h"
 #include "runtime/session.h"
 
 namespace trit {
@@ -550,6 +553,62 @@ TEST(QuantizedOps, CortexMRequantizationEqualsTheReference) {
           << "acc " << acc << " multiplier " << r.multiplier << " shift " << shift;
     }
   }
+}
+
+// The Cortex-M BatchNorm's 32-bit split (kernels/cortex_m/q8_batch_norm.h) against
+// ref::BatchNormQ8 on every input level of every channel, over random BatchNorm parameters and
+// scales (shifts from 16 to 46, offsets far outside the output's range among them).
+TEST(QuantizedOps, CortexMBatchNormSplitEqualsTheReference) {
+  std::mt19937 rng(2222);
+  std::uniform_real_distribution<float> unit(0.0f, 1.0f);
+  int checked = 0;
+  for (int layer = 0; layer < 400; ++layer) {
+    const int64_t channels = 1 + static_cast<int64_t>(rng() % 19);
+    std::vector<float> gamma(channels), beta(channels), mean(channels), variance(channels);
+    const float beta_range = layer % 5 == 0 ? 1e4f : 3.0f;
+    for (int64_t c = 0; c < channels; ++c) {
+      gamma[c] = (unit(rng) * 4.0f - 2.0f) * (layer % 7 == 0 ? 1e-3f : 1.0f);
+      beta[c] = (unit(rng) * 2.0f - 1.0f) * beta_range;
+      mean[c] = unit(rng) * 2.0f - 1.0f;
+      variance[c] = 0.01f + unit(rng) * 3.0f;
+    }
+    const float in_scale = 0.002f + unit(rng) * 0.2f, out_scale = 0.002f + unit(rng) * 0.2f;
+    std::vector<int64_t> multiplier(channels), offset(channels);
+    int32_t shift = 0;
+    const char* problem = "";
+    if (!BatchNormQ8Params(channels, gamma.data(), beta.data(), mean.data(), variance.data(), 1e-5,
+                           in_scale, out_scale, multiplier.data(), offset.data(), &shift,
+                           &problem)) {
+      continue;
+    }
+    const bool in_signed = layer % 2 == 0, out_signed = layer % 3 != 0;
+    const int32_t zx = static_cast<int32_t>(rng() % 41) - 20 + (in_signed ? 0 : 128);
+    const int32_t zy = static_cast<int32_t>(rng() % 41) - 20 + (out_signed ? 0 : 128);
+    if (!cortex_m::BatchNormQ8Takes(shift, zx)) continue;
+    // Every level at every channel: 256 positions.
+    std::vector<uint8_t> x(static_cast<size_t>(256 * channels));
+    for (int64_t i = 0; i < 256 * channels; ++i) x[i] = static_cast<uint8_t>(i / channels);
+    std::vector<uint8_t> expected(x.size()), actual(x.size());
+    std::vector<int32_t> scratch(cortex_m::BatchNormQ8ScratchBytes(channels) / 4);
+    const int32_t lo = out_signed ? -128 : 0, hi = out_signed ? 127 : 255;
+    const cortex_m::BatchNormQ8Params p{
+        256, channels, multiplier.data(), offset.data(), shift, zx, zy, lo, hi};
+    const auto run = [&](auto in_tag, auto out_tag) {
+      using In = decltype(in_tag);
+      using Out = decltype(out_tag);
+      const auto* in = reinterpret_cast<const In*>(x.data());
+      ref::BatchNormQ8(256, channels, in, zx, multiplier.data(), offset.data(), shift, zy, lo, hi,
+                       reinterpret_cast<Out*>(expected.data()));
+      cortex_m::BatchNormQ8Split(p, in, reinterpret_cast<Out*>(actual.data()), scratch.data());
+    };
+    if (in_signed && out_signed) run(int8_t{}, int8_t{});
+    if (in_signed && !out_signed) run(int8_t{}, uint8_t{});
+    if (!in_signed && out_signed) run(uint8_t{}, int8_t{});
+    if (!in_signed && !out_signed) run(uint8_t{}, uint8_t{});
+    ASSERT_EQ(expected, actual) << "layer " << layer << " shift " << shift;
+    ++checked;
+  }
+  EXPECT_GT(checked, 200);
 }
 
 }  // namespace

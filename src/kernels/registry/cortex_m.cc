@@ -62,7 +62,19 @@ constexpr CortexMClampCandidate kClamp[] = {
     {"ref", Isa::kRef, nullptr, CortexMClamp::kReference},
 };
 
+bool Split(const CortexMBatchNormProblem& p) { return p.split; }
+
+// The portable split stands at the DSP level: the reference level keeps the reference's 64-bit
+// arithmetic.
+constexpr CortexMBatchNormCandidate kBatchNorm[] = {
+    {"q8_batchnorm_4x__mve", Isa::kMve, Split, CortexMBatchNorm::kSplitMve},
+    {"q8_batchnorm_1x", Isa::kArmDsp, Split, CortexMBatchNorm::kSplit},
+    {"ref", Isa::kRef, nullptr, CortexMBatchNorm::kReference},
+};
+
 }  // namespace
+
+std::span<const CortexMBatchNormCandidate> CortexMBatchNormKernels() { return kBatchNorm; }
 
 std::span<const CortexMLinearCandidate> CortexMLinearKernels() { return kLinear; }
 

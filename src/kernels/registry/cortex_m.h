@@ -66,4 +66,16 @@ using CortexMClampCandidate = KernelCandidate<CortexMClampProblem, CortexMClamp>
 
 std::span<const CortexMClampCandidate> CortexMClampKernels();
 
+// BatchNorm with 8-bit activations: the 32-bit split of q8_batch_norm.h, where the layer's shift
+// allows it (cortex_m::BatchNormQ8Takes).
+struct CortexMBatchNormProblem {
+  bool split = false;
+};
+
+enum class CortexMBatchNorm { kReference, kSplit, kSplitMve };
+
+using CortexMBatchNormCandidate = KernelCandidate<CortexMBatchNormProblem, CortexMBatchNorm>;
+
+std::span<const CortexMBatchNormCandidate> CortexMBatchNormKernels();
+
 }  // namespace trit

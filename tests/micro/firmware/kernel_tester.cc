@@ -8,6 +8,7 @@
 
 #include "kernels/cortex_m/q8_add.h"
 #include "kernels/cortex_m/q8_avgpool.h"
+#include "kernels/cortex_m/q8_batch_norm.h"
 #include "kernels/cortex_m/q8_clamp.h"
 #include "kernels/cortex_m/q8_conv_dsp.h"
 #include "kernels/cortex_m/q8_conv_mve.h"
@@ -16,6 +17,7 @@
 #include "kernels/cortex_m/q8_maxpool.h"
 #include "kernels/q8_prepare.h"
 #include "kernels/ref/activation.h"
+#include "kernels/ref/batch_norm.h"
 #include "kernels/ref/conv2d.h"
 #include "kernels/ref/dense.h"
 #include "kernels/ref/elementwise.h"
@@ -431,6 +433,66 @@ int CheckLookup(int index) {
   return result;
 }
 
+// A random BatchNorm (the prepare arithmetic of kernels/q8_prepare.h on random parameters and
+// scales) through the 32-bit split, portable and (on the M55) Helium, against ref::BatchNormQ8:
+// 1 when they match, 0 when the layer's shift is outside the split's range.
+template <typename In, typename Out>
+int CheckBatchNorm(int index) {
+  const int64_t channels = Uniform(1, 40), positions = Uniform(1, 60);
+  float gamma[40], beta[40], mean[40], variance[40];
+  const auto real = [](float lo, float hi) {
+    return lo + (hi - lo) * static_cast<float>(Next() % 10000) * 1e-4f;
+  };
+  const float beta_range = Next() % 5 == 0 ? 1e4f : 3.0f;
+  for (int64_t c = 0; c < channels; ++c) {
+    gamma[c] = real(-2.0f, 2.0f);
+    beta[c] = real(-beta_range, beta_range);
+    mean[c] = real(-1.0f, 1.0f);
+    variance[c] = real(0.01f, 3.0f);
+  }
+  static int64_t multiplier[40], offset[40];
+  int32_t shift = 0;
+  const char* problem = "";
+  if (!trit::BatchNormQ8Params(channels, gamma, beta, mean, variance, 1e-5, real(0.002f, 0.2f),
+                               real(0.002f, 0.2f), multiplier, offset, &shift, &problem)) {
+    return 0;
+  }
+  const bool in_u8 = static_cast<In>(-1) > 0, out_u8 = static_cast<Out>(-1) > 0;
+  const int32_t zx = Uniform(-20, 20) + (in_u8 ? 128 : 0);
+  const int32_t zy = Uniform(-20, 20) + (out_u8 ? 128 : 0);
+  if (!trit::cortex_m::BatchNormQ8Takes(shift, zx)) return 0;
+  const int64_t count = positions * channels;
+  for (int64_t i = 0; i < count; ++i) input[i] = static_cast<uint8_t>(Next());
+  const int32_t lo = out_u8 ? 0 : -128, hi = out_u8 ? 255 : 127;
+  const auto* x = reinterpret_cast<const In*>(input);
+  trit::ref::BatchNormQ8(positions, channels, x, zx, multiplier, offset, shift, zy, lo, hi,
+                         reinterpret_cast<Out*>(expected));
+  const trit::cortex_m::BatchNormQ8Params p{positions, channels, multiplier, offset, shift,
+                                            zx,        zy,       lo,         hi};
+  const size_t declared = trit::cortex_m::BatchNormQ8ScratchBytes(channels);
+  int result = 1;
+  for (int kernel = 0; kernel < 2; ++kernel) {
+    memset(actual, 0xA5, sizeof actual);
+    memset(dsp_scratch, 0xA5, sizeof dsp_scratch);
+    if (kernel == 0) {
+      trit::cortex_m::BatchNormQ8Split(p, x, reinterpret_cast<Out*>(actual), dsp_scratch);
+    } else {
+#if defined(__ARM_FEATURE_MVE)
+      trit::cortex_m::BatchNormQ8Mve(p, x, reinterpret_cast<Out*>(actual), dsp_scratch);
+#else
+      continue;
+#endif
+    }
+    if (memcmp(expected, actual, static_cast<size_t>(count)) != 0 || actual[count] != 0xA5 ||
+        dsp_scratch[declared] != 0xA5) {
+      result = -1;
+      Print(kernel == 0 ? "MISMATCH (BatchNorm split) case " : "MISMATCH (MVE BatchNorm) case ",
+            index);
+    }
+  }
+  return result;
+}
+
 }  // namespace
 
 int main() {
@@ -526,12 +588,33 @@ int main() {
     if (r > 0) ++lookups;
     if (r < 0) ++failed;
   }
+  int norms = 0;
+  for (int i = 0; i < 80; ++i) {
+    int r = 0;
+    switch (i % 4) {
+      case 0:
+        r = CheckBatchNorm<int8_t, int8_t>(i);
+        break;
+      case 1:
+        r = CheckBatchNorm<int8_t, uint8_t>(i);
+        break;
+      case 2:
+        r = CheckBatchNorm<uint8_t, int8_t>(i);
+        break;
+      default:
+        r = CheckBatchNorm<uint8_t, uint8_t>(i);
+        break;
+    }
+    if (r > 0) ++norms;
+    if (r < 0) ++failed;
+  }
   Print("layers checked: ", checked);
   Print("max pools checked: ", pools);
   Print("average pools checked: ", avg_pools);
   Print("clamps checked: ", clamps);
   Print("adds checked: ", adds);
   Print("rescaling lookups checked: ", lookups);
+  Print("batch norms checked: ", norms);
   Print("mismatches: ", failed);
   return failed == 0 && checked > 300 && pools > 150 && avg_pools > 90 && adds > 60 && clamps == 60
              ? 0
