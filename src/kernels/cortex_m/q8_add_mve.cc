@@ -1,23 +1,9 @@
 #include "kernels/cortex_m/q8_add.h"
 
 #if defined(__ARM_FEATURE_MVE)  // built into every Cortex-M image; compiled where MVE exists
-#include <arm_mve.h>
-
-#include <type_traits>
+#include "kernels/cortex_m/mve_load.h"
 
 namespace trit::cortex_m {
-namespace {
-
-template <typename T>
-inline int32x4_t Load4(const T* x, mve_pred16_t lanes) {
-  if constexpr (std::is_signed_v<T>) {
-    return vldrbq_z_s32(x, lanes);
-  } else {
-    return vreinterpretq_s32_u32(vldrbq_z_u32(x, lanes));
-  }
-}
-
-}  // namespace
 
 // Four elements a step in 32-bit lanes. Why it is exact (q8_add.h has the bounds): with
 // M = Mh * 2^16 + Ml (0 <= M < 2^31, 0 <= Ml < 2^16) for each multiplier and d = x - z
@@ -39,8 +25,8 @@ void AddQ8Mve(int64_t count, const A* x, const B* y, const ref::QuantAddParams& 
   const int32x4_t lo = vdupq_n_s32(p.lo), hi = vdupq_n_s32(p.hi);
   for (int64_t i = 0; i < count; i += 4) {
     const mve_pred16_t lanes = vctp32q(static_cast<uint32_t>(count - i < 4 ? count - i : 4));
-    const int32x4_t da = vsubq_n_s32(Load4(x + i, lanes), p.zero_a);
-    const int32x4_t db = vsubq_n_s32(Load4(y + i, lanes), p.zero_b);
+    const int32x4_t da = vsubq_n_s32(LoadWidened4(x + i, lanes), p.zero_a);
+    const int32x4_t db = vsubq_n_s32(LoadWidened4(y + i, lanes), p.zero_b);
     const int32x4_t high = vmlaq_n_s32(vmulq_n_s32(da, ma_high), db, mb_high);
     const int32x4_t low = vmlaq_n_s32(vmulq_n_s32(da, ma_low), db, mb_low);
     const int32x4_t joined = vaddq_s32(vaddq_n_s32(high, rounding_high),

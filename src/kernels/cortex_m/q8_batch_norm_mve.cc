@@ -1,23 +1,9 @@
 #include "kernels/cortex_m/q8_batch_norm.h"
 
 #if defined(__ARM_FEATURE_MVE)  // built into every Cortex-M image; compiled where MVE exists
-#include <arm_mve.h>
-
-#include <type_traits>
+#include "kernels/cortex_m/mve_load.h"
 
 namespace trit::cortex_m {
-namespace {
-
-template <typename T>
-inline int32x4_t Load4(const T* x, mve_pred16_t lanes) {
-  if constexpr (std::is_signed_v<T>) {
-    return vldrbq_z_s32(x, lanes);
-  } else {
-    return vreinterpretq_s32_u32(vldrbq_z_u32(x, lanes));
-  }
-}
-
-}  // namespace
 
 // Four channels a step, the channel tail predicated: the split identity of q8_batch_norm.h in
 // 32-bit lanes, the terms loaded per four channels.
@@ -33,7 +19,7 @@ void BatchNormQ8Mve(const BatchNormQ8Params& p, const In* input, Out* output, vo
     Out* y = output + n * channels;
     for (int32_t c = 0; c < channels; c += 4) {
       const mve_pred16_t lanes = vctp32q(static_cast<uint32_t>(channels - c));
-      const int32x4_t d = vsubq_n_s32(Load4(x + c, lanes), p.input_zero_point);
+      const int32x4_t d = vsubq_n_s32(LoadWidened4(x + c, lanes), p.input_zero_point);
       const int32x4_t low = vshrq_n_s32(vaddq_s32(vmulq_s32(d, vldrwq_s32(t.multiplier_low + c)),
                                                   vldrwq_s32(t.remainder_low + c)),
                                         16);

@@ -493,26 +493,28 @@ int CheckBatchNorm(int index) {
   return result;
 }
 
+// check(In{}, Out{}) for the input and output types case i picks: i8 or u8 each, in turn.
+template <typename Check>
+int ForTypePair(int i, Check check) {
+  switch (i % 4) {
+    case 0:
+      return check(int8_t{}, int8_t{});
+    case 1:
+      return check(int8_t{}, uint8_t{});
+    case 2:
+      return check(uint8_t{}, int8_t{});
+    default:
+      return check(uint8_t{}, uint8_t{});
+  }
+}
+
 }  // namespace
 
 int main() {
   int checked = 0, failed = 0;
   for (int i = 0; i < 400; ++i) {
-    int r = 0;
-    switch (i % 4) {
-      case 0:
-        r = CheckLayer<int8_t, int8_t>(i);
-        break;
-      case 1:
-        r = CheckLayer<int8_t, uint8_t>(i);
-        break;
-      case 2:
-        r = CheckLayer<uint8_t, int8_t>(i);
-        break;
-      default:
-        r = CheckLayer<uint8_t, uint8_t>(i);
-        break;
-    }
+    const int r = ForTypePair(
+        i, [i](auto in, auto out) { return CheckLayer<decltype(in), decltype(out)>(i); });
     if (r > 0) ++checked;
     if (r < 0) ++failed;
   }
@@ -524,21 +526,8 @@ int main() {
   }
   int avg_pools = 0;
   for (int i = 0; i < 120; ++i) {
-    int r = 0;
-    switch (i % 4) {
-      case 0:
-        r = CheckAvgPool<int8_t, int8_t>(i);
-        break;
-      case 1:
-        r = CheckAvgPool<int8_t, uint8_t>(i);
-        break;
-      case 2:
-        r = CheckAvgPool<uint8_t, int8_t>(i);
-        break;
-      default:
-        r = CheckAvgPool<uint8_t, uint8_t>(i);
-        break;
-    }
+    const int r = ForTypePair(
+        i, [i](auto in, auto out) { return CheckAvgPool<decltype(in), decltype(out)>(i); });
     if (r > 0) ++avg_pools;
     if (r < 0) ++failed;
   }
@@ -570,41 +559,15 @@ int main() {
   }
   int lookups = 0;
   for (int i = 0; i < 60; ++i) {
-    int r = 0;
-    switch (i % 4) {
-      case 0:
-        r = CheckLookup<int8_t, int8_t>(i);
-        break;
-      case 1:
-        r = CheckLookup<int8_t, uint8_t>(i);
-        break;
-      case 2:
-        r = CheckLookup<uint8_t, int8_t>(i);
-        break;
-      default:
-        r = CheckLookup<uint8_t, uint8_t>(i);
-        break;
-    }
+    const int r = ForTypePair(
+        i, [i](auto in, auto out) { return CheckLookup<decltype(in), decltype(out)>(i); });
     if (r > 0) ++lookups;
     if (r < 0) ++failed;
   }
   int norms = 0;
   for (int i = 0; i < 80; ++i) {
-    int r = 0;
-    switch (i % 4) {
-      case 0:
-        r = CheckBatchNorm<int8_t, int8_t>(i);
-        break;
-      case 1:
-        r = CheckBatchNorm<int8_t, uint8_t>(i);
-        break;
-      case 2:
-        r = CheckBatchNorm<uint8_t, int8_t>(i);
-        break;
-      default:
-        r = CheckBatchNorm<uint8_t, uint8_t>(i);
-        break;
-    }
+    const int r = ForTypePair(
+        i, [i](auto in, auto out) { return CheckBatchNorm<decltype(in), decltype(out)>(i); });
     if (r > 0) ++norms;
     if (r < 0) ++failed;
   }
