@@ -202,17 +202,15 @@ int CheckLayer(int index) {
   return result;
 }
 
-// A random MaxPool without rescaling (padding, strides, overlapping windows, odd channel counts)
-// through each MaxPool kernel the target has, against ref::MaxPoolQ8: 1 when they match.
-template <typename T>
-int CheckMaxPool(int index) {
-  trit::ref::ConvGeometry g;
-  g.batch = Uniform(1, 2);
+// A random pool geometry (up to 12x12x40, kernels up to `most` a side, strides up to 3, padding
+// below the kernel, overlapping windows): false when it has no output.
+bool RandomWindows(int most, trit::ref::ConvGeometry* geometry) {
+  trit::ref::ConvGeometry& g = *geometry;
   g.in_h = Uniform(1, 12);
   g.in_w = Uniform(1, 12);
   g.in_c = g.out_c = Uniform(1, 40);
-  g.kernel_h = Uniform(1, 3);
-  g.kernel_w = Uniform(1, 3);
+  g.kernel_h = Uniform(1, most);
+  g.kernel_w = Uniform(1, most);
   g.stride_h = Uniform(1, 3);
   g.stride_w = Uniform(1, 3);
   g.pad_top = Uniform(0, g.kernel_h - 1);
@@ -220,7 +218,16 @@ int CheckMaxPool(int index) {
   const int pad_bottom = Uniform(0, g.kernel_h - 1), pad_right = Uniform(0, g.kernel_w - 1);
   g.out_h = (g.in_h + g.pad_top + pad_bottom - g.kernel_h) / g.stride_h + 1;
   g.out_w = (g.in_w + g.pad_left + pad_right - g.kernel_w) / g.stride_w + 1;
-  if (g.out_h < 1 || g.out_w < 1) return 0;
+  return g.out_h >= 1 && g.out_w >= 1;
+}
+
+// A random MaxPool without rescaling (padding, strides, overlapping windows, odd channel counts)
+// through each MaxPool kernel the target has, against ref::MaxPoolQ8: 1 when they match.
+template <typename T>
+int CheckMaxPool(int index) {
+  trit::ref::ConvGeometry g;
+  g.batch = Uniform(1, 2);
+  if (!RandomWindows(3, &g)) return 0;
   const int64_t in_bytes = static_cast<int64_t>(g.batch) * g.in_h * g.in_w * g.in_c;
   const int64_t out_bytes = static_cast<int64_t>(g.batch) * g.out_h * g.out_w * g.out_c;
   for (int64_t i = 0; i < in_bytes; ++i) input[i] = static_cast<uint8_t>(Next());
@@ -267,19 +274,7 @@ int CheckAvgPool(int index) {
     g.kernel_w = g.stride_w = g.in_w;
     g.out_h = g.out_w = 1;
   } else {
-    g.in_h = Uniform(1, 12);
-    g.in_w = Uniform(1, 12);
-    g.in_c = g.out_c = Uniform(1, 40);
-    g.kernel_h = Uniform(1, 4);
-    g.kernel_w = Uniform(1, 4);
-    g.stride_h = Uniform(1, 3);
-    g.stride_w = Uniform(1, 3);
-    g.pad_top = Uniform(0, g.kernel_h - 1);
-    g.pad_left = Uniform(0, g.kernel_w - 1);
-    const int pad_bottom = Uniform(0, g.kernel_h - 1), pad_right = Uniform(0, g.kernel_w - 1);
-    g.out_h = (g.in_h + g.pad_top + pad_bottom - g.kernel_h) / g.stride_h + 1;
-    g.out_w = (g.in_w + g.pad_left + pad_right - g.kernel_w) / g.stride_w + 1;
-    if (g.out_h < 1 || g.out_w < 1) return 0;
+    if (!RandomWindows(4, &g)) return 0;
   }
   const int64_t in_bytes = static_cast<int64_t>(g.batch) * g.in_h * g.in_w * g.in_c;
   const int64_t out_bytes = static_cast<int64_t>(g.batch) * g.out_h * g.out_w * g.out_c;
