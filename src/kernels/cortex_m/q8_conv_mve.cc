@@ -14,6 +14,61 @@ namespace {
 
 constexpr int kColumns = 4;
 
+// The constant vectors of the low-bit expansions, made once per row of weights rather than per
+// step (the compiler does not hoist them out of the sums loop on its own).
+struct ExpandConstants {
+  uint8x16_t byte_of_lane;  // binary: the byte that holds lane k's bit
+  int8x16_t bit_shift;      // binary: -(k % 8); int2 and ternary: -2 (k % 4)
+};
+
+template <DType kType>
+inline __attribute__((always_inline)) ExpandConstants MakeExpandConstants() {
+  static const uint8_t kByte[16] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1};
+  static const int8_t kBit[16] = {0, -1, -2, -3, -4, -5, -6, -7, 0, -1, -2, -3, -4, -5, -6, -7};
+  static const int8_t kCode[16] = {0, -2, -4, -6, 0, -2, -4, -6, 0, -2, -4, -6, 0, -2, -4, -6};
+  if constexpr (kType == DType::kBinary) return {vldrbq_u8(kByte), vldrbq_s8(kBit)};
+  return {vdupq_n_u8(0), vldrbq_s8(kCode)};
+}
+
+// Sixteen low-bit weights from whole packed bytes at `p` (2 x bits bytes) as int8 lanes (the
+// levels; ternary as +pos, 0, -neg of the channel's magnitudes `pos`, `neg`).
+template <DType kType>
+inline __attribute__((always_inline)) int8x16_t Expand16(const uint8_t* p, const ExpandConstants& k,
+                                                         int8_t pos, int8_t neg) {
+  if constexpr (kType == DType::kBinary) {
+    // Two bytes gathered into eight lanes each, lane k shifted right by k % 8: bit k; 1 -> +1,
+    // 0 -> -1.
+    const uint8x16_t bytes = vldrbq_gather_offset_u8(p, k.byte_of_lane);
+    const uint8x16_t bit = vandq_u8(vshlq_u8(bytes, k.bit_shift), vdupq_n_u8(1));
+    return vsubq_s8(vreinterpretq_s8_u8(vaddq_u8(bit, bit)), vdupq_n_s8(1));
+  }
+  if constexpr (kType == DType::kI4) {
+    // Eight bytes widened to u16 lanes b; (b & 15) | (b >> 4) << 8 puts the two nibbles in the
+    // two bytes of each lane, in element order; then sign-extend 4 bits: (v ^ 8) - 8.
+    const uint16x8_t b = vldrbq_u16(p);
+    const uint16x8_t pairs =
+        vorrq_u16(vandq_u16(b, vdupq_n_u16(15)), vshlq_n_u16(vshrq_n_u16(b, 4), 8));
+    const int8x16_t v = vreinterpretq_s8_u16(pairs);
+    return vsubq_s8(veorq_s8(v, vdupq_n_s8(8)), vdupq_n_s8(8));
+  }
+  // int2 and ternary: four bytes widened to u32 lanes, each byte copied into its lane's four
+  // bytes, then byte k of a lane shifted right by 2k: the sixteen 2-bit codes in order.
+  const uint32x4_t b = vldrbq_u32(p);
+  const uint8x16_t spread = vreinterpretq_u8_u32(vmulq_n_u32(b, 0x01010101u));
+  const uint8x16_t codes = vandq_u8(vshlq_u8(spread, k.bit_shift), vdupq_n_u8(3));
+  if constexpr (kType == DType::kI2) {
+    const int8x16_t v = vreinterpretq_s8_u8(codes);
+    return vsubq_s8(veorq_s8(v, vdupq_n_s8(2)), vdupq_n_s8(2));
+  }
+  // Ternary straight to levels: code 01 -> +pos, 1x -> -neg (10 is invalid; the reference reads
+  // it as negative too), 00 -> 0. Arithmetic rather than compare-and-select: GCC 12 fails
+  // (internal error) on vcmpeqq_n_u8 feeding vpselq_s8.
+  const uint8x16_t high = vshrq_n_u8(codes, 1);
+  const int8x16_t plus = vreinterpretq_s8_u8(vbicq_u8(vandq_u8(codes, vdupq_n_u8(1)), high));
+  const int8x16_t minus = vreinterpretq_s8_u8(high);
+  return vsubq_s8(vmulq_n_s8(plus, pos), vmulq_n_s8(minus, neg));
+}
+
 // Sixteen weights starting at element `index` as int8 lanes (the levels; ternary as +pos, 0,
 // -neg of channel magnitude `pos`, `neg`). `count` < 16 reads only that many (the rest 0).
 template <DType kType>
@@ -34,42 +89,7 @@ inline __attribute__((always_inline)) int8x16_t Weights16(const ref::QuantWeight
     }
     return vldrbq_s8(levels);
   }
-  const uint8_t* p = w.data + index * bits / 8;
-  if constexpr (kType == DType::kBinary) {
-    // Two bytes gathered into eight lanes each, lane k shifted right by k % 8: bit k; 1 -> +1,
-    // 0 -> -1.
-    static const uint8_t kByte[16] = {0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1};
-    static const int8_t kBit[16] = {0, -1, -2, -3, -4, -5, -6, -7, 0, -1, -2, -3, -4, -5, -6, -7};
-    const uint8x16_t bytes = vldrbq_gather_offset_u8(p, vldrbq_u8(kByte));
-    const uint8x16_t bit = vandq_u8(vshlq_u8(bytes, vldrbq_s8(kBit)), vdupq_n_u8(1));
-    return vsubq_s8(vreinterpretq_s8_u8(vaddq_u8(bit, bit)), vdupq_n_s8(1));
-  }
-  if constexpr (kType == DType::kI4) {
-    // Eight bytes widened to u16 lanes b; (b & 15) | (b >> 4) << 8 puts the two nibbles in the
-    // two bytes of each lane, in element order; then sign-extend 4 bits: (v ^ 8) - 8.
-    const uint16x8_t b = vldrbq_u16(p);
-    const uint16x8_t pairs =
-        vorrq_u16(vandq_u16(b, vdupq_n_u16(15)), vshlq_n_u16(vshrq_n_u16(b, 4), 8));
-    const int8x16_t v = vreinterpretq_s8_u16(pairs);
-    return vsubq_s8(veorq_s8(v, vdupq_n_s8(8)), vdupq_n_s8(8));
-  }
-  // int2 and ternary: four bytes widened to u32 lanes, each byte copied into its lane's four
-  // bytes, then byte k of a lane shifted right by 2k: the sixteen 2-bit codes in order.
-  const uint32x4_t b = vldrbq_u32(p);
-  const uint8x16_t spread = vreinterpretq_u8_u32(vmulq_n_u32(b, 0x01010101u));
-  static const int8_t kShift[16] = {0, -2, -4, -6, 0, -2, -4, -6, 0, -2, -4, -6, 0, -2, -4, -6};
-  const uint8x16_t codes = vandq_u8(vshlq_u8(spread, vldrbq_s8(kShift)), vdupq_n_u8(3));
-  if constexpr (kType == DType::kI2) {
-    const int8x16_t v = vreinterpretq_s8_u8(codes);
-    return vsubq_s8(veorq_s8(v, vdupq_n_s8(2)), vdupq_n_s8(2));
-  }
-  // Ternary straight to levels: code 01 -> +pos, 1x -> -neg (10 is invalid; the reference reads
-  // it as negative too), 00 -> 0. Arithmetic rather than compare-and-select: GCC 12 fails
-  // (internal error) on vcmpeqq_n_u8 feeding vpselq_s8.
-  const uint8x16_t high = vshrq_n_u8(codes, 1);
-  const int8x16_t plus = vreinterpretq_s8_u8(vbicq_u8(vandq_u8(codes, vdupq_n_u8(1)), high));
-  const int8x16_t minus = vreinterpretq_s8_u8(high);
-  return vsubq_s8(vmulq_n_s8(plus, pos), vmulq_n_s8(minus, neg));
+  return Expand16<kType>(w.data + index * bits / 8, MakeExpandConstants<kType>(), pos, neg);
 }
 
 // `count` bytes of x' = x - off from `in` (or, when `in` is null, padding) to `column`, sixteen
@@ -162,7 +182,17 @@ inline __attribute__((always_inline)) void ChannelSums(const ref::QuantWeights& 
     const auto* wp = reinterpret_cast<const int8_t*>(w.data) + first;
     for (int k = 0; k < whole; k += 16, wp += 16) step(vldrbq_s8(wp));
   } else {
-    for (int k = 0; k < whole; k += 16) step(Weights16<kType>(w, first + k, 16, pos, neg));
+    constexpr int bits = BitsPerElement(kType);
+    if ((first * bits) % 8 == 0) {
+      // A row starting on a byte: whole bytes a step, the constants made once.
+      const ExpandConstants constants = MakeExpandConstants<kType>();
+      const uint8_t* wp = w.data + first * bits / 8;
+      for (int k = 0; k < whole; k += 16, wp += 2 * bits) {
+        step(Expand16<kType>(wp, constants, pos, neg));
+      }
+    } else {
+      for (int k = 0; k < whole; k += 16) step(Weights16<kType>(w, first + k, 16, pos, neg));
+    }
   }
   if (whole < depth) step(Weights16<kType>(w, first + whole, depth - whole, pos, neg));
   acc[0] = a0;
