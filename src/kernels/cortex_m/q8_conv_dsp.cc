@@ -112,26 +112,29 @@ constexpr std::array<uint16_t, 256> kInt4Pair = Int4PairTable();
 // Ternary lanes are the levels +pos, 0, -neg: through `table` (256 level words built per call
 // when every channel has the same magnitudes, as DeepChip's per-layer TTQ weights do), else the
 // 0/1 lanes of +1 and -1 codes times pos and -neg as bytes (`neg` holds 256 - neg).
+// An aligned row is read through `bytes` (its first byte) with 32-bit offsets: 64-bit index
+// arithmetic costs several instructions per four weights on a 32-bit core.
 template <DType kType, bool kAligned>
 struct Row {
   const uint8_t* data;  // the packed weights
   int64_t first;        // the row's first element
   const uint32_t* table;
   uint32_t pos, neg;
+  const uint8_t* bytes;  // kAligned: the row's first byte
 
   inline __attribute__((always_inline)) uint32_t Levels4(int k) const {
     const int64_t index = first + k;
     if constexpr (kType == DType::kI8) {
       uint32_t word;
-      std::memcpy(&word, data + index, 4);
+      std::memcpy(&word, data + index, 4);  // (through `bytes` it takes more instructions)
       return word;
     } else if constexpr (kType == DType::kI4) {
-      const uint32_t bits =
-          kAligned ? data[index >> 1] | static_cast<uint32_t>(data[(index >> 1) + 1]) << 8
-                   : Bits16(data, index * 4);
+      const uint32_t bits = kAligned
+                                ? bytes[k >> 1] | static_cast<uint32_t>(bytes[(k >> 1) + 1]) << 8
+                                : Bits16(data, index * 4);
       return kInt4Pair[bits & 0xFFu] | static_cast<uint32_t>(kInt4Pair[bits >> 8]) << 16;
     } else if constexpr (kType == DType::kI2 || kType == DType::kTernary) {
-      const uint32_t bits = kAligned ? data[index >> 2] : Bits8(data, index * 2);
+      const uint32_t bits = kAligned ? bytes[k >> 2] : Bits8(data, index * 2);
       if constexpr (kType == DType::kI2) {
         return kInt2[bits];
       } else {
@@ -142,7 +145,7 @@ struct Row {
         return static_cast<uint32_t>(lanes) * pos + static_cast<uint32_t>(lanes >> 32) * neg;
       }
     } else {
-      return kBinary[kAligned ? (data[index >> 3] >> (index & 4)) & 15u : Bits4(data, index)];
+      return kBinary[kAligned ? (bytes[k >> 3] >> (k & 4)) & 15u : Bits4(data, index)];
     }
   }
 };
@@ -250,7 +253,10 @@ void Sums(const ref::QuantWeights& w, const uint32_t* table, int first_channel, 
   const int64_t row = static_cast<int64_t>(first_channel) * depth;
   Row<kType, kAligned> rows[2];
   for (int i = 0; i < kChannels; ++i) {
-    rows[i] = {w.data, row + static_cast<int64_t>(i) * depth, table, pos[i], neg[i]};
+    const int64_t first = row + static_cast<int64_t>(i) * depth;
+    // Meaningful when kAligned (int8 rows read through `data`).
+    const uint8_t* bytes = w.data + first * BitsPerElement(kType) / 8;
+    rows[i] = {w.data, first, table, pos[i], neg[i], bytes};
   }
   // Accumulators as locals (an array indexed in the loop stays in memory).
   int32_t a00 = 0, a01 = 0, a10 = 0, a11 = 0;
