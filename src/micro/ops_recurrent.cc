@@ -13,8 +13,12 @@
 #include <cstring>
 
 #include "core/op_type.h"
+#if defined(__ARM_FEATURE_MVE)
+#include "kernels/cortex_m/q8_dot_mve.h"
+#endif
 #include "kernels/ref/cell_step.h"
 #include "kernels/ref/quantize_vector_q8.h"
+#include "kernels/registry/cortex_m.h"
 #include "micro/op.h"
 
 namespace trit::micro {
@@ -79,9 +83,13 @@ class MatrixQ8Map {
  private:
   // Exact: |levels| <= 127 and cols <= 2^16 (checked at load).
   int32_t Dot(const int8_t* w, int32_t cols) const {
+#if defined(__ARM_FEATURE_MVE)
+    return cortex_m::DotQ8Mve(w, q_, cols);
+#else
     int32_t sum = 0;
     for (int32_t k = 0; k < cols; ++k) sum += int32_t{w[k]} * q_[k];
     return sum;
+#endif
   }
 
   void DenseRows(const DenseQ8& d, int32_t first_row, int32_t rows, float x_scale, float* y) const {
@@ -432,6 +440,11 @@ Status PrepareRecurrent(PrepareContext& c) {
   p->zeros = c.ArenaOffset(zeros);
   c.scratch_bytes = LayoutOf(*p, cell).bytes;
   c.run = RunRecurrent;
+  // The row products' kernel at the context's level, for the report (the runtime compiled for
+  // Helium runs it; kernels/registry/cortex_m.h).
+  if (const auto* chosen = FindKernel(CortexMDotKernels(), true, c.level())) {
+    c.kernel = chosen->name.data();
+  }
   return Status::kOk;
 }
 

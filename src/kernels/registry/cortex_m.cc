@@ -72,7 +72,14 @@ constexpr CortexMBatchNormCandidate kBatchNorm[] = {
     {"ref", Isa::kRef, nullptr, CortexMBatchNorm::kReference},
 };
 
+constexpr CortexMDotCandidate kDot[] = {
+    {"q8_dot_16x__mve", Isa::kMve, nullptr, CortexMDot::kMve},
+    {"ref", Isa::kRef, nullptr, CortexMDot::kReference},
+};
+
 }  // namespace
+
+std::span<const CortexMDotCandidate> CortexMDotKernels() { return kDot; }
 
 std::span<const CortexMBatchNormCandidate> CortexMBatchNormKernels() { return kBatchNorm; }
 

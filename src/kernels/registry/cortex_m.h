@@ -78,4 +78,12 @@ using CortexMBatchNormCandidate = KernelCandidate<CortexMBatchNormProblem, Corte
 
 std::span<const CortexMBatchNormCandidate> CortexMBatchNormKernels();
 
+// The int8 row products of the recurrent cells (dense rows and low-rank parts): Helium's dot
+// product (q8_dot_mve.h) or the portable loop.
+enum class CortexMDot { kReference, kMve };
+
+using CortexMDotCandidate = KernelCandidate<bool, CortexMDot>;
+
+std::span<const CortexMDotCandidate> CortexMDotKernels();
+
 }  // namespace trit
