@@ -54,6 +54,12 @@ alignas(16) uint8_t dsp_scratch[16384];
 trit::Requant requant[256];
 int8_t pos[256], neg[256];
 
+// Whether a kernel's first `bytes` output bytes equal the reference's and the byte after them
+// still holds the 0xA5 the buffer was filled with (nothing written past the output).
+bool OutputMatches(int64_t bytes) {
+  return memcmp(expected, actual, static_cast<size_t>(bytes)) == 0 && actual[bytes] == 0xA5;
+}
+
 void Print(const char* text, long value) {
   char line[96], digits[24];
   size_t k = strlen(text);
@@ -249,8 +255,7 @@ int CheckMaxPool(int index) {
       continue;
 #endif
     }
-    if (memcmp(expected, actual, static_cast<size_t>(out_bytes)) != 0 ||
-        actual[out_bytes] != 0xA5) {
+    if (!OutputMatches(out_bytes)) {
       result = -1;
       Print(kernel == 0 ? "MISMATCH (DSP MaxPool) case " : "MISMATCH (MVE MaxPool) case ", index);
     }
@@ -309,8 +314,7 @@ int CheckAvgPool(int index) {
       continue;
 #endif
     }
-    if (memcmp(expected, actual, static_cast<size_t>(out_bytes)) != 0 ||
-        actual[out_bytes] != 0xA5) {
+    if (!OutputMatches(out_bytes)) {
       result = -1;
       Print(kernel == 0 ? "MISMATCH (DSP AvgPool) case " : "MISMATCH (MVE AvgPool) case ", index);
     }
@@ -352,7 +356,7 @@ int CheckAdd(int index) {
       continue;
 #endif
     }
-    if (memcmp(expected, actual, static_cast<size_t>(count)) != 0 || actual[count] != 0xA5) {
+    if (!OutputMatches(count)) {
       result = -1;
       Print(kernel == 0 ? "MISMATCH (DSP Add) case " : "MISMATCH (MVE Add) case ", index);
     }
@@ -384,7 +388,7 @@ int CheckClamp(int index) {
       continue;
 #endif
     }
-    if (memcmp(expected, actual, static_cast<size_t>(count)) != 0 || actual[count] != 0xA5) {
+    if (!OutputMatches(count)) {
       result = -1;
       Print(kernel == 0 ? "MISMATCH (DSP clamp) case " : "MISMATCH (MVE clamp) case ", index);
     }
@@ -423,7 +427,7 @@ int CheckLookup(int index) {
       continue;
 #endif
     }
-    if (memcmp(expected, actual, static_cast<size_t>(count)) != 0 || actual[count] != 0xA5) {
+    if (!OutputMatches(count)) {
       result = -1;
       Print(kernel == 0 ? "MISMATCH (table walk) case " : "MISMATCH (MVE lookup) case ", index);
     }
@@ -481,8 +485,7 @@ int CheckBatchNorm(int index) {
       continue;
 #endif
     }
-    if (memcmp(expected, actual, static_cast<size_t>(count)) != 0 || actual[count] != 0xA5 ||
-        dsp_scratch[declared] != 0xA5) {
+    if (!OutputMatches(count) || dsp_scratch[declared] != 0xA5) {
       result = -1;
       Print(kernel == 0 ? "MISMATCH (BatchNorm split) case " : "MISMATCH (MVE BatchNorm) case ",
             index);
