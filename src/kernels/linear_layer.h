@@ -4,8 +4,9 @@
 // tap of K for Dense). Input vectors are addressed through an indirection table built at load
 // (ConvIndirection), so a KxK convolution never builds an im2col matrix: row m, tap t reads
 // vector indirection[m * taps + t] of the input, and the extra vector after the last stands for
-// padding. Integer layers carry their weights as int8 levels (every weight type decoded) with
-// the reference's requantization; the kernels pack them once into their own layout.
+// padding. Integer layers carry their weights as int8 levels, or (Q8GemmLayer) as the low-bit
+// codes the model stores, with the reference's requantization; the kernels pack them once into
+// their own layout (low-bit codes stay codes where the kernel keeps a Q8WeightPanel).
 #pragma once
 
 #include <cstdint>
@@ -14,6 +15,7 @@
 
 #include "core/dtype.h"
 #include "kernels/ref/conv2d.h"
+#include "kernels/ref/quant_weights.h"
 #include "kernels/requantize.h"
 
 namespace trit {
@@ -22,7 +24,8 @@ struct Q8GemmLayer {
   int64_t m = 0, n = 0, taps = 1, depth = 0;
   int64_t vectors = 0;               // input vectors in the input tensor
   std::vector<int32_t> indirection;  // [m][taps] -> vector index (vectors: padding)
-  const int8_t* levels = nullptr;    // [n][taps * depth] integer weights
+  const int8_t* levels = nullptr;    // [n][taps * depth] integer weights, or null and:
+  ref::QuantWeights codes;           // the same weights as the model stores them
   const int32_t* bias = nullptr;     // [n] or null
   const Requant* requant = nullptr;  // [n], or [1] for all channels
   bool per_channel = false;
@@ -31,7 +34,15 @@ struct Q8GemmLayer {
   DType output_type = DType::kI8;  // kI8 or kU8
   int32_t output_zero_point = 0, lo = -128, hi = 127;
   std::optional<ref::ConvGeometry> conv;  // a groups-1 convolution's geometry, when it is one
+  int threads = 1;  // Compute calls that may run at once (kernels with per-call scratch)
 };
+
+// Weight `index` of channel `channel`'s row (taps * depth long), from either form.
+inline int32_t WeightLevelOf(const Q8GemmLayer& layer, int64_t channel, int64_t index) {
+  const int64_t flat = channel * layer.taps * layer.depth + index;
+  return layer.levels ? layer.levels[flat]
+                      : ref::WeightLevel(layer.codes, flat, static_cast<int>(channel));
+}
 
 // Binary inputs (packed bits, +-1) and binary weights (levels +1 or -1).
 struct B1GemmLayer {

@@ -79,7 +79,7 @@ Q8GemmPlan::Q8GemmPlan(const Q8GemmLayer& layer, Q8InputForm form, Tiling tiling
     int64_t offset = layer.bias ? layer.bias[c] : 0;
     if (zero != 0) {
       int64_t sum = 0;
-      for (int64_t k = 0; k < row; ++k) sum += layer.levels[c * row + k];
+      for (int64_t k = 0; k < row; ++k) sum += WeightLevelOf(layer, c, k);
       offset -= zero * sum;
     }
     // Modulo 2^32, as the kernel's sums wrap.
@@ -103,7 +103,7 @@ std::string Q8GemmPlan::Name() const {
   return in + (image_ ? "_rowconv" : dense_ ? "_gemm" : "_igemm");
 }
 
-AlignedArray<int8_t> Q8GemmPlan::PackInterleaved(const int8_t* levels, int64_t granule) const {
+AlignedArray<int8_t> Q8GemmPlan::PackInterleaved(const Q8GemmLayer& layer, int64_t granule) const {
   const Q8GemmPacked& p = packed_;
   AlignedArray<int8_t> packed(static_cast<size_t>(p.n_tiles * p.tile * p.taps * p.depth_padded));
   int8_t* dst = packed.data();
@@ -114,7 +114,8 @@ AlignedArray<int8_t> Q8GemmPlan::PackInterleaved(const int8_t* levels, int64_t g
           const int64_t c = t * p.tile + col;
           for (int64_t b = 0; b < granule; ++b) {
             const bool real = c < p.n && k + b < p.depth;
-            *dst++ = real ? levels[(c * p.taps + tap) * p.depth + k + b] : 0;
+            *dst++ = real ? static_cast<int8_t>(WeightLevelOf(layer, c, tap * p.depth + k + b))
+                          : int8_t{0};
           }
         }
       }

@@ -70,11 +70,11 @@ class Q8GemmPlan {
   // e.g. "qs8_igemm": the input type and the kind (gemm, igemm, rowconv).
   std::string Name() const;
 
-  // The layer's levels as int8 in [column tile][tap][depth_padded / granule][tile columns]
+  // The layer's weights as int8 levels in [column tile][tap][depth_padded / granule][tile columns]
   // [granule depth values], zero past the layer's channels and depth: VNNI and SDOT (granule
   // 4), SMMLA (granule 8) and the lane-indexed SMLAL (granule 1) read this layout. The granule
   // divides the plan's depth padding.
-  AlignedArray<int8_t> PackInterleaved(const int8_t* levels, int64_t granule) const;
+  AlignedArray<int8_t> PackInterleaved(const Q8GemmLayer& layer, int64_t granule) const;
 
  private:
   const void* PrepareImage(const void* input, void* scratch) const;

@@ -38,6 +38,27 @@ TEST(ConvKernels, Q8ChannelsAcrossEveryTileEdge) {
   }
 }
 
+// Low-bit weights, decoded and as stored codes (the kernels that keep them packed): channels
+// across every tile edge, depths across the granule (few input channels: the row-tap form too).
+TEST(ConvKernels, Q8LowBitCodesAcrossEveryTileEdge) {
+  if (!HasOptimizedLevel()) GTEST_SKIP() << "no level above the reference on this CPU";
+  Rng rng(3);
+  for (const DType type : {DType::kI4, DType::kI2, DType::kTernary, DType::kBinary}) {
+    for (const int in : {1, 3, 5, 8, 9}) {
+      for (const int out : kTileEdges) {
+        ConvTester()
+            .input(5, 4)
+            .channels(in, out)
+            .kernel(3, 3)
+            .padding(1, 1, 1, 1)
+            .with_geometry(in < 8)
+            .weights(type)
+            .TestQ8(rng);
+      }
+    }
+  }
+}
+
 TEST(ConvKernels, Q8OutputRowsAcrossEveryTileEdge) {
   if (!HasOptimizedLevel()) GTEST_SKIP() << "no level above the reference on this CPU";
   Rng rng(2);
@@ -119,6 +140,11 @@ TEST(DenseKernels, Q8RowsChannelsAndDepthsAcrossEveryTileEdge) {
   }
   for (const int depth : kDepthEdges) {
     DenseTester().rows(3).depth(depth).channels(33).TestQ8(rng);
+  }
+  for (const DType type : {DType::kI4, DType::kI2, DType::kTernary, DType::kBinary}) {
+    for (const int depth : kDepthEdges) {
+      DenseTester().rows(9).depth(depth).channels(rng.Pick(kTileEdges)).weights(type).TestQ8(rng);
+    }
   }
 }
 

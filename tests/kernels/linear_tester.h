@@ -66,6 +66,86 @@ inline double RoundingGrowth(std::string_view kernel) {
   return 1.0;
 }
 
+// Levels drawn in the range of a stored low-bit type: int4 and int2 uniform; ternary
+// {+pos, 0, -neg} per channel (asymmetric or not, `zero_share` zeros, or a random share when
+// negative); binary +-1. i8: left as they are (RandomQ8Case's patterns).
+inline void DrawLevels(Rng& rng, DType type, double zero_share, int64_t channels, int64_t depth,
+                       std::vector<int8_t>& levels) {
+  switch (type) {
+    case DType::kI4:
+    case DType::kI2: {
+      const int lowest = type == DType::kI4 ? -8 : -2;
+      for (int8_t& w : levels) w = static_cast<int8_t>(rng.Int(lowest, -lowest - 1));
+      return;
+    }
+    case DType::kTernary:
+    case DType::kBinary: {
+      const bool symmetric = rng.Bool();
+      const double zeros = zero_share >= 0 ? zero_share : rng.Real(0, 1);
+      for (int64_t ch = 0; ch < channels; ++ch) {
+        const int pos = rng.Int(1, 127), neg = symmetric ? pos : rng.Int(1, 127);
+        for (int64_t k = 0; k < depth; ++k) {
+          int8_t& w = levels[static_cast<size_t>(ch * depth + k)];
+          if (type == DType::kBinary) {
+            w = rng.Bool() ? 1 : -1;
+          } else {
+            w = static_cast<int8_t>(rng.Real(0, 1) < zeros ? 0 : (rng.Bool() ? pos : -neg));
+          }
+        }
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+// Levels of a low-bit type as a model stores them: bit-packed codes, and for ternary the
+// per-channel magnitudes (a channel without a positive or negative level gets 1 there).
+struct StoredWeights {
+  std::vector<uint8_t> bits;
+  std::vector<int8_t> pos, neg;
+  ref::QuantWeights view;
+
+  StoredWeights(DType type, const std::vector<int8_t>& levels, int64_t channels, int64_t depth)
+      : bits(StorageBytes(type, channels * depth)) {
+    const int b = BitsPerElement(type);
+    if (type == DType::kTernary) {
+      pos.assign(static_cast<size_t>(channels), 1);
+      neg.assign(static_cast<size_t>(channels), 1);
+    }
+    for (int64_t i = 0; i < channels * depth; ++i) {
+      const int level = levels[static_cast<size_t>(i)];
+      const size_t ch = static_cast<size_t>(i / depth);
+      int code_level = level;
+      if (type == DType::kTernary) {
+        if (level > 0) pos[ch] = static_cast<int8_t>(level);
+        if (level < 0) neg[ch] = static_cast<int8_t>(-level);
+        code_level = level > 0 ? 1 : (level < 0 ? -1 : 0);
+      }
+      bits[static_cast<size_t>(i * b / 8)] |=
+          static_cast<uint8_t>(LevelCode(type, code_level) << (i * b % 8));
+    }
+    view.type = type;
+    view.data = bits.data();
+    view.ternary_pos = pos.data();
+    view.ternary_neg = neg.data();
+    view.per_channel = true;
+  }
+};
+
+// The GEMM table run again on the layer's weights as stored codes (the kernels that keep them
+// packed), where the weight type is a low-bit one.
+template <typename Check>
+int ForEachRunnableRowOnCodes(DType type, Q8GemmLayer layer, int64_t channels, int64_t depth,
+                              const std::vector<int8_t>& levels, const Check& check) {
+  if (type == DType::kI8) return 0;
+  const StoredWeights stored(type, levels, channels, depth);
+  layer.levels = nullptr;
+  layer.codes = stored.view;
+  return ForEachRunnableRow(Q8GemmKernels(), layer, [&](const auto& row) { check(row, layer); });
+}
+
 class ConvTester {
  public:
   ConvTester& batch(int n) { return Set(geometry_.batch, n); }
@@ -109,6 +189,8 @@ class ConvTester {
   // Also run the 8-bit GEMM with the convolution's geometry (layers of few input channels then
   // run with the kernel's rows as taps).
   ConvTester& with_geometry(bool on) { return Set(with_geometry_, on); }
+  // The stored weight type (DrawLevels); low-bit types also run the GEMM on their codes.
+  ConvTester& weights(DType type) { return Set(weights_, type); }
 
   // A random geometry: sizes across the tile edges, kernels 1x1 to 7x5, padding, strides,
   // dilation, batch 1 or 2.
@@ -130,6 +212,9 @@ class ConvTester {
     t.padding(rng.Int(0, g.kernel_h - 1), rng.Int(0, g.kernel_w - 1), rng.Int(0, g.kernel_h - 1),
               rng.Int(0, g.kernel_w - 1));
     t.with_geometry(rng.Bool());
+    const DType types[] = {DType::kI8, DType::kI8,      DType::kI4,
+                           DType::kI2, DType::kTernary, DType::kBinary};
+    t.weights(rng.Pick(types));
     return t;
   }
 
@@ -159,7 +244,8 @@ class ConvTester {
     const ref::ConvGeometry g = geometry();
     const int64_t taps = int64_t{g.kernel_h} * g.kernel_w;
     const int64_t depth = depthwise_ ? taps : taps * g.in_c;
-    const Q8Case c = RandomQ8Case(rng, Inputs(g), g.out_c, depth);
+    Q8Case c = RandomQ8Case(rng, Inputs(g), g.out_c, depth);
+    DrawLevels(rng, weights_, -1, g.out_c, depth, c.levels);
     std::vector<int8_t> expected(static_cast<size_t>(Outputs(g)));
     std::vector<int32_t> scratch(static_cast<size_t>(ref::Conv2DQ8ScratchCount(g)));
     WithTypes(c.input_type, c.output_type, [&](auto in, auto out) {
@@ -182,7 +268,8 @@ class ConvTester {
     Q8GemmLayer layer = GemmLayer<Q8GemmLayer>(g);
     SetCase(layer, c);
     if (with_geometry_) layer.conv = g;
-    return ForEachRunnableRow(Q8GemmKernels(), layer, [&](const auto& row) { check(row, layer); });
+    return ForEachRunnableRow(Q8GemmKernels(), layer, [&](const auto& row) { check(row, layer); }) +
+           ForEachRunnableRowOnCodes(weights_, layer, g.out_c, depth, c.levels, check);
   }
 
   // fp32 with a random fused clamp: the F32 GEMM or depthwise table against ref::Conv2DF32.
@@ -290,6 +377,7 @@ class ConvTester {
   int pad_bottom_ = 0, pad_right_ = 0;
   bool depthwise_ = false;
   bool with_geometry_ = false;
+  DType weights_ = DType::kI8;
 };
 
 class DenseTester {
@@ -313,7 +401,7 @@ class DenseTester {
   int TestQ8(Rng& rng) const {
     SCOPED_TRACE(Describe());
     Q8Case c = RandomQ8Case(rng, int64_t{rows_} * depth_, channels_, depth_);
-    DrawLevels(rng, c.levels);
+    DrawLevels(rng, weights_, zero_share_, channels_, depth_, c.levels);
     std::vector<int8_t> expected(static_cast<size_t>(rows_ * channels_));
     std::vector<int32_t> scratch(static_cast<size_t>(depth_));
     WithTypes(c.input_type, c.output_type, [&](auto in, auto out) {
@@ -330,6 +418,7 @@ class DenseTester {
     SetCase(layer, c);
     int ran =
         ForEachRunnableRow(Q8GemmKernels(), layer, [&](const auto& row) { check(row, layer); });
+    ran += ForEachRunnableRowOnCodes(weights_, layer, channels_, depth_, c.levels, check);
     if (rows_ == 1) {
       Q8GemvProblem problem;
       problem.layer.n = channels_;
@@ -412,36 +501,6 @@ class DenseTester {
     layer.indirection.resize(static_cast<size_t>(rows_));
     std::iota(layer.indirection.begin(), layer.indirection.end(), 0);
     return layer;
-  }
-
-  void DrawLevels(Rng& rng, std::vector<int8_t>& levels) const {
-    switch (weights_) {
-      case DType::kI4:
-      case DType::kI2: {
-        const int lowest = weights_ == DType::kI4 ? -8 : -2;
-        for (int8_t& w : levels) w = static_cast<int8_t>(rng.Int(lowest, -lowest - 1));
-        return;
-      }
-      case DType::kTernary:
-      case DType::kBinary: {
-        const bool symmetric = rng.Bool();
-        const double zeros = zero_share_ >= 0 ? zero_share_ : rng.Real(0, 1);
-        for (int ch = 0; ch < channels_; ++ch) {
-          const int pos = rng.Int(1, 127), neg = symmetric ? pos : rng.Int(1, 127);
-          for (int k = 0; k < depth_; ++k) {
-            int8_t& w = levels[static_cast<size_t>(ch) * depth_ + k];
-            if (weights_ == DType::kBinary) {
-              w = rng.Bool() ? 1 : -1;
-            } else {
-              w = static_cast<int8_t>(rng.Real(0, 1) < zeros ? 0 : (rng.Bool() ? pos : -neg));
-            }
-          }
-        }
-        return;
-      }
-      default:
-        return;  // i8: RandomQ8Case's patterns
-    }
   }
 
   int rows_ = 1, depth_ = 1, channels_ = 1;

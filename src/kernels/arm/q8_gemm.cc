@@ -25,12 +25,12 @@ Q8Gemm::Q8Gemm(Isa isa, const Q8GemmLayer& layer)
       plan_(layer, isa == Isa::kNeon ? Q8InputForm::kI16 : Q8InputForm::kS8, TilingFor(isa)) {
   if (isa == Isa::kNeon) {
     // Lane-indexed SMLAL: for each depth step, the tile's 16 channels side by side, as int16.
-    const AlignedArray<int8_t> bytes = plan_.PackInterleaved(layer.levels, 1);
+    const AlignedArray<int8_t> bytes = plan_.PackInterleaved(layer, 1);
     weights16_ = AlignedArray<int16_t>(bytes.size());
     for (size_t i = 0; i < bytes.size(); ++i) weights16_.data()[i] = bytes.data()[i];
     plan_.set_weights(weights16_.data());
   } else {
-    weights8_ = plan_.PackInterleaved(layer.levels, isa == Isa::kNeonI8mm ? 8 : 4);
+    weights8_ = plan_.PackInterleaved(layer, isa == Isa::kNeonI8mm ? 8 : 4);
     plan_.set_weights(weights8_.data());
   }
   name_ = plan_.Name() + (isa == Isa::kNeonI8mm  ? "_4x16c8__i8mm"

@@ -5,9 +5,19 @@
 //   - AVX2: int16 inputs x - z (kI16), VPMADDWD against int16 weights, exact.
 // The epilogue is the reference's requantization (64-bit product, rounding shift), zero point
 // and clamp, bit for bit.
+//
+// Weights. int8 weights are packed once into the level's layout. Low-bit weights (int4, int2,
+// ternary, binary) stay in their codes, as a Q8WeightPanel of the same size as the model's
+// tensor, and each column tile is expanded into the layout when a run reaches it, into a tile
+// buffer in the op's scratch (after the prepared input; one per Compute call that may run at
+// once, layer.threads, each call claiming a free one: 32 x taps x depth bytes, twice that for
+// AVX2). Rows are many per tile in a convolution, so the expansion costs little beside the
+// products; see docs/kernels.md. Runs allocate nothing.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -16,6 +26,7 @@
 #include "kernels/isa.h"
 #include "kernels/linear_layer.h"
 #include "kernels/q8_gemm_plan.h"
+#include "kernels/q8_weight_panel.h"
 
 namespace trit::x86 {
 
@@ -28,7 +39,7 @@ class Q8Gemm {
   // Packs for `isa` (kAvx2 or kAvx512). The layer's pointers are read here only.
   Q8Gemm(Isa isa, const Q8GemmLayer& layer);
 
-  size_t scratch_bytes() const { return plan_.scratch_bytes(); }
+  size_t scratch_bytes() const;
   // input: the layer's input tensor (vectors x depth, int8 or uint8); output: M x N.
   void Run(const void* input, void* output, void* scratch) const;
   // Run in parts, for threads: Prepare once, then Compute any split of rows [0, rows()) and
@@ -41,28 +52,38 @@ class Q8Gemm {
   int64_t rows() const { return plan_.packed().m; }
   int64_t tiles() const { return plan_.packed().n_tiles; }
   int64_t rows_per_call() const { return plan_.packed().rows_per_call; }
-  // The microkernel's name, e.g. qu8_igemm_8x32__avx512vnni.
+  // The microkernel's name, e.g. qu8_igemm_8x32__avx512vnni (with _panel_ternary etc. when
+  // the weights stay packed).
   const std::string& name() const { return name_; }
+  // Bytes of weights the kernel keeps (packed layout, or panel and its tables).
+  size_t weight_bytes() const;
 
   // What the ISA files read.
   using Packed = Q8GemmPacked;
 
  private:
+  size_t TileBufferBytes() const;
+  int ClaimTileBuffer() const;
+
   Isa isa_;
   Q8GemmPlan plan_;
   AlignedArray<int8_t> weights8_;
   AlignedArray<int16_t> weights16_;
+  std::unique_ptr<Q8WeightPanel> panel_;  // low-bit weights, instead of weights8_ / weights16_
+  int tile_buffers_ = 0;                  // panel: tile buffers in the scratch (at most 64)
+  mutable std::atomic<uint64_t> busy_tile_buffers_{0};
   std::string name_;
 };
 
-// The ISA files (compiled with their own flags). Rows [m_begin, m_end), column tiles
-// [tile_begin, tile_end).
+// The ISA files (compiled with their own flags). Rows [m_begin, m_end) of column tile `tile`,
+// whose weights in the level's layout are `tile_weights`.
 void Q8GemmAvx512(const Q8Gemm::Packed& p, const uint8_t* input, int64_t m_begin, int64_t m_end,
-                  int64_t tile_begin, int64_t tile_end, void* output);
-void PackQ8WeightsAvx2(const int8_t* levels, int64_t n, int64_t taps, int64_t depth,
-                       int16_t* packed);
+                  int64_t tile, const int8_t* tile_weights, void* output);
 void Q8GemmAvx2(const Q8Gemm::Packed& p, const int16_t* input, int64_t m_begin, int64_t m_end,
-                int64_t tile_begin, int64_t tile_end, void* output);
+                int64_t tile, const int16_t* tile_weights, void* output);
+// One tile of a panel into the level's layout (64-byte aligned `out`, tile_elements() long).
+void ExpandQ8PanelAvx512(const Q8WeightPanel& panel, int64_t tile, int8_t* out);
+void ExpandQ8PanelAvx2(const Q8WeightPanel& panel, int64_t tile, int16_t* out);
 
 // Column tiles and depth granules of the two layouts (AVX-512: 16 columns for layers of at most
 // 16 channels).

@@ -19,10 +19,9 @@ constexpr int kTile = static_cast<int>(kAvx2Tile);
 
 template <int kR>
 inline void Microkernel(const Q8Gemm::Packed& p, const int16_t* input, int64_t m0, int64_t t,
-                        void* output) {
+                        const int16_t* w, void* output) {
   const int64_t stride = p.vector_stride;  // int16 between prepared vectors
   const int64_t steps = p.depth_padded / 2;
-  const int16_t* w = static_cast<const int16_t*>(p.weights) + t * kTile * p.taps * p.depth_padded;
   __m256i acc[kR][2];
   for (int r = 0; r < kR; ++r) acc[r][0] = acc[r][1] = _mm256_setzero_si256();
   const int32_t* rows_indirection[kR];
@@ -69,32 +68,11 @@ inline void Microkernel(const Q8Gemm::Packed& p, const int16_t* input, int64_t m
 
 }  // namespace
 
-void PackQ8WeightsAvx2(const int8_t* levels, int64_t n, int64_t taps, int64_t depth,
-                       int16_t* packed) {
-  const int64_t padded = (depth + 1) / 2 * 2;
-  const int64_t tiles = (n + kTile - 1) / kTile;
-  int16_t* dst = packed;
-  for (int64_t t = 0; t < tiles; ++t) {
-    for (int64_t tap = 0; tap < taps; ++tap) {
-      for (int64_t k = 0; k < padded; k += 2) {
-        for (int64_t col = 0; col < kTile; ++col) {
-          const int64_t c = t * kTile + col;
-          for (int64_t b = 0; b < 2; ++b) {
-            const bool real = c < n && k + b < depth;
-            *dst++ = real ? levels[c * taps * depth + tap * depth + k + b] : 0;
-          }
-        }
-      }
-    }
-  }
-}
-
 void Q8GemmAvx2(const Q8Gemm::Packed& p, const int16_t* input, int64_t m_begin, int64_t m_end,
-                int64_t tile_begin, int64_t tile_end, void* output) {
-  for (int64_t t = tile_begin; t < tile_end; ++t) {
-    ForRowBlocks<kRows>(m_begin, m_end,
-                        [&]<int kR>(int64_t m0) { Microkernel<kR>(p, input, m0, t, output); });
-  }
+                int64_t tile, const int16_t* tile_weights, void* output) {
+  ForRowBlocks<kRows>(m_begin, m_end, [&]<int kR>(int64_t m0) {
+    Microkernel<kR>(p, input, m0, tile, tile_weights, output);
+  });
 }
 
 }  // namespace trit::x86

@@ -17,11 +17,10 @@ namespace {
 // kR rows from m0, the kV x 16 columns of tile `t`.
 template <int kR, int kV>
 inline void Microkernel(const Q8Gemm::Packed& p, const uint8_t* input, int64_t m0, int64_t t,
-                        void* output) {
+                        const int8_t* w, void* output) {
   const int64_t stride = p.vector_stride;  // bytes between prepared vectors
   const int64_t steps = p.depth_padded / 4;
   constexpr int kTile = 16 * kV;
-  const int8_t* w = static_cast<const int8_t*>(p.weights) + t * kTile * p.taps * p.depth_padded;
   __m512i acc[kR][kV];
   for (int r = 0; r < kR; ++r) {
     for (int v = 0; v < kV; ++v) acc[r][v] = _mm512_setzero_si512();
@@ -65,24 +64,18 @@ inline void Microkernel(const Q8Gemm::Packed& p, const uint8_t* input, int64_t m
   }
 }
 
-template <int kV, int kRows>
-void RunTiles(const Q8Gemm::Packed& p, const uint8_t* input, int64_t m_begin, int64_t m_end,
-              int64_t tile_begin, int64_t tile_end, void* output) {
-  // Column tiles outermost: a tile's weights stay in cache while every row passes.
-  for (int64_t t = tile_begin; t < tile_end; ++t) {
-    ForRowBlocks<kRows>(m_begin, m_end,
-                        [&]<int kR>(int64_t m0) { Microkernel<kR, kV>(p, input, m0, t, output); });
-  }
-}
-
 }  // namespace
 
 void Q8GemmAvx512(const Q8Gemm::Packed& p, const uint8_t* input, int64_t m_begin, int64_t m_end,
-                  int64_t tile_begin, int64_t tile_end, void* output) {
+                  int64_t tile, const int8_t* tile_weights, void* output) {
   if (p.tile == 16) {
-    RunTiles<1, 16>(p, input, m_begin, m_end, tile_begin, tile_end, output);
+    ForRowBlocks<16>(m_begin, m_end, [&]<int kR>(int64_t m0) {
+      Microkernel<kR, 1>(p, input, m0, tile, tile_weights, output);
+    });
   } else {
-    RunTiles<2, 8>(p, input, m_begin, m_end, tile_begin, tile_end, output);
+    ForRowBlocks<8>(m_begin, m_end, [&]<int kR>(int64_t m0) {
+      Microkernel<kR, 2>(p, input, m0, tile, tile_weights, output);
+    });
   }
 }
 

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "kernels/q8_weight_panel.h"
 #include "kernels/registry/linear.h"
 #include "kernels/sparse/ternary_gemv.h"
 #include "runtime/ops/binary_input.h"
@@ -29,6 +30,17 @@ bool DecodeLevels(const QuantizedLinear& linear, int64_t channels, int64_t depth
       if (v < -128 || v > 127) return false;
       levels[static_cast<size_t>(c * depth + i)] = static_cast<int8_t>(v);
     }
+  }
+  return true;
+}
+
+// Whether every level of the weights is an int8 (ternary magnitudes up to 127; the other
+// low-bit types always).
+bool LevelsFitInt8(const QuantizedLinear& linear, int64_t channels) {
+  if (linear.weights.type != DType::kTernary) return true;
+  const int64_t count = linear.weights.per_channel ? channels : 1;
+  for (int64_t c = 0; c < count; ++c) {
+    if (linear.weights.ternary_neg[c] < -127) return false;
   }
   return true;
 }
@@ -82,9 +94,18 @@ std::unique_ptr<OpKernel> MakeQ8Gemm(const Graph& g, const Node& node, Q8GemmLay
                                      Activation activation, ThreadPool* pool) {
   const QuantizedLinear linear(g, node, layer.n, layer.taps * layer.depth, activation);
   std::vector<int8_t> levels;
-  if (!DecodeLevels(linear, layer.n, layer.taps * layer.depth, levels)) return nullptr;
-  SetQuantized(layer, linear, g, node, levels);
-  // The kernel packs the levels at construction; they are not kept.
+  if (Q8WeightPanel::Takes(linear.weights.type) && LevelsFitInt8(linear, layer.n)) {
+    // Low-bit weights reach the kernel in their codes: the x86 kernels keep them so, and no
+    // int8 copy of the whole layer exists even while loading.
+    SetQuantized(layer, linear, g, node, levels);
+    layer.levels = nullptr;
+    layer.codes = linear.weights;
+    layer.threads = pool ? pool->threads() : 1;
+  } else {
+    if (!DecodeLevels(linear, layer.n, layer.taps * layer.depth, levels)) return nullptr;
+    SetQuantized(layer, linear, g, node, levels);
+  }
+  // The kernel packs the weights at construction; `levels` is not kept.
   return Wrap(MakeTiledKernel(Q8GemmKernels(), layer, ActiveIsa()), pool);
 }
 
