@@ -18,6 +18,7 @@
 #include "kernels/f32_gemm.h"
 #include "kernels/isa.h"
 #include "kernels/lowbit_gemv.h"
+#include "kernels/ref/quant_weights.h"
 #include "kernels/requantize.h"
 #include "kernels/sparse/ternary_gemv.h"
 #include "kernels/x86/q8_gemm.h"
@@ -203,6 +204,77 @@ void BM_TritQ8(benchmark::State& state, Isa isa) {
   }
   SetCounters(state, s, VnniPeak(), threads);
   if (s.batch_rows == 1) SetBandwidth(state, static_cast<double>(s.out_c) * s.in_c);
+}
+
+// The int8 GEMM on low-bit weights (codes: 4 int4, 2 int2, 3 ternary +37 / -23, 1 binary) in
+// two forms on the same layer, in one run: decoded to int8 at load (form 0, what int8 weights
+// get) and kept as a code panel expanded per column tile (form 1, what low-bit weights get).
+// Counter "weight KiB": what the kernel keeps.
+void BM_TritQ8Codes(benchmark::State& state, Isa isa) {
+  if (static_cast<int>(trit::DetectedIsa()) < static_cast<int>(isa)) {
+    state.SkipWithError("ISA not available");
+    return;
+  }
+  const Shape& s = kShapes[state.range(0)];
+  const int kind = static_cast<int>(state.range(1));
+  const bool panel = state.range(2) == 1;
+  const trit::DType type = kind == 4   ? trit::DType::kI4
+                           : kind == 2 ? trit::DType::kI2
+                           : kind == 3 ? trit::DType::kTernary
+                                       : trit::DType::kBinary;
+  const int bits = trit::BitsPerElement(type);
+  const int64_t count = s.out_c * s.depth();
+  const std::vector<uint8_t> random = Random<uint8_t>(static_cast<size_t>(count), 0, 255);
+  std::vector<uint8_t> stored(trit::StorageBytes(type, count));
+  std::vector<int8_t> levels(static_cast<size_t>(count));
+  const std::vector<int8_t> pos(static_cast<size_t>(s.out_c), 37), neg(pos.size(), 23);
+  for (int64_t i = 0; i < count; ++i) {
+    uint32_t code = random[static_cast<size_t>(i)] & ((1u << bits) - 1u);
+    if (type == trit::DType::kTernary && code == 2) code = 0;
+    stored[static_cast<size_t>(i * bits / 8)] |= static_cast<uint8_t>(code << (i * bits % 8));
+  }
+  trit::ref::QuantWeights codes;
+  codes.type = type;
+  codes.data = stored.data();
+  codes.ternary_pos = pos.data();
+  codes.ternary_neg = neg.data();
+  codes.per_channel = true;
+  for (int64_t i = 0; i < count; ++i) {
+    levels[static_cast<size_t>(i)] =
+        static_cast<int8_t>(trit::ref::WeightLevel(codes, i, static_cast<int>(i / s.depth())));
+  }
+  const std::vector<int32_t> bias = Random<int32_t>(static_cast<size_t>(s.out_c), -1000, 1000);
+  const std::vector<uint8_t> input =
+      Random<uint8_t>(static_cast<size_t>(Vectors(s) * s.in_c), 0, 255);
+  std::vector<trit::Requant> requant(static_cast<size_t>(s.out_c),
+                                     trit::QuantizeMultiplier(0.0001));
+  trit::x86::Q8GemmLayer layer;
+  layer.m = s.m();
+  layer.n = s.out_c;
+  layer.taps = int64_t{s.kernel} * s.kernel;
+  layer.depth = s.in_c;
+  layer.vectors = Vectors(s);
+  layer.indirection = Indirection(s);
+  layer.conv = Geometry(s);
+  layer.levels = panel ? nullptr : levels.data();
+  layer.codes = codes;
+  layer.bias = bias.data();
+  layer.requant = requant.data();
+  layer.per_channel = true;
+  layer.input_type = trit::DType::kU8;
+  layer.input_zero_point = 128;
+  layer.output_type = trit::DType::kU8;
+  layer.lo = 0;
+  layer.hi = 255;
+  const trit::x86::Q8Gemm gemm(isa, layer);
+  trit::x86::AlignedArray<uint8_t> scratch(gemm.scratch_bytes() + 64);
+  std::vector<uint8_t> output(static_cast<size_t>(s.m() * s.out_c));
+  for (auto _ : state) {
+    gemm.Run(input.data(), output.data(), scratch.data());
+    benchmark::ClobberMemory();
+  }
+  SetCounters(state, s, VnniPeak(), 1);
+  state.counters["weight KiB"] = static_cast<double>(gemm.weight_bytes()) / 1024.0;
 }
 
 // Binary activations x binary weights (xor + popcount). "x VNNI peak": its MAC rate over the
@@ -496,6 +568,17 @@ BENCHMARK(BM_SparseT)
     ->ArgNames({"shape", "threads", "sparsity"})
     ->UseRealTime();
 BENCHMARK(BM_TritB1)->Apply(Shapes);
+void CodeShapes(benchmark::internal::Benchmark* b) {
+  for (int i = 0; i < kShapeCount; ++i) {
+    if (kShapes[i].batch_rows == 1) continue;  // batch 1 runs the GEMV kernels
+    for (const int kind : {3, 2, 4, 1}) {
+      for (const int form : {0, 1}) b->Args({i, kind, form});
+    }
+  }
+  b->ArgNames({"shape", "codes", "panel"})->UseRealTime();
+}
+BENCHMARK_CAPTURE(BM_TritQ8Codes, avx512vnni, Isa::kAvx512)->Apply(CodeShapes);
+BENCHMARK_CAPTURE(BM_TritQ8Codes, avx2, Isa::kAvx2)->Apply(CodeShapes);
 BENCHMARK_CAPTURE(BM_TritQ8, avx512vnni, Isa::kAvx512)->Apply(Shapes);
 BENCHMARK_CAPTURE(BM_TritQ8, avx2, Isa::kAvx2)->Apply(Shapes);
 BENCHMARK_CAPTURE(BM_TritF32, avx512, Isa::kAvx512)->Apply(Shapes);

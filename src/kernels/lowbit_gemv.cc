@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "core/error.h"
 
@@ -43,7 +44,7 @@ LowBitGemv::LowBitGemv(Isa isa, const GemvLayer& layer, Codes codes)
     throw Error(ErrorCode::kInternal, "LowBitGemv needs AVX-512 VNNI or the dot product");
   }
   const bool ternary = codes == Codes::kTernary;
-  if (ternary && !IsTernaryPerChannel(layer.levels, layer.n, layer.depth)) {
+  if (ternary && !IsTernaryPerChannel(layer)) {
     throw Error(ErrorCode::kInternal, "LowBitGemv: levels are not ternary per channel");
   }
   const int per_byte = 8 / bits_;
@@ -61,8 +62,9 @@ LowBitGemv::LowBitGemv(Isa isa, const GemvLayer& layer, Codes codes)
   const bool s8_input = layer.input_type == DType::kI8;
   const int64_t zero = ReadsU8(isa) ? layer.input_zero_point + (s8_input ? 128 : 0)
                                     : layer.input_zero_point - (s8_input ? 0 : 128);
+  std::vector<int8_t> buffer(layer.levels ? 0 : static_cast<size_t>(depth_));
   for (int64_t c = 0; c < n_; ++c) {
-    const int8_t* row = layer.levels + c * depth_;
+    const int8_t* row = RowLevels(layer, c, buffer.data());
     int64_t sum = 0;
     for (int64_t k = 0; k < depth_; ++k) {
       const int32_t level = row[k];

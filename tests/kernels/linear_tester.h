@@ -431,6 +431,14 @@ class DenseTester {
                            static_cast<double>(c.levels.size());
       ran += ForEachRunnableRow(Q8GemvKernels(), problem,
                                 [&](const auto& row) { check(row, problem); });
+      if (weights_ != DType::kI8) {  // the same kernels reading the stored codes row by row
+        const StoredWeights stored(weights_, c.levels, channels_, depth_);
+        problem.layer.levels = nullptr;
+        problem.layer.codes = stored.view;
+        EXPECT_EQ(IsTernaryPerChannel(problem.layer), problem.ternary_per_channel);
+        ran += ForEachRunnableRow(Q8GemvKernels(), problem,
+                                  [&](const auto& row) { check(row, problem); });
+      }
     }
     return ran;
   }

@@ -12,12 +12,13 @@ TernaryGemv::TernaryGemv(const GemvLayer& layer)
       lo_(layer.lo),
       hi_(layer.hi),
       name_(std::string(layer.input_type == DType::kI8 ? "qs8" : "qu8") + "_t_sparse_gemv") {
-  if (!Fits(layer.levels, layer.n, layer.depth)) {
+  if (!Fits(layer)) {
     throw Error(ErrorCode::kInternal, "TernaryGemv: levels are not ternary per channel");
   }
   start_.push_back(0);
+  std::vector<int8_t> buffer(layer.levels ? 0 : static_cast<size_t>(layer.depth));
   for (int64_t c = 0; c < layer.n; ++c) {
-    const int8_t* row = layer.levels + c * layer.depth;
+    const int8_t* row = RowLevels(layer, c, buffer.data());
     int32_t pos = 0, neg = 0;
     for (int64_t k = 0; k < layer.depth; ++k) {
       if (row[k] > 0) {

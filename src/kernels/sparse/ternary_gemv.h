@@ -22,6 +22,9 @@ class TernaryGemv {
   static bool Fits(const int8_t* levels, int64_t n, int64_t depth) {
     return depth <= 65536 && IsTernaryPerChannel(levels, n, depth);
   }
+  static bool Fits(const GemvLayer& layer) {
+    return layer.depth <= 65536 && IsTernaryPerChannel(layer);
+  }
   explicit TernaryGemv(const GemvLayer& layer);
 
   // Output channels [begin, end) (its "blocks" are single channels); input: depth int8/uint8

@@ -28,14 +28,21 @@ void ExpandQ8PanelAvx512(const Q8WeightPanel& panel, int64_t tile, int8_t* out) 
       const __m512i columns = _mm512_set_epi32(
           0x0C0C0C0C, 0x08080808, 0x04040404, 0, 0x0C0C0C0C, 0x08080808, 0x04040404, 0, 0x0C0C0C0C,
           0x08080808, 0x04040404, 0, 0x0C0C0C0C, 0x08080808, 0x04040404, 0);
-      for (int64_t b = 0; b < blocks; ++b) {
+      // The tile's blocks alternate between the tables (tables is 1 or 2; blocks is a multiple).
+      const auto expand = [&](const uint8_t* block_codes, const __m512i& table, int8_t* to) {
         const __m512i x = _mm512_srlv_epi64(
-            _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(codes))),
+            _mm512_broadcast_i32x4(_mm_loadu_si128(reinterpret_cast<const __m128i*>(block_codes))),
             shifts);
-        codes += 16;
         const __m512i index = _mm512_ternarylogic_epi32(x, mask, columns, 0xEA);  // x & m | c
-        _mm512_store_si512(out + 64 * b,
-                           _mm512_shuffle_epi8((b % tables) ? table1 : table0, index));
+        _mm512_store_si512(to, _mm512_shuffle_epi8(table, index));
+      };
+      if (tables == 1) {
+        for (int64_t b = 0; b < blocks; ++b) expand(codes + 16 * b, table0, out + 64 * b);
+      } else {
+        for (int64_t b = 0; b < blocks; b += 2) {
+          expand(codes + 16 * b, table0, out + 64 * b);
+          expand(codes + 16 * b + 16, table1, out + 64 * b + 64);
+        }
       }
       break;
     }

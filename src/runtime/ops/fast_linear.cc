@@ -156,18 +156,31 @@ std::unique_ptr<OpKernel> MakeQ8Gemv(const Graph& g, const Node& node, int in_fe
                                      int out_features, Activation activation, ThreadPool* pool) {
   const QuantizedLinear linear(g, node, out_features, in_features, activation);
   std::vector<int8_t> levels;
-  if (!DecodeLevels(linear, out_features, in_features, levels)) return nullptr;
   Q8GemvProblem problem;
   problem.layer.n = out_features;
   problem.layer.depth = in_features;
-  SetQuantized(problem.layer, linear, g, node, levels);
   problem.weights = Input(g, node, 1).dtype;
-  problem.ternary_per_channel = IsTernaryPerChannel(levels.data(), out_features, in_features);
-  problem.fits_index_lists = sparse::TernaryGemv::Fits(levels.data(), out_features, in_features);
+  if (Q8WeightPanel::Takes(problem.weights) && LevelsFitInt8(linear, out_features)) {
+    // Low-bit weights stay in their codes: the kernels read them a row at a time.
+    SetQuantized(problem.layer, linear, g, node, levels);
+    problem.layer.levels = nullptr;
+    problem.layer.codes = linear.weights;
+  } else {
+    if (!DecodeLevels(linear, out_features, in_features, levels)) return nullptr;
+    SetQuantized(problem.layer, linear, g, node, levels);
+  }
+  problem.ternary_per_channel = IsTernaryPerChannel(problem.layer);
+  problem.fits_index_lists = in_features <= 65536 && problem.ternary_per_channel;
+  int64_t zeros = 0;
+  std::vector<int8_t> row(problem.layer.levels ? 0 : static_cast<size_t>(in_features));
+  for (int64_t c = 0; c < out_features; ++c) {
+    const int8_t* levels_of_row = RowLevels(problem.layer, c, row.data());
+    zeros += std::count(levels_of_row, levels_of_row + in_features, int8_t{0});
+  }
   problem.zero_share =
-      levels.empty() ? 0.0
-                     : static_cast<double>(std::count(levels.begin(), levels.end(), int8_t{0})) /
-                           static_cast<double>(levels.size());
+      out_features * in_features == 0
+          ? 0.0
+          : static_cast<double>(zeros) / (static_cast<double>(out_features) * in_features);
   return Wrap(MakeTiledKernel(Q8GemvKernels(), problem, ActiveIsa()), pool);
 }
 
@@ -248,6 +261,15 @@ std::unique_ptr<OpKernel> MakeFastQ8Conv2D(const Graph& g, const Node& node,
                                            ThreadPool* pool) {
   if (IsDepthwise(geo)) return MakeQ8Depthwise(g, node, geo, activation, pool);
   if (geo.groups != 1) return nullptr;
+  // One output pixel that reads the whole input in its order (a last convolution over the final
+  // feature map, as the ConvNet's 5x5 over 5x5): a batch-1 Dense, for the GEMV kernels, which
+  // read low-bit codes in registers instead of expanding a tile for a single row.
+  if (geo.batch == 1 && geo.out_h == 1 && geo.out_w == 1 && geo.in_h == geo.kernel_h &&
+      geo.in_w == geo.kernel_w && geo.pad_top == 0 && geo.pad_left == 0 && geo.dilation_h == 1 &&
+      geo.dilation_w == 1) {
+    const int in_features = geo.kernel_h * geo.kernel_w * geo.in_c;
+    if (auto gemv = MakeQ8Gemv(g, node, in_features, geo.out_c, activation, pool)) return gemv;
+  }
   Q8GemmLayer layer = ConvLayer<Q8GemmLayer>(geo);
   layer.conv = geo;
   return MakeQ8Gemm(g, node, std::move(layer), activation, pool);
