@@ -570,7 +570,6 @@ BENCHMARK(BM_SparseT)
 BENCHMARK(BM_TritB1)->Apply(Shapes);
 void CodeShapes(benchmark::internal::Benchmark* b) {
   for (int i = 0; i < kShapeCount; ++i) {
-    if (kShapes[i].batch_rows == 1) continue;  // batch 1 runs the GEMV kernels
     for (const int kind : {3, 2, 4, 1}) {
       for (const int form : {0, 1}) b->Args({i, kind, form});
     }
