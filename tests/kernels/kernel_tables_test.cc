@@ -47,6 +47,7 @@ TEST(KernelTables, EveryTableEndsWithTheReferenceAndRespectsLevels) {
   CheckTable("binarize", BinarizeQ8Kernels(), ConversionProblem{});
   CheckTable("maxpool f32", MaxPoolF32Kernels(), MaxPoolF32Problem{});
   CheckTable("maxpool q8", MaxPoolQ8Kernels(), MaxPoolQ8Problem{true});
+  CheckTable("avgpool q8", AvgPoolQ8Kernels(), AvgPoolQ8Problem{});
   CheckTable("batchnorm f32", BatchNormF32Kernels(), BatchNormProblem{16});
   CheckTable("batchnorm q8", BatchNormQ8Kernels(), BatchNormProblem{16});
   CheckTable("cell step", CellStepF32Kernels(), RecurrentProblem{});

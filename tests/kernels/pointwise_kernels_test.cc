@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "kernel_tester.h"
+#include "kernels/q8_prepare.h"
 #include "kernels/ref/activation.h"
 #include "kernels/ref/binarize.h"
 #include "kernels/ref/elementwise.h"
@@ -290,6 +291,52 @@ TEST(PoolKernels, MaxPoolMatchesTheReference) {
       EXPECT_EQ(f32_rows, 2);
       EXPECT_EQ(q8_rows, same ? 2 : 1);
     }
+  }
+}
+
+// 8-bit AvgPool and the whole image as the window (GlobalAvgPool), padding counted or not,
+// random zero points, scales and output types.
+TEST(PoolKernels, AvgPoolQ8MatchesTheReference) {
+  for (const uint64_t seed : Seeds(150)) {
+    TRIT_SEED_SCOPE(seed);
+    Rng rng(seed);
+    ref::ConvGeometry g = RandomWindow(rng);
+    if (rng.Int(0, 3) == 0) {  // global: one window over the image
+      g.kernel_h = g.in_h;
+      g.kernel_w = g.in_w;
+      g.stride_h = g.stride_w = 1;
+      g.pad_top = g.pad_left = 0;
+      g.out_h = g.out_w = 1;
+    }
+    const size_t in_count = static_cast<size_t>(g.batch * g.in_h * g.in_w * g.in_c);
+    const size_t out_count = static_cast<size_t>(g.batch * g.out_h * g.out_w * g.out_c);
+    const std::vector<uint8_t> q = RandomBytes(rng, static_cast<int64_t>(in_count));
+    const bool in_signed = rng.Bool(), out_signed = rng.Bool();
+    const int64_t window = int64_t{g.kernel_h} * g.kernel_w;
+    std::vector<Requant> per_count(static_cast<size_t>(window) + 1);
+    AvgPoolRequant(static_cast<float>(rng.Real(0.01, 0.1)), static_cast<float>(rng.Real(0.01, 0.1)),
+                   window, per_count.data());
+    AvgPoolQ8Params params;
+    params.count_include_pad = rng.Bool();
+    params.input_zero_point = in_signed ? rng.Int(-128, 127) : rng.Int(0, 255);
+    params.per_count = per_count.data();
+    params.output_zero_point = out_signed ? rng.Int(-128, 127) : rng.Int(0, 255);
+    params.lo = out_signed ? -128 : 0;
+    params.hi = params.lo + 255;
+    std::vector<uint8_t> expected(out_count);
+    WithQ8Types(in_signed, out_signed, out_signed, [&](auto in, auto out, auto) {
+      ref::AvgPoolQ8(g, params.count_include_pad, reinterpret_cast<const decltype(in)*>(q.data()),
+                     params.input_zero_point, params.per_count, params.output_zero_point, params.lo,
+                     params.hi, reinterpret_cast<decltype(out)*>(expected.data()));
+    });
+    const int rows =
+        ForEachRunnableRow(AvgPoolQ8Kernels(), AvgPoolQ8Problem{}, [&](const auto& row) {
+          std::vector<uint8_t> output(out_count);
+          row.entry(g, q.data(), in_signed, params, output.data());
+          ASSERT_EQ(output, expected)
+              << (in_signed ? "s8" : "u8") << " -> " << (out_signed ? "s8" : "u8");
+        });
+    EXPECT_GE(rows, 1);
   }
 }
 

@@ -23,6 +23,18 @@ void MaxPoolQ8Reference(const ref::ConvGeometry& geometry, const void* input, bo
   });
 }
 
+// The output's signedness does not matter to the kernels: they store the clamped value's byte.
+void AvgPoolQ8Reference(const ref::ConvGeometry& geometry, const void* input, bool in_signed,
+                        const AvgPoolQ8Params& p, void* output) {
+  WithQ8Type(in_signed, [&](auto in_type) {
+    WithQ8Type(p.lo < 0, [&](auto out_type) {
+      ref::AvgPoolQ8(geometry, p.count_include_pad, static_cast<const decltype(in_type)*>(input),
+                     p.input_zero_point, p.per_count, p.output_zero_point, p.lo, p.hi,
+                     static_cast<decltype(out_type)*>(output));
+    });
+  });
+}
+
 [[maybe_unused]] bool SameParams(const MaxPoolQ8Problem& p) { return p.same_params; }
 
 #if defined(__aarch64__)
@@ -34,6 +46,20 @@ void MaxPoolQ8Neon(const ref::ConvGeometry& geometry, const void* input, bool in
 #endif
 
 #if defined(__x86_64__)
+x86::AvgPoolQ8Args ArgsOf(const AvgPoolQ8Params& p) {
+  return {p.count_include_pad, p.input_zero_point, p.per_count, p.output_zero_point, p.lo, p.hi};
+}
+void AvgPoolQ8Avx512(const ref::ConvGeometry& geometry, const void* input, bool in_signed,
+                     const AvgPoolQ8Params& p, void* output) {
+  x86::AvgPoolQ8Avx512(geometry, static_cast<const uint8_t*>(input), in_signed, ArgsOf(p),
+                       static_cast<uint8_t*>(output));
+}
+void AvgPoolQ8Avx2(const ref::ConvGeometry& geometry, const void* input, bool in_signed,
+                   const AvgPoolQ8Params& p, void* output) {
+  x86::AvgPoolQ8Avx2(geometry, static_cast<const uint8_t*>(input), in_signed, ArgsOf(p),
+                     static_cast<uint8_t*>(output));
+}
+
 void MaxPoolQ8Avx512(const ref::ConvGeometry& geometry, const void* input, bool in_signed,
                      const MaxPoolQ8Params&, void* output, bool) {
   x86::MaxPoolQ8Avx512(geometry, static_cast<const uint8_t*>(input), in_signed,
@@ -63,8 +89,19 @@ constexpr KernelCandidate<MaxPoolQ8Problem, MaxPoolQ8Fn> kMaxPoolQ8[] = {
     {"ref_maxpool_q8", Isa::kRef, nullptr, MaxPoolQ8Reference},
 };
 
+constexpr KernelCandidate<AvgPoolQ8Problem, AvgPoolQ8Fn> kAvgPoolQ8[] = {
+#if defined(__x86_64__)
+    {"q8_avgpool__avx512", Isa::kAvx512, nullptr, AvgPoolQ8Avx512},
+    {"q8_avgpool__avx2", Isa::kAvx2, nullptr, AvgPoolQ8Avx2},
+#endif
+    {"ref_avgpool_q8", Isa::kRef, nullptr, AvgPoolQ8Reference},
+};
+
 }  // namespace
 
+std::span<const KernelCandidate<AvgPoolQ8Problem, AvgPoolQ8Fn>> AvgPoolQ8Kernels() {
+  return kAvgPoolQ8;
+}
 std::span<const KernelCandidate<MaxPoolF32Problem, MaxPoolF32Fn>> MaxPoolF32Kernels() {
   return kMaxPoolF32;
 }

@@ -1,4 +1,4 @@
-// Kernel tables of the pooling ops. AvgPool and GlobalAvgPool run the reference only
+// Kernel tables of the pooling ops. fp32 AvgPool and GlobalAvgPool run the reference only
 // (kernels/ref/pool.h).
 #pragma once
 
@@ -28,5 +28,17 @@ using MaxPoolQ8Fn = void (*)(const ref::ConvGeometry& geometry, const void* inpu
 
 std::span<const KernelCandidate<MaxPoolF32Problem, MaxPoolF32Fn>> MaxPoolF32Kernels();
 std::span<const KernelCandidate<MaxPoolQ8Problem, MaxPoolQ8Fn>> MaxPoolQ8Kernels();
+
+// 8-bit AvgPool (GlobalAvgPool: the whole image as the window), ref::AvgPoolQ8's arithmetic.
+struct AvgPoolQ8Params {
+  bool count_include_pad = false;
+  int32_t input_zero_point = 0;
+  const Requant* per_count = nullptr;  // [kernel_h * kernel_w + 1]: sx / (sy * count)
+  int32_t output_zero_point = 0, lo = -128, hi = 127;
+};
+struct AvgPoolQ8Problem {};
+using AvgPoolQ8Fn = void (*)(const ref::ConvGeometry& geometry, const void* input, bool in_signed,
+                             const AvgPoolQ8Params& params, void* output);
+std::span<const KernelCandidate<AvgPoolQ8Problem, AvgPoolQ8Fn>> AvgPoolQ8Kernels();
 
 }  // namespace trit

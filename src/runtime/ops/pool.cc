@@ -107,6 +107,11 @@ class PoolQ8Kernel final : public OpKernel {
       if (window * 255 >= (int64_t{1} << 31)) Unsupported(node, "a window this large");
       per_count_.resize(static_cast<size_t>(window) + 1);
       AvgPoolRequant(Scale(x), Scale(y), window, per_count_.data());
+      avg_params_ = {
+          count_include_pad_, input_zero_point_, per_count_.data(), output_zero_point_, lo_, hi_};
+      const auto& chosen = ChooseKernel(AvgPoolQ8Kernels(), AvgPoolQ8Problem{});
+      avg_kernel_ = chosen.entry;
+      name_ = chosen.name;
     }
   }
 
@@ -116,8 +121,7 @@ class PoolQ8Kernel final : public OpKernel {
     if (max_) {
       max_kernel_(geometry_, in, std::is_signed_v<In>, max_params_, out, std::is_signed_v<Out>);
     } else {
-      ref::AvgPoolQ8(geometry_, count_include_pad_, in, input_zero_point_, per_count_.data(),
-                     output_zero_point_, lo_, hi_, out);
+      avg_kernel_(geometry_, in, std::is_signed_v<In>, avg_params_, out);
     }
   }
   std::string_view name() const override { return name_; }
@@ -133,6 +137,8 @@ class PoolQ8Kernel final : public OpKernel {
   int32_t input_zero_point_ = 0, output_zero_point_ = 0, lo_ = 0, hi_ = 0;
   MaxPoolQ8Params max_params_;  // points at rescale_: the kernel is neither copied nor moved
   MaxPoolQ8Fn max_kernel_ = nullptr;
+  AvgPoolQ8Params avg_params_;  // points at per_count_: the kernel is neither copied nor moved
+  AvgPoolQ8Fn avg_kernel_ = nullptr;
 };
 
 }  // namespace
