@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Memory and size footprint of the runtime: binary sizes and peak RSS (/usr/bin/time -v) of
 # `trit run` and of examples/embed.c (dynamic, and statically linked as a device would be)
-# on zoo models. Usage: bench/footprint.sh [BUILD_DIR]   (after `make build`)
+# on zoo models, and of `trit run` on ternary models beside int8.
+# Usage: bench/footprint.sh [BUILD_DIR]   (after `make build`)
 set -euo pipefail
 build_dir=${1:-build/release}
 trit="$build_dir/tools/trit/trit"
@@ -29,4 +30,21 @@ for model in lenet5 mlp resnet20 resnet44 convnet; do
   "$trit" zoo "$model" -o "$work/$model.trit" >/dev/null
   arena=$("$trit" info --json "$work/$model.trit" | /usr/bin/python3 -c "import json,sys; print(json.load(sys.stdin)['totals']['arena_bytes'])")
   echo "| $model | $(stat -c %s "$work/$model.trit") | $arena | $(rss_kib "$trit" run "$work/$model.trit") | $(rss_kib "$build_dir/examples/trit_embed" "$work/$model.trit") | $(rss_kib "$work/embed_static" "$work/$model.trit") |"
+done
+
+# Low-bit models (issue 23): file, arena and peak RSS of `trit run`, int8 beside ternary.
+# Calibration: 16 Fashion-MNIST training images, u8 activations.
+echo
+echo "| model | weights | file bytes | arena bytes | trit run RSS KiB |"
+echo "|---|---|---|---|---|"
+calib=(--calib fashion-mnist:/usr/share/datasets/fashion-mnist --calib-samples 16 --acts uint8)
+for model in convnet resnet44 alexnet; do
+  "$trit" zoo "$model" -o "$work/$model.fp32.trit" >/dev/null
+  for weights in int8 ternary; do
+    file="$work/$model.$weights.trit"
+    "$trit" compress "$work/$model.fp32.trit" -o "$file" --weights "$weights" "${calib[@]}" >/dev/null
+    arena=$("$trit" info --json "$file" | /usr/bin/python3 -c "import json,sys; print(json.load(sys.stdin)['totals']['arena_bytes'])")
+    echo "| $model | $weights | $(stat -c %s "$file") | $arena | $(rss_kib "$trit" run "$file") |"
+  done
+  rm -f "$work/$model".*.trit
 done

@@ -279,9 +279,10 @@ void BM_TritQ8Codes(benchmark::State& state, Isa isa) {
 
 // Binary activations x binary weights (xor + popcount). "x VNNI peak": its MAC rate over the
 // int8 VPDPBUSD peak of as many cores.
-void BM_TritB1(benchmark::State& state) {
-  if (trit::DetectedIsa() != Isa::kAvx512 || !trit::HasAvx512Vpopcntdq()) {
-    state.SkipWithError("AVX-512 VPOPCNTDQ not available");
+void BM_TritB1(benchmark::State& state, Isa isa) {
+  if (static_cast<int>(trit::DetectedIsa()) < static_cast<int>(isa) ||
+      (isa == Isa::kAvx512 && !trit::HasAvx512Vpopcntdq())) {
+    state.SkipWithError("ISA not available");
     return;
   }
   const Shape& s = kShapes[state.range(0)];
@@ -306,7 +307,7 @@ void BM_TritB1(benchmark::State& state) {
   layer.output_type = trit::DType::kU8;
   layer.lo = 0;
   layer.hi = 255;
-  const trit::B1Gemm gemm(Isa::kAvx512, layer);
+  const trit::B1Gemm gemm(isa, layer);
   trit::x86::AlignedArray<uint32_t> scratch(gemm.scratch_bytes() / 4 + 16);
   std::vector<uint8_t> output(static_cast<size_t>(s.m() * s.out_c));
   trit::runtime::ThreadPool pool(threads);
@@ -567,7 +568,8 @@ BENCHMARK(BM_SparseT)
     ->ArgsProduct({{2, 3}, {1}, {50, 70, 90, 95, 98}})
     ->ArgNames({"shape", "threads", "sparsity"})
     ->UseRealTime();
-BENCHMARK(BM_TritB1)->Apply(Shapes);
+BENCHMARK_CAPTURE(BM_TritB1, avx512vpopcntdq, Isa::kAvx512)->Apply(Shapes);
+BENCHMARK_CAPTURE(BM_TritB1, avx2, Isa::kAvx2)->Apply(Shapes);
 // Batch-1 shapes run the GEMV kernels at AVX-512, so only AVX2 takes them here (the largest,
 // 16384 x 16384, left out: a quarter of a GiB of int8 per form).
 template <bool kWithGemv>

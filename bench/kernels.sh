@@ -80,11 +80,23 @@ print("| shape | threads | trit binary GMAC/s | x the VPDPBUSD peak | trit int8 
 print("|---|---|---|---|---|---|")
 for threads in (1, 2):
     for label in labels:
-        b1 = get("BM_TritB1", label, threads)
+        b1 = get("BM_TritB1/avx512vpopcntdq", label, threads)
         if not b1:
             continue
         q8 = get("BM_TritQ8/avx512vnni", label, threads)
         print(f"| {label} | {threads} | {b1['GMAC/s']:.1f} | {b1['x VNNI peak']:.2f} | {cell(q8)} | {ratio(b1, q8)} |")
+print()
+print("The same at AVX2 (PSHUFB nibble popcount) against the AVX2 int8 GEMM")
+print()
+print("| shape | threads | trit binary AVX2 GMAC/s | trit int8 AVX2 GMAC/s | binary / int8 |")
+print("|---|---|---|---|---|")
+for threads in (1, 2):
+    for label in labels:
+        b1 = get("BM_TritB1/avx2", label, threads)
+        if not b1:
+            continue
+        q8 = get("BM_TritQ8/avx2", label, threads)
+        print(f"| {label} | {threads} | {b1['GMAC/s']:.1f} | {cell(q8)} | {ratio(b1, q8)} |")
 print()
 print("Ternary codes: asymmetric (+37 / -23 per channel, two dot products) and symmetric (+-37, one)")
 print()

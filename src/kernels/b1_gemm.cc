@@ -21,9 +21,9 @@ uint32_t ReadBits(const uint8_t* bits, int64_t first, int count) {
 
 }  // namespace
 
-B1Gemm::B1Gemm(Isa isa, const B1GemmLayer& layer) : indirection_(layer.indirection) {
-  if (isa != Isa::kAvx512 && !IsaCovers(isa, Isa::kNeon)) {
-    throw Error(ErrorCode::kInternal, "B1Gemm needs AVX-512 VPOPCNTDQ or NEON");
+B1Gemm::B1Gemm(Isa isa, const B1GemmLayer& layer) : isa_(isa), indirection_(layer.indirection) {
+  if (isa != Isa::kAvx512 && isa != Isa::kAvx2 && !IsaCovers(isa, Isa::kNeon)) {
+    throw Error(ErrorCode::kInternal, "B1Gemm needs AVX-512 VPOPCNTDQ, AVX2 or NEON");
   }
   if (static_cast<int64_t>(indirection_.size()) != layer.m * layer.taps ||
       layer.vectors + 1 > (int64_t{1} << 31)) {
@@ -35,9 +35,13 @@ B1Gemm::B1Gemm(Isa isa, const B1GemmLayer& layer) : indirection_(layer.indirecti
   p.taps = layer.taps;
   p.depth = layer.depth;
   p.words = (layer.depth + 31) / 32;
-  const int64_t width = isa == Isa::kAvx512 ? kB1Avx512Tile : kB1NeonTile;
+  const int64_t width = isa == Isa::kAvx512 ? kB1Avx512Tile
+                        : isa == Isa::kAvx2 ? kB1Avx2Tile
+                                            : kB1NeonTile;
   p.tile = width;
-  p.rows_per_call = isa == Isa::kAvx512 ? kB1Avx512Rows : kB1NeonRows;
+  p.rows_per_call = isa == Isa::kAvx512 ? kB1Avx512Rows
+                    : isa == Isa::kAvx2 ? kB1Avx2Rows
+                                        : kB1NeonRows;
   p.n_tiles = (layer.n + width - 1) / width;
   p.vectors = layer.vectors;
   weights_ = AlignedArray<uint32_t>(static_cast<size_t>(p.n_tiles * p.taps * p.words * width));
@@ -87,7 +91,9 @@ B1Gemm::B1Gemm(Isa isa, const B1GemmLayer& layer) : indirection_(layer.indirecti
   p.hi = layer.hi;
   const bool dense = layer.taps == 1 && layer.m == layer.vectors;
   name_ = std::string("b1_") + (dense ? "gemm" : "igemm") +
-          (isa == Isa::kAvx512 ? "_8x32__avx512vpopcntdq" : "_4x16__neon");
+          (isa == Isa::kAvx512 ? "_8x32__avx512vpopcntdq"
+           : isa == Isa::kAvx2 ? "_4x16__avx2"
+                               : "_4x16__neon");
 }
 
 size_t B1Gemm::scratch_bytes() const {
@@ -117,7 +123,11 @@ const uint32_t* B1Gemm::Prepare(const void* input, void* scratch) const {
 void B1Gemm::Compute(const uint32_t* prepared, void* output, int64_t row_begin, int64_t row_end,
                      int64_t tile_begin, int64_t tile_end) const {
 #if defined(__x86_64__)
-  x86::B1GemmAvx512(packed_, prepared, row_begin, row_end, tile_begin, tile_end, output);
+  if (isa_ == Isa::kAvx512) {
+    x86::B1GemmAvx512(packed_, prepared, row_begin, row_end, tile_begin, tile_end, output);
+  } else {
+    x86::B1GemmAvx2(packed_, prepared, row_begin, row_end, tile_begin, tile_end, output);
+  }
 #elif defined(__aarch64__)
   arm::B1GemmNeon(packed_, prepared, row_begin, row_end, tile_begin, tile_end, output);
 #endif

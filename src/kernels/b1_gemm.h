@@ -1,7 +1,7 @@
 // Binary Conv2D (groups 1) and Dense for x86 and AArch64: binary activations x binary weights,
 // both +-1 (1 bit per element, 1 -> +1), by xor and popcount. This class is the ISA-neutral
 // half (packing, indirection, padding correction, epilogue parameters); the microkernels are
-// x86/b1_gemm_avx512vpopcntdq.cc and arm/b1_gemm_neon.cc.
+// x86/b1_gemm_avx512vpopcntdq.cc, x86/b1_gemm_avx2.cc and arm/b1_gemm_neon.cc.
 //
 // The problem has the shape of q8_gemm_plan.h: M output rows by N channels, each a sum over
 // `taps` input vectors of `depth` elements, read through an indirection table whose extra vector
@@ -30,7 +30,7 @@ namespace trit {
 
 class B1Gemm {
  public:
-  // kAvx512 (with VPOPCNTDQ) or kNeon and above.
+  // kAvx512 (with VPOPCNTDQ), kAvx2, or kNeon and above.
   B1Gemm(Isa isa, const B1GemmLayer& layer);
 
   size_t scratch_bytes() const;
@@ -41,7 +41,8 @@ class B1Gemm {
   int64_t rows() const { return packed_.m; }
   int64_t tiles() const { return packed_.n_tiles; }
   int64_t rows_per_call() const { return packed_.rows_per_call; }
-  // b1_igemm_8x32__avx512vpopcntdq, b1_igemm_4x16__neon, or ..._gemm_... for Dense
+  // b1_igemm_8x32__avx512vpopcntdq, b1_igemm_4x16__avx2, b1_igemm_4x16__neon, or ..._gemm_...
+  // for Dense
   const std::string& name() const { return name_; }
 
   struct Packed {
@@ -58,6 +59,7 @@ class B1Gemm {
   };
 
  private:
+  Isa isa_;
   Packed packed_{};
   std::vector<int32_t> indirection_, tap_popcount_, row_base_, offset_, multiplier_, shift_;
   std::vector<uint8_t> row_padded_;
@@ -67,12 +69,15 @@ class B1Gemm {
 
 // Column tiles and rows per call of each ISA's microkernel.
 inline constexpr int64_t kB1Avx512Tile = 32, kB1Avx512Rows = 8;
+inline constexpr int64_t kB1Avx2Tile = 16, kB1Avx2Rows = 4;
 inline constexpr int64_t kB1NeonTile = 16, kB1NeonRows = 4;
 
 // The ISA files (each compiled for its architecture only).
 namespace x86 {
 void B1GemmAvx512(const B1Gemm::Packed& p, const uint32_t* input, int64_t m_begin, int64_t m_end,
                   int64_t tile_begin, int64_t tile_end, void* output);
+void B1GemmAvx2(const B1Gemm::Packed& p, const uint32_t* input, int64_t m_begin, int64_t m_end,
+                int64_t tile_begin, int64_t tile_end, void* output);
 }  // namespace x86
 namespace arm {
 void B1GemmNeon(const B1Gemm::Packed& p, const uint32_t* input, int64_t m_begin, int64_t m_end,

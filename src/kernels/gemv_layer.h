@@ -28,10 +28,7 @@ struct GemvLayer {
 // Channel c's levels: the layer's own, or decoded from its codes into `buffer` (depth long).
 inline const int8_t* RowLevels(const GemvLayer& layer, int64_t c, int8_t* buffer) {
   if (layer.levels) return layer.levels + c * layer.depth;
-  for (int64_t k = 0; k < layer.depth; ++k) {
-    buffer[k] = static_cast<int8_t>(
-        ref::WeightLevel(layer.codes, c * layer.depth + k, static_cast<int>(c)));
-  }
+  ref::DecodeRowInt8(layer.codes, static_cast<int>(c), c * layer.depth, layer.depth, buffer);
   return buffer;
 }
 

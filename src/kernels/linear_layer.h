@@ -37,11 +37,13 @@ struct Q8GemmLayer {
   int threads = 1;  // Compute calls that may run at once (kernels with per-call scratch)
 };
 
-// Weight `index` of channel `channel`'s row (taps * depth long), from either form.
-inline int32_t WeightLevelOf(const Q8GemmLayer& layer, int64_t channel, int64_t index) {
-  const int64_t flat = channel * layer.taps * layer.depth + index;
-  return layer.levels ? layer.levels[flat]
-                      : ref::WeightLevel(layer.codes, flat, static_cast<int>(channel));
+// Channel `channel`'s row of weights (taps * depth long) as int8 levels, from either form:
+// the layer's own levels, or decoded from its codes into `buffer`.
+inline const int8_t* RowLevelsOf(const Q8GemmLayer& layer, int64_t channel, int8_t* buffer) {
+  const int64_t row = layer.taps * layer.depth;
+  if (layer.levels) return layer.levels + channel * row;
+  ref::DecodeRowInt8(layer.codes, static_cast<int>(channel), channel * row, row, buffer);
+  return buffer;
 }
 
 // Binary inputs (packed bits, +-1) and binary weights (levels +1 or -1).

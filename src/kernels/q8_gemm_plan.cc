@@ -75,11 +75,13 @@ Q8GemmPlan::Q8GemmPlan(const Q8GemmLayer& layer, Q8InputForm form, Tiling tiling
   multiplier_.assign(columns, 0);
   shift_.assign(columns, 0);
   const int64_t row = layer.taps * layer.depth;
+  std::vector<int8_t> buffer(layer.levels || zero == 0 ? 0 : static_cast<size_t>(row));
   for (int64_t c = 0; c < layer.n; ++c) {
     int64_t offset = layer.bias ? layer.bias[c] : 0;
     if (zero != 0) {
+      const int8_t* levels = RowLevelsOf(layer, c, buffer.data());
       int64_t sum = 0;
-      for (int64_t k = 0; k < row; ++k) sum += WeightLevelOf(layer, c, k);
+      for (int64_t k = 0; k < row; ++k) sum += levels[k];
       offset -= zero * sum;
     }
     // Modulo 2^32, as the kernel's sums wrap.
@@ -107,15 +109,23 @@ AlignedArray<int8_t> Q8GemmPlan::PackInterleaved(const Q8GemmLayer& layer, int64
   const Q8GemmPacked& p = packed_;
   AlignedArray<int8_t> packed(static_cast<size_t>(p.n_tiles * p.tile * p.taps * p.depth_padded));
   int8_t* dst = packed.data();
+  // One tile's rows at a time, decoded once when the layer holds codes.
+  const int64_t row = p.taps * p.depth;
+  std::vector<int8_t> buffer(layer.levels ? 0 : static_cast<size_t>(p.tile * row));
+  std::vector<const int8_t*> rows(static_cast<size_t>(p.tile));
   for (int64_t t = 0; t < p.n_tiles; ++t) {
+    for (int64_t col = 0; col < p.tile; ++col) {
+      const int64_t c = t * p.tile + col;
+      rows[static_cast<size_t>(col)] =
+          c < p.n ? RowLevelsOf(layer, c, buffer.data() + col * row) : nullptr;
+    }
     for (int64_t tap = 0; tap < p.taps; ++tap) {
       for (int64_t k = 0; k < p.depth_padded; k += granule) {
         for (int64_t col = 0; col < p.tile; ++col) {
-          const int64_t c = t * p.tile + col;
+          const int8_t* levels = rows[static_cast<size_t>(col)];
           for (int64_t b = 0; b < granule; ++b) {
-            const bool real = c < p.n && k + b < p.depth;
-            *dst++ = real ? static_cast<int8_t>(WeightLevelOf(layer, c, tap * p.depth + k + b))
-                          : int8_t{0};
+            const bool real = levels && k + b < p.depth;
+            *dst++ = real ? levels[tap * p.depth + k + b] : int8_t{0};
           }
         }
       }

@@ -61,7 +61,9 @@ TEST_P(CrossIsa, QuantizedZooModelsGiveTheHostsBytesAtEveryLevel) {
     }
     ++checked;
   }
-  EXPECT_GE(checked, 10) << "fewer " << variant << " fixtures than zoo models";
+  // Every zoo model, but AlexNet in its pruned and binary forms (write_fixtures.cc).
+  const int expected_models = variant == "ternary_pruned" || variant == "binary" ? 9 : 10;
+  EXPECT_GE(checked, expected_models) << "fewer " << variant << " fixtures than zoo models";
 }
 
 INSTANTIATE_TEST_SUITE_P(Variants, CrossIsa,

@@ -212,6 +212,13 @@ int main(int argc, char** argv) {
           const std::vector<float> calib = Uniform(static_cast<size_t>(2 * sample), ++seed);
           const std::vector<float> input = Uniform(static_cast<size_t>(sample), ++seed);
           for (const Variant& variant : variants) {
+            // AlexNet, the longest to write and to run under qemu, only in the forms whose
+            // kernels its large layers alone reach (the int4 / ternary codes and int8 GEMVs past
+            // the memory-bound size); its pruned and binary forms run the ternary form's.
+            const std::string suffix = variant.suffix;
+            if (models[i].name == "alexnet" && (suffix == "ternary_pruned" || suffix == "binary")) {
+              continue;
+            }
             trit::quant::CompressOptions options;
             options.weights.type = variant.type;
             options.prune = variant.prune;

@@ -240,7 +240,7 @@ TEST(BinaryKernels, DenseLayersMatchTheReference) {
 }
 
 // Past 4,095 words (131,040 bits) per output: NEON counts in 16-bit lanes and moves them to 32
-// bits every 4,095 words.
+// bits every 4,095 words (AVX2 its byte counts every 31).
 TEST(BinaryKernels, LongDotProductsMatchTheReference) {
   for (const uint64_t seed : Seeds(2)) {
     TRIT_SEED_SCOPE(seed);

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 #include <random>
 
 #include "core/bitpack.h"
@@ -118,6 +120,63 @@ TEST(WeightQuantizer, DeadChannelsGetFiniteScales) {
       }
     }
     for (const float v : q.Dequantize()) EXPECT_TRUE(std::isfinite(v));
+  }
+}
+
+// The int4 / int2 scale search stops a candidate once it cannot win: its scales must be the
+// exhaustive search's (every candidate summed in full, the lowest step of the smallest error),
+// here written out plainly, on random channels of several shapes, outliers and ties included.
+TEST(WeightQuantizer, ScaleSearchEqualsTheExhaustiveSearch) {
+  auto round_clamp = [](float v, int lo, int hi) {
+    if (std::isnan(v)) return std::clamp(0, lo, hi);
+    const double d = std::clamp(static_cast<double>(v), lo - 1.0, hi + 1.0);
+    return std::clamp(static_cast<int>(d + (d < 0 ? -0.5 : 0.5)), lo, hi);
+  };
+  auto exhaustive = [&](const float* w, size_t n, int lo, int hi) {
+    float max_abs = 0.0f;
+    for (size_t i = 0; i < n; ++i) max_abs = std::max(max_abs, std::fabs(w[i]));
+    if (max_abs == 0.0f) return 1.0f;
+    const float full = max_abs / static_cast<float>(hi);
+    float best_scale = full;
+    double best_error = std::numeric_limits<double>::infinity();
+    for (int step = 1; step <= 100; ++step) {
+      const float scale = full * static_cast<float>(step) / 100.0f;
+      double error = 0.0;
+      for (size_t i = 0; i < n; ++i) {
+        const double q = round_clamp(w[i] / scale, lo, hi) * static_cast<double>(scale);
+        error += (w[i] - q) * (w[i] - q);
+      }
+      if (error < best_error) {
+        best_error = error;
+        best_scale = scale;
+      }
+    }
+    return std::max(best_scale, 1e-12f);
+  };
+  std::mt19937 rng(23);
+  for (int trial = 0; trial < 60; ++trial) {
+    const int64_t channels = 1 + trial % 7;
+    const size_t per_channel = size_t{1} + rng() % 300;
+    std::vector<float> w(static_cast<size_t>(channels) * per_channel);
+    std::normal_distribution<float> normal(0.0f, 1.0f);
+    const int kind = trial % 3;
+    for (float& v : w) {
+      // Gaussian; a few outliers; or a handful of equal magnitudes (ties between candidates).
+      v = kind == 0   ? normal(rng)
+          : kind == 1 ? normal(rng) * (rng() % 50 == 0 ? 20.0f : 1.0f)
+                      : static_cast<float>(static_cast<int>(rng() % 5) - 2);
+    }
+    for (const WeightType type : {WeightType::kInt4, WeightType::kInt2}) {
+      WeightSpec spec;
+      spec.type = type;
+      const QuantizedWeights q = QuantizeWeights(w, channels, spec);
+      const int lo = type == WeightType::kInt4 ? -8 : -2, hi = type == WeightType::kInt4 ? 7 : 1;
+      for (int64_t c = 0; c < channels; ++c) {
+        EXPECT_EQ(q.quant.scale[static_cast<size_t>(c)],
+                  exhaustive(w.data() + c * per_channel, per_channel, lo, hi))
+            << "trial " << trial << " channel " << c << " " << WeightTypeName(type);
+      }
+    }
   }
 }
 

@@ -10,27 +10,10 @@
 #include <type_traits>
 
 #include "kernels/arm/pool.h"
+#include "kernels/pool_windows.h"
 
 namespace trit::arm {
 namespace {
-
-// Calls visit(out, first, y0, y1, x0, x1): `first` is the input pixel (n, 0, 0) and the window
-// [y0,y1) x [x0,x1) in bounds, as the reference's loop.
-template <typename Visit>
-void ForEachWindow(const ref::ConvGeometry& g, Visit visit) {
-  for (int n = 0; n < g.batch; ++n) {
-    for (int oy = 0; oy < g.out_h; ++oy) {
-      const int y_start = oy * g.stride_h - g.pad_top;
-      const int y0 = std::max(y_start, 0), y1 = std::min(y_start + g.kernel_h, g.in_h);
-      for (int ox = 0; ox < g.out_w; ++ox) {
-        const int x_start = ox * g.stride_w - g.pad_left;
-        const int x0 = std::max(x_start, 0), x1 = std::min(x_start + g.kernel_w, g.in_w);
-        const int64_t out = ((int64_t{n} * g.out_h + oy) * g.out_w + ox) * g.out_c;
-        visit(out, int64_t{n} * g.in_h * g.in_w, y0, y1, x0, x1);
-      }
-    }
-  }
-}
 
 // Channels [c, c + kVectors * lanes) of one window: best = max(best, v) over its pixels.
 template <int kVectors, typename Vector, typename T, typename Load, typename Max, typename Store>
@@ -79,7 +62,7 @@ void MaxPoolQ8(const ref::ConvGeometry& g, const T* input, T* output) {
       vst1q_u8(base + 16 * v, best);
     }
   };
-  ForEachWindow(g, [&](int64_t out, int64_t first, int y0, int y1, int x0, int x1) {
+  ForEachPoolWindow(g, [&](int64_t out, int64_t first, int y0, int y1, int x0, int x1) {
     T* o = output + out;
     int64_t c = 0;
     for (; c + 64 <= channels; c += 64) {
@@ -111,7 +94,7 @@ void MaxPoolF32Neon(const ref::ConvGeometry& g, const float* input, float* outpu
   // The reference's std::max(best, v): v only where best < v (never for a NaN v).
   auto max = [](float32x4_t best, float32x4_t v) { return vbslq_f32(vcltq_f32(best, v), v, best); };
   auto store = [](float* base, int v, float32x4_t best) { vst1q_f32(base + 4 * v, best); };
-  ForEachWindow(g, [&](int64_t out, int64_t first, int y0, int y1, int x0, int x1) {
+  ForEachPoolWindow(g, [&](int64_t out, int64_t first, int y0, int y1, int x0, int x1) {
     float* o = output + out;
     int64_t c = 0;
     for (; c + 16 <= channels; c += 16) {

@@ -36,6 +36,41 @@ inline void DecodeChannel(const QuantWeights& w, int channel, int64_t first, int
   for (int64_t i = 0; i < count; ++i) levels[i] = WeightLevel(w, first + i, channel);
 }
 
+// The same as int8 levels, for the stored types whose levels fit (i8, i4, i2, binary, and
+// ternary with magnitudes up to 127): the type's switch taken once per row, not per element,
+// as the load-time packers read whole rows.
+inline void DecodeRowInt8(const QuantWeights& w, int channel, int64_t first, int64_t count,
+                          int8_t* levels) {
+  switch (w.type) {
+    case DType::kI4:
+      for (int64_t i = 0; i < count; ++i) {
+        const int32_t code = static_cast<int32_t>(PackedCode(w.data, 4, first + i));
+        levels[i] = static_cast<int8_t>(code >= 8 ? code - 16 : code);
+      }
+      return;
+    case DType::kI2:
+      for (int64_t i = 0; i < count; ++i) {
+        const int32_t code = static_cast<int32_t>(PackedCode(w.data, 2, first + i));
+        levels[i] = static_cast<int8_t>(code >= 2 ? code - 4 : code);
+      }
+      return;
+    case DType::kTernary: {
+      const int c = w.per_channel ? channel : 0;
+      const int8_t by_code[4] = {0, w.ternary_pos[c], 0, static_cast<int8_t>(-w.ternary_neg[c])};
+      for (int64_t i = 0; i < count; ++i) levels[i] = by_code[PackedCode(w.data, 2, first + i)];
+      return;
+    }
+    case DType::kBinary:
+      for (int64_t i = 0; i < count; ++i) levels[i] = PackedCode(w.data, 1, first + i) ? 1 : -1;
+      return;
+    default:
+      for (int64_t i = 0; i < count; ++i) {
+        levels[i] = static_cast<int8_t>(WeightLevel(w, first + i, channel));
+      }
+      return;
+  }
+}
+
 // Output requantization: one multiplier per channel (or one for all), zero point, clamp.
 struct QuantOutput {
   const Requant* requant = nullptr;

@@ -155,6 +155,7 @@ constexpr TiledKernelCandidate<Q8DepthwiseLayer> kQ8Depthwise[] = {
 constexpr TiledKernelCandidate<B1GemmLayer> kB1Gemm[] = {
 #if defined(__x86_64__)
     {"b1_igemm__avx512vpopcntdq", Isa::kAvx512, HasVpopcntdq, MakeForLevel<B1Gemm, B1GemmLayer>},
+    {"b1_igemm_4x16__avx2", Isa::kAvx2, nullptr, MakeForLevel<B1Gemm, B1GemmLayer>},
 #endif
 #if defined(__aarch64__)
     {"b1_igemm_4x16__neon", Isa::kNeon, nullptr, MakeForLevel<B1Gemm, B1GemmLayer>},

@@ -1,38 +1,18 @@
-// The MaxPool and 8-bit AvgPool of pool.h (compiled with AVX-512 F/BW).
+// The MaxPool and 8-bit AvgPool of pool.h (compiled with AVX-512 F/BW/VL).
 #include <immintrin.h>
 
 #include <algorithm>
 #include <limits>
 
+#include "kernels/pool_windows.h"
 #include "kernels/x86/pool.h"
 #include "kernels/x86/requantize_avx512.h"
 
 namespace trit::x86 {
-namespace {
-
-// Calls visit(out, first, y0, y1, x0, x1): `first` is the input pixel (n, 0, 0) and the window
-// [y0,y1) x [x0,x1) in bounds, as the reference's loop.
-template <typename Visit>
-void ForEachWindow(const ref::ConvGeometry& g, Visit visit) {
-  for (int n = 0; n < g.batch; ++n) {
-    for (int oy = 0; oy < g.out_h; ++oy) {
-      const int y_start = oy * g.stride_h - g.pad_top;
-      const int y0 = std::max(y_start, 0), y1 = std::min(y_start + g.kernel_h, g.in_h);
-      for (int ox = 0; ox < g.out_w; ++ox) {
-        const int x_start = ox * g.stride_w - g.pad_left;
-        const int x0 = std::max(x_start, 0), x1 = std::min(x_start + g.kernel_w, g.in_w);
-        const int64_t out = ((int64_t{n} * g.out_h + oy) * g.out_w + ox) * g.out_c;
-        visit(out, int64_t{n} * g.in_h * g.in_w, y0, y1, x0, x1);
-      }
-    }
-  }
-}
-
-}  // namespace
 
 void MaxPoolF32Avx512(const ref::ConvGeometry& g, const float* input, float* output) {
   const int64_t channels = g.in_c;
-  ForEachWindow(g, [&](int64_t out, int64_t first, int y0, int y1, int x0, int x1) {
+  ForEachPoolWindow(g, [&](int64_t out, int64_t first, int y0, int y1, int x0, int x1) {
     for (int64_t c = 0; c < channels; c += 16) {
       const __mmask16 mask =
           static_cast<__mmask16>(channels - c >= 16 ? 0xFFFF : (1u << (channels - c)) - 1);
@@ -52,7 +32,7 @@ void MaxPoolF32Avx512(const ref::ConvGeometry& g, const float* input, float* out
 void MaxPoolQ8Avx512(const ref::ConvGeometry& g, const uint8_t* input, bool is_signed,
                      uint8_t* output) {
   const int64_t channels = g.in_c;
-  ForEachWindow(g, [&](int64_t out, int64_t first, int y0, int y1, int x0, int x1) {
+  ForEachPoolWindow(g, [&](int64_t out, int64_t first, int y0, int y1, int x0, int x1) {
     for (int64_t c = 0; c < channels; c += 64) {
       const __mmask64 mask =
           channels - c >= 64 ? ~uint64_t{0} : (uint64_t{1} << (channels - c)) - 1;
@@ -74,7 +54,7 @@ void AvgPoolQ8Avx512(const ref::ConvGeometry& g, const uint8_t* input, bool in_s
   const int64_t channels = g.in_c;
   const __m512i zero_point = _mm512_set1_epi32(args.output_zero_point);
   const __m512i lo = _mm512_set1_epi32(args.lo), hi = _mm512_set1_epi32(args.hi);
-  ForEachWindow(g, [&](int64_t out, int64_t first, int y0, int y1, int x0, int x1) {
+  ForEachPoolWindow(g, [&](int64_t out, int64_t first, int y0, int y1, int x0, int x1) {
     const int positions = (y1 - y0) * (x1 - x0);
     const int count = args.count_include_pad ? g.kernel_h * g.kernel_w : positions;
     const Requant r = args.per_count[count];
