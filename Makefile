@@ -33,7 +33,8 @@ build-cortex-m: build
 
 # The whole suite in release (with the lint checks: layering, clang-format), again under
 # AddressSanitizer + UndefinedBehaviorSanitizer, the threaded tests under ThreadSanitizer, and
-# the AArch64 build's suite under qemu-user at three CPU models (NEON; + dot product; + i8mm),
+# the AArch64 build's suite under qemu-user at three CPU models (NEON and + dot product: the
+# tests labelled isa, whose kernels the level picks; + i8mm: all),
 # and the Cortex-M firmware under qemu-system-arm (M4, M7, M55). Every build treats warnings as
 # errors.
 test: build build-asan build-tsan build-aarch64 build-cortex-m
