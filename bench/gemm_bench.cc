@@ -162,6 +162,29 @@ std::vector<T> Random(size_t count, int lo, int hi) {
   return v;
 }
 
+// The shape as the int8 GEMM's layer: u8 input (zero point 128) and output (ReLU's range), the
+// given bias and per-channel requantization; the caller sets the weights.
+trit::x86::Q8GemmLayer Q8LayerOf(const Shape& s, const std::vector<int32_t>& bias,
+                                 const std::vector<trit::Requant>& requant) {
+  trit::x86::Q8GemmLayer layer;
+  layer.m = s.m();
+  layer.n = s.out_c;
+  layer.taps = int64_t{s.kernel} * s.kernel;
+  layer.depth = s.in_c;
+  layer.vectors = Vectors(s);
+  layer.indirection = Indirection(s);
+  layer.conv = Geometry(s);
+  layer.bias = bias.data();
+  layer.requant = requant.data();
+  layer.per_channel = true;
+  layer.input_type = trit::DType::kU8;
+  layer.input_zero_point = 128;
+  layer.output_type = trit::DType::kU8;
+  layer.lo = 0;
+  layer.hi = 255;
+  return layer;
+}
+
 void BM_TritQ8(benchmark::State& state, Isa isa) {
   if (static_cast<int>(trit::DetectedIsa()) < static_cast<int>(isa)) {
     state.SkipWithError("ISA not available");
@@ -176,23 +199,8 @@ void BM_TritQ8(benchmark::State& state, Isa isa) {
       Random<uint8_t>(static_cast<size_t>(Vectors(s) * s.in_c), 0, 255);
   std::vector<trit::Requant> requant(static_cast<size_t>(s.out_c),
                                      trit::QuantizeMultiplier(0.0001));
-  trit::x86::Q8GemmLayer layer;
-  layer.m = s.m();
-  layer.n = s.out_c;
-  layer.taps = int64_t{s.kernel} * s.kernel;
-  layer.depth = s.in_c;
-  layer.vectors = Vectors(s);
-  layer.indirection = Indirection(s);
-  layer.conv = Geometry(s);
+  trit::x86::Q8GemmLayer layer = Q8LayerOf(s, bias, requant);
   layer.levels = levels.data();
-  layer.bias = bias.data();
-  layer.requant = requant.data();
-  layer.per_channel = true;
-  layer.input_type = trit::DType::kU8;
-  layer.input_zero_point = 128;
-  layer.output_type = trit::DType::kU8;
-  layer.lo = 0;
-  layer.hi = 255;
   const trit::x86::Q8Gemm gemm(isa, layer);
   trit::x86::AlignedArray<uint8_t> scratch(gemm.scratch_bytes() + 64);
   std::vector<uint8_t> output(static_cast<size_t>(s.m() * s.out_c));
@@ -248,24 +256,9 @@ void BM_TritQ8Codes(benchmark::State& state, Isa isa) {
       Random<uint8_t>(static_cast<size_t>(Vectors(s) * s.in_c), 0, 255);
   std::vector<trit::Requant> requant(static_cast<size_t>(s.out_c),
                                      trit::QuantizeMultiplier(0.0001));
-  trit::x86::Q8GemmLayer layer;
-  layer.m = s.m();
-  layer.n = s.out_c;
-  layer.taps = int64_t{s.kernel} * s.kernel;
-  layer.depth = s.in_c;
-  layer.vectors = Vectors(s);
-  layer.indirection = Indirection(s);
-  layer.conv = Geometry(s);
+  trit::x86::Q8GemmLayer layer = Q8LayerOf(s, bias, requant);
   layer.levels = panel ? nullptr : levels.data();
   layer.codes = codes;
-  layer.bias = bias.data();
-  layer.requant = requant.data();
-  layer.per_channel = true;
-  layer.input_type = trit::DType::kU8;
-  layer.input_zero_point = 128;
-  layer.output_type = trit::DType::kU8;
-  layer.lo = 0;
-  layer.hi = 255;
   const trit::x86::Q8Gemm gemm(isa, layer);
   trit::x86::AlignedArray<uint8_t> scratch(gemm.scratch_bytes() + 64);
   std::vector<uint8_t> output(static_cast<size_t>(s.m() * s.out_c));
