@@ -96,8 +96,12 @@ void Q8WeightPanel::Zero(int64_t tile, T* out) const {
   const int64_t step_elements = tile_ * granule_;
   const int64_t real_columns = std::min<int64_t>(tile_, n_ - tile * tile_);
   const int64_t last_depth = depth_ - (steps - 1) * granule_;  // real depth of the last step
+  // Most tiles have neither (expansion runs per tile and run): only the last step of each tap
+  // can hold depth padding, every step column padding.
+  if (last_depth == granule_ && real_columns == tile_) return;
+  const int64_t first_step = real_columns < tile_ ? 0 : steps - 1;
   for (int64_t tap = 0; tap < taps_; ++tap) {
-    for (int64_t s = 0; s < steps; ++s) {
+    for (int64_t s = first_step; s < steps; ++s) {
       T* step = out + (tap * steps + s) * step_elements;
       if (s == steps - 1 && last_depth < granule_) {
         for (int64_t column = 0; column < real_columns; ++column) {
