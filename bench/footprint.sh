@@ -32,11 +32,16 @@ for model in lenet5 mlp resnet20 resnet44 convnet; do
   echo "| $model | $(stat -c %s "$work/$model.trit") | $arena | $(rss_kib "$trit" run "$work/$model.trit") | $(rss_kib "$build_dir/examples/trit_embed" "$work/$model.trit") | $(rss_kib "$work/embed_static" "$work/$model.trit") |"
 done
 
-# Low-bit models (issue 23): file, arena and peak RSS of `trit run`, int8 beside ternary.
-# Calibration: 16 Fashion-MNIST training images, u8 activations.
+# Low-bit models (issue 23): file, arena and peak RSS of `trit run`, int8 beside ternary, and
+# the goal "file + arena + code", where code is the peak RSS of the CLI with its libraries
+# loaded and no model (`trit --help`). Calibration: 16 Fashion-MNIST training images, u8
+# activations.
+code_kib=$(rss_kib "$trit" --help)
 echo
-echo "| model | weights | file bytes | arena bytes | trit run RSS KiB |"
-echo "|---|---|---|---|---|"
+echo "code: trit --help peak RSS $code_kib KiB"
+echo
+echo "| model | weights | file bytes | arena bytes | trit run RSS KiB | file + arena + code KiB |"
+echo "|---|---|---|---|---|---|"
 calib=(--calib fashion-mnist:/usr/share/datasets/fashion-mnist --calib-samples 16 --acts uint8)
 for model in convnet resnet44 alexnet; do
   "$trit" zoo "$model" -o "$work/$model.fp32.trit" >/dev/null
@@ -44,7 +49,8 @@ for model in convnet resnet44 alexnet; do
     file="$work/$model.$weights.trit"
     "$trit" compress "$work/$model.fp32.trit" -o "$file" --weights "$weights" "${calib[@]}" >/dev/null
     arena=$("$trit" info --json "$file" | /usr/bin/python3 -c "import json,sys; print(json.load(sys.stdin)['totals']['arena_bytes'])")
-    echo "| $model | $weights | $(stat -c %s "$file") | $arena | $(rss_kib "$trit" run "$file") |"
+    bytes=$(stat -c %s "$file")
+    echo "| $model | $weights | $bytes | $arena | $(rss_kib "$trit" run "$file") | $(((bytes + arena) / 1024 + code_kib)) |"
   done
   rm -f "$work/$model".*.trit
 done

@@ -1,11 +1,16 @@
-// Immutable bytes of a constant tensor: either owned or a view into a mapped file that a
-// shared keep-alive handle holds open. Copying a Buffer shares the bytes.
+// Immutable bytes of a constant tensor: owned, a view into a mapped file that a shared
+// keep-alive handle holds open, or produced on first read (a tensor stored entropy-coded is
+// decoded when a kernel first packs it, so a model's tensors are not all decoded at once).
+// Copying a Buffer shares the bytes.
 #pragma once
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <vector>
 
@@ -44,20 +49,48 @@ class Buffer {
     return buffer;
   }
 
-  const uint8_t* data() const { return data_; }
+  // `size` bytes that `produce` returns when they are first read, from any thread; it runs
+  // once, and is then released with what it holds. It must not fail on a checked source.
+  static Buffer Deferred(size_t size, std::function<std::vector<uint8_t>()> produce) {
+    Buffer buffer;
+    buffer.size_ = size;
+    buffer.deferred_ = std::make_shared<DeferredBytes>();
+    buffer.deferred_->produce = std::move(produce);
+    return buffer;
+  }
+
+  const uint8_t* data() const { return deferred_ ? deferred_->Get() : data_; }
+  // False for deferred bytes not yet produced (reading data() would produce them).
+  bool produced() const { return !deferred_ || deferred_->done.load(std::memory_order_acquire); }
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
-  std::span<const uint8_t> bytes() const { return {data_, size_}; }
+  std::span<const uint8_t> bytes() const { return {data(), size_}; }
 
   template <typename T>
   const T* as() const {
-    return reinterpret_cast<const T*>(data_);
+    return reinterpret_cast<const T*>(data());
   }
 
  private:
+  struct DeferredBytes {
+    std::once_flag once;
+    std::function<std::vector<uint8_t>()> produce;
+    std::vector<uint8_t> bytes;
+    std::atomic<bool> done{false};
+    const uint8_t* Get() {
+      std::call_once(once, [this] {
+        bytes = produce();
+        produce = nullptr;
+        done.store(true, std::memory_order_release);
+      });
+      return bytes.data();
+    }
+  };
+
   std::shared_ptr<const void> owner_;
   const uint8_t* data_ = nullptr;
   size_t size_ = 0;
+  std::shared_ptr<DeferredBytes> deferred_;
 };
 
 }  // namespace trit

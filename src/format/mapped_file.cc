@@ -34,6 +34,17 @@ std::shared_ptr<const MappedFile> MappedFile::Open(const std::string& path) {
   return std::shared_ptr<const MappedFile>(new MappedFile(static_cast<const uint8_t*>(data), size));
 }
 
+void MappedFile::DropResidentPages(const uint8_t* begin, size_t bytes) const {
+  if (begin < data_ || bytes > size_ || begin - data_ > static_cast<ptrdiff_t>(size_ - bytes))
+    return;
+  // MADV_DONTNEED on a private, never written file mapping only drops the page table entries;
+  // it cannot lose data. A failure leaves the pages resident, which is harmless.
+  const uintptr_t page = static_cast<uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const uintptr_t start = reinterpret_cast<uintptr_t>(begin) / page * page;
+  const uintptr_t end = reinterpret_cast<uintptr_t>(begin) + bytes;
+  ::madvise(reinterpret_cast<void*>(start), end - start, MADV_DONTNEED);
+}
+
 MappedFile::~MappedFile() { ::munmap(const_cast<uint8_t*>(data_), size_); }
 
 }  // namespace trit::format

@@ -19,6 +19,14 @@ class MappedFile {
   const uint8_t* data() const { return data_; }
   size_t size() const { return size_; }
 
+  // Unmaps the pages read so far from this process (they stay in the page cache, and a later
+  // read maps them again): once a model's kernels have packed their own copies of the weights,
+  // the file's pages would otherwise count a second time in the resident set.
+  void DropResidentPages() const { DropResidentPages(data_, size_); }
+  // The same for the pages that hold bytes [begin, begin + bytes) of the mapping (and the rest
+  // of their first and last pages).
+  void DropResidentPages(const uint8_t* begin, size_t bytes) const;
+
  private:
   MappedFile(const uint8_t* data, size_t size) : data_(data), size_(size) {}
   const uint8_t* data_;

@@ -8,6 +8,7 @@
 
 #include "core/graph.h"
 #include "format/file_header.h"
+#include "format/mapped_file.h"
 
 namespace trit::format {
 
@@ -33,7 +34,8 @@ struct ModelFile {
   uint32_t format_version = 0;
   std::string producer;  // e.g. "trit 0.1.0 zoo resnet44"
   uint64_t file_bytes = 0;
-  std::vector<TensorStorage> storage;  // one per graph value, same index as graph.values()
+  std::vector<TensorStorage> storage;         // one per graph value, same index as graph.values()
+  std::shared_ptr<const MappedFile> mapping;  // ReadModelFile's; null for bytes in memory
 };
 
 struct WriteOptions {
@@ -44,11 +46,14 @@ struct WriteOptions {
 };
 
 // Maps the file and verifies it (header, checksum, FlatBuffers verifier, semantic checks,
-// Graph::Validate, shapes re-inferred and compared) before anything uses it. Constants are
-// views into the mapping. Throws trit::Error (kIo, kFormat) with a one-line message.
+// Graph::Validate, shapes re-inferred and compared) before anything uses it. Constants stored
+// plain are views into the mapping; the others are checked, and decoded when first read. The pages
+// the checks read are dropped from the resident set before it returns. Throws trit::Error (kIo,
+// kFormat) with a one-line message.
 ModelFile ReadModelFile(const std::string& path);
 
-// The same from bytes in memory; `keep_alive` keeps them valid for the constants' views.
+// The same from bytes in memory; `keep_alive` keeps them valid for the constants, which are
+// views of them (plain) or decoded from them when first read (entropy-coded, sparse).
 ModelFile ReadModelBytes(const uint8_t* data, size_t size, std::shared_ptr<const void> keep_alive);
 // The same, naming `source` (e.g. the path) in error messages.
 ModelFile ReadModelBytes(const uint8_t* data, size_t size, std::shared_ptr<const void> keep_alive,

@@ -62,8 +62,11 @@ AttributeValue ReadAttribute(const Checker& check, const fb::Attribute& a) {
 
 }  // namespace
 
-ModelFile ReadModelBytes(const uint8_t* data, size_t size, std::shared_ptr<const void> keep_alive,
-                         const std::string& source) {
+namespace {
+
+// `mapping`: the file mapping the bytes are, when they are one (its pages may be dropped).
+ModelFile ReadModel(const uint8_t* data, size_t size, std::shared_ptr<const void> keep_alive,
+                    const std::string& source, const MappedFile* mapping) {
   const Checker check(source);
   check.Require(size >= kHeaderBytes,
                 "truncated: " + std::to_string(size) + " bytes is shorter than the 64-byte header");
@@ -150,10 +153,19 @@ ModelFile ReadModelBytes(const uint8_t* data, size_t size, std::shared_ptr<const
         check.Require(encoding == Encoding::kSparseBitmap || encoding == Encoding::kSparseDelta ||
                           encoding == Encoding::kEntropy,
                       where + " has an unknown encoding " + std::to_string(t->encoding()));
+        const std::span<const uint8_t> stored(data_section + t->data_offset(), t->data_size());
         try {
-          value.data = Buffer::Own(DecodeTensor(
-              encoding, value.dtype, elements,
-              std::span<const uint8_t>(data_section + t->data_offset(), t->data_size())));
+          // Decoded once here to check it, and again when first read: only one decoded tensor
+          // is held at a time while the file loads, whatever the model's size.
+          (void)DecodeTensor(encoding, value.dtype, elements, stored);
+          value.data = Buffer::Deferred(
+              StorageBytes(value.dtype, elements),
+              [encoding, type = value.dtype, elements, stored, keep_alive, mapping] {
+                std::vector<uint8_t> plain = DecodeTensor(encoding, type, elements, stored);
+                // The stored bytes are done with: their pages leave the resident set.
+                if (mapping) mapping->DropResidentPages(stored.data(), stored.size());
+                return plain;
+              });
         } catch (const Error& e) {
           check.Fail(where + ": " + e.what());
         } catch (const std::bad_alloc&) {
@@ -220,15 +232,27 @@ ModelFile ReadModelBytes(const uint8_t* data, size_t size, std::shared_ptr<const
   return result;
 }
 
+}  // namespace
+
+ModelFile ReadModelBytes(const uint8_t* data, size_t size, std::shared_ptr<const void> keep_alive,
+                         const std::string& source) {
+  return ReadModel(data, size, std::move(keep_alive), source, nullptr);
+}
+
 ModelFile ReadModelBytes(const uint8_t* data, size_t size, std::shared_ptr<const void> keep_alive) {
-  return ReadModelBytes(data, size, std::move(keep_alive), "model");
+  return ReadModel(data, size, std::move(keep_alive), "model", nullptr);
 }
 
 ModelFile ReadModelFile(const std::string& path) {
   std::shared_ptr<const MappedFile> file = MappedFile::Open(path);
   const uint8_t* data = file->data();
   const size_t size = file->size();
-  return ReadModelBytes(data, size, std::shared_ptr<const void>(file), path);
+  ModelFile model = ReadModel(data, size, std::shared_ptr<const void>(file), path, file.get());
+  // The checksum read every page and the encoded tensors were checked: until a constant is read
+  // again, none of the file needs to be resident.
+  file->DropResidentPages();
+  model.mapping = std::move(file);
+  return model;
 }
 
 }  // namespace trit::format

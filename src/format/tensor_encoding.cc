@@ -394,24 +394,33 @@ std::vector<uint8_t> DecodeTensor(Encoding encoding, DType type, int64_t count,
   // Decoded tensors live on the heap: refuse sizes no model has before allocating them.
   if (count < 0 || StorageBytes(type, count) > (uint64_t{1} << 33)) Corrupt("tensor too large");
   std::vector<uint8_t> plain(StorageBytes(type, count), 0);
+  // Code 2 is no ternary level (core/bitpack.h); a stream that decodes to it is corrupt.
+  auto checked = [&](std::vector<uint8_t>& bytes) {
+    if (type == DType::kTernary) {
+      for (int64_t i = 0; i < count; ++i) {
+        if (PackedCode(bytes.data(), 2, i) == 2u) Corrupt("invalid ternary code");
+      }
+    }
+    return std::move(bytes);
+  };
   switch (encoding) {
     case Encoding::kSparseBitmap:
       if (!HasZero(type)) break;
       DecodeBitmap(type, count, stored, plain);
-      return plain;
+      return checked(plain);
     case Encoding::kSparseDelta:
       if (!HasZero(type)) break;
       DecodeDelta(type, count, stored, plain);
-      return plain;
+      return checked(plain);
     case Encoding::kEntropy:
       if (!Entropyable(type)) break;
       DecodeEntropy(type, count, stored, plain);
-      return plain;
+      return checked(plain);
     case Encoding::kDense:
     case Encoding::kBitPacked:
       if (stored.size() != plain.size()) Corrupt("wrong size");
       std::ranges::copy(stored, plain.begin());
-      return plain;
+      return checked(plain);
     case Encoding::kNone:
       break;
   }

@@ -3,7 +3,9 @@
 // output's rows and column tiles computed, each output by one thread (runtime/ops/gemm_split.h).
 // The ISA classes (x86::Q8Gemm, F32Gemm, Q8Depthwise, B1Gemm, x86::LowBitGemv,
 // sparse::TernaryGemv, ...) keep their own typed interfaces for their tests and benchmarks;
-// TiledKernelOf wraps one for the kernel tables (kernels/registry/linear.h).
+// TiledKernelOf wraps one for the kernel tables (kernels/registry/linear.h). Each packs what it
+// needs of its layer's weights at construction and never reads the layer's arrays again, so
+// the model's copy of them may be freed once the kernel exists.
 #pragma once
 
 #include <cstddef>

@@ -36,6 +36,11 @@ class OpKernel {
   // then gives both the same place in the arena and Run() is never called.
   virtual bool is_alias() const { return false; }
 
+  // False when Run() never reads its constant inputs because the kernel packed its own copy of
+  // them at load: the session then frees the model's bytes of a constant once every kernel
+  // that reads it is built, so a loaded model holds its weights once, not twice.
+  virtual bool reads_constants() const { return true; }
+
   virtual DataMovement data_movement() const { return {}; }
 
   // The kernel that runs the op, shown by `trit info` and `trit bench`, named as

@@ -63,10 +63,40 @@ struct Session::State {
 
   const Graph& g() const { return file ? file->graph : graph; }
   void Build(const SessionOptions& options);
+  void BuildKernelsReleasingConstants();
   void CheckArena(std::span<std::byte> candidate) const;
   void Link();  // fills value_data and the steps' pointers; allocates nothing
   void Bind(bool is_input, size_t index, uint8_t* data, size_t bytes);
 };
+
+void Session::State::BuildKernelsReleasingConstants() {
+  Graph& graph_ref = file ? file->graph : graph;
+  // A constant is freed once the last node that uses it has its kernel and no kernel that uses
+  // it reads it at run time: each packed its own copy. A decoded tensor is then freed while the
+  // later layers are still being packed, so the peak holds about one layer twice, not the whole
+  // model. A view into the mapped file frees nothing itself; its pages are dropped instead.
+  std::vector<int> uses_left(graph_ref.values().size(), 0);
+  std::vector<bool> keep(graph_ref.values().size(), false);
+  for (const NodeId id : order) {
+    for (const ValueId v : graph_ref.node(id).inputs) ++uses_left[static_cast<size_t>(v)];
+  }
+  for (const ValueId v : graph_ref.outputs()) keep[static_cast<size_t>(v)] = true;
+  for (const NodeId id : order) {
+    const Node& node = graph_ref.node(id);
+    auto& kernel = kernels[static_cast<size_t>(id)];
+    kernel = CreateOpKernel(graph_ref, node, pool.get());
+    for (const ValueId input : node.inputs) {
+      const size_t v = static_cast<size_t>(input);
+      Value& value = graph_ref.value(input);
+      if (!value.is_constant()) continue;
+      if (kernel->reads_constants()) keep[v] = true;
+      if (--uses_left[v] == 0 && !keep[v]) value.data = Buffer();
+    }
+    // The pages the kernel packed from are read and done with: drop them now, not at the end,
+    // or the whole file would be resident beside the packed copies by the last layer.
+    if (!kernel->reads_constants() && file && file->mapping) file->mapping->DropResidentPages();
+  }
+}
 
 void Session::State::CheckArena(std::span<std::byte> candidate) const {
   if (candidate.size() < arena_bytes) {
@@ -96,8 +126,7 @@ void Session::State::Build(const SessionOptions& options) {
   const auto& values = graph_ref.values();
   const size_t value_count = values.size();
   kernels.resize(graph_ref.nodes().size());
-  for (const NodeId id : order)
-    kernels[static_cast<size_t>(id)] = CreateOpKernel(graph_ref, graph_ref.node(id), pool.get());
+  BuildKernelsReleasingConstants();
 
   // Alias kernels share their input's storage: every value maps to a root value.
   root.resize(value_count);

@@ -40,6 +40,8 @@ class Session {
   static std::unique_ptr<Session> FromFile(const std::string& path, SessionOptions options = {});
   static std::unique_ptr<Session> FromGraph(Graph graph, SessionOptions options = {});
 
+  // The model's graph. A constant that only kernels with their own packed copy read keeps its
+  // name, type and shape here but not its bytes (empty data): they were freed at load.
   const Graph& graph() const;
   const format::ModelFile* model_file() const;  // null when built from a graph
 

@@ -129,6 +129,28 @@ TEST(TensorEncoding, DenseDataStaysPlain) {
   EXPECT_EQ(SmallestEncoding(DType::kF32, 1000, plain), Encoding::kDense);
 }
 
+// Code 2 is no ternary level: every stream that decodes to it is refused, so the bytes a
+// deferred decode produces need no second check.
+TEST(TensorEncoding, AnInvalidTernaryCodeIsRefused) {
+  const int64_t count = 1000;
+  for (const int64_t at : {int64_t{0}, int64_t{517}, count - 1}) {
+    std::vector<uint8_t> plain = RandomPlain(DType::kTernary, count, 0.5, 9);
+    const int shift = static_cast<int>(at % 4) * 2;
+    plain[static_cast<size_t>(at / 4)] =
+        static_cast<uint8_t>((plain[static_cast<size_t>(at / 4)] & ~(3u << shift)) | (2u << shift));
+    for (const Encoding e : {Encoding::kBitPacked, Encoding::kEntropy}) {
+      const std::vector<uint8_t> stored = EncodeTensor(e, DType::kTernary, count, plain);
+      try {
+        DecodeTensor(e, DType::kTernary, count, stored);
+        ADD_FAILURE() << EncodingName(e) << " decoded code 2 at " << at;
+      } catch (const Error& error) {
+        EXPECT_EQ(error.code(), ErrorCode::kFormat);
+        EXPECT_NE(std::string(error.what()).find("invalid ternary code"), std::string::npos);
+      }
+    }
+  }
+}
+
 TEST(TensorEncoding, DamagedStreamsFailCleanly) {
   std::mt19937 rng(11);
   for (const DType type : {DType::kI8, DType::kTernary, DType::kI4}) {

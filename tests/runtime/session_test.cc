@@ -11,6 +11,8 @@
 
 #include "core/error.h"
 #include "format/model_file.h"
+#include "format/tensor_encoding.h"
+#include "quant/compress.h"
 #include "zoo/zoo.h"
 
 namespace trit::runtime {
@@ -278,6 +280,59 @@ TEST(Session, AConstantOutputCannotBeBound) {
       ErrorOf([&] { session->BindOutput(1, std::as_writable_bytes(std::span<float>(out))); },
               ErrorCode::kInvalidArgument);
   EXPECT_NE(message.find("constant 'c'"), std::string::npos) << message;
+}
+
+// A file's entropy-coded weights are decoded when a kernel first packs them, and freed once
+// packed: the session's graph keeps their names and shapes, not their bytes, and runs as a
+// session on the caller's graph (which keeps its bytes) does.
+TEST(Session, PackedWeightsAreDecodedLateAndFreedOnceLoaded) {
+  const Graph fp32 = zoo::BuildLeNet5(2);
+  std::vector<float> calib(
+      static_cast<size_t>(2 * NumElements(fp32.value(fp32.inputs()[0]).shape)));
+  for (size_t i = 0; i < calib.size(); ++i) calib[i] = static_cast<float>(i % 29) / 29.0f;
+  quant::CompressOptions options;
+  options.weights.type = quant::WeightType::kTernary;
+  const Graph ternary = quant::Compress(fp32, 1, options, calib.data(), 2).compressed;
+  const std::string path =
+      (std::filesystem::temp_directory_path() / "trit_session_ternary.trit").string();
+  format::WriteModelFile(ternary, path);
+
+  const format::ModelFile file = format::ReadModelFile(path);
+  int deferred = 0;
+  for (size_t v = 0; v < file.graph.values().size(); ++v) {
+    const Value& value = file.graph.values()[v];
+    if (!value.is_constant() || format::IsPlainEncoding(file.storage[v].encoding)) continue;
+    EXPECT_FALSE(value.data->produced()) << value.name;
+    EXPECT_EQ(0,
+              std::memcmp(value.data->data(), ternary.values()[v].data->data(), value.data->size()))
+        << value.name;
+    EXPECT_TRUE(value.data->produced()) << value.name;
+    ++deferred;
+  }
+  EXPECT_GT(deferred, 0);
+
+  auto from_file = Session::FromFile(path);
+  auto from_graph = Session::FromGraph(ternary);
+  int freed = 0;
+  for (const NodeId id : from_file->graph().TopologicalOrder()) {
+    const Node& node = from_file->graph().node(id);
+    if (node.op != OpType::kConv2D && node.op != OpType::kDense) continue;
+    if (from_file->kernel_name(id).starts_with("ref_")) continue;
+    const Value& weights = from_file->graph().value(node.inputs[1]);
+    EXPECT_TRUE(weights.data->empty()) << node.name;
+    EXPECT_EQ(weights.shape, ternary.value(node.inputs[1]).shape) << node.name;
+    EXPECT_FALSE(ternary.value(node.inputs[1]).data->empty()) << node.name;
+    ++freed;
+  }
+  EXPECT_GT(freed, 0);
+  for (Session* s : {from_file.get(), from_graph.get()}) {
+    for (size_t i = 0; i < s->input_bytes(0); ++i)
+      static_cast<uint8_t*>(s->input_data(0))[i] = static_cast<uint8_t>(i * 7);
+    s->Run();
+  }
+  EXPECT_EQ(0, std::memcmp(from_file->output_data(0), from_graph->output_data(0),
+                           from_file->output_bytes(0)));
+  std::filesystem::remove(path);
 }
 
 TEST(Session, UnsupportedCombinationNamesTheNode) {

@@ -52,8 +52,9 @@ void AddInfoCommand(CLI::App& app) {
   cmd->add_flag("--json", options->json, "Machine-readable output");
   cmd->callback([options] {
     const auto session = runtime::Session::FromFile(options->model);
-    const format::ModelFile& file = *session->model_file();
-    const Graph& g = session->graph();
+    // The session frees the weights its kernels packed; the sparsity column reads them here.
+    const format::ModelFile file = format::ReadModelFile(options->model);
+    const Graph& g = file.graph;
 
     nlohmann::json layers = nlohmann::json::array();
     std::vector<std::vector<std::string>> rows = {{"node", "op", "input", "output", "weights",

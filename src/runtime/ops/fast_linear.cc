@@ -81,6 +81,7 @@ class TiledOpKernel final : public OpKernel {
                                             outputs[0], pool_);
   }
   size_t scratch_bytes() const override { return kernel_->scratch_bytes(); }
+  bool reads_constants() const override { return false; }  // every TiledKernel packs its own
   std::string_view name() const override { return kernel_->name(); }
 
  private:
