@@ -270,6 +270,52 @@ void BM_TritQ8Codes(benchmark::State& state, Isa isa) {
   state.counters["weight KiB"] = static_cast<double>(gemm.weight_bytes()) / 1024.0;
 }
 
+// Block sparsity (AVX-512): int8 weights with a share of their 16-channel x 4-depth blocks at
+// one tap zeroed at random, run dense (form 0, the 8 x 32 kernel) and walking the block lists
+// (form 1, 16 x 16), in one run. GMAC/s count the dense layer's MACs, so they compare as
+// speed; the crossover in q8_gemm.h is where form 1 passes form 0.
+void BM_TritQ8Blocks(benchmark::State& state) {
+  if (static_cast<int>(trit::DetectedIsa()) < static_cast<int>(Isa::kAvx512)) {
+    state.SkipWithError("ISA not available");
+    return;
+  }
+  const Shape& s = kShapes[state.range(0)];
+  const double share = static_cast<double>(state.range(1)) / 100.0;
+  const bool lists = state.range(2) == 1;
+  std::vector<int8_t> levels = Random<int8_t>(static_cast<size_t>(s.out_c * s.depth()), -127, 127);
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  const int64_t taps = int64_t{s.kernel} * s.kernel;
+  for (int64_t c0 = 0; c0 < s.out_c; c0 += 16) {
+    for (int64_t tap = 0; tap < taps; ++tap) {
+      for (int64_t k0 = 0; k0 < s.in_c; k0 += 4) {
+        if (uniform(rng) >= share) continue;
+        for (int64_t c = c0; c < std::min<int64_t>(s.out_c, c0 + 16); ++c) {
+          for (int64_t k = k0; k < std::min<int64_t>(s.in_c, k0 + 4); ++k)
+            levels[static_cast<size_t>((c * taps + tap) * s.in_c + k)] = 0;
+        }
+      }
+    }
+  }
+  const std::vector<int32_t> bias = Random<int32_t>(static_cast<size_t>(s.out_c), -1000, 1000);
+  const std::vector<uint8_t> input =
+      Random<uint8_t>(static_cast<size_t>(Vectors(s) * s.in_c), 0, 255);
+  std::vector<trit::Requant> requant(static_cast<size_t>(s.out_c),
+                                     trit::QuantizeMultiplier(0.0001));
+  trit::x86::Q8GemmLayer layer = Q8LayerOf(s, bias, requant);
+  layer.levels = levels.data();
+  const trit::x86::Q8Gemm gemm(
+      Isa::kAvx512, layer, lists ? trit::x86::Q8Sparsity::kBlocks : trit::x86::Q8Sparsity::kDense);
+  trit::x86::AlignedArray<uint8_t> scratch(gemm.scratch_bytes() + 64);
+  std::vector<uint8_t> output(static_cast<size_t>(s.m() * s.out_c));
+  for (auto _ : state) {
+    gemm.Run(input.data(), output.data(), scratch.data());
+    benchmark::ClobberMemory();
+  }
+  SetCounters(state, s, VnniPeak(), 1);
+  state.counters["zero blocks"] = trit::Q8GemmPlan::ZeroBlockShare(layer, 16, 4);
+}
+
 // Binary activations x binary weights (xor + popcount). "x VNNI peak": its MAC rate over the
 // int8 VPDPBUSD peak of as many cores.
 void BM_TritB1(benchmark::State& state, Isa isa) {
@@ -577,6 +623,12 @@ void CodeShapes(benchmark::internal::Benchmark* b) {
   }
   b->ArgNames({"shape", "codes", "panel"})->UseRealTime();
 }
+// A batched Dense and the convolutions of 16 and more input channels (the first layers run
+// with row taps).
+BENCHMARK(BM_TritQ8Blocks)
+    ->ArgsProduct({{1, 7, 8, 9, 10, 11, 12, 14}, {0, 25, 50, 75, 90}, {0, 1}})
+    ->ArgNames({"shape", "zero_blocks", "lists"})
+    ->UseRealTime();
 BENCHMARK_CAPTURE(BM_TritQ8Codes, avx512vnni, Isa::kAvx512)->Apply(CodeShapes<false>);
 BENCHMARK_CAPTURE(BM_TritQ8Codes, avx2, Isa::kAvx2)->Apply(CodeShapes<true>);
 BENCHMARK_CAPTURE(BM_TritQ8, avx512vnni, Isa::kAvx512)->Apply(Shapes);

@@ -30,8 +30,7 @@ Q8GemmPlan::Q8GemmPlan(const Q8GemmLayer& layer, Q8InputForm form, Tiling tiling
   p.vectors = layer.vectors;
   dense_ = layer.taps == 1 && layer.m == layer.vectors;
   const ref::ConvGeometry* conv = layer.conv ? &*layer.conv : nullptr;
-  if (conv && conv->groups == 1 && conv->in_c < kRowTapChannels && conv->kernel_w > 1 &&
-      conv->dilation_w == 1) {
+  if (UsesRowTaps(layer)) {
     // Row taps over a padded image: rows -pad_top.. and columns -pad_left.. up to the last ones
     // any output reads, each pixel in_c values apart.
     ref::ConvGeometry image = *conv;
@@ -98,6 +97,75 @@ Q8GemmPlan::Q8GemmPlan(const Q8GemmLayer& layer, Q8InputForm form, Tiling tiling
   p.output_zero_point = layer.output_zero_point;
   p.lo = layer.lo;
   p.hi = layer.hi;
+}
+
+bool Q8GemmPlan::UsesRowTaps(const Q8GemmLayer& layer) {
+  const ref::ConvGeometry* conv = layer.conv ? &*layer.conv : nullptr;
+  return conv && conv->groups == 1 && conv->in_c < kRowTapChannels && conv->kernel_w > 1 &&
+         conv->dilation_w == 1;
+}
+
+namespace {
+
+// Calls visit(group, tap, step, zero) for every block of `tile` channels x 1 tap x `granule`
+// depth of the layer's rows (depth padded to `depth_padded`; padding and missing channels are
+// zero), groups of channels outermost.
+template <typename Visit>
+void ForEachBlock(const Q8GemmLayer& layer, int64_t tile, int64_t granule, int64_t depth_padded,
+                  Visit visit) {
+  const int64_t row = layer.taps * layer.depth;
+  const int64_t steps = depth_padded / granule;
+  std::vector<int8_t> buffer(layer.levels ? 0 : static_cast<size_t>(row));
+  std::vector<uint8_t> nonzero(static_cast<size_t>(layer.taps * steps));
+  for (int64_t group = 0; group * tile < layer.n; ++group) {
+    std::fill(nonzero.begin(), nonzero.end(), 0);
+    for (int64_t c = group * tile; c < std::min(layer.n, (group + 1) * tile); ++c) {
+      const int8_t* levels = RowLevelsOf(layer, c, buffer.data());
+      for (int64_t tap = 0; tap < layer.taps; ++tap) {
+        for (int64_t k = 0; k < layer.depth; ++k) {
+          if (levels[tap * layer.depth + k] != 0) nonzero[tap * steps + k / granule] = 1;
+        }
+      }
+    }
+    for (int64_t tap = 0; tap < layer.taps; ++tap) {
+      for (int64_t s = 0; s < steps; ++s) visit(group, tap, s, nonzero[tap * steps + s] == 0);
+    }
+  }
+}
+
+}  // namespace
+
+double Q8GemmPlan::ZeroBlockShare(const Q8GemmLayer& layer, int64_t tile, int64_t granule) {
+  if (UsesRowTaps(layer) || layer.n == 0 || layer.depth == 0) return 0.0;
+  int64_t zero = 0, all = 0;
+  ForEachBlock(layer, tile, granule, RoundUp(layer.depth, granule),
+               [&](int64_t, int64_t, int64_t, bool is_zero) {
+                 zero += is_zero;
+                 ++all;
+               });
+  return static_cast<double>(zero) / static_cast<double>(all);
+}
+
+void Q8GemmPlan::ListNonZeroBlocks(const Q8GemmLayer& layer, int64_t granule) {
+  if (image_ || packed_.depth_padded % granule != 0) {
+    throw Error(ErrorCode::kInternal, "Q8Gemm: block lists need the layer's own taps and depth");
+  }
+  Q8GemmPacked& p = packed_;
+  block_begin_.assign(1, 0);
+  block_steps_.clear();
+  int64_t last_group = 0, last_tap = 0;
+  ForEachBlock(layer, p.tile, granule, p.depth_padded,
+               [&](int64_t group, int64_t tap, int64_t step, bool is_zero) {
+                 if (group != last_group || tap != last_tap) {
+                   block_begin_.push_back(static_cast<int32_t>(block_steps_.size()));
+                   last_group = group;
+                   last_tap = tap;
+                 }
+                 if (!is_zero) block_steps_.push_back(static_cast<int32_t>(step));
+               });
+  block_begin_.push_back(static_cast<int32_t>(block_steps_.size()));
+  p.block_begin = block_begin_.data();
+  p.block_steps = block_steps_.data();
 }
 
 std::string Q8GemmPlan::Name() const {

@@ -43,6 +43,11 @@ struct Q8GemmPacked {
   const int32_t* offset;              // [n_tiles * tile]: bias (minus z' * sum(w), byte forms)
   const int32_t *multiplier, *shift;  // [n_tiles * tile]
   int32_t output_zero_point, lo, hi;
+  // Block sparsity (null: dense). The depth steps (of 4) of tile t and tap whose tile x 4
+  // weights are not all zero: block_steps[block_begin[t * taps + tap] ..
+  // block_begin[t * taps + tap + 1]), ascending. The weights stay in the dense layout.
+  const int32_t* block_begin;
+  const int32_t* block_steps;
 };
 
 enum class Q8InputForm { kU8, kS8, kI16 };
@@ -70,6 +75,14 @@ class Q8GemmPlan {
   // e.g. "qs8_igemm": the input type and the kind (gemm, igemm, rowconv).
   std::string Name() const;
 
+  // Block sparsity. The share of the layer's (`tile` channels x 1 tap x `granule` depth)
+  // blocks that are all zero, counted on the layer's own rows (0 for layers that run with row
+  // taps, whose depth is not the layer's); and the lists of the others, for this plan's tiles,
+  // which the microkernels then walk instead of every depth step (packed().block_*).
+  static double ZeroBlockShare(const Q8GemmLayer& layer, int64_t tile, int64_t granule);
+  void ListNonZeroBlocks(const Q8GemmLayer& layer, int64_t granule);
+  static bool UsesRowTaps(const Q8GemmLayer& layer);
+
   // The layer's weights as int8 levels in [column tile][tap][depth_padded / granule][tile columns]
   // [granule depth values], zero past the layer's channels and depth: VNNI and SDOT (granule
   // 4), SMMLA (granule 8) and the lane-indexed SMLAL (granule 1) read this layout. The granule
@@ -85,6 +98,7 @@ class Q8GemmPlan {
   int source_h_ = 0, source_w_ = 0;         // row taps: the input's extents
   std::vector<int32_t> indirection_;
   std::vector<int32_t> offset_, multiplier_, shift_;
+  std::vector<int32_t> block_begin_, block_steps_;
   DType input_type_;
   int32_t input_zero_point_;
   bool dense_ = false;  // taps 1 and the identity indirection

@@ -59,6 +59,30 @@ TEST(ConvKernels, Q8LowBitCodesAcrossEveryTileEdge) {
   }
 }
 
+// Block lists (AVX-512) on layers from no zero blocks to all zero, int8 and stored codes, across
+// the tile edges of channels and rows; the table's rows take them where the share passes the
+// crossover, and the tester forces them on and off.
+TEST(ConvKernels, Q8BlockListsAcrossDensities) {
+  if (!HasOptimizedLevel()) GTEST_SKIP() << "no level above the reference on this CPU";
+  Rng rng(5);
+  for (const double share : {0.0, 0.3, 0.6, 0.9, 1.0}) {
+    for (const DType type : {DType::kI8, DType::kTernary, DType::kI4}) {
+      for (const int out : {1, 16, 17, 33}) {
+        for (const int in : {8, 13, 32}) {
+          ConvTester()
+              .input(rng.Int(3, 6), rng.Int(3, 20))
+              .channels(in, out)
+              .kernel(3, 3)
+              .padding(1, 1, 1, 1)
+              .weights(type)
+              .zero_blocks(share)
+              .TestQ8(rng);
+        }
+      }
+    }
+  }
+}
+
 TEST(ConvKernels, Q8OutputRowsAcrossEveryTileEdge) {
   if (!HasOptimizedLevel()) GTEST_SKIP() << "no level above the reference on this CPU";
   Rng rng(2);

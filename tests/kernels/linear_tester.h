@@ -13,6 +13,7 @@
 #include <cstring>
 #include <limits>
 #include <numeric>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,9 @@
 #include "kernels/ref/dense.h"
 #include "kernels/registry/linear.h"
 #include "kernels/sparse/ternary_gemv.h"
+#if defined(__x86_64__)
+#include "kernels/x86/q8_gemm.h"
+#endif
 
 namespace trit::test {
 
@@ -97,6 +101,23 @@ inline void DrawLevels(Rng& rng, DType type, double zero_share, int64_t channels
     }
     default:
       return;
+  }
+}
+
+// Zeroes blocks of 16 channels x 1 tap x 4 input channels ([channels][taps][in_c] levels),
+// each with probability `share`: the blocks the AVX-512 block lists skip.
+inline void ZeroBlocks(Rng& rng, double share, int64_t channels, int64_t taps, int64_t in_c,
+                       std::vector<int8_t>& levels) {
+  for (int64_t c0 = 0; c0 < channels; c0 += 16) {
+    for (int64_t tap = 0; tap < taps; ++tap) {
+      for (int64_t k0 = 0; k0 < in_c; k0 += 4) {
+        if (rng.Real(0, 1) >= share) continue;
+        for (int64_t c = c0; c < std::min(channels, c0 + 16); ++c) {
+          for (int64_t k = k0; k < std::min(in_c, k0 + 4); ++k)
+            levels[static_cast<size_t>((c * taps + tap) * in_c + k)] = 0;
+        }
+      }
+    }
   }
 }
 
@@ -191,6 +212,9 @@ class ConvTester {
   ConvTester& with_geometry(bool on) { return Set(with_geometry_, on); }
   // The stored weight type (DrawLevels); low-bit types also run the GEMM on their codes.
   ConvTester& weights(DType type) { return Set(weights_, type); }
+  // Zeroes 16 x 4 blocks of the weights with this probability (ZeroBlocks), and also runs the
+  // AVX-512 GEMM with its block lists forced on and off, whatever the share.
+  ConvTester& zero_blocks(double share) { return Set(zero_blocks_, share); }
 
   // A random geometry: sizes across the tile edges, kernels 1x1 to 7x5, padding, strides,
   // dilation, batch 1 or 2.
@@ -246,6 +270,7 @@ class ConvTester {
     const int64_t depth = depthwise_ ? taps : taps * g.in_c;
     Q8Case c = RandomQ8Case(rng, Inputs(g), g.out_c, depth);
     DrawLevels(rng, weights_, -1, g.out_c, depth, c.levels);
+    if (zero_blocks_ >= 0) ZeroBlocks(rng, zero_blocks_, g.out_c, taps, g.in_c, c.levels);
     std::vector<int8_t> expected(static_cast<size_t>(Outputs(g)));
     std::vector<int32_t> scratch(static_cast<size_t>(ref::Conv2DQ8ScratchCount(g)));
     WithTypes(c.input_type, c.output_type, [&](auto in, auto out) {
@@ -268,8 +293,31 @@ class ConvTester {
     Q8GemmLayer layer = GemmLayer<Q8GemmLayer>(g);
     SetCase(layer, c);
     if (with_geometry_) layer.conv = g;
-    return ForEachRunnableRow(Q8GemmKernels(), layer, [&](const auto& row) { check(row, layer); }) +
-           ForEachRunnableRowOnCodes(weights_, layer, g.out_c, depth, c.levels, check);
+    int ran =
+        ForEachRunnableRow(Q8GemmKernels(), layer, [&](const auto& row) { check(row, layer); }) +
+        ForEachRunnableRowOnCodes(weights_, layer, g.out_c, depth, c.levels, check);
+#if defined(__x86_64__)
+    const auto& isas = RunnableIsas();
+    if (zero_blocks_ >= 0 && std::find(isas.begin(), isas.end(), Isa::kAvx512) != isas.end()) {
+      std::optional<StoredWeights> stored;
+      if (weights_ != DType::kI8) stored.emplace(weights_, c.levels, g.out_c, depth);
+      for (const x86::Q8Sparsity sparsity : {x86::Q8Sparsity::kBlocks, x86::Q8Sparsity::kDense}) {
+        Q8GemmLayer forced = layer;
+        if (stored) {
+          forced.levels = nullptr;
+          forced.codes = stored->view;
+        }
+        const TiledKernelOf<x86::Q8Gemm> kernel(Isa::kAvx512, forced, sparsity);
+        EXPECT_EQ(RunInParts<int8_t>(kernel, c.input.data(), expected.size()), expected)
+            << kernel.name();
+        const bool lists = kernel.name().find("_blocks16x4") != std::string_view::npos;
+        EXPECT_EQ(lists, sparsity == x86::Q8Sparsity::kBlocks && !Q8GemmPlan::UsesRowTaps(forced))
+            << kernel.name();
+        ++ran;
+      }
+    }
+#endif
+    return ran;
   }
 
   // fp32 with a random fused clamp: the F32 GEMM or depthwise table against ref::Conv2DF32.
@@ -378,6 +426,7 @@ class ConvTester {
   bool depthwise_ = false;
   bool with_geometry_ = false;
   DType weights_ = DType::kI8;
+  double zero_blocks_ = -1;
 };
 
 class DenseTester {

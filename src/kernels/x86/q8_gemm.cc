@@ -9,9 +9,18 @@
 namespace trit::x86 {
 namespace {
 
-Q8GemmPlan::Tiling TilingFor(Isa isa, const Q8GemmLayer& layer) {
+bool UsesBlockLists(Isa isa, const Q8GemmLayer& layer, Q8Sparsity sparsity) {
+  if (isa != Isa::kAvx512 || sparsity == Q8Sparsity::kDense || Q8GemmPlan::UsesRowTaps(layer))
+    return false;
+  return sparsity == Q8Sparsity::kBlocks ||
+         Q8GemmPlan::ZeroBlockShare(layer, kAvx512NarrowTile, kAvx512Granule) >=
+             kAvx512BlockListCrossover;
+}
+
+// Block lists take the 16-column tile: a block is 16 channels x 4 depth values, one vector.
+Q8GemmPlan::Tiling TilingFor(Isa isa, const Q8GemmLayer& layer, bool block_lists) {
   if (isa == Isa::kAvx512) {
-    const bool narrow = layer.n <= kAvx512NarrowTile;
+    const bool narrow = layer.n <= kAvx512NarrowTile || block_lists;
     return {narrow ? kAvx512NarrowTile : kAvx512Tile, kAvx512Granule, narrow ? 16 : 8};
   }
   if (isa == Isa::kAvx2) return {kAvx2Tile, kAvx2Granule, 4};
@@ -38,12 +47,14 @@ std::string PanelSuffix(DType type) {
 
 }  // namespace
 
-Q8Gemm::Q8Gemm(Isa isa, const Q8GemmLayer& layer)
+Q8Gemm::Q8Gemm(Isa isa, const Q8GemmLayer& layer, Q8Sparsity sparsity)
     : isa_(isa),
+      block_lists_(UsesBlockLists(isa, layer, sparsity)),
       plan_(layer, isa == Isa::kAvx512 ? Q8InputForm::kU8 : Q8InputForm::kI16,
-            TilingFor(isa, layer)) {
+            TilingFor(isa, layer, block_lists_)) {
   const Packed& p = plan_.packed();
   const bool avx512 = isa == Isa::kAvx512;
+  if (block_lists_) plan_.ListNonZeroBlocks(layer, kAvx512Granule);
   if (!layer.levels && Q8WeightPanel::Takes(layer.codes.type)) {
     panel_ = std::make_unique<Q8WeightPanel>(p, avx512 ? kAvx512Granule : kAvx2Granule,
                                              avx512 ? kAvx512Block : kAvx2Block, layer.codes);
@@ -58,7 +69,8 @@ Q8Gemm::Q8Gemm(Isa isa, const Q8GemmLayer& layer)
     plan_.set_weights(weights16_.data());
   }
   name_ = plan_.Name() + (avx512 ? (p.tile == kAvx512NarrowTile ? "_16x16" : "_8x32") : "_4x16") +
-          (panel_ ? PanelSuffix(panel_->type()) : "") + (avx512 ? "__avx512vnni" : "__avx2");
+          (block_lists_ ? "_blocks16x4" : "") + (panel_ ? PanelSuffix(panel_->type()) : "") +
+          (avx512 ? "__avx512vnni" : "__avx2");
 }
 
 size_t Q8Gemm::scratch_bytes() const {

@@ -34,10 +34,20 @@ using trit::AlignedArray;
 using trit::ConvIndirection;
 using trit::Q8GemmLayer;
 
+// Whether the AVX-512 kernel skips all-zero blocks of 16 channels x 4 depth values at one tap
+// (the blocks `trit compress --prune-blocks` zeroes). kMeasured takes the block lists where the
+// layer's share of zero blocks passes the crossover measured in docs/benchmarks.md ("Block
+// sparsity"); the others force one path (tests, benchmarks). AVX2 is always dense.
+enum class Q8Sparsity { kMeasured, kDense, kBlocks };
+
+// The crossover: zero-block share from which the 16 x 16 block-list kernel beats the dense
+// 8 x 32 one at AVX-512 (docs/benchmarks.md, "Block sparsity").
+inline constexpr double kAvx512BlockListCrossover = 0.40;
+
 class Q8Gemm {
  public:
   // Packs for `isa` (kAvx2 or kAvx512). The layer's pointers are read here only.
-  Q8Gemm(Isa isa, const Q8GemmLayer& layer);
+  Q8Gemm(Isa isa, const Q8GemmLayer& layer, Q8Sparsity sparsity = Q8Sparsity::kMeasured);
 
   size_t scratch_bytes() const;
   // input: the layer's input tensor (vectors x depth, int8 or uint8); output: M x N.
@@ -53,7 +63,7 @@ class Q8Gemm {
   int64_t tiles() const { return plan_.packed().n_tiles; }
   int64_t rows_per_call() const { return plan_.packed().rows_per_call; }
   // The microkernel's name, e.g. qu8_igemm_8x32__avx512vnni (with _panel_ternary etc. when
-  // the weights stay packed).
+  // the weights stay packed, _blocks16x4 when it walks block lists).
   const std::string& name() const { return name_; }
   // Bytes of weights the kernel keeps (packed layout, or panel and its tables).
   size_t weight_bytes() const;
@@ -66,6 +76,7 @@ class Q8Gemm {
   int ClaimTileBuffer() const;
 
   Isa isa_;
+  bool block_lists_;  // before plan_: it picks the tiling
   Q8GemmPlan plan_;
   AlignedArray<int8_t> weights8_;
   AlignedArray<int16_t> weights16_;

@@ -14,8 +14,9 @@
 namespace trit::x86 {
 namespace {
 
-// kR rows from m0, the kV x 16 columns of tile `t`.
-template <int kR, int kV>
+// kR rows from m0, the kV x 16 columns of tile `t`. kBlocks: only the depth steps of the
+// tile's block lists (the blocks' weights, tap by tap, at their dense places).
+template <int kR, int kV, bool kBlocks = false>
 inline void Microkernel(const Q8Gemm::Packed& p, const uint8_t* input, int64_t m0, int64_t t,
                         const int8_t* w, void* output) {
   const int64_t stride = p.vector_stride;  // bytes between prepared vectors
@@ -32,16 +33,23 @@ inline void Microkernel(const Q8Gemm::Packed& p, const uint8_t* input, int64_t m
   for (int64_t tap = 0; tap < p.taps; ++tap) {
     const uint8_t* a[kR];
     for (int r = 0; r < kR; ++r) a[r] = input + rows_indirection[r][tap] * stride;
-    for (int64_t s = 0; s < steps; ++s) {
+    auto step = [&](int64_t s, const int8_t* ws) {
       __m512i wv[kV];
-      for (int v = 0; v < kV; ++v) wv[v] = _mm512_load_si512(w + 64 * v);
-      w += 64 * kV;
+      for (int v = 0; v < kV; ++v) wv[v] = _mm512_load_si512(ws + 64 * v);
       for (int r = 0; r < kR; ++r) {
         int32_t four;
         std::memcpy(&four, a[r] + 4 * s, 4);
         const __m512i x = _mm512_set1_epi32(four);
         for (int v = 0; v < kV; ++v) acc[r][v] = _mm512_dpbusd_epi32(acc[r][v], x, wv[v]);
       }
+    };
+    if constexpr (kBlocks) {
+      const int32_t* list = p.block_steps + p.block_begin[t * p.taps + tap];
+      const int32_t* end = p.block_steps + p.block_begin[t * p.taps + tap + 1];
+      for (; list != end; ++list) step(*list, w + *list * 64 * kV);
+      w += steps * 64 * kV;
+    } else {
+      for (int64_t s = 0; s < steps; ++s, w += 64 * kV) step(s, w);
     }
   }
   const int64_t n0 = t * kTile;
@@ -68,7 +76,11 @@ inline void Microkernel(const Q8Gemm::Packed& p, const uint8_t* input, int64_t m
 
 void Q8GemmAvx512(const Q8Gemm::Packed& p, const uint8_t* input, int64_t m_begin, int64_t m_end,
                   int64_t tile, const int8_t* tile_weights, void* output) {
-  if (p.tile == 16) {
+  if (p.block_begin) {
+    ForRowBlocks<16>(m_begin, m_end, [&]<int kR>(int64_t m0) {
+      Microkernel<kR, 1, true>(p, input, m0, tile, tile_weights, output);
+    });
+  } else if (p.tile == 16) {
     ForRowBlocks<16>(m_begin, m_end, [&]<int kR>(int64_t m0) {
       Microkernel<kR, 1>(p, input, m0, tile, tile_weights, output);
     });
