@@ -108,6 +108,10 @@ void ApplyLayerOptions(const Graph& folded, const CompressOptions& options, Quan
     throw Error(ErrorCode::kInvalidArgument,
                 options.config_path + ": per-layer 'prune' and --prune-global exclude each other");
   }
+  if (options.prune_global && options.prune_blocks) {
+    throw Error(ErrorCode::kInvalidArgument,
+                "--prune-blocks prunes each layer to its own target: drop --prune-global");
+  }
 }
 
 std::map<std::string, double> PruneTargets(const Graph& folded, const CompressOptions& options,
@@ -149,6 +153,8 @@ CompressResult Compress(const Graph& fp32, uint64_t fp32_file_bytes, const Compr
       if (!prune.count(result.folded.node(id).name)) skip.insert(result.folded.node(id).name);
     }
     PruneMagnitude(result.folded, options.prune, true, skip);
+  } else if (options.prune_blocks) {
+    PruneBlocksPerLayer(result.folded, prune);
   } else {
     PruneMagnitudePerLayer(result.folded, prune);
   }

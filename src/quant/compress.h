@@ -30,6 +30,7 @@ struct CompressOptions {
   double prune_channels = 0.0;    // structured: fraction of each layer's channels removed
   double prune = 0.0;             // unstructured magnitude pruning before quantization
   bool prune_global = false;
+  bool prune_blocks = false;  // prune by 16 x 4 blocks (PruneBlocksPerLayer), not weight by weight
 };
 
 // The plan's per-layer weight specs from the options and the config file. Throws

@@ -52,6 +52,41 @@ void PruneLayer(Value& w, double sparsity) {
             static_cast<int64_t>(sparsity * static_cast<double>(data.size())));
 }
 
+// Zeroes the round(sparsity x blocks) blocks of least magnitude (ties: the first ones) of `w`,
+// viewed as [channels][taps][depth].
+void PruneLayerBlocks(Value& w, int64_t channels, int64_t taps, int64_t depth, double sparsity) {
+  std::vector<float> data = FloatData(w);
+  const int64_t channel_blocks = (channels + kPruneBlockChannels - 1) / kPruneBlockChannels;
+  const int64_t depth_blocks = (depth + kPruneBlockDepth - 1) / kPruneBlockDepth;
+  const int64_t blocks = channel_blocks * taps * depth_blocks;
+  // Block b = (channel block, tap, depth block); calls visit(index of each weight).
+  auto for_each_weight = [&](int64_t b, auto visit) {
+    const int64_t c0 = b / (taps * depth_blocks) * kPruneBlockChannels;
+    const int64_t tap = b / depth_blocks % taps;
+    const int64_t k0 = b % depth_blocks * kPruneBlockDepth;
+    for (int64_t c = c0; c < std::min(channels, c0 + kPruneBlockChannels); ++c) {
+      for (int64_t k = k0; k < std::min(depth, k0 + kPruneBlockDepth); ++k)
+        visit(static_cast<size_t>((c * taps + tap) * depth + k));
+    }
+  };
+  std::vector<double> magnitude(static_cast<size_t>(blocks), 0.0);
+  for (int64_t b = 0; b < blocks; ++b) {
+    for_each_weight(b, [&](size_t i) {
+      magnitude[static_cast<size_t>(b)] += static_cast<double>(data[i]) * data[i];
+    });
+  }
+  const int64_t k = std::llround(std::clamp(sparsity, 0.0, 1.0) * static_cast<double>(blocks));
+  std::vector<int64_t> order(static_cast<size_t>(blocks));
+  for (int64_t b = 0; b < blocks; ++b) order[static_cast<size_t>(b)] = b;
+  std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) {
+    return magnitude[static_cast<size_t>(a)] < magnitude[static_cast<size_t>(b)];
+  });
+  for (int64_t j = 0; j < k; ++j) {
+    for_each_weight(order[static_cast<size_t>(j)], [&](size_t i) { data[i] = 0.0f; });
+  }
+  SetFloatData(w, data);
+}
+
 bool Prunable(const Graph& graph, const Node& node) {
   const Value& w = graph.value(node.inputs[1]);
   return w.is_constant() && w.dtype == DType::kF32;
@@ -93,6 +128,25 @@ std::vector<LayerSparsity> PruneMagnitudePerLayer(Graph& graph,
     if (it != sparsity.end() && Prunable(graph, node)) {
       PruneLayer(graph.value(node.inputs[1]), it->second);
     }
+  }
+  return MeasureSparsity(graph);
+}
+
+std::vector<LayerSparsity> PruneBlocksPerLayer(Graph& graph,
+                                               const std::map<std::string, double>& sparsity) {
+  for (const auto& [name, fraction] : sparsity) CheckSparsity(fraction);
+  for (const NodeId id : LinearLayers(graph)) {
+    const Node& node = graph.node(id);
+    const auto it = sparsity.find(node.name);
+    if (it == sparsity.end() || !Prunable(graph, node)) continue;
+    Value& w = graph.value(node.inputs[1]);
+    const bool grouped = node.op == OpType::kConv2D && node.attrs.GetInt("groups", 1) != 1;
+    if (w.shape.size() < 2 || grouped) {
+      PruneLayer(w, it->second);
+      continue;
+    }
+    const int64_t channels = w.shape.front(), depth = w.shape.back();
+    PruneLayerBlocks(w, channels, NumElements(w.shape) / (channels * depth), depth, it->second);
   }
   return MeasureSparsity(graph);
 }

@@ -28,6 +28,18 @@ std::vector<LayerSparsity> PruneMagnitude(Graph& graph, double sparsity, bool gl
 std::vector<LayerSparsity> PruneMagnitudePerLayer(Graph& graph,
                                                   const std::map<std::string, double>& sparsity);
 
+// Block pruning: blocks of kPruneBlockChannels output channels x kPruneBlockDepth input
+// channels at one kernel tap, the blocks the AVX-512 int8 GEMM skips (docs/kernels.md, "Block
+// sparsity"). Weights are [Cout, taps..., Cin] (OHWI) or [Cout, K]; blocks at the edges hold
+// what is left. A block's magnitude is its weights' sum of squares.
+inline constexpr int64_t kPruneBlockChannels = 16, kPruneBlockDepth = 4;
+
+// Per-layer targets by blocks: zeroes the round(sparsity x blocks) blocks of least magnitude
+// in each named Conv2D (groups 1) or Dense layer. Grouped and depthwise convolutions, which no
+// block kernel runs, are pruned weight by weight instead.
+std::vector<LayerSparsity> PruneBlocksPerLayer(Graph& graph,
+                                               const std::map<std::string, double>& sparsity);
+
 // The sparsity target of Zhu & Gupta's gradual pruning at `step` of a schedule that starts at
 // `begin` and reaches `final_sparsity` at `end`: s = final * (1 - (1 - t)^3).
 double CubicSparsity(double final_sparsity, int64_t step, int64_t begin, int64_t end);

@@ -539,6 +539,38 @@ torch::Tensor QatGraph::forward(const torch::Tensor& input) {
   return values.at(template_.outputs()[0]);
 }
 
+namespace {
+
+// The mask that keeps all but the k blocks of least sum of squares of `weight` (OIHW, or
+// [Cout, K]; quant::kPruneBlockChannels x kPruneBlockDepth blocks at one tap, partial at the
+// edges, which the zero padding leaves with their own weights only).
+torch::Tensor BlockMask(const torch::Tensor& weight, double sparsity) {
+  const torch::Tensor w = weight.dim() == 4 ? weight : weight.view({weight.size(0), -1, 1, 1});
+  const int64_t out = w.size(0), in = w.size(1), kh = w.size(2), kw = w.size(3);
+  const int64_t out_blocks = (out + quant::kPruneBlockChannels - 1) / quant::kPruneBlockChannels;
+  const int64_t in_blocks = (in + quant::kPruneBlockDepth - 1) / quant::kPruneBlockDepth;
+  const torch::Tensor padded =
+      torch::constant_pad_nd(w.square(), {0, 0, 0, 0, 0, in_blocks * quant::kPruneBlockDepth - in,
+                                          0, out_blocks * quant::kPruneBlockChannels - out});
+  const torch::Tensor scores = padded
+                                   .view({out_blocks, quant::kPruneBlockChannels, in_blocks,
+                                          quant::kPruneBlockDepth, kh, kw})
+                                   .sum({1, 3})
+                                   .flatten();
+  torch::Tensor keep = torch::ones_like(scores);
+  const int64_t k = std::llround(sparsity * static_cast<double>(scores.numel()));
+  if (k > 0) keep.index_fill_(0, scores.argsort(/*stable=*/true).slice(0, 0, k), 0.0f);
+  return keep.view({out_blocks, 1, in_blocks, 1, kh, kw})
+      .expand({out_blocks, quant::kPruneBlockChannels, in_blocks, quant::kPruneBlockDepth, kh, kw})
+      .reshape(
+          {out_blocks * quant::kPruneBlockChannels, in_blocks * quant::kPruneBlockDepth, kh, kw})
+      .slice(0, 0, out)
+      .slice(1, 0, in)
+      .reshape(weight.sizes());
+}
+
+}  // namespace
+
 void QatGraph::UpdateMasks(double progress) {
   torch::NoGradGuard no_grad;
   // Global pruning: one threshold, the magnitude below which the target of all weights lie.
@@ -563,6 +595,8 @@ void QatGraph::UpdateMasks(double progress) {
     torch::Tensor mask;
     if (threshold) {
       mask = magnitude.gt(*threshold).to(torch::kFloat32);
+    } else if (options_.prune_blocks && template_.node(id).attrs.GetInt("groups", 1) == 1) {
+      mask = BlockMask(layer.weight * layer.mask, layer.prune * progress).flatten();
     } else {
       const double sparsity = layer.prune * progress;
       const int64_t k = static_cast<int64_t>(sparsity * static_cast<double>(magnitude.numel()));

@@ -38,6 +38,9 @@ struct QatOptions {
   double prune_begin = 0.0, prune_end = 0.6;
   // One magnitude threshold over all pruned layers (their targets must then be equal).
   bool prune_global = false;
+  // Prune whole blocks of 16 output x 4 input channels at one tap, the least sum of squares
+  // first (quant::PruneBlocksPerLayer's blocks); grouped convolutions weight by weight.
+  bool prune_blocks = false;
   // Layer name -> the BatchNorm folded into it (quant::FoldReport::batch_norms), trained live
   // as recipes that keep BatchNorm in fp32 do. In training the layer computes BN(conv(x, q(w))
   // + b) with the batch's statistics (the running ones follow with momentum 0.1); evaluation

@@ -200,6 +200,57 @@ TEST(QatGraph, PerLayerPruneTargets) {
   EXPECT_LT(sparsity["fc10"], 0.05);
 }
 
+// Block pruning: whole 16 x 4 blocks at one tap (in the exported OHWI / [Cout, K] layout)
+// reach each layer's target.
+TEST(QatGraph, BlockPruneTargets) {
+  torch::manual_seed(4);
+  zoo::GraphBuilder b(5);
+  ValueId x = b.Input({1, 6, 6, 18});
+  x = b.Relu(b.Conv(x, 33, 3, 1, {1, 1, 1, 1}, true));
+  const Graph folded = quant::FoldForInference(b.Finish(b.Dense(b.Flatten(x), 20)));
+  const torch::Tensor calib = torch::rand({4, 6, 6, 18});
+  const Case c{"", quant::WeightType::kInt8, true, quant::ActivationMode::kInt8};
+  QatOptions options;
+  std::map<std::string, double> targets;
+  for (const Node& node : folded.nodes()) {
+    if (node.op == OpType::kConv2D) targets[node.name] = 0.5;
+    if (node.op == OpType::kDense) targets[node.name] = 0.75;
+  }
+  options.prune = targets;
+  options.prune_end = 0.5;
+  options.prune_blocks = true;
+  QatGraph module(folded, MakePlan(folded, c, calib), options);
+  for (const double progress : {0.0, 0.2, 0.4, 0.6}) module.BeginStep(progress);
+  const Graph exported = module.ExportGraph();
+  int checked = 0;
+  for (const Node& node : exported.nodes()) {
+    if (!targets.count(node.name)) continue;
+    const Value& wv = exported.value(node.inputs[1]);
+    const std::vector<float> w = quant::WeightValues(wv);
+    const int64_t channels = wv.shape.front(), depth = wv.shape.back();
+    const int64_t taps = static_cast<int64_t>(w.size()) / (channels * depth);
+    int64_t blocks = 0, zero_blocks = 0;
+    for (int64_t c0 = 0; c0 < channels; c0 += 16) {
+      for (int64_t tap = 0; tap < taps; ++tap) {
+        for (int64_t k0 = 0; k0 < depth; k0 += 4) {
+          bool zero = true;
+          for (int64_t ch = c0; ch < std::min(channels, c0 + 16); ++ch) {
+            for (int64_t k = k0; k < std::min(depth, k0 + 4); ++k)
+              zero &= w[static_cast<size_t>((ch * taps + tap) * depth + k)] == 0.0f;
+          }
+          ++blocks;
+          zero_blocks += zero;
+        }
+      }
+    }
+    const int64_t target = std::llround(targets[node.name] * static_cast<double>(blocks));
+    EXPECT_GE(zero_blocks, target) << node.name;
+    EXPECT_LE(zero_blocks, target + 1) << node.name;  // quantization may zero one more
+    ++checked;
+  }
+  EXPECT_EQ(checked, 2);
+}
+
 // A small network for the DeepChip preset: fp32 conv, two conv + BatchNorm + ReLU (the second
 // with a negative gamma in one channel), fp32 dense. No padding, so that LibTorch's convolution
 // sees the same tensors in QatGraph and in the hand-written reference below.

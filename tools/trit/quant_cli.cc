@@ -43,6 +43,9 @@ void AddQuantOptions(CLI::App* cmd, QuantCliOptions& o, const std::string& weigh
       ->check(CLI::Range(0.0, 0.99));
   cmd->add_flag("--prune-global", o.compress.prune_global,
                 "One threshold over all layers instead of the same fraction per layer");
+  cmd->add_flag("--prune-blocks", o.compress.prune_blocks,
+                "Prune whole blocks of 16 output x 4 input channels at one tap (the blocks the "
+                "AVX-512 int8 kernel skips), not single weights");
   cmd->add_option("--config", o.compress.config_path, "Per-layer weight config (JSON)");
   cmd->add_option("--keep", o.compress.keep, "Leave this layer in fp32 (repeatable)");
 }

@@ -80,6 +80,7 @@ QatResult TrainQuantized(const Graph& graph, const data::Dataset& train_set,
   qat.alpha_ramp = alpha_ramp;
   qat.prune = quant::PruneTargets(folded, quant_options.compress, plan);
   qat.prune_global = quant_options.compress.prune_global;
+  qat.prune_blocks = quant_options.compress.prune_blocks;
   train::QatGraph module(folded, plan, qat);
   result.exported = train::TrainModule(module, train_set, &test_set, options, report);
   // With BatchNorm trained live, the latent weights and the running statistics (those of the

@@ -126,7 +126,7 @@ void Q8Gemm::Compute(const void* prepared, void* output, int64_t row_begin, int6
     if (isa_ == Isa::kAvx512) {
       const int8_t* weights = reinterpret_cast<const int8_t*>(buffer);
       if (panel_) {
-        ExpandQ8PanelAvx512(*panel_, t, reinterpret_cast<int8_t*>(buffer));
+        ExpandQ8PanelAvx512(*panel_, t, reinterpret_cast<int8_t*>(buffer), &p);
       } else {
         weights = weights8_.data() + t * tile_elements;
       }

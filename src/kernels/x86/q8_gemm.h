@@ -93,7 +93,9 @@ void Q8GemmAvx512(const Q8Gemm::Packed& p, const uint8_t* input, int64_t m_begin
 void Q8GemmAvx2(const Q8Gemm::Packed& p, const int16_t* input, int64_t m_begin, int64_t m_end,
                 int64_t tile, const int16_t* tile_weights, void* output);
 // One tile of a panel into the level's layout (64-byte aligned `out`, tile_elements() long).
-void ExpandQ8PanelAvx512(const Q8WeightPanel& panel, int64_t tile, int8_t* out);
+// AVX-512 with `lists` that has block lists: only their blocks (binary: all of them).
+void ExpandQ8PanelAvx512(const Q8WeightPanel& panel, int64_t tile, int8_t* out,
+                         const Q8GemmPacked* lists = nullptr);
 void ExpandQ8PanelAvx2(const Q8WeightPanel& panel, int64_t tile, int16_t* out);
 
 // Column tiles and depth granules of the two layouts (AVX-512: 16 columns for layers of at most

@@ -13,9 +13,24 @@
 
 namespace trit::x86 {
 
-void ExpandQ8PanelAvx512(const Q8WeightPanel& panel, int64_t tile, int8_t* out) {
+void ExpandQ8PanelAvx512(const Q8WeightPanel& panel, int64_t tile, int8_t* out,
+                         const Q8GemmPacked* lists) {
   const uint8_t* codes = panel.codes(tile);
   const int64_t blocks = panel.tile_elements() / 64;
+  // With block lists (16-column tiles: block b is tap b / steps, depth step b % steps), only the
+  // listed blocks: the microkernel reads no other.
+  const auto for_each_block = [&](auto expand_block) {
+    if (!lists || !lists->block_begin) {
+      for (int64_t b = 0; b < blocks; ++b) expand_block(b);
+      return;
+    }
+    const int64_t steps = lists->depth_padded / 4;
+    const int32_t* begin = lists->block_begin + tile * lists->taps;
+    for (int64_t tap = 0; tap < lists->taps; ++tap) {
+      for (int32_t i = begin[tap]; i < begin[tap + 1]; ++i)
+        expand_block(tap * steps + lists->block_steps[i]);
+    }
+  };
   switch (panel.bits()) {
     case 2: {
       // Block b holds 16 columns x 4 depth values: columns 16 * (b % tables) onward. Byte j is
@@ -37,7 +52,7 @@ void ExpandQ8PanelAvx512(const Q8WeightPanel& panel, int64_t tile, int8_t* out) 
         _mm512_store_si512(to, _mm512_shuffle_epi8(table, index));
       };
       if (tables == 1) {
-        for (int64_t b = 0; b < blocks; ++b) expand(codes + 16 * b, table0, out + 64 * b);
+        for_each_block([&](int64_t b) { expand(codes + 16 * b, table0, out + 64 * b); });
       } else {
         for (int64_t b = 0; b < blocks; b += 2) {
           expand(codes + 16 * b, table0, out + 64 * b);
@@ -51,13 +66,12 @@ void ExpandQ8PanelAvx512(const Q8WeightPanel& panel, int64_t tile, int8_t* out) 
           _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, -8, -7, -6, -5, -4, -3, -2, -1));
       const __m512i shifts = _mm512_set_epi64(4, 4, 4, 4, 0, 0, 0, 0);
       const __m512i mask = _mm512_set1_epi8(0x0F);
-      for (int64_t b = 0; b < blocks; ++b) {
-        const __m512i x = _mm512_srlv_epi64(
-            _mm512_broadcast_i64x4(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(codes))),
-            shifts);
-        codes += 32;
+      for_each_block([&](int64_t b) {
+        const __m512i x = _mm512_srlv_epi64(_mm512_broadcast_i64x4(_mm256_loadu_si256(
+                                                reinterpret_cast<const __m256i*>(codes + 32 * b))),
+                                            shifts);
         _mm512_store_si512(out + 64 * b, _mm512_shuffle_epi8(table, _mm512_and_si512(x, mask)));
-      }
+      });
       break;
     }
     default: {  // binary: level 2 * bit - 1
