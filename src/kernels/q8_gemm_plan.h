@@ -45,7 +45,8 @@ struct Q8GemmPacked {
   int32_t output_zero_point, lo, hi;
   // Block sparsity (null: dense). The depth steps (of 4) of tile t and tap whose tile x 4
   // weights are not all zero: block_steps[block_begin[t * taps + tap] ..
-  // block_begin[t * taps + tap + 1]), ascending. The weights stay in the dense layout.
+  // block_begin[t * taps + tap + 1]), ascending. The weights hold only these blocks, in list
+  // order (PackBlocks): tile t's start at block block_begin[t * taps].
   const int32_t* block_begin;
   const int32_t* block_steps;
 };
@@ -81,6 +82,10 @@ class Q8GemmPlan {
   // which the microkernels then walk instead of every depth step (packed().block_*).
   static double ZeroBlockShare(const Q8GemmLayer& layer, int64_t tile, int64_t granule);
   void ListNonZeroBlocks(const Q8GemmLayer& layer, int64_t granule);
+  // The listed blocks' int8 weights, tile x granule each in PackInterleaved's order, one after
+  // another in list order: the zero blocks take no memory.
+  AlignedArray<int8_t> PackBlocks(const Q8GemmLayer& layer, int64_t granule) const;
+  int64_t listed_blocks() const { return static_cast<int64_t>(block_steps_.size()); }
   static bool UsesRowTaps(const Q8GemmLayer& layer);
 
   // The layer's weights as int8 levels in [column tile][tap][depth_padded / granule][tile columns]

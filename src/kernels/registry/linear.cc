@@ -67,6 +67,11 @@ bool Int4OrInt2CodesFromMemory(const Q8GemvProblem& p) {
 
 #if defined(__x86_64__)
 bool SparseTernaryPastAvx512Codes(const Q8GemvProblem& p) { return SparseTernary(p, 0.97); }
+// Past the block lists' crossover the int8 GEMM (one row, the listed blocks only) beats
+// reading every code (docs/benchmarks.md, "Block sparsity").
+bool ZeroBlocksPastAvx512Crossover(const Q8GemvProblem& p) {
+  return p.zero_block_share >= x86::kAvx512BlockListCrossover;
+}
 bool SparseTernaryPastAvx2Gemm(const Q8GemvProblem& p) { return SparseTernary(p, 0.70); }
 
 bool HasVpopcntdq(const B1GemmLayer&) { return HasAvx512Vpopcntdq(); }
@@ -167,6 +172,7 @@ constexpr TiledKernelCandidate<B1GemmLayer> kB1Gemm[] = {
 // AVX-512 a ternary layer between 70% and 97% zeros takes the 2-bit codes before the AVX2 row.
 constexpr TiledKernelCandidate<Q8GemvProblem> kQ8Gemv[] = {
 #if defined(__x86_64__)
+    {"q8_gemm_table", Isa::kAvx512, ZeroBlocksPastAvx512Crossover, nullptr},
     {"qs8_sparse_ternary_gemv", Isa::kAvx512, SparseTernaryPastAvx512Codes, MakeIndexLists},
     {"lowbit_gemv_ternary__avx512vnni", Isa::kAvx512, TernaryCodes, MakeLowBitGemv},
     {"lowbit_gemv_int4_int2__avx512vnni", Isa::kAvx512, Int4OrInt2Codes, MakeLowBitGemv},

@@ -39,6 +39,7 @@ struct Q8GemvProblem {
   bool ternary_per_channel = false;  // every channel's levels in {+pos, 0, -neg}
   bool fits_index_lists = false;     // sparse::TernaryGemv::Fits
   double zero_share = 0.0;           // share of zero levels
+  double zero_block_share = 0.0;     // share of zero 16 x 4 blocks (Q8GemmPlan::ZeroBlockShare)
 };
 std::span<const TiledKernelCandidate<Q8GemvProblem>> Q8GemvKernels();
 

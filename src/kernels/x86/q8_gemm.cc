@@ -10,7 +10,10 @@ namespace trit::x86 {
 namespace {
 
 bool UsesBlockLists(Isa isa, const Q8GemmLayer& layer, Q8Sparsity sparsity) {
-  if (isa != Isa::kAvx512 || sparsity == Q8Sparsity::kDense || Q8GemmPlan::UsesRowTaps(layer))
+  // Binary weights have no zero level: no block of theirs is ever zero.
+  const bool binary = !layer.levels && layer.codes.type == DType::kBinary;
+  if (isa != Isa::kAvx512 || sparsity == Q8Sparsity::kDense || binary ||
+      Q8GemmPlan::UsesRowTaps(layer))
     return false;
   return sparsity == Q8Sparsity::kBlocks ||
          Q8GemmPlan::ZeroBlockShare(layer, kAvx512NarrowTile, kAvx512Granule) >=
@@ -54,8 +57,19 @@ Q8Gemm::Q8Gemm(Isa isa, const Q8GemmLayer& layer, Q8Sparsity sparsity)
             TilingFor(isa, layer, block_lists_)) {
   const Packed& p = plan_.packed();
   const bool avx512 = isa == Isa::kAvx512;
-  if (block_lists_) plan_.ListNonZeroBlocks(layer, kAvx512Granule);
-  if (!layer.levels && Q8WeightPanel::Takes(layer.codes.type)) {
+  // With block lists, the listed blocks as int8 take (1 - zero share) x 8 bits a weight: where
+  // that is no more than the codes' bits they replace the panel, and no expansion is left.
+  bool int8_blocks = false;
+  if (block_lists_) {
+    plan_.ListNonZeroBlocks(layer, kAvx512Granule);
+    const int64_t all_blocks = p.n_tiles * p.taps * (p.depth_padded / kAvx512Granule);
+    int8_blocks =
+        layer.levels || plan_.listed_blocks() * 8 <= all_blocks * BitsPerElement(layer.codes.type);
+  }
+  if (int8_blocks) {
+    weights8_ = plan_.PackBlocks(layer, kAvx512Granule);
+    plan_.set_weights(weights8_.data());
+  } else if (!layer.levels && Q8WeightPanel::Takes(layer.codes.type)) {
     panel_ = std::make_unique<Q8WeightPanel>(p, avx512 ? kAvx512Granule : kAvx2Granule,
                                              avx512 ? kAvx512Block : kAvx2Block, layer.codes);
     tile_buffers_ = std::clamp(layer.threads, 1, 64);
@@ -127,6 +141,8 @@ void Q8Gemm::Compute(const void* prepared, void* output, int64_t row_begin, int6
       const int8_t* weights = reinterpret_cast<const int8_t*>(buffer);
       if (panel_) {
         ExpandQ8PanelAvx512(*panel_, t, reinterpret_cast<int8_t*>(buffer), &p);
+      } else if (p.block_begin) {
+        weights = weights8_.data() + int64_t{p.block_begin[t * p.taps]} * 64;
       } else {
         weights = weights8_.data() + t * tile_elements;
       }

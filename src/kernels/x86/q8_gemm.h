@@ -13,6 +13,10 @@
 // once, layer.threads, each call claiming a free one: 32 x taps x depth bytes, twice that for
 // AVX2). Rows are many per tile in a convolution, so the expansion costs little beside the
 // products; see docs/kernels.md. Runs allocate nothing.
+//
+// Block sparsity (AVX-512, Q8Sparsity): past the measured crossover the kernel keeps only the
+// non-zero 16 x 4 blocks (Q8GemmPlan::PackBlocks) and walks their lists; low-bit weights take
+// that int8 form where it is no larger than their codes, else a panel expanded block by block.
 #pragma once
 
 #include <atomic>

@@ -15,7 +15,7 @@ namespace trit::x86 {
 namespace {
 
 // kR rows from m0, the kV x 16 columns of tile `t`. kBlocks: only the depth steps of the
-// tile's block lists (the blocks' weights, tap by tap, at their dense places).
+// tile's block lists, whose weights follow one another in list order.
 template <int kR, int kV, bool kBlocks = false>
 inline void Microkernel(const Q8Gemm::Packed& p, const uint8_t* input, int64_t m0, int64_t t,
                         const int8_t* w, void* output) {
@@ -46,8 +46,7 @@ inline void Microkernel(const Q8Gemm::Packed& p, const uint8_t* input, int64_t m
     if constexpr (kBlocks) {
       const int32_t* list = p.block_steps + p.block_begin[t * p.taps + tap];
       const int32_t* end = p.block_steps + p.block_begin[t * p.taps + tap + 1];
-      for (; list != end; ++list) step(*list, w + *list * 64 * kV);
-      w += steps * 64 * kV;
+      for (; list != end; ++list, w += 64 * kV) step(*list, w);
     } else {
       for (int64_t s = 0; s < steps; ++s, w += 64 * kV) step(s, w);
     }

@@ -17,18 +17,20 @@ void ExpandQ8PanelAvx512(const Q8WeightPanel& panel, int64_t tile, int8_t* out,
                          const Q8GemmPacked* lists) {
   const uint8_t* codes = panel.codes(tile);
   const int64_t blocks = panel.tile_elements() / 64;
-  // With block lists (16-column tiles: block b is tap b / steps, depth step b % steps), only the
-  // listed blocks: the microkernel reads no other.
+  // expand_block(b, j): panel block b into block j of `out`. With block lists (16-column tiles:
+  // block b is tap b / steps, depth step b % steps), only the listed blocks, one after another:
+  // the layout the block-list microkernel reads.
   const auto for_each_block = [&](auto expand_block) {
     if (!lists || !lists->block_begin) {
-      for (int64_t b = 0; b < blocks; ++b) expand_block(b);
+      for (int64_t b = 0; b < blocks; ++b) expand_block(b, b);
       return;
     }
     const int64_t steps = lists->depth_padded / 4;
     const int32_t* begin = lists->block_begin + tile * lists->taps;
+    int64_t j = 0;
     for (int64_t tap = 0; tap < lists->taps; ++tap) {
       for (int32_t i = begin[tap]; i < begin[tap + 1]; ++i)
-        expand_block(tap * steps + lists->block_steps[i]);
+        expand_block(tap * steps + lists->block_steps[i], j++);
     }
   };
   switch (panel.bits()) {
@@ -52,7 +54,7 @@ void ExpandQ8PanelAvx512(const Q8WeightPanel& panel, int64_t tile, int8_t* out,
         _mm512_store_si512(to, _mm512_shuffle_epi8(table, index));
       };
       if (tables == 1) {
-        for_each_block([&](int64_t b) { expand(codes + 16 * b, table0, out + 64 * b); });
+        for_each_block([&](int64_t b, int64_t j) { expand(codes + 16 * b, table0, out + 64 * j); });
       } else {
         for (int64_t b = 0; b < blocks; b += 2) {
           expand(codes + 16 * b, table0, out + 64 * b);
@@ -66,11 +68,11 @@ void ExpandQ8PanelAvx512(const Q8WeightPanel& panel, int64_t tile, int8_t* out,
           _mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, -8, -7, -6, -5, -4, -3, -2, -1));
       const __m512i shifts = _mm512_set_epi64(4, 4, 4, 4, 0, 0, 0, 0);
       const __m512i mask = _mm512_set1_epi8(0x0F);
-      for_each_block([&](int64_t b) {
+      for_each_block([&](int64_t b, int64_t j) {
         const __m512i x = _mm512_srlv_epi64(_mm512_broadcast_i64x4(_mm256_loadu_si256(
                                                 reinterpret_cast<const __m256i*>(codes + 32 * b))),
                                             shifts);
-        _mm512_store_si512(out + 64 * b, _mm512_shuffle_epi8(table, _mm512_and_si512(x, mask)));
+        _mm512_store_si512(out + 64 * j, _mm512_shuffle_epi8(table, _mm512_and_si512(x, mask)));
       });
       break;
     }

@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "kernels/q8_gemm_plan.h"
 #include "kernels/q8_weight_panel.h"
 #include "kernels/registry/linear.h"
 #include "kernels/sparse/ternary_gemv.h"
@@ -175,6 +176,12 @@ std::unique_ptr<OpKernel> MakeQ8Gemv(const Graph& g, const Node& node, int in_fe
     if (!levels) return nullptr;
     SetQuantized(problem.layer, linear, g, node, levels);
   }
+  Q8GemmLayer blocks;  // the same weights as the GEMM would see them, for the block share
+  blocks.n = out_features;
+  blocks.depth = in_features;
+  blocks.levels = problem.layer.levels;
+  blocks.codes = problem.layer.codes;
+  problem.zero_block_share = Q8GemmPlan::ZeroBlockShare(blocks, 16, 4);
   problem.ternary_per_channel = IsTernaryPerChannel(problem.layer);
   problem.fits_index_lists = in_features <= 65536 && problem.ternary_per_channel;
   int64_t zeros = 0;
