@@ -270,12 +270,12 @@ void BM_TritQ8Codes(benchmark::State& state, Isa isa) {
   state.counters["weight KiB"] = static_cast<double>(gemm.weight_bytes()) / 1024.0;
 }
 
-// Block sparsity (AVX-512): int8 weights with a share of their 16-channel x 4-depth blocks at
-// one tap zeroed at random, run dense (form 0, the 8 x 32 kernel) and walking the block lists
-// (form 1, 16 x 16), in one run. GMAC/s count the dense layer's MACs, so they compare as
-// speed; the crossover in q8_gemm.h is where form 1 passes form 0.
-void BM_TritQ8Blocks(benchmark::State& state) {
-  if (static_cast<int>(trit::DetectedIsa()) < static_cast<int>(Isa::kAvx512)) {
+// Block sparsity: int8 weights with a share of their 16-channel x 4-depth blocks at one tap
+// zeroed at random (the pruner's blocks), run dense (form 0; AVX-512: the 8 x 32 kernel) and
+// walking the block lists (form 1; AVX-512: 16 x 16), in one run. GMAC/s count the dense layer's
+// MACs, so they compare as speed; the crossover in q8_gemm.h is where form 1 passes form 0.
+void BM_TritQ8Blocks(benchmark::State& state, Isa isa) {
+  if (static_cast<int>(trit::DetectedIsa()) < static_cast<int>(isa)) {
     state.SkipWithError("ISA not available");
     return;
   }
@@ -305,7 +305,7 @@ void BM_TritQ8Blocks(benchmark::State& state) {
   trit::x86::Q8GemmLayer layer = Q8LayerOf(s, bias, requant);
   layer.levels = levels.data();
   const trit::x86::Q8Gemm gemm(
-      Isa::kAvx512, layer, lists ? trit::x86::Q8Sparsity::kBlocks : trit::x86::Q8Sparsity::kDense);
+      isa, layer, lists ? trit::x86::Q8Sparsity::kBlocks : trit::x86::Q8Sparsity::kDense);
   trit::x86::AlignedArray<uint8_t> scratch(gemm.scratch_bytes() + 64);
   std::vector<uint8_t> output(static_cast<size_t>(s.m() * s.out_c));
   for (auto _ : state) {
@@ -313,7 +313,8 @@ void BM_TritQ8Blocks(benchmark::State& state) {
     benchmark::ClobberMemory();
   }
   SetCounters(state, s, VnniPeak(), 1);
-  state.counters["zero blocks"] = trit::Q8GemmPlan::ZeroBlockShare(layer, 16, 4);
+  state.counters["zero blocks"] =
+      trit::Q8GemmPlan::ZeroBlockShare(layer, 16, isa == Isa::kAvx512 ? 4 : 2);
 }
 
 // Binary activations x binary weights (xor + popcount). "x VNNI peak": its MAC rate over the
@@ -625,10 +626,13 @@ void CodeShapes(benchmark::internal::Benchmark* b) {
 }
 // A batched Dense and the convolutions of 16 and more input channels (the first layers run
 // with row taps).
-BENCHMARK(BM_TritQ8Blocks)
-    ->ArgsProduct({{1, 7, 8, 9, 10, 11, 12, 14}, {0, 25, 50, 75, 90}, {0, 1}})
-    ->ArgNames({"shape", "zero_blocks", "lists"})
-    ->UseRealTime();
+void BlockShapes(benchmark::internal::Benchmark* b) {
+  b->ArgsProduct({{1, 7, 8, 9, 10, 11, 12, 14}, {0, 25, 50, 75, 90}, {0, 1}})
+      ->ArgNames({"shape", "zero_blocks", "lists"})
+      ->UseRealTime();
+}
+BENCHMARK_CAPTURE(BM_TritQ8Blocks, avx512vnni, Isa::kAvx512)->Apply(BlockShapes);
+BENCHMARK_CAPTURE(BM_TritQ8Blocks, avx2, Isa::kAvx2)->Apply(BlockShapes);
 BENCHMARK_CAPTURE(BM_TritQ8Codes, avx512vnni, Isa::kAvx512)->Apply(CodeShapes<false>);
 BENCHMARK_CAPTURE(BM_TritQ8Codes, avx2, Isa::kAvx2)->Apply(CodeShapes<true>);
 BENCHMARK_CAPTURE(BM_TritQ8, avx512vnni, Isa::kAvx512)->Apply(Shapes);

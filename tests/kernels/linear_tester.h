@@ -298,7 +298,8 @@ class ConvTester {
         ForEachRunnableRowOnCodes(weights_, layer, g.out_c, depth, c.levels, check);
 #if defined(__x86_64__)
     const auto& isas = RunnableIsas();
-    if (zero_blocks_ >= 0 && std::find(isas.begin(), isas.end(), Isa::kAvx512) != isas.end()) {
+    for (const Isa isa : {Isa::kAvx512, Isa::kAvx2}) {
+      if (zero_blocks_ < 0 || std::find(isas.begin(), isas.end(), isa) == isas.end()) continue;
       std::optional<StoredWeights> stored;
       if (weights_ != DType::kI8) stored.emplace(weights_, c.levels, g.out_c, depth);
       for (const x86::Q8Sparsity sparsity : {x86::Q8Sparsity::kBlocks, x86::Q8Sparsity::kDense}) {
@@ -307,10 +308,10 @@ class ConvTester {
           forced.levels = nullptr;
           forced.codes = stored->view;
         }
-        const TiledKernelOf<x86::Q8Gemm> kernel(Isa::kAvx512, forced, sparsity);
+        const TiledKernelOf<x86::Q8Gemm> kernel(isa, forced, sparsity);
         EXPECT_EQ(RunInParts<int8_t>(kernel, c.input.data(), expected.size()), expected)
             << kernel.name();
-        const bool lists = kernel.name().find("_blocks16x4") != std::string_view::npos;
+        const bool lists = kernel.name().find("_blocks16x") != std::string_view::npos;
         EXPECT_EQ(lists, sparsity == x86::Q8Sparsity::kBlocks && !Q8GemmPlan::UsesRowTaps(forced))
             << kernel.name();
         ++ran;

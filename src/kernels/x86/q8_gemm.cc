@@ -12,12 +12,13 @@ namespace {
 bool UsesBlockLists(Isa isa, const Q8GemmLayer& layer, Q8Sparsity sparsity) {
   // Binary weights have no zero level: no block of theirs is ever zero.
   const bool binary = !layer.levels && layer.codes.type == DType::kBinary;
-  if (isa != Isa::kAvx512 || sparsity == Q8Sparsity::kDense || binary ||
-      Q8GemmPlan::UsesRowTaps(layer))
-    return false;
-  return sparsity == Q8Sparsity::kBlocks ||
-         Q8GemmPlan::ZeroBlockShare(layer, kAvx512NarrowTile, kAvx512Granule) >=
-             kAvx512BlockListCrossover;
+  if (sparsity == Q8Sparsity::kDense || binary || Q8GemmPlan::UsesRowTaps(layer)) return false;
+  if (sparsity == Q8Sparsity::kBlocks) return true;
+  return isa == Isa::kAvx512
+             ? Q8GemmPlan::ZeroBlockShare(layer, kAvx512NarrowTile, kAvx512Granule) >=
+                   kAvx512BlockListCrossover
+             : Q8GemmPlan::ZeroBlockShare(layer, kAvx2Tile, kAvx2Granule) >=
+                   kAvx2BlockListCrossover;
 }
 
 // Block lists take the 16-column tile: a block is 16 channels x 4 depth values, one vector.
@@ -57,18 +58,25 @@ Q8Gemm::Q8Gemm(Isa isa, const Q8GemmLayer& layer, Q8Sparsity sparsity)
             TilingFor(isa, layer, block_lists_)) {
   const Packed& p = plan_.packed();
   const bool avx512 = isa == Isa::kAvx512;
-  // With block lists, the listed blocks as int8 take (1 - zero share) x 8 bits a weight: where
-  // that is no more than the codes' bits they replace the panel, and no expansion is left.
-  bool int8_blocks = false;
+  // With block lists, the listed blocks as the level's element (int8, AVX2 int16) take
+  // (1 - zero share) x 8 or 16 bits a weight: where that is no more than the codes' bits they
+  // replace the panel, and no expansion is left.
+  const int64_t granule = avx512 ? kAvx512Granule : kAvx2Granule;
+  bool element_blocks = false;
   if (block_lists_) {
-    plan_.ListNonZeroBlocks(layer, kAvx512Granule);
-    const int64_t all_blocks = p.n_tiles * p.taps * (p.depth_padded / kAvx512Granule);
-    int8_blocks =
-        layer.levels || plan_.listed_blocks() * 8 <= all_blocks * BitsPerElement(layer.codes.type);
+    plan_.ListNonZeroBlocks(layer, granule);
+    const int64_t all_blocks = p.n_tiles * p.taps * (p.depth_padded / granule);
+    element_blocks = layer.levels || plan_.listed_blocks() * (avx512 ? 8 : 16) <=
+                                         all_blocks * BitsPerElement(layer.codes.type);
   }
-  if (int8_blocks) {
-    weights8_ = plan_.PackBlocks(layer, kAvx512Granule);
+  if (element_blocks && avx512) {
+    weights8_ = plan_.PackBlocks(layer, granule);
     plan_.set_weights(weights8_.data());
+  } else if (element_blocks) {
+    const AlignedArray<int8_t> bytes = plan_.PackBlocks(layer, granule);
+    weights16_ = AlignedArray<int16_t>(bytes.size());
+    for (size_t i = 0; i < bytes.size(); ++i) weights16_.data()[i] = bytes.data()[i];
+    plan_.set_weights(weights16_.data());
   } else if (!layer.levels && Q8WeightPanel::Takes(layer.codes.type)) {
     panel_ = std::make_unique<Q8WeightPanel>(p, avx512 ? kAvx512Granule : kAvx2Granule,
                                              avx512 ? kAvx512Block : kAvx2Block, layer.codes);
@@ -83,8 +91,8 @@ Q8Gemm::Q8Gemm(Isa isa, const Q8GemmLayer& layer, Q8Sparsity sparsity)
     plan_.set_weights(weights16_.data());
   }
   name_ = plan_.Name() + (avx512 ? (p.tile == kAvx512NarrowTile ? "_16x16" : "_8x32") : "_4x16") +
-          (block_lists_ ? "_blocks16x4" : "") + (panel_ ? PanelSuffix(panel_->type()) : "") +
-          (avx512 ? "__avx512vnni" : "__avx2");
+          (block_lists_ ? (avx512 ? "_blocks16x4" : "_blocks16x2") : "") +
+          (panel_ ? PanelSuffix(panel_->type()) : "") + (avx512 ? "__avx512vnni" : "__avx2");
 }
 
 size_t Q8Gemm::scratch_bytes() const {
@@ -151,7 +159,9 @@ void Q8Gemm::Compute(const void* prepared, void* output, int64_t row_begin, int6
     } else {
       const int16_t* weights = reinterpret_cast<const int16_t*>(buffer);
       if (panel_) {
-        ExpandQ8PanelAvx2(*panel_, t, reinterpret_cast<int16_t*>(buffer));
+        ExpandQ8PanelAvx2(*panel_, t, reinterpret_cast<int16_t*>(buffer), &p);
+      } else if (p.block_begin) {
+        weights = weights16_.data() + int64_t{p.block_begin[t * p.taps]} * 32;
       } else {
         weights = weights16_.data() + t * tile_elements;
       }

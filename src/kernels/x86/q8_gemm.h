@@ -38,15 +38,17 @@ using trit::AlignedArray;
 using trit::ConvIndirection;
 using trit::Q8GemmLayer;
 
-// Whether the AVX-512 kernel skips all-zero blocks of 16 channels x 4 depth values at one tap
-// (the blocks `trit compress --prune-blocks` zeroes). kMeasured takes the block lists where the
-// layer's share of zero blocks passes the crossover measured in docs/benchmarks.md ("Block
-// sparsity"); the others force one path (tests, benchmarks). AVX2 is always dense.
+// Whether the kernel skips all-zero blocks of 16 channels x one step of depth values at one tap
+// (4 at AVX-512, 2 at AVX2: `trit compress --prune-blocks` zeroes 16 x 4, which holds two AVX2
+// blocks). kMeasured takes the block lists where the layer's share of zero blocks passes the
+// crossover measured in docs/benchmarks.md ("Block sparsity"); the others force one path
+// (tests, benchmarks).
 enum class Q8Sparsity { kMeasured, kDense, kBlocks };
 
-// The crossover: zero-block share from which the 16 x 16 block-list kernel beats the dense
-// 8 x 32 one at AVX-512 (docs/benchmarks.md, "Block sparsity").
+// The crossovers: zero-block shares from which the block-list kernels beat the dense ones
+// (AVX-512: the 16 x 16 lists against 8 x 32; AVX2: 4 x 16 both).
 inline constexpr double kAvx512BlockListCrossover = 0.40;
+inline constexpr double kAvx2BlockListCrossover = 0.40;
 
 class Q8Gemm {
  public:
@@ -100,7 +102,8 @@ void Q8GemmAvx2(const Q8Gemm::Packed& p, const int16_t* input, int64_t m_begin, 
 // AVX-512 with `lists` that has block lists: only their blocks (binary: all of them).
 void ExpandQ8PanelAvx512(const Q8WeightPanel& panel, int64_t tile, int8_t* out,
                          const Q8GemmPacked* lists = nullptr);
-void ExpandQ8PanelAvx2(const Q8WeightPanel& panel, int64_t tile, int16_t* out);
+void ExpandQ8PanelAvx2(const Q8WeightPanel& panel, int64_t tile, int16_t* out,
+                       const Q8GemmPacked* lists = nullptr);
 
 // Column tiles and depth granules of the two layouts (AVX-512: 16 columns for layers of at most
 // 16 channels).

@@ -17,7 +17,8 @@ namespace {
 constexpr int kRows = 4;
 constexpr int kTile = static_cast<int>(kAvx2Tile);
 
-template <int kR>
+// kBlocks: only the depth pairs of the tile's block lists, whose weights follow one another.
+template <int kR, bool kBlocks = false>
 inline void Microkernel(const Q8Gemm::Packed& p, const int16_t* input, int64_t m0, int64_t t,
                         const int16_t* w, void* output) {
   const int64_t stride = p.vector_stride;  // int16 between prepared vectors
@@ -31,10 +32,9 @@ inline void Microkernel(const Q8Gemm::Packed& p, const int16_t* input, int64_t m
   for (int64_t tap = 0; tap < p.taps; ++tap) {
     const int16_t* a[kR];
     for (int r = 0; r < kR; ++r) a[r] = input + rows_indirection[r][tap] * stride;
-    for (int64_t s = 0; s < steps; ++s) {
-      const __m256i w0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(w));
-      const __m256i w1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(w + 16));
-      w += 32;
+    auto step = [&](int64_t s, const int16_t* ws) {
+      const __m256i w0 = _mm256_load_si256(reinterpret_cast<const __m256i*>(ws));
+      const __m256i w1 = _mm256_load_si256(reinterpret_cast<const __m256i*>(ws + 16));
       for (int r = 0; r < kR; ++r) {
         int32_t pair;
         std::memcpy(&pair, a[r] + 2 * s, 4);
@@ -42,6 +42,13 @@ inline void Microkernel(const Q8Gemm::Packed& p, const int16_t* input, int64_t m
         acc[r][0] = _mm256_add_epi32(acc[r][0], _mm256_madd_epi16(x, w0));
         acc[r][1] = _mm256_add_epi32(acc[r][1], _mm256_madd_epi16(x, w1));
       }
+    };
+    if constexpr (kBlocks) {
+      const int32_t* list = p.block_steps + p.block_begin[t * p.taps + tap];
+      const int32_t* end = p.block_steps + p.block_begin[t * p.taps + tap + 1];
+      for (; list != end; ++list, w += 32) step(*list, w);
+    } else {
+      for (int64_t s = 0; s < steps; ++s, w += 32) step(s, w);
     }
   }
   const int64_t n0 = t * kTile;
@@ -70,9 +77,15 @@ inline void Microkernel(const Q8Gemm::Packed& p, const int16_t* input, int64_t m
 
 void Q8GemmAvx2(const Q8Gemm::Packed& p, const int16_t* input, int64_t m_begin, int64_t m_end,
                 int64_t tile, const int16_t* tile_weights, void* output) {
-  ForRowBlocks<kRows>(m_begin, m_end, [&]<int kR>(int64_t m0) {
-    Microkernel<kR>(p, input, m0, tile, tile_weights, output);
-  });
+  if (p.block_begin) {
+    ForRowBlocks<kRows>(m_begin, m_end, [&]<int kR>(int64_t m0) {
+      Microkernel<kR, true>(p, input, m0, tile, tile_weights, output);
+    });
+  } else {
+    ForRowBlocks<kRows>(m_begin, m_end, [&]<int kR>(int64_t m0) {
+      Microkernel<kR>(p, input, m0, tile, tile_weights, output);
+    });
+  }
 }
 
 }  // namespace trit::x86

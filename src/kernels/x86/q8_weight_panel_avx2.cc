@@ -24,9 +24,25 @@ inline void StoreWidened(__m256i levels, int16_t* out) {
 
 }  // namespace
 
-void ExpandQ8PanelAvx2(const Q8WeightPanel& panel, int64_t tile, int16_t* out) {
+void ExpandQ8PanelAvx2(const Q8WeightPanel& panel, int64_t tile, int16_t* out,
+                       const Q8GemmPacked* lists) {
   const uint8_t* codes = panel.codes(tile);
   const int64_t blocks = panel.tile_elements() / 32;
+  // expand_block(b, j): panel block b into block j of `out`; with block lists only the listed
+  // blocks, one after another (block b is tap b / steps, depth pair b % steps).
+  const auto for_each_block = [&](auto expand_block) {
+    if (!lists || !lists->block_begin) {
+      for (int64_t b = 0; b < blocks; ++b) expand_block(b, b);
+      return;
+    }
+    const int64_t steps = lists->depth_padded / 2;
+    const int32_t* begin = lists->block_begin + tile * lists->taps;
+    int64_t j = 0;
+    for (int64_t tap = 0; tap < lists->taps; ++tap) {
+      for (int32_t i = begin[tap]; i < begin[tap + 1]; ++i)
+        expand_block(tap * steps + lists->block_steps[i], j++);
+    }
+  };
   switch (panel.bits()) {
     case 2: {
       // Element j of a block is column j / 2: the level of each code per element.
@@ -41,18 +57,17 @@ void ExpandQ8PanelAvx2(const Q8WeightPanel& panel, int64_t tile, int16_t* out) {
       const __m256i shifts = _mm256_set_epi64x(6, 4, 2, 0);
       const __m256i mask = _mm256_set1_epi8(3);
       const __m256i one = _mm256_set1_epi8(1), two = _mm256_set1_epi8(2);
-      for (int64_t b = 0; b < blocks; ++b) {
+      for_each_block([&](int64_t b, int64_t j) {
         int64_t eight;
-        std::memcpy(&eight, codes, 8);
-        codes += 8;
+        std::memcpy(&eight, codes + 8 * b, 8);
         const __m256i x =
             _mm256_and_si256(_mm256_srlv_epi64(_mm256_set1_epi64x(eight), shifts), mask);
         const __m256i levels_of_block =
             _mm256_or_si256(_mm256_or_si256(_mm256_and_si256(_mm256_cmpeq_epi8(x, one), level1),
                                             _mm256_and_si256(_mm256_cmpeq_epi8(x, two), level2)),
                             _mm256_and_si256(_mm256_cmpeq_epi8(x, mask), level3));
-        StoreWidened(levels_of_block, out + 32 * b);
-      }
+        StoreWidened(levels_of_block, out + 32 * j);
+      });
       break;
     }
     case 4: {
@@ -61,13 +76,12 @@ void ExpandQ8PanelAvx2(const Q8WeightPanel& panel, int64_t tile, int16_t* out) {
                            6, 7, -8, -7, -6, -5, -4, -3, -2, -1);
       const __m256i shifts = _mm256_set_epi64x(4, 4, 0, 0);
       const __m256i mask = _mm256_set1_epi8(0x0F);
-      for (int64_t b = 0; b < blocks; ++b) {
-        const __m256i x = _mm256_srlv_epi64(
-            _mm256_broadcastsi128_si256(_mm_loadu_si128(reinterpret_cast<const __m128i*>(codes))),
-            shifts);
-        codes += 16;
-        StoreWidened(_mm256_shuffle_epi8(table, _mm256_and_si256(x, mask)), out + 32 * b);
-      }
+      for_each_block([&](int64_t b, int64_t j) {
+        const __m256i x = _mm256_srlv_epi64(_mm256_broadcastsi128_si256(_mm_loadu_si128(
+                                                reinterpret_cast<const __m128i*>(codes + 16 * b))),
+                                            shifts);
+        StoreWidened(_mm256_shuffle_epi8(table, _mm256_and_si256(x, mask)), out + 32 * j);
+      });
       break;
     }
     default: {  // binary: level 2 * bit - 1
