@@ -168,10 +168,16 @@ void Q8GemmPlan::ListNonZeroBlocks(const Q8GemmLayer& layer, int64_t granule) {
   p.block_steps = block_steps_.data();
 }
 
-AlignedArray<int8_t> Q8GemmPlan::PackBlocks(const Q8GemmLayer& layer, int64_t granule) const {
+std::string Q8GemmPlan::Name() const {
+  const std::string in = input_type_ == DType::kI8 ? "qs8" : "qu8";
+  return in + (image_ ? "_rowconv" : dense_ ? "_gemm" : "_igemm");
+}
+
+// One tile's rows at a time, decoded once when the layer holds codes (null past the layer's
+// channels).
+template <typename Visit>
+void Q8GemmPlan::ForEachTileRows(const Q8GemmLayer& layer, Visit visit) const {
   const Q8GemmPacked& p = packed_;
-  AlignedArray<int8_t> packed(static_cast<size_t>(listed_blocks() * p.tile * granule));
-  int8_t* dst = packed.data();
   const int64_t row = p.taps * p.depth;
   std::vector<int8_t> buffer(layer.levels ? 0 : static_cast<size_t>(p.tile * row));
   std::vector<const int8_t*> rows(static_cast<size_t>(p.tile));
@@ -181,54 +187,47 @@ AlignedArray<int8_t> Q8GemmPlan::PackBlocks(const Q8GemmLayer& layer, int64_t gr
       rows[static_cast<size_t>(col)] =
           c < p.n ? RowLevelsOf(layer, c, buffer.data() + col * row) : nullptr;
     }
-    for (int64_t tap = 0; tap < p.taps; ++tap) {
-      for (int32_t i = p.block_begin[t * p.taps + tap]; i < p.block_begin[t * p.taps + tap + 1];
-           ++i) {
-        const int64_t k = int64_t{p.block_steps[i]} * granule;
-        for (int64_t col = 0; col < p.tile; ++col) {
-          const int8_t* levels = rows[static_cast<size_t>(col)];
-          for (int64_t b = 0; b < granule; ++b) {
-            const bool real = levels && k + b < p.depth;
-            *dst++ = real ? levels[tap * p.depth + k + b] : int8_t{0};
-          }
-        }
-      }
-    }
+    visit(t, rows);
   }
-  return packed;
 }
 
-std::string Q8GemmPlan::Name() const {
-  const std::string in = input_type_ == DType::kI8 ? "qs8" : "qu8";
-  return in + (image_ ? "_rowconv" : dense_ ? "_gemm" : "_igemm");
+// The tile's `granule` depth values from k at `tap`, column by column (zero past the layer).
+int8_t* Q8GemmPlan::InterleaveStep(const std::vector<const int8_t*>& rows, int64_t tap, int64_t k,
+                                   int64_t granule, int8_t* dst) const {
+  for (const int8_t* levels : rows) {
+    for (int64_t b = 0; b < granule; ++b) {
+      const bool real = levels && k + b < packed_.depth;
+      *dst++ = real ? levels[tap * packed_.depth + k + b] : int8_t{0};
+    }
+  }
+  return dst;
 }
 
 AlignedArray<int8_t> Q8GemmPlan::PackInterleaved(const Q8GemmLayer& layer, int64_t granule) const {
   const Q8GemmPacked& p = packed_;
   AlignedArray<int8_t> packed(static_cast<size_t>(p.n_tiles * p.tile * p.taps * p.depth_padded));
   int8_t* dst = packed.data();
-  // One tile's rows at a time, decoded once when the layer holds codes.
-  const int64_t row = p.taps * p.depth;
-  std::vector<int8_t> buffer(layer.levels ? 0 : static_cast<size_t>(p.tile * row));
-  std::vector<const int8_t*> rows(static_cast<size_t>(p.tile));
-  for (int64_t t = 0; t < p.n_tiles; ++t) {
-    for (int64_t col = 0; col < p.tile; ++col) {
-      const int64_t c = t * p.tile + col;
-      rows[static_cast<size_t>(col)] =
-          c < p.n ? RowLevelsOf(layer, c, buffer.data() + col * row) : nullptr;
-    }
+  ForEachTileRows(layer, [&](int64_t, const std::vector<const int8_t*>& rows) {
     for (int64_t tap = 0; tap < p.taps; ++tap) {
-      for (int64_t k = 0; k < p.depth_padded; k += granule) {
-        for (int64_t col = 0; col < p.tile; ++col) {
-          const int8_t* levels = rows[static_cast<size_t>(col)];
-          for (int64_t b = 0; b < granule; ++b) {
-            const bool real = levels && k + b < p.depth;
-            *dst++ = real ? levels[tap * p.depth + k + b] : int8_t{0};
-          }
-        }
+      for (int64_t k = 0; k < p.depth_padded; k += granule)
+        dst = InterleaveStep(rows, tap, k, granule, dst);
+    }
+  });
+  return packed;
+}
+
+AlignedArray<int8_t> Q8GemmPlan::PackBlocks(const Q8GemmLayer& layer, int64_t granule) const {
+  const Q8GemmPacked& p = packed_;
+  AlignedArray<int8_t> packed(static_cast<size_t>(listed_blocks() * p.tile * granule));
+  int8_t* dst = packed.data();
+  ForEachTileRows(layer, [&](int64_t t, const std::vector<const int8_t*>& rows) {
+    for (int64_t tap = 0; tap < p.taps; ++tap) {
+      for (int32_t i = p.block_begin[t * p.taps + tap]; i < p.block_begin[t * p.taps + tap + 1];
+           ++i) {
+        dst = InterleaveStep(rows, tap, int64_t{p.block_steps[i]} * granule, granule, dst);
       }
     }
-  }
+  });
   return packed;
 }
 

@@ -96,6 +96,10 @@ class Q8GemmPlan {
 
  private:
   const void* PrepareImage(const void* input, void* scratch) const;
+  template <typename Visit>
+  void ForEachTileRows(const Q8GemmLayer& layer, Visit visit) const;
+  int8_t* InterleaveStep(const std::vector<const int8_t*>& rows, int64_t tap, int64_t k,
+                         int64_t granule, int8_t* dst) const;
 
   Q8InputForm form_;
   Q8GemmPacked packed_{};

@@ -82,4 +82,24 @@ class Q8WeightPanel {
   AlignedArray<int8_t> code_levels_;
 };
 
+// The ISA expansions' walk over a tile's panel blocks: expand(b, j) expands block b into block
+// j of the output. Without block lists (`lists` null or dense) every block in place; with them
+// (16-column tiles, one block per depth step of `granule`: block b is tap b / steps, step
+// b % steps) only the listed blocks, one after another, as the block-list microkernels read.
+template <typename Expand>
+void ForEachExpandedBlock(const Q8GemmPacked* lists, int64_t tile, int64_t blocks, int64_t granule,
+                          Expand expand) {
+  if (!lists || !lists->block_begin) {
+    for (int64_t b = 0; b < blocks; ++b) expand(b, b);
+    return;
+  }
+  const int64_t steps = lists->depth_padded / granule;
+  const int32_t* begin = lists->block_begin + tile * lists->taps;
+  int64_t j = 0;
+  for (int64_t tap = 0; tap < lists->taps; ++tap) {
+    for (int32_t i = begin[tap]; i < begin[tap + 1]; ++i)
+      expand(tap * steps + lists->block_steps[i], j++);
+  }
+}
+
 }  // namespace trit

@@ -17,21 +17,8 @@ void ExpandQ8PanelAvx512(const Q8WeightPanel& panel, int64_t tile, int8_t* out,
                          const Q8GemmPacked* lists) {
   const uint8_t* codes = panel.codes(tile);
   const int64_t blocks = panel.tile_elements() / 64;
-  // expand_block(b, j): panel block b into block j of `out`. With block lists (16-column tiles:
-  // block b is tap b / steps, depth step b % steps), only the listed blocks, one after another:
-  // the layout the block-list microkernel reads.
   const auto for_each_block = [&](auto expand_block) {
-    if (!lists || !lists->block_begin) {
-      for (int64_t b = 0; b < blocks; ++b) expand_block(b, b);
-      return;
-    }
-    const int64_t steps = lists->depth_padded / 4;
-    const int32_t* begin = lists->block_begin + tile * lists->taps;
-    int64_t j = 0;
-    for (int64_t tap = 0; tap < lists->taps; ++tap) {
-      for (int32_t i = begin[tap]; i < begin[tap + 1]; ++i)
-        expand_block(tap * steps + lists->block_steps[i], j++);
-    }
+    ForEachExpandedBlock(lists, tile, blocks, 4, expand_block);
   };
   switch (panel.bits()) {
     case 2: {
