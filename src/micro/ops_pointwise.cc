@@ -342,12 +342,12 @@ Status PrepareBatchNorm(PrepareContext& c) {
   // portable split runs on any build; its scratch is planned whatever the build compiles.
   const auto* chosen =
       FindKernel(CortexMBatchNormKernels(),
-                 CortexMBatchNormProblem{cortex_m::BatchNormQ8Takes(p->shift, p->input_zero_point)},
+                 CortexMBatchNormProblem{BatchNormQ8Takes(p->shift, p->input_zero_point)},
                  c.level());
   if (!chosen) return Status::kOk;
   c.kernel = chosen->name.data();
   if (chosen->entry == CortexMBatchNorm::kReference) return Status::kOk;
-  c.scratch_bytes = cortex_m::BatchNormQ8ScratchBytes(channels);
+  c.scratch_bytes = BatchNormQ8ScratchBytes(channels);
   c.run = PickQ8<RunBatchNormQ8Split<int8_t, int8_t>, RunBatchNormQ8Split<int8_t, uint8_t>,
                  RunBatchNormQ8Split<uint8_t, int8_t>, RunBatchNormQ8Split<uint8_t, uint8_t>>(
       x.dtype, y.dtype);

@@ -27,6 +27,7 @@ set(TRIT_MICRO_RUNTIME_HEADERS
   src/kernels/cortex_m/q8_conv_mve.h src/kernels/cortex_m/q8_depthwise.h src/kernels/cortex_m/q8_maxpool.h
   src/kernels/cortex_m/q8_add.h src/kernels/cortex_m/q8_clamp.h
   src/kernels/cortex_m/q8_avgpool.h src/kernels/cortex_m/pool_window.h src/kernels/cortex_m/q8_lookup.h src/kernels/cortex_m/q8_batch_norm.h
+  src/kernels/q8_batch_norm_split.h
   src/kernels/cortex_m/mve_load.h src/kernels/cortex_m/q8_dot_mve.h
   src/kernels/cortex_m/requantize_m.h src/kernels/cortex_m/weight_types.h
   src/format/crc32.h src/format/file_header.h

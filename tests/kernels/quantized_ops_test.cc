@@ -446,6 +446,61 @@ TEST(QuantizedOps, BatchNorm) {
   }
 }
 
+// The 8-bit BatchNorm of every level (AVX-512: the 32-bit split sixteen channels a step, masked
+// at the tail; below: the per-channel tables) gives the reference kernel's bytes, on every
+// input level of every channel of random layers: channel counts across the 16-lane edges, both
+// signs in and out, offsets far outside the output's range among them.
+TEST(QuantizedOps, BatchNormGivesTheReferencesBytesAtEveryLevel) {
+  Rng rng(15);
+  int split_layers = 0;
+  for (int layer = 0; layer < 48; ++layer) {
+    const int64_t channels = std::vector<int64_t>{1, 5, 15, 16, 17, 32, 50, 64}[layer % 8];
+    const DType in_type = kActTypes[layer % 2], out_type = kActTypes[(layer / 2) % 2];
+    Graph g;
+    const Shape shape = {1, 16, 16, channels};  // 256 positions: every level at every channel
+    const float in_scale = static_cast<float>(rng.Real(0.005, 0.1));
+    const int32_t in_zero = QuantMin(in_type) + rng.Int(100, 156);
+    const ValueId xi = g.AddInput("x", in_type, shape, QuantParams::PerTensor(in_scale, in_zero));
+    std::vector<ValueId> inputs = {xi};
+    const double beta_range = layer % 5 == 0 ? 50.0 : 1.0;
+    for (int k = 0; k < 4; ++k) {
+      std::vector<float> v(static_cast<size_t>(channels));
+      for (float& f : v) {
+        f = static_cast<float>(k == 0   ? rng.Real(-2, 2)
+                               : k == 1 ? rng.Real(-beta_range, beta_range)
+                               : k == 2 ? rng.Real(-1, 1)
+                                        : rng.Real(0.01, 3));
+      }
+      const char* names[] = {"gamma", "beta", "mean", "variance"};
+      inputs.push_back(g.AddConstant(names[k], DType::kF32, {channels}, Buffer::FromVector(v)));
+    }
+    const ValueId yi = AddOutput(g, "y", out_type, static_cast<float>(rng.Real(0.005, 0.1)),
+                                 QuantMin(out_type) + rng.Int(100, 156));
+    g.AddNodeWithOutputs(Node{OpType::kBatchNorm, "bn", inputs, {yi}, {{"epsilon", 1e-5f}}});
+    g.MarkOutput(yi);
+    std::vector<uint8_t> x(static_cast<size_t>(256 * channels));
+    for (size_t i = 0; i < x.size(); ++i) x[i] = static_cast<uint8_t>(i / channels);
+    std::vector<uint8_t> reference;
+    for (const Isa isa : RunnableIsas()) {
+      setenv("TRIT_ISA", std::string(IsaName(isa)).c_str(), 1);
+      auto session = runtime::Session::FromGraph(g);
+      unsetenv("TRIT_ISA");
+      std::memcpy(session->input_data(0), x.data(), x.size());
+      session->Run();
+      const auto* y = static_cast<const uint8_t*>(session->output_data(0));
+      const std::vector<uint8_t> got(y, y + x.size());
+      if (isa == Isa::kRef) reference = got;
+      EXPECT_EQ(got, reference) << IsaName(isa) << " " << session->kernel_name(0) << " layer "
+                                << layer;
+      split_layers += session->kernel_name(0) == "q8_batchnorm_16x__avx512";
+    }
+  }
+  const auto isas = RunnableIsas();
+  if (std::find(isas.begin(), isas.end(), Isa::kAvx512) != isas.end()) {
+    EXPECT_GT(split_layers, 30);
+  }
+}
+
 TEST(QuantizedOps, AddMulConcatWithBroadcastAndMixedParams) {
   Rng rng(14);
   for (OpType op : {OpType::kAdd, OpType::kMul, OpType::kConcat}) {
@@ -584,12 +639,12 @@ TEST(QuantizedOps, CortexMBatchNormSplitEqualsTheReference) {
     const bool in_signed = layer % 2 == 0, out_signed = layer % 3 != 0;
     const int32_t zx = static_cast<int32_t>(rng() % 41) - 20 + (in_signed ? 0 : 128);
     const int32_t zy = static_cast<int32_t>(rng() % 41) - 20 + (out_signed ? 0 : 128);
-    if (!cortex_m::BatchNormQ8Takes(shift, zx)) continue;
+    if (!BatchNormQ8Takes(shift, zx)) continue;
     // Every level at every channel: 256 positions.
     std::vector<uint8_t> x(static_cast<size_t>(256 * channels));
     for (int64_t i = 0; i < 256 * channels; ++i) x[i] = static_cast<uint8_t>(i / channels);
     std::vector<uint8_t> expected(x.size()), actual(x.size());
-    std::vector<int32_t> scratch(cortex_m::BatchNormQ8ScratchBytes(channels) / 4);
+    std::vector<int32_t> scratch(BatchNormQ8ScratchBytes(channels) / 4);
     const int32_t lo = out_signed ? -128 : 0, hi = out_signed ? 127 : 255;
     const cortex_m::BatchNormQ8Params p{
         256, channels, multiplier.data(), offset.data(), shift, zx, zy, lo, hi};

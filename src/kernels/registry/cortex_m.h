@@ -67,7 +67,7 @@ using CortexMClampCandidate = KernelCandidate<CortexMClampProblem, CortexMClamp>
 std::span<const CortexMClampCandidate> CortexMClampKernels();
 
 // BatchNorm with 8-bit activations: the 32-bit split of q8_batch_norm.h, where the layer's shift
-// allows it (cortex_m::BatchNormQ8Takes).
+// allows it (BatchNormQ8Takes).
 struct CortexMBatchNormProblem {
   bool split = false;
 };

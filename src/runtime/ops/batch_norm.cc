@@ -4,8 +4,10 @@
 #include <algorithm>
 #include <cmath>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
+#include "kernels/q8_batch_norm_split.h"
 #include "kernels/q8_prepare.h"
 #include "kernels/registry/batch_norm.h"
 #include "runtime/op_kernel.h"
@@ -79,9 +81,11 @@ class BatchNormQ8Kernel final : public OpKernel {
     output_zero_point_ = ZeroPoint(y);
     lo_ = QuantMin(y.dtype);
     hi_ = QuantMax(y.dtype);
-    const auto& chosen = ChooseKernel(BatchNormQ8Kernels(), {channels_});
+    const auto& chosen = ChooseKernel(BatchNormQ8Kernels(), {channels_, shift_, input_zero_point_});
     name_ = chosen.name;
-    if (chosen.entry == BatchNormForm::kPrecomputed) {
+    split_ = chosen.entry.split;
+    if (chosen.entry.form == BatchNormForm::kSplit) PrepareSplit();
+    if (chosen.entry.form == BatchNormForm::kPrecomputed) {
       // An 8-bit input has 256 values: per channel the op is a 256-entry table, filled by the
       // reference kernel itself, so the lookup gives its bytes exactly.
       std::vector<In> every_value(static_cast<size_t>(256 * channels_));
@@ -96,6 +100,10 @@ class BatchNormQ8Kernel final : public OpKernel {
   void Run(const void* const* inputs, void* const* outputs, void*) override {
     const auto* x = static_cast<const In*>(inputs[0]);
     auto* y = static_cast<Out*>(outputs[0]);
+    if (split_) {
+      split_(split_params_, x, y);
+      return;
+    }
     if (table_.empty()) {
       ref::BatchNormQ8(positions_, channels_, x, input_zero_point_, multiplier_.data(),
                        offset_.data(), shift_, output_zero_point_, lo_, hi_, y);
@@ -111,9 +119,33 @@ class BatchNormQ8Kernel final : public OpKernel {
   std::string_view name() const override { return name_; }
 
  private:
+  // The split's terms, per channel padded to 16 (kernels/q8_batch_norm_split.h).
+  void PrepareSplit() {
+    const size_t padded = static_cast<size_t>((channels_ + 15) / 16 * 16);
+    std::vector<int32_t> scratch(BatchNormQ8ScratchBytes(channels_) / sizeof(int32_t));
+    const BatchNormTerms t =
+        SplitBatchNormTerms(channels_, multiplier_.data(), offset_.data(), shift_, scratch.data());
+    terms_.assign(5 * padded, 0);
+    int32_t* parts[5];
+    for (size_t k = 0; k < 5; ++k) parts[k] = terms_.data() + k * padded;
+    for (int64_t c = 0; c < channels_; ++c) {
+      parts[0][c] = t.multiplier_high[c];
+      parts[1][c] = t.multiplier_low[c];
+      parts[2][c] = t.remainder_high[c];
+      parts[3][c] = t.remainder_low[c];
+      parts[4][c] = t.quotient[c] + output_zero_point_;  // |quotient| <= 2^30: no overflow
+    }
+    split_params_ = {positions_,        channels_, parts[0], parts[1],
+                     parts[2],          parts[3],  parts[4], shift_,
+                     input_zero_point_, lo_,       hi_,      std::is_signed_v<In>};
+  }
+
   int64_t channels_, positions_;
   std::string_view name_;
-  std::vector<Out> table_;  // [256 input bytes][channels], when used
+  BatchNormSplitFn split_ = nullptr;
+  BatchNormSplitParams split_params_{};
+  std::vector<int32_t> terms_;  // the split's five arrays
+  std::vector<Out> table_;      // [256 input bytes][channels], when used
   std::vector<int64_t> multiplier_, offset_;
   int32_t shift_ = 0;
   int32_t input_zero_point_ = 0, output_zero_point_ = 0, lo_ = 0, hi_ = 0;

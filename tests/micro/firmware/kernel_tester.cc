@@ -462,7 +462,7 @@ int CheckBatchNorm(int index) {
   const bool in_u8 = static_cast<In>(-1) > 0, out_u8 = static_cast<Out>(-1) > 0;
   const int32_t zx = Uniform(-20, 20) + (in_u8 ? 128 : 0);
   const int32_t zy = Uniform(-20, 20) + (out_u8 ? 128 : 0);
-  if (!trit::cortex_m::BatchNormQ8Takes(shift, zx)) return 0;
+  if (!trit::BatchNormQ8Takes(shift, zx)) return 0;
   const int64_t count = positions * channels;
   for (int64_t i = 0; i < count; ++i) input[i] = static_cast<uint8_t>(Next());
   const int32_t lo = out_u8 ? 0 : -128, hi = out_u8 ? 255 : 127;
@@ -471,7 +471,7 @@ int CheckBatchNorm(int index) {
                          reinterpret_cast<Out*>(expected));
   const trit::cortex_m::BatchNormQ8Params p{positions, channels, multiplier, offset, shift,
                                             zx,        zy,       lo,         hi};
-  const size_t declared = trit::cortex_m::BatchNormQ8ScratchBytes(channels);
+  const size_t declared = trit::BatchNormQ8ScratchBytes(channels);
   int result = 1;
   for (int kernel = 0; kernel < 2; ++kernel) {
     memset(actual, 0xA5, sizeof actual);
