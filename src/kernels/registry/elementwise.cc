@@ -26,13 +26,6 @@ void AddQ8Reference(const ref::Broadcast& broadcast, const void* a, bool a_signe
 
 #if defined(__x86_64__)
 bool SameShapesAndFits(const Q8AddProblem& p) { return p.same_shapes && x86::AddQ8Fits(p.params); }
-bool SameShapesAndSplits(const Q8AddProblem& p) {
-  return p.same_shapes && x86::AddQ8SplitFits(p.params);
-}
-void AddQ8SplitAvx512(const ref::Broadcast& broadcast, const void* a, bool a_signed, const void* b,
-                      bool b_signed, const ref::QuantAddParams& params, void* out, bool) {
-  x86::AddQ8SplitAvx512(broadcast.count, a, a_signed, b, b_signed, params, out);
-}
 void AddQ8Avx512(const ref::Broadcast& broadcast, const void* a, bool a_signed, const void* b,
                  bool b_signed, const ref::QuantAddParams& params, void* out, bool) {
   x86::AddQ8Avx512(broadcast.count, a, a_signed, b, b_signed, params, out);
@@ -51,7 +44,6 @@ void AddQ8Neon(const ref::Broadcast& broadcast, const void* a, bool a_signed, co
 
 constexpr KernelCandidate<Q8AddProblem, Q8AddFn> kQ8Add[] = {
 #if defined(__x86_64__)
-    {"q8_add_16x__avx512", Isa::kAvx512, SameShapesAndSplits, AddQ8SplitAvx512},
     {"q8_add__avx512", Isa::kAvx512, SameShapesAndFits, AddQ8Avx512},
 #endif
 #if defined(__aarch64__)

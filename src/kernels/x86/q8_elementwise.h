@@ -17,15 +17,6 @@ inline bool AddQ8Fits(const ref::QuantAddParams& p) {
 }
 void AddQ8Avx512(int64_t count, const void* a, bool a_signed, const void* b, bool b_signed,
                  const ref::QuantAddParams& p, void* out);
-// The same sum split at bit 16 of the multipliers into two exact 32-bit halves (the identity of
-// cortex_m/q8_add_mve.cc), 16 elements per step: for shifts 16..47 and input zero points within
-// -128..255 (AddQ8SplitFits), which AddQ8Params gives for scales within 2x of the output's.
-inline bool AddQ8SplitFits(const ref::QuantAddParams& p) {
-  const auto in_range = [](int32_t z) { return z >= -128 && z <= 255; };
-  return AddQ8Fits(p) && p.shift >= 16 && p.shift <= 47 && in_range(p.zero_a) && in_range(p.zero_b);
-}
-void AddQ8SplitAvx512(int64_t count, const void* a, bool a_signed, const void* b, bool b_signed,
-                      const ref::QuantAddParams& p, void* out);
 
 // out[i] = table[in[i] ^ flip] for a 256-entry table (flip 0x80 turns s8 into the index
 // x - (-128)), 64 bytes per step with byte permutes. AVX-512 VBMI.

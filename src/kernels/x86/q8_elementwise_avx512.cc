@@ -50,45 +50,6 @@ void AddQ8Avx512(int64_t count, const void* a, bool a_signed, const void* b, boo
   }
 }
 
-void AddQ8SplitAvx512(int64_t count, const void* a, bool a_signed, const void* b, bool b_signed,
-                      const ref::QuantAddParams& p, void* out) {
-  const auto* x = static_cast<const uint8_t*>(a);
-  const auto* y = static_cast<const uint8_t*>(b);
-  auto* z = static_cast<uint8_t*>(out);
-  // With M = Mh 2^16 + Ml per multiplier and d = x - z (|d| < 2^9), the sum is H 2^16 + L with
-  // |H| < 2^25, |L| < 2^26; the rounding term 2^(s-1) = Rh 2^16 + Rl; floor divisions nest:
-  //     (sum + 2^(s-1)) >> s  ==  (H + Rh + ((L + Rl) >> 16)) >> (s - 16),
-  // every operand below 2^31 for s <= 47.
-  const auto ma = static_cast<int32_t>(p.multiplier_a), mb = static_cast<int32_t>(p.multiplier_b);
-  const __m512i ma_high = _mm512_set1_epi32(ma >> 16), ma_low = _mm512_set1_epi32(ma & 0xFFFF);
-  const __m512i mb_high = _mm512_set1_epi32(mb >> 16), mb_low = _mm512_set1_epi32(mb & 0xFFFF);
-  const __m512i rounding_high = _mm512_set1_epi32(p.shift >= 17 ? int32_t{1} << (p.shift - 17) : 0);
-  const __m512i rounding_low = _mm512_set1_epi32(p.shift == 16 ? int32_t{1} << 15 : 0);
-  const __m128i shift = _mm_cvtsi32_si128(p.shift - 16);
-  const __m512i za = _mm512_set1_epi32(p.zero_a), zb = _mm512_set1_epi32(p.zero_b);
-  const __m512i zo = _mm512_set1_epi32(p.zero_out);
-  const __m512i lo = _mm512_set1_epi32(p.lo), hi = _mm512_set1_epi32(p.hi);
-  const auto widen = [](__m128i bytes, bool is_signed) {
-    return is_signed ? _mm512_cvtepi8_epi32(bytes) : _mm512_cvtepu8_epi32(bytes);
-  };
-  for (int64_t i = 0; i < count; i += 16) {
-    const __mmask16 mask =
-        count - i >= 16 ? __mmask16{0xFFFF} : static_cast<__mmask16>((1u << (count - i)) - 1);
-    const __m512i da = _mm512_sub_epi32(widen(_mm_maskz_loadu_epi8(mask, x + i), a_signed), za);
-    const __m512i db = _mm512_sub_epi32(widen(_mm_maskz_loadu_epi8(mask, y + i), b_signed), zb);
-    const __m512i high =
-        _mm512_add_epi32(_mm512_mullo_epi32(da, ma_high), _mm512_mullo_epi32(db, mb_high));
-    const __m512i low =
-        _mm512_add_epi32(_mm512_mullo_epi32(da, ma_low), _mm512_mullo_epi32(db, mb_low));
-    const __m512i joined =
-        _mm512_add_epi32(_mm512_add_epi32(high, rounding_high),
-                         _mm512_srai_epi32(_mm512_add_epi32(low, rounding_low), 16));
-    const __m512i value = _mm512_add_epi32(_mm512_sra_epi32(joined, shift), zo);
-    _mm_mask_storeu_epi8(z + i, mask,
-                         _mm512_cvtepi32_epi8(_mm512_min_epi32(_mm512_max_epi32(value, lo), hi)));
-  }
-}
-
 void LookupQ8Avx512(int64_t count, const uint8_t* in, uint8_t flip, const uint8_t* table,
                     uint8_t* out) {
   const __m512i t0 = _mm512_loadu_si512(table), t1 = _mm512_loadu_si512(table + 64);
