@@ -340,10 +340,9 @@ Status PrepareBatchNorm(PrepareContext& c) {
              RunBatchNormQ8<uint8_t, int8_t>, RunBatchNormQ8<uint8_t, uint8_t>>(x.dtype, y.dtype);
   // The Cortex-M family's kernel at the context's level (kernels/registry/cortex_m.h). The
   // portable split runs on any build; its scratch is planned whatever the build compiles.
-  const auto* chosen =
-      FindKernel(CortexMBatchNormKernels(),
-                 CortexMBatchNormProblem{BatchNormQ8Takes(p->shift, p->input_zero_point)},
-                 c.level());
+  const auto* chosen = FindKernel(
+      CortexMBatchNormKernels(),
+      CortexMBatchNormProblem{BatchNormQ8Takes(p->shift, p->input_zero_point)}, c.level());
   if (!chosen) return Status::kOk;
   c.kernel = chosen->name.data();
   if (chosen->entry == CortexMBatchNorm::kReference) return Status::kOk;
