@@ -30,7 +30,7 @@ Q8GemmPlan::Q8GemmPlan(const Q8GemmLayer& layer, Q8InputForm form, Tiling tiling
   p.vectors = layer.vectors;
   dense_ = layer.taps == 1 && layer.m == layer.vectors;
   const ref::ConvGeometry* conv = layer.conv ? &*layer.conv : nullptr;
-  if (UsesRowTaps(layer)) {
+  if (UsesRowTaps(layer, tiling.row_tap_channels)) {
     // Row taps over a padded image: rows -pad_top.. and columns -pad_left.. up to the last ones
     // any output reads, each pixel in_c values apart.
     ref::ConvGeometry image = *conv;
@@ -99,9 +99,9 @@ Q8GemmPlan::Q8GemmPlan(const Q8GemmLayer& layer, Q8InputForm form, Tiling tiling
   p.hi = layer.hi;
 }
 
-bool Q8GemmPlan::UsesRowTaps(const Q8GemmLayer& layer) {
+bool Q8GemmPlan::UsesRowTaps(const Q8GemmLayer& layer, int row_tap_channels) {
   const ref::ConvGeometry* conv = layer.conv ? &*layer.conv : nullptr;
-  return conv && conv->groups == 1 && conv->in_c < kRowTapChannels && conv->kernel_w > 1 &&
+  return conv && conv->groups == 1 && conv->in_c < row_tap_channels && conv->kernel_w > 1 &&
          conv->dilation_w == 1;
 }
 

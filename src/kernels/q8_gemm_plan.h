@@ -62,6 +62,9 @@ class Q8GemmPlan {
     int64_t tile;           // output channels per column tile
     int64_t granule;        // the depth is padded to a multiple of this
     int64_t rows_per_call;  // rows per microkernel call
+    // Convolutions of fewer input channels than this run with row taps (at least
+    // kRowTapChannels; an ISA may take wider ones where it measured them faster).
+    int row_tap_channels = kRowTapChannels;
   };
   // Throws trit::Error (kInternal) when the indirection table does not match the layer.
   Q8GemmPlan(const Q8GemmLayer& layer, Q8InputForm form, Tiling tiling);
@@ -86,7 +89,7 @@ class Q8GemmPlan {
   // another in list order: the zero blocks take no memory.
   AlignedArray<int8_t> PackBlocks(const Q8GemmLayer& layer, int64_t granule) const;
   int64_t listed_blocks() const { return static_cast<int64_t>(block_steps_.size()); }
-  static bool UsesRowTaps(const Q8GemmLayer& layer);
+  static bool UsesRowTaps(const Q8GemmLayer& layer, int row_tap_channels = kRowTapChannels);
 
   // The layer's weights as int8 levels in [column tile][tap][depth_padded / granule][tile columns]
   // [granule depth values], zero past the layer's channels and depth: VNNI and SDOT (granule

@@ -22,10 +22,15 @@ bool UsesBlockLists(Isa isa, const Q8GemmLayer& layer, Q8Sparsity sparsity) {
 }
 
 // Block lists take the 16-column tile: a block is 16 channels x 4 depth values, one vector.
+// Dense AVX-512 layers of up to 64 input channels run with row taps: a tap of KW x Cin values
+// is 3x the microkernel steps of Cin, so the rows' pointers are set up a third as often (16 to
+// 64 channels, 3x3: 1.06-1.26x; docs/benchmarks.md, "Row taps"). The lists need the layer's
+// own taps.
 Q8GemmPlan::Tiling TilingFor(Isa isa, const Q8GemmLayer& layer, bool block_lists) {
   if (isa == Isa::kAvx512) {
     const bool narrow = layer.n <= kAvx512NarrowTile || block_lists;
-    return {narrow ? kAvx512NarrowTile : kAvx512Tile, kAvx512Granule, narrow ? 16 : 8};
+    return {narrow ? kAvx512NarrowTile : kAvx512Tile, kAvx512Granule, narrow ? 16 : 8,
+            block_lists ? kRowTapChannels : kAvx512RowTapChannels};
   }
   if (isa == Isa::kAvx2) return {kAvx2Tile, kAvx2Granule, 4};
   throw Error(ErrorCode::kInternal, "Q8Gemm needs AVX2 or AVX-512");

@@ -110,5 +110,7 @@ void ExpandQ8PanelAvx2(const Q8WeightPanel& panel, int64_t tile, int16_t* out,
 // 16 channels).
 inline constexpr int64_t kAvx512Tile = 32, kAvx512NarrowTile = 16, kAvx512Granule = 4;
 inline constexpr int64_t kAvx2Tile = 16, kAvx2Granule = 2;
+// AVX-512 dense convolutions below this many input channels run with row taps (q8_gemm.cc).
+inline constexpr int kAvx512RowTapChannels = 65;
 
 }  // namespace trit::x86
