@@ -16,7 +16,8 @@
 // when the layer's geometry is given, the taps become the kernel's rows: each run prepares the
 // input once as a zero-point padded image, where a kernel row's KW pixels are KW * Cin
 // contiguous values, and the GEMM runs with KH taps of KW * Cin (values past it meet zero
-// weights).
+// weights). An ISA may ask for row taps on wider layers too (Tiling::row_tap_channels): fewer,
+// longer taps set up the rows' pointers less often.
 #pragma once
 
 #include <cstdint>
