@@ -486,24 +486,22 @@ void BM_SparseT(benchmark::State& state) {
   SetBandwidth(state, static_cast<double>(gemv.nonzeros()) * 2);
 }
 
-// DRAM read bandwidth: sums a 1 GiB array (far above the L3), split across the threads.
+// Read bandwidth: sums an array split across the threads, with the low-bit GEMV's software
+// prefetch (4 KiB ahead), so that the GEMV is measured against the best plain read.
 __attribute__((target("avx512f"))) void SumRange(const int64_t* data, int64_t count,
                                                  int64_t* result) {
   __m512i a = _mm512_setzero_si512(), b = _mm512_setzero_si512();
   for (int64_t i = 0; i + 16 <= count; i += 16) {
+    _mm_prefetch(reinterpret_cast<const char*>(data + i + 512), _MM_HINT_T0);
+    _mm_prefetch(reinterpret_cast<const char*>(data + i + 520), _MM_HINT_T0);
     a = _mm512_add_epi64(a, _mm512_load_si512(data + i));
     b = _mm512_add_epi64(b, _mm512_load_si512(data + i + 8));
   }
   *result = _mm512_reduce_add_epi64(_mm512_add_epi64(a, b));
 }
 
-void BM_DramRead(benchmark::State& state) {
-  if (trit::DetectedIsa() != Isa::kAvx512) {
-    state.SkipWithError("no AVX-512");
-    return;
-  }
-  const int threads = static_cast<int>(state.range(1));
-  const int64_t count = int64_t{1} << 27;  // 1 GiB of int64
+void ReadBandwidth(benchmark::State& state, int64_t bytes, int threads) {
+  const int64_t count = bytes / 8 / 16 * 16;
   trit::x86::AlignedArray<int64_t> data(static_cast<size_t>(count));
   for (int64_t i = 0; i < count; ++i) data.data()[i] = i;
   std::vector<int64_t> sums(static_cast<size_t>(threads));
@@ -527,7 +525,29 @@ void BM_DramRead(benchmark::State& state) {
   }
   state.counters["GB/s"] = benchmark::Counter(static_cast<double>(count * 8) * 1e-9,
                                               benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// DRAM: a 1 GiB array, far above the L3 of most machines.
+void BM_DramRead(benchmark::State& state) {
+  if (trit::DetectedIsa() != Isa::kAvx512) {
+    state.SkipWithError("no AVX-512");
+    return;
+  }
+  ReadBandwidth(state, int64_t{1} << 30, static_cast<int>(state.range(1)));
   state.SetLabel("dram_read_1GiB");
+}
+
+// The memory wall of one GEMV: the read bandwidth over as many bytes as its 2- or 4-bit codes
+// (the third argument), from whatever level of the hierarchy holds them (a large L3 can).
+void BM_ReadAtGemvSize(benchmark::State& state) {
+  const Shape& s = kShapes[state.range(0)];
+  if (trit::DetectedIsa() != Isa::kAvx512) {
+    state.SkipWithError("no AVX-512");
+    return;
+  }
+  const int64_t bits = state.range(2);
+  ReadBandwidth(state, int64_t{s.out_c} * s.in_c * bits / 8, static_cast<int>(state.range(1)));
+  state.SetLabel(std::string(s.name) + "_read");
 }
 
 #if defined(TRIT_HAVE_DNNL)
@@ -593,6 +613,17 @@ void Shapes(benchmark::internal::Benchmark* b) {
 }
 
 BENCHMARK(BM_DramRead)->Args({0, 1})->Args({0, 2})->ArgNames({"shape", "threads"})->UseRealTime();
+BENCHMARK(BM_ReadAtGemvSize)
+    ->Apply([](benchmark::internal::Benchmark* b) {
+      for (int i = 0; i < kShapeCount; ++i) {
+        if (kShapes[i].batch_rows != 1) continue;
+        for (const int threads : {1, 2}) {
+          for (const int bits : {4, 2}) b->Args({i, threads, bits});
+        }
+      }
+    })
+    ->ArgNames({"shape", "threads", "bits"})
+    ->UseRealTime();
 BENCHMARK(BM_TritLowBit)
     ->Apply([](benchmark::internal::Benchmark* b) {
       for (int i = 0; i < kShapeCount; ++i) {

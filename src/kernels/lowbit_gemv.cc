@@ -87,6 +87,25 @@ LowBitGemv::LowBitGemv(Isa isa, const GemvLayer& layer, Codes codes)
     requant_[static_cast<size_t>(c)] = layer.requant[layer.per_channel ? c : 0];
     asymmetric_ |= pos_[static_cast<size_t>(c)] != neg_[static_cast<size_t>(c)];
   }
+  if (ReadsU8(isa) && bits_ == 2) BuildLevelTables();
+}
+
+void LowBitGemv::BuildLevelTables() {
+  const bool ternary = codes_kind_ == Codes::kTernary;
+  level_tables_ = AlignedArray<uint8_t>(static_cast<size_t>(blocks() * kBlock * 2 * 16));
+  for (int64_t c = 0; c < n_; ++c) {
+    const size_t i = static_cast<size_t>(c);
+    // Code u to level: ternary u = t + 1 (3 never occurs), int2 u = level + 2.
+    auto level = [&](int u) {
+      return ternary ? (u == 0 ? -neg_[i] : (u == 2 ? pos_[i] : 0)) : u - code_offset_;
+    };
+    uint8_t* tables = level_tables_.data() + c * 2 * 16;
+    for (int nibble = 0; nibble < 16; ++nibble) {
+      tables[nibble] = static_cast<uint8_t>(level(nibble & 3));
+      tables[16 + nibble] = static_cast<uint8_t>(level(nibble >> 2));
+    }
+  }
+  // Channels past n keep zero tables: their outputs are never written.
 }
 
 size_t LowBitGemv::scratch_bytes() const {
@@ -124,19 +143,27 @@ void LowBitGemv::Finish(int64_t block, const int64_t (&codes_x)[kBlock],
                         const int64_t (&abs_x)[kBlock], int64_t input_sum, uint8_t* output) const {
   const bool ternary = codes_kind_ == Codes::kTernary;
   const int64_t c0 = block * kBlock;
-  const int64_t valid = std::min<int64_t>(kBlock, n_ - c0);
-  for (int j = 0; j < valid; ++j) {
+  int64_t dots[kBlock] = {};  // sum(level * x)
+  for (int j = 0; j < kBlock && c0 + j < n_; ++j) {
     const size_t c = static_cast<size_t>(c0 + j);
-    int64_t dot;  // sum(level * x)
     if (!ternary) {
-      dot = codes_x[j] - int64_t{code_offset_} * input_sum;
+      dots[j] = codes_x[j] - int64_t{code_offset_} * input_sum;
     } else {
       const int64_t signs_x = codes_x[j] - input_sum;  // sum(t * x)
       const int64_t pos = pos_[c], neg = neg_[c];
-      dot = pos == neg ? pos * signs_x : ((pos + neg) * signs_x + (pos - neg) * abs_x[j]) / 2;
+      dots[j] = pos == neg ? pos * signs_x : ((pos + neg) * signs_x + (pos - neg) * abs_x[j]) / 2;
     }
+  }
+  FinishDots(block, dots, output);
+}
+
+void LowBitGemv::FinishDots(int64_t block, const int64_t (&dots)[kBlock], uint8_t* output) const {
+  const int64_t c0 = block * kBlock;
+  const int64_t valid = std::min<int64_t>(kBlock, n_ - c0);
+  for (int j = 0; j < valid; ++j) {
+    const size_t c = static_cast<size_t>(c0 + j);
     const int32_t sum =
-        static_cast<int32_t>(static_cast<uint32_t>(dot) + static_cast<uint32_t>(offset_[c]));
+        static_cast<int32_t>(static_cast<uint32_t>(dots[j]) + static_cast<uint32_t>(offset_[c]));
     const int32_t y = Clamp(output_zero_point_ + Requantize(sum, requant_[c]), lo_, hi_);
     output[c] = static_cast<uint8_t>(y);
   }

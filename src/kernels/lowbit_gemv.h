@@ -14,6 +14,10 @@
 // channels use the identity of docs/quantization.md,
 //     2 * sum(level * x) = (pos + neg) * sum(t * x) + (pos - neg) * sum(|t| * x),
 // with |t| = NOT u AND 1 as a second dot product, only when some channel has pos != neg.
+// On x86, 2-bit codes skip the identity: each channel keeps two 16-byte VPSHUFB tables from a
+// code nibble (two codes) to a level, so one lookup per 64 weights gives the s8 levels themselves
+// and one VPDPBUSD gives sum(level * x). That is 11 vector instructions per 256 weights against
+// 20 for codes and |t| (12 for symmetric codes), enough to leave the loop waiting on memory.
 // The input is prepared as in q8_gemm_plan.h (u8 for VNNI, s8 for SDOT; padded with 0, which
 // multiplies nothing); the zero point leaves as bias - z' * sum(levels). The epilogue is the
 // reference's requantization: bit for bit the reference result.
@@ -57,12 +61,22 @@ class LowBitGemv {
   const uint8_t* block_codes(int64_t block) const {
     return codes_.data() + block * chunks_ * kBlock * chunk_bytes_;
   }
+  // x86 2-bit codes: [block][kBlock channels][2][16], table 0 giving the level of a nibble's low
+  // code, table 1 of its high code; null otherwise.
+  bool reads_level_tables() const { return level_tables_.size() != 0; }
+  const uint8_t* block_level_tables(int64_t block) const {
+    return level_tables_.data() + block * kBlock * 2 * 16;
+  }
   // The block's outputs from each channel's sum(u * x) and, for asymmetric ternary codes,
   // sum(|t| * x), exact as int64 (the sums fit in 32 bits: the load-time accumulator bound).
   void Finish(int64_t block, const int64_t (&codes_x)[kBlock], const int64_t (&abs_x)[kBlock],
               int64_t input_sum, uint8_t* output) const;
+  // The same from each channel's sum(level * x) (the level tables' loop).
+  void FinishDots(int64_t block, const int64_t (&dots)[kBlock], uint8_t* output) const;
 
  private:
+  void BuildLevelTables();
+
   Isa isa_;
   Codes codes_kind_;
   int bits_, code_offset_;
@@ -71,6 +85,7 @@ class LowBitGemv {
   int64_t n_, depth_, chunks_, chunk_weights_;
   std::vector<int32_t> pos_, neg_;  // ternary: each channel's magnitudes
   AlignedArray<uint8_t> codes_;
+  AlignedArray<uint8_t> level_tables_;
   std::vector<int32_t> offset_;  // bias - z' * sum(levels), modulo 2^32
   std::vector<Requant> requant_;
   DType input_type_;
