@@ -21,7 +21,7 @@ class TiledKernel {
  public:
   virtual ~TiledKernel() = default;
 
-  // e.g. qu8_igemm_8x32__avx512vnni: the microkernel and its tile.
+  // e.g. qu8_igemm_12x32__avx512vnni: the microkernel and its tile.
   virtual std::string_view name() const = 0;
   virtual size_t scratch_bytes() const = 0;
   // The prepared input for Compute (in scratch, or `input` itself).

@@ -158,7 +158,7 @@ TEST(DenseKernels, Q8RandomLayersMatchTheReference) {
 TEST(DenseKernels, Q8RowsChannelsAndDepthsAcrossEveryTileEdge) {
   if (!HasOptimizedLevel()) GTEST_SKIP() << "no level above the reference on this CPU";
   Rng rng(5);
-  for (const int rows : {1, 2, 7, 8, 9, 16, 17}) {
+  for (const int rows : {1, 2, 7, 8, 9, 11, 12, 13, 16, 17, 24, 25}) {
     for (const int channels : kTileEdges)
       DenseTester().rows(rows).depth(40).channels(channels).TestQ8(rng);
   }

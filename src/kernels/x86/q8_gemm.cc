@@ -29,7 +29,7 @@ bool UsesBlockLists(Isa isa, const Q8GemmLayer& layer, Q8Sparsity sparsity) {
 Q8GemmPlan::Tiling TilingFor(Isa isa, const Q8GemmLayer& layer, bool block_lists) {
   if (isa == Isa::kAvx512) {
     const bool narrow = layer.n <= kAvx512NarrowTile || block_lists;
-    return {narrow ? kAvx512NarrowTile : kAvx512Tile, kAvx512Granule, narrow ? 16 : 8,
+    return {narrow ? kAvx512NarrowTile : kAvx512Tile, kAvx512Granule, narrow ? 16 : 12,
             block_lists ? kRowTapChannels : kAvx512RowTapChannels};
   }
   if (isa == Isa::kAvx2) return {kAvx2Tile, kAvx2Granule, 4};
@@ -95,7 +95,7 @@ Q8Gemm::Q8Gemm(Isa isa, const Q8GemmLayer& layer, Q8Sparsity sparsity)
     for (size_t i = 0; i < bytes.size(); ++i) weights16_.data()[i] = bytes.data()[i];
     plan_.set_weights(weights16_.data());
   }
-  name_ = plan_.Name() + (avx512 ? (p.tile == kAvx512NarrowTile ? "_16x16" : "_8x32") : "_4x16") +
+  name_ = plan_.Name() + (avx512 ? (p.tile == kAvx512NarrowTile ? "_16x16" : "_12x32") : "_4x16") +
           (block_lists_ ? (avx512 ? "_blocks16x4" : "_blocks16x2") : "") +
           (panel_ ? PanelSuffix(panel_->type()) : "") + (avx512 ? "__avx512vnni" : "__avx2");
 }

@@ -69,7 +69,7 @@ class Q8Gemm {
   int64_t rows() const { return plan_.packed().m; }
   int64_t tiles() const { return plan_.packed().n_tiles; }
   int64_t rows_per_call() const { return plan_.packed().rows_per_call; }
-  // The microkernel's name, e.g. qu8_igemm_8x32__avx512vnni (with _panel_ternary etc. when
+  // The microkernel's name, e.g. qu8_igemm_12x32__avx512vnni (with _panel_ternary etc. when
   // the weights stay packed, _blocks16x4 when it walks block lists).
   const std::string& name() const { return name_; }
   // Bytes of weights the kernel keeps (packed layout, or panel and its tables).

@@ -1,4 +1,4 @@
-// The int8 GEMM for AVX-512 VNNI: 8 rows x 32 output channels per microkernel call, or 16 rows
+// The int8 GEMM for AVX-512 VNNI: 12 rows x 32 output channels per microkernel call, or 16 rows
 // x 16 channels for layers of at most 16 channels (no half-empty tiles), VPDPBUSD (u8 x s8,
 // four products summed into each 32-bit lane per instruction). Layout of the packed weights:
 // [column tile][tap][depth / 4][tile columns][4 depth bytes].
@@ -84,7 +84,7 @@ void Q8GemmAvx512(const Q8Gemm::Packed& p, const uint8_t* input, int64_t m_begin
       Microkernel<kR, 1>(p, input, m0, tile, tile_weights, output);
     });
   } else {
-    ForRowBlocks<8>(m_begin, m_end, [&]<int kR>(int64_t m0) {
+    ForRowBlocks<12>(m_begin, m_end, [&]<int kR>(int64_t m0) {
       Microkernel<kR, 2>(p, input, m0, tile, tile_weights, output);
     });
   }
