@@ -270,6 +270,79 @@ void BM_TritQ8Codes(benchmark::State& state, Isa isa) {
   state.counters["weight KiB"] = static_cast<double>(gemm.weight_bytes()) / 1024.0;
 }
 
+// Small batches of a Dense layer with asymmetric ternary weights (+37 / -23), 1 thread: the
+// int8 GEMM on weights decoded at load (form 0), on the 2-bit panel (form 1), and the low-bit
+// GEMV repeating its lookups per row (form 2), in one run: where the GEMV table hands over.
+void BM_LowBitRows(benchmark::State& state) {
+  if (trit::DetectedIsa() != Isa::kAvx512) {
+    state.SkipWithError("no AVX-512 VNNI");
+    return;
+  }
+  Shape s = kShapes[state.range(0)];
+  s.batch_rows = static_cast<int>(state.range(1));
+  if (s.kernel != 1) {  // a convolution over its whole input: a Dense of its taps x channels
+    s.in_c = static_cast<int>(s.depth());
+    s.in_h = s.in_w = s.kernel = 1;
+    s.pad = 0;
+  }
+  const int form = static_cast<int>(state.range(2));
+  const int64_t count = int64_t{s.out_c} * s.in_c;
+  const std::vector<uint8_t> random = Random<uint8_t>(static_cast<size_t>(count), 0, 2);
+  std::vector<uint8_t> stored(trit::StorageBytes(trit::DType::kTernary, count));
+  std::vector<int8_t> levels(static_cast<size_t>(count));
+  const std::vector<int8_t> pos(static_cast<size_t>(s.out_c), 37), neg(pos.size(), 23);
+  for (int64_t i = 0; i < count; ++i) {
+    const uint32_t code = random[static_cast<size_t>(i)] == 2 ? 3 : random[static_cast<size_t>(i)];
+    stored[static_cast<size_t>(i / 4)] |= static_cast<uint8_t>(code << (i % 4 * 2));
+  }
+  trit::ref::QuantWeights codes;
+  codes.type = trit::DType::kTernary;
+  codes.data = stored.data();
+  codes.ternary_pos = pos.data();
+  codes.ternary_neg = neg.data();
+  codes.per_channel = true;
+  for (int64_t i = 0; i < count; ++i) {
+    levels[static_cast<size_t>(i)] =
+        static_cast<int8_t>(trit::ref::WeightLevel(codes, i, static_cast<int>(i / s.in_c)));
+  }
+  const std::vector<int32_t> bias = Random<int32_t>(static_cast<size_t>(s.out_c), -1000, 1000);
+  const std::vector<uint8_t> input = Random<uint8_t>(static_cast<size_t>(s.m() * s.in_c), 0, 255);
+  std::vector<trit::Requant> requant(static_cast<size_t>(s.out_c),
+                                     trit::QuantizeMultiplier(0.0001));
+  std::vector<uint8_t> output(static_cast<size_t>(s.m() * s.out_c));
+  if (form == 2) {
+    trit::GemvLayer layer;
+    layer.rows = s.m();
+    layer.n = s.out_c;
+    layer.depth = s.in_c;
+    layer.codes = codes;
+    layer.bias = bias.data();
+    layer.requant = requant.data();
+    layer.per_channel = true;
+    layer.input_type = trit::DType::kU8;
+    layer.input_zero_point = 128;
+    layer.lo = 0;
+    layer.hi = 255;
+    const trit::LowBitGemv gemv(Isa::kAvx512, layer, trit::LowBitGemv::Codes::kTernary);
+    trit::x86::AlignedArray<uint8_t> scratch(gemv.scratch_bytes());
+    for (auto _ : state) {
+      gemv.Compute(gemv.Prepare(input.data(), scratch.data()), output.data(), 0, gemv.blocks());
+      benchmark::ClobberMemory();
+    }
+  } else {
+    trit::x86::Q8GemmLayer layer = Q8LayerOf(s, bias, requant);
+    layer.levels = form == 0 ? levels.data() : nullptr;
+    layer.codes = codes;
+    const trit::x86::Q8Gemm gemm(Isa::kAvx512, layer);
+    trit::x86::AlignedArray<uint8_t> scratch(gemm.scratch_bytes() + 64);
+    for (auto _ : state) {
+      gemm.Run(input.data(), output.data(), scratch.data());
+      benchmark::ClobberMemory();
+    }
+  }
+  SetCounters(state, s, VnniPeak(), 1);
+}
+
 // Block sparsity: int8 weights with a share of their 16-channel x 4-depth blocks at one tap
 // zeroed at random (the pruner's blocks), run dense (form 0; AVX-512: the 8 x 32 kernel) and
 // walking the block lists (form 1; AVX-512: 16 x 16), in one run. GMAC/s count the dense layer's
@@ -634,6 +707,10 @@ BENCHMARK(BM_TritLowBit)
       }
     })
     ->ArgNames({"shape", "threads", "codes"})
+    ->UseRealTime();
+BENCHMARK(BM_LowBitRows)
+    ->ArgsProduct({{3, 13, 16}, {1, 2, 3, 4, 6, 8}, {0, 1, 2}})
+    ->ArgNames({"shape", "rows", "form"})
     ->UseRealTime();
 BENCHMARK(BM_SparseT)
     ->ArgsProduct({{2, 3}, {1}, {50, 70, 90, 95, 98}})

@@ -15,6 +15,9 @@ namespace trit {
 
 struct GemvLayer {
   int64_t n = 0, depth = 0;
+  // Input vectors (a small batch), each `depth` long, one after another; their outputs follow
+  // one another `n` apart. The sparse index lists take one.
+  int64_t rows = 1;
   const int8_t* levels = nullptr;  // [n][depth] (ternary kernels: each channel in {+pos, 0, -neg})
   ref::QuantWeights codes;         // when levels is null: the weights as stored
   const int32_t* bias = nullptr;   // [n] or null

@@ -34,6 +34,7 @@ LowBitGemv::LowBitGemv(Isa isa, const GemvLayer& layer, Codes codes)
       chunk_bytes_(ReadsU8(isa) ? 64 : 16),
       n_(layer.n),
       depth_(layer.depth),
+      rows_(layer.rows),
       input_type_(layer.input_type),
       output_zero_point_(layer.output_zero_point),
       lo_(layer.lo),
@@ -50,6 +51,9 @@ LowBitGemv::LowBitGemv(Isa isa, const GemvLayer& layer, Codes codes)
   const int per_byte = 8 / bits_;
   chunk_weights_ = chunk_bytes_ * per_byte;
   chunks_ = (depth_ + chunk_weights_ - 1) / chunk_weights_;
+  prepared_stride_ =
+      (chunks_ * chunk_weights_ + static_cast<int64_t>(sizeof(int64_t)) + 63) / 64 * 64;
+  if (rows_ < 1) throw Error(ErrorCode::kInternal, "LowBitGemv: no rows");
   const int64_t padded_n = blocks() * kBlock;
   codes_ = AlignedArray<uint8_t>(static_cast<size_t>(padded_n * chunks_ * chunk_bytes_));
   offset_.assign(static_cast<size_t>(padded_n), 0);
@@ -108,25 +112,25 @@ void LowBitGemv::BuildLevelTables() {
   // Channels past n keep zero tables: their outputs are never written.
 }
 
-size_t LowBitGemv::scratch_bytes() const {
-  return static_cast<size_t>(chunks_ * chunk_weights_) + sizeof(int64_t);
-}
+size_t LowBitGemv::scratch_bytes() const { return static_cast<size_t>(rows_ * prepared_stride_); }
 
 const uint8_t* LowBitGemv::Prepare(const void* input, void* scratch) const {
-  auto* prepared = static_cast<uint8_t*>(scratch);
-  const auto* in = static_cast<const uint8_t*>(input);
   const bool u8_form = ReadsU8(isa_);
   const uint8_t flip = (input_type_ == DType::kI8) == u8_form ? 0x80 : 0x00;
   const size_t depth = static_cast<size_t>(depth_),
                padded = static_cast<size_t>(chunks_ * chunk_weights_);
-  int64_t sum = 0;
-  for (size_t i = 0; i < depth; ++i) {
-    prepared[i] = in[i] ^ flip;
-    sum += u8_form ? int64_t{prepared[i]} : int64_t{static_cast<int8_t>(prepared[i])};
+  for (int64_t r = 0; r < rows_; ++r) {
+    uint8_t* prepared = static_cast<uint8_t*>(scratch) + r * prepared_stride_;
+    const uint8_t* in = static_cast<const uint8_t*>(input) + r * depth_;
+    int64_t sum = 0;
+    for (size_t i = 0; i < depth; ++i) {
+      prepared[i] = in[i] ^ flip;
+      sum += u8_form ? int64_t{prepared[i]} : int64_t{static_cast<int8_t>(prepared[i])};
+    }
+    std::fill(prepared + depth, prepared + padded, uint8_t{0});
+    std::memcpy(prepared + padded, &sum, sizeof(sum));
   }
-  std::fill(prepared + depth, prepared + padded, uint8_t{0});
-  std::memcpy(prepared + padded, &sum, sizeof(sum));
-  return prepared;
+  return static_cast<const uint8_t*>(scratch);
 }
 
 void LowBitGemv::Compute(const uint8_t* prepared, void* output, int64_t block_begin,
@@ -135,7 +139,10 @@ void LowBitGemv::Compute(const uint8_t* prepared, void* output, int64_t block_be
 #if defined(__x86_64__)
   x86::LowBitGemvAvx512(*this, prepared, block_begin, block_end, out);
 #elif defined(__aarch64__)
-  arm::LowBitGemvNeonDot(*this, prepared, block_begin, block_end, out);
+  for (int64_t r = 0; r < rows_; ++r) {
+    arm::LowBitGemvNeonDot(*this, prepared + r * prepared_stride_, block_begin, block_end,
+                           out + r * n_);
+  }
 #endif
 }
 

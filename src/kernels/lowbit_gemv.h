@@ -43,7 +43,8 @@ class LowBitGemv {
   LowBitGemv(Isa isa, const GemvLayer& layer, Codes codes);
 
   size_t scratch_bytes() const;
-  // The prepared input: chunks * chunk_weights bytes (u8 or s8), then sum(x) as an int64.
+  // The prepared input, per row, prepared_stride() apart: chunks * chunk_weights bytes (u8 or
+  // s8), then sum(x) as an int64.
   const uint8_t* Prepare(const void* input, void* scratch) const;
   // Output channels in blocks of kBlock: blocks [begin, end).
   void Compute(const uint8_t* prepared, void* output, int64_t block_begin, int64_t block_end) const;
@@ -56,6 +57,9 @@ class LowBitGemv {
   int bits() const { return bits_; }
   bool asymmetric() const { return asymmetric_; }
   int64_t chunks() const { return chunks_; }
+  int64_t rows() const { return rows_; }
+  int64_t n() const { return n_; }
+  int64_t prepared_stride() const { return prepared_stride_; }
   int64_t chunk_weights() const { return chunk_weights_; }
   // [block][chunk][kBlock channels][chunk bytes]
   const uint8_t* block_codes(int64_t block) const {
@@ -82,7 +86,7 @@ class LowBitGemv {
   int bits_, code_offset_;
   int64_t chunk_bytes_;
   bool asymmetric_ = false;  // ternary: some channel has pos != neg
-  int64_t n_, depth_, chunks_, chunk_weights_;
+  int64_t n_, depth_, rows_, chunks_, chunk_weights_, prepared_stride_;
   std::vector<int32_t> pos_, neg_;  // ternary: each channel's magnitudes
   AlignedArray<uint8_t> codes_;
   AlignedArray<uint8_t> level_tables_;
@@ -95,10 +99,12 @@ class LowBitGemv {
 
 // The ISA files.
 namespace x86 {
+// Every row of the blocks [block_begin, block_end): each block's codes stay in L1 across rows.
 void LowBitGemvAvx512(const LowBitGemv& gemv, const uint8_t* prepared, int64_t block_begin,
                       int64_t block_end, uint8_t* output);
 }  // namespace x86
 namespace arm {
+// One row: `prepared` and `output` of that row.
 void LowBitGemvNeonDot(const LowBitGemv& gemv, const uint8_t* prepared, int64_t block_begin,
                        int64_t block_end, uint8_t* output);
 }  // namespace arm

@@ -206,8 +206,8 @@ TEST(DenseKernels, Q8WrappingSumsStayExact) {
             0);
 }
 
-// Batch 1: int4, int2, ternary (asymmetric or not) and binary codes, and the index lists of
-// highly sparse ternary layers; depths across the 64- to 256-weight chunks.
+// Batch 1 (and small batches): int4, int2, ternary (asymmetric or not) and binary codes, and
+// the index lists of highly sparse ternary layers; depths across the 64- to 256-weight chunks.
 TEST(DenseKernels, Q8LowBitAndSparseGemvMatchTheReference) {
   if (!HasOptimizedLevel()) GTEST_SKIP() << "no level above the reference on this CPU";
   const DType types[] = {DType::kI4, DType::kI2, DType::kTernary, DType::kBinary};
@@ -216,6 +216,7 @@ TEST(DenseKernels, Q8LowBitAndSparseGemvMatchTheReference) {
     Rng rng(seed);
     DenseTester t;
     t.depth(rng.Pick(kDepthEdges) + (rng.Int(0, 3) == 0 ? 700 : 0)).channels(rng.Int(1, 37));
+    if (rng.Int(0, 2) == 0) t.rows(rng.Int(2, static_cast<int>(kQ8GemvMaxRows)));
     t.weights(rng.Pick(types));
     if (rng.Int(0, 2) == 0) t.zero_share(rng.Pick({0.0, 0.75, 0.98, 1.0}));
     t.TestQ8(rng);

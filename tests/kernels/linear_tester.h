@@ -446,8 +446,8 @@ class DenseTester {
            std::to_string(channels_) + " " + std::string(DTypeName(weights_)) + " weights";
   }
 
-  // 8-bit input and output: every runnable row of the Q8 GEMM table, and at batch 1 of the GEMV
-  // table, against ref::DenseQ8. Returns the rows run.
+  // 8-bit input and output: every runnable row of the Q8 GEMM table, and up to kQ8GemvMaxRows
+  // rows of the GEMV table, against ref::DenseQ8. Returns the rows run.
   int TestQ8(Rng& rng) const {
     SCOPED_TRACE(Describe());
     Q8Case c = RandomQ8Case(rng, int64_t{rows_} * depth_, channels_, depth_);
@@ -469,8 +469,9 @@ class DenseTester {
     int ran =
         ForEachRunnableRow(Q8GemmKernels(), layer, [&](const auto& row) { check(row, layer); });
     ran += ForEachRunnableRowOnCodes(weights_, layer, channels_, depth_, c.levels, check);
-    if (rows_ == 1) {
+    if (rows_ <= kQ8GemvMaxRows) {
       Q8GemvProblem problem;
+      problem.layer.rows = rows_;
       problem.layer.n = channels_;
       problem.layer.depth = depth_;
       SetCase(problem.layer, c);

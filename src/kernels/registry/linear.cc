@@ -30,7 +30,8 @@ std::unique_ptr<TiledKernel> MakeForLevel(Isa isa, const Layer& layer) {
   return std::make_unique<TiledKernelOf<sparse::TernaryGemv>>(p.layer);
 }
 [[maybe_unused]] bool SparseTernary(const Q8GemvProblem& p, double crossover) {
-  return p.weights == DType::kTernary && p.fits_index_lists && p.zero_share >= crossover;
+  return p.layer.rows == 1 && p.weights == DType::kTernary && p.fits_index_lists &&
+         p.zero_share >= crossover;
 }
 
 #if defined(__aarch64__)
@@ -58,7 +59,10 @@ bool SparseTernaryPastNeonGemm(const Q8GemvProblem& p) { return SparseTernary(p,
 // (bench/arm/count.sh); the codes pay where the GEMV waits on memory, that is once the int8
 // weights no longer fit in a core's L2 (512 KiB on a Cortex-A76): a threshold from the cache
 // size, not measured on hardware (none here).
-bool MemoryBound(const Q8GemvProblem& p) { return p.layer.n * p.layer.depth >= 512 * 1024; }
+// Batches of more than one row are left to the GEMM: not measured on ARM.
+bool MemoryBound(const Q8GemvProblem& p) {
+  return p.layer.rows == 1 && p.layer.n * p.layer.depth >= 512 * 1024;
+}
 bool TernaryCodesFromMemory(const Q8GemvProblem& p) { return TernaryCodes(p) && MemoryBound(p); }
 bool Int4OrInt2CodesFromMemory(const Q8GemvProblem& p) {
   return Int4OrInt2Codes(p) && MemoryBound(p);
@@ -73,6 +77,15 @@ bool ZeroBlocksPastAvx512Crossover(const Q8GemvProblem& p) {
   return p.zero_block_share >= x86::kAvx512BlockListCrossover;
 }
 bool SparseTernaryPastAvx2Gemm(const Q8GemvProblem& p) { return SparseTernary(p, 0.70); }
+// 2-bit codes serve batches of up to kQ8GemvMaxRows rows: their lookups are shared by the rows,
+// and they beat the GEMM on the panel expanded per run at every batch up to 8 (docs/
+// benchmarks.md, "Low-bit GEMV on small batches"). int4 repeats its loop per row: one row.
+bool TernaryOrInt2Codes(const Q8GemvProblem& p) {
+  return TernaryCodes(p) || p.weights == DType::kI2;
+}
+bool Int4CodesOneRow(const Q8GemvProblem& p) {
+  return p.weights == DType::kI4 && p.layer.rows == 1;
+}
 
 bool HasVpopcntdq(const B1GemmLayer&) { return HasAvx512Vpopcntdq(); }
 #endif
@@ -174,8 +187,8 @@ constexpr TiledKernelCandidate<Q8GemvProblem> kQ8Gemv[] = {
 #if defined(__x86_64__)
     {"q8_gemm_table", Isa::kAvx512, ZeroBlocksPastAvx512Crossover, nullptr},
     {"qs8_sparse_ternary_gemv", Isa::kAvx512, SparseTernaryPastAvx512Codes, MakeIndexLists},
-    {"lowbit_gemv_ternary__avx512vnni", Isa::kAvx512, TernaryCodes, MakeLowBitGemv},
-    {"lowbit_gemv_int4_int2__avx512vnni", Isa::kAvx512, Int4OrInt2Codes, MakeLowBitGemv},
+    {"lowbit_gemv_ternary_int2__avx512vnni", Isa::kAvx512, TernaryOrInt2Codes, MakeLowBitGemv},
+    {"lowbit_gemv_int4__avx512vnni", Isa::kAvx512, Int4CodesOneRow, MakeLowBitGemv},
     {"qs8_sparse_ternary_gemv", Isa::kAvx2, SparseTernaryPastAvx2Gemm, MakeIndexLists},
 #endif
 #if defined(__aarch64__)

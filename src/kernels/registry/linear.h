@@ -33,6 +33,9 @@ std::span<const TiledKernelCandidate<Q8DepthwiseLayer>> Q8DepthwiseKernels();
 std::span<const TiledKernelCandidate<B1GemmLayer>> B1GemmKernels();
 
 // Batch-1 Dense with 8-bit inputs.
+// Dense layers (and convolutions that read their whole input once) of at most kQ8GemvMaxRows
+// rows: the GEMV table's, whose rows decline what they do not take (then the GEMM runs).
+inline constexpr int64_t kQ8GemvMaxRows = 8;
 struct Q8GemvProblem {
   GemvLayer layer;
   DType weights = DType::kI8;        // the stored type: i8, i4, i2, ternary or binary

@@ -15,6 +15,7 @@ TernaryGemv::TernaryGemv(const GemvLayer& layer)
   if (!Fits(layer)) {
     throw Error(ErrorCode::kInternal, "TernaryGemv: levels are not ternary per channel");
   }
+  if (layer.rows != 1) throw Error(ErrorCode::kInternal, "TernaryGemv takes one row");
   start_.push_back(0);
   std::vector<int8_t> buffer(layer.levels ? 0 : static_cast<size_t>(layer.depth));
   for (int64_t c = 0; c < layer.n; ++c) {

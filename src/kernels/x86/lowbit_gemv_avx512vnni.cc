@@ -9,9 +9,11 @@
 //   levels: 4 lookups and 4 VPDPBUSD per 256 weights, whatever the levels.
 #include <immintrin.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "kernels/lowbit_gemv.h"
+#include "kernels/row_blocks.h"
 
 namespace trit::x86 {
 namespace {
@@ -47,9 +49,15 @@ inline void AccumulateInt4(const uint8_t* codes, const uint8_t* x, int64_t chunk
   }
 }
 
-// Each channel's sum(level * x) over every chunk, by table lookup from the 2-bit codes.
+// Each channel's sum(level * x) over every chunk for kRows input rows (prepared `stride` bytes
+// apart), by table lookup from the 2-bit codes: the lookups are made once per chunk and serve
+// every row, so a small batch costs 7 lookup instructions plus 4 VPDPBUSD per row per 256
+// weights of a channel. Registers: 8 tables, 4 x kRows accumulators (kRows = 1: two per
+// channel, the four dependent VPDPBUSD of a chunk as two chains), 4 levels, one input.
+template <int kRows>
 inline void AccumulateLevels(const uint8_t* codes, const uint8_t* tables, const uint8_t* x,
-                             int64_t chunks, int64_t (&dots)[kBlock]) {
+                             int64_t stride, int64_t chunks, int64_t (&dots)[kRows][kBlock]) {
+  constexpr int kChains = kRows == 1 ? 2 : 1;
   const __m512i low_nibbles = _mm512_set1_epi8(0x0F);
   __m512i low_code[kBlock], high_code[kBlock];
   for (int j = 0; j < kBlock; ++j) {
@@ -58,26 +66,40 @@ inline void AccumulateLevels(const uint8_t* codes, const uint8_t* tables, const 
         _mm512_broadcast_i32x4(_mm_load_si128(reinterpret_cast<const __m128i*>(tables + 16)));
     tables += 32;
   }
-  // Two accumulators per channel: the four dependent VPDPBUSD of a chunk are two chains. The
-  // int32 lanes may wrap: the sums are exact modulo 2^32, as is all that Finish reads of them.
-  __m512i acc[kBlock][2];
-  for (int j = 0; j < kBlock; ++j) acc[j][0] = acc[j][1] = _mm512_setzero_si512();
+  // The int32 lanes may wrap: the sums are exact modulo 2^32, as is all that Finish reads.
+  __m512i acc[kRows][kBlock][kChains];
+  for (int r = 0; r < kRows; ++r) {
+    for (int j = 0; j < kBlock; ++j) {
+      for (int k = 0; k < kChains; ++k) acc[r][j][k] = _mm512_setzero_si512();
+    }
+  }
   for (int64_t chunk = 0; chunk < chunks; ++chunk, codes += 64 * kBlock, x += 256) {
-    const __m512i x0 = _mm512_load_si512(x), x1 = _mm512_load_si512(x + 64);
-    const __m512i x2 = _mm512_load_si512(x + 128), x3 = _mm512_load_si512(x + 192);
+    __m512i lo[kBlock], hi[kBlock];
     for (int j = 0; j < kBlock; ++j) {
       PrefetchAhead(codes + 64 * j);
       const __m512i bytes = _mm512_load_si512(codes + 64 * j);
-      const __m512i lo = _mm512_and_si512(bytes, low_nibbles);
-      const __m512i hi = _mm512_and_si512(_mm512_srli_epi16(bytes, 4), low_nibbles);
-      DotAccumulate(acc[j][0], x0, _mm512_shuffle_epi8(low_code[j], lo));
-      DotAccumulate(acc[j][1], x1, _mm512_shuffle_epi8(high_code[j], lo));
-      DotAccumulate(acc[j][0], x2, _mm512_shuffle_epi8(low_code[j], hi));
-      DotAccumulate(acc[j][1], x3, _mm512_shuffle_epi8(high_code[j], hi));
+      lo[j] = _mm512_and_si512(bytes, low_nibbles);
+      hi[j] = _mm512_and_si512(_mm512_srli_epi16(bytes, 4), low_nibbles);
+    }
+    // Part p: weights 64p..64p+63 of the chunk; parts 0 and 2 in the low codes of the nibbles.
+    for (int part = 0; part < 4; ++part) {
+      __m512i levels[kBlock];
+      for (int j = 0; j < kBlock; ++j) {
+        levels[j] = _mm512_shuffle_epi8(part % 2 == 0 ? low_code[j] : high_code[j],
+                                        part < 2 ? lo[j] : hi[j]);
+      }
+      for (int r = 0; r < kRows; ++r) {
+        const __m512i xv = _mm512_load_si512(x + r * stride + 64 * part);
+        for (int j = 0; j < kBlock; ++j) DotAccumulate(acc[r][j][part % kChains], xv, levels[j]);
+      }
     }
   }
-  for (int j = 0; j < kBlock; ++j) {
-    dots[j] = _mm512_reduce_add_epi32(_mm512_add_epi32(acc[j][0], acc[j][1]));
+  for (int r = 0; r < kRows; ++r) {
+    for (int j = 0; j < kBlock; ++j) {
+      __m512i sum = acc[r][j][0];
+      if constexpr (kChains == 2) sum = _mm512_add_epi32(sum, acc[r][j][1]);
+      dots[r][j] = _mm512_reduce_add_epi32(sum);
+    }
   }
 }
 
@@ -86,25 +108,38 @@ inline void AccumulateLevels(const uint8_t* codes, const uint8_t* tables, const 
 void LowBitGemvAvx512(const LowBitGemv& gemv, const uint8_t* prepared, int64_t block_begin,
                       int64_t block_end, uint8_t* output) {
   static_assert(kBlock == 4, "four accumulators");
-  int64_t input_sum;
-  std::memcpy(&input_sum, prepared + gemv.chunks() * gemv.chunk_weights(), sizeof(input_sum));
+  constexpr int kMaxRows = 4;  // a batch passes in groups of up to 4 rows
+  const int64_t padded = gemv.chunks() * gemv.chunk_weights(), stride = gemv.prepared_stride();
   for (int64_t block = block_begin; block < block_end; ++block) {
     const uint8_t* codes = gemv.block_codes(block);
     if (gemv.reads_level_tables()) {
-      int64_t dots[kBlock];
-      AccumulateLevels(codes, gemv.block_level_tables(block), prepared, gemv.chunks(), dots);
-      gemv.FinishDots(block, dots, output);
+      for (int64_t r0 = 0; r0 < gemv.rows(); r0 += kMaxRows) {
+        const int rows = static_cast<int>(std::min<int64_t>(kMaxRows, gemv.rows() - r0));
+        WithCount<kMaxRows>(rows, [&]<int kRows>() {
+          int64_t dots[kRows][kBlock];
+          AccumulateLevels<kRows>(codes, gemv.block_level_tables(block), prepared + r0 * stride,
+                                  stride, gemv.chunks(), dots);
+          for (int r = 0; r < kRows; ++r) {
+            gemv.FinishDots(block, dots[r], output + (r0 + r) * gemv.n());
+          }
+        });
+      }
       continue;
     }
-    __m512i acc[kBlock];
-    for (int j = 0; j < kBlock; ++j) acc[j] = _mm512_setzero_si512();
-    AccumulateInt4(codes, prepared, gemv.chunks(), acc);
-    // u8 x u8 code sums: each below 2^32 (the load-time accumulator bound), exact as uint32.
-    int64_t codes_x[kBlock], abs_x[kBlock] = {};
-    for (int j = 0; j < kBlock; ++j) {
-      codes_x[j] = static_cast<uint32_t>(_mm512_reduce_add_epi32(acc[j]));
+    for (int64_t r = 0; r < gemv.rows(); ++r) {
+      const uint8_t* x = prepared + r * stride;
+      __m512i acc[kBlock];
+      for (int j = 0; j < kBlock; ++j) acc[j] = _mm512_setzero_si512();
+      AccumulateInt4(codes, x, gemv.chunks(), acc);
+      // u8 x u8 code sums: each below 2^32 (the load-time accumulator bound), exact as uint32.
+      int64_t codes_x[kBlock], abs_x[kBlock] = {};
+      for (int j = 0; j < kBlock; ++j) {
+        codes_x[j] = static_cast<uint32_t>(_mm512_reduce_add_epi32(acc[j]));
+      }
+      int64_t input_sum;
+      std::memcpy(&input_sum, x + padded, sizeof(input_sum));
+      gemv.Finish(block, codes_x, abs_x, input_sum, output + r * gemv.n());
     }
-    gemv.Finish(block, codes_x, abs_x, input_sum, output);
   }
 }
 

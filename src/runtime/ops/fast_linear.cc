@@ -158,12 +158,14 @@ std::unique_ptr<OpKernel> MakeBinaryInputGemm(const Graph& g, const Node& node, 
                                                name);
 }
 
-// Batch-1 Dense: the GEMV table's kernel, when it has one for these weights.
-std::unique_ptr<OpKernel> MakeQ8Gemv(const Graph& g, const Node& node, int in_features,
+// Dense of a few rows (batch 1 above all): the GEMV table's kernel, when it has one for these
+// weights and rows.
+std::unique_ptr<OpKernel> MakeQ8Gemv(const Graph& g, const Node& node, int rows, int in_features,
                                      int out_features, Activation activation, ThreadPool* pool) {
   const QuantizedLinear linear(g, node, out_features, in_features, activation);
   std::vector<int8_t> storage;
   Q8GemvProblem problem;
+  problem.layer.rows = rows;
   problem.layer.n = out_features;
   problem.layer.depth = in_features;
   problem.weights = Input(g, node, 1).dtype;
@@ -275,13 +277,15 @@ std::unique_ptr<OpKernel> MakeFastQ8Conv2D(const Graph& g, const Node& node,
   if (IsDepthwise(geo)) return MakeQ8Depthwise(g, node, geo, activation, pool);
   if (geo.groups != 1) return nullptr;
   // One output pixel that reads the whole input in its order (a last convolution over the final
-  // feature map, as the ConvNet's 5x5 over 5x5): a batch-1 Dense, for the GEMV kernels, which
-  // read low-bit codes in registers instead of expanding a tile for a single row.
-  if (geo.batch == 1 && geo.out_h == 1 && geo.out_w == 1 && geo.in_h == geo.kernel_h &&
+  // feature map, as the ConvNet's 5x5 over 5x5): a Dense of `batch` rows, for the GEMV kernels,
+  // which read low-bit codes in registers instead of expanding a tile for a few rows.
+  if (geo.batch <= kQ8GemvMaxRows && geo.out_h == 1 && geo.out_w == 1 && geo.in_h == geo.kernel_h &&
       geo.in_w == geo.kernel_w && geo.pad_top == 0 && geo.pad_left == 0 && geo.dilation_h == 1 &&
       geo.dilation_w == 1) {
     const int in_features = geo.kernel_h * geo.kernel_w * geo.in_c;
-    if (auto gemv = MakeQ8Gemv(g, node, in_features, geo.out_c, activation, pool)) return gemv;
+    if (auto gemv = MakeQ8Gemv(g, node, geo.batch, in_features, geo.out_c, activation, pool)) {
+      return gemv;
+    }
   }
   Q8GemmLayer layer = ConvLayer<Q8GemmLayer>(geo);
   layer.conv = geo;
@@ -305,8 +309,8 @@ std::unique_ptr<OpKernel> MakeFastBinaryDense(const Graph& g, const Node& node, 
 std::unique_ptr<OpKernel> MakeFastQ8Dense(const Graph& g, const Node& node, int rows,
                                           int in_features, int out_features, Activation activation,
                                           ThreadPool* pool) {
-  if (rows == 1) {
-    if (auto gemv = MakeQ8Gemv(g, node, in_features, out_features, activation, pool)) {
+  if (rows <= kQ8GemvMaxRows) {
+    if (auto gemv = MakeQ8Gemv(g, node, rows, in_features, out_features, activation, pool)) {
       return gemv;
     }
   }
