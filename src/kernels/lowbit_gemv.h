@@ -1,8 +1,9 @@
-// Batch-1 Dense with int4, int2, ternary or binary weights, moving 4 or 2 bits per weight and
-// unpacking them in registers: the memory-bound case (big fully connected layers at batch 1),
-// where the int8 GEMM would read 2x or 4x the weight bytes. One class for every ISA; the loop
-// is the level's file (x86 AVX-512 VNNI: x86/lowbit_gemv_avx512vnni.cc; AArch64 dot product:
-// arm/lowbit_gemv_neondot.cc).
+// Dense of a few rows (batch 1 to 8) with int4, int2, ternary or binary weights, moving 4 or 2
+// bits per weight and unpacking them in registers: the memory-bound case (big fully connected
+// layers at batch 1), where the int8 GEMM would read 2x or 4x the weight bytes, and the small
+// batches where expanding a GEMM panel per run costs more than the lookups. One class for every
+// ISA; the loop is the level's file (x86 AVX-512 VNNI: x86/lowbit_gemv_avx512vnni.cc; AArch64 dot
+// product: arm/lowbit_gemv_neondot.cc).
 //
 // Weights are stored as unsigned codes u = level + 8 (int4: 0..15), level + 2 (int2: 0..3) or,
 // for ternary (and binary) channels of levels {+pos, 0, -neg}, t + 1 with t the level's sign.
