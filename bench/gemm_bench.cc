@@ -214,6 +214,41 @@ void BM_TritQ8(benchmark::State& state, Isa isa) {
   if (s.batch_rows == 1) SetBandwidth(state, static_cast<double>(s.out_c) * s.in_c);
 }
 
+// Random weights in a low-bit type's stored codes (ternary: +37 / -23 per channel), and the
+// same weights as int8 levels.
+struct CodedWeights {
+  CodedWeights(trit::DType type, int64_t channels, int64_t depth)
+      : stored(trit::StorageBytes(type, channels * depth)),
+        levels(static_cast<size_t>(channels * depth)),
+        pos(static_cast<size_t>(channels), 37),
+        neg(static_cast<size_t>(channels), 23) {
+    const int bits = trit::BitsPerElement(type);
+    const int64_t count = channels * depth;
+    const std::vector<uint8_t> random = Random<uint8_t>(static_cast<size_t>(count), 0, 255);
+    for (int64_t i = 0; i < count; ++i) {
+      uint32_t code = random[static_cast<size_t>(i)] & ((1u << bits) - 1u);
+      if (type == trit::DType::kTernary && code == 2) code = 0;  // 2 is not a ternary code
+      stored[static_cast<size_t>(i * bits / 8)] |= static_cast<uint8_t>(code << (i * bits % 8));
+    }
+    codes.type = type;
+    codes.data = stored.data();
+    codes.ternary_pos = pos.data();
+    codes.ternary_neg = neg.data();
+    codes.per_channel = true;
+    for (int64_t i = 0; i < count; ++i) {
+      levels[static_cast<size_t>(i)] =
+          static_cast<int8_t>(trit::ref::WeightLevel(codes, i, static_cast<int>(i / depth)));
+    }
+  }
+  CodedWeights(const CodedWeights&) = delete;
+  CodedWeights& operator=(const CodedWeights&) = delete;
+
+  std::vector<uint8_t> stored;
+  std::vector<int8_t> levels;
+  std::vector<int8_t> pos, neg;
+  trit::ref::QuantWeights codes;
+};
+
 // The int8 GEMM on low-bit weights (codes: 4 int4, 2 int2, 3 ternary +37 / -23, 1 binary) in
 // two forms on the same layer, in one run: decoded to int8 at load (form 0, what int8 weights
 // get) and kept as a code panel expanded per column tile (form 1, what low-bit weights get).
@@ -230,35 +265,15 @@ void BM_TritQ8Codes(benchmark::State& state, Isa isa) {
                            : kind == 2 ? trit::DType::kI2
                            : kind == 3 ? trit::DType::kTernary
                                        : trit::DType::kBinary;
-  const int bits = trit::BitsPerElement(type);
-  const int64_t count = s.out_c * s.depth();
-  const std::vector<uint8_t> random = Random<uint8_t>(static_cast<size_t>(count), 0, 255);
-  std::vector<uint8_t> stored(trit::StorageBytes(type, count));
-  std::vector<int8_t> levels(static_cast<size_t>(count));
-  const std::vector<int8_t> pos(static_cast<size_t>(s.out_c), 37), neg(pos.size(), 23);
-  for (int64_t i = 0; i < count; ++i) {
-    uint32_t code = random[static_cast<size_t>(i)] & ((1u << bits) - 1u);
-    if (type == trit::DType::kTernary && code == 2) code = 0;
-    stored[static_cast<size_t>(i * bits / 8)] |= static_cast<uint8_t>(code << (i * bits % 8));
-  }
-  trit::ref::QuantWeights codes;
-  codes.type = type;
-  codes.data = stored.data();
-  codes.ternary_pos = pos.data();
-  codes.ternary_neg = neg.data();
-  codes.per_channel = true;
-  for (int64_t i = 0; i < count; ++i) {
-    levels[static_cast<size_t>(i)] =
-        static_cast<int8_t>(trit::ref::WeightLevel(codes, i, static_cast<int>(i / s.depth())));
-  }
+  const CodedWeights weights(type, s.out_c, s.depth());
   const std::vector<int32_t> bias = Random<int32_t>(static_cast<size_t>(s.out_c), -1000, 1000);
   const std::vector<uint8_t> input =
       Random<uint8_t>(static_cast<size_t>(Vectors(s) * s.in_c), 0, 255);
   std::vector<trit::Requant> requant(static_cast<size_t>(s.out_c),
                                      trit::QuantizeMultiplier(0.0001));
   trit::x86::Q8GemmLayer layer = Q8LayerOf(s, bias, requant);
-  layer.levels = panel ? nullptr : levels.data();
-  layer.codes = codes;
+  layer.levels = panel ? nullptr : weights.levels.data();
+  layer.codes = weights.codes;
   const trit::x86::Q8Gemm gemm(isa, layer);
   trit::x86::AlignedArray<uint8_t> scratch(gemm.scratch_bytes() + 64);
   std::vector<uint8_t> output(static_cast<size_t>(s.m() * s.out_c));
@@ -286,25 +301,7 @@ void BM_LowBitRows(benchmark::State& state) {
     s.pad = 0;
   }
   const int form = static_cast<int>(state.range(2));
-  const int64_t count = int64_t{s.out_c} * s.in_c;
-  const std::vector<uint8_t> random = Random<uint8_t>(static_cast<size_t>(count), 0, 2);
-  std::vector<uint8_t> stored(trit::StorageBytes(trit::DType::kTernary, count));
-  std::vector<int8_t> levels(static_cast<size_t>(count));
-  const std::vector<int8_t> pos(static_cast<size_t>(s.out_c), 37), neg(pos.size(), 23);
-  for (int64_t i = 0; i < count; ++i) {
-    const uint32_t code = random[static_cast<size_t>(i)] == 2 ? 3 : random[static_cast<size_t>(i)];
-    stored[static_cast<size_t>(i / 4)] |= static_cast<uint8_t>(code << (i % 4 * 2));
-  }
-  trit::ref::QuantWeights codes;
-  codes.type = trit::DType::kTernary;
-  codes.data = stored.data();
-  codes.ternary_pos = pos.data();
-  codes.ternary_neg = neg.data();
-  codes.per_channel = true;
-  for (int64_t i = 0; i < count; ++i) {
-    levels[static_cast<size_t>(i)] =
-        static_cast<int8_t>(trit::ref::WeightLevel(codes, i, static_cast<int>(i / s.in_c)));
-  }
+  const CodedWeights weights(trit::DType::kTernary, s.out_c, s.in_c);
   const std::vector<int32_t> bias = Random<int32_t>(static_cast<size_t>(s.out_c), -1000, 1000);
   const std::vector<uint8_t> input = Random<uint8_t>(static_cast<size_t>(s.m() * s.in_c), 0, 255);
   std::vector<trit::Requant> requant(static_cast<size_t>(s.out_c),
@@ -315,7 +312,7 @@ void BM_LowBitRows(benchmark::State& state) {
     layer.rows = s.m();
     layer.n = s.out_c;
     layer.depth = s.in_c;
-    layer.codes = codes;
+    layer.codes = weights.codes;
     layer.bias = bias.data();
     layer.requant = requant.data();
     layer.per_channel = true;
@@ -331,8 +328,8 @@ void BM_LowBitRows(benchmark::State& state) {
     }
   } else {
     trit::x86::Q8GemmLayer layer = Q8LayerOf(s, bias, requant);
-    layer.levels = form == 0 ? levels.data() : nullptr;
-    layer.codes = codes;
+    layer.levels = form == 0 ? weights.levels.data() : nullptr;
+    layer.codes = weights.codes;
     const trit::x86::Q8Gemm gemm(Isa::kAvx512, layer);
     trit::x86::AlignedArray<uint8_t> scratch(gemm.scratch_bytes() + 64);
     for (auto _ : state) {
