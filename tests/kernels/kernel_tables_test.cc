@@ -44,6 +44,7 @@ TEST(KernelTables, EveryTableEndsWithTheReferenceAndRespectsLevels) {
   CheckTable("q8 add", Q8AddKernels(), Q8AddProblem{});
   CheckTable("q8 pointwise", Q8PointwiseKernels(), Q8PointwiseProblem{});
   CheckTable("quantize", QuantizeF32Kernels(), ConversionProblem{});
+  CheckTable("dequantize", DequantizeQ8Kernels(), ConversionProblem{});
   CheckTable("binarize", BinarizeQ8Kernels(), ConversionProblem{});
   CheckTable("maxpool f32", MaxPoolF32Kernels(), MaxPoolF32Problem{});
   CheckTable("maxpool q8", MaxPoolQ8Kernels(), MaxPoolQ8Problem{true});

@@ -167,6 +167,43 @@ TEST(ConversionKernels, QuantizeMatchesTheReference) {
   }
 }
 
+// Every level's Dequantize gives the reference's floats bit for bit: random bytes, zero points
+// and scales (tiny, huge, negative), lengths across the 16-element steps.
+int CheckDequantize(Rng& rng, int64_t count) {
+  int fast_rows = 0;
+  const bool is_signed = rng.Bool();
+  const int lo = is_signed ? -128 : 0;
+  const int32_t zero_point = rng.Int(lo, lo + 255);
+  const float scale = static_cast<float>(std::pow(10.0, rng.Real(-30, 30))) * (rng.Bool() ? 1 : -1);
+  const std::vector<uint8_t> input = RandomBytes(rng, count);
+  std::vector<float> expected(static_cast<size_t>(count));
+  if (is_signed) {
+    ref::DequantizeF32(count, reinterpret_cast<const int8_t*>(input.data()), scale, zero_point,
+                       expected.data());
+  } else {
+    ref::DequantizeF32(count, input.data(), scale, zero_point, expected.data());
+  }
+  ForEachRunnableRow(DequantizeQ8Kernels(), ConversionProblem{}, [&](const auto& row) {
+    // One guard float after the output: it must stay untouched.
+    std::vector<float> output(expected.size() + 1, -7.0f);
+    row.entry(count, input.data(), is_signed, scale, zero_point, output.data());
+    EXPECT_EQ(output.back(), -7.0f) << row.name << ": wrote past " << count << " elements";
+    output.pop_back();
+    ASSERT_EQ(0, std::memcmp(output.data(), expected.data(), expected.size() * sizeof(float)))
+        << row.name << ", " << count << " elements";
+    fast_rows += row.isa != Isa::kRef;
+  });
+  return fast_rows;
+}
+
+TEST(ConversionKernels, DequantizeMatchesTheReference) {
+  for (const uint64_t seed : Seeds(100)) {
+    TRIT_SEED_SCOPE(seed);
+    Rng rng(seed);
+    CheckDequantize(rng, RandomLength(rng));
+  }
+}
+
 int CheckBinarize(Rng& rng, int64_t count) {
   int fast_rows = 0;
   const bool is_signed = rng.Bool();
@@ -202,7 +239,7 @@ TEST(ConversionKernels, BinarizeQ8MatchesTheReference) {
 
 // Every length edge, a few random cases each; on a CPU with optimized rows, each family ran one.
 TEST(PointwiseKernels, EveryRowAtEdgeLengths) {
-  int add = 0, lookup = 0, quantize = 0, binarize = 0;
+  int add = 0, lookup = 0, quantize = 0, dequantize = 0, binarize = 0;
   for (const uint64_t seed : Seeds(3)) {
     TRIT_SEED_SCOPE(seed);
     Rng rng(seed);
@@ -210,6 +247,7 @@ TEST(PointwiseKernels, EveryRowAtEdgeLengths) {
       add += CheckAdd(rng, count);
       lookup += CheckLookup(rng, count);
       quantize += CheckQuantize(rng, count);
+      dequantize += CheckDequantize(rng, count);
       binarize += CheckBinarize(rng, count);
     }
   }
@@ -217,6 +255,7 @@ TEST(PointwiseKernels, EveryRowAtEdgeLengths) {
     EXPECT_GT(add, 0);
     EXPECT_GT(lookup, 0);
     EXPECT_GT(quantize, 0);
+    EXPECT_GT(dequantize, 0);
     EXPECT_GT(binarize, 0);
   }
 }

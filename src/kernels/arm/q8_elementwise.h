@@ -30,6 +30,11 @@ void LookupQ8Neon(int64_t count, const uint8_t* in, uint8_t flip, const uint8_t*
 void QuantizeF32Neon(int64_t count, const float* input, float scale, int32_t zero_point,
                      bool signed_output, uint8_t* output);
 
+// Dequantize int8/uint8 -> f32: scale * float(q - z), the reference's two operations, 16
+// elements per step.
+void DequantizeQ8Neon(int64_t count, const uint8_t* input, bool is_signed, float scale,
+                      int32_t zero_point, float* output);
+
 // Binarize 8-bit values: bit i = (x[i] >= zero point), 64 per step (kernels/ref/binarize.h).
 void BinarizeQ8Neon(int64_t count, const uint8_t* input, bool is_signed, int32_t zero_point,
                     uint8_t* bits);

@@ -1,5 +1,5 @@
-// Quantize (f32 -> 8 bits) and Binarize (8 bits -> packed bits) of arm/q8_elementwise.h for
-// AArch64 NEON (baseline).
+// Quantize (f32 -> 8 bits), Dequantize (8 bits -> f32) and Binarize (8 bits -> packed bits) of
+// arm/q8_elementwise.h for AArch64 NEON (baseline).
 //
 // Quantize follows the reference's float operations in order: FDIV (x / s, correctly rounded as
 // the scalar division), FRINTN (round to nearest, ties to even, as the reference's nearbyint in
@@ -7,6 +7,9 @@
 // as the reference does, rather than FCVTNS to an integer), FADD of the zero point, NaN inputs to
 // the zero point (FCMEQ x, x + BSL), the clamp as the reference writes it (v < lo ? lo : v > hi ?
 // hi : v, FCMGT + BSL), then FCVTZS of the integral value and narrowing. 16 elements per step.
+//
+// Dequantize widens 16 bytes to 32-bit lanes, subtracts the zero point, converts (exactly: the
+// difference is within [-510, 510]) and multiplies by the scale: the reference's operations.
 //
 // Binarize compares 16 bytes at a time with the zero point (CMGE / CMHS), keeps bit j of each
 // byte of a group of 8 (AND with 1, 2, 4, ... 128) and sums the groups with three ADDP rounds:
@@ -93,6 +96,39 @@ void QuantizeF32Neon(int64_t count, const float* input, float scale, int32_t zer
     std::copy(input + i, input + count, buffer);
     vst1q_u8(bytes, Quantize16(buffer, scales, zero, lo, hi));
     std::memcpy(output + i, bytes, rest);
+  }
+}
+
+void DequantizeQ8Neon(int64_t count, const uint8_t* input, bool is_signed, float scale,
+                      int32_t zero_point, float* output) {
+  const float32x4_t scales = vdupq_n_f32(scale);
+  const int32x4_t zero = vdupq_n_s32(zero_point);
+  // 16 bytes -> 16 floats; the last partial step goes through a buffer.
+  auto dequantize16 = [&](const uint8_t* in, float* out) {
+    const uint8x16_t bytes = vld1q_u8(in);
+    int16x8_t halves[2];
+    if (is_signed) {
+      halves[0] = vmovl_s8(vget_low_s8(vreinterpretq_s8_u8(bytes)));
+      halves[1] = vmovl_s8(vget_high_s8(vreinterpretq_s8_u8(bytes)));
+    } else {
+      halves[0] = vreinterpretq_s16_u16(vmovl_u8(vget_low_u8(bytes)));
+      halves[1] = vreinterpretq_s16_u16(vmovl_u8(vget_high_u8(bytes)));
+    }
+    for (int h = 0; h < 2; ++h) {
+      const int32x4_t low = vsubq_s32(vmovl_s16(vget_low_s16(halves[h])), zero);
+      const int32x4_t high = vsubq_s32(vmovl_s16(vget_high_s16(halves[h])), zero);
+      vst1q_f32(out + 8 * h, vmulq_f32(scales, vcvtq_f32_s32(low)));
+      vst1q_f32(out + 8 * h + 4, vmulq_f32(scales, vcvtq_f32_s32(high)));
+    }
+  };
+  int64_t i = 0;
+  for (; i + 16 <= count; i += 16) dequantize16(input + i, output + i);
+  if (i < count) {
+    uint8_t bytes[16] = {};
+    float floats[16];
+    std::copy(input + i, input + count, bytes);
+    dequantize16(bytes, floats);
+    std::copy(floats, floats + (count - i), output + i);
   }
 }
 

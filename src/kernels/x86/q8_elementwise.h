@@ -28,6 +28,11 @@ void LookupQ8Avx512(int64_t count, const uint8_t* in, uint8_t flip, const uint8_
 void QuantizeF32Avx512(int64_t count, const float* input, float scale, int32_t zero_point,
                        bool signed_output, uint8_t* output);
 
+// Dequantize int8/uint8 -> f32: scale * float(q - z), the reference's two operations (an exact
+// integer-to-float conversion, one correctly rounded product), 16 elements per step. AVX-512 F.
+void DequantizeQ8Avx512(int64_t count, const uint8_t* input, bool is_signed, float scale,
+                        int32_t zero_point, float* output);
+
 // Binarize 8-bit values: bit i = (x[i] >= zero point), one byte compare per element, 64 per
 // step, the compare mask stored as the packed bits (kernels/ref/binarize.h). AVX-512 F/BW.
 void BinarizeQ8Avx512(int64_t count, const uint8_t* input, bool is_signed, int32_t zero_point,

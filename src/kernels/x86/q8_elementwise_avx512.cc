@@ -93,6 +93,21 @@ void QuantizeF32Avx512(int64_t count, const float* input, float scale, int32_t z
   }
 }
 
+void DequantizeQ8Avx512(int64_t count, const uint8_t* input, bool is_signed, float scale,
+                        int32_t zero_point, float* output) {
+  const __m512 scales = _mm512_set1_ps(scale);
+  const __m512i zero = _mm512_set1_epi32(zero_point);
+  for (int64_t i = 0; i < count; i += 16) {
+    const __mmask16 mask =
+        count - i >= 16 ? __mmask16{0xFFFF} : static_cast<__mmask16>((1u << (count - i)) - 1);
+    const __m128i bytes = _mm_maskz_loadu_epi8(mask, input + i);
+    const __m512i q = is_signed ? _mm512_cvtepi8_epi32(bytes) : _mm512_cvtepu8_epi32(bytes);
+    // q - z is within [-510, 510]: the conversion to float is exact, as in the reference.
+    const __m512 v = _mm512_cvtepi32_ps(_mm512_sub_epi32(q, zero));
+    _mm512_mask_storeu_ps(output + i, mask, _mm512_mul_ps(scales, v));
+  }
+}
+
 void BinarizeQ8Avx512(int64_t count, const uint8_t* input, bool is_signed, int32_t zero_point,
                       uint8_t* bits) {
   const __m512i zero = _mm512_set1_epi8(static_cast<char>(zero_point));

@@ -1,9 +1,8 @@
 // Quantize (f32 -> i8/u8) and Dequantize (i8/u8 -> f32) bindings.
-#include "kernels/ref/quantize.h"
+#include "kernels/registry/quantize.h"
 
 #include <memory>
 
-#include "kernels/registry/quantize.h"
 #include "runtime/op_kernel.h"
 #include "runtime/ops/op_support.h"
 
@@ -22,6 +21,10 @@ class QuantizeKernel final : public OpKernel {
       const auto& chosen = ChooseKernel(QuantizeF32Kernels(), {});
       quantize_kernel_ = chosen.entry;
       name_ = chosen.name;
+    } else {
+      const auto& chosen = ChooseKernel(DequantizeQ8Kernels(), {});
+      dequantize_kernel_ = chosen.entry;
+      name_ = chosen.name;
     }
   }
   void Run(const void* const* inputs, void* const* outputs, void*) override {
@@ -29,12 +32,8 @@ class QuantizeKernel final : public OpKernel {
       quantize_kernel_(count_, static_cast<const float*>(inputs[0]), scale_, zero_point_,
                        type_ == DType::kI8, outputs[0]);
     } else {
-      auto* y = static_cast<float*>(outputs[0]);
-      if (type_ == DType::kU8) {
-        ref::DequantizeF32(count_, static_cast<const uint8_t*>(inputs[0]), scale_, zero_point_, y);
-      } else {
-        ref::DequantizeF32(count_, static_cast<const int8_t*>(inputs[0]), scale_, zero_point_, y);
-      }
+      dequantize_kernel_(count_, inputs[0], type_ == DType::kI8, scale_, zero_point_,
+                         static_cast<float*>(outputs[0]));
     }
   }
   std::string_view name() const override { return name_; }
@@ -46,7 +45,8 @@ class QuantizeKernel final : public OpKernel {
   float scale_ = 1.0f;
   int32_t zero_point_ = 0;
   QuantizeF32Fn quantize_kernel_ = nullptr;
-  std::string_view name_ = "ref_dequantize_q8_f32";
+  DequantizeQ8Fn dequantize_kernel_ = nullptr;
+  std::string_view name_;
 };
 
 }  // namespace
