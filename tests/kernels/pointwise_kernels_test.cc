@@ -4,6 +4,8 @@
 // clamps, NaN, infinities, signed zeros and exact halves; bit for bit.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -189,7 +191,11 @@ int CheckDequantize(Rng& rng, int64_t count) {
     row.entry(count, input.data(), is_signed, scale, zero_point, output.data());
     EXPECT_EQ(output.back(), -7.0f) << row.name << ": wrote past " << count << " elements";
     output.pop_back();
-    ASSERT_EQ(0, std::memcmp(output.data(), expected.data(), expected.size() * sizeof(float)))
+    // Bit for bit (signed zeros included), not float ==.
+    const auto same_bits = [](float a, float b) {
+      return std::bit_cast<uint32_t>(a) == std::bit_cast<uint32_t>(b);
+    };
+    ASSERT_TRUE(std::equal(output.begin(), output.end(), expected.begin(), same_bits))
         << row.name << ", " << count << " elements";
     fast_rows += row.isa != Isa::kRef;
   });
