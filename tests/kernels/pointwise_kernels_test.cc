@@ -89,6 +89,64 @@ TEST(ElementwiseKernels, Q8AddMatchesTheReference) {
   }
 }
 
+// The Add rows at the edges of what they take: shifts around 16 and 47 (the 16-bit AVX-512 row's
+// bounds) and up to 62, multipliers up to 2^31 - 1, zero points at the ends of their types and
+// inputs at the other ends (the largest |x - z|), so that every partial sum of the rows'
+// rewritten arithmetic reaches its bound.
+TEST(ElementwiseKernels, Q8AddAtTheShiftBoundsMatchesTheReference) {
+  Rng rng(11);
+  int madd_rows = 0;
+  for (const int shift : {14, 15, 16, 17, 18, 30, 46, 47, 48, 62}) {
+    for (int trial = 0; trial < 40; ++trial) {
+      const bool a_signed = rng.Bool(), b_signed = rng.Bool(), out_signed = rng.Bool();
+      Q8AddProblem problem;
+      problem.same_shapes = true;
+      ref::QuantAddParams& p = problem.params;
+      p.shift = shift;
+      const int64_t top = (int64_t{1} << 31) - 1;
+      p.multiplier_a = trial % 4 == 0 ? top : std::uniform_int_distribution<int64_t>(0, top)(rng.engine());
+      p.multiplier_b = trial % 4 == 1 ? top : std::uniform_int_distribution<int64_t>(0, top)(rng.engine());
+      const auto extreme_zero = [&](bool is_signed) {
+        const int low = is_signed ? -128 : 0;
+        return rng.Bool() ? (rng.Bool() ? low : low + 255) : rng.Int(low, low + 255);
+      };
+      p.zero_a = extreme_zero(a_signed);
+      p.zero_b = extreme_zero(b_signed);
+      p.zero_out = extreme_zero(out_signed);
+      p.lo = out_signed ? -128 : 0;
+      p.hi = p.lo + 255;
+      if (rng.Bool()) p.lo = std::max(p.lo, p.zero_out);
+      const int64_t count = 97;
+      std::vector<uint8_t> a = RandomBytes(rng, count), b = RandomBytes(rng, count);
+      // The farthest input from each zero point in the first elements.
+      const auto farthest = [](bool is_signed, int32_t zero) {
+        const int low = is_signed ? -128 : 0;
+        return static_cast<uint8_t>(zero - low > 127 ? low : low + 255);
+      };
+      for (int64_t i = 0; i < 8; ++i) {
+        a[static_cast<size_t>(i)] = farthest(a_signed, p.zero_a);
+        b[static_cast<size_t>(i)] = farthest(b_signed, p.zero_b);
+      }
+      const ref::Broadcast same = ref::MakeBroadcast(&count, 1, &count, 1);
+      std::vector<uint8_t> expected(a.size());
+      WithQ8Types(a_signed, b_signed, out_signed, [&](auto x, auto y, auto o) {
+        ref::AddQ8(same, reinterpret_cast<const decltype(x)*>(a.data()),
+                   reinterpret_cast<const decltype(y)*>(b.data()), p,
+                   reinterpret_cast<decltype(o)*>(expected.data()));
+      });
+      ForEachRunnableRow(Q8AddKernels(), problem, [&](const auto& row) {
+        std::vector<uint8_t> output(a.size());
+        row.entry(same, a.data(), a_signed, b.data(), b_signed, p, output.data(), out_signed);
+        ASSERT_EQ(output, expected) << row.name << ", shift " << shift;
+        madd_rows += std::string_view(row.name).find("madd") != std::string_view::npos;
+      });
+    }
+  }
+  if (DetectedIsa() == Isa::kAvx512) {
+    EXPECT_EQ(madd_rows, 6 * 40);  // shifts 16, 17, 18, 30, 46, 47
+  }
+}
+
 int CheckLookup(Rng& rng, int64_t count) {
   int fast_rows = 0;
   const std::vector<uint8_t> table = RandomBytes(rng, 256), input = RandomBytes(rng, count);

@@ -25,6 +25,13 @@ void AddQ8Reference(const ref::Broadcast& broadcast, const void* a, bool a_signe
 }
 
 #if defined(__x86_64__)
+bool SameShapesAndFitsMadd(const Q8AddProblem& p) {
+  return p.same_shapes && x86::AddQ8MaddFits(p.params);
+}
+void AddQ8MaddAvx512(const ref::Broadcast& broadcast, const void* a, bool a_signed, const void* b,
+                     bool b_signed, const ref::QuantAddParams& params, void* out, bool) {
+  x86::AddQ8MaddAvx512(broadcast.count, a, a_signed, b, b_signed, params, out);
+}
 bool SameShapesAndFits(const Q8AddProblem& p) { return p.same_shapes && x86::AddQ8Fits(p.params); }
 void AddQ8Avx512(const ref::Broadcast& broadcast, const void* a, bool a_signed, const void* b,
                  bool b_signed, const ref::QuantAddParams& params, void* out, bool) {
@@ -44,6 +51,7 @@ void AddQ8Neon(const ref::Broadcast& broadcast, const void* a, bool a_signed, co
 
 constexpr KernelCandidate<Q8AddProblem, Q8AddFn> kQ8Add[] = {
 #if defined(__x86_64__)
+    {"q8_add_madd__avx512", Isa::kAvx512, SameShapesAndFitsMadd, AddQ8MaddAvx512},
     {"q8_add__avx512", Isa::kAvx512, SameShapesAndFits, AddQ8Avx512},
 #endif
 #if defined(__aarch64__)

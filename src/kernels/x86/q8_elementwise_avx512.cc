@@ -50,6 +50,67 @@ void AddQ8Avx512(int64_t count, const void* a, bool a_signed, const void* b, boo
   }
 }
 
+// Why AddQ8MaddAvx512 is exact. With d = x - z for each input (|d| < 2^9 for x and z within
+// -128..255) and each multiplier 0 <= M < 2^31 written M = Mh 2^16 + Ml (0 <= Ml < 2^16) and
+// Ml = Ml' + 2^15 (so that Mh < 2^15 and -2^15 <= Ml' < 2^15 are int16 values),
+//     da Ma + db Mb = H 2^16 + L,  H = da Mha + db Mhb,  L = da Mla' + db Mlb' + 2^15 (da + db),
+// where H, the first part of L, and (da + db) are each one VPMADDWD of the pairs (da, db),
+// exact in 32 bits (|H| < 2^25, |L| < 2^26). As floor divisions by powers of two nest, with
+// the rounding term 2^(s-1) = Rh 2^16 + Rl (s >= 17: Rh = 2^(s-17), Rl = 0; s = 16: Rh = 0,
+// Rl = 2^15),
+//     (da Ma + db Mb + 2^(s-1)) >> s  ==  (H + Rh + ((L + Rl) >> 16)) >> (s - 16),
+// whose operand stays below 2^25 + 2^30 + 2^11 < 2^31 for s <= 47. The result plus the output
+// zero point saturates to int16 when packed, which changes no byte after the clamp to
+// [lo, hi] (within -128..255).
+void AddQ8MaddAvx512(int64_t count, const void* a, bool a_signed, const void* b, bool b_signed,
+                     const ref::QuantAddParams& p, void* out) {
+  const auto* x = static_cast<const uint8_t*>(a);
+  const auto* y = static_cast<const uint8_t*>(b);
+  auto* z = static_cast<uint8_t*>(out);
+  const auto ma = static_cast<int32_t>(p.multiplier_a), mb = static_cast<int32_t>(p.multiplier_b);
+  // Pairs (a's half, b's half) in each 32-bit lane, as VPMADDWD reads (da, db).
+  const auto pair = [](int32_t for_a, int32_t for_b) {
+    return _mm512_set1_epi32(static_cast<int32_t>(static_cast<uint32_t>(for_a & 0xFFFF) |
+                                                  (static_cast<uint32_t>(for_b) << 16)));
+  };
+  const __m512i high = pair(ma >> 16, mb >> 16);
+  const __m512i low = pair((ma & 0xFFFF) - 0x8000, (mb & 0xFFFF) - 0x8000);
+  const __m512i ones = pair(1, 1);
+  const int s = p.shift;
+  const __m512i rounding_high = _mm512_set1_epi32(s >= 17 ? int32_t{1} << (s - 17) : 0);
+  const __m512i rounding_low = _mm512_set1_epi32(s == 16 ? int32_t{1} << 15 : 0);
+  const __m128i shift = _mm_cvtsi32_si128(s - 16);
+  const __m512i za = _mm512_set1_epi16(static_cast<int16_t>(p.zero_a));
+  const __m512i zb = _mm512_set1_epi16(static_cast<int16_t>(p.zero_b));
+  const __m512i zo = _mm512_set1_epi16(static_cast<int16_t>(p.zero_out));
+  const __m512i lo = _mm512_set1_epi16(static_cast<int16_t>(p.lo));
+  const __m512i hi = _mm512_set1_epi16(static_cast<int16_t>(p.hi));
+  const auto widen = [](__m256i bytes, bool is_signed) {
+    return is_signed ? _mm512_cvtepi8_epi16(bytes) : _mm512_cvtepu8_epi16(bytes);
+  };
+  // 16 results from the pairs of 16 elements (their order within each 128-bit lane).
+  const auto sums = [&](__m512i pairs) {
+    const __m512i h = _mm512_madd_epi16(pairs, high);
+    const __m512i l = _mm512_add_epi32(_mm512_madd_epi16(pairs, low),
+                                       _mm512_slli_epi32(_mm512_madd_epi16(pairs, ones), 15));
+    const __m512i joined =
+        _mm512_add_epi32(_mm512_add_epi32(h, rounding_high),
+                         _mm512_srai_epi32(_mm512_add_epi32(l, rounding_low), 16));
+    return _mm512_sra_epi32(joined, shift);
+  };
+  for (int64_t i = 0; i < count; i += 32) {
+    const __mmask32 mask =
+        count - i >= 32 ? ~__mmask32{0} : static_cast<__mmask32>((1u << (count - i)) - 1);
+    const __m512i da = _mm512_sub_epi16(widen(_mm256_maskz_loadu_epi8(mask, x + i), a_signed), za);
+    const __m512i db = _mm512_sub_epi16(widen(_mm256_maskz_loadu_epi8(mask, y + i), b_signed), zb);
+    // Per 128-bit lane: unpacklo pairs elements 0-3, unpackhi 4-7; the pack restores the order.
+    const __m512i packed = _mm512_packs_epi32(sums(_mm512_unpacklo_epi16(da, db)),
+                                              sums(_mm512_unpackhi_epi16(da, db)));
+    const __m512i value = _mm512_min_epi16(_mm512_max_epi16(_mm512_adds_epi16(packed, zo), lo), hi);
+    _mm256_mask_storeu_epi8(z + i, mask, _mm512_cvtepi16_epi8(value));
+  }
+}
+
 void LookupQ8Avx512(int64_t count, const uint8_t* in, uint8_t flip, const uint8_t* table,
                     uint8_t* out) {
   const __m512i t0 = _mm512_loadu_si512(table), t1 = _mm512_loadu_si512(table + 64);
