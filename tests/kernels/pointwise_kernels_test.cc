@@ -104,8 +104,10 @@ TEST(ElementwiseKernels, Q8AddAtTheShiftBoundsMatchesTheReference) {
       ref::QuantAddParams& p = problem.params;
       p.shift = shift;
       const int64_t top = (int64_t{1} << 31) - 1;
-      p.multiplier_a = trial % 4 == 0 ? top : std::uniform_int_distribution<int64_t>(0, top)(rng.engine());
-      p.multiplier_b = trial % 4 == 1 ? top : std::uniform_int_distribution<int64_t>(0, top)(rng.engine());
+      p.multiplier_a =
+          trial % 4 == 0 ? top : std::uniform_int_distribution<int64_t>(0, top)(rng.engine());
+      p.multiplier_b =
+          trial % 4 == 1 ? top : std::uniform_int_distribution<int64_t>(0, top)(rng.engine());
       const auto extreme_zero = [&](bool is_signed) {
         const int low = is_signed ? -128 : 0;
         return rng.Bool() ? (rng.Bool() ? low : low + 255) : rng.Int(low, low + 255);
@@ -144,6 +146,91 @@ TEST(ElementwiseKernels, Q8AddAtTheShiftBoundsMatchesTheReference) {
   }
   if (DetectedIsa() == Isa::kAvx512) {
     EXPECT_EQ(madd_rows, 6 * 40);  // shifts 16, 17, 18, 30, 46, 47
+  }
+}
+
+// Add and Mul with NumPy broadcasting: a random output shape (rank 1 to 4, inner extents across
+// the 8-, 16- and 32-element steps), each input the output's shape with random dimensions set
+// to 1 (the broadcast ones: per channel, per image, scalar, middle dimensions) and sometimes
+// leading ones dropped; random types, zero points, multipliers and clamps. Every runnable row
+// of both tables against the typed reference. Returns the optimized rows that ran.
+int CheckBroadcastBinary(Rng& rng) {
+  const int rank = rng.Int(1, 4);
+  std::vector<int64_t> out_shape(static_cast<size_t>(rank));
+  for (int64_t& e : out_shape) e = rng.Int(1, 5);
+  out_shape.back() = rng.Pick(kTileEdges);
+  const auto input_shape = [&] {
+    std::vector<int64_t> shape = out_shape;
+    for (int64_t& e : shape) {
+      if (rng.Int(0, 2) == 0) e = 1;
+    }
+    const int dropped = rng.Int(0, 3) == 0 ? rng.Int(0, rank - 1) : 0;
+    shape.erase(shape.begin(), shape.begin() + dropped);
+    return shape;
+  };
+  const std::vector<int64_t> shape_a = input_shape(), shape_b = input_shape();
+  const ref::Broadcast broadcast =
+      ref::MakeBroadcast(shape_a.data(), static_cast<int>(shape_a.size()), shape_b.data(),
+                         static_cast<int>(shape_b.size()));
+  int64_t count_a = 1, count_b = 1;
+  for (const int64_t e : shape_a) count_a *= e;
+  for (const int64_t e : shape_b) count_b *= e;
+  const bool same_shapes = count_a == broadcast.count && count_b == broadcast.count;
+  const bool a_signed = rng.Bool(), b_signed = rng.Bool(), out_signed = rng.Bool();
+  const std::vector<uint8_t> a = RandomBytes(rng, count_a), b = RandomBytes(rng, count_b);
+  const auto zero = [&](bool is_signed) {
+    return is_signed ? rng.Int(-128, 127) : rng.Int(0, 255);
+  };
+  const int32_t lo = out_signed ? -128 : 0;
+  int fast_rows = 0;
+  const auto check = [&](auto table, const auto& params, auto reference) {
+    std::vector<uint8_t> expected(static_cast<size_t>(broadcast.count));
+    WithQ8Types(a_signed, b_signed, out_signed, [&](auto x, auto y, auto o) {
+      reference(broadcast, reinterpret_cast<const decltype(x)*>(a.data()),
+                reinterpret_cast<const decltype(y)*>(b.data()), params,
+                reinterpret_cast<decltype(o)*>(expected.data()));
+    });
+    ForEachRunnableRow(table, {same_shapes, params}, [&](const auto& row) {
+      std::vector<uint8_t> output(expected.size());
+      row.entry(broadcast, a.data(), a_signed, b.data(), b_signed, params, output.data(),
+                out_signed);
+      ASSERT_EQ(output, expected) << row.name;
+      fast_rows += row.isa != Isa::kRef;
+    });
+  };
+  ref::QuantAddParams add;
+  const double ma = std::pow(10.0, rng.Real(-3, 1)), mb = std::pow(10.0, rng.Real(-3, 1));
+  add.shift = QuantizeMultiplier(std::max(ma, mb)).shift;
+  add.multiplier_a = std::llround(std::ldexp(ma, add.shift));
+  add.multiplier_b = std::llround(std::ldexp(mb, add.shift));
+  add.zero_a = zero(a_signed);
+  add.zero_b = zero(b_signed);
+  add.zero_out = zero(out_signed);
+  add.lo = rng.Bool() ? lo : std::max(lo, add.zero_out);
+  add.hi = lo + 255;
+  ref::QuantMulParams mul;
+  mul.zero_a = zero(a_signed);
+  mul.zero_b = zero(b_signed);
+  mul.zero_out = zero(out_signed);
+  mul.requant = QuantizeMultiplier(std::pow(10.0, rng.Real(-5, 1)));
+  mul.lo = rng.Bool() ? lo : std::max(lo, mul.zero_out);
+  mul.hi = rng.Bool() ? lo + 255 : rng.Int(mul.lo, lo + 255);
+  check(Q8AddKernels(), add,
+        [](const auto& br, auto x, auto y, const auto& p, auto o) { ref::AddQ8(br, x, y, p, o); });
+  check(Q8MulKernels(), mul,
+        [](const auto& br, auto x, auto y, const auto& p, auto o) { ref::MulQ8(br, x, y, p, o); });
+  return fast_rows;
+}
+
+TEST(ElementwiseKernels, Q8AddAndMulWithBroadcastingMatchTheReference) {
+  int fast_rows = 0;
+  for (const uint64_t seed : Seeds(300)) {
+    TRIT_SEED_SCOPE(seed);
+    Rng rng(seed);
+    fast_rows += CheckBroadcastBinary(rng);
+  }
+  if (DetectedIsa() == Isa::kAvx512) {
+    EXPECT_GT(fast_rows, 600);  // both Add rows take nearly every case, and the Mul row
   }
 }
 

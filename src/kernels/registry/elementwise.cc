@@ -1,5 +1,6 @@
 #include "kernels/registry/elementwise.h"
 
+#include "kernels/broadcast_rows.h"
 #include "kernels/registry/q8_types.h"
 #if defined(__aarch64__)
 #include "kernels/arm/q8_elementwise.h"
@@ -24,19 +25,34 @@ void AddQ8Reference(const ref::Broadcast& broadcast, const void* a, bool a_signe
   });
 }
 
+void MulQ8Reference(const ref::Broadcast& broadcast, const void* a, bool a_signed, const void* b,
+                    bool b_signed, const ref::QuantMulParams& params, void* out, bool out_signed) {
+  WithQ8Type(a_signed, [&](auto a_type) {
+    WithQ8Type(b_signed, [&](auto b_type) {
+      WithQ8Type(out_signed, [&](auto out_type) {
+        ref::MulQ8(broadcast, static_cast<const decltype(a_type)*>(a),
+                   static_cast<const decltype(b_type)*>(b), params,
+                   static_cast<decltype(out_type)*>(out));
+      });
+    });
+  });
+}
+
 #if defined(__x86_64__)
-bool SameShapesAndFitsMadd(const Q8AddProblem& p) {
-  return p.same_shapes && x86::AddQ8MaddFits(p.params);
+// A row kernel of x86/q8_elementwise.h over every row of the broadcast.
+template <auto kRowKernel, typename Params>
+void OverRows(const ref::Broadcast& broadcast, const void* a, bool a_signed, const void* b,
+              bool b_signed, const Params& params, void* out, bool) {
+  const auto* x = static_cast<const uint8_t*>(a);
+  const auto* y = static_cast<const uint8_t*>(b);
+  auto* z = static_cast<uint8_t*>(out);
+  ForEachBroadcastRow(broadcast, [&](int64_t at, int64_t ia, int64_t a_step, int64_t ib,
+                                     int64_t b_step, int64_t length) {
+    kRowKernel(length, x + ia, a_signed, a_step, y + ib, b_signed, b_step, params, z + at);
+  });
 }
-void AddQ8MaddAvx512(const ref::Broadcast& broadcast, const void* a, bool a_signed, const void* b,
-                     bool b_signed, const ref::QuantAddParams& params, void* out, bool) {
-  x86::AddQ8MaddAvx512(broadcast.count, a, a_signed, b, b_signed, params, out);
-}
-bool SameShapesAndFits(const Q8AddProblem& p) { return p.same_shapes && x86::AddQ8Fits(p.params); }
-void AddQ8Avx512(const ref::Broadcast& broadcast, const void* a, bool a_signed, const void* b,
-                 bool b_signed, const ref::QuantAddParams& params, void* out, bool) {
-  x86::AddQ8Avx512(broadcast.count, a, a_signed, b, b_signed, params, out);
-}
+bool AddFitsMadd(const Q8AddProblem& p) { return x86::AddQ8MaddFits(p.params); }
+bool AddFits(const Q8AddProblem& p) { return x86::AddQ8Fits(p.params); }
 #endif
 
 #if defined(__aarch64__)
@@ -51,8 +67,8 @@ void AddQ8Neon(const ref::Broadcast& broadcast, const void* a, bool a_signed, co
 
 constexpr KernelCandidate<Q8AddProblem, Q8AddFn> kQ8Add[] = {
 #if defined(__x86_64__)
-    {"q8_add_madd__avx512", Isa::kAvx512, SameShapesAndFitsMadd, AddQ8MaddAvx512},
-    {"q8_add__avx512", Isa::kAvx512, SameShapesAndFits, AddQ8Avx512},
+    {"q8_add_madd__avx512", Isa::kAvx512, AddFitsMadd, OverRows<x86::AddQ8MaddAvx512>},
+    {"q8_add__avx512", Isa::kAvx512, AddFits, OverRows<x86::AddQ8Avx512>},
 #endif
 #if defined(__aarch64__)
     {"q8_add__neon", Isa::kNeon, SameShapesAndFitsNeon, AddQ8Neon},
@@ -61,8 +77,17 @@ constexpr KernelCandidate<Q8AddProblem, Q8AddFn> kQ8Add[] = {
     {"ref_add_q8", Isa::kRef, nullptr, AddQ8Reference},
 };
 
+constexpr KernelCandidate<Q8MulProblem, Q8MulFn> kQ8Mul[] = {
+#if defined(__x86_64__)
+    {"q8_mul__avx512", Isa::kAvx512, nullptr, OverRows<x86::MulQ8Avx512>},
+#endif
+    // ARM and Cortex-M rows: none yet.
+    {"ref_mul_q8", Isa::kRef, nullptr, MulQ8Reference},
+};
+
 }  // namespace
 
 std::span<const KernelCandidate<Q8AddProblem, Q8AddFn>> Q8AddKernels() { return kQ8Add; }
+std::span<const KernelCandidate<Q8MulProblem, Q8MulFn>> Q8MulKernels() { return kQ8Mul; }
 
 }  // namespace trit

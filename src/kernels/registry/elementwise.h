@@ -1,5 +1,6 @@
-// Kernel table of the quantized binary elementwise ops (Add; Mul and every fp32 op run the
-// reference only, kernels/ref/elementwise.h).
+// Kernel tables of the quantized binary elementwise ops, Add and Mul, with NumPy broadcasting
+// (every fp32 op runs the reference only, kernels/ref/elementwise.h). The vector rows walk the
+// broadcast as rows (kernels/broadcast_rows.h).
 #pragma once
 
 #include <span>
@@ -20,5 +21,16 @@ using Q8AddFn = void (*)(const ref::Broadcast& broadcast, const void* a, bool a_
                          bool out_signed);
 
 std::span<const KernelCandidate<Q8AddProblem, Q8AddFn>> Q8AddKernels();
+
+struct Q8MulProblem {
+  bool same_shapes = false;
+  ref::QuantMulParams params;
+};
+
+using Q8MulFn = void (*)(const ref::Broadcast& broadcast, const void* a, bool a_signed,
+                         const void* b, bool b_signed, const ref::QuantMulParams& params, void* out,
+                         bool out_signed);
+
+std::span<const KernelCandidate<Q8MulProblem, Q8MulFn>> Q8MulKernels();
 
 }  // namespace trit

@@ -8,15 +8,17 @@
 
 namespace trit::x86 {
 
-// Quantized Add of two tensors of the same shape (no broadcast): the reference's int64 sum
-// (x - za) * ma + (y - zb) * mb, rounding shift, zero point, clamp, 8 elements per step.
-// Needs ma, mb < 2^31 (AddQ8Fits). AVX-512 F/BW/VL/DQ.
+// The binary ops take one row of a broadcast (kernels/broadcast_rows.h): `count` outputs, each
+// input advancing `step` elements per output, 1 or 0 (the same element throughout).
+
+// Quantized Add: the reference's int64 sum (x - za) * ma + (y - zb) * mb, rounding shift, zero
+// point, clamp, 8 elements per step. Needs ma, mb < 2^31 (AddQ8Fits). AVX-512 F/BW/VL/DQ.
 inline bool AddQ8Fits(const ref::QuantAddParams& p) {
   return p.multiplier_a >= 0 && p.multiplier_b >= 0 && p.multiplier_a < (int64_t{1} << 31) &&
          p.multiplier_b < (int64_t{1} << 31) && p.shift >= 0 && p.shift <= 62;
 }
-void AddQ8Avx512(int64_t count, const void* a, bool a_signed, const void* b, bool b_signed,
-                 const ref::QuantAddParams& p, void* out);
+void AddQ8Avx512(int64_t count, const void* a, bool a_signed, int64_t a_step, const void* b,
+                 bool b_signed, int64_t b_step, const ref::QuantAddParams& p, void* out);
 
 // The same Add in 16-bit lanes, 32 elements per step, for shifts 16..47 and zero points within
 // -128..255 (AddQ8MaddFits; AddQ8Params makes shifts of 30 and more for scales within 2x of the
@@ -25,11 +27,15 @@ void AddQ8Avx512(int64_t count, const void* a, bool a_signed, const void* b, boo
 // q8_elementwise_avx512.cc). About 1.6x fewer instructions than the 64-bit form.
 inline bool AddQ8MaddFits(const ref::QuantAddParams& p) {
   const auto in_range = [](int32_t z) { return z >= -128 && z <= 255; };
-  return AddQ8Fits(p) && p.shift >= 16 && p.shift <= 47 && in_range(p.zero_a) &&
-         in_range(p.zero_b);
+  return AddQ8Fits(p) && p.shift >= 16 && p.shift <= 47 && in_range(p.zero_a) && in_range(p.zero_b);
 }
-void AddQ8MaddAvx512(int64_t count, const void* a, bool a_signed, const void* b, bool b_signed,
-                     const ref::QuantAddParams& p, void* out);
+void AddQ8MaddAvx512(int64_t count, const void* a, bool a_signed, int64_t a_step, const void* b,
+                     bool b_signed, int64_t b_step, const ref::QuantAddParams& p, void* out);
+
+// Quantized Mul: the reference's int32 product (x - za) * (y - zb), its Requantize (64-bit
+// product, rounding shift), zero point and clamp, 16 elements per step; any parameters.
+void MulQ8Avx512(int64_t count, const void* a, bool a_signed, int64_t a_step, const void* b,
+                 bool b_signed, int64_t b_step, const ref::QuantMulParams& p, void* out);
 
 // out[i] = table[in[i] ^ flip] for a 256-entry table (flip 0x80 turns s8 into the index
 // x - (-128)), 64 bytes per step with byte permutes. AVX-512 VBMI.

@@ -16,13 +16,29 @@ inline __m512i Widen(const uint8_t* p, bool is_signed) {
   return is_signed ? _mm512_cvtepi8_epi64(bytes) : _mm512_cvtepu8_epi64(bytes);
 }
 
+// One byte as the int32 it stands for.
+inline int32_t ValueOf(const uint8_t* p, bool is_signed) {
+  return is_signed ? static_cast<int8_t>(*p) : *p;
+}
+
 }  // namespace
 
-void AddQ8Avx512(int64_t count, const void* a, bool a_signed, const void* b, bool b_signed,
-                 const ref::QuantAddParams& p, void* out) {
+void AddQ8Avx512(int64_t count, const void* a, bool a_signed, int64_t a_step, const void* b,
+                 bool b_signed, int64_t b_step, const ref::QuantAddParams& p, void* out) {
   const auto* x = static_cast<const uint8_t*>(a);
   const auto* y = static_cast<const uint8_t*>(b);
   auto* z = static_cast<uint8_t*>(out);
+  // An input that stays on one element: that value in every lane, from a buffer of it.
+  uint8_t x_same[8], y_same[8];
+  if (a_step == 0) {
+    std::memset(x_same, *x, 8);
+    x = x_same;
+  }
+  if (b_step == 0) {
+    std::memset(y_same, *y, 8);
+    y = y_same;
+  }
+  const int64_t x_advance = a_step == 0 ? 0 : 8, y_advance = b_step == 0 ? 0 : 8;
   const __m512i za = _mm512_set1_epi64(p.zero_a), zb = _mm512_set1_epi64(p.zero_b);
   const __m512i ma = _mm512_set1_epi64(p.multiplier_a), mb = _mm512_set1_epi64(p.multiplier_b);
   const __m512i round = _mm512_set1_epi64(p.shift > 0 ? int64_t{1} << (p.shift - 1) : 0);
@@ -39,12 +55,13 @@ void AddQ8Avx512(int64_t count, const void* a, bool a_signed, const void* b, boo
     v = _mm512_min_epi64(_mm512_max_epi64(v, lo), hi);
     _mm_storel_epi64(reinterpret_cast<__m128i*>(zs), _mm512_cvtepi64_epi8(v));
   };
-  for (; i + 8 <= count; i += 8) step(x + i, y + i, z + i);
+  const uint8_t *xi = x, *yi = y;
+  for (; i + 8 <= count; i += 8, xi += x_advance, yi += y_advance) step(xi, yi, z + i);
   if (i < count) {
     uint8_t xs[8] = {}, ys[8] = {}, zs[8];
     const size_t rest = static_cast<size_t>(count - i);
-    std::memcpy(xs, x + i, rest);
-    std::memcpy(ys, y + i, rest);
+    std::memcpy(xs, xi, x_advance ? rest : 8);
+    std::memcpy(ys, yi, y_advance ? rest : 8);
     step(xs, ys, zs);
     std::memcpy(z + i, zs, rest);
   }
@@ -62,8 +79,8 @@ void AddQ8Avx512(int64_t count, const void* a, bool a_signed, const void* b, boo
 // whose operand stays below 2^25 + 2^30 + 2^11 < 2^31 for s <= 47. The result plus the output
 // zero point saturates to int16 when packed, which changes no byte after the clamp to
 // [lo, hi] (within -128..255).
-void AddQ8MaddAvx512(int64_t count, const void* a, bool a_signed, const void* b, bool b_signed,
-                     const ref::QuantAddParams& p, void* out) {
+void AddQ8MaddAvx512(int64_t count, const void* a, bool a_signed, int64_t a_step, const void* b,
+                     bool b_signed, int64_t b_step, const ref::QuantAddParams& p, void* out) {
   const auto* x = static_cast<const uint8_t*>(a);
   const auto* y = static_cast<const uint8_t*>(b);
   auto* z = static_cast<uint8_t*>(out);
@@ -98,16 +115,64 @@ void AddQ8MaddAvx512(int64_t count, const void* a, bool a_signed, const void* b,
                          _mm512_srai_epi32(_mm512_add_epi32(l, rounding_low), 16));
     return _mm512_sra_epi32(joined, shift);
   };
+  // An input that stays on one element: its difference in every lane.
+  const __m512i da_same = _mm512_set1_epi16(static_cast<int16_t>(ValueOf(x, a_signed) - p.zero_a));
+  const __m512i db_same = _mm512_set1_epi16(static_cast<int16_t>(ValueOf(y, b_signed) - p.zero_b));
   for (int64_t i = 0; i < count; i += 32) {
     const __mmask32 mask =
         count - i >= 32 ? ~__mmask32{0} : static_cast<__mmask32>((1u << (count - i)) - 1);
-    const __m512i da = _mm512_sub_epi16(widen(_mm256_maskz_loadu_epi8(mask, x + i), a_signed), za);
-    const __m512i db = _mm512_sub_epi16(widen(_mm256_maskz_loadu_epi8(mask, y + i), b_signed), zb);
+    const __m512i da =
+        a_step == 0 ? da_same
+                    : _mm512_sub_epi16(widen(_mm256_maskz_loadu_epi8(mask, x + i), a_signed), za);
+    const __m512i db =
+        b_step == 0 ? db_same
+                    : _mm512_sub_epi16(widen(_mm256_maskz_loadu_epi8(mask, y + i), b_signed), zb);
     // Per 128-bit lane: unpacklo pairs elements 0-3, unpackhi 4-7; the pack restores the order.
     const __m512i packed = _mm512_packs_epi32(sums(_mm512_unpacklo_epi16(da, db)),
                                               sums(_mm512_unpackhi_epi16(da, db)));
     const __m512i value = _mm512_min_epi16(_mm512_max_epi16(_mm512_adds_epi16(packed, zo), lo), hi);
     _mm256_mask_storeu_epi8(z + i, mask, _mm512_cvtepi16_epi8(value));
+  }
+}
+
+void MulQ8Avx512(int64_t count, const void* a, bool a_signed, int64_t a_step, const void* b,
+                 bool b_signed, int64_t b_step, const ref::QuantMulParams& p, void* out) {
+  const auto* x = static_cast<const uint8_t*>(a);
+  const auto* y = static_cast<const uint8_t*>(b);
+  auto* z = static_cast<uint8_t*>(out);
+  const __m512i za = _mm512_set1_epi32(p.zero_a), zb = _mm512_set1_epi32(p.zero_b);
+  const __m512i da_same = _mm512_set1_epi32(ValueOf(x, a_signed) - p.zero_a);
+  const __m512i db_same = _mm512_set1_epi32(ValueOf(y, b_signed) - p.zero_b);
+  const __m512i multiplier = _mm512_set1_epi64(p.requant.multiplier);
+  const int s = p.requant.shift;
+  const __m512i rounding = _mm512_set1_epi64(s > 0 ? int64_t{1} << (s - 1) : 0);
+  const __m128i shift = _mm_cvtsi32_si128(s);
+  const __m512i zo = _mm512_set1_epi32(p.zero_out);
+  const __m512i lo = _mm512_set1_epi32(p.lo), hi = _mm512_set1_epi32(p.hi);
+  const auto widen = [](__m128i bytes, bool is_signed) {
+    return is_signed ? _mm512_cvtepi8_epi32(bytes) : _mm512_cvtepu8_epi32(bytes);
+  };
+  for (int64_t i = 0; i < count; i += 16) {
+    const __mmask16 mask =
+        count - i >= 16 ? __mmask16{0xFFFF} : static_cast<__mmask16>((1u << (count - i)) - 1);
+    const __m512i da =
+        a_step == 0 ? da_same
+                    : _mm512_sub_epi32(widen(_mm_maskz_loadu_epi8(mask, x + i), a_signed), za);
+    const __m512i db =
+        b_step == 0 ? db_same
+                    : _mm512_sub_epi32(widen(_mm_maskz_loadu_epi8(mask, y + i), b_signed), zb);
+    // |da db| < 2^18: exact in 32 bits, as the reference's int32 product.
+    const __m512i product = _mm512_mullo_epi32(da, db);
+    // The reference's Requantize on even and odd lanes (64-bit products), truncated to 32 bits.
+    const __m512i even =
+        _mm512_sra_epi64(_mm512_add_epi64(_mm512_mul_epi32(product, multiplier), rounding), shift);
+    const __m512i odd = _mm512_sra_epi64(
+        _mm512_add_epi64(_mm512_mul_epi32(_mm512_srli_epi64(product, 32), multiplier), rounding),
+        shift);
+    const __m512i value =
+        _mm512_add_epi32(_mm512_mask_shuffle_epi32(even, 0xAAAA, odd, _MM_PERM_CDAB), zo);
+    _mm_mask_storeu_epi8(z + i, mask,
+                         _mm512_cvtepi32_epi8(_mm512_min_epi32(_mm512_max_epi32(value, lo), hi)));
   }
 }
 

@@ -79,11 +79,15 @@ class BinaryQ8Kernel final : public OpKernel {
           ZeroPoint(y), QuantizeMultiplier(static_cast<double>(Scale(a)) * Scale(b) / Scale(y)),
           lo,           hi};
     }
+    const bool same_shapes = a.shape == y.shape && b.shape == y.shape;
     if (add_) {
-      const auto& add =
-          ChooseKernel(Q8AddKernels(), {a.shape == y.shape && b.shape == y.shape, add_params_});
+      const auto& add = ChooseKernel(Q8AddKernels(), {same_shapes, add_params_});
       add_kernel_ = add.entry;
       name_ = add.name;
+    } else {
+      const auto& mul = ChooseKernel(Q8MulKernels(), {same_shapes, mul_params_});
+      mul_kernel_ = mul.entry;
+      name_ = mul.name;
     }
   }
   void Run(const void* const* inputs, void* const* outputs, void*) override {
@@ -94,7 +98,8 @@ class BinaryQ8Kernel final : public OpKernel {
       add_kernel_(broadcast_, a, std::is_signed_v<A>, b, std::is_signed_v<B>, add_params_, y,
                   std::is_signed_v<Out>);
     } else {
-      ref::MulQ8(broadcast_, a, b, mul_params_, y);
+      mul_kernel_(broadcast_, a, std::is_signed_v<A>, b, std::is_signed_v<B>, mul_params_, y,
+                  std::is_signed_v<Out>);
     }
   }
   std::string_view name() const override { return name_; }
@@ -105,7 +110,8 @@ class BinaryQ8Kernel final : public OpKernel {
   ref::QuantAddParams add_params_;
   ref::QuantMulParams mul_params_;
   Q8AddFn add_kernel_ = nullptr;
-  std::string_view name_ = "ref_mul_q8";
+  Q8MulFn mul_kernel_ = nullptr;
+  std::string_view name_;
 };
 
 }  // namespace
