@@ -46,7 +46,9 @@ Q8GemmPlan::Q8GemmPlan(const Q8GemmLayer& layer, Q8InputForm form, Tiling tiling
     p.taps = conv->kernel_h;
     p.depth = int64_t{conv->kernel_w} * conv->in_c;
     p.vectors = int64_t{conv->batch} * image.in_h * image.in_w;
-    indirection_.clear();
+    // A new vector, not clear(): the layer's table (taps KH x KW) would keep its capacity.
+    indirection_ = std::vector<int32_t>();
+    indirection_.reserve(static_cast<size_t>(layer.m * conv->kernel_h));
     for (int b = 0; b < conv->batch; ++b) {
       for (int oy = 0; oy < conv->out_h; ++oy) {
         for (int ox = 0; ox < conv->out_w; ++ox) {
