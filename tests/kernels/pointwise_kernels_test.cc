@@ -42,15 +42,34 @@ constexpr int64_t kLengthEdges[] = {0,  1,  2,  7,  8,  9,  15,  16,  17,  31,  
 // Each Check* draws one random case of `count` elements, runs every runnable row of its table on
 // it and compares with the typed reference kernel; they return how many optimized rows ran.
 
+// Every runnable row of the Add table against the typed reference on two inputs of the same
+// shape, bit for bit; on_row(row) after each row that ran.
+template <typename OnRow>
+void CheckAddRows(const std::vector<uint8_t>& a, bool a_signed, const std::vector<uint8_t>& b,
+                  bool b_signed, bool out_signed, const ref::QuantAddParams& p, OnRow on_row) {
+  const int64_t count = static_cast<int64_t>(a.size());
+  const ref::Broadcast same = ref::MakeBroadcast(&count, 1, &count, 1);
+  std::vector<uint8_t> expected(a.size());
+  WithQ8Types(a_signed, b_signed, out_signed, [&](auto x, auto y, auto o) {
+    ref::AddQ8(same, reinterpret_cast<const decltype(x)*>(a.data()),
+               reinterpret_cast<const decltype(y)*>(b.data()), p,
+               reinterpret_cast<decltype(o)*>(expected.data()));
+  });
+  ForEachRunnableRow(Q8AddKernels(), Q8AddProblem{true, p}, [&](const auto& row) {
+    std::vector<uint8_t> output(a.size());
+    row.entry(same, a.data(), a_signed, b.data(), b_signed, p, output.data(), out_signed);
+    ASSERT_EQ(output, expected) << row.name << ", " << count << " elements, shift " << p.shift;
+    on_row(row);
+  });
+}
+
 int CheckAdd(Rng& rng, int64_t count) {
   int fast_rows = 0;
   const bool a_signed = rng.Bool(), b_signed = rng.Bool(), out_signed = rng.Bool();
   const std::vector<uint8_t> a = RandomBytes(rng, count), b = RandomBytes(rng, count);
   const double ma = std::pow(10.0, rng.Real(-3, 1)) / 0.5,
                mb = std::pow(10.0, rng.Real(-3, 1)) / 0.5;
-  Q8AddProblem problem;
-  problem.same_shapes = true;
-  ref::QuantAddParams& p = problem.params;
+  ref::QuantAddParams p;
   p.shift = QuantizeMultiplier(std::max(ma, mb)).shift;
   p.zero_a = a_signed ? rng.Int(-128, 127) : rng.Int(0, 255);
   p.zero_b = b_signed ? rng.Int(-128, 127) : rng.Int(0, 255);
@@ -60,19 +79,8 @@ int CheckAdd(Rng& rng, int64_t count) {
   p.lo = out_signed ? -128 : 0;
   p.hi = p.lo + 255;
   if (rng.Bool()) p.lo = std::max(p.lo, p.zero_out);  // a fused ReLU
-  const ref::Broadcast same = ref::MakeBroadcast(&count, 1, &count, 1);
-  std::vector<uint8_t> expected(a.size());
-  WithQ8Types(a_signed, b_signed, out_signed, [&](auto x, auto y, auto o) {
-    ref::AddQ8(same, reinterpret_cast<const decltype(x)*>(a.data()),
-               reinterpret_cast<const decltype(y)*>(b.data()), p,
-               reinterpret_cast<decltype(o)*>(expected.data()));
-  });
-  ForEachRunnableRow(Q8AddKernels(), problem, [&](const auto& row) {
-    std::vector<uint8_t> output(a.size());
-    row.entry(same, a.data(), a_signed, b.data(), b_signed, p, output.data(), out_signed);
-    ASSERT_EQ(output, expected) << count << " elements";
-    fast_rows += row.isa != Isa::kRef;
-  });
+  CheckAddRows(a, a_signed, b, b_signed, out_signed, p,
+               [&](const auto& row) { fast_rows += row.isa != Isa::kRef; });
   return fast_rows;
 }
 
@@ -99,15 +107,19 @@ TEST(ElementwiseKernels, Q8AddAtTheShiftBoundsMatchesTheReference) {
   for (const int shift : {14, 15, 16, 17, 18, 30, 46, 47, 48, 62}) {
     for (int trial = 0; trial < 40; ++trial) {
       const bool a_signed = rng.Bool(), b_signed = rng.Bool(), out_signed = rng.Bool();
-      Q8AddProblem problem;
-      problem.same_shapes = true;
-      ref::QuantAddParams& p = problem.params;
+      ref::QuantAddParams p;
       p.shift = shift;
+      // Mostly real multipliers near 1 (M / 2^s in [1/4, 2)), so that the outputs are not all
+      // clamped and the rounding shows; sometimes the largest.
       const int64_t top = (int64_t{1} << 31) - 1;
-      p.multiplier_a =
-          trial % 4 == 0 ? top : std::uniform_int_distribution<int64_t>(0, top)(rng.engine());
-      p.multiplier_b =
-          trial % 4 == 1 ? top : std::uniform_int_distribution<int64_t>(0, top)(rng.engine());
+      const int64_t near_one = std::min(top, int64_t{1} << (shift + 1));
+      const auto multiplier = [&](bool largest) {
+        return largest
+                   ? top
+                   : std::uniform_int_distribution<int64_t>(near_one / 8, near_one)(rng.engine());
+      };
+      p.multiplier_a = multiplier(trial % 8 == 0);
+      p.multiplier_b = multiplier(trial % 8 == 1);
       const auto extreme_zero = [&](bool is_signed) {
         const int low = is_signed ? -128 : 0;
         return rng.Bool() ? (rng.Bool() ? low : low + 255) : rng.Int(low, low + 255);
@@ -129,17 +141,7 @@ TEST(ElementwiseKernels, Q8AddAtTheShiftBoundsMatchesTheReference) {
         a[static_cast<size_t>(i)] = farthest(a_signed, p.zero_a);
         b[static_cast<size_t>(i)] = farthest(b_signed, p.zero_b);
       }
-      const ref::Broadcast same = ref::MakeBroadcast(&count, 1, &count, 1);
-      std::vector<uint8_t> expected(a.size());
-      WithQ8Types(a_signed, b_signed, out_signed, [&](auto x, auto y, auto o) {
-        ref::AddQ8(same, reinterpret_cast<const decltype(x)*>(a.data()),
-                   reinterpret_cast<const decltype(y)*>(b.data()), p,
-                   reinterpret_cast<decltype(o)*>(expected.data()));
-      });
-      ForEachRunnableRow(Q8AddKernels(), problem, [&](const auto& row) {
-        std::vector<uint8_t> output(a.size());
-        row.entry(same, a.data(), a_signed, b.data(), b_signed, p, output.data(), out_signed);
-        ASSERT_EQ(output, expected) << row.name << ", shift " << shift;
+      CheckAddRows(a, a_signed, b, b_signed, out_signed, p, [&](const auto& row) {
         madd_rows += std::string_view(row.name).find("madd") != std::string_view::npos;
       });
     }
