@@ -231,8 +231,9 @@ TEST(ElementwiseKernels, Q8AddAndMulWithBroadcastingMatchTheReference) {
     Rng rng(seed);
     fast_rows += CheckBroadcastBinary(rng);
   }
-  if (DetectedIsa() == Isa::kAvx512) {
-    EXPECT_GT(fast_rows, 600);  // both Add rows take nearly every case, and the Mul row
+  // AVX-512: both Add rows take nearly every case, and the Mul row; NEON: one Add, one Mul.
+  if (DetectedIsa() == Isa::kAvx512 || FamilyOf(DetectedIsa()) == IsaFamily::kAArch64) {
+    EXPECT_GT(fast_rows, 500);
   }
 }
 

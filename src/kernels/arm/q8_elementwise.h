@@ -10,15 +10,23 @@
 
 namespace trit::arm {
 
-// Quantized Add of two tensors of the same shape (no broadcast): the reference's int64 sum
-// (x - za) * ma + (y - zb) * mb, rounding shift, zero point, clamp, 16 elements per step.
-// Needs ma, mb in int32 (SMULL / SMLAL take them as 32-bit lanes) and a shift in [0, 62].
+// The binary ops take one row of a broadcast (kernels/broadcast_rows.h): `count` outputs, each
+// input advancing `step` elements per output, 1 or 0 (the same element throughout).
+
+// Quantized Add: the reference's int64 sum (x - za) * ma + (y - zb) * mb, rounding shift, zero
+// point, clamp, 16 elements per step. Needs ma, mb in int32 (SMULL / SMLAL take them as 32-bit
+// lanes) and a shift in [0, 62].
 inline bool AddQ8FitsNeon(const ref::QuantAddParams& p) {
   const auto fits = [](int64_t m) { return m >= INT32_MIN && m <= INT32_MAX; };
   return fits(p.multiplier_a) && fits(p.multiplier_b) && p.shift >= 0 && p.shift <= 62;
 }
-void AddQ8Neon(int64_t count, const void* a, bool a_signed, const void* b, bool b_signed,
-               const ref::QuantAddParams& p, void* out);
+void AddQ8Neon(int64_t count, const void* a, bool a_signed, int64_t a_step, const void* b,
+               bool b_signed, int64_t b_step, const ref::QuantAddParams& p, void* out);
+
+// Quantized Mul: the reference's int32 product (x - za) * (y - zb), its Requantize (64-bit
+// product, rounding shift), zero point and clamp, 16 elements per step; any parameters.
+void MulQ8Neon(int64_t count, const void* a, bool a_signed, int64_t a_step, const void* b,
+               bool b_signed, int64_t b_step, const ref::QuantMulParams& p, void* out);
 
 // out[i] = table[in[i] ^ flip] for a 256-entry table (flip 0x80 turns s8 into the index
 // x - (-128)), 16 bytes per lookup with TBL/TBX over four 64-byte quarters.

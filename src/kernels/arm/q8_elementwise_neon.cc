@@ -1,4 +1,4 @@
-// The 8-bit Add and table lookups of arm/q8_elementwise.h for AArch64 NEON (baseline).
+// The 8-bit Add, Mul and table lookups of arm/q8_elementwise.h for AArch64 NEON (baseline).
 //
 // Add: the inputs widened to int16 (x - za fits: |x - za| <= 383), then to int32 lanes; SMULL and
 // SMLAL give the reference's exact 64-bit sum (x - za) ma + (y - zb) mb, and SRSHL by -shift its
@@ -25,9 +25,36 @@ inline int16x8_t Widen(uint8x8_t bytes) {
   return vreinterpretq_s16_u16(vmovl_u8(bytes));
 }
 
+// step(x, y, z) over `count` outputs, kStep a call, each input advancing kStep bytes a call or,
+// with its step 0, a buffer of its one byte; the tail through buffers.
+template <int kStep, typename Step>
+void ForEachStep(int64_t count, const uint8_t* x, int64_t x_step, const uint8_t* y, int64_t y_step,
+                 uint8_t* z, Step step) {
+  uint8_t x_same[kStep], y_same[kStep];
+  if (x_step == 0) {
+    std::memset(x_same, *x, kStep);
+    x = x_same;
+  }
+  if (y_step == 0) {
+    std::memset(y_same, *y, kStep);
+    y = y_same;
+  }
+  const int64_t x_advance = x_step == 0 ? 0 : kStep, y_advance = y_step == 0 ? 0 : kStep;
+  int64_t i = 0;
+  for (; i + kStep <= count; i += kStep, x += x_advance, y += y_advance) step(x, y, z + i);
+  if (i < count) {
+    uint8_t xs[kStep] = {}, ys[kStep] = {}, zs[kStep];
+    const size_t rest = static_cast<size_t>(count - i);
+    std::memcpy(xs, x, x_advance ? rest : kStep);
+    std::memcpy(ys, y, y_advance ? rest : kStep);
+    step(xs, ys, zs);
+    std::memcpy(z + i, zs, rest);
+  }
+}
+
 template <bool kASigned, bool kBSigned>
-void Add(int64_t count, const uint8_t* x, const uint8_t* y, const ref::QuantAddParams& p,
-         uint8_t* z) {
+void Add(int64_t count, const uint8_t* x, int64_t x_step, const uint8_t* y, int64_t y_step,
+         const ref::QuantAddParams& p, uint8_t* z) {
   const int16x8_t za = vdupq_n_s16(static_cast<int16_t>(p.zero_a));
   const int16x8_t zb = vdupq_n_s16(static_cast<int16_t>(p.zero_b));
   const int32x4_t ma = vdupq_n_s32(static_cast<int32_t>(p.multiplier_a));
@@ -60,29 +87,71 @@ void Add(int64_t count, const uint8_t* x, const uint8_t* y, const ref::QuantAddP
     // Clamped to [lo, hi] within the output type's range: the low byte is the value.
     vst1q_u8(zs, vreinterpretq_u8_s8(vcombine_s8(vmovn_s16(halves[0]), vmovn_s16(halves[1]))));
   };
-  int64_t i = 0;
-  for (; i + 16 <= count; i += 16) step(x + i, y + i, z + i);
-  if (i < count) {
-    uint8_t xs[16] = {}, ys[16] = {}, zs[16];
-    const size_t rest = static_cast<size_t>(count - i);
-    std::memcpy(xs, x + i, rest);
-    std::memcpy(ys, y + i, rest);
-    step(xs, ys, zs);
-    std::memcpy(z + i, zs, rest);
-  }
+  ForEachStep<16>(count, x, x_step, y, y_step, z, step);
+}
+
+// Mul: (x - za)(y - zb) in int32 lanes (below 2^18: exact), SMULL by the multiplier for the
+// reference's 64-bit product, SRSHL by -shift its rounding shift, SQXTN and SQADD the zero point,
+// clamp: as Add. 16 elements per step.
+template <bool kASigned, bool kBSigned>
+void Mul(int64_t count, const uint8_t* x, int64_t x_step, const uint8_t* y, int64_t y_step,
+         const ref::QuantMulParams& p, uint8_t* z) {
+  const int16x8_t za = vdupq_n_s16(static_cast<int16_t>(p.zero_a));
+  const int16x8_t zb = vdupq_n_s16(static_cast<int16_t>(p.zero_b));
+  const int32x4_t m = vdupq_n_s32(p.requant.multiplier);
+  const int64x2_t shift = vdupq_n_s64(-p.requant.shift);
+  const int32x4_t zo = vdupq_n_s32(p.zero_out);
+  const int32x4_t lo = vdupq_n_s32(p.lo), hi = vdupq_n_s32(p.hi);
+  auto quarter = [&](int32x4_t product) {
+    const int64x2_t low = vrshlq_s64(vmull_s32(vget_low_s32(product), vget_low_s32(m)), shift);
+    const int64x2_t high = vrshlq_s64(vmull_high_s32(product, m), shift);
+    const int32x4_t v = vqaddq_s32(vcombine_s32(vqmovn_s64(low), vqmovn_s64(high)), zo);
+    return vminq_s32(vmaxq_s32(v, lo), hi);
+  };
+  auto step = [&](const uint8_t* xs, const uint8_t* ys, uint8_t* zs) {
+    const uint8x16_t xb = vld1q_u8(xs), yb = vld1q_u8(ys);
+    int16x8_t halves[2];
+    for (int h = 0; h < 2; ++h) {
+      const int16x8_t xd =
+          vsubq_s16(Widen<kASigned>(h == 0 ? vget_low_u8(xb) : vget_high_u8(xb)), za);
+      const int16x8_t yd =
+          vsubq_s16(Widen<kBSigned>(h == 0 ? vget_low_u8(yb) : vget_high_u8(yb)), zb);
+      const int32x4_t first = quarter(vmull_s16(vget_low_s16(xd), vget_low_s16(yd)));
+      const int32x4_t second = quarter(vmull_high_s16(xd, yd));
+      halves[h] = vcombine_s16(vmovn_s32(first), vmovn_s32(second));
+    }
+    vst1q_u8(zs, vreinterpretq_u8_s8(vcombine_s8(vmovn_s16(halves[0]), vmovn_s16(halves[1]))));
+  };
+  ForEachStep<16>(count, x, x_step, y, y_step, z, step);
 }
 
 }  // namespace
 
-void AddQ8Neon(int64_t count, const void* a, bool a_signed, const void* b, bool b_signed,
-               const ref::QuantAddParams& p, void* out) {
+void AddQ8Neon(int64_t count, const void* a, bool a_signed, int64_t a_step, const void* b,
+               bool b_signed, int64_t b_step, const ref::QuantAddParams& p, void* out) {
   const auto* x = static_cast<const uint8_t*>(a);
   const auto* y = static_cast<const uint8_t*>(b);
   auto* z = static_cast<uint8_t*>(out);
   if (a_signed) {
-    b_signed ? Add<true, true>(count, x, y, p, z) : Add<true, false>(count, x, y, p, z);
+    b_signed ? Add<true, true>(count, x, a_step, y, b_step, p, z)
+             : Add<true, false>(count, x, a_step, y, b_step, p, z);
   } else {
-    b_signed ? Add<false, true>(count, x, y, p, z) : Add<false, false>(count, x, y, p, z);
+    b_signed ? Add<false, true>(count, x, a_step, y, b_step, p, z)
+             : Add<false, false>(count, x, a_step, y, b_step, p, z);
+  }
+}
+
+void MulQ8Neon(int64_t count, const void* a, bool a_signed, int64_t a_step, const void* b,
+               bool b_signed, int64_t b_step, const ref::QuantMulParams& p, void* out) {
+  const auto* x = static_cast<const uint8_t*>(a);
+  const auto* y = static_cast<const uint8_t*>(b);
+  auto* z = static_cast<uint8_t*>(out);
+  if (a_signed) {
+    b_signed ? Mul<true, true>(count, x, a_step, y, b_step, p, z)
+             : Mul<true, false>(count, x, a_step, y, b_step, p, z);
+  } else {
+    b_signed ? Mul<false, true>(count, x, a_step, y, b_step, p, z)
+             : Mul<false, false>(count, x, a_step, y, b_step, p, z);
   }
 }
 

@@ -38,11 +38,11 @@ void MulQ8Reference(const ref::Broadcast& broadcast, const void* a, bool a_signe
   });
 }
 
-#if defined(__x86_64__)
-// A row kernel of x86/q8_elementwise.h over every row of the broadcast.
+// A row kernel (x86/ or arm/q8_elementwise.h) over every row of the broadcast.
 template <auto kRowKernel, typename Params>
-void OverRows(const ref::Broadcast& broadcast, const void* a, bool a_signed, const void* b,
-              bool b_signed, const Params& params, void* out, bool) {
+[[maybe_unused]] void OverRows(const ref::Broadcast& broadcast, const void* a, bool a_signed,
+                               const void* b, bool b_signed, const Params& params, void* out,
+                               bool) {
   const auto* x = static_cast<const uint8_t*>(a);
   const auto* y = static_cast<const uint8_t*>(b);
   auto* z = static_cast<uint8_t*>(out);
@@ -51,18 +51,14 @@ void OverRows(const ref::Broadcast& broadcast, const void* a, bool a_signed, con
     kRowKernel(length, x + ia, a_signed, a_step, y + ib, b_signed, b_step, params, z + at);
   });
 }
+
+#if defined(__x86_64__)
 bool AddFitsMadd(const Q8AddProblem& p) { return x86::AddQ8MaddFits(p.params); }
 bool AddFits(const Q8AddProblem& p) { return x86::AddQ8Fits(p.params); }
 #endif
 
 #if defined(__aarch64__)
-bool SameShapesAndFitsNeon(const Q8AddProblem& p) {
-  return p.same_shapes && arm::AddQ8FitsNeon(p.params);
-}
-void AddQ8Neon(const ref::Broadcast& broadcast, const void* a, bool a_signed, const void* b,
-               bool b_signed, const ref::QuantAddParams& params, void* out, bool) {
-  arm::AddQ8Neon(broadcast.count, a, a_signed, b, b_signed, params, out);
-}
+bool AddFitsNeon(const Q8AddProblem& p) { return arm::AddQ8FitsNeon(p.params); }
 #endif
 
 constexpr KernelCandidate<Q8AddProblem, Q8AddFn> kQ8Add[] = {
@@ -71,7 +67,7 @@ constexpr KernelCandidate<Q8AddProblem, Q8AddFn> kQ8Add[] = {
     {"q8_add__avx512", Isa::kAvx512, AddFits, OverRows<x86::AddQ8Avx512>},
 #endif
 #if defined(__aarch64__)
-    {"q8_add__neon", Isa::kNeon, SameShapesAndFitsNeon, AddQ8Neon},
+    {"q8_add__neon", Isa::kNeon, AddFitsNeon, OverRows<arm::AddQ8Neon>},
 #endif
     // Cortex-M (DSP, MVE) rows: none yet.
     {"ref_add_q8", Isa::kRef, nullptr, AddQ8Reference},
@@ -81,7 +77,10 @@ constexpr KernelCandidate<Q8MulProblem, Q8MulFn> kQ8Mul[] = {
 #if defined(__x86_64__)
     {"q8_mul__avx512", Isa::kAvx512, nullptr, OverRows<x86::MulQ8Avx512>},
 #endif
-    // ARM and Cortex-M rows: none yet.
+#if defined(__aarch64__)
+    {"q8_mul__neon", Isa::kNeon, nullptr, OverRows<arm::MulQ8Neon>},
+#endif
+    // Cortex-M rows: none yet.
     {"ref_mul_q8", Isa::kRef, nullptr, MulQ8Reference},
 };
 
