@@ -86,7 +86,7 @@ void BM_Q8Binary(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_Q8Binary)
-    ->ArgsProduct({{0, 1, 2}, {0, 1, 2}, {0, 1}})
+    ->ArgsProduct({{0, 1, 2}, {0, 1, 2, 3}, {0, 1}})
     ->ArgNames({"shape", "row", "mul"});
 
 }  // namespace

@@ -65,6 +65,7 @@ constexpr KernelCandidate<Q8AddProblem, Q8AddFn> kQ8Add[] = {
 #if defined(__x86_64__)
     {"q8_add_madd__avx512", Isa::kAvx512, AddFitsMadd, OverRows<x86::AddQ8MaddAvx512>},
     {"q8_add__avx512", Isa::kAvx512, AddFits, OverRows<x86::AddQ8Avx512>},
+    {"q8_add_madd__avx2", Isa::kAvx2, AddFitsMadd, OverRows<x86::AddQ8MaddAvx2>},
 #endif
 #if defined(__aarch64__)
     {"q8_add__neon", Isa::kNeon, AddFitsNeon, OverRows<arm::AddQ8Neon>},
@@ -76,6 +77,7 @@ constexpr KernelCandidate<Q8AddProblem, Q8AddFn> kQ8Add[] = {
 constexpr KernelCandidate<Q8MulProblem, Q8MulFn> kQ8Mul[] = {
 #if defined(__x86_64__)
     {"q8_mul__avx512", Isa::kAvx512, nullptr, OverRows<x86::MulQ8Avx512>},
+    {"q8_mul__avx2", Isa::kAvx2, nullptr, OverRows<x86::MulQ8Avx2>},
 #endif
 #if defined(__aarch64__)
     {"q8_mul__neon", Isa::kNeon, nullptr, OverRows<arm::MulQ8Neon>},

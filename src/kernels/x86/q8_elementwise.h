@@ -32,6 +32,13 @@ inline bool AddQ8MaddFits(const ref::QuantAddParams& p) {
 void AddQ8MaddAvx512(int64_t count, const void* a, bool a_signed, int64_t a_step, const void* b,
                      bool b_signed, int64_t b_step, const ref::QuantAddParams& p, void* out);
 
+// AVX2 (x86/q8_elementwise_avx2.cc): the 16-bit Add (where AddQ8MaddFits), 16 elements per
+// step, and the Mul, 8 per step.
+void AddQ8MaddAvx2(int64_t count, const void* a, bool a_signed, int64_t a_step, const void* b,
+                   bool b_signed, int64_t b_step, const ref::QuantAddParams& p, void* out);
+void MulQ8Avx2(int64_t count, const void* a, bool a_signed, int64_t a_step, const void* b,
+               bool b_signed, int64_t b_step, const ref::QuantMulParams& p, void* out);
+
 // Quantized Mul: the reference's int32 product (x - za) * (y - zb), its Requantize (64-bit
 // product, rounding shift), zero point and clamp, 16 elements per step; any parameters.
 void MulQ8Avx512(int64_t count, const void* a, bool a_signed, int64_t a_step, const void* b,
