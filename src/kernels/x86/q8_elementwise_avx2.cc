@@ -12,36 +12,11 @@
 
 #include <cstring>
 
+#include "kernels/broadcast_steps.h"
 #include "kernels/x86/q8_elementwise.h"
 
 namespace trit::x86 {
 namespace {
-
-// step(x, y, z) over `count` outputs, kStep a call (as the NEON file does).
-template <int kStep, typename Step>
-void ForEachStep(int64_t count, const uint8_t* x, int64_t x_step, const uint8_t* y, int64_t y_step,
-                 uint8_t* z, Step step) {
-  uint8_t x_same[kStep], y_same[kStep];
-  if (x_step == 0) {
-    std::memset(x_same, *x, kStep);
-    x = x_same;
-  }
-  if (y_step == 0) {
-    std::memset(y_same, *y, kStep);
-    y = y_same;
-  }
-  const int64_t x_advance = x_step == 0 ? 0 : kStep, y_advance = y_step == 0 ? 0 : kStep;
-  int64_t i = 0;
-  for (; i + kStep <= count; i += kStep, x += x_advance, y += y_advance) step(x, y, z + i);
-  if (i < count) {
-    uint8_t xs[kStep] = {}, ys[kStep] = {}, zs[kStep];
-    const size_t rest = static_cast<size_t>(count - i);
-    std::memcpy(xs, x, x_advance ? rest : kStep);
-    std::memcpy(ys, y, y_advance ? rest : kStep);
-    step(xs, ys, zs);
-    std::memcpy(z + i, zs, rest);
-  }
-}
 
 inline __m256i Widen16(const uint8_t* p, bool is_signed) {
   const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "kernels/broadcast_steps.h"
 #include "kernels/x86/q8_elementwise.h"
 
 namespace trit::x86 {
@@ -25,27 +26,12 @@ inline int32_t ValueOf(const uint8_t* p, bool is_signed) {
 
 void AddQ8Avx512(int64_t count, const void* a, bool a_signed, int64_t a_step, const void* b,
                  bool b_signed, int64_t b_step, const ref::QuantAddParams& p, void* out) {
-  const auto* x = static_cast<const uint8_t*>(a);
-  const auto* y = static_cast<const uint8_t*>(b);
-  auto* z = static_cast<uint8_t*>(out);
-  // An input that stays on one element: that value in every lane, from a buffer of it.
-  uint8_t x_same[8], y_same[8];
-  if (a_step == 0) {
-    std::memset(x_same, *x, 8);
-    x = x_same;
-  }
-  if (b_step == 0) {
-    std::memset(y_same, *y, 8);
-    y = y_same;
-  }
-  const int64_t x_advance = a_step == 0 ? 0 : 8, y_advance = b_step == 0 ? 0 : 8;
   const __m512i za = _mm512_set1_epi64(p.zero_a), zb = _mm512_set1_epi64(p.zero_b);
   const __m512i ma = _mm512_set1_epi64(p.multiplier_a), mb = _mm512_set1_epi64(p.multiplier_b);
   const __m512i round = _mm512_set1_epi64(p.shift > 0 ? int64_t{1} << (p.shift - 1) : 0);
   const __m128i shift = _mm_cvtsi32_si128(p.shift);
   const __m512i zo = _mm512_set1_epi64(p.zero_out);
   const __m512i lo = _mm512_set1_epi64(p.lo), hi = _mm512_set1_epi64(p.hi);
-  int64_t i = 0;
   auto step = [&](const uint8_t* xs, const uint8_t* ys, uint8_t* zs) {
     // (x - za) and (y - zb) fit in 32 bits: VPMULDQ gives the exact 64-bit products.
     const __m512i sum =
@@ -55,16 +41,8 @@ void AddQ8Avx512(int64_t count, const void* a, bool a_signed, int64_t a_step, co
     v = _mm512_min_epi64(_mm512_max_epi64(v, lo), hi);
     _mm_storel_epi64(reinterpret_cast<__m128i*>(zs), _mm512_cvtepi64_epi8(v));
   };
-  const uint8_t *xi = x, *yi = y;
-  for (; i + 8 <= count; i += 8, xi += x_advance, yi += y_advance) step(xi, yi, z + i);
-  if (i < count) {
-    uint8_t xs[8] = {}, ys[8] = {}, zs[8];
-    const size_t rest = static_cast<size_t>(count - i);
-    std::memcpy(xs, xi, x_advance ? rest : 8);
-    std::memcpy(ys, yi, y_advance ? rest : 8);
-    step(xs, ys, zs);
-    std::memcpy(z + i, zs, rest);
-  }
+  ForEachStep<8>(count, static_cast<const uint8_t*>(a), a_step, static_cast<const uint8_t*>(b),
+                 b_step, static_cast<uint8_t*>(out), step);
 }
 
 // Why AddQ8MaddAvx512 is exact. With d = x - z for each input (|d| < 2^9 for x and z within
