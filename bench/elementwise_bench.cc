@@ -1,16 +1,20 @@
-// The quantized binary ops (Add, Mul) on the shapes the zoo's and imported models give them,
-// every row of their kernel tables that this CPU runs, side by side in one run: the same-shape
-// residual Add of ResNet-44's first stage, a per-channel operand over an NHWC tensor (a scale or
-// shift), and squeeze-and-excitation's per-image channel weights (EfficientNet-B0 at 96x96).
-// Counter: elements per second.
+// The element-wise kernel tables, every row that this CPU runs, side by side in one run. Binary
+// ops (8-bit Add and Mul, fp32 Add, Sub, Mul, Div) on the shapes the zoo's and imported models
+// give them: the same-shape residual Add of ResNet-44's first stage, a per-channel operand over
+// an NHWC tensor (a scale or shift), and squeeze-and-excitation's per-image channel weights
+// (EfficientNet-B0 at 96x96). fp32 activations on EfficientNet-B0's largest SiLU input (48 x 48
+// x 96 at 96x96). Counter: elements per second.
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 #include <string>
 #include <vector>
 
+#include "kernels/aligned_array.h"
 #include "kernels/isa.h"
+#include "kernels/registry/activation.h"
 #include "kernels/registry/elementwise.h"
 #include "kernels/registry/kernel_table.h"
 #include "kernels/requantize.h"
@@ -88,6 +92,72 @@ void BM_Q8Binary(benchmark::State& state) {
 BENCHMARK(BM_Q8Binary)
     ->ArgsProduct({{0, 1, 2}, {0, 1, 2, 3}, {0, 1}})
     ->ArgNames({"shape", "row", "mul"});
+
+// range(0): shape; range(1): the row of the fp32 binary table (in table order).
+void BM_F32Binary(benchmark::State& state) {
+  const BinaryShape& s = kShapes[state.range(0)];
+  const auto table = trit::F32BinaryKernels();
+  const auto row_index = static_cast<size_t>(state.range(1));
+  if (row_index >= table.size() || !trit::IsaCovers(trit::DetectedIsa(), table[row_index].isa)) {
+    state.SkipWithError("row not runnable here");
+    return;
+  }
+  const auto& row = table[row_index];
+  const trit::ref::Broadcast broadcast = trit::ref::MakeBroadcast(
+      s.a.data(), static_cast<int>(s.a.size()), s.b.data(), static_cast<int>(s.b.size()));
+  // 64-byte aligned, as the runtime's arena places tensors.
+  trit::AlignedArray<float> a(static_cast<size_t>(Count(s.a))), b(static_cast<size_t>(Count(s.b)));
+  trit::AlignedArray<float> out(static_cast<size_t>(broadcast.count));
+  std::fill(a.data(), a.data() + a.size(), 0.75f);
+  std::fill(b.data(), b.data() + b.size(), 1.25f);
+  // Each row's own op: the reference rows run theirs, the last one (Div) whatever it is given.
+  const trit::F32BinaryOp ops[] = {trit::F32BinaryOp::kAdd, trit::F32BinaryOp::kSub,
+                                   trit::F32BinaryOp::kMul, trit::F32BinaryOp::kDiv};
+  trit::F32BinaryOp op = trit::F32BinaryOp::kDiv;
+  for (const trit::F32BinaryOp candidate : ops) {
+    if (row.applies && row.applies({candidate})) op = candidate;
+  }
+  for (auto _ : state) {
+    row.entry(op, broadcast, a.data(), b.data(), out.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetLabel(std::string(s.name) + " " + std::string(row.name));
+  state.counters["Gelem/s"] = benchmark::Counter(static_cast<double>(broadcast.count) * 1e-9,
+                                                 benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_F32Binary)->ArgsProduct({{0, 1, 2}, benchmark::CreateDenseRange(0, 15, 1)});
+
+// range(0): the row of the fp32 activation table (in table order).
+void BM_F32Unary(benchmark::State& state) {
+  const auto table = trit::F32UnaryKernels();
+  const auto row_index = static_cast<size_t>(state.range(0));
+  if (row_index >= table.size() || !trit::IsaCovers(trit::DetectedIsa(), table[row_index].isa)) {
+    state.SkipWithError("row not runnable here");
+    return;
+  }
+  const auto& row = table[row_index];
+  const int64_t kCount = state.range(1);
+  trit::AlignedArray<float> x(static_cast<size_t>(kCount)), y(static_cast<size_t>(kCount));
+  std::mt19937 rng(1);
+  std::uniform_real_distribution<float> values(-8.0f, 8.0f);
+  for (size_t i = 0; i < x.size(); ++i) x.data()[i] = values(rng);
+  const trit::F32UnaryOp ops[] = {trit::F32UnaryOp::kClip, trit::F32UnaryOp::kSigmoid,
+                                  trit::F32UnaryOp::kTanh, trit::F32UnaryOp::kHardSigmoid,
+                                  trit::F32UnaryOp::kHardSwish};
+  trit::F32UnaryOp op = trit::F32UnaryOp::kClip;
+  for (const trit::F32UnaryOp candidate : ops) {
+    if (row.applies && row.applies({candidate})) op = candidate;
+  }
+  const trit::F32UnaryParams params{0.0f, 6.0f, 0.2f, 0.5f};
+  for (auto _ : state) {
+    row.entry(op, kCount, x.data(), params, y.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetLabel(std::string(row.name));
+  state.counters["Gelem/s"] = benchmark::Counter(static_cast<double>(kCount) * 1e-9,
+                                                 benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_F32Unary)->ArgsProduct({benchmark::CreateDenseRange(0, 19, 1), {4096, 48 * 48 * 96}});
 
 }  // namespace
 

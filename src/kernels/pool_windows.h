@@ -1,5 +1,6 @@
 // The walk over a pool's output positions that the x86 and AArch64 pool kernels share, in the
-// reference's order: each position's window clipped to the image (padding never contributes).
+// reference's order: each position's window clipped to the image (padding never contributes);
+// and the fp32 AvgPool on it, which each ISA file compiles with its own flags.
 #pragma once
 
 #include <algorithm>
@@ -28,6 +29,27 @@ inline void ForEachPoolWindow(const ref::ConvGeometry& g, Visit visit) {
       }
     }
   }
+}
+
+// ref::AvgPoolF32 with the channels innermost, so the loops over them vectorize: each channel's
+// sum adds the window's positions in the reference's order from 0.0f and divides by the same
+// count, so the floats are the reference's bit for bit.
+inline void AvgPoolF32Windows(const ref::ConvGeometry& g, bool count_include_pad,
+                              const float* input, float* output) {
+  const int64_t channels = g.in_c;
+  ForEachPoolWindow(g, [&](int64_t out, int64_t first, int y0, int y1, int x0, int x1) {
+    float* __restrict sum = output + out;
+    for (int64_t c = 0; c < channels; ++c) sum[c] = 0.0f;
+    for (int y = y0; y < y1; ++y) {
+      for (int x = x0; x < x1; ++x) {
+        const float* __restrict at = input + (first + int64_t{y} * g.in_w + x) * channels;
+        for (int64_t c = 0; c < channels; ++c) sum[c] += at[c];
+      }
+    }
+    const auto count =
+        static_cast<float>(count_include_pad ? g.kernel_h * g.kernel_w : (y1 - y0) * (x1 - x0));
+    for (int64_t c = 0; c < channels; ++c) sum[c] = sum[c] / count;
+  });
 }
 
 }  // namespace

@@ -11,6 +11,9 @@
 namespace trit::arm {
 
 void MaxPoolF32Neon(const ref::ConvGeometry& g, const float* input, float* output);
+// fp32 AvgPool (kernels/pool_windows.h's loops, vectorized by the compiler).
+void AvgPoolF32Neon(const ref::ConvGeometry& g, bool count_include_pad, const float* input,
+                    float* output);
 // 8-bit, output parameters equal to the input's (the reference's no-rescale case).
 void MaxPoolQ8Neon(const ref::ConvGeometry& g, const uint8_t* input, bool is_signed,
                    uint8_t* output);

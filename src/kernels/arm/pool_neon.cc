@@ -126,4 +126,9 @@ void MaxPoolQ8Neon(const ref::ConvGeometry& g, const uint8_t* input, bool is_sig
   }
 }
 
+void AvgPoolF32Neon(const ref::ConvGeometry& g, bool count_include_pad, const float* input,
+                    float* output) {
+  AvgPoolF32Windows(g, count_include_pad, input, output);
+}
+
 }  // namespace trit::arm

@@ -3,14 +3,67 @@
 #include "kernels/ref/activation.h"
 #include "kernels/registry/q8_types.h"
 #if defined(__aarch64__)
+#include "kernels/arm/f32_elementwise.h"
 #include "kernels/arm/q8_elementwise.h"
 #endif
 #if defined(__x86_64__)
+#include "kernels/x86/f32_elementwise.h"
 #include "kernels/x86/q8_elementwise.h"
 #endif
 
 namespace trit {
 namespace {
+
+void UnaryF32Reference(F32UnaryOp op, int64_t count, const float* x, const F32UnaryParams& p,
+                       float* y) {
+  switch (op) {
+    case F32UnaryOp::kClip:
+      return ref::ClipF32(count, x, p.lo, p.hi, y);
+    case F32UnaryOp::kSigmoid:
+      return ref::SigmoidF32(count, x, y);
+    case F32UnaryOp::kTanh:
+      return ref::TanhF32(count, x, y);
+    case F32UnaryOp::kHardSigmoid:
+      return ref::HardSigmoidF32(count, x, p.alpha, p.beta, y);
+    case F32UnaryOp::kHardSwish:
+      return ref::HardSwishF32(count, x, y);
+  }
+}
+
+template <F32UnaryOp kOp>
+bool IsUnary(const F32UnaryProblem& p) {
+  return p.op == kOp;
+}
+
+// One row per op and level, named as `trit info` shows the node's kernel.
+constexpr KernelCandidate<F32UnaryProblem, F32UnaryFn> kF32Unary[] = {
+#if defined(__x86_64__)
+    {"f32_sigmoid__avx512", Isa::kAvx512, IsUnary<F32UnaryOp::kSigmoid>, x86::UnaryF32Avx512},
+    {"f32_tanh__avx512", Isa::kAvx512, IsUnary<F32UnaryOp::kTanh>, x86::UnaryF32Avx512},
+    {"f32_hardswish__avx512", Isa::kAvx512, IsUnary<F32UnaryOp::kHardSwish>, x86::UnaryF32Avx512},
+    {"f32_hardsigmoid__avx512", Isa::kAvx512, IsUnary<F32UnaryOp::kHardSigmoid>,
+     x86::UnaryF32Avx512},
+    {"f32_clip__avx512", Isa::kAvx512, IsUnary<F32UnaryOp::kClip>, x86::UnaryF32Avx512},
+    {"f32_sigmoid__avx2", Isa::kAvx2, IsUnary<F32UnaryOp::kSigmoid>, x86::UnaryF32Avx2},
+    {"f32_tanh__avx2", Isa::kAvx2, IsUnary<F32UnaryOp::kTanh>, x86::UnaryF32Avx2},
+    {"f32_hardswish__avx2", Isa::kAvx2, IsUnary<F32UnaryOp::kHardSwish>, x86::UnaryF32Avx2},
+    {"f32_hardsigmoid__avx2", Isa::kAvx2, IsUnary<F32UnaryOp::kHardSigmoid>, x86::UnaryF32Avx2},
+    {"f32_clip__avx2", Isa::kAvx2, IsUnary<F32UnaryOp::kClip>, x86::UnaryF32Avx2},
+#endif
+#if defined(__aarch64__)
+    {"f32_sigmoid__neon", Isa::kNeon, IsUnary<F32UnaryOp::kSigmoid>, arm::UnaryF32Neon},
+    {"f32_tanh__neon", Isa::kNeon, IsUnary<F32UnaryOp::kTanh>, arm::UnaryF32Neon},
+    {"f32_hardswish__neon", Isa::kNeon, IsUnary<F32UnaryOp::kHardSwish>, arm::UnaryF32Neon},
+    {"f32_hardsigmoid__neon", Isa::kNeon, IsUnary<F32UnaryOp::kHardSigmoid>, arm::UnaryF32Neon},
+    {"f32_clip__neon", Isa::kNeon, IsUnary<F32UnaryOp::kClip>, arm::UnaryF32Neon},
+#endif
+    // Cortex-M (MVE) rows: none yet.
+    {"ref_sigmoid_f32", Isa::kRef, IsUnary<F32UnaryOp::kSigmoid>, UnaryF32Reference},
+    {"ref_tanh_f32", Isa::kRef, IsUnary<F32UnaryOp::kTanh>, UnaryF32Reference},
+    {"ref_hardswish_f32", Isa::kRef, IsUnary<F32UnaryOp::kHardSwish>, UnaryF32Reference},
+    {"ref_hardsigmoid_f32", Isa::kRef, IsUnary<F32UnaryOp::kHardSigmoid>, UnaryF32Reference},
+    {"ref_clip_f32", Isa::kRef, nullptr, UnaryF32Reference},
+};
 
 void LookupQ8Reference(int64_t count, const void* in, bool in_signed, const void* table,
                        void* out) {
@@ -53,6 +106,10 @@ constexpr KernelCandidate<Q8PointwiseProblem, Q8LookupFn> kQ8Pointwise[] = {
 };
 
 }  // namespace
+
+std::span<const KernelCandidate<F32UnaryProblem, F32UnaryFn>> F32UnaryKernels() {
+  return kF32Unary;
+}
 
 std::span<const KernelCandidate<Q8PointwiseProblem, Q8LookupFn>> Q8PointwiseKernels() {
   return kQ8Pointwise;

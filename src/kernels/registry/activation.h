@@ -1,13 +1,24 @@
-// Kernel table of the 8-bit pointwise activations. An 8-bit input has 256 values, so Sigmoid and
-// Tanh always run as a 256-entry table built at prepare time, and Relu and Clip do too above the
-// reference level (the table is built with the reference rescale itself, so the bytes agree).
+// Kernel tables of the pointwise activations. fp32: one row per op and ISA level
+// (kernels/f32_elementwise.h), Sigmoid and Tanh as polynomials within a tested bound of the
+// reference. 8-bit: an input has 256 values, so Sigmoid and Tanh always run as a 256-entry table
+// built at prepare time, and Relu and Clip do too above the reference level (the table is built
+// with the reference rescale itself, so the bytes agree).
 #pragma once
 
 #include <span>
 
+#include "kernels/f32_elementwise.h"
 #include "kernels/registry/kernel_table.h"
 
 namespace trit {
+
+struct F32UnaryProblem {
+  F32UnaryOp op = F32UnaryOp::kClip;
+};
+using F32UnaryFn = void (*)(F32UnaryOp op, int64_t count, const float* x, const F32UnaryParams& p,
+                            float* y);
+
+std::span<const KernelCandidate<F32UnaryProblem, F32UnaryFn>> F32UnaryKernels();
 
 struct Q8PointwiseProblem {
   bool rescale_op = false;  // Relu or Clip: the reference rescales and clamps each element

@@ -3,14 +3,74 @@
 #include "kernels/broadcast_rows.h"
 #include "kernels/registry/q8_types.h"
 #if defined(__aarch64__)
+#include "kernels/arm/f32_elementwise.h"
 #include "kernels/arm/q8_elementwise.h"
 #endif
 #if defined(__x86_64__)
+#include "kernels/x86/f32_elementwise.h"
 #include "kernels/x86/q8_elementwise.h"
 #endif
 
 namespace trit {
 namespace {
+
+void BinaryF32Reference(F32BinaryOp op, const ref::Broadcast& broadcast, const float* a,
+                        const float* b, float* out) {
+  switch (op) {
+    case F32BinaryOp::kAdd:
+      return ref::AddF32(broadcast, a, b, out);
+    case F32BinaryOp::kSub:
+      return ref::SubF32(broadcast, a, b, out);
+    case F32BinaryOp::kMul:
+      return ref::MulF32(broadcast, a, b, out);
+    case F32BinaryOp::kDiv:
+      return ref::DivF32(broadcast, a, b, out);
+  }
+}
+
+// An fp32 row kernel (x86/ or arm/f32_elementwise.h) over every row of the broadcast.
+template <auto kRowKernel>
+[[maybe_unused]] void OverF32Rows(F32BinaryOp op, const ref::Broadcast& broadcast, const float* a,
+                                  const float* b, float* out) {
+  ForEachBroadcastRow(broadcast, [&](int64_t at, int64_t ia, int64_t a_step, int64_t ib,
+                                     int64_t b_step, int64_t length) {
+    kRowKernel(op, length, a + ia, a_step, b + ib, b_step, out + at);
+  });
+}
+
+template <F32BinaryOp kOp>
+bool IsBinary(const F32BinaryProblem& p) {
+  return p.op == kOp;
+}
+
+// One row per op and level, named as `trit info` shows the node's kernel.
+constexpr KernelCandidate<F32BinaryProblem, F32BinaryFn> kF32Binary[] = {
+#if defined(__x86_64__)
+    {"f32_add__avx512", Isa::kAvx512, IsBinary<F32BinaryOp::kAdd>,
+     OverF32Rows<x86::BinaryRowF32Avx512>},
+    {"f32_sub__avx512", Isa::kAvx512, IsBinary<F32BinaryOp::kSub>,
+     OverF32Rows<x86::BinaryRowF32Avx512>},
+    {"f32_mul__avx512", Isa::kAvx512, IsBinary<F32BinaryOp::kMul>,
+     OverF32Rows<x86::BinaryRowF32Avx512>},
+    {"f32_div__avx512", Isa::kAvx512, IsBinary<F32BinaryOp::kDiv>,
+     OverF32Rows<x86::BinaryRowF32Avx512>},
+    {"f32_add__avx2", Isa::kAvx2, IsBinary<F32BinaryOp::kAdd>, OverF32Rows<x86::BinaryRowF32Avx2>},
+    {"f32_sub__avx2", Isa::kAvx2, IsBinary<F32BinaryOp::kSub>, OverF32Rows<x86::BinaryRowF32Avx2>},
+    {"f32_mul__avx2", Isa::kAvx2, IsBinary<F32BinaryOp::kMul>, OverF32Rows<x86::BinaryRowF32Avx2>},
+    {"f32_div__avx2", Isa::kAvx2, IsBinary<F32BinaryOp::kDiv>, OverF32Rows<x86::BinaryRowF32Avx2>},
+#endif
+#if defined(__aarch64__)
+    {"f32_add__neon", Isa::kNeon, IsBinary<F32BinaryOp::kAdd>, OverF32Rows<arm::BinaryRowF32Neon>},
+    {"f32_sub__neon", Isa::kNeon, IsBinary<F32BinaryOp::kSub>, OverF32Rows<arm::BinaryRowF32Neon>},
+    {"f32_mul__neon", Isa::kNeon, IsBinary<F32BinaryOp::kMul>, OverF32Rows<arm::BinaryRowF32Neon>},
+    {"f32_div__neon", Isa::kNeon, IsBinary<F32BinaryOp::kDiv>, OverF32Rows<arm::BinaryRowF32Neon>},
+#endif
+    // Cortex-M (MVE) rows: none yet.
+    {"ref_add_f32", Isa::kRef, IsBinary<F32BinaryOp::kAdd>, BinaryF32Reference},
+    {"ref_sub_f32", Isa::kRef, IsBinary<F32BinaryOp::kSub>, BinaryF32Reference},
+    {"ref_mul_f32", Isa::kRef, IsBinary<F32BinaryOp::kMul>, BinaryF32Reference},
+    {"ref_div_f32", Isa::kRef, nullptr, BinaryF32Reference},
+};
 
 void AddQ8Reference(const ref::Broadcast& broadcast, const void* a, bool a_signed, const void* b,
                     bool b_signed, const ref::QuantAddParams& params, void* out, bool out_signed) {
@@ -88,6 +148,9 @@ constexpr KernelCandidate<Q8MulProblem, Q8MulFn> kQ8Mul[] = {
 
 }  // namespace
 
+std::span<const KernelCandidate<F32BinaryProblem, F32BinaryFn>> F32BinaryKernels() {
+  return kF32Binary;
+}
 std::span<const KernelCandidate<Q8AddProblem, Q8AddFn>> Q8AddKernels() { return kQ8Add; }
 std::span<const KernelCandidate<Q8MulProblem, Q8MulFn>> Q8MulKernels() { return kQ8Mul; }
 

@@ -1,14 +1,23 @@
-// Kernel tables of the quantized binary elementwise ops, Add and Mul, with NumPy broadcasting
-// (every fp32 op runs the reference only, kernels/ref/elementwise.h). The vector rows walk the
-// broadcast as rows (kernels/broadcast_rows.h).
+// Kernel tables of the binary elementwise ops with NumPy broadcasting: fp32 Add, Sub, Mul and
+// Div (Pow runs the reference only, kernels/ref/elementwise.h), and the quantized Add and Mul.
+// The vector rows walk the broadcast as rows (kernels/broadcast_rows.h).
 #pragma once
 
 #include <span>
 
+#include "kernels/f32_elementwise.h"
 #include "kernels/ref/elementwise.h"
 #include "kernels/registry/kernel_table.h"
 
 namespace trit {
+
+struct F32BinaryProblem {
+  F32BinaryOp op = F32BinaryOp::kAdd;
+};
+using F32BinaryFn = void (*)(F32BinaryOp op, const ref::Broadcast& broadcast, const float* a,
+                             const float* b, float* out);
+
+std::span<const KernelCandidate<F32BinaryProblem, F32BinaryFn>> F32BinaryKernels();
 
 struct Q8AddProblem {
   bool same_shapes = false;  // both inputs have the output's shape (no broadcast)

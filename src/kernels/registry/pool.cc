@@ -78,6 +78,18 @@ constexpr KernelCandidate<MaxPoolF32Problem, MaxPoolF32Fn> kMaxPoolF32[] = {
     {"ref_maxpool_f32", Isa::kRef, nullptr, ref::MaxPoolF32},
 };
 
+constexpr KernelCandidate<AvgPoolF32Problem, AvgPoolF32Fn> kAvgPoolF32[] = {
+#if defined(__x86_64__)
+    {"f32_avgpool__avx512", Isa::kAvx512, nullptr, x86::AvgPoolF32Avx512},
+    {"f32_avgpool__avx2", Isa::kAvx2, nullptr, x86::AvgPoolF32Avx2},
+#endif
+#if defined(__aarch64__)
+    {"f32_avgpool__neon", Isa::kNeon, nullptr, arm::AvgPoolF32Neon},
+#endif
+    // Cortex-M (MVE) rows: none yet.
+    {"ref_avgpool_f32", Isa::kRef, nullptr, ref::AvgPoolF32},
+};
+
 constexpr KernelCandidate<MaxPoolQ8Problem, MaxPoolQ8Fn> kMaxPoolQ8[] = {
 #if defined(__x86_64__)
     {"q8_maxpool__avx512", Isa::kAvx512, SameParams, MaxPoolQ8Avx512},
@@ -104,6 +116,9 @@ std::span<const KernelCandidate<AvgPoolQ8Problem, AvgPoolQ8Fn>> AvgPoolQ8Kernels
 }
 std::span<const KernelCandidate<MaxPoolF32Problem, MaxPoolF32Fn>> MaxPoolF32Kernels() {
   return kMaxPoolF32;
+}
+std::span<const KernelCandidate<AvgPoolF32Problem, AvgPoolF32Fn>> AvgPoolF32Kernels() {
+  return kAvgPoolF32;
 }
 std::span<const KernelCandidate<MaxPoolQ8Problem, MaxPoolQ8Fn>> MaxPoolQ8Kernels() {
   return kMaxPoolQ8;

@@ -1,5 +1,4 @@
-// Kernel tables of the pooling ops. fp32 AvgPool and GlobalAvgPool run the reference only
-// (kernels/ref/pool.h).
+// Kernel tables of the pooling ops (GlobalAvgPool is AvgPool with the whole image as the window).
 #pragma once
 
 #include <span>
@@ -22,11 +21,15 @@ struct MaxPoolQ8Problem {
 };
 
 using MaxPoolF32Fn = void (*)(const ref::ConvGeometry& geometry, const float* input, float* output);
+struct AvgPoolF32Problem {};
+using AvgPoolF32Fn = void (*)(const ref::ConvGeometry& geometry, bool count_include_pad,
+                              const float* input, float* output);
 // input and output as bytes with their signedness.
 using MaxPoolQ8Fn = void (*)(const ref::ConvGeometry& geometry, const void* input, bool in_signed,
                              const MaxPoolQ8Params& params, void* output, bool out_signed);
 
 std::span<const KernelCandidate<MaxPoolF32Problem, MaxPoolF32Fn>> MaxPoolF32Kernels();
+std::span<const KernelCandidate<AvgPoolF32Problem, AvgPoolF32Fn>> AvgPoolF32Kernels();
 std::span<const KernelCandidate<MaxPoolQ8Problem, MaxPoolQ8Fn>> MaxPoolQ8Kernels();
 
 // 8-bit AvgPool (GlobalAvgPool: the whole image as the window), ref::AvgPoolQ8's arithmetic.

@@ -1,6 +1,7 @@
 // Pooling over NHWC windows: the channels of a pixel are contiguous, so each window position is
 // one vector op over a block of channels. MaxPool (AVX-512): a max over up to 16 floats or 64
-// bytes. 8-bit AvgPool (AVX-512 and AVX2): 32-bit sums of 64 (32) channels at a time, the
+// bytes. fp32 AvgPool (AVX-512 and AVX2): kernels/pool_windows.h's channel loops, vectorized by
+// the compiler. 8-bit AvgPool (AVX-512 and AVX2): 32-bit sums of 64 (32) channels at a time, the
 // zero point off as positions * zx, then the reference's requantization by the window's count.
 // Bit for bit the reference's (kernels/ref/pool.h; for floats the same choice on NaN and signed
 // zeros).
@@ -14,6 +15,10 @@
 namespace trit::x86 {
 
 void MaxPoolF32Avx512(const ref::ConvGeometry& g, const float* input, float* output);
+void AvgPoolF32Avx512(const ref::ConvGeometry& g, bool count_include_pad, const float* input,
+                      float* output);
+void AvgPoolF32Avx2(const ref::ConvGeometry& g, bool count_include_pad, const float* input,
+                    float* output);
 // 8-bit, output parameters equal to the input's (the reference's no-rescale case).
 void MaxPoolQ8Avx512(const ref::ConvGeometry& g, const uint8_t* input, bool is_signed,
                      uint8_t* output);

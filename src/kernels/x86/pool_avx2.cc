@@ -59,4 +59,9 @@ void AvgPoolQ8Avx2(const ref::ConvGeometry& g, const uint8_t* input, bool in_sig
   });
 }
 
+void AvgPoolF32Avx2(const ref::ConvGeometry& g, bool count_include_pad, const float* input,
+                    float* output) {
+  AvgPoolF32Windows(g, count_include_pad, input, output);
+}
+
 }  // namespace trit::x86

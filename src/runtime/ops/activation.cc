@@ -16,67 +16,63 @@
 namespace trit::runtime {
 namespace {
 
+// Sqrt runs the reference; the others run their row of the fp32 table.
 class ActivationF32Kernel final : public OpKernel {
  public:
   ActivationF32Kernel(const Graph& g, const Node& node)
-      : op_(node.op), count_(NumElements(Output(g, node).shape)) {
-    if (op_ == OpType::kClip) {
-      lo_ = node.attrs.GetFloat("min", -std::numeric_limits<float>::infinity());
-      hi_ = node.attrs.GetFloat("max", std::numeric_limits<float>::infinity());
+      : sqrt_(node.op == OpType::kSqrt), count_(NumElements(Output(g, node).shape)) {
+    if (sqrt_) {
+      name_ = "ref_sqrt_f32";
+      return;
     }
-    if (op_ == OpType::kHardSigmoid) {
-      alpha_ = node.attrs.GetFloat("alpha", 0.2f);
-      beta_ = node.attrs.GetFloat("beta", 0.5f);
+    F32UnaryOp op = F32UnaryOp::kClip;
+    params_.lo = node.op == OpType::kRelu ? 0.0f : -std::numeric_limits<float>::infinity();
+    params_.hi = std::numeric_limits<float>::infinity();
+    switch (node.op) {
+      case OpType::kSigmoid:
+        op = F32UnaryOp::kSigmoid;
+        break;
+      case OpType::kTanh:
+        op = F32UnaryOp::kTanh;
+        break;
+      case OpType::kHardSigmoid:
+        op = F32UnaryOp::kHardSigmoid;
+        params_.alpha = node.attrs.GetFloat("alpha", 0.2f);
+        params_.beta = node.attrs.GetFloat("beta", 0.5f);
+        break;
+      case OpType::kHardSwish:
+        op = F32UnaryOp::kHardSwish;
+        break;
+      case OpType::kClip:
+        params_.lo = node.attrs.GetFloat("min", params_.lo);
+        params_.hi = node.attrs.GetFloat("max", params_.hi);
+        break;
+      default:  // Relu
+        break;
     }
+    op_ = op;
+    const auto& chosen = ChooseKernel(F32UnaryKernels(), {op});
+    kernel_ = chosen.entry;
+    name_ = chosen.name;
   }
   void Run(const void* const* inputs, void* const* outputs, void*) override {
     const auto* x = static_cast<const float*>(inputs[0]);
     auto* y = static_cast<float*>(outputs[0]);
-    switch (op_) {
-      case OpType::kSigmoid:
-        ref::SigmoidF32(count_, x, y);
-        break;
-      case OpType::kTanh:
-        ref::TanhF32(count_, x, y);
-        break;
-      case OpType::kSqrt:
-        ref::SqrtF32(count_, x, y);
-        break;
-      case OpType::kHardSigmoid:
-        ref::HardSigmoidF32(count_, x, alpha_, beta_, y);
-        break;
-      case OpType::kHardSwish:
-        ref::HardSwishF32(count_, x, y);
-        break;
-      default:
-        ref::ClipF32(count_, x, lo_, hi_, y);
-        break;
+    if (sqrt_) {
+      ref::SqrtF32(count_, x, y);
+    } else {
+      kernel_(op_, count_, x, params_, y);
     }
   }
-  std::string_view name() const override {
-    switch (op_) {
-      case OpType::kSigmoid:
-        return "ref_sigmoid_f32";
-      case OpType::kTanh:
-        return "ref_tanh_f32";
-      case OpType::kRelu:
-        return "ref_relu_f32";
-      case OpType::kSqrt:
-        return "ref_sqrt_f32";
-      case OpType::kHardSigmoid:
-        return "ref_hardsigmoid_f32";
-      case OpType::kHardSwish:
-        return "ref_hardswish_f32";
-      default:
-        return "ref_clip_f32";
-    }
-  }
+  std::string_view name() const override { return name_; }
 
  private:
-  OpType op_;
+  bool sqrt_;
   int64_t count_;
-  float lo_ = 0.0f, hi_ = std::numeric_limits<float>::infinity();
-  float alpha_ = 0.2f, beta_ = 0.5f;
+  F32UnaryOp op_ = F32UnaryOp::kClip;
+  F32UnaryParams params_;
+  F32UnaryFn kernel_ = nullptr;
+  std::string_view name_;
 };
 
 template <typename In, typename Out>

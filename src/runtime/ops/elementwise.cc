@@ -20,45 +20,41 @@ ref::Broadcast BroadcastOf(const Graph& g, const Node& node) {
                             static_cast<int>(b.size()));
 }
 
+// Pow runs the reference; Add, Sub, Mul and Div their row of the fp32 table.
 class BinaryF32Kernel final : public OpKernel {
  public:
   BinaryF32Kernel(const Graph& g, const Node& node)
-      : broadcast_(BroadcastOf(g, node)), op_(node.op) {}
+      : broadcast_(BroadcastOf(g, node)), pow_(node.op == OpType::kPow) {
+    if (pow_) {
+      name_ = "ref_pow_f32";
+      return;
+    }
+    op_ = node.op == OpType::kAdd   ? F32BinaryOp::kAdd
+          : node.op == OpType::kSub ? F32BinaryOp::kSub
+          : node.op == OpType::kMul ? F32BinaryOp::kMul
+                                    : F32BinaryOp::kDiv;
+    const auto& chosen = ChooseKernel(F32BinaryKernels(), {op_});
+    kernel_ = chosen.entry;
+    name_ = chosen.name;
+  }
   void Run(const void* const* inputs, void* const* outputs, void*) override {
     const auto* a = static_cast<const float*>(inputs[0]);
     const auto* b = static_cast<const float*>(inputs[1]);
     auto* y = static_cast<float*>(outputs[0]);
-    switch (op_) {
-      case OpType::kAdd:
-        return ref::AddF32(broadcast_, a, b, y);
-      case OpType::kMul:
-        return ref::MulF32(broadcast_, a, b, y);
-      case OpType::kSub:
-        return ref::SubF32(broadcast_, a, b, y);
-      case OpType::kDiv:
-        return ref::DivF32(broadcast_, a, b, y);
-      default:
-        return ref::PowF32(broadcast_, a, b, y);
+    if (pow_) {
+      ref::PowF32(broadcast_, a, b, y);
+    } else {
+      kernel_(op_, broadcast_, a, b, y);
     }
   }
-  std::string_view name() const override {
-    switch (op_) {
-      case OpType::kAdd:
-        return "ref_add_f32";
-      case OpType::kMul:
-        return "ref_mul_f32";
-      case OpType::kSub:
-        return "ref_sub_f32";
-      case OpType::kDiv:
-        return "ref_div_f32";
-      default:
-        return "ref_pow_f32";
-    }
-  }
+  std::string_view name() const override { return name_; }
 
  private:
   ref::Broadcast broadcast_;
-  OpType op_;
+  bool pow_;
+  F32BinaryOp op_ = F32BinaryOp::kAdd;
+  F32BinaryFn kernel_ = nullptr;
+  std::string_view name_;
 };
 
 template <typename A, typename B, typename Out>

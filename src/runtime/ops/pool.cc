@@ -47,13 +47,14 @@ class PoolF32Kernel final : public OpKernel {
   PoolF32Kernel(const Graph& g, const Node& node, const WindowParams& p)
       : geometry_(PoolGeometry(g, node, p)),
         max_(node.op == OpType::kMaxPool),
-        count_include_pad_(p.count_include_pad),
-        name_(node.op == OpType::kMaxPool   ? "ref_maxpool_f32"
-              : node.op == OpType::kAvgPool ? "ref_avgpool_f32"
-                                            : "ref_globalavgpool_f32") {
+        count_include_pad_(p.count_include_pad) {
     if (max_) {
       const auto& chosen = ChooseKernel(MaxPoolF32Kernels(), {});
       max_kernel_ = chosen.entry;
+      name_ = chosen.name;
+    } else {
+      const auto& chosen = ChooseKernel(AvgPoolF32Kernels(), {});
+      avg_kernel_ = chosen.entry;
       name_ = chosen.name;
     }
   }
@@ -64,7 +65,7 @@ class PoolF32Kernel final : public OpKernel {
     if (max_) {
       max_kernel_(geometry_, in, out);
     } else {
-      ref::AvgPoolF32(geometry_, count_include_pad_, in, out);
+      avg_kernel_(geometry_, count_include_pad_, in, out);
     }
   }
   std::string_view name() const override { return name_; }
@@ -75,6 +76,7 @@ class PoolF32Kernel final : public OpKernel {
   bool count_include_pad_;
   std::string_view name_;
   MaxPoolF32Fn max_kernel_ = nullptr;
+  AvgPoolF32Fn avg_kernel_ = nullptr;
 };
 
 template <typename In, typename Out>

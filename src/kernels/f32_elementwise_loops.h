@@ -1,0 +1,86 @@
+// The loops of the fp32 element-wise rows (kernels/f32_elementwise.h), written once and compiled
+// by each ISA file with its own flags: plain loops over contiguous floats that GCC vectorizes at
+// -O3, one loop per op so no branch stays inside. A binary row takes each input with a step of 1
+// (advancing) or 0 (broadcast, kernels/broadcast_rows.h); the four step pairs get their own loop
+// so that the broadcast operand is a register, not a gather.
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/f32_elementwise.h"
+#include "kernels/fast_math.h"
+
+namespace trit {
+// Internal linkage on purpose: each ISA file gets its own copy, compiled with its own flags,
+// which the linker must never merge with another file's (as kernels/broadcast_steps.h).
+namespace {
+
+// min/max written as selects (vectorized to min/max or blends); NaN stays NaN as in
+// std::clamp's reference: a comparison with NaN is false, so NaN falls through both.
+inline float ClampF32(float v, float lo, float hi) {
+  v = v < lo ? lo : v;
+  return v > hi ? hi : v;
+}
+
+template <typename Build>
+void UnaryF32Loop(F32UnaryOp op, int64_t count, const float* x, const F32UnaryParams& p, float* y) {
+  using Math = FastMath<Build>;
+  switch (op) {
+    case F32UnaryOp::kClip:
+      for (int64_t i = 0; i < count; ++i) y[i] = ClampF32(x[i], p.lo, p.hi);
+      return;
+    case F32UnaryOp::kSigmoid:
+      for (int64_t i = 0; i < count; ++i) y[i] = Math::Sigmoid(x[i]);
+      return;
+    case F32UnaryOp::kTanh:
+      for (int64_t i = 0; i < count; ++i) y[i] = Math::Tanh(x[i]);
+      return;
+    case F32UnaryOp::kHardSigmoid:
+      for (int64_t i = 0; i < count; ++i) y[i] = ClampF32(p.alpha * x[i] + p.beta, 0.0f, 1.0f);
+      return;
+    case F32UnaryOp::kHardSwish:
+      // x * (1/6): ONNX's alpha, within one rounding of the reference's x / 6 and no divide.
+      for (int64_t i = 0; i < count; ++i) {
+        y[i] = x[i] * ClampF32(x[i] * (1.0f / 6.0f) + 0.5f, 0.0f, 1.0f);
+      }
+      return;
+  }
+}
+
+template <typename Combine>
+inline void BinaryF32Steps(int64_t count, const float* a, int64_t a_step, const float* b,
+                           int64_t b_step, float* out, Combine combine) {
+  if (a_step != 0 && b_step != 0) {
+    for (int64_t i = 0; i < count; ++i) out[i] = combine(a[i], b[i]);
+  } else if (a_step != 0) {
+    const float bv = *b;
+    for (int64_t i = 0; i < count; ++i) out[i] = combine(a[i], bv);
+  } else if (b_step != 0) {
+    const float av = *a;
+    for (int64_t i = 0; i < count; ++i) out[i] = combine(av, b[i]);
+  } else {
+    const float v = combine(*a, *b);
+    for (int64_t i = 0; i < count; ++i) out[i] = v;
+  }
+}
+
+inline void BinaryF32Row(F32BinaryOp op, int64_t count, const float* a, int64_t a_step,
+                         const float* b, int64_t b_step, float* out) {
+  switch (op) {
+    case F32BinaryOp::kAdd:
+      return BinaryF32Steps(count, a, a_step, b, b_step, out,
+                            [](float u, float v) { return u + v; });
+    case F32BinaryOp::kSub:
+      return BinaryF32Steps(count, a, a_step, b, b_step, out,
+                            [](float u, float v) { return u - v; });
+    case F32BinaryOp::kMul:
+      return BinaryF32Steps(count, a, a_step, b, b_step, out,
+                            [](float u, float v) { return u * v; });
+    case F32BinaryOp::kDiv:
+      return BinaryF32Steps(count, a, a_step, b, b_step, out,
+                            [](float u, float v) { return u / v; });
+  }
+}
+
+}  // namespace
+}  // namespace trit

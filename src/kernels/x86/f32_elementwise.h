@@ -1,0 +1,21 @@
+// The fp32 element-wise rows of kernels/f32_elementwise.h for AVX-512 and AVX2 + FMA: the loops
+// of kernels/f32_elementwise_loops.h, vectorized by the compiler with each file's flags.
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/f32_elementwise.h"
+
+namespace trit::x86 {
+
+void UnaryF32Avx512(F32UnaryOp op, int64_t count, const float* x, const F32UnaryParams& p,
+                    float* y);
+void UnaryF32Avx2(F32UnaryOp op, int64_t count, const float* x, const F32UnaryParams& p, float* y);
+
+// One broadcast row: a and b advance a_step and b_step (1 or 0) elements per output element.
+void BinaryRowF32Avx512(F32BinaryOp op, int64_t count, const float* a, int64_t a_step,
+                        const float* b, int64_t b_step, float* out);
+void BinaryRowF32Avx2(F32BinaryOp op, int64_t count, const float* a, int64_t a_step, const float* b,
+                      int64_t b_step, float* out);
+
+}  // namespace trit::x86

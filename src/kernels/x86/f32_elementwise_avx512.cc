@@ -1,0 +1,93 @@
+// Built with the AVX-512 F flags (kernels/CMakeLists.txt). Sigmoid and Tanh are written out:
+// the compiler's vectorization of fast_math.h divides with VDIVPS, whose throughput (one per
+// 16 or so cycles) bounds them at about 2.4 G elements/s; here 1 / d is VRCP14PS and one
+// Newton step (relative error below 2^-27, under half an ulp before rounding) and 2^n is
+// VSCALEFPS. The rest are the shared loops, vectorized by the compiler.
+#include <immintrin.h>
+
+#include "kernels/f32_elementwise_loops.h"
+#include "kernels/x86/f32_elementwise.h"
+
+namespace trit::x86 {
+namespace {
+struct Avx512Build {};  // this file's own FastMath (fast_math.h)
+
+// fast_math.h's Exp: the same clamp, reduction and polynomial; 2^n by VSCALEFPS. NaN stays NaN.
+inline __m512 Exp(__m512 x) {
+  x = _mm512_max_ps(x, _mm512_set1_ps(-87.0f));  // MAXPS returns its second operand on NaN:
+  x = _mm512_min_ps(x, _mm512_set1_ps(88.0f));   // the NaN lanes keep the clamp bound...
+  // n = round(x / ln 2) by adding and subtracting 1.5 * 2^23, as fast_math.h.
+  const __m512 magic = _mm512_set1_ps(12582912.0f);
+  const __m512 n =
+      _mm512_sub_ps(_mm512_fmadd_ps(x, _mm512_set1_ps(1.44269504088896341f), magic), magic);
+  __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), x);
+  r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
+  __m512 poly = _mm512_set1_ps(1.9875691500e-4f);
+  poly = _mm512_fmadd_ps(poly, r, _mm512_set1_ps(1.3981999507e-3f));
+  poly = _mm512_fmadd_ps(poly, r, _mm512_set1_ps(8.3334519073e-3f));
+  poly = _mm512_fmadd_ps(poly, r, _mm512_set1_ps(4.1665795894e-2f));
+  poly = _mm512_fmadd_ps(poly, r, _mm512_set1_ps(1.6666665459e-1f));
+  poly = _mm512_fmadd_ps(poly, r, _mm512_set1_ps(5.0000001201e-1f));
+  poly = _mm512_fmadd_ps(_mm512_mul_ps(poly, r), r, _mm512_add_ps(r, _mm512_set1_ps(1.0f)));
+  return _mm512_scalef_ps(poly, n);
+}
+
+// 1 / d: the 14-bit estimate and one Newton step, y + y (1 - d y).
+inline __m512 Reciprocal(__m512 d) {
+  const __m512 y = _mm512_rcp14_ps(d);
+  return _mm512_fmadd_ps(y, _mm512_fnmadd_ps(d, y, _mm512_set1_ps(1.0f)), y);
+}
+
+inline __m512 Sigmoid(__m512 x) {
+  const __m512 s =
+      Reciprocal(_mm512_add_ps(_mm512_set1_ps(1.0f), Exp(_mm512_sub_ps(_mm512_setzero_ps(), x))));
+  return _mm512_mask_mov_ps(s, _mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), x);  // ...restored here
+}
+
+// fast_math.h's Tanh: the Taylor polynomial where |x| < 0.25, 1 - 2 / (exp(2x) + 1) elsewhere.
+inline __m512 Tanh(__m512 x) {
+  const __m512 x2 = _mm512_mul_ps(x, x);
+  __m512 series = _mm512_set1_ps(62.0f / 2835.0f);
+  series = _mm512_fmadd_ps(series, x2, _mm512_set1_ps(-17.0f / 315.0f));
+  series = _mm512_fmadd_ps(series, x2, _mm512_set1_ps(2.0f / 15.0f));
+  series = _mm512_fmadd_ps(series, x2, _mm512_set1_ps(-1.0f / 3.0f));
+  series = _mm512_fmadd_ps(_mm512_mul_ps(series, x2), x, x);
+  const __m512 e = Exp(_mm512_add_ps(x, x));
+  const __m512 from_exp =
+      _mm512_fnmadd_ps(_mm512_set1_ps(2.0f), Reciprocal(_mm512_add_ps(e, _mm512_set1_ps(1.0f))),
+                       _mm512_set1_ps(1.0f));
+  const __mmask16 small = _mm512_cmp_ps_mask(_mm512_abs_ps(x), _mm512_set1_ps(0.25f), _CMP_LT_OQ);
+  const __m512 y = _mm512_mask_mov_ps(from_exp, small, series);
+  return _mm512_mask_mov_ps(y, _mm512_cmp_ps_mask(x, x, _CMP_UNORD_Q), x);
+}
+
+template <typename Op>
+void Map(int64_t count, const float* x, float* y, Op op) {
+  int64_t i = 0;
+  for (; i + 16 <= count; i += 16) _mm512_storeu_ps(y + i, op(_mm512_loadu_ps(x + i)));
+  if (i < count) {
+    const auto tail = static_cast<__mmask16>((1u << (count - i)) - 1);
+    _mm512_mask_storeu_ps(y + i, tail, op(_mm512_maskz_loadu_ps(tail, x + i)));
+  }
+}
+
+}  // namespace
+
+void UnaryF32Avx512(F32UnaryOp op, int64_t count, const float* x, const F32UnaryParams& p,
+                    float* y) {
+  switch (op) {
+    case F32UnaryOp::kSigmoid:
+      return Map(count, x, y, [](__m512 v) { return Sigmoid(v); });
+    case F32UnaryOp::kTanh:
+      return Map(count, x, y, [](__m512 v) { return Tanh(v); });
+    default:
+      return UnaryF32Loop<Avx512Build>(op, count, x, p, y);
+  }
+}
+
+void BinaryRowF32Avx512(F32BinaryOp op, int64_t count, const float* a, int64_t a_step,
+                        const float* b, int64_t b_step, float* out) {
+  BinaryF32Row(op, count, a, a_step, b, b_step, out);
+}
+
+}  // namespace trit::x86

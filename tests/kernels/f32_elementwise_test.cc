@@ -1,0 +1,293 @@
+// Every row of the fp32 element-wise tables (activations, binary ops with broadcasting, AvgPool)
+// that this CPU runs, against the reference kernels. Binary ops and AvgPool bit for bit (one
+// correctly rounded operation per element, sums in the reference's order). Activations within
+// the bounds stated below: Sigmoid and Tanh are polynomials (kernels/fast_math.h), the others
+// may contract to an FMA or multiply by 1/6. NaN, infinities, signed zeros and the ends of
+// exp's clamp are among the inputs.
+#include <gtest/gtest.h>
+
+#include <bit>
+#include <cmath>
+#include <cstring>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "kernel_tester.h"
+#include "kernels/ref/activation.h"
+#include "kernels/ref/elementwise.h"
+#include "kernels/ref/pool.h"
+#include "kernels/registry/activation.h"
+#include "kernels/registry/elementwise.h"
+#include "kernels/registry/pool.h"
+
+namespace trit::test {
+namespace {
+
+constexpr float kInf = std::numeric_limits<float>::infinity();
+constexpr float kNaN = std::numeric_limits<float>::quiet_NaN();
+
+// Lengths on both sides of the 4-, 8- and 16-float vectors.
+constexpr int64_t kLengths[] = {0, 1, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, 100};
+
+// Values from every range the activations treat apart: |x| below and above tanh's 0.25 switch,
+// the saturated ends, exp's clamp at -87 and 88, and the special values.
+std::vector<float> RandomValues(Rng& rng, int64_t count) {
+  std::vector<float> v(static_cast<size_t>(count));
+  for (float& x : v) {
+    switch (rng.Int(0, 9)) {
+      case 0:
+        x = static_cast<float>(rng.Real(-0.3, 0.3));
+        break;
+      case 1:
+        x = static_cast<float>(std::ldexp(rng.Real(-1, 1), -rng.Int(3, 40)));
+        break;
+      case 2:
+        x = static_cast<float>(rng.Real(-120, 120));
+        break;
+      case 3: {
+        const float specials[] = {kNaN,   kInf,  -kInf,  0.0f,  -0.0f,  87.0f, -87.0f, 88.0f,
+                                  -88.0f, 44.0f, -44.0f, 0.25f, -0.25f, 3.0f,  -3.0f,  6.0f};
+        x = rng.Pick(specials);
+        break;
+      }
+      default:
+        x = static_cast<float>(rng.Real(-9, 9));
+    }
+  }
+  return v;
+}
+
+// The error a row may have against the reference at input x: relative for Sigmoid and Tanh
+// (below exp's clamp at -87, Sigmoid's tiny values absolute); one rounding of the terms before
+// their cancellation for HardSigmoid (alpha x + beta, maybe as an FMA) and HardSwish (x / 6 +
+// 1/2, as x * (1/6)); Clip exact.
+double Bound(F32UnaryOp op, float x, float expected, const F32UnaryParams& p) {
+  constexpr double kUlp = 1.2e-7;  // 2^-23
+  const double magnitude = std::fabs(expected);
+  switch (op) {
+    case F32UnaryOp::kSigmoid:
+      return 5e-7 * magnitude + 2e-38;
+    case F32UnaryOp::kTanh:  // largest just above 0.25, where 1 - 2 / (e + 1) cancels most
+      return 6e-7 * magnitude;
+    case F32UnaryOp::kHardSigmoid:
+      return kUlp * (std::fabs(p.alpha * x) + std::fabs(p.beta));
+    case F32UnaryOp::kHardSwish:
+      return kUlp * (std::fabs(x) + magnitude);
+    case F32UnaryOp::kClip:
+      return 0;
+  }
+  return 0;
+}
+
+const char* OpName(F32UnaryOp op) {
+  switch (op) {
+    case F32UnaryOp::kClip:
+      return "Clip";
+    case F32UnaryOp::kSigmoid:
+      return "Sigmoid";
+    case F32UnaryOp::kTanh:
+      return "Tanh";
+    case F32UnaryOp::kHardSigmoid:
+      return "HardSigmoid";
+    case F32UnaryOp::kHardSwish:
+      return "HardSwish";
+  }
+  return "?";
+}
+
+void Reference(F32UnaryOp op, const std::vector<float>& x, const F32UnaryParams& p,
+               std::vector<float>& y) {
+  const auto n = static_cast<int64_t>(x.size());
+  switch (op) {
+    case F32UnaryOp::kClip:
+      return ref::ClipF32(n, x.data(), p.lo, p.hi, y.data());
+    case F32UnaryOp::kSigmoid:
+      return ref::SigmoidF32(n, x.data(), y.data());
+    case F32UnaryOp::kTanh:
+      return ref::TanhF32(n, x.data(), y.data());
+    case F32UnaryOp::kHardSigmoid:
+      return ref::HardSigmoidF32(n, x.data(), p.alpha, p.beta, y.data());
+    case F32UnaryOp::kHardSwish:
+      return ref::HardSwishF32(n, x.data(), y.data());
+  }
+}
+
+// Runs every row of `op` on x and returns how many optimized rows ran; the largest error seen
+// relative to the bound goes to worst (at most 1 when all pass).
+int CheckUnary(F32UnaryOp op, const std::vector<float>& x, const F32UnaryParams& p, double& worst) {
+  std::vector<float> expected(x.size());
+  Reference(op, x, p, expected);
+  int fast_rows = 0;
+  ForEachRunnableRow(F32UnaryKernels(), F32UnaryProblem{op}, [&](const auto& row) {
+    std::vector<float> y(x.size(), -1.0f);
+    row.entry(op, static_cast<int64_t>(x.size()), x.data(), p, y.data());
+    for (size_t i = 0; i < x.size(); ++i) {
+      if (std::isnan(expected[i])) {
+        ASSERT_TRUE(std::isnan(y[i])) << OpName(op) << "(" << x[i] << ") gave " << y[i];
+        continue;
+      }
+      if (y[i] == expected[i]) continue;  // infinities included
+      const double error = std::fabs(static_cast<double>(y[i]) - expected[i]);
+      const double bound = Bound(op, x[i], expected[i], p);
+      ASSERT_LE(error, bound) << OpName(op) << "(" << x[i] << "): " << y[i] << ", reference "
+                              << expected[i];
+      if (bound > 0) worst = std::max(worst, error / bound);
+    }
+    fast_rows += row.isa != Isa::kRef;
+  });
+  return fast_rows;
+}
+
+constexpr F32UnaryOp kUnaryOps[] = {F32UnaryOp::kClip, F32UnaryOp::kSigmoid, F32UnaryOp::kTanh,
+                                    F32UnaryOp::kHardSigmoid, F32UnaryOp::kHardSwish};
+
+TEST(F32ElementwiseKernels, ActivationsStayWithinTheirBounds) {
+  int fast_rows = 0;
+  double worst = 0;
+  for (const uint64_t seed : Seeds(60)) {
+    TRIT_SEED_SCOPE(seed);
+    Rng rng(seed);
+    for (const F32UnaryOp op : kUnaryOps) {
+      const std::vector<float> x =
+          RandomValues(rng, rng.Bool() ? rng.Pick(kLengths) : rng.Int(100, 3000));
+      F32UnaryParams p;
+      p.lo = rng.Bool() ? 0.0f : static_cast<float>(rng.Real(-3, 0));
+      p.hi = rng.Bool() ? kInf : static_cast<float>(rng.Real(0, 6));
+      p.alpha = static_cast<float>(rng.Real(0.1, 0.3));
+      p.beta = static_cast<float>(rng.Real(0.3, 0.7));
+      fast_rows += CheckUnary(op, x, p, worst);
+    }
+  }
+  // Tight enough to fail: a bound a tenth of this one would not hold.
+  EXPECT_GT(worst, 0.1);
+  if (DetectedIsa() == Isa::kAvx512 || FamilyOf(DetectedIsa()) == IsaFamily::kAArch64) {
+    EXPECT_GE(fast_rows, 60 * 5);
+  }
+}
+
+// Every float whose magnitude is a power of two from 2^-30 to 2^7, and its neighbours: the
+// reduction and the tanh switch at every scale.
+TEST(F32ElementwiseKernels, ActivationsAtEveryScale) {
+  std::vector<float> x;
+  for (int e = -30; e <= 7; ++e) {
+    for (const float sign : {1.0f, -1.0f}) {
+      const float v = sign * std::ldexp(1.0f, e);
+      x.insert(x.end(), {std::nextafter(v, 0.0f), v, std::nextafter(v, 2 * v), 1.5f * v});
+    }
+  }
+  double worst = 0;
+  for (const F32UnaryOp op : kUnaryOps) CheckUnary(op, x, F32UnaryParams{0.0f, 6.0f}, worst);
+}
+
+bool SameFloats(const std::vector<float>& a, const std::vector<float>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::isnan(a[i]) && std::isnan(b[i])) continue;
+    if (std::bit_cast<uint32_t>(a[i]) != std::bit_cast<uint32_t>(b[i])) return false;
+  }
+  return true;
+}
+
+// A random pair of broadcast-compatible shapes of rank 1 to 4: each dimension of b is a's, 1,
+// or missing (b of lower rank); sometimes the other way round.
+void RandomShapes(Rng& rng, std::vector<int64_t>& a, std::vector<int64_t>& b) {
+  const int rank = rng.Int(1, 4);
+  a.clear();
+  b.clear();
+  for (int d = 0; d < rank; ++d) a.push_back(rng.Pick(kLengths) % 20 + 1);
+  const int b_rank = rng.Int(1, rank);
+  for (int d = rank - b_rank; d < rank; ++d) b.push_back(rng.Bool() ? a[d] : 1);
+  if (rng.Bool()) std::swap(a, b);
+}
+
+TEST(F32ElementwiseKernels, BinaryOpsWithBroadcastingMatchTheReference) {
+  int fast_rows = 0;
+  for (const uint64_t seed : Seeds(200)) {
+    TRIT_SEED_SCOPE(seed);
+    Rng rng(seed);
+    std::vector<int64_t> shape_a, shape_b;
+    RandomShapes(rng, shape_a, shape_b);
+    const ref::Broadcast broadcast =
+        ref::MakeBroadcast(shape_a.data(), static_cast<int>(shape_a.size()), shape_b.data(),
+                           static_cast<int>(shape_b.size()));
+    int64_t count_a = 1, count_b = 1;
+    for (const int64_t e : shape_a) count_a *= e;
+    for (const int64_t e : shape_b) count_b *= e;
+    const std::vector<float> a = RandomValues(rng, count_a), b = RandomValues(rng, count_b);
+    for (const F32BinaryOp op :
+         {F32BinaryOp::kAdd, F32BinaryOp::kSub, F32BinaryOp::kMul, F32BinaryOp::kDiv}) {
+      std::vector<float> expected(static_cast<size_t>(broadcast.count));
+      switch (op) {
+        case F32BinaryOp::kAdd:
+          ref::AddF32(broadcast, a.data(), b.data(), expected.data());
+          break;
+        case F32BinaryOp::kSub:
+          ref::SubF32(broadcast, a.data(), b.data(), expected.data());
+          break;
+        case F32BinaryOp::kMul:
+          ref::MulF32(broadcast, a.data(), b.data(), expected.data());
+          break;
+        case F32BinaryOp::kDiv:
+          ref::DivF32(broadcast, a.data(), b.data(), expected.data());
+          break;
+      }
+      ForEachRunnableRow(F32BinaryKernels(), F32BinaryProblem{op}, [&](const auto& row) {
+        std::vector<float> output(expected.size(), -1.0f);
+        row.entry(op, broadcast, a.data(), b.data(), output.data());
+        ASSERT_TRUE(SameFloats(output, expected)) << row.name;
+        fast_rows += row.isa != Isa::kRef;
+      });
+    }
+  }
+  if (DetectedIsa() == Isa::kAvx512 || FamilyOf(DetectedIsa()) == IsaFamily::kAArch64) {
+    EXPECT_GE(fast_rows, 200 * 4);
+  }
+}
+
+// fp32 AvgPool and the whole image as the window (GlobalAvgPool), padding counted or not.
+TEST(F32ElementwiseKernels, AvgPoolMatchesTheReference) {
+  int fast_rows = 0;
+  for (const uint64_t seed : Seeds(150)) {
+    TRIT_SEED_SCOPE(seed);
+    Rng rng(seed);
+    ref::ConvGeometry g;
+    g.batch = rng.Int(1, 2);
+    g.kernel_h = rng.Int(1, 4);
+    g.kernel_w = rng.Int(1, 4);
+    g.in_h = rng.Int(g.kernel_h, 11);
+    g.in_w = rng.Int(g.kernel_w, 11);
+    g.in_c = g.out_c = rng.Pick(kTileEdges) + (rng.Int(0, 4) == 0 ? 64 : 0);
+    g.stride_h = rng.Int(1, 3);
+    g.stride_w = rng.Int(1, 3);
+    g.pad_top = rng.Int(0, g.kernel_h - 1);
+    g.pad_left = rng.Int(0, g.kernel_w - 1);
+    const int pad_bottom = rng.Int(0, g.kernel_h - 1), pad_right = rng.Int(0, g.kernel_w - 1);
+    g.out_h = (g.in_h + g.pad_top + pad_bottom - g.kernel_h) / g.stride_h + 1;
+    g.out_w = (g.in_w + g.pad_left + pad_right - g.kernel_w) / g.stride_w + 1;
+    if (rng.Int(0, 3) == 0) {  // global
+      g.kernel_h = g.in_h;
+      g.kernel_w = g.in_w;
+      g.stride_h = g.stride_w = 1;
+      g.pad_top = g.pad_left = 0;
+      g.out_h = g.out_w = 1;
+    }
+    const bool count_include_pad = rng.Bool();
+    const std::vector<float> x = RandomValues(rng, int64_t{g.batch} * g.in_h * g.in_w * g.in_c);
+    std::vector<float> expected(
+        static_cast<size_t>(int64_t{g.batch} * g.out_h * g.out_w * g.out_c));
+    ref::AvgPoolF32(g, count_include_pad, x.data(), expected.data());
+    ForEachRunnableRow(AvgPoolF32Kernels(), AvgPoolF32Problem{}, [&](const auto& row) {
+      std::vector<float> output(expected.size(), -1.0f);
+      row.entry(g, count_include_pad, x.data(), output.data());
+      ASSERT_TRUE(SameFloats(output, expected)) << row.name;
+      fast_rows += row.isa != Isa::kRef;
+    });
+  }
+  if (DetectedIsa() == Isa::kAvx512 || FamilyOf(DetectedIsa()) == IsaFamily::kAArch64) {
+    EXPECT_GE(fast_rows, 150);
+  }
+}
+
+}  // namespace
+}  // namespace trit::test
