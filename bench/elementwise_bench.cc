@@ -141,9 +141,9 @@ void BM_F32Unary(benchmark::State& state) {
   std::mt19937 rng(1);
   std::uniform_real_distribution<float> values(-8.0f, 8.0f);
   for (size_t i = 0; i < x.size(); ++i) x.data()[i] = values(rng);
-  const trit::F32UnaryOp ops[] = {trit::F32UnaryOp::kClip, trit::F32UnaryOp::kSigmoid,
-                                  trit::F32UnaryOp::kTanh, trit::F32UnaryOp::kHardSigmoid,
-                                  trit::F32UnaryOp::kHardSwish};
+  const trit::F32UnaryOp ops[] = {trit::F32UnaryOp::kClip,      trit::F32UnaryOp::kSigmoid,
+                                  trit::F32UnaryOp::kTanh,      trit::F32UnaryOp::kHardSigmoid,
+                                  trit::F32UnaryOp::kHardSwish, trit::F32UnaryOp::kSilu};
   trit::F32UnaryOp op = trit::F32UnaryOp::kClip;
   for (const trit::F32UnaryOp candidate : ops) {
     if (row.applies && row.applies({candidate})) op = candidate;
@@ -157,7 +157,7 @@ void BM_F32Unary(benchmark::State& state) {
   state.counters["Gelem/s"] = benchmark::Counter(static_cast<double>(kCount) * 1e-9,
                                                  benchmark::Counter::kIsIterationInvariantRate);
 }
-BENCHMARK(BM_F32Unary)->ArgsProduct({benchmark::CreateDenseRange(0, 19, 1), {4096, 48 * 48 * 96}});
+BENCHMARK(BM_F32Unary)->ArgsProduct({benchmark::CreateDenseRange(0, 23, 1), {4096, 48 * 48 * 96}});
 
 }  // namespace
 

@@ -52,6 +52,8 @@
 //               dense for a pruned one): inputs x [..., K], the parts of W [Cout, K], bias [Cout]
 //               (core/structured_layout.h); attrs w_structure, w_parts, activation. f32 x; W f32
 //               or int8.
+// Silu          x * sigmoid(x) (SiLU, swish): what the fold pass makes of Mul(x, Sigmoid(x));
+//               f32, or 8-bit as a table
 #pragma once
 
 #include <cstdint>
@@ -96,9 +98,10 @@ enum class OpType : uint16_t {
   kFastRnn = 32,
   kFastGrnn = 33,
   kStructuredDense = 34,
+  kSilu = 35,
 };
 
-inline constexpr int kNumOpTypes = 35;
+inline constexpr int kNumOpTypes = 36;
 
 std::string_view OpTypeName(OpType op);
 std::optional<OpType> ParseOpType(std::string_view name);

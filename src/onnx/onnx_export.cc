@@ -627,6 +627,15 @@ class Exporter {
     Define(node.outputs[0], name, nchw);
   }
 
+  // Silu: Sigmoid and Mul, as exporters write it (the ONNX opsets trit writes have no Silu).
+  void ExportSilu(const Node& node, const char*, const std::string& name) {
+    const bool nchw = views_[static_cast<size_t>(node.inputs[0])].nchw;
+    const std::string x = InItsLayout(node.inputs[0]);
+    AddNode("Sigmoid", {x}, name + "/sigmoid");
+    AddNode("Mul", {x, name + "/sigmoid"}, name);
+    Define(node.outputs[0], name, nchw);
+  }
+
   void ExportHardSigmoid(const Node& node, const char* onnx_op, const std::string& name) {
     const bool nchw = views_[static_cast<size_t>(node.inputs[0])].nchw;
     auto* h = AddNode(onnx_op, {InItsLayout(node.inputs[0])}, name);
@@ -737,6 +746,7 @@ const std::array<Exporter::ExportRow, kNumOpTypes> Exporter::kExportTable =
         {OpType::kFastRnn, "RNN", &Exporter::ExportRecurrent},
         {OpType::kFastGrnn, "", &Exporter::ExportRecurrent},  // fails: ONNX has no FastGRNN
         {OpType::kStructuredDense, "MatMul", &Exporter::ExportStructuredDense},
+        {OpType::kSilu, "", &Exporter::ExportSilu},
     });
 
 }  // namespace

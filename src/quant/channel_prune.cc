@@ -41,6 +41,7 @@ std::optional<ChannelPath> FollowChannels(const Graph& g,
       case OpType::kClip:
       case OpType::kSigmoid:
       case OpType::kTanh:
+      case OpType::kSilu:
       case OpType::kDropout:
         break;
       case OpType::kMaxPool:

@@ -69,6 +69,18 @@ std::optional<Activation> AsActivation(const Node& node) {
   return std::nullopt;
 }
 
+// The op that x * gate(x) is, for the gates that make one: Silu for Sigmoid, HardSwish for
+// HardSigmoid(1/6, 1/2) (alpha to float precision); kMul (no fusion) otherwise.
+OpType FusedSelfGate(const Node& gate) {
+  if (gate.op == OpType::kSigmoid) return OpType::kSilu;
+  if (gate.op == OpType::kHardSigmoid &&
+      std::fabs(gate.attrs.GetFloat("alpha", 0.2f) - 1.0f / 6.0f) <= 1e-7f &&
+      gate.attrs.GetFloat("beta", 0.5f) == 0.5f) {
+    return OpType::kHardSwish;
+  }
+  return OpType::kMul;
+}
+
 const char* ActivationName(Activation a) {
   return a == Activation::kRelu ? "relu" : (a == Activation::kRelu6 ? "relu6" : "none");
 }
@@ -151,6 +163,31 @@ Graph FoldForInference(const Graph& input, FoldReport* report) {
     ++counts.activations_fused;
     consumers = Consumers(g);
   }
+  // SiLU and hard-swish as exporters write them, Mul(x, Sigmoid(x)) and Mul(x, HardSigmoid(x))
+  // with HardSigmoid's alpha 1/6 and beta 1/2 (PyTorch's export of hardswish), in either order,
+  // where the gate feeds only that Mul: one Silu or HardSwish node, the Mul's output. Float
+  // graphs only (a quantized gate and Mul round twice; the fused table rounds once).
+  for (size_t n = 0; n < g.nodes().size(); ++n) {
+    if (removed.count(static_cast<NodeId>(n))) continue;
+    const Node mul = g.nodes()[n];
+    if (mul.op != OpType::kMul || g.value(mul.outputs[0]).dtype != DType::kF32) continue;
+    for (size_t side = 0; side < 2; ++side) {
+      const NodeId s = producer_of(mul.inputs[side]);
+      if (s < 0 || removed.count(s)) continue;
+      const Node& sigmoid = g.nodes()[static_cast<size_t>(s)];
+      const OpType fused = FusedSelfGate(sigmoid);
+      if (fused == OpType::kMul || sigmoid.inputs[0] != mul.inputs[1 - side]) continue;
+      if (single_reader(sigmoid.outputs[0]) != static_cast<NodeId>(n)) continue;
+      Node& silu = g.nodes()[n];
+      silu.op = fused;
+      silu.inputs = {sigmoid.inputs[0]};
+      g.nodes()[static_cast<size_t>(s)].inputs.clear();
+      removed.insert(s);
+      ++(fused == OpType::kSilu ? counts.silus_fused : counts.hard_swishes_fused);
+      consumers = Consumers(g);
+      break;
+    }
+  }
   // A recurrent cell's bias pair, where bias_u only ever adds to bias_w: one vector. Cells that
   // share a pair (an ONNX LSTM whose Y and Y_h are both read imports as two) share its sum.
   std::map<std::pair<ValueId, ValueId>, std::pair<ValueId, ValueId>> folded_pairs;
@@ -195,6 +232,10 @@ std::string FoldSummary(const FoldReport& report) {
   std::string s = "folded " + std::to_string(report.batch_norms_folded) + " BatchNorm, fused " +
                   std::to_string(report.activations_fused) + " activations, removed " +
                   std::to_string(report.dropouts_removed) + " Dropout";
+  if (report.silus_fused > 0) s += ", fused " + std::to_string(report.silus_fused) + " SiLU";
+  if (report.hard_swishes_fused > 0) {
+    s += ", fused " + std::to_string(report.hard_swishes_fused) + " hard-swish";
+  }
   if (report.recurrent_bias_pairs_folded > 0) {
     s += ", added " + std::to_string(report.recurrent_bias_pairs_folded) + " recurrent bias pair" +
          (report.recurrent_bias_pairs_folded > 1 ? "s" : "");

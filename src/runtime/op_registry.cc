@@ -70,6 +70,7 @@ OpKernelFactory FactoryOf(OpType op) {
     case OpType::kSqrt:
     case OpType::kHardSigmoid:
     case OpType::kHardSwish:
+    case OpType::kSilu:
       return MakeActivationKernel;
     case OpType::kSoftmax:
       return MakeSoftmaxKernel;

@@ -189,6 +189,7 @@ constexpr std::array<FloatOpRow, kNumOpTypes> kFloatOps = IndexByOp<FloatOpRow>(
     {OpType::kFastGrnn, [](const FloatOpCall& c) { return RunRecurrentOp(c.graph, c.node, c.in); }},
     {OpType::kStructuredDense,
      [](const FloatOpCall& c) { return RunStructuredDenseOp(c.graph, c.node, c.in); }},
+    {OpType::kSilu, [](const FloatOpCall& c) { return torch::silu(c.x()); }},
 });
 
 }  // namespace

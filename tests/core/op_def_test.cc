@@ -46,7 +46,8 @@ TEST(OpDef, NamesAreTheOnesStoredInFiles) {
       "BatchNorm",  "Quantize",  "Dequantize", "Pad",         "Dropout",
       "Binarize",   "Sub",       "Div",        "Pow",         "Sqrt",
       "ReduceMean", "Transpose", "MatMul",     "HardSigmoid", "HardSwish",
-      "LSTM",       "GRU",       "FastRNN",    "FastGRNN",    "StructuredDense"};
+      "LSTM",       "GRU",       "FastRNN",    "FastGRNN",    "StructuredDense",
+      "Silu"};
   ASSERT_EQ(std::size(kStoredNames), static_cast<size_t>(kNumOpTypes));
   for (int i = 0; i < kNumOpTypes; ++i) {
     EXPECT_EQ(OpTypeName(static_cast<OpType>(i)), kStoredNames[i]) << i;
@@ -87,7 +88,8 @@ TEST(OpDef, QuantRulesMatchTheQuantizersLists) {
             (std::set<OpType>{OpType::kConcat}));
   EXPECT_EQ(OpsWhere([](const OpDef& d) { return d.quant == QuantRule::kRequantizes; }),
             (std::set<OpType>{OpType::kAvgPool, OpType::kGlobalAvgPool, OpType::kAdd, OpType::kMul,
-                              OpType::kSigmoid, OpType::kTanh, OpType::kBatchNorm}));
+                              OpType::kSigmoid, OpType::kTanh, OpType::kBatchNorm,
+                              OpType::kHardSigmoid, OpType::kHardSwish, OpType::kSilu}));
   EXPECT_EQ(OpsWhere([](const OpDef& d) { return d.quant == QuantRule::kQuantizedWeights; }),
             (std::set<OpType>{OpType::kConv2D, OpType::kDense}));
   EXPECT_EQ(OpsWhere([](const OpDef& d) { return d.quant == QuantRule::kStructuredWeights; }),

@@ -323,6 +323,21 @@ TEST(QuantizedOps, PointwiseActivations) {
   CheckUnary(
       OpType::kTanh, {}, shape, shape,
       [](const auto& v) { return Map(v, [](double x) { return std::tanh(x); }); }, 5);
+  CheckUnary(
+      OpType::kSilu, {}, shape, shape,
+      [](const auto& v) { return Map(v, [](double x) { return x / (1.0 + std::exp(-x)); }); }, 7);
+  CheckUnary(
+      OpType::kHardSwish, {}, shape, shape,
+      [](const auto& v) {
+        return Map(v, [](double x) { return x * std::clamp(x / 6.0 + 0.5, 0.0, 1.0); });
+      },
+      8);
+  CheckUnary(
+      OpType::kHardSigmoid, {{"alpha", 0.25f}, {"beta", 0.4f}}, shape, shape,
+      [](const auto& v) {
+        return Map(v, [](double x) { return std::clamp(0.25 * x + 0.4, 0.0, 1.0); });
+      },
+      9);
 }
 
 TEST(QuantizedOps, SoftmaxRows) {

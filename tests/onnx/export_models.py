@@ -33,6 +33,28 @@ class SmallCnn(torch.nn.Module):
         return torch.softmax(self.fc(torch.flatten(y, 1)), dim=1)
 
 
+class SiluSe(torch.nn.Module):
+    """EfficientNet's pieces: SiLU (exported as Sigmoid and Mul), a squeeze-and-excitation gate
+    (global pool, two 1x1 convolutions, Sigmoid, channel-wise Mul), and MobileNetV3's
+    hard-swish and hard-sigmoid."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = torch.nn.Conv2d(3, 16, 3, padding=1)
+        self.bn = torch.nn.BatchNorm2d(16)
+        self.squeeze = torch.nn.Conv2d(16, 4, 1)
+        self.excite = torch.nn.Conv2d(4, 16, 1)
+        self.fc = torch.nn.Linear(16, 10)
+
+    def forward(self, x):
+        y = torch.nn.functional.silu(self.bn(self.conv(x)))
+        s = torch.nn.functional.adaptive_avg_pool2d(y, 1)
+        s = torch.sigmoid(self.excite(torch.nn.functional.silu(self.squeeze(s))))
+        y = torch.nn.functional.hardswish(y * s)
+        y = torch.nn.functional.hardsigmoid(torch.flatten(torch.nn.functional.adaptive_avg_pool2d(y, 1), 1))
+        return self.fc(y)
+
+
 class Recurrent(torch.nn.Module):
     """A PyTorch recurrent layer; returns its output sequence, the last hidden state, or an
     LSTM's last cell state (ONNX's Y_c, what a streaming model carries)."""
@@ -84,6 +106,7 @@ def main():
     out_dir = sys.argv[1]
     torch.manual_seed(0)
     export(SmallCnn(), "small_cnn", (1, 3, 16, 16), out_dir)
+    export(SiluSe(), "silu_se", (1, 3, 16, 16), out_dir)
     export(torchvision.models.resnet18(), "resnet18", (1, 3, 64, 64), out_dir)
     export(torchvision.models.mobilenet_v2(), "mobilenet_v2", (1, 3, 64, 64), out_dir)
     # AlexNet's adaptive pooling wants 224x224 inputs; a narrower classifier (256 wide, not

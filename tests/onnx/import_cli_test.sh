@@ -28,7 +28,7 @@ py() { /usr/bin/python3 -c "$@"; }
 /usr/bin/python3 "$here/export_models.py" "$work" >/dev/null 2>"$work/export.log" \
   || { cat "$work/export.log"; echo "import-cli: export with PyTorch failed"; exit 1; }
 
-for model in small_cnn resnet18 mobilenet_v2 alexnet squeezenet lstm gru rnn lstm_cell_state; do
+for model in small_cnn silu_se resnet18 mobilenet_v2 alexnet squeezenet lstm gru rnn lstm_cell_state; do
   check "import $model" "$trit" import "$work/$model.onnx" -o "$work/$model.trit" --verify \
     -i "$work/$model.input.npy" --expect "$work/$model.expected.npy"
   grep -q "max abs error .* ok" "$work/out" || fail "$model: no verified output"
@@ -42,6 +42,24 @@ check "export an imported model" "$trit" export "$work/resnet18.trit" -o "$work/
 check "import it again" "$trit" import "$work/resnet18.again.onnx" -o "$work/resnet18.again.trit" \
   --verify -i "$work/resnet18.input.npy" --expect "$work/resnet18.expected.npy"
 grep -q "input  'input' \[1,3,64,64\]" "$work/out" || fail "export of an imported model changed its input layout"
+# SiLU arrives as Sigmoid and Mul and runs as one Silu node (the gate's Sigmoid stays); it
+# exports as Sigmoid and Mul again, and the int8 model runs its activations as tables.
+check "info silu_se" "$trit" info "$work/silu_se.trit"
+[[ $(grep -c " Silu " "$work/out") -eq 2 && $(grep -c " Sigmoid " "$work/out") -eq 1 ]] \
+  || fail "silu_se: expected two Silu nodes and one Sigmoid"
+check "export silu_se" "$trit" export "$work/silu_se.trit" -o "$work/silu_se.again.onnx"
+check "import it again" "$trit" import "$work/silu_se.again.onnx" -o "$work/silu_se.again.trit" \
+  --verify -i "$work/silu_se.input.npy" --expect "$work/silu_se.expected.npy"
+py "import numpy as np; np.save('$work/silu_se.calib.npy', np.random.RandomState(1).rand(32, 3, 16, 16).astype(np.float32)); np.save('$work/silu_se.labels.npy', np.zeros(32, np.int32))"
+check "compress silu_se to int8" "$trit" compress "$work/silu_se.trit" -o "$work/silu_se.i8.trit" \
+  --calib "npy:$work/silu_se.calib.npy,$work/silu_se.labels.npy" --calib-samples 32
+check "info of the int8 silu_se" "$trit" info "$work/silu_se.i8.trit"
+for op in Silu HardSwish HardSigmoid; do
+  grep -E " $op +.*q8_lut" "$work/out" >/dev/null || fail "int8 silu_se: $op does not run as a table"
+done
+check "run the int8 silu_se" "$trit" run "$work/silu_se.i8.trit" -i "$work/silu_se.input.npy" -o "$work/silu_se.i8.y.npy"
+py "import numpy as np; y = np.load('$work/silu_se.i8.y.npy'); e = np.load('$work/silu_se.expected.npy'); err = np.abs(y - e).max() / np.abs(e).max(); assert err < 0.1, err" \
+  || fail "int8 silu_se is far from PyTorch"
 # An LSTM whose output is its last cell state exports as an LSTM node's Y_c.
 check "export the cell-state LSTM" "$trit" export "$work/lstm_cell_state.trit" -o "$work/lstm_cell_state.again.onnx"
 py "import onnx; m = onnx.load('$work/lstm_cell_state.again.onnx'); assert any(n.op_type == 'LSTM' and len(n.output) == 3 and n.output[2] for n in m.graph.node)" \

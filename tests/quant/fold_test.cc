@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
+#include <random>
 #include <set>
 #include <string>
 #include <utility>
@@ -56,6 +58,86 @@ TEST(Fold, PreActivationResNetFoldsOnlyWhatFollowsAConv) {
   EXPECT_LT(
       testing::RelativeError(testing::RunOnce(fp32, x.data()), testing::RunOnce(folded, x.data())),
       1e-5);
+}
+
+// SiLU as exporters write it: Mul(x, Sigmoid(x)) in either order becomes one Silu node with the
+// Mul's output. Not when the Sigmoid is read elsewhere (a graph output here), when the Mul's
+// other input is not the Sigmoid's input (a squeeze-and-excitation gate), or when the Sigmoid
+// reads something else. The function stays the same.
+TEST(Fold, MulBySigmoidOfItselfBecomesOneSilu) {
+  Graph g;
+  const ValueId x = g.AddInput("x", DType::kF32, {1, 4, 4, 8});
+  const ValueId y = g.AddInput("y", DType::kF32, {1, 1, 1, 8});
+  const ValueId s1 = g.AddNode(OpType::kSigmoid, "s1", {x});
+  const ValueId silu_a = g.AddNode(OpType::kMul, "silu_a", {x, s1});  // fuses
+  const ValueId s2 = g.AddNode(OpType::kSigmoid, "s2", {silu_a});
+  const ValueId silu_b = g.AddNode(OpType::kMul, "silu_b", {s2, silu_a});  // fuses, other order
+  const ValueId s3 = g.AddNode(OpType::kSigmoid, "s3", {y});
+  const ValueId gate = g.AddNode(OpType::kMul, "gate", {silu_b, s3});  // a gate: stays
+  const ValueId s4 = g.AddNode(OpType::kSigmoid, "s4", {gate});
+  const ValueId kept = g.AddNode(OpType::kMul, "kept", {gate, s4});  // s4 is an output: stays
+  g.MarkOutput(kept);
+  g.MarkOutput(s4);
+  FoldReport report;
+  const Graph folded = FoldForInference(g, &report);
+  EXPECT_EQ(report.silus_fused, 2);
+  EXPECT_EQ(CountOps(folded, OpType::kSilu), 2);
+  EXPECT_EQ(CountOps(folded, OpType::kSigmoid), 2);
+  EXPECT_EQ(CountOps(folded, OpType::kMul), 2);
+  for (const Node& node : folded.nodes()) {
+    if (node.op != OpType::kSilu) continue;
+    EXPECT_TRUE(node.name == "silu_a" || node.name == "silu_b") << node.name;
+    ASSERT_EQ(node.inputs.size(), 1u);
+  }
+  EXPECT_NE(FoldSummary(report).find("fused 2 SiLU"), std::string::npos) << FoldSummary(report);
+  auto fused = runtime::Session::FromGraph(folded);
+  auto unfused = runtime::Session::FromGraph(g);
+  for (uint32_t seed = 1; seed <= 3; ++seed) {
+    std::mt19937 rng(seed);
+    std::uniform_real_distribution<float> u(-6.0f, 6.0f);
+    for (size_t input = 0; input < 2; ++input) {
+      std::vector<float> v(fused->input_bytes(input) / sizeof(float));
+      for (float& e : v) e = u(rng);
+      std::memcpy(fused->input_data(input), v.data(), fused->input_bytes(input));
+      std::memcpy(unfused->input_data(input), v.data(), unfused->input_bytes(input));
+    }
+    fused->Run();
+    unfused->Run();
+    for (size_t output = 0; output < 2; ++output) {
+      std::vector<float> a(fused->output_bytes(output) / sizeof(float)), b(a.size());
+      std::memcpy(a.data(), fused->output_data(output), fused->output_bytes(output));
+      std::memcpy(b.data(), unfused->output_data(output), unfused->output_bytes(output));
+      EXPECT_LT(testing::RelativeError(a, b), 1e-6) << "output " << output;
+    }
+  }
+}
+
+// PyTorch exports hardswish as Mul(x, HardSigmoid(x)) with alpha 1/6 and beta 1/2: one
+// HardSwish. A HardSigmoid with other parameters is a different function and stays.
+TEST(Fold, MulByHardSigmoidOfItselfBecomesOneHardSwish) {
+  Graph g;
+  const ValueId x = g.AddInput("x", DType::kF32, {2, 3, 5});
+  Attributes sixth, other;
+  sixth.Set("alpha", 1.0f / 6.0f);
+  sixth.Set("beta", 0.5f);
+  other.Set("alpha", 0.2f);
+  other.Set("beta", 0.5f);
+  const ValueId h1 = g.AddNode(OpType::kHardSigmoid, "h1", {x}, sixth);
+  const ValueId swish = g.AddNode(OpType::kMul, "swish", {h1, x});
+  const ValueId h2 = g.AddNode(OpType::kHardSigmoid, "h2", {swish}, other);
+  g.MarkOutput(g.AddNode(OpType::kMul, "not_swish", {swish, h2}));
+  FoldReport report;
+  const Graph folded = FoldForInference(g, &report);
+  EXPECT_EQ(report.hard_swishes_fused, 1);
+  EXPECT_EQ(report.silus_fused, 0);
+  EXPECT_EQ(CountOps(folded, OpType::kHardSwish), 1);
+  EXPECT_EQ(CountOps(folded, OpType::kHardSigmoid), 1);
+  EXPECT_NE(FoldSummary(report).find("fused 1 hard-swish"), std::string::npos);
+  std::vector<float> in(30);
+  for (size_t i = 0; i < in.size(); ++i) in[i] = -7.0f + 0.5f * static_cast<float>(i);
+  EXPECT_LT(
+      testing::RelativeError(testing::RunOnce(g, in.data()), testing::RunOnce(folded, in.data())),
+      1e-6);
 }
 
 // A recurrent cell whose bias_u only ever adds to bias_w stores the sum and an empty bias_u:

@@ -14,6 +14,10 @@ void SigmoidF32(int64_t count, const float* input, float* output) {
   for (int64_t i = 0; i < count; ++i) output[i] = 1.0f / (1.0f + std::exp(-input[i]));
 }
 
+void SiluF32(int64_t count, const float* input, float* output) {
+  for (int64_t i = 0; i < count; ++i) output[i] = input[i] / (1.0f + std::exp(-input[i]));
+}
+
 void TanhF32(int64_t count, const float* input, float* output) {
   for (int64_t i = 0; i < count; ++i) output[i] = std::tanh(input[i]);
 }

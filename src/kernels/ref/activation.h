@@ -1,4 +1,4 @@
-// Reference pointwise ops: Relu, Clip, Sigmoid, Tanh, Sqrt, HardSigmoid, HardSwish.
+// Reference pointwise ops: Relu, Clip, Sigmoid, Tanh, Silu, Sqrt, HardSigmoid, HardSwish.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +10,7 @@ namespace trit::ref {
 void ClipF32(int64_t count, const float* input, float lo, float hi, float* output);  // Relu too
 void SigmoidF32(int64_t count, const float* input, float* output);
 void TanhF32(int64_t count, const float* input, float* output);
+void SiluF32(int64_t count, const float* input, float* output);  // x * sigmoid(x)
 void SqrtF32(int64_t count, const float* input, float* output);
 // clamp(alpha * x + beta, 0, 1)
 void HardSigmoidF32(int64_t count, const float* input, float alpha, float beta, float* output);

@@ -27,6 +27,8 @@ void UnaryF32Reference(F32UnaryOp op, int64_t count, const float* x, const F32Un
       return ref::HardSigmoidF32(count, x, p.alpha, p.beta, y);
     case F32UnaryOp::kHardSwish:
       return ref::HardSwishF32(count, x, y);
+    case F32UnaryOp::kSilu:
+      return ref::SiluF32(count, x, y);
   }
 }
 
@@ -39,12 +41,14 @@ bool IsUnary(const F32UnaryProblem& p) {
 constexpr KernelCandidate<F32UnaryProblem, F32UnaryFn> kF32Unary[] = {
 #if defined(__x86_64__)
     {"f32_sigmoid__avx512", Isa::kAvx512, IsUnary<F32UnaryOp::kSigmoid>, x86::UnaryF32Avx512},
+    {"f32_silu__avx512", Isa::kAvx512, IsUnary<F32UnaryOp::kSilu>, x86::UnaryF32Avx512},
     {"f32_tanh__avx512", Isa::kAvx512, IsUnary<F32UnaryOp::kTanh>, x86::UnaryF32Avx512},
     {"f32_hardswish__avx512", Isa::kAvx512, IsUnary<F32UnaryOp::kHardSwish>, x86::UnaryF32Avx512},
     {"f32_hardsigmoid__avx512", Isa::kAvx512, IsUnary<F32UnaryOp::kHardSigmoid>,
      x86::UnaryF32Avx512},
     {"f32_clip__avx512", Isa::kAvx512, IsUnary<F32UnaryOp::kClip>, x86::UnaryF32Avx512},
     {"f32_sigmoid__avx2", Isa::kAvx2, IsUnary<F32UnaryOp::kSigmoid>, x86::UnaryF32Avx2},
+    {"f32_silu__avx2", Isa::kAvx2, IsUnary<F32UnaryOp::kSilu>, x86::UnaryF32Avx2},
     {"f32_tanh__avx2", Isa::kAvx2, IsUnary<F32UnaryOp::kTanh>, x86::UnaryF32Avx2},
     {"f32_hardswish__avx2", Isa::kAvx2, IsUnary<F32UnaryOp::kHardSwish>, x86::UnaryF32Avx2},
     {"f32_hardsigmoid__avx2", Isa::kAvx2, IsUnary<F32UnaryOp::kHardSigmoid>, x86::UnaryF32Avx2},
@@ -52,6 +56,7 @@ constexpr KernelCandidate<F32UnaryProblem, F32UnaryFn> kF32Unary[] = {
 #endif
 #if defined(__aarch64__)
     {"f32_sigmoid__neon", Isa::kNeon, IsUnary<F32UnaryOp::kSigmoid>, arm::UnaryF32Neon},
+    {"f32_silu__neon", Isa::kNeon, IsUnary<F32UnaryOp::kSilu>, arm::UnaryF32Neon},
     {"f32_tanh__neon", Isa::kNeon, IsUnary<F32UnaryOp::kTanh>, arm::UnaryF32Neon},
     {"f32_hardswish__neon", Isa::kNeon, IsUnary<F32UnaryOp::kHardSwish>, arm::UnaryF32Neon},
     {"f32_hardsigmoid__neon", Isa::kNeon, IsUnary<F32UnaryOp::kHardSigmoid>, arm::UnaryF32Neon},
@@ -59,6 +64,7 @@ constexpr KernelCandidate<F32UnaryProblem, F32UnaryFn> kF32Unary[] = {
 #endif
     // Cortex-M (MVE) rows: none yet.
     {"ref_sigmoid_f32", Isa::kRef, IsUnary<F32UnaryOp::kSigmoid>, UnaryF32Reference},
+    {"ref_silu_f32", Isa::kRef, IsUnary<F32UnaryOp::kSilu>, UnaryF32Reference},
     {"ref_tanh_f32", Isa::kRef, IsUnary<F32UnaryOp::kTanh>, UnaryF32Reference},
     {"ref_hardswish_f32", Isa::kRef, IsUnary<F32UnaryOp::kHardSwish>, UnaryF32Reference},
     {"ref_hardsigmoid_f32", Isa::kRef, IsUnary<F32UnaryOp::kHardSigmoid>, UnaryF32Reference},

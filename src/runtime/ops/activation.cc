@@ -1,6 +1,6 @@
-// Relu, Clip, Sigmoid and Tanh bindings (and Sqrt, HardSigmoid, HardSwish in fp32). Quantized
-// Relu/Clip rescale and clamp; quantized Sigmoid/Tanh look up a 256-entry table built here in
-// double precision.
+// Relu, Clip, Sigmoid, Tanh, Silu, HardSigmoid and HardSwish bindings (and Sqrt in fp32).
+// Quantized Relu/Clip rescale and clamp; the other quantized ops look up a 256-entry table built
+// here in double precision.
 #include "kernels/ref/activation.h"
 
 #include <cmath>
@@ -43,6 +43,9 @@ class ActivationF32Kernel final : public OpKernel {
       case OpType::kHardSwish:
         op = F32UnaryOp::kHardSwish;
         break;
+      case OpType::kSilu:
+        op = F32UnaryOp::kSilu;
+        break;
       case OpType::kClip:
         params_.lo = node.attrs.GetFloat("min", params_.lo);
         params_.hi = node.attrs.GetFloat("max", params_.hi);
@@ -75,6 +78,23 @@ class ActivationF32Kernel final : public OpKernel {
   std::string_view name_;
 };
 
+// What a table op computes, in double precision (the table rounds it once).
+double TableFunction(const Node& node, double x) {
+  switch (node.op) {
+    case OpType::kSigmoid:
+      return 1.0 / (1.0 + std::exp(-x));
+    case OpType::kTanh:
+      return std::tanh(x);
+    case OpType::kSilu:
+      return x / (1.0 + std::exp(-x));
+    case OpType::kHardSigmoid:
+      return std::clamp(node.attrs.GetFloat("alpha", 0.2f) * x + node.attrs.GetFloat("beta", 0.5f),
+                        0.0, 1.0);
+    default:  // HardSwish
+      return x * std::clamp(x / 6.0 + 0.5, 0.0, 1.0);
+  }
+}
+
 template <typename In, typename Out>
 class ActivationQ8Kernel final : public OpKernel {
  public:
@@ -86,7 +106,7 @@ class ActivationQ8Kernel final : public OpKernel {
     output_zero_point_ = ZeroPoint(y);
     lo_ = QuantMin(y.dtype);
     hi_ = QuantMax(y.dtype);
-    const bool rescale_op = op_ != OpType::kSigmoid && op_ != OpType::kTanh;
+    const bool rescale_op = op_ == OpType::kRelu || op_ == OpType::kClip;
     const auto& chosen = ChooseKernel(Q8PointwiseKernels(), {rescale_op});
     lookup_ = chosen.entry;
     name_ = chosen.name;
@@ -94,7 +114,7 @@ class ActivationQ8Kernel final : public OpKernel {
       constexpr int32_t kMin = std::numeric_limits<In>::min();
       for (int32_t i = 0; i < 256; ++i) {
         const double real = static_cast<double>(Scale(x)) * (kMin + i - input_zero_point_);
-        const double f = op_ == OpType::kSigmoid ? 1.0 / (1.0 + std::exp(-real)) : std::tanh(real);
+        const double f = TableFunction(node, real);
         const double level = output_zero_point_ + std::nearbyint(f / Scale(y));
         table_[i] = static_cast<Out>(std::clamp<double>(level, lo_, hi_));
       }
@@ -147,10 +167,7 @@ class ActivationQ8Kernel final : public OpKernel {
 std::unique_ptr<OpKernel> MakeActivationKernel(const Graph& g, const Node& node, ThreadPool*) {
   const Value& x = Input(g, node, 0);
   if (x.dtype == DType::kF32) return std::make_unique<ActivationF32Kernel>(g, node);
-  if (node.op != OpType::kRelu && node.op != OpType::kClip && node.op != OpType::kSigmoid &&
-      node.op != OpType::kTanh) {
-    Unsupported(node, "a quantized input");
-  }
+  if (node.op == OpType::kSqrt) Unsupported(node, "a quantized input");
   std::unique_ptr<OpKernel> kernel;
   DispatchQ8(x.dtype, Output(g, node).dtype, [&](auto in, auto out) {
     kernel = std::make_unique<ActivationQ8Kernel<decltype(in), decltype(out)>>(g, node);
