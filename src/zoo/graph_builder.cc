@@ -25,16 +25,17 @@ ValueId GraphBuilder::AddNode(OpType op, const std::string& prefix,
 }
 
 ValueId GraphBuilder::Conv(ValueId x, int64_t out_channels, int64_t kernel, int64_t stride,
-                           std::vector<int64_t> pads, bool bias) {
-  const int64_t in_channels = shape(x).back();
+                           std::vector<int64_t> pads, bool bias, int64_t groups) {
+  const int64_t in_channels = shape(x).back() / groups;
   const std::string name = "conv" + std::to_string(counter_ + 1);
   // He-uniform: variance 2 / fan_in keeps ReLU activations at a steady scale.
   const float limit = std::sqrt(6.0f / static_cast<float>(kernel * kernel * in_channels));
   std::vector<ValueId> inputs = {
       x, Constant(name + ".weight", {out_channels, kernel, kernel, in_channels}, -limit, limit)};
   if (bias) inputs.push_back(Constant(name + ".bias", {out_channels}, -0.05f, 0.05f));
-  return AddNode(OpType::kConv2D, "conv", inputs,
-                 {{"strides", std::vector<int64_t>{stride, stride}}, {"pads", std::move(pads)}});
+  Attributes attrs = {{"strides", std::vector<int64_t>{stride, stride}}, {"pads", std::move(pads)}};
+  if (groups > 1) attrs.Set("groups", groups);
+  return AddNode(OpType::kConv2D, "conv", inputs, std::move(attrs));
 }
 
 ValueId GraphBuilder::DepthwiseConv(ValueId x, int64_t kernel, int64_t stride,

@@ -46,9 +46,10 @@ class GraphBuilder {
   explicit GraphBuilder(uint64_t seed) : random_(seed) {}
 
   ValueId Input(const Shape& shape);
-  // Conv2D with OHWI weights; pads = {top, left, bottom, right}.
+  // Conv2D with OHWI weights; pads = {top, left, bottom, right}; groups > 1: each group of
+  // in_channels / groups inputs makes out_channels / groups outputs (weights [O, k, k, I/groups]).
   ValueId Conv(ValueId x, int64_t out_channels, int64_t kernel, int64_t stride,
-               std::vector<int64_t> pads, bool bias);
+               std::vector<int64_t> pads, bool bias, int64_t groups = 1);
   // Depthwise Conv2D (groups = channels), weights [C, k, k, 1].
   ValueId DepthwiseConv(ValueId x, int64_t kernel, int64_t stride, std::vector<int64_t> pads);
   ValueId BatchNorm(ValueId x);

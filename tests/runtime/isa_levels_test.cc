@@ -3,6 +3,7 @@
 // which level it is.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <random>
@@ -15,6 +16,7 @@
 #include "kernels/isa.h"
 #include "quant/compress.h"
 #include "runtime/session.h"
+#include "zoo/graph_builder.h"
 #include "zoo/zoo.h"
 
 namespace trit::runtime {
@@ -130,6 +132,64 @@ INSTANTIATE_TEST_SUITE_P(
       return std::string(std::get<0>(info.param)) + "_" +
              quant::WeightTypeName(std::get<1>(info.param));
     });
+
+// Grouped convolutions (groups 2 to 8, 1x1 and 3x3, strides 1 and 2, asymmetric padding) run
+// one groups-1 kernel per group: fp32 within rounding of the reference, every quantized weight
+// type the reference's bytes, at every level and on 1 to 3 threads.
+TEST(IsaLevels, GroupedConvolutionsAgreeWithTheReference) {
+  zoo::GraphBuilder b(11);
+  ValueId x = b.Input({1, 10, 10, 16});
+  x = b.Relu(b.Conv(x, 32, 3, 1, {1, 1, 1, 1}, true));
+  x = b.Relu(b.Conv(x, 32, 3, 1, {1, 1, 1, 1}, true, 4));
+  x = b.Conv(x, 64, 1, 2, {0, 0, 0, 0}, false, 8);
+  x = b.Relu(b.Conv(x, 48, 3, 1, {0, 1, 1, 0}, true, 2));
+  const Graph fp32 = b.Finish(b.Dense(b.Flatten(b.GlobalAvgPool(x)), 10));
+  const int64_t sample = NumElements(fp32.value(fp32.inputs()[0]).shape);
+  const std::vector<float> input = Uniform(static_cast<size_t>(sample), 5);
+  const Outcome float_reference = RunAt("ref", fp32, input);
+  const auto floats = [](const Outcome& o) {
+    std::vector<float> v(o.output.size() / sizeof(float));
+    std::memcpy(v.data(), o.output.data(), o.output.size());
+    return v;
+  };
+  const std::vector<float> expected = floats(float_reference);
+  const std::vector<float> calib = Uniform(static_cast<size_t>(4 * sample), 6);
+  for (const Isa isa : RunnableIsas()) {
+    const std::string name(IsaName(isa));
+    for (const int threads : {1, 2, 3}) {
+      const std::vector<float> got = floats(RunAt(name.c_str(), fp32, input, threads));
+      for (size_t i = 0; i < got.size(); ++i) {
+        EXPECT_NEAR(got[i], expected[i], 1e-4 * (1 + std::fabs(expected[i])))
+            << "fp32 at " << name << " on " << threads << " threads, output " << i;
+      }
+    }
+    if (isa != Isa::kRef) {
+      for (const std::string& kernel : RunAt(name.c_str(), fp32, input).kernels) {
+        EXPECT_EQ(kernel.rfind("ref_", 0), std::string::npos) << kernel << " at " << name;
+      }
+    }
+  }
+  for (const quant::WeightType type :
+       {quant::WeightType::kInt8, quant::WeightType::kTernary, quant::WeightType::kInt4}) {
+    quant::CompressOptions options;
+    options.weights.type = type;
+    options.acts = quant::ActivationMode::kUint8;
+    const Graph graph = quant::Compress(fp32, 1, options, calib.data(), 4).compressed;
+    const Outcome reference = RunAt("ref", graph, input);
+    for (const Isa isa : RunnableIsas()) {
+      const std::string name(IsaName(isa));
+      for (const int threads : {1, 2, 3}) {
+        const Outcome outcome = RunAt(name.c_str(), graph, input, threads);
+        EXPECT_EQ(outcome.output, reference.output)
+            << quant::WeightTypeName(type) << " at " << name << " on " << threads << " threads";
+        if (isa == Isa::kRef || threads > 1) continue;
+        for (const std::string& kernel : outcome.kernels) {
+          EXPECT_EQ(kernel.rfind("ref_", 0), std::string::npos) << kernel << " at " << name;
+        }
+      }
+    }
+  }
+}
 
 // fp32 networks: the optimized float kernels split rows or column tiles across threads, and
 // every output is still computed by one thread in one order: the same bits on any count.

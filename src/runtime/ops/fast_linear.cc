@@ -11,6 +11,7 @@
 #include "kernels/sparse/ternary_gemv.h"
 #include "runtime/ops/binary_input.h"
 #include "runtime/ops/gemm_split.h"
+#include "runtime/ops/grouped_conv.h"
 #include "runtime/ops/op_support.h"
 #include "runtime/ops/quantized_linear.h"
 #include "runtime/thread_pool.h"
@@ -240,6 +241,67 @@ Layer ConvLayer(const ref::ConvGeometry& geo) {
   return layer;
 }
 
+// One group of a grouped convolution as a groups-1 convolution of its own channels.
+ref::ConvGeometry GroupGeometry(const ref::ConvGeometry& geo) {
+  ref::ConvGeometry group = geo;
+  group.in_c = geo.in_c / geo.groups;
+  group.out_c = geo.out_c / geo.groups;
+  group.groups = 1;
+  return group;
+}
+
+// Grouped (not depthwise): one groups-1 kernel per group on its slice of the OHWI weights (the
+// group's output channels are consecutive rows). Null where a group has no kernel.
+std::unique_ptr<OpKernel> MakeF32Grouped(const Graph& g, const Node& node,
+                                         const ref::ConvGeometry& geo, Activation activation,
+                                         ThreadPool* pool) {
+  const ref::ConvGeometry group = GroupGeometry(geo);
+  const float* weights = Input(g, node, 1).data->as<float>();
+  const float* bias = node.inputs.size() == 3 ? Input(g, node, 2).data->as<float>() : nullptr;
+  const int64_t group_weights = int64_t{group.out_c} * group.kernel_h * group.kernel_w * group.in_c;
+  const F32GemmLayer shape = ConvLayer<F32GemmLayer>(group);
+  std::vector<std::unique_ptr<TiledKernel>> kernels;
+  for (int j = 0; j < geo.groups; ++j) {
+    F32GemmLayer layer = shape;
+    layer.conv = group;
+    layer.weights = weights + j * group_weights;
+    layer.bias = bias ? bias + int64_t{j} * group.out_c : nullptr;
+    layer.lo = ActivationMin(activation);
+    layer.hi = ActivationMax(activation);
+    auto kernel = MakeTiledKernel(F32GemmKernels(), layer, ActiveIsa());
+    if (!kernel) return nullptr;
+    kernels.push_back(std::move(kernel));
+  }
+  return std::make_unique<GroupedConvKernel>(geo, std::move(kernels), sizeof(float), pool);
+}
+
+// As MakeF32Grouped, on int8 levels (low-bit weights decoded to them at load: the groups'
+// kernels take levels, not codes).
+std::unique_ptr<OpKernel> MakeQ8Grouped(const Graph& g, const Node& node,
+                                        const ref::ConvGeometry& geo, Activation activation,
+                                        ThreadPool* pool) {
+  const ref::ConvGeometry group = GroupGeometry(geo);
+  const int64_t depth = int64_t{group.kernel_h} * group.kernel_w * group.in_c;
+  const QuantizedLinear linear(g, node, geo.out_c, depth, activation);
+  std::vector<int8_t> storage;
+  const int8_t* levels = Int8Levels(linear, geo.out_c, depth, storage);
+  if (!levels) return nullptr;
+  const Q8GemmLayer shape = ConvLayer<Q8GemmLayer>(group);
+  std::vector<std::unique_ptr<TiledKernel>> kernels;
+  for (int j = 0; j < geo.groups; ++j) {
+    const int64_t first = int64_t{j} * group.out_c;  // the group's first output channel
+    Q8GemmLayer layer = shape;
+    layer.conv = group;
+    SetQuantized(layer, linear, g, node, levels + first * depth);
+    if (layer.bias) layer.bias += first;
+    if (layer.per_channel) layer.requant += first;
+    auto kernel = MakeTiledKernel(Q8GemmKernels(), layer, ActiveIsa());
+    if (!kernel) return nullptr;
+    kernels.push_back(std::move(kernel));
+  }
+  return std::make_unique<GroupedConvKernel>(geo, std::move(kernels), 1, pool);
+}
+
 template <typename Layer>
 Layer DenseLayer(int rows, int in_features, int out_features) {
   Layer layer;
@@ -258,7 +320,7 @@ std::unique_ptr<OpKernel> MakeFastF32Conv2D(const Graph& g, const Node& node,
                                             const ref::ConvGeometry& geo, Activation activation,
                                             ThreadPool* pool) {
   if (IsDepthwise(geo)) return MakeF32Depthwise(g, node, geo, activation, pool);
-  if (geo.groups != 1) return nullptr;
+  if (geo.groups != 1) return MakeF32Grouped(g, node, geo, activation, pool);
   F32GemmLayer layer = ConvLayer<F32GemmLayer>(geo);
   layer.conv = geo;
   return MakeF32Gemm(g, node, std::move(layer), activation, pool);
@@ -275,7 +337,7 @@ std::unique_ptr<OpKernel> MakeFastQ8Conv2D(const Graph& g, const Node& node,
                                            const ref::ConvGeometry& geo, Activation activation,
                                            ThreadPool* pool) {
   if (IsDepthwise(geo)) return MakeQ8Depthwise(g, node, geo, activation, pool);
-  if (geo.groups != 1) return nullptr;
+  if (geo.groups != 1) return MakeQ8Grouped(g, node, geo, activation, pool);
   // One output pixel that reads the whole input in its order (a last convolution over the final
   // feature map, as the ConvNet's 5x5 over 5x5): a Dense of `batch` rows, for the GEMV kernels,
   // which read low-bit codes in registers instead of expanding a tile for a few rows.
