@@ -134,12 +134,15 @@ INSTANTIATE_TEST_SUITE_P(
     });
 
 // Grouped convolutions (groups 2 to 8, 1x1 and 3x3, strides 1 and 2, asymmetric padding) run
-// one groups-1 kernel per group: fp32 within rounding of the reference, every quantized weight
-// type the reference's bytes, at every level and on 1 to 3 threads.
-TEST(IsaLevels, GroupedConvolutionsAgreeWithTheReference) {
+// one groups-1 kernel per group, and a Concat of two branches with their own scales rescales
+// by table: fp32 within rounding of the reference, every quantized weight type the reference's
+// bytes, at every level and on 1 to 3 threads.
+TEST(IsaLevels, GroupedConvolutionsAndConcatAgreeWithTheReference) {
   zoo::GraphBuilder b(11);
   ValueId x = b.Input({1, 10, 10, 16});
   x = b.Relu(b.Conv(x, 32, 3, 1, {1, 1, 1, 1}, true));
+  const ValueId branch = b.Conv(x, 8, 1, 1, {0, 0, 0, 0}, true);
+  x = b.Concat({x, branch}, -1);  // 40 channels, the branch not ReLU'd: another range
   x = b.Relu(b.Conv(x, 32, 3, 1, {1, 1, 1, 1}, true, 4));
   x = b.Conv(x, 64, 1, 2, {0, 0, 0, 0}, false, 8);
   x = b.Relu(b.Conv(x, 48, 3, 1, {0, 1, 1, 0}, true, 2));

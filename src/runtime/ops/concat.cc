@@ -1,9 +1,14 @@
-// Concat binding: byte copies, rescaling quantized inputs whose parameters differ.
+// Concat binding: byte copies, rescaling quantized inputs whose parameters differ. An 8-bit
+// input has 256 values, so above the reference level its rescale is a 256-entry table built
+// at load by the reference rescale itself (the same bytes), looked up a row at a time by the
+// pointwise table's kernel.
 #include "kernels/ref/concat.h"
 
+#include <limits>
 #include <memory>
 #include <vector>
 
+#include "kernels/registry/activation.h"
 #include "runtime/op_kernel.h"
 #include "runtime/ops/op_support.h"
 
@@ -40,6 +45,16 @@ class ConcatKernel final : public OpKernel {
     if (y.dtype != DType::kF32) {
       output_zero_point_ = ZeroPoint(y);
       name_ = "ref_concat_q8";
+      const auto& chosen = ChooseKernel(Q8PointwiseKernels(), Q8PointwiseProblem{false});
+      if (chosen.isa != Isa::kRef) {
+        lookup_ = chosen.entry;
+        name_ = chosen.name == "q8_lut__avx512vbmi" ? "q8_concat_lut__avx512vbmi"
+                : chosen.name == "q8_lut__neon"     ? "q8_concat_lut__neon"
+                                                    : "q8_concat_lut";
+        for (Part& part : parts_) {
+          if (part.rescale) BuildTable(part);
+        }
+      }
     }
   }
 
@@ -49,6 +64,15 @@ class ConcatKernel final : public OpKernel {
       if (!p.rescale) {
         ref::ConcatCopy(outer_, p.axis, out_axis_, p.offset, inner_,
                         static_cast<size_t>(BitsPerElement(out_type_) / 8), inputs[i], outputs[0]);
+        continue;
+      }
+      if (lookup_) {
+        const int64_t row = p.axis * inner_;
+        const auto* in = static_cast<const uint8_t*>(inputs[i]);
+        auto* out = static_cast<uint8_t*>(outputs[0]) + p.offset * inner_;
+        for (int64_t o = 0; o < outer_; ++o) {
+          lookup_(row, in + o * row, p.type == DType::kI8, p.table, out + o * out_axis_ * inner_);
+        }
         continue;
       }
       DispatchQ8(p.type, out_type_, [&](auto in_tag, auto out_tag) {
@@ -70,12 +94,29 @@ class ConcatKernel final : public OpKernel {
     bool rescale = false;
     int32_t input_zero_point = 0;
     Requant requant;
+    uint8_t table[256] = {};  // the rescale of each input byte (lookup_ only)
   };
+
+  // The reference's rescale of the 256 input values, as one [1, 256, 1] concatenation.
+  void BuildTable(Part& part) const {
+    DispatchQ8(part.type, out_type_, [&](auto in_tag, auto out_tag) {
+      using In = decltype(in_tag);
+      using Out = decltype(out_tag);
+      In values[256];
+      for (int32_t v = 0; v < 256; ++v) {
+        values[v] = static_cast<In>(std::numeric_limits<In>::min() + v);
+      }
+      ref::ConcatRescaleQ8(1, 256, 256, 0, 1, values, part.input_zero_point, part.requant,
+                           output_zero_point_, QuantMin(out_type_), QuantMax(out_type_),
+                           reinterpret_cast<Out*>(part.table));
+    });
+  }
   std::vector<Part> parts_;
   int64_t outer_ = 1, inner_ = 1, out_axis_ = 1;
   DType out_type_ = DType::kF32;
   int32_t output_zero_point_ = 0;
   std::string_view name_ = "ref_concat_f32";
+  Q8LookupFn lookup_ = nullptr;  // null: the reference rescale
 };
 
 }  // namespace
