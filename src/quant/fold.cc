@@ -81,6 +81,24 @@ OpType FusedSelfGate(const Node& gate) {
   return OpType::kMul;
 }
 
+// Whether `v` is a constant holding one float equal to `expected` (to float precision).
+bool IsScalar(const Graph& g, ValueId v, float expected) {
+  const Value& value = g.value(v);
+  if (!value.is_constant() || value.dtype != DType::kF32 || NumElements(value.shape) != 1) {
+    return false;
+  }
+  return std::fabs(FloatData(value)[0] - expected) <= 1e-7f * std::fabs(expected);
+}
+
+// The operand that `node` divides by 6 (Div(v, 6), Mul(v, 1/6), Mul(1/6, v)), or -1.
+ValueId DividedBySix(const Graph& g, const Node& node) {
+  if (node.op == OpType::kDiv && IsScalar(g, node.inputs[1], 6.0f)) return node.inputs[0];
+  if (node.op != OpType::kMul) return -1;
+  if (IsScalar(g, node.inputs[1], 1.0f / 6.0f)) return node.inputs[0];
+  if (IsScalar(g, node.inputs[0], 1.0f / 6.0f)) return node.inputs[1];
+  return -1;
+}
+
 const char* ActivationName(Activation a) {
   return a == Activation::kRelu ? "relu" : (a == Activation::kRelu6 ? "relu6" : "none");
 }
@@ -163,6 +181,71 @@ Graph FoldForInference(const Graph& input, FoldReport* report) {
     ++counts.activations_fused;
     consumers = Consumers(g);
   }
+  // Hard-sigmoid and hard-swish spelled out, as TensorFlow and Paddle exporters write them:
+  // Clip(x + 3, 0, 6) / 6 is HardSigmoid(x; 1/6, 1/2), and x * Clip(x + 3, 0, 6) / 6 is
+  // HardSwish(x) (the division also as a product by 1/6; x * (Clip(x + 3, 0, 6) / 6) is the
+  // first form under a Mul, which the self-gate fusion below takes). The dividing node becomes
+  // the fused one; the Add, the Clip (and the Mul) go, where each feeds only the next.
+  const auto relu6_of_x_plus_3 = [&](ValueId v, NodeId reader) -> ValueId {
+    const NodeId c = producer_of(v);
+    if (c < 0 || removed.count(c) || single_reader(v) != reader) return -1;
+    const Node& clip = g.nodes()[static_cast<size_t>(c)];
+    if (clip.op != OpType::kClip || clip.attrs.GetFloat("min", -1) != 0.0f ||
+        clip.attrs.GetFloat("max", -1) != 6.0f) {
+      return -1;
+    }
+    const NodeId a = producer_of(clip.inputs[0]);
+    if (a < 0 || removed.count(a) || single_reader(clip.inputs[0]) != c) return -1;
+    const Node& add = g.nodes()[static_cast<size_t>(a)];
+    if (add.op != OpType::kAdd) return -1;
+    if (IsScalar(g, add.inputs[1], 3.0f)) return add.inputs[0];
+    if (IsScalar(g, add.inputs[0], 3.0f)) return add.inputs[1];
+    return -1;
+  };
+  const auto remove_node = [&](NodeId id) {
+    g.nodes()[static_cast<size_t>(id)].inputs.clear();
+    removed.insert(id);
+  };
+  for (size_t n = 0; n < g.nodes().size(); ++n) {
+    if (removed.count(static_cast<NodeId>(n))) continue;
+    const Node div = g.nodes()[n];
+    const ValueId divided = DividedBySix(g, div);
+    if (divided < 0 || g.value(div.outputs[0]).dtype != DType::kF32) continue;
+    const auto self = static_cast<NodeId>(n);
+    if (const ValueId x = relu6_of_x_plus_3(divided, self); x >= 0) {
+      const NodeId clip = producer_of(divided);
+      remove_node(producer_of(g.nodes()[static_cast<size_t>(clip)].inputs[0]));
+      remove_node(clip);
+      Node& fused = g.nodes()[n];
+      fused.op = OpType::kHardSigmoid;
+      fused.inputs = {x};
+      fused.attrs = {};
+      fused.attrs.Set("alpha", 1.0f / 6.0f);
+      fused.attrs.Set("beta", 0.5f);
+      ++counts.hard_sigmoids_fused;
+      consumers = Consumers(g);
+      continue;
+    }
+    const NodeId m = producer_of(divided);
+    if (m < 0 || removed.count(m) || single_reader(divided) != self) continue;
+    const Node& mul = g.nodes()[static_cast<size_t>(m)];
+    if (mul.op != OpType::kMul) continue;
+    for (size_t side = 0; side < 2; ++side) {
+      const ValueId x = relu6_of_x_plus_3(mul.inputs[side], m);
+      if (x < 0 || x != mul.inputs[1 - side]) continue;
+      const NodeId clip = producer_of(mul.inputs[side]);
+      remove_node(producer_of(g.nodes()[static_cast<size_t>(clip)].inputs[0]));
+      remove_node(clip);
+      remove_node(m);
+      Node& fused = g.nodes()[n];
+      fused.op = OpType::kHardSwish;
+      fused.inputs = {x};
+      fused.attrs = {};
+      ++counts.hard_swishes_fused;
+      consumers = Consumers(g);
+      break;
+    }
+  }
   // SiLU and hard-swish as exporters write them, Mul(x, Sigmoid(x)) and Mul(x, HardSigmoid(x))
   // with HardSigmoid's alpha 1/6 and beta 1/2 (PyTorch's export of hardswish), in either order,
   // where the gate feeds only that Mul: one Silu or HardSwish node, the Mul's output. Float
@@ -233,6 +316,9 @@ std::string FoldSummary(const FoldReport& report) {
                   std::to_string(report.activations_fused) + " activations, removed " +
                   std::to_string(report.dropouts_removed) + " Dropout";
   if (report.silus_fused > 0) s += ", fused " + std::to_string(report.silus_fused) + " SiLU";
+  if (report.hard_sigmoids_fused > 0) {
+    s += ", fused " + std::to_string(report.hard_sigmoids_fused) + " hard-sigmoid";
+  }
   if (report.hard_swishes_fused > 0) {
     s += ", fused " + std::to_string(report.hard_swishes_fused) + " hard-swish";
   }

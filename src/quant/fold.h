@@ -1,7 +1,8 @@
 // Inference folding: BatchNorm into the preceding Conv2D/Dense, ReLU/ReLU6 into the conv's fused
 // activation (also across a MaxPool, which commutes with ReLU), Mul(x, Sigmoid(x)) into one Silu
-// and Mul(x, HardSigmoid(x; 1/6, 1/2)) into one HardSwish (the same function, one pass), Dropout
-// removed, and a recurrent
+// and Mul(x, HardSigmoid(x; 1/6, 1/2)) into one HardSwish, hard-sigmoid and hard-swish spelled
+// out as Add, Clip, Mul and Div into theirs (the same function, one pass), Dropout removed, and
+// a recurrent
 // cell's bias pair added into one vector where that is exact (core/recurrent_layout.h). The result
 // computes the same function in fp32 with fewer ops and tensors, and gives the quantizer one
 // requantization per layer instead of three.
@@ -28,8 +29,9 @@ struct FoldedBatchNorm {
 struct FoldReport {
   int batch_norms_folded = 0;
   int activations_fused = 0;
-  int silus_fused = 0;         // Mul(x, Sigmoid(x)) -> Silu(x)
-  int hard_swishes_fused = 0;  // Mul(x, HardSigmoid(x; 1/6, 1/2)) -> HardSwish(x)
+  int silus_fused = 0;          // Mul(x, Sigmoid(x)) -> Silu(x)
+  int hard_swishes_fused = 0;   // Mul(x, HardSigmoid(x; 1/6, 1/2)) -> HardSwish(x), and spelled out
+  int hard_sigmoids_fused = 0;  // Clip(x + 3, 0, 6) / 6 -> HardSigmoid(x; 1/6, 1/2)
   int dropouts_removed = 0;
   int recurrent_bias_pairs_folded = 0;                 // one per direction
   std::map<std::string, FoldedBatchNorm> batch_norms;  // by the name of the layer it joined
@@ -37,8 +39,8 @@ struct FoldReport {
 
 Graph FoldForInference(const Graph& graph, FoldReport* report = nullptr);
 
-// "folded 2 BatchNorm, fused 3 activations, removed 1 Dropout[, fused 4 SiLU][, fused 2
-// hard-swish][, added 1 recurrent bias pair]\n"
+// "folded 2 BatchNorm, fused 3 activations, removed 1 Dropout[, fused 4 SiLU][, fused 1
+// hard-sigmoid][, fused 2 hard-swish][, added 1 recurrent bias pair]\n"
 std::string FoldSummary(const FoldReport& report);
 
 }  // namespace trit::quant

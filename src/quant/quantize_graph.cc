@@ -36,6 +36,33 @@ void RejectDeadChannels(const Node& node, const Value& weights) {
   }
 }
 
+// A float constant read by an op that runs on 8-bit tensors (the 3 of a decomposed hard-swish's
+// x + 3, a per-channel scale): uint8 with its own per-tensor parameters over [min(c, 0),
+// max(c, 0)], so that 0 and the extremes are levels (a scalar 3 is 255 at scale 3/255, exact).
+Value QuantizeConstant(const Value& constant) {
+  const std::vector<float> data = FloatData(constant);
+  float lo = 0.0f, hi = 0.0f;
+  for (const float v : data) {
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  }
+  const float scale = hi > lo ? (hi - lo) / 255.0f : 1.0f;
+  const auto zero_point =
+      static_cast<int32_t>(std::clamp(std::nearbyint(-lo / scale), 0.0f, 255.0f));
+  std::vector<uint8_t> levels(data.size());
+  for (size_t i = 0; i < data.size(); ++i) {
+    const float level = std::nearbyint(data[i] / scale) + static_cast<float>(zero_point);
+    levels[i] = static_cast<uint8_t>(std::clamp(level, 0.0f, 255.0f));
+  }
+  Value q;
+  q.name = constant.name + "/quantized";
+  q.dtype = DType::kU8;
+  q.shape = constant.shape;
+  q.quant = QuantParams::PerTensor(scale, zero_point);
+  q.data = Buffer::FromVector(levels);
+  return q;
+}
+
 class Quantizer {
  public:
   Quantizer(const Graph& source, const QuantPlan& plan)
@@ -75,6 +102,12 @@ class Quantizer {
     ValueId& mapped = float_[static_cast<size_t>(v)];
     if (mapped < 0) mapped = out_.AddValue(src_.value(v));
     return mapped;
+  }
+
+  ValueId QuantizedConstant(ValueId v) {
+    const auto [it, added] = quantized_constants_.try_emplace(v, -1);
+    if (added) it->second = out_.AddValue(QuantizeConstant(src_.value(v)));
+    return it->second;
   }
 
   ValueId AsFloat(ValueId v) {
@@ -187,7 +220,10 @@ class Quantizer {
     std::vector<ValueId> inputs;
     for (const ValueId v : node.inputs) {
       if (src_.value(v).is_constant()) {
-        inputs.push_back(CopyConstant(v));
+        // Add and Mul take two 8-bit operands: a float constant becomes one.
+        const bool operand = quantize && (node.op == OpType::kAdd || node.op == OpType::kMul) &&
+                             src_.value(v).dtype == DType::kF32;
+        inputs.push_back(operand ? QuantizedConstant(v) : CopyConstant(v));
       } else {
         if (quantize && binarized_.count(v)) {
           throw Error(ErrorCode::kUnsupported, "node '" + node.name +
@@ -295,6 +331,7 @@ class Quantizer {
   std::vector<ValueId> float_;           // source value -> its f32 version in out_
   std::vector<ValueId> quantized_;       // source value -> its i8/u8 (or binary) version in out_
   std::map<ValueId, NodeId> binarized_;  // binary source values -> their Binarize node
+  std::map<ValueId, ValueId> quantized_constants_;  // float constants read as 8-bit operands
 };
 
 }  // namespace

@@ -55,6 +55,29 @@ class SiluSe(torch.nn.Module):
         return self.fc(y)
 
 
+class Decomposed(torch.nn.Module):
+    """Hard-swish and hard-sigmoid spelled out in Add, Clip, Mul and Div nodes, as TensorFlow and
+    Paddle exporters write them, around a squeeze-and-excitation gate."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv1 = torch.nn.Conv2d(3, 16, 3, padding=1)
+        self.conv2 = torch.nn.Conv2d(16, 16, 3, padding=1)
+        self.squeeze = torch.nn.Conv2d(16, 4, 1)
+        self.excite = torch.nn.Conv2d(4, 16, 1)
+        self.fc = torch.nn.Linear(16, 10)
+
+    def forward(self, x):
+        y = self.conv1(x)
+        y = y * torch.clamp(y + 3, 0, 6) / 6  # x * relu6(x + 3) / 6
+        y = self.conv2(y)
+        y = y * (torch.clamp(3 + y, 0, 6) * (1 / 6))  # x * (relu6(3 + x) * 1/6)
+        s = torch.nn.functional.adaptive_avg_pool2d(y, 1)
+        s = torch.clamp(self.excite(torch.relu(self.squeeze(s))) + 3, 0, 6) / 6  # hard-sigmoid
+        y = y * s
+        return self.fc(torch.flatten(torch.nn.functional.adaptive_avg_pool2d(y, 1), 1))
+
+
 class Recurrent(torch.nn.Module):
     """A PyTorch recurrent layer; returns its output sequence, the last hidden state, or an
     LSTM's last cell state (ONNX's Y_c, what a streaming model carries)."""
@@ -107,6 +130,7 @@ def main():
     torch.manual_seed(0)
     export(SmallCnn(), "small_cnn", (1, 3, 16, 16), out_dir)
     export(SiluSe(), "silu_se", (1, 3, 16, 16), out_dir)
+    export(Decomposed(), "decomposed", (1, 3, 16, 16), out_dir)
     export(torchvision.models.resnet18(), "resnet18", (1, 3, 64, 64), out_dir)
     export(torchvision.models.mobilenet_v2(), "mobilenet_v2", (1, 3, 64, 64), out_dir)
     # AlexNet's adaptive pooling wants 224x224 inputs; a narrower classifier (256 wide, not

@@ -28,7 +28,7 @@ py() { /usr/bin/python3 -c "$@"; }
 /usr/bin/python3 "$here/export_models.py" "$work" >/dev/null 2>"$work/export.log" \
   || { cat "$work/export.log"; echo "import-cli: export with PyTorch failed"; exit 1; }
 
-for model in small_cnn silu_se resnet18 mobilenet_v2 alexnet squeezenet lstm gru rnn lstm_cell_state; do
+for model in small_cnn silu_se decomposed resnet18 mobilenet_v2 alexnet squeezenet lstm gru rnn lstm_cell_state; do
   check "import $model" "$trit" import "$work/$model.onnx" -o "$work/$model.trit" --verify \
     -i "$work/$model.input.npy" --expect "$work/$model.expected.npy"
   grep -q "max abs error .* ok" "$work/out" || fail "$model: no verified output"
@@ -60,6 +60,20 @@ done
 check "run the int8 silu_se" "$trit" run "$work/silu_se.i8.trit" -i "$work/silu_se.input.npy" -o "$work/silu_se.i8.y.npy"
 py "import numpy as np; y = np.load('$work/silu_se.i8.y.npy'); e = np.load('$work/silu_se.expected.npy'); err = np.abs(y - e).max() / np.abs(e).max(); assert err < 0.1, err" \
   || fail "int8 silu_se is far from PyTorch"
+# Hard-swish and hard-sigmoid spelled out in Add, Clip, Mul and Div run as HardSwish (twice)
+# and HardSigmoid; the model quantizes (int8 and ternary) and its int8 output tracks PyTorch's.
+check "info decomposed" "$trit" info "$work/decomposed.trit"
+[[ $(grep -c " HardSwish " "$work/out") -eq 2 && $(grep -c " HardSigmoid " "$work/out") -eq 1 ]] \
+  || fail "decomposed: expected two HardSwish nodes and one HardSigmoid"
+grep -qE " (Add|Clip|Div) " "$work/out" && fail "decomposed: an Add, Clip or Div was left"
+py "import numpy as np; np.save('$work/decomposed.calib.npy', np.random.RandomState(2).rand(32, 3, 16, 16).astype(np.float32)); np.save('$work/decomposed.labels.npy', np.zeros(32, np.int32))"
+for weights in int8 ternary; do
+  check "compress decomposed to $weights" "$trit" compress "$work/decomposed.trit" -o "$work/decomposed.$weights.trit" \
+    --weights $weights --calib "npy:$work/decomposed.calib.npy,$work/decomposed.labels.npy" --calib-samples 32
+done
+check "run the int8 decomposed" "$trit" run "$work/decomposed.int8.trit" -i "$work/decomposed.input.npy" -o "$work/decomposed.i8.y.npy"
+py "import numpy as np; y = np.load('$work/decomposed.i8.y.npy'); e = np.load('$work/decomposed.expected.npy'); err = np.abs(y - e).max() / np.abs(e).max(); assert err < 0.1, err" \
+  || fail "int8 decomposed is far from PyTorch"
 # An LSTM whose output is its last cell state exports as an LSTM node's Y_c.
 check "export the cell-state LSTM" "$trit" export "$work/lstm_cell_state.trit" -o "$work/lstm_cell_state.again.onnx"
 py "import onnx; m = onnx.load('$work/lstm_cell_state.again.onnx'); assert any(n.op_type == 'LSTM' and len(n.output) == 3 and n.output[2] for n in m.graph.node)" \

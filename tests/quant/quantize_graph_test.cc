@@ -74,6 +74,43 @@ TEST(QuantizeGraph, UnfusedActivationBetweenLayers) {
   EXPECT_LT(RelativeError(RunOnce(g, in.data()), RunOnce(q, in.data())), 0.05);
 }
 
+// Add and Mul with a float constant operand (a per-channel shift, a scalar factor) after a
+// quantized layer run on 8-bit tensors: the constant becomes a uint8 tensor of its own, no float
+// island is left, and the output tracks the float model.
+TEST(QuantizeGraph, AddAndMulByConstantsRunQuantized) {
+  Graph g;
+  const ValueId input = g.AddInput("x", DType::kF32, {1, 6, 6, 4});
+  std::vector<float> w(16);
+  for (size_t i = 0; i < w.size(); ++i) w[i] = 0.1f * static_cast<float>(i % 7) - 0.3f;
+  const ValueId weights = g.AddConstant("w", DType::kF32, {4, 1, 1, 4}, Buffer::FromVector(w));
+  const ValueId x = g.AddNode(OpType::kConv2D, "conv", {input, weights});  // quantized layer
+  const ValueId shift = g.AddConstant(
+      "shift", DType::kF32, {4}, Buffer::FromVector(std::vector<float>{0.5f, -1.0f, 2.0f, 0.0f}));
+  const ValueId factor =
+      g.AddConstant("factor", DType::kF32, {}, Buffer::FromVector(std::vector<float>{0.25f}));
+  const ValueId added = g.AddNode(OpType::kAdd, "add", {x, shift});
+  const ValueId scaled = g.AddNode(OpType::kMul, "mul", {added, factor});
+  g.MarkOutput(g.AddNode(OpType::kMul, "twice", {scaled, factor}));  // the constant read twice
+  g.InferShapes();
+  const std::vector<float> calib = RandomInputs(g, 16, 4);
+  const Graph q =
+      QuantizeGraph(g, CalibratedPlan(g, WeightType::kInt8, ActivationMode::kUint8, calib, 16));
+  int quantized_ops = 0, conversions = 0;
+  for (const Node& node : q.nodes()) {
+    if (node.op == OpType::kAdd || node.op == OpType::kMul) {
+      EXPECT_EQ(q.value(node.outputs[0]).dtype, DType::kU8) << node.name;
+      for (const ValueId in : node.inputs) EXPECT_NE(q.value(in).dtype, DType::kF32) << node.name;
+      ++quantized_ops;
+    }
+    conversions += node.op == OpType::kQuantize || node.op == OpType::kDequantize;
+  }
+  EXPECT_EQ(quantized_ops, 3);
+  EXPECT_EQ(conversions, 2);  // the input's Quantize and the output's Dequantize only
+  EXPECT_EQ(q.value(q.nodes().back().inputs[0]).dtype, DType::kU8);
+  const std::vector<float> in = RandomInputs(g, 1, 5);
+  EXPECT_LT(RelativeError(RunOnce(g, in.data()), RunOnce(q, in.data())), 0.03);
+}
+
 TEST(QuantizeGraph, MissingParametersAreNamed) {
   const Graph folded = FoldForInference(zoo::BuildZooModel("lenet5"));
   QuantPlan plan;
