@@ -9,9 +9,24 @@
 #include "commands.h"
 #include "core/error.h"
 #include "model_io.h"
+#include "reference_kernels.h"
 
 namespace trit::cli {
 namespace {
+
+nlohmann::json ReferenceJson(const std::vector<ReferenceKernelGroup>& groups,
+                             const std::vector<double>& ms) {
+  nlohmann::json listed = nlohmann::json::array();
+  for (size_t r = 0; r < groups.size(); ++r) {
+    listed.push_back({{"op", groups[r].op},
+                      {"input_dtype", groups[r].dtype},
+                      {"kernel", groups[r].kernel},
+                      {"nodes", groups[r].nodes.size()},
+                      {"mean_ms", ms[r]},
+                      {"why", groups[r].why}});
+  }
+  return listed;
+}
 
 double Percentile(std::vector<double> sorted, double p) {
   if (sorted.empty()) return 0.0;
@@ -101,6 +116,16 @@ void AddBenchCommand(CLI::App& app) {
               [](const OpTime& a, const OpTime& b) { return a.mean_ms > b.mean_ms; });
     const Graph& g = session->graph();
     const std::string cpu = CpuModelName();
+    // The time of the nodes that run a reference kernel, per group (ReferenceKernels' order).
+    const std::vector<ReferenceKernelGroup> reference = ReferenceKernels(g, *session);
+    std::vector<double> reference_ms(reference.size(), 0.0);
+    for (size_t r = 0; r < reference.size(); ++r) {
+      for (const OpTime& op : ops) {
+        for (const NodeId id : reference[r].nodes) {
+          if (op.profile->node == id) reference_ms[r] += op.mean_ms;
+        }
+      }
+    }
     if (options->json) {
       nlohmann::json per_op = nlohmann::json::array();
       for (const OpTime& op : ops) {
@@ -130,7 +155,8 @@ void AddBenchCommand(CLI::App& app) {
                                   {"p90_ms", p90},
                                   {"mean_ms", mean},
                                   {"arena_bytes", session->arena_bytes()},
-                                  {"ops", per_op}}
+                                  {"ops", per_op},
+                                  {"reference_kernels", ReferenceJson(reference, reference_ms)}}
                        .dump(2)
                 << "\n";
       return;
@@ -148,6 +174,17 @@ void AddBenchCommand(CLI::App& app) {
                       Fixed(op_total > 0 ? 100.0 * op.mean_ms / op_total : 0.0, 1) + "%"});
     }
     std::cout << Table(rows, {false, false, false, true, true});
+    if (!reference.empty()) {
+      double total = 0;
+      for (const double ms : reference_ms) total += ms;
+      std::cout << "\nscalar reference kernels: " << Fixed(total, 4) << " ms ("
+                << Fixed(op_total > 0 ? 100.0 * total / op_total : 0.0, 1) << "% of op time)\n";
+      for (size_t r = 0; r < reference.size(); ++r) {
+        std::cout << "  " << reference[r].op << " (" << reference[r].dtype << ") x"
+                  << reference[r].nodes.size() << ", " << reference[r].kernel << ": "
+                  << Fixed(reference_ms[r], 4) << " ms; " << reference[r].why << "\n";
+      }
+    }
     // Recurrent cells: the bytes their schedule moves per run (docs/recurrent.md).
     std::vector<std::vector<std::string>> moved = {{"node", "steps", "weights KiB", "per step",
                                                     "step by step", "activations KiB",

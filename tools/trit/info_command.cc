@@ -7,6 +7,7 @@
 #include "commands.h"
 #include "core/bitpack.h"
 #include "format/model_file.h"
+#include "reference_kernels.h"
 #include "runtime/session.h"
 
 namespace trit::cli {
@@ -107,6 +108,7 @@ void AddInfoCommand(CLI::App& app) {
       }
       layers.push_back(layer);
     }
+    const std::vector<ReferenceKernelGroup> reference = ReferenceKernels(g, *session);
     const int64_t fp32_bytes = 4 * total_parameters;
     const double compression =
         file.file_bytes ? static_cast<double>(fp32_bytes) / static_cast<double>(file.file_bytes)
@@ -125,6 +127,15 @@ void AddInfoCommand(CLI::App& app) {
                                  {"compression", compression},
                                  {"macs", total_macs},
                                  {"arena_bytes", session->arena_bytes()}}}};
+      nlohmann::json listed = nlohmann::json::array();
+      for (const ReferenceKernelGroup& r : reference) {
+        listed.push_back({{"op", r.op},
+                          {"input_dtype", r.dtype},
+                          {"kernel", r.kernel},
+                          {"nodes", r.nodes.size()},
+                          {"why", r.why}});
+      }
+      report["reference_kernels"] = listed;
       std::cout << report.dump(2) << "\n";
       return;
     }
@@ -143,6 +154,15 @@ void AddInfoCommand(CLI::App& app) {
                         {"arena bytes", Thousands(static_cast<int64_t>(session->arena_bytes())) +
                                             " (" + HumanBytes(session->arena_bytes()) + ")"}},
                        {false, false});
+    if (!reference.empty()) {
+      size_t count = 0;
+      for (const ReferenceKernelGroup& r : reference) count += r.nodes.size();
+      std::cout << "\n" << count << " node(s) run a scalar reference kernel:\n";
+      for (const ReferenceKernelGroup& r : reference) {
+        std::cout << "  " << r.op << " (" << r.dtype << ") x" << r.nodes.size() << ", " << r.kernel
+                  << ": " << r.why << " (first: '" << g.node(r.nodes[0]).name << "')\n";
+      }
+    }
   });
 }
 
