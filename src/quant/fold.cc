@@ -1,5 +1,6 @@
 #include "quant/fold.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <set>
@@ -271,6 +272,39 @@ Graph FoldForInference(const Graph& input, FoldReport* report) {
       break;
     }
   }
+  // ReduceMean over the H and W of an NHWC tensor (the head of MNASNet and of many exported
+  // classifiers) is a GlobalAvgPool, and a Reshape where keepdims is 0: vector kernels, and an
+  // 8-bit form. Last of the passes that look at producers: it adds a value and a node.
+  for (size_t n = 0; n < g.nodes().size(); ++n) {
+    if (removed.count(static_cast<NodeId>(n)) || g.nodes()[n].op != OpType::kReduceMean) continue;
+    const Value& x = g.value(g.nodes()[n].inputs[0]);
+    if (x.shape.size() != 4 || x.dtype != DType::kF32) continue;
+    std::vector<int64_t> axes = g.nodes()[n].attrs.GetInts("axes", {});
+    for (int64_t& a : axes) a = a < 0 ? a + 4 : a;
+    std::sort(axes.begin(), axes.end());
+    if (axes != std::vector<int64_t>{1, 2}) continue;
+    const Shape pooled_shape = {x.shape[0], 1, 1, x.shape[3]};
+    Node& reduce = g.nodes()[n];
+    const bool keepdims = reduce.attrs.GetInt("keepdims", 1) != 0;
+    reduce.op = OpType::kGlobalAvgPool;
+    reduce.attrs = {};
+    if (!keepdims) {
+      const ValueId out = reduce.outputs[0];
+      Value pooled;
+      pooled.name = g.value(out).name + "/pooled";
+      pooled.shape = pooled_shape;
+      const ValueId pooled_id = g.AddValue(std::move(pooled));
+      g.nodes()[n].outputs = {pooled_id};
+      Node reshape;
+      reshape.op = OpType::kReshape;
+      reshape.name = g.nodes()[n].name + "/reshape";
+      reshape.inputs = {pooled_id};
+      reshape.outputs = {out};
+      reshape.attrs.Set("shape", std::vector<int64_t>{pooled_shape[0], pooled_shape[3]});
+      g.AddNodeWithOutputs(std::move(reshape));
+    }
+    ++counts.reduce_means_pooled;
+  }
   // A recurrent cell's bias pair, where bias_u only ever adds to bias_w: one vector. Cells that
   // share a pair (an ONNX LSTM whose Y and Y_h are both read imports as two) share its sum.
   std::map<std::pair<ValueId, ValueId>, std::pair<ValueId, ValueId>> folded_pairs;
@@ -315,6 +349,10 @@ std::string FoldSummary(const FoldReport& report) {
   std::string s = "folded " + std::to_string(report.batch_norms_folded) + " BatchNorm, fused " +
                   std::to_string(report.activations_fused) + " activations, removed " +
                   std::to_string(report.dropouts_removed) + " Dropout";
+  if (report.reduce_means_pooled > 0) {
+    s += ", made " + std::to_string(report.reduce_means_pooled) +
+         " spatial ReduceMean GlobalAvgPool";
+  }
   if (report.silus_fused > 0) s += ", fused " + std::to_string(report.silus_fused) + " SiLU";
   if (report.hard_sigmoids_fused > 0) {
     s += ", fused " + std::to_string(report.hard_sigmoids_fused) + " hard-sigmoid";

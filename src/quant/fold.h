@@ -1,8 +1,8 @@
 // Inference folding: BatchNorm into the preceding Conv2D/Dense, ReLU/ReLU6 into the conv's fused
 // activation (also across a MaxPool, which commutes with ReLU), Mul(x, Sigmoid(x)) into one Silu
 // and Mul(x, HardSigmoid(x; 1/6, 1/2)) into one HardSwish, hard-sigmoid and hard-swish spelled
-// out as Add, Clip, Mul and Div into theirs (the same function, one pass), Dropout removed, and
-// a recurrent
+// out as Add, Clip, Mul and Div into theirs (the same function, one pass), a ReduceMean over H
+// and W into a GlobalAvgPool, Dropout removed, and a recurrent
 // cell's bias pair added into one vector where that is exact (core/recurrent_layout.h). The result
 // computes the same function in fp32 with fewer ops and tensors, and gives the quantizer one
 // requantization per layer instead of three.
@@ -32,6 +32,7 @@ struct FoldReport {
   int silus_fused = 0;          // Mul(x, Sigmoid(x)) -> Silu(x)
   int hard_swishes_fused = 0;   // Mul(x, HardSigmoid(x; 1/6, 1/2)) -> HardSwish(x), and spelled out
   int hard_sigmoids_fused = 0;  // Clip(x + 3, 0, 6) / 6 -> HardSigmoid(x; 1/6, 1/2)
+  int reduce_means_pooled = 0;  // ReduceMean over H and W -> GlobalAvgPool (+ Reshape)
   int dropouts_removed = 0;
   int recurrent_bias_pairs_folded = 0;                 // one per direction
   std::map<std::string, FoldedBatchNorm> batch_norms;  // by the name of the layer it joined

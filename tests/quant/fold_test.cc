@@ -140,6 +140,36 @@ TEST(Fold, MulByHardSigmoidOfItselfBecomesOneHardSwish) {
       1e-6);
 }
 
+// A ReduceMean over H and W of an NHWC tensor becomes a GlobalAvgPool (and a Reshape for
+// keepdims 0; negative axes too); one over the channels stays. The outputs are the same.
+TEST(Fold, SpatialReduceMeanBecomesGlobalAvgPool) {
+  for (const int64_t keepdims : {int64_t{0}, int64_t{1}}) {
+    Graph g;
+    const ValueId x = g.AddInput("x", DType::kF32, {2, 3, 4, 5});
+    Attributes spatial, channels;
+    spatial.Set("axes", keepdims ? std::vector<int64_t>{-2, 1} : std::vector<int64_t>{2, 1});
+    spatial.Set("keepdims", keepdims);
+    channels.Set("axes", std::vector<int64_t>{3});
+    channels.Set("keepdims", int64_t{1});
+    const ValueId pooled = g.AddNode(OpType::kReduceMean, "pool", {x}, spatial);
+    g.MarkOutput(pooled);
+    g.MarkOutput(g.AddNode(OpType::kReduceMean, "channel_mean", {x}, channels));
+    g.InferShapes();
+    FoldReport report;
+    const Graph folded = FoldForInference(g, &report);
+    EXPECT_EQ(report.reduce_means_pooled, 1);
+    EXPECT_EQ(CountOps(folded, OpType::kGlobalAvgPool), 1);
+    EXPECT_EQ(CountOps(folded, OpType::kReduceMean), 1);
+    EXPECT_EQ(CountOps(folded, OpType::kReshape), keepdims ? 0 : 1);
+    EXPECT_EQ(folded.value(folded.outputs()[0]).shape, g.value(g.outputs()[0]).shape);
+    std::vector<float> in(120);
+    for (size_t i = 0; i < in.size(); ++i) in[i] = std::sin(static_cast<float>(i));
+    EXPECT_LT(
+        testing::RelativeError(testing::RunOnce(g, in.data()), testing::RunOnce(folded, in.data())),
+        1e-6);
+  }
+}
+
 // A recurrent cell whose bias_u only ever adds to bias_w stores the sum and an empty bias_u:
 // LSTM, FastRNN and GRU with linear_before_reset=0, in both directions. A GRU with
 // linear_before_reset=1 (r multiplies its recurrent bias) and FastGRNN (two different biases)
