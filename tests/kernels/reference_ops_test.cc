@@ -1,5 +1,6 @@
 // The reference Transpose, MatMul and ReduceMean against direct index arithmetic on random
-// shapes (axes of extent 1, merged runs, every permutation rank up to 6).
+// shapes (axes of extent 1, merged runs, every permutation rank up to 6, matrices across the
+// 2-D path's tiles).
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -40,7 +41,8 @@ TEST(ReferenceOps, TransposeMatchesIndexArithmetic) {
     test::Rng rng(seed);
     const int rank = rng.Int(1, 6);
     std::vector<int64_t> shape(static_cast<size_t>(rank));
-    for (auto& e : shape) e = rng.Int(1, 5);
+    // Matrices past the 32 x 32 tiles of the 2-D path too.
+    for (auto& e : shape) e = rank <= 3 && rng.Bool() ? rng.Int(1, 70) : rng.Int(1, 5);
     std::vector<int64_t> perm(static_cast<size_t>(rank));
     std::iota(perm.begin(), perm.end(), 0);
     std::shuffle(perm.begin(), perm.end(), rng.engine());

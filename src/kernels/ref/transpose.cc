@@ -55,6 +55,22 @@ Merged Merge(const int64_t* in_shape, const int64_t* perm, int rank) {
   return m;
 }
 
+// A matrix [rows, cols] to [cols, rows] in square tiles, so that both sides stay in cache and
+// a few rows (an image's 3 channels to NHWC) cost no per-row bookkeeping.
+template <typename T>
+void TransposeMatrix(const T* in, int64_t rows, int64_t cols, T* out) {
+  constexpr int64_t kTile = 32;
+  for (int64_t r0 = 0; r0 < rows; r0 += kTile) {
+    const int64_t r1 = r0 + kTile < rows ? r0 + kTile : rows;
+    for (int64_t c0 = 0; c0 < cols; c0 += kTile) {
+      const int64_t c1 = c0 + kTile < cols ? c0 + kTile : cols;
+      for (int64_t c = c0; c < c1; ++c) {
+        for (int64_t r = r0; r < r1; ++r) out[c * rows + r] = in[r * cols + c];
+      }
+    }
+  }
+}
+
 template <typename T>
 void TransposeTyped(const T* in, const Merged& m, T* out) {
   if (m.rank <= 1) {
