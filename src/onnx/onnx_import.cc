@@ -164,6 +164,9 @@ Graph ImportModel(const std::string& path, const ImportOptions& options, ImportR
   // BatchNorm into Conv/Dense, Relu into the layer before it, unused nodes dropped.
   quant::FoldReport folds;
   Graph folded = quant::FoldForInference(graph, &folds);
+  std::string summary = quant::FoldSummary(folds);  // what the import's `note:` lines show
+  if (!summary.empty() && summary.back() == '\n') summary.pop_back();
+  r.notes.push_back(summary);
   for (const auto& [layer, bn] : folds.batch_norms) {
     if (plan.fixed_weights.count(layer)) {
       throw Error(ErrorCode::kUnsupported,

@@ -30,7 +30,7 @@ struct ImportReport {
   int opset = 0;
   std::map<std::string, int> op_counts;      // every op type of the model
   std::vector<UnsupportedNode> unsupported;  // in graph order; empty when the import worked
-  std::vector<std::string> notes;            // e.g. a dynamic batch dimension set to 1
+  std::vector<std::string> notes;  // e.g. a dynamic batch dimension set to 1, and what was folded
 };
 
 // Reads, checks and converts `path`: ONNX shape inference, constant folding of the shape

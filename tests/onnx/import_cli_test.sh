@@ -44,6 +44,9 @@ check "import it again" "$trit" import "$work/resnet18.again.onnx" -o "$work/res
 grep -q "input  'input' \[1,3,64,64\]" "$work/out" || fail "export of an imported model changed its input layout"
 # SiLU arrives as Sigmoid and Mul and runs as one Silu node (the gate's Sigmoid stays); it
 # exports as Sigmoid and Mul again, and the int8 model runs its activations as tables.
+check "import silu_se again" "$trit" import "$work/silu_se.onnx" -o "$work/silu_se.trit"
+grep -q "note: folded .*, fused 2 SiLU, fused 1 hard-swish" "$work/out" \
+  || { fail "import silu_se: the fold summary is not printed"; cat "$work/out"; }
 check "info silu_se" "$trit" info "$work/silu_se.trit"
 [[ $(grep -cE "^[^ ]+ +Silu " "$work/out") -eq 2 && $(grep -cE "^[^ ]+ +Sigmoid " "$work/out") -eq 1 ]] \
   || fail "silu_se: expected two Silu nodes and one Sigmoid"
