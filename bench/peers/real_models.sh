@@ -18,11 +18,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 trit="$build_dir/tools/trit/trit"
 py=/usr/bin/python3
 source "$here/ort_env.sh"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-
-echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
-echo "onnxruntime-node $(node -p "require('onnxruntime-node/package.json').version"), torch $($py -c 'import torch; print(torch.__version__)'), torchvision $($py -c 'import torchvision; print(torchvision.__version__)'), trit $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?')"
+peer_header
+echo "torchvision $($py -c 'import torchvision; print(torchvision.__version__)')"
 echo
 echo "| model | threads | ORT fp32 ms | ORT int8 ms | trit fp32 ms | trit int8 ms | trit ternary ms | fp32 vs ORT fp32 | int8 vs ORT fp32 | int8 vs ORT int8 | SQNR int8 dB | SQNR ternary dB |"
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|"

@@ -18,11 +18,8 @@ threads=${THREADS:-1}
 dense=$runs_dir/lstm-128-dense-1.trit
 [[ -f $dense ]] || { echo "rnn.sh: error: $dense is missing (run bench/rnn_fmnist.sh train $runs_dir)" >&2; exit 1; }
 source "$here/ort_env.sh"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 
-echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores; $threads thread(s), $runs runs"
-echo "onnxruntime-node $(node -p "require('onnxruntime-node/package.json').version"), torch $($py -c 'import torch; print(torch.__version__)'), trit $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?')"
+peer_header "$threads thread(s), $runs runs"
 echo
 "$trit" export "$dense" -o "$work/lstm.onnx" >/dev/null
 $py -c "import numpy as np; x = np.random.RandomState(0).rand(1, 28, 28, 1).astype(np.float32); np.save('$work/x.npy', x); np.save('$work/x_nchw.npy', np.ascontiguousarray(x.transpose(0, 3, 1, 2)))"

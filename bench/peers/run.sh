@@ -16,12 +16,9 @@ trit="$build_dir/tools/trit/trit"
 py=/usr/bin/python3
 
 source "$here/ort_env.sh"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 source "$here/../zoo_variants.sh"
 
-echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
-echo "onnxruntime-node $(node -p "require('onnxruntime-node/package.json').version"), torch $($py -c 'import torch; print(torch.__version__)'), trit $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?')"
+peer_header
 # The cost of one call through the Node binding, on a model that does nothing (Identity).
 $py -c "
 import numpy as np, onnx

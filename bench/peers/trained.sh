@@ -19,11 +19,8 @@ trit="$build_dir/tools/trit/trit"
 py=/usr/bin/python3
 
 source "$here/ort_env.sh"
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
 
-echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores"
-echo "onnxruntime-node $(node -p "require('onnxruntime-node/package.json').version"), trit $(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo '?')"
+peer_header
 "$trit" compress "$fp32" -o "$work/int8.trit" --weights int8 \
   --calib fashion-mnist:/usr/share/datasets/fashion-mnist --calib-samples 64 --acts uint8 >/dev/null
 "$trit" export "$fp32" -o "$work/fp32.onnx" >/dev/null

@@ -260,27 +260,7 @@ TEST(F32ElementwiseKernels, AvgPoolMatchesTheReference) {
   for (const uint64_t seed : Seeds(150)) {
     TRIT_SEED_SCOPE(seed);
     Rng rng(seed);
-    ref::ConvGeometry g;
-    g.batch = rng.Int(1, 2);
-    g.kernel_h = rng.Int(1, 4);
-    g.kernel_w = rng.Int(1, 4);
-    g.in_h = rng.Int(g.kernel_h, 11);
-    g.in_w = rng.Int(g.kernel_w, 11);
-    g.in_c = g.out_c = rng.Pick(kTileEdges) + (rng.Int(0, 4) == 0 ? 64 : 0);
-    g.stride_h = rng.Int(1, 3);
-    g.stride_w = rng.Int(1, 3);
-    g.pad_top = rng.Int(0, g.kernel_h - 1);
-    g.pad_left = rng.Int(0, g.kernel_w - 1);
-    const int pad_bottom = rng.Int(0, g.kernel_h - 1), pad_right = rng.Int(0, g.kernel_w - 1);
-    g.out_h = (g.in_h + g.pad_top + pad_bottom - g.kernel_h) / g.stride_h + 1;
-    g.out_w = (g.in_w + g.pad_left + pad_right - g.kernel_w) / g.stride_w + 1;
-    if (rng.Int(0, 3) == 0) {  // global
-      g.kernel_h = g.in_h;
-      g.kernel_w = g.in_w;
-      g.stride_h = g.stride_w = 1;
-      g.pad_top = g.pad_left = 0;
-      g.out_h = g.out_w = 1;
-    }
+    const ref::ConvGeometry g = RandomPoolWindow(rng, true);
     const bool count_include_pad = rng.Bool();
     const std::vector<float> x = RandomValues(rng, int64_t{g.batch} * g.in_h * g.in_w * g.in_c);
     std::vector<float> expected(

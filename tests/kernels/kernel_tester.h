@@ -21,6 +21,7 @@
 
 #include "core/dtype.h"
 #include "kernels/isa.h"
+#include "kernels/ref/conv2d.h"
 #include "kernels/ref/quant_weights.h"
 #include "kernels/registry/kernel_table.h"
 #include "kernels/requantize.h"
@@ -215,6 +216,34 @@ inline void ExpectWithinRounding(const std::vector<float>& got, const std::vecto
     ASSERT_LE(std::fabs(static_cast<double>(got[i]) - want[i]), tolerance * magnitude[i] + 1e-30)
         << "output " << i << " of " << got.size();
   }
+}
+
+// A random pooling window over an NHWC image: kernels 1 to 4, strides 1 to 3, padding below
+// the kernel, channels across the tile edges (sometimes past 64); with one chance in four the
+// whole image as one window (GlobalAvgPool).
+inline ref::ConvGeometry RandomPoolWindow(Rng& rng, bool maybe_global) {
+  ref::ConvGeometry g;
+  g.batch = rng.Int(1, 2);
+  g.kernel_h = rng.Int(1, 4);
+  g.kernel_w = rng.Int(1, 4);
+  g.in_h = rng.Int(g.kernel_h, 11);
+  g.in_w = rng.Int(g.kernel_w, 11);
+  g.in_c = g.out_c = rng.Pick(kTileEdges) + (rng.Int(0, 4) == 0 ? 64 : 0);
+  g.stride_h = rng.Int(1, 3);
+  g.stride_w = rng.Int(1, 3);
+  g.pad_top = rng.Int(0, g.kernel_h - 1);
+  g.pad_left = rng.Int(0, g.kernel_w - 1);
+  const int pad_bottom = rng.Int(0, g.kernel_h - 1), pad_right = rng.Int(0, g.kernel_w - 1);
+  g.out_h = (g.in_h + g.pad_top + pad_bottom - g.kernel_h) / g.stride_h + 1;
+  g.out_w = (g.in_w + g.pad_left + pad_right - g.kernel_w) / g.stride_w + 1;
+  if (maybe_global && rng.Int(0, 3) == 0) {
+    g.kernel_h = g.in_h;
+    g.kernel_w = g.in_w;
+    g.stride_h = g.stride_w = 1;
+    g.pad_top = g.pad_left = 0;
+    g.out_h = g.out_w = 1;
+  }
+  return g;
 }
 
 }  // namespace trit::test

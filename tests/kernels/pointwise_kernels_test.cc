@@ -418,31 +418,13 @@ TEST(PointwiseKernels, EveryRowAtEdgeLengths) {
   }
 }
 
-ref::ConvGeometry RandomWindow(Rng& rng) {
-  ref::ConvGeometry g;
-  g.batch = rng.Int(1, 2);
-  g.kernel_h = rng.Int(1, 4);
-  g.kernel_w = rng.Int(1, 4);
-  g.in_h = rng.Int(g.kernel_h, 11);
-  g.in_w = rng.Int(g.kernel_w, 11);
-  g.in_c = g.out_c = rng.Pick(kTileEdges) + (rng.Int(0, 4) == 0 ? 64 : 0);
-  g.stride_h = rng.Int(1, 3);
-  g.stride_w = rng.Int(1, 3);
-  g.pad_top = rng.Int(0, g.kernel_h - 1);
-  g.pad_left = rng.Int(0, g.kernel_w - 1);
-  const int pad_bottom = rng.Int(0, g.kernel_h - 1), pad_right = rng.Int(0, g.kernel_w - 1);
-  g.out_h = (g.in_h + g.pad_top + pad_bottom - g.kernel_h) / g.stride_h + 1;
-  g.out_w = (g.in_w + g.pad_left + pad_right - g.kernel_w) / g.stride_w + 1;
-  return g;
-}
-
 // fp32 with some NaN inputs and signed zeros (the same choice on them, bit for bit), and 8-bit
 // with and without a rescale.
 TEST(PoolKernels, MaxPoolMatchesTheReference) {
   for (const uint64_t seed : Seeds(150)) {
     TRIT_SEED_SCOPE(seed);
     Rng rng(seed);
-    const ref::ConvGeometry g = RandomWindow(rng);
+    const ref::ConvGeometry g = RandomPoolWindow(rng, false);
     const size_t in_count = static_cast<size_t>(g.batch * g.in_h * g.in_w * g.in_c);
     const size_t out_count = static_cast<size_t>(g.batch * g.out_h * g.out_w * g.out_c);
     std::vector<float> x(in_count);
@@ -497,14 +479,7 @@ TEST(PoolKernels, AvgPoolQ8MatchesTheReference) {
   for (const uint64_t seed : Seeds(150)) {
     TRIT_SEED_SCOPE(seed);
     Rng rng(seed);
-    ref::ConvGeometry g = RandomWindow(rng);
-    if (rng.Int(0, 3) == 0) {  // global: one window over the image
-      g.kernel_h = g.in_h;
-      g.kernel_w = g.in_w;
-      g.stride_h = g.stride_w = 1;
-      g.pad_top = g.pad_left = 0;
-      g.out_h = g.out_w = 1;
-    }
+    const ref::ConvGeometry g = RandomPoolWindow(rng, true);
     const size_t in_count = static_cast<size_t>(g.batch * g.in_h * g.in_w * g.in_c);
     const size_t out_count = static_cast<size_t>(g.batch * g.out_h * g.out_w * g.out_c);
     const std::vector<uint8_t> q = RandomBytes(rng, static_cast<int64_t>(in_count));
