@@ -3,7 +3,7 @@
 // give them: the same-shape residual Add of ResNet-44's first stage, a per-channel operand over
 // an NHWC tensor (a scale or shift), and squeeze-and-excitation's per-image channel weights
 // (EfficientNet-B0 at 96x96). fp32 activations on EfficientNet-B0's largest SiLU input (48 x 48
-// x 96 at 96x96). Counter: elements per second.
+// x 96 at 96x96), and Softmax rows. Counter: elements per second.
 #include <benchmark/benchmark.h>
 
 #include <algorithm>
@@ -158,6 +158,30 @@ void BM_F32Unary(benchmark::State& state) {
                                                  benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_F32Unary)->ArgsProduct({benchmark::CreateDenseRange(0, 23, 1), {4096, 48 * 48 * 96}});
+
+// range(0): the row of the fp32 Softmax table; range(1): the row length (one row of 1,000
+// classes, or 64 rows of 197 as a small transformer's attention).
+void BM_F32Softmax(benchmark::State& state) {
+  const auto table = trit::F32SoftmaxKernels();
+  const auto row_index = static_cast<size_t>(state.range(0));
+  if (row_index >= table.size() || !trit::IsaCovers(trit::DetectedIsa(), table[row_index].isa)) {
+    state.SkipWithError("row not runnable here");
+    return;
+  }
+  const int64_t length = state.range(1), rows = length == 1000 ? 1 : 64;
+  trit::AlignedArray<float> x(static_cast<size_t>(rows * length)), y(x.size());
+  std::mt19937 rng(1);
+  std::uniform_real_distribution<float> values(-8.0f, 8.0f);
+  for (size_t i = 0; i < x.size(); ++i) x.data()[i] = values(rng);
+  for (auto _ : state) {
+    table[row_index].entry(rows, length, 1, x.data(), y.data());
+    benchmark::ClobberMemory();
+  }
+  state.SetLabel(std::string(table[row_index].name));
+  state.counters["Gelem/s"] = benchmark::Counter(static_cast<double>(rows * length) * 1e-9,
+                                                 benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_F32Softmax)->ArgsProduct({{0, 1, 2, 3}, {1000, 197}});
 
 }  // namespace
 

@@ -50,6 +50,43 @@ void UnaryF32Loop(F32UnaryOp op, int64_t count, const float* x, const F32UnaryPa
   }
 }
 
+// Softmax over contiguous rows (the last axis). Three passes a row, each its own loop so that
+// it vectorizes: the max in 16 partial maxima (max is exact in any order; every lane starts at
+// in[0] and takes in[i] only when max < in[i], the reference's std::max, so a NaN in[0] makes
+// the row NaN and any other NaN never wins, as there), exp(x - max) stored, their sum in 16
+// partial sums, then a product by 1 / sum.
+template <typename Build>
+void SoftmaxRowsF32Loop(int64_t rows, int64_t length, const float* x, float* y) {
+  using Math = FastMath<Build>;
+  constexpr int kLanes = 16;
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* in = x + r * length;
+    float* out = y + r * length;
+    float maxima[kLanes];
+    for (float& m : maxima) m = in[0];
+    int64_t i = 0;
+    for (; i + kLanes <= length; i += kLanes) {
+      for (int lane = 0; lane < kLanes; ++lane) {
+        maxima[lane] = maxima[lane] < in[i + lane] ? in[i + lane] : maxima[lane];
+      }
+    }
+    for (; i < length; ++i) maxima[0] = maxima[0] < in[i] ? in[i] : maxima[0];
+    float max_value = maxima[0];
+    for (const float m : maxima) max_value = max_value < m ? m : max_value;
+    for (int64_t k = 0; k < length; ++k) out[k] = Math::Exp(in[k] - max_value);
+    float partial[kLanes] = {};
+    i = 0;
+    for (; i + kLanes <= length; i += kLanes) {
+      for (int lane = 0; lane < kLanes; ++lane) partial[lane] += out[i + lane];
+    }
+    for (; i < length; ++i) partial[0] += out[i];
+    float sum = 0.0f;
+    for (const float p : partial) sum += p;
+    const float inverse = 1.0f / sum;
+    for (int64_t k = 0; k < length; ++k) out[k] *= inverse;
+  }
+}
+
 template <typename Combine>
 inline void BinaryF32Steps(int64_t count, const float* a, int64_t a_step, const float* b,
                            int64_t b_step, float* out, Combine combine) {

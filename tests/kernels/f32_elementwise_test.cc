@@ -6,6 +6,7 @@
 // exp's clamp are among the inputs.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <bit>
 #include <cmath>
 #include <cstring>
@@ -17,6 +18,7 @@
 #include "kernels/ref/activation.h"
 #include "kernels/ref/elementwise.h"
 #include "kernels/ref/pool.h"
+#include "kernels/ref/softmax.h"
 #include "kernels/registry/activation.h"
 #include "kernels/registry/elementwise.h"
 #include "kernels/registry/pool.h"
@@ -187,6 +189,44 @@ TEST(F32ElementwiseKernels, ActivationsAtEveryScale) {
   }
   double worst = 0;
   for (const F32UnaryOp op : kUnaryOps) CheckUnary(op, x, F32UnaryParams{0.0f, 6.0f}, worst);
+}
+
+// Softmax over the last axis: every row within relative 1e-6 of the reference (the exp
+// polynomial, a sum in another order, a product by 1 / sum), NaN rows NaN; rows of NaN, infinite
+// and very negative values among them. Other axes run the reference (checked: it is chosen).
+TEST(F32ElementwiseKernels, SoftmaxStaysWithinItsBound) {
+  int fast_rows = 0;
+  for (const uint64_t seed : Seeds(80)) {
+    TRIT_SEED_SCOPE(seed);
+    Rng rng(seed);
+    const int64_t outer = rng.Int(1, 5);
+    const int64_t length = rng.Bool() ? std::max<int64_t>(1, rng.Pick(kLengths)) : rng.Int(1, 1000);
+    std::vector<float> x = RandomValues(rng, outer * length);
+    if (rng.Bool()) {  // mostly finite rows: the specials are one value in ten otherwise
+      for (float& v : x) v = std::isfinite(v) ? v : 0.5f;
+    }
+    std::vector<float> expected(x.size());
+    ref::SoftmaxF32(outer, length, 1, x.data(), expected.data());
+    ForEachRunnableRow(F32SoftmaxKernels(), F32SoftmaxProblem{1}, [&](const auto& row) {
+      std::vector<float> y(x.size(), -1.0f);
+      row.entry(outer, length, 1, x.data(), y.data());
+      for (size_t i = 0; i < y.size(); ++i) {
+        if (std::isnan(expected[i])) {
+          ASSERT_TRUE(std::isnan(y[i])) << i;
+          continue;
+        }
+        ASSERT_LE(std::fabs(static_cast<double>(y[i]) - expected[i]),
+                  1e-6 * std::fabs(expected[i]) + 1e-37)
+            << "element " << i << " of " << outer << " x " << length << ": " << y[i]
+            << ", reference " << expected[i];
+      }
+      fast_rows += row.isa != Isa::kRef;
+    });
+    EXPECT_EQ(FindKernel(F32SoftmaxKernels(), F32SoftmaxProblem{3}, DetectedIsa())->isa, Isa::kRef);
+  }
+  if (DetectedIsa() == Isa::kAvx512 || FamilyOf(DetectedIsa()) == IsaFamily::kAArch64) {
+    EXPECT_GE(fast_rows, 80);
+  }
 }
 
 bool SameFloats(const std::vector<float>& a, const std::vector<float>& b) {

@@ -44,6 +44,7 @@ TEST(KernelTables, EveryTableEndsWithTheReferenceAndRespectsLevels) {
   CheckTable("q8 add", Q8AddKernels(), Q8AddProblem{});
   CheckTable("q8 mul", Q8MulKernels(), Q8MulProblem{});
   CheckTable("f32 unary", F32UnaryKernels(), F32UnaryProblem{});
+  CheckTable("f32 softmax", F32SoftmaxKernels(), F32SoftmaxProblem{});
   CheckTable("f32 binary", F32BinaryKernels(), F32BinaryProblem{});
   CheckTable("avgpool f32", AvgPoolF32Kernels(), AvgPoolF32Problem{});
   CheckTable("q8 pointwise", Q8PointwiseKernels(), Q8PointwiseProblem{});

@@ -11,6 +11,10 @@ void UnaryF32Neon(F32UnaryOp op, int64_t count, const float* x, const F32UnaryPa
   UnaryF32Loop<NeonBuild>(op, count, x, p, y);
 }
 
+void SoftmaxRowsF32Neon(int64_t rows, int64_t length, const float* x, float* y) {
+  SoftmaxRowsF32Loop<NeonBuild>(rows, length, x, y);
+}
+
 void BinaryRowF32Neon(F32BinaryOp op, int64_t count, const float* a, int64_t a_step, const float* b,
                       int64_t b_step, float* out) {
   BinaryF32Row(op, count, a, a_step, b, b_step, out);

@@ -1,6 +1,7 @@
 #include "kernels/registry/activation.h"
 
 #include "kernels/ref/activation.h"
+#include "kernels/ref/softmax.h"
 #include "kernels/registry/q8_types.h"
 #if defined(__aarch64__)
 #include "kernels/arm/f32_elementwise.h"
@@ -36,6 +37,27 @@ template <F32UnaryOp kOp>
 bool IsUnary(const F32UnaryProblem& p) {
   return p.op == kOp;
 }
+
+[[maybe_unused]] bool LastAxis(const F32SoftmaxProblem& p) { return p.inner == 1; }
+
+// A row kernel (rows, length) as the table's entry (outer, axis, inner = 1).
+template <auto kRows>
+[[maybe_unused]] void SoftmaxLastAxis(int64_t outer, int64_t axis, int64_t, const float* x,
+                                      float* y) {
+  kRows(outer, axis, x, y);
+}
+
+constexpr KernelCandidate<F32SoftmaxProblem, F32SoftmaxFn> kF32Softmax[] = {
+#if defined(__x86_64__)
+    {"f32_softmax__avx512", Isa::kAvx512, LastAxis, SoftmaxLastAxis<x86::SoftmaxRowsF32Avx512>},
+    {"f32_softmax__avx2", Isa::kAvx2, LastAxis, SoftmaxLastAxis<x86::SoftmaxRowsF32Avx2>},
+#endif
+#if defined(__aarch64__)
+    {"f32_softmax__neon", Isa::kNeon, LastAxis, SoftmaxLastAxis<arm::SoftmaxRowsF32Neon>},
+#endif
+    // Cortex-M (MVE) rows: none yet.
+    {"ref_softmax_f32", Isa::kRef, nullptr, ref::SoftmaxF32},
+};
 
 // One row per op and level, named as `trit info` shows the node's kernel.
 constexpr KernelCandidate<F32UnaryProblem, F32UnaryFn> kF32Unary[] = {
@@ -112,6 +134,10 @@ constexpr KernelCandidate<Q8PointwiseProblem, Q8LookupFn> kQ8Pointwise[] = {
 };
 
 }  // namespace
+
+std::span<const KernelCandidate<F32SoftmaxProblem, F32SoftmaxFn>> F32SoftmaxKernels() {
+  return kF32Softmax;
+}
 
 std::span<const KernelCandidate<F32UnaryProblem, F32UnaryFn>> F32UnaryKernels() {
   return kF32Unary;

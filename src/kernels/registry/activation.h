@@ -20,6 +20,15 @@ using F32UnaryFn = void (*)(F32UnaryOp op, int64_t count, const float* x, const 
 
 std::span<const KernelCandidate<F32UnaryProblem, F32UnaryFn>> F32UnaryKernels();
 
+// fp32 Softmax over [outer, axis, inner]: the vector rows take the last axis (inner 1), within
+// a tested bound of the reference (relative 1e-6: the exp polynomial, a reassociated sum, and a
+// product by 1 / sum for the division).
+struct F32SoftmaxProblem {
+  int64_t inner = 1;
+};
+using F32SoftmaxFn = void (*)(int64_t outer, int64_t axis, int64_t inner, const float* x, float* y);
+std::span<const KernelCandidate<F32SoftmaxProblem, F32SoftmaxFn>> F32SoftmaxKernels();
+
 struct Q8PointwiseProblem {
   bool rescale_op = false;  // Relu or Clip: the reference rescales and clamps each element
 };

@@ -12,6 +12,10 @@ void UnaryF32Avx512(F32UnaryOp op, int64_t count, const float* x, const F32Unary
                     float* y);
 void UnaryF32Avx2(F32UnaryOp op, int64_t count, const float* x, const F32UnaryParams& p, float* y);
 
+// Softmax over `rows` contiguous rows of `length` (the last axis).
+void SoftmaxRowsF32Avx512(int64_t rows, int64_t length, const float* x, float* y);
+void SoftmaxRowsF32Avx2(int64_t rows, int64_t length, const float* x, float* y);
+
 // One broadcast row: a and b advance a_step and b_step (1 or 0) elements per output element.
 void BinaryRowF32Avx512(F32BinaryOp op, int64_t count, const float* a, int64_t a_step,
                         const float* b, int64_t b_step, float* out);

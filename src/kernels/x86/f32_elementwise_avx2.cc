@@ -11,6 +11,10 @@ void UnaryF32Avx2(F32UnaryOp op, int64_t count, const float* x, const F32UnaryPa
   UnaryF32Loop<Avx2Build>(op, count, x, p, y);
 }
 
+void SoftmaxRowsF32Avx2(int64_t rows, int64_t length, const float* x, float* y) {
+  SoftmaxRowsF32Loop<Avx2Build>(rows, length, x, y);
+}
+
 void BinaryRowF32Avx2(F32BinaryOp op, int64_t count, const float* a, int64_t a_step, const float* b,
                       int64_t b_step, float* out) {
   BinaryF32Row(op, count, a, a_step, b, b_step, out);

@@ -87,6 +87,10 @@ void UnaryF32Avx512(F32UnaryOp op, int64_t count, const float* x, const F32Unary
   }
 }
 
+void SoftmaxRowsF32Avx512(int64_t rows, int64_t length, const float* x, float* y) {
+  SoftmaxRowsF32Loop<Avx512Build>(rows, length, x, y);
+}
+
 void BinaryRowF32Avx512(F32BinaryOp op, int64_t count, const float* a, int64_t a_step,
                         const float* b, int64_t b_step, float* out) {
   BinaryF32Row(op, count, a, a_step, b, b_step, out);

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <memory>
 
+#include "kernels/registry/activation.h"
 #include "runtime/op_kernel.h"
 #include "runtime/ops/op_support.h"
 
@@ -31,15 +32,21 @@ SoftmaxLayout LayoutOf(const Graph& g, const Node& node) {
 
 class SoftmaxF32Kernel final : public OpKernel {
  public:
-  SoftmaxF32Kernel(const Graph& g, const Node& node) : layout_(LayoutOf(g, node)) {}
-  void Run(const void* const* inputs, void* const* outputs, void*) override {
-    ref::SoftmaxF32(layout_.outer, layout_.axis, layout_.inner,
-                    static_cast<const float*>(inputs[0]), static_cast<float*>(outputs[0]));
+  SoftmaxF32Kernel(const Graph& g, const Node& node) : layout_(LayoutOf(g, node)) {
+    const auto& chosen = ChooseKernel(F32SoftmaxKernels(), {layout_.inner});
+    kernel_ = chosen.entry;
+    name_ = chosen.name;
   }
-  std::string_view name() const override { return "ref_softmax_f32"; }
+  void Run(const void* const* inputs, void* const* outputs, void*) override {
+    kernel_(layout_.outer, layout_.axis, layout_.inner, static_cast<const float*>(inputs[0]),
+            static_cast<float*>(outputs[0]));
+  }
+  std::string_view name() const override { return name_; }
 
  private:
   SoftmaxLayout layout_;
+  F32SoftmaxFn kernel_ = nullptr;
+  std::string_view name_;
 };
 
 template <typename In, typename Out>
