@@ -238,31 +238,12 @@ bool SameFloats(const std::vector<float>& a, const std::vector<float>& b) {
   return true;
 }
 
-// A random pair of broadcast-compatible shapes of rank 1 to 4: each dimension of b is a's, 1,
-// or missing (b of lower rank); sometimes the other way round.
-void RandomShapes(Rng& rng, std::vector<int64_t>& a, std::vector<int64_t>& b) {
-  const int rank = rng.Int(1, 4);
-  a.clear();
-  b.clear();
-  for (int d = 0; d < rank; ++d) a.push_back(rng.Pick(kLengths) % 20 + 1);
-  const int b_rank = rng.Int(1, rank);
-  for (int d = rank - b_rank; d < rank; ++d) b.push_back(rng.Bool() ? a[d] : 1);
-  if (rng.Bool()) std::swap(a, b);
-}
-
 TEST(F32ElementwiseKernels, BinaryOpsWithBroadcastingMatchTheReference) {
   int fast_rows = 0;
   for (const uint64_t seed : Seeds(200)) {
     TRIT_SEED_SCOPE(seed);
     Rng rng(seed);
-    std::vector<int64_t> shape_a, shape_b;
-    RandomShapes(rng, shape_a, shape_b);
-    const ref::Broadcast broadcast =
-        ref::MakeBroadcast(shape_a.data(), static_cast<int>(shape_a.size()), shape_b.data(),
-                           static_cast<int>(shape_b.size()));
-    int64_t count_a = 1, count_b = 1;
-    for (const int64_t e : shape_a) count_a *= e;
-    for (const int64_t e : shape_b) count_b *= e;
+    const auto [shape_a, shape_b, broadcast, count_a, count_b] = RandomBroadcast(rng);
     const std::vector<float> a = RandomValues(rng, count_a), b = RandomValues(rng, count_b);
     for (const F32BinaryOp op :
          {F32BinaryOp::kAdd, F32BinaryOp::kSub, F32BinaryOp::kMul, F32BinaryOp::kDiv}) {

@@ -22,6 +22,7 @@
 #include "core/dtype.h"
 #include "kernels/isa.h"
 #include "kernels/ref/conv2d.h"
+#include "kernels/ref/elementwise.h"
 #include "kernels/ref/quant_weights.h"
 #include "kernels/registry/kernel_table.h"
 #include "kernels/requantize.h"
@@ -244,6 +245,38 @@ inline ref::ConvGeometry RandomPoolWindow(Rng& rng, bool maybe_global) {
     g.out_h = g.out_w = 1;
   }
   return g;
+}
+
+// A random NumPy broadcast for the binary ops: an output shape of rank 1 to 4 (inner extent
+// across the tile edges), each input the output's shape with random dimensions set to 1 (per
+// channel, per image, scalar, middle dimensions) and sometimes leading ones dropped.
+struct BroadcastCase {
+  std::vector<int64_t> shape_a, shape_b;
+  ref::Broadcast broadcast;
+  int64_t count_a = 1, count_b = 1;
+};
+inline BroadcastCase RandomBroadcast(Rng& rng) {
+  const int rank = rng.Int(1, 4);
+  std::vector<int64_t> out_shape(static_cast<size_t>(rank));
+  for (int64_t& e : out_shape) e = rng.Int(1, 5);
+  out_shape.back() = rng.Pick(kTileEdges);
+  const auto input_shape = [&] {
+    std::vector<int64_t> shape = out_shape;
+    for (int64_t& e : shape) {
+      if (rng.Int(0, 2) == 0) e = 1;
+    }
+    const int dropped = rng.Int(0, 3) == 0 ? rng.Int(0, rank - 1) : 0;
+    shape.erase(shape.begin(), shape.begin() + dropped);
+    return shape;
+  };
+  BroadcastCase c;
+  c.shape_a = input_shape();
+  c.shape_b = input_shape();
+  c.broadcast = ref::MakeBroadcast(c.shape_a.data(), static_cast<int>(c.shape_a.size()),
+                                   c.shape_b.data(), static_cast<int>(c.shape_b.size()));
+  for (const int64_t e : c.shape_a) c.count_a *= e;
+  for (const int64_t e : c.shape_b) c.count_b *= e;
+  return c;
 }
 
 }  // namespace trit::test

@@ -161,26 +161,7 @@ TEST(ElementwiseKernels, Q8AddAtTheShiftBoundsMatchesTheReference) {
 // leading ones dropped; random types, zero points, multipliers and clamps. Every runnable row
 // of both tables against the typed reference. Returns the optimized rows that ran.
 int CheckBroadcastBinary(Rng& rng) {
-  const int rank = rng.Int(1, 4);
-  std::vector<int64_t> out_shape(static_cast<size_t>(rank));
-  for (int64_t& e : out_shape) e = rng.Int(1, 5);
-  out_shape.back() = rng.Pick(kTileEdges);
-  const auto input_shape = [&] {
-    std::vector<int64_t> shape = out_shape;
-    for (int64_t& e : shape) {
-      if (rng.Int(0, 2) == 0) e = 1;
-    }
-    const int dropped = rng.Int(0, 3) == 0 ? rng.Int(0, rank - 1) : 0;
-    shape.erase(shape.begin(), shape.begin() + dropped);
-    return shape;
-  };
-  const std::vector<int64_t> shape_a = input_shape(), shape_b = input_shape();
-  const ref::Broadcast broadcast =
-      ref::MakeBroadcast(shape_a.data(), static_cast<int>(shape_a.size()), shape_b.data(),
-                         static_cast<int>(shape_b.size()));
-  int64_t count_a = 1, count_b = 1;
-  for (const int64_t e : shape_a) count_a *= e;
-  for (const int64_t e : shape_b) count_b *= e;
+  const auto [shape_a, shape_b, broadcast, count_a, count_b] = RandomBroadcast(rng);
   const bool same_shapes = count_a == broadcast.count && count_b == broadcast.count;
   const bool a_signed = rng.Bool(), b_signed = rng.Bool(), out_signed = rng.Bool();
   const std::vector<uint8_t> a = RandomBytes(rng, count_a), b = RandomBytes(rng, count_b);
