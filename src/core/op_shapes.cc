@@ -261,4 +261,9 @@ Shape InferStructuredDenseShape(const Graph& graph, const Node& node) {
 
 Shape InferSameShape(const Graph& graph, const Node& node) { return InputShape(graph, node, 0); }
 
+Shape InferGeluShape(const Graph& graph, const Node& node) {
+  ParseGeluApproximation(node.attrs.GetString("approximate", "none"));  // checked here, once
+  return InputShape(graph, node, 0);
+}
+
 }  // namespace trit

@@ -27,5 +27,6 @@ Shape InferPadShape(const Graph& graph, const Node& node);
 Shape InferRecurrentShape(const Graph& graph, const Node& node);  // LSTM, GRU, FastRNN, FastGRNN
 Shape InferStructuredDenseShape(const Graph& graph, const Node& node);
 Shape InferSameShape(const Graph& graph, const Node& node);  // the input's shape
+Shape InferGeluShape(const Graph& graph, const Node& node);  // and checks `approximate`
 
 }  // namespace trit

@@ -22,4 +22,11 @@ Activation ParseActivation(std::string_view name) {
   throw Error(ErrorCode::kInvalidGraph, "unknown activation '" + std::string(name) + "'");
 }
 
+GeluApproximation ParseGeluApproximation(std::string_view name) {
+  if (name == "none") return GeluApproximation::kNone;
+  if (name == "tanh") return GeluApproximation::kTanh;
+  throw Error(ErrorCode::kInvalidGraph,
+              "Gelu: unknown approximate '" + std::string(name) + "' (none or tanh)");
+}
+
 }  // namespace trit

@@ -54,6 +54,11 @@
 //               or int8.
 // Silu          x * sigmoid(x) (SiLU, swish): what the fold pass makes of Mul(x, Sigmoid(x));
 //               f32, or 8-bit as a table
+// Erf           the error function; f32, or 8-bit as a table
+// Gelu          x * Phi(x), Phi the standard normal CDF: x / 2 * (1 + erf(x / sqrt 2)); attrs:
+//               approximate "none"|"tanh" (x / 2 * (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))),
+//               as ONNX's Gelu); what the fold pass makes of either spelled out; f32, or 8-bit as
+//               a table
 #pragma once
 
 #include <cstdint>
@@ -99,9 +104,11 @@ enum class OpType : uint16_t {
   kFastGrnn = 33,
   kStructuredDense = 34,
   kSilu = 35,
+  kErf = 36,
+  kGelu = 37,
 };
 
-inline constexpr int kNumOpTypes = 36;
+inline constexpr int kNumOpTypes = 38;
 
 std::string_view OpTypeName(OpType op);
 std::optional<OpType> ParseOpType(std::string_view name);
@@ -109,5 +116,9 @@ std::optional<OpType> ParseOpType(std::string_view name);
 // Fused activation of Conv2D and Dense.
 enum class Activation { kNone, kRelu, kRelu6 };
 Activation ParseActivation(std::string_view name);  // throws kInvalidGraph on an unknown name
+
+// Gelu's `approximate`: "none" (the erf form) or "tanh".
+enum class GeluApproximation { kNone, kTanh };
+GeluApproximation ParseGeluApproximation(std::string_view name);  // throws kInvalidGraph
 
 }  // namespace trit

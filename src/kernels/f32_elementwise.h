@@ -8,7 +8,17 @@
 
 namespace trit {
 
-enum class F32UnaryOp : uint8_t { kClip, kSigmoid, kTanh, kHardSigmoid, kHardSwish, kSilu };
+enum class F32UnaryOp : uint8_t {
+  kClip,
+  kSigmoid,
+  kTanh,
+  kHardSigmoid,
+  kHardSwish,
+  kSilu,
+  kErf,
+  kGelu,      // the erf form
+  kGeluTanh,  // the tanh form
+};
 
 struct F32UnaryParams {
   float lo = 0.0f, hi = 0.0f;       // Clip (Relu: lo 0, hi +inf)

@@ -38,6 +38,15 @@ void UnaryF32Loop(F32UnaryOp op, int64_t count, const float* x, const F32UnaryPa
     case F32UnaryOp::kSilu:
       for (int64_t i = 0; i < count; ++i) y[i] = x[i] * Math::Sigmoid(x[i]);
       return;
+    case F32UnaryOp::kErf:
+      for (int64_t i = 0; i < count; ++i) y[i] = Math::Erf(x[i]);
+      return;
+    case F32UnaryOp::kGelu:
+      for (int64_t i = 0; i < count; ++i) y[i] = Math::Gelu(x[i]);
+      return;
+    case F32UnaryOp::kGeluTanh:
+      for (int64_t i = 0; i < count; ++i) y[i] = Math::GeluTanh(x[i]);
+      return;
     case F32UnaryOp::kHardSigmoid:
       for (int64_t i = 0; i < count; ++i) y[i] = ClampF32(p.alpha * x[i] + p.beta, 0.0f, 1.0f);
       return;

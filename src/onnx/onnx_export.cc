@@ -636,6 +636,33 @@ class Exporter {
     Define(node.outputs[0], name, nchw);
   }
 
+  // Gelu: spelled out as PyTorch writes it for the opsets trit writes (Gelu is opset 20), which
+  // the import's fold pass makes one Gelu again: x (1 + erf(x / sqrt 2)) * 0.5, or with
+  // tanh(sqrt(2 / pi) (x + 0.044715 x^3)) in place of the erf.
+  void ExportGelu(const Node& node, const char*, const std::string& name) {
+    const bool nchw = views_[static_cast<size_t>(node.inputs[0])].nchw;
+    const std::string x = InItsLayout(node.inputs[0]);
+    const auto scalar = [&](const std::string& suffix, float v) {
+      return Floats(name + suffix, {}, {v});
+    };
+    if (ParseGeluApproximation(node.attrs.GetString("approximate", "none")) ==
+        GeluApproximation::kTanh) {
+      AddNode("Mul", {x, x}, name + "/square");
+      AddNode("Mul", {name + "/square", x}, name + "/cube");
+      AddNode("Mul", {name + "/cube", scalar("/kappa", 0.044715f)}, name + "/cubic");
+      AddNode("Add", {x, name + "/cubic"}, name + "/inner");
+      AddNode("Mul", {name + "/inner", scalar("/beta", 0.7978845608028654f)}, name + "/u");
+      AddNode("Tanh", {name + "/u"}, name + "/gate");
+    } else {
+      AddNode("Div", {x, scalar("/sqrt2", 1.4142135623730951f)}, name + "/scaled");
+      AddNode("Erf", {name + "/scaled"}, name + "/gate");
+    }
+    AddNode("Add", {name + "/gate", scalar("/one", 1.0f)}, name + "/one_plus");
+    AddNode("Mul", {x, name + "/one_plus"}, name + "/product");
+    AddNode("Mul", {name + "/product", scalar("/half", 0.5f)}, name);
+    Define(node.outputs[0], name, nchw);
+  }
+
   void ExportHardSigmoid(const Node& node, const char* onnx_op, const std::string& name) {
     const bool nchw = views_[static_cast<size_t>(node.inputs[0])].nchw;
     auto* h = AddNode(onnx_op, {InItsLayout(node.inputs[0])}, name);
@@ -747,6 +774,8 @@ const std::array<Exporter::ExportRow, kNumOpTypes> Exporter::kExportTable =
         {OpType::kFastGrnn, "", &Exporter::ExportRecurrent},  // fails: ONNX has no FastGRNN
         {OpType::kStructuredDense, "MatMul", &Exporter::ExportStructuredDense},
         {OpType::kSilu, "", &Exporter::ExportSilu},
+        {OpType::kErf, "Erf", &Exporter::ExportElementwise},
+        {OpType::kGelu, "", &Exporter::ExportGelu},
     });
 
 }  // namespace

@@ -109,8 +109,11 @@ void AddPointwiseOps(OpTable& table) {
                             return v * std::min(std::max(v / 6.0f + 0.5f, 0.0f), 1.0f);
                           });
                         },
-                        false, "float only"};
-  table["HardSigmoid"] = {HardSigmoid, false, "float only"};
+                        false, ""};
+  table["HardSigmoid"] = {HardSigmoid, false, ""};
+  table["Erf"] = {
+      [](NodeContext& n) { Unary(n, OpType::kErf, [](float v) { return std::erf(v); }); }, false,
+      ""};
   table["Clip"] = {Clip, false, "min and max constant"};
   table["Add"] = {
       [](NodeContext& n) { Binary(n, OpType::kAdd, [](double a, double b) { return a + b; }); },

@@ -42,6 +42,8 @@ std::optional<ChannelPath> FollowChannels(const Graph& g,
       case OpType::kSigmoid:
       case OpType::kTanh:
       case OpType::kSilu:
+      case OpType::kErf:
+      case OpType::kGelu:
       case OpType::kDropout:
         break;
       case OpType::kMaxPool:

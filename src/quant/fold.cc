@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "core/recurrent_layout.h"
+#include "quant/fold_gelu.h"
 #include "quant/graph_edit.h"
 
 namespace trit::quant {
@@ -82,21 +83,12 @@ OpType FusedSelfGate(const Node& gate) {
   return OpType::kMul;
 }
 
-// Whether `v` is a constant holding one float equal to `expected` (to float precision).
-bool IsScalar(const Graph& g, ValueId v, float expected) {
-  const Value& value = g.value(v);
-  if (!value.is_constant() || value.dtype != DType::kF32 || NumElements(value.shape) != 1) {
-    return false;
-  }
-  return std::fabs(FloatData(value)[0] - expected) <= 1e-7f * std::fabs(expected);
-}
-
 // The operand that `node` divides by 6 (Div(v, 6), Mul(v, 1/6), Mul(1/6, v)), or -1.
 ValueId DividedBySix(const Graph& g, const Node& node) {
-  if (node.op == OpType::kDiv && IsScalar(g, node.inputs[1], 6.0f)) return node.inputs[0];
+  if (node.op == OpType::kDiv && IsScalarConstant(g, node.inputs[1], 6.0f)) return node.inputs[0];
   if (node.op != OpType::kMul) return -1;
-  if (IsScalar(g, node.inputs[1], 1.0f / 6.0f)) return node.inputs[0];
-  if (IsScalar(g, node.inputs[0], 1.0f / 6.0f)) return node.inputs[1];
+  if (IsScalarConstant(g, node.inputs[1], 1.0f / 6.0f)) return node.inputs[0];
+  if (IsScalarConstant(g, node.inputs[0], 1.0f / 6.0f)) return node.inputs[1];
   return -1;
 }
 
@@ -199,8 +191,8 @@ Graph FoldForInference(const Graph& input, FoldReport* report) {
     if (a < 0 || removed.count(a) || single_reader(clip.inputs[0]) != c) return -1;
     const Node& add = g.nodes()[static_cast<size_t>(a)];
     if (add.op != OpType::kAdd) return -1;
-    if (IsScalar(g, add.inputs[1], 3.0f)) return add.inputs[0];
-    if (IsScalar(g, add.inputs[0], 3.0f)) return add.inputs[1];
+    if (IsScalarConstant(g, add.inputs[1], 3.0f)) return add.inputs[0];
+    if (IsScalarConstant(g, add.inputs[0], 3.0f)) return add.inputs[1];
     return -1;
   };
   const auto remove_node = [&](NodeId id) {
@@ -272,6 +264,8 @@ Graph FoldForInference(const Graph& input, FoldReport* report) {
       break;
     }
   }
+  counts.gelus_fused = FoldSpelledOutGelus(g, removed);
+  consumers = Consumers(g);
   // ReduceMean over the H and W of an NHWC tensor (the head of MNASNet and of many exported
   // classifiers) is a GlobalAvgPool, and a Reshape where keepdims is 0: vector kernels, and an
   // 8-bit form. Last of the passes that look at producers: it adds a value and a node.
@@ -353,6 +347,7 @@ std::string FoldSummary(const FoldReport& report) {
     s += ", made " + std::to_string(report.reduce_means_pooled) +
          " spatial ReduceMean GlobalAvgPool";
   }
+  if (report.gelus_fused > 0) s += ", fused " + std::to_string(report.gelus_fused) + " GELU";
   if (report.silus_fused > 0) s += ", fused " + std::to_string(report.silus_fused) + " SiLU";
   if (report.hard_sigmoids_fused > 0) {
     s += ", fused " + std::to_string(report.hard_sigmoids_fused) + " hard-sigmoid";

@@ -2,7 +2,8 @@
 // activation (also across a MaxPool, which commutes with ReLU), Mul(x, Sigmoid(x)) into one Silu
 // and Mul(x, HardSigmoid(x; 1/6, 1/2)) into one HardSwish, hard-sigmoid and hard-swish spelled
 // out as Add, Clip, Mul and Div into theirs (the same function, one pass), a ReduceMean over H
-// and W into a GlobalAvgPool, Dropout removed, and a recurrent
+// and W into a GlobalAvgPool, GELU spelled out (erf or tanh form, quant/fold_gelu.h) into one
+// Gelu, Dropout removed, and a recurrent
 // cell's bias pair added into one vector where that is exact (core/recurrent_layout.h). The result
 // computes the same function in fp32 with fewer ops and tensors, and gives the quantizer one
 // requantization per layer instead of three.
@@ -32,6 +33,7 @@ struct FoldReport {
   int silus_fused = 0;          // Mul(x, Sigmoid(x)) -> Silu(x)
   int hard_swishes_fused = 0;   // Mul(x, HardSigmoid(x; 1/6, 1/2)) -> HardSwish(x), and spelled out
   int hard_sigmoids_fused = 0;  // Clip(x + 3, 0, 6) / 6 -> HardSigmoid(x; 1/6, 1/2)
+  int gelus_fused = 0;          // erf and tanh forms spelled out -> Gelu (quant/fold_gelu.h)
   int reduce_means_pooled = 0;  // ReduceMean over H and W -> GlobalAvgPool (+ Reshape)
   int dropouts_removed = 0;
   int recurrent_bias_pairs_folded = 0;                 // one per direction
@@ -40,8 +42,8 @@ struct FoldReport {
 
 Graph FoldForInference(const Graph& graph, FoldReport* report = nullptr);
 
-// "folded 2 BatchNorm, fused 3 activations, removed 1 Dropout[, fused 4 SiLU][, fused 1
-// hard-sigmoid][, fused 2 hard-swish][, added 1 recurrent bias pair]\n"
+// "folded 2 BatchNorm, fused 3 activations, removed 1 Dropout[, fused 2 GELU][, fused 4 SiLU][,
+// fused 1 hard-sigmoid][, fused 2 hard-swish][, added 1 recurrent bias pair]\n"
 std::string FoldSummary(const FoldReport& report);
 
 }  // namespace trit::quant

@@ -1,6 +1,7 @@
 #include "quant/graph_edit.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "core/error.h"
@@ -78,6 +79,14 @@ std::vector<float> FloatData(const Value& value) {
   std::vector<float> data(value.data->size() / sizeof(float));
   std::copy_n(reinterpret_cast<const float*>(value.data->data()), data.size(), data.begin());
   return data;
+}
+
+bool IsScalarConstant(const Graph& graph, ValueId v, float expected, float relative) {
+  const Value& value = graph.value(v);
+  if (!value.is_constant() || value.dtype != DType::kF32 || NumElements(value.shape) != 1) {
+    return false;
+  }
+  return std::fabs(FloatData(value)[0] - expected) <= relative * std::fabs(expected);
 }
 
 void SetFloatData(Value& value, const std::vector<float>& data) {

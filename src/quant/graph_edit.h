@@ -24,6 +24,9 @@ Graph Compact(const Graph& graph, const std::set<NodeId>& removed);
 
 // The float data of a constant f32 value.
 std::vector<float> FloatData(const Value& value);
+// Whether `v` is an f32 constant holding one value within `relative` of `expected` (the default:
+// to float precision).
+bool IsScalarConstant(const Graph& graph, ValueId v, float expected, float relative = 1e-7f);
 void SetFloatData(Value& value, const std::vector<float>& data);
 
 }  // namespace trit::quant

@@ -71,6 +71,8 @@ OpKernelFactory FactoryOf(OpType op) {
     case OpType::kHardSigmoid:
     case OpType::kHardSwish:
     case OpType::kSilu:
+    case OpType::kErf:
+    case OpType::kGelu:
       return MakeActivationKernel;
     case OpType::kSoftmax:
       return MakeSoftmaxKernel;

@@ -338,6 +338,23 @@ TEST(QuantizedOps, PointwiseActivations) {
         return Map(v, [](double x) { return std::clamp(0.25 * x + 0.4, 0.0, 1.0); });
       },
       9);
+  CheckUnary(
+      OpType::kErf, {}, shape, shape,
+      [](const auto& v) { return Map(v, [](double x) { return std::erf(x); }); }, 10);
+  CheckUnary(
+      OpType::kGelu, {}, shape, shape,
+      [](const auto& v) {
+        return Map(v, [](double x) { return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0))); });
+      },
+      11);
+  CheckUnary(
+      OpType::kGelu, {{"approximate", std::string("tanh")}}, shape, shape,
+      [](const auto& v) {
+        return Map(v, [](double x) {
+          return 0.5 * x * (1 + std::tanh(std::sqrt(2 / M_PI) * (x + 0.044715 * x * x * x)));
+        });
+      },
+      12);
 }
 
 TEST(QuantizedOps, SoftmaxRows) {

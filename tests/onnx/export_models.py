@@ -57,25 +57,31 @@ class SiluSe(torch.nn.Module):
 
 class Decomposed(torch.nn.Module):
     """Hard-swish and hard-sigmoid spelled out in Add, Clip, Mul and Div nodes, as TensorFlow and
-    Paddle exporters write them, around a squeeze-and-excitation gate."""
+    Paddle exporters write them, around a squeeze-and-excitation gate; GELU in both forms, which
+    the ONNX opsets before 20 spell out (erf: Div, Erf, Add, Mul, Mul; tanh: Mul, Pow, Add, Tanh,
+    ...)."""
 
     def __init__(self):
         super().__init__()
         self.conv1 = torch.nn.Conv2d(3, 16, 3, padding=1)
+        self.conv1b = torch.nn.Conv2d(16, 16, 1)
         self.conv2 = torch.nn.Conv2d(16, 16, 3, padding=1)
         self.squeeze = torch.nn.Conv2d(16, 4, 1)
         self.excite = torch.nn.Conv2d(4, 16, 1)
-        self.fc = torch.nn.Linear(16, 10)
+        self.hidden = torch.nn.Linear(16, 32)
+        self.fc = torch.nn.Linear(32, 10)
 
     def forward(self, x):
-        y = self.conv1(x)
+        y = torch.nn.functional.gelu(self.conv1(x))
+        y = self.conv1b(y)
         y = y * torch.clamp(y + 3, 0, 6) / 6  # x * relu6(x + 3) / 6
         y = self.conv2(y)
         y = y * (torch.clamp(3 + y, 0, 6) * (1 / 6))  # x * (relu6(3 + x) * 1/6)
         s = torch.nn.functional.adaptive_avg_pool2d(y, 1)
         s = torch.clamp(self.excite(torch.relu(self.squeeze(s))) + 3, 0, 6) / 6  # hard-sigmoid
         y = y * s
-        return self.fc(torch.flatten(torch.nn.functional.adaptive_avg_pool2d(y, 1), 1))
+        h = self.hidden(torch.flatten(torch.nn.functional.adaptive_avg_pool2d(y, 1), 1))
+        return self.fc(torch.nn.functional.gelu(h, approximate="tanh"))
 
 
 class Recurrent(torch.nn.Module):
@@ -97,7 +103,7 @@ class Recurrent(torch.nn.Module):
 
 class Unsupported(torch.nn.Module):
     def forward(self, x):
-        return torch.nn.functional.leaky_relu(x) + torch.nn.functional.gelu(x)
+        return torch.nn.functional.leaky_relu(x) + torch.nn.functional.softplus(x)
 
 
 def randomize_batch_norm(model, generator):

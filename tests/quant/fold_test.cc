@@ -19,11 +19,7 @@
 namespace trit::quant {
 namespace {
 
-int CountOps(const Graph& g, OpType op) {
-  int n = 0;
-  for (const Node& node : g.nodes()) n += node.op == op;
-  return n;
-}
+using testing::CountOps;
 
 TEST(Fold, ConvNetFoldsEveryBatchNormAndReluAndKeepsTheFunction) {
   const Graph fp32 = zoo::BuildZooModel("convnet");

@@ -29,6 +29,12 @@ inline std::vector<float> RunOnce(const Graph& g, const float* input) {
   return y;
 }
 
+inline int CountOps(const Graph& g, OpType op) {
+  int n = 0;
+  for (const Node& node : g.nodes()) n += node.op == op;
+  return n;
+}
+
 inline double RelativeError(const std::vector<float>& a, const std::vector<float>& b) {
   double num = 0, den = 0;
   for (size_t i = 0; i < a.size(); ++i) {

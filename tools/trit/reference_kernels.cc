@@ -26,6 +26,8 @@ bool HasOptimizedKernels(OpType op) {
     case OpType::kSigmoid:
     case OpType::kTanh:
     case OpType::kSilu:
+    case OpType::kErf:
+    case OpType::kGelu:
     case OpType::kHardSigmoid:
     case OpType::kHardSwish:
     case OpType::kBatchNorm:

@@ -22,6 +22,27 @@ void TanhF32(int64_t count, const float* input, float* output) {
   for (int64_t i = 0; i < count; ++i) output[i] = std::tanh(input[i]);
 }
 
+void ErfF32(int64_t count, const float* input, float* output) {
+  for (int64_t i = 0; i < count; ++i) output[i] = std::erf(input[i]);
+}
+
+// In double, as the exact function of the float input: erfc keeps the negative tail's digits.
+void GeluF32(int64_t count, const float* input, float* output) {
+  for (int64_t i = 0; i < count; ++i) {
+    const double x = input[i];
+    output[i] = static_cast<float>(0.5 * x * std::erfc(-x * 0.70710678118654752440));
+  }
+}
+
+// x (1 + tanh(u)) / 2 written as x sigmoid(2u), in double: no cancellation where x < 0.
+void GeluTanhF32(int64_t count, const float* input, float* output) {
+  for (int64_t i = 0; i < count; ++i) {
+    const double x = input[i];
+    const double two_u = 1.5957691216057307117 * (x + 0.044715 * x * x * x);
+    output[i] = static_cast<float>(x / (1.0 + std::exp(-two_u)));
+  }
+}
+
 void SqrtF32(int64_t count, const float* input, float* output) {
   for (int64_t i = 0; i < count; ++i) output[i] = std::sqrt(input[i]);
 }

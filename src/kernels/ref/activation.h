@@ -1,4 +1,5 @@
-// Reference pointwise ops: Relu, Clip, Sigmoid, Tanh, Silu, Sqrt, HardSigmoid, HardSwish.
+// Reference pointwise ops: Relu, Clip, Sigmoid, Tanh, Silu, Erf, Gelu, Sqrt, HardSigmoid,
+// HardSwish.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,11 @@ void ClipF32(int64_t count, const float* input, float lo, float hi, float* outpu
 void SigmoidF32(int64_t count, const float* input, float* output);
 void TanhF32(int64_t count, const float* input, float* output);
 void SiluF32(int64_t count, const float* input, float* output);  // x * sigmoid(x)
+void ErfF32(int64_t count, const float* input, float* output);
+// x Phi(x) = x / 2 (1 + erf(x / sqrt 2)), and the tanh form x / 2 (1 + tanh(sqrt(2 / pi)
+// (x + 0.044715 x^3))): both evaluated in double and rounded once.
+void GeluF32(int64_t count, const float* input, float* output);
+void GeluTanhF32(int64_t count, const float* input, float* output);
 void SqrtF32(int64_t count, const float* input, float* output);
 // clamp(alpha * x + beta, 0, 1)
 void HardSigmoidF32(int64_t count, const float* input, float alpha, float beta, float* output);

@@ -30,6 +30,12 @@ void UnaryF32Reference(F32UnaryOp op, int64_t count, const float* x, const F32Un
       return ref::HardSwishF32(count, x, y);
     case F32UnaryOp::kSilu:
       return ref::SiluF32(count, x, y);
+    case F32UnaryOp::kErf:
+      return ref::ErfF32(count, x, y);
+    case F32UnaryOp::kGelu:
+      return ref::GeluF32(count, x, y);
+    case F32UnaryOp::kGeluTanh:
+      return ref::GeluTanhF32(count, x, y);
   }
 }
 
@@ -65,6 +71,9 @@ constexpr KernelCandidate<F32UnaryProblem, F32UnaryFn> kF32Unary[] = {
     {"f32_sigmoid__avx512", Isa::kAvx512, IsUnary<F32UnaryOp::kSigmoid>, x86::UnaryF32Avx512},
     {"f32_silu__avx512", Isa::kAvx512, IsUnary<F32UnaryOp::kSilu>, x86::UnaryF32Avx512},
     {"f32_tanh__avx512", Isa::kAvx512, IsUnary<F32UnaryOp::kTanh>, x86::UnaryF32Avx512},
+    {"f32_erf__avx512", Isa::kAvx512, IsUnary<F32UnaryOp::kErf>, x86::UnaryF32Avx512},
+    {"f32_gelu__avx512", Isa::kAvx512, IsUnary<F32UnaryOp::kGelu>, x86::UnaryF32Avx512},
+    {"f32_gelu_tanh__avx512", Isa::kAvx512, IsUnary<F32UnaryOp::kGeluTanh>, x86::UnaryF32Avx512},
     {"f32_hardswish__avx512", Isa::kAvx512, IsUnary<F32UnaryOp::kHardSwish>, x86::UnaryF32Avx512},
     {"f32_hardsigmoid__avx512", Isa::kAvx512, IsUnary<F32UnaryOp::kHardSigmoid>,
      x86::UnaryF32Avx512},
@@ -72,6 +81,9 @@ constexpr KernelCandidate<F32UnaryProblem, F32UnaryFn> kF32Unary[] = {
     {"f32_sigmoid__avx2", Isa::kAvx2, IsUnary<F32UnaryOp::kSigmoid>, x86::UnaryF32Avx2},
     {"f32_silu__avx2", Isa::kAvx2, IsUnary<F32UnaryOp::kSilu>, x86::UnaryF32Avx2},
     {"f32_tanh__avx2", Isa::kAvx2, IsUnary<F32UnaryOp::kTanh>, x86::UnaryF32Avx2},
+    {"f32_erf__avx2", Isa::kAvx2, IsUnary<F32UnaryOp::kErf>, x86::UnaryF32Avx2},
+    {"f32_gelu__avx2", Isa::kAvx2, IsUnary<F32UnaryOp::kGelu>, x86::UnaryF32Avx2},
+    {"f32_gelu_tanh__avx2", Isa::kAvx2, IsUnary<F32UnaryOp::kGeluTanh>, x86::UnaryF32Avx2},
     {"f32_hardswish__avx2", Isa::kAvx2, IsUnary<F32UnaryOp::kHardSwish>, x86::UnaryF32Avx2},
     {"f32_hardsigmoid__avx2", Isa::kAvx2, IsUnary<F32UnaryOp::kHardSigmoid>, x86::UnaryF32Avx2},
     {"f32_clip__avx2", Isa::kAvx2, IsUnary<F32UnaryOp::kClip>, x86::UnaryF32Avx2},
@@ -80,6 +92,9 @@ constexpr KernelCandidate<F32UnaryProblem, F32UnaryFn> kF32Unary[] = {
     {"f32_sigmoid__neon", Isa::kNeon, IsUnary<F32UnaryOp::kSigmoid>, arm::UnaryF32Neon},
     {"f32_silu__neon", Isa::kNeon, IsUnary<F32UnaryOp::kSilu>, arm::UnaryF32Neon},
     {"f32_tanh__neon", Isa::kNeon, IsUnary<F32UnaryOp::kTanh>, arm::UnaryF32Neon},
+    {"f32_erf__neon", Isa::kNeon, IsUnary<F32UnaryOp::kErf>, arm::UnaryF32Neon},
+    {"f32_gelu__neon", Isa::kNeon, IsUnary<F32UnaryOp::kGelu>, arm::UnaryF32Neon},
+    {"f32_gelu_tanh__neon", Isa::kNeon, IsUnary<F32UnaryOp::kGeluTanh>, arm::UnaryF32Neon},
     {"f32_hardswish__neon", Isa::kNeon, IsUnary<F32UnaryOp::kHardSwish>, arm::UnaryF32Neon},
     {"f32_hardsigmoid__neon", Isa::kNeon, IsUnary<F32UnaryOp::kHardSigmoid>, arm::UnaryF32Neon},
     {"f32_clip__neon", Isa::kNeon, IsUnary<F32UnaryOp::kClip>, arm::UnaryF32Neon},
@@ -88,6 +103,9 @@ constexpr KernelCandidate<F32UnaryProblem, F32UnaryFn> kF32Unary[] = {
     {"ref_sigmoid_f32", Isa::kRef, IsUnary<F32UnaryOp::kSigmoid>, UnaryF32Reference},
     {"ref_silu_f32", Isa::kRef, IsUnary<F32UnaryOp::kSilu>, UnaryF32Reference},
     {"ref_tanh_f32", Isa::kRef, IsUnary<F32UnaryOp::kTanh>, UnaryF32Reference},
+    {"ref_erf_f32", Isa::kRef, IsUnary<F32UnaryOp::kErf>, UnaryF32Reference},
+    {"ref_gelu_f32", Isa::kRef, IsUnary<F32UnaryOp::kGelu>, UnaryF32Reference},
+    {"ref_gelu_tanh_f32", Isa::kRef, IsUnary<F32UnaryOp::kGeluTanh>, UnaryF32Reference},
     {"ref_hardswish_f32", Isa::kRef, IsUnary<F32UnaryOp::kHardSwish>, UnaryF32Reference},
     {"ref_hardsigmoid_f32", Isa::kRef, IsUnary<F32UnaryOp::kHardSigmoid>, UnaryF32Reference},
     {"ref_clip_f32", Isa::kRef, nullptr, UnaryF32Reference},

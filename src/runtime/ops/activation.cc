@@ -1,4 +1,5 @@
-// Relu, Clip, Sigmoid, Tanh, Silu, HardSigmoid and HardSwish bindings (and Sqrt in fp32).
+// Relu, Clip, Sigmoid, Tanh, Silu, Erf, Gelu, HardSigmoid and HardSwish bindings (and Sqrt in
+// fp32).
 // Quantized Relu/Clip rescale and clamp; the other quantized ops look up a 256-entry table built
 // here in double precision.
 #include "kernels/ref/activation.h"
@@ -46,6 +47,15 @@ class ActivationF32Kernel final : public OpKernel {
       case OpType::kSilu:
         op = F32UnaryOp::kSilu;
         break;
+      case OpType::kErf:
+        op = F32UnaryOp::kErf;
+        break;
+      case OpType::kGelu:
+        op = ParseGeluApproximation(node.attrs.GetString("approximate", "none")) ==
+                     GeluApproximation::kTanh
+                 ? F32UnaryOp::kGeluTanh
+                 : F32UnaryOp::kGelu;
+        break;
       case OpType::kClip:
         params_.lo = node.attrs.GetFloat("min", params_.lo);
         params_.hi = node.attrs.GetFloat("max", params_.hi);
@@ -87,6 +97,14 @@ double TableFunction(const Node& node, double x) {
       return std::tanh(x);
     case OpType::kSilu:
       return x / (1.0 + std::exp(-x));
+    case OpType::kErf:
+      return std::erf(x);
+    case OpType::kGelu:
+      if (ParseGeluApproximation(node.attrs.GetString("approximate", "none")) ==
+          GeluApproximation::kTanh) {
+        return x / (1.0 + std::exp(-1.5957691216057307117 * (x + 0.044715 * x * x * x)));
+      }
+      return 0.5 * x * std::erfc(-x * 0.70710678118654752440);
     case OpType::kHardSigmoid:
       return std::clamp(node.attrs.GetFloat("alpha", 0.2f) * x + node.attrs.GetFloat("beta", 0.5f),
                         0.0, 1.0);
