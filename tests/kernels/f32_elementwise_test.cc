@@ -213,10 +213,12 @@ TEST(F32ElementwiseKernels, ActivationsStayWithinTheirBounds) {
       fast_rows += CheckUnary(op, x, p, worst_of_op[op]);
     }
   }
-  // Each bound tight enough to fail: a tenth of it would not hold (Clip is exact).
+  // Each polynomial's bound tight enough to fail: a tenth of it would not hold. (Clip is exact;
+  // HardSigmoid and HardSwish are where the compiler does not contract to an FMA.)
   for (const auto& [op, worst] : worst_of_op) {
     std::printf("%s: worst error %.3f of its bound\n", OpName(op), worst);
-    if (op != F32UnaryOp::kClip) {
+    if (op != F32UnaryOp::kClip && op != F32UnaryOp::kHardSigmoid &&
+        op != F32UnaryOp::kHardSwish) {
       EXPECT_GT(worst, 0.1) << OpName(op);
     }
   }
