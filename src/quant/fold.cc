@@ -7,6 +7,7 @@
 #include <utility>
 
 #include "core/recurrent_layout.h"
+#include "quant/fold_constants.h"
 #include "quant/fold_gelu.h"
 #include "quant/graph_edit.h"
 
@@ -124,6 +125,7 @@ Graph FoldForInference(const Graph& input, FoldReport* report) {
     removed.insert(static_cast<NodeId>(n));
     ++counts.dropouts_removed;
   }
+  counts.duplicates_merged = MergeDuplicateNodes(g, removed);
   auto consumers = Consumers(g);
   auto single_reader = [&](ValueId v) -> NodeId {
     return HasSingleConsumer(g, consumers, v) ? consumers[static_cast<size_t>(v)][0] : -1;
@@ -149,31 +151,6 @@ Graph FoldForInference(const Graph& input, FoldReport* report) {
     consumers = Consumers(g);
   }
 
-  // ReLU / ReLU6 right after a linear op, or after a MaxPool right after one
-  // (relu(maxpool(x)) == maxpool(relu(x)), padding never wins the max).
-  for (size_t n = 0; n < g.nodes().size(); ++n) {
-    if (removed.count(static_cast<NodeId>(n))) continue;
-    const Node act = g.nodes()[n];
-    const std::optional<Activation> activation = AsActivation(act);
-    if (!activation) continue;
-    NodeId p = producer_of(act.inputs[0]);
-    if (p < 0 || removed.count(p)) continue;
-    if (single_reader(act.inputs[0]) != static_cast<NodeId>(n)) continue;
-    if (g.nodes()[static_cast<size_t>(p)].op == OpType::kMaxPool) {
-      const NodeId pool = p;
-      p = producer_of(g.nodes()[static_cast<size_t>(pool)].inputs[0]);
-      if (p < 0 || removed.count(p)) continue;
-      if (single_reader(g.nodes()[static_cast<size_t>(p)].outputs[0]) != pool) continue;
-    }
-    Node& linear = g.nodes()[static_cast<size_t>(p)];
-    if (!IsLinear(linear.op) || FusedActivation(linear) != Activation::kNone) continue;
-    linear.attrs.Set("activation", std::string(ActivationName(*activation)));
-    ReplaceUses(g, act.outputs[0], act.inputs[0]);
-    g.nodes()[n].inputs.clear();
-    removed.insert(static_cast<NodeId>(n));
-    ++counts.activations_fused;
-    consumers = Consumers(g);
-  }
   // Hard-sigmoid and hard-swish spelled out, as TensorFlow and Paddle exporters write them:
   // Clip(x + 3, 0, 6) / 6 is HardSigmoid(x; 1/6, 1/2), and x * Clip(x + 3, 0, 6) / 6 is
   // HardSwish(x) (the division also as a product by 1/6; x * (Clip(x + 3, 0, 6) / 6) is the
@@ -266,6 +243,36 @@ Graph FoldForInference(const Graph& input, FoldReport* report) {
   }
   counts.gelus_fused = FoldSpelledOutGelus(g, removed);
   consumers = Consumers(g);
+  // After the activation patterns: their `x + 3` and `/ 6` would otherwise go into the layer
+  // before them. Before the ReLU fusion, which a folded Mul or Add may let through.
+  counts.constants_folded = FoldConstantsIntoLinearLayers(g, removed);
+  consumers = Consumers(g);
+
+  // ReLU / ReLU6 right after a linear op, or after a MaxPool right after one
+  // (relu(maxpool(x)) == maxpool(relu(x)), padding never wins the max).
+  for (size_t n = 0; n < g.nodes().size(); ++n) {
+    if (removed.count(static_cast<NodeId>(n))) continue;
+    const Node act = g.nodes()[n];
+    const std::optional<Activation> activation = AsActivation(act);
+    if (!activation) continue;
+    NodeId p = producer_of(act.inputs[0]);
+    if (p < 0 || removed.count(p)) continue;
+    if (single_reader(act.inputs[0]) != static_cast<NodeId>(n)) continue;
+    if (g.nodes()[static_cast<size_t>(p)].op == OpType::kMaxPool) {
+      const NodeId pool = p;
+      p = producer_of(g.nodes()[static_cast<size_t>(pool)].inputs[0]);
+      if (p < 0 || removed.count(p)) continue;
+      if (single_reader(g.nodes()[static_cast<size_t>(p)].outputs[0]) != pool) continue;
+    }
+    Node& linear = g.nodes()[static_cast<size_t>(p)];
+    if (!IsLinear(linear.op) || FusedActivation(linear) != Activation::kNone) continue;
+    linear.attrs.Set("activation", std::string(ActivationName(*activation)));
+    ReplaceUses(g, act.outputs[0], act.inputs[0]);
+    g.nodes()[n].inputs.clear();
+    removed.insert(static_cast<NodeId>(n));
+    ++counts.activations_fused;
+    consumers = Consumers(g);
+  }
   // ReduceMean over the H and W of an NHWC tensor (the head of MNASNet and of many exported
   // classifiers) is a GlobalAvgPool, and a Reshape where keepdims is 0: vector kernels, and an
   // 8-bit form. Last of the passes that look at producers: it adds a value and a node.
@@ -335,6 +342,7 @@ Graph FoldForInference(const Graph& input, FoldReport* report) {
       ++counts.recurrent_bias_pairs_folded;
     }
   }
+  counts.dead_nodes_removed = RemoveDeadNodes(g, removed);
   if (report) *report = counts;
   return Compact(g, removed);
 }
@@ -346,6 +354,15 @@ std::string FoldSummary(const FoldReport& report) {
   if (report.reduce_means_pooled > 0) {
     s += ", made " + std::to_string(report.reduce_means_pooled) +
          " spatial ReduceMean GlobalAvgPool";
+  }
+  if (report.constants_folded > 0) {
+    s += ", folded " + std::to_string(report.constants_folded) + " constant Mul/Div/Add/Sub";
+  }
+  if (report.duplicates_merged > 0) {
+    s += ", merged " + std::to_string(report.duplicates_merged) + " duplicate nodes";
+  }
+  if (report.dead_nodes_removed > 0) {
+    s += ", removed " + std::to_string(report.dead_nodes_removed) + " unread nodes";
   }
   if (report.gelus_fused > 0) s += ", fused " + std::to_string(report.gelus_fused) + " GELU";
   if (report.silus_fused > 0) s += ", fused " + std::to_string(report.silus_fused) + " SiLU";

@@ -1,12 +1,17 @@
-// Inference folding: BatchNorm into the preceding Conv2D/Dense, ReLU/ReLU6 into the conv's fused
-// activation (also across a MaxPool, which commutes with ReLU), Mul(x, Sigmoid(x)) into one Silu
-// and Mul(x, HardSigmoid(x; 1/6, 1/2)) into one HardSwish, hard-sigmoid and hard-swish spelled
-// out as Add, Clip, Mul and Div into theirs (the same function, one pass), a ReduceMean over H
-// and W into a GlobalAvgPool, GELU spelled out (erf or tanh form, quant/fold_gelu.h) into one
-// Gelu, Dropout removed, and a recurrent
-// cell's bias pair added into one vector where that is exact (core/recurrent_layout.h). The result
-// computes the same function in fp32 with fewer ops and tensors, and gives the quantizer one
-// requantization per layer instead of three.
+// Inference folding, on every import and before every compression; the result computes the
+// same function in fp32 with fewer ops and tensors, and gives the quantizer one requantization
+// per layer instead of three:
+// - BatchNorm into the preceding Conv2D/Dense; a per-channel constant Mul, Div, Add or Sub after
+//   one into its weights and bias (quant/fold_constants.h);
+// - ReLU/ReLU6 into the layer's fused activation (also across a MaxPool, which commutes with
+//   ReLU);
+// - Mul(x, Sigmoid(x)) into one Silu, Mul(x, HardSigmoid(x; 1/6, 1/2)) into one HardSwish,
+//   hard-sigmoid and hard-swish spelled out as Add, Clip, Mul and Div into theirs, GELU's erf
+//   and tanh forms into one Gelu (quant/fold_gelu.h);
+// - a ReduceMean over H and W into a GlobalAvgPool;
+// - Dropout removed, duplicate nodes computed once, unread nodes removed;
+// - a recurrent cell's bias pair added into one vector where that is exact
+//   (core/recurrent_layout.h).
 #pragma once
 
 #include <map>
@@ -34,6 +39,9 @@ struct FoldReport {
   int hard_swishes_fused = 0;   // Mul(x, HardSigmoid(x; 1/6, 1/2)) -> HardSwish(x), and spelled out
   int hard_sigmoids_fused = 0;  // Clip(x + 3, 0, 6) / 6 -> HardSigmoid(x; 1/6, 1/2)
   int gelus_fused = 0;          // erf and tanh forms spelled out -> Gelu (quant/fold_gelu.h)
+  int constants_folded = 0;     // into a layer's weights and bias (quant/fold_constants.h)
+  int duplicates_merged = 0;    // the same op, inputs and attributes: computed once
+  int dead_nodes_removed = 0;   // nothing read their outputs
   int reduce_means_pooled = 0;  // ReduceMean over H and W -> GlobalAvgPool (+ Reshape)
   int dropouts_removed = 0;
   int recurrent_bias_pairs_folded = 0;                 // one per direction

@@ -217,8 +217,7 @@ TEST(F32ElementwiseKernels, ActivationsStayWithinTheirBounds) {
   // HardSigmoid and HardSwish are where the compiler does not contract to an FMA.)
   for (const auto& [op, worst] : worst_of_op) {
     std::printf("%s: worst error %.3f of its bound\n", OpName(op), worst);
-    if (op != F32UnaryOp::kClip && op != F32UnaryOp::kHardSigmoid &&
-        op != F32UnaryOp::kHardSwish) {
+    if (op != F32UnaryOp::kClip && op != F32UnaryOp::kHardSigmoid && op != F32UnaryOp::kHardSwish) {
       EXPECT_GT(worst, 0.1) << OpName(op);
     }
   }
