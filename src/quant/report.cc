@@ -1,9 +1,11 @@
 #include "quant/report.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <map>
 
+#include "core/op_def.h"
 #include "core/structured_layout.h"
 #include "format/model_file.h"
 #include "format/tensor_encoding.h"
@@ -21,6 +23,48 @@ uint64_t StoredBytes(const Value& v, format::Encoding* encoding = nullptr) {
   return bytes;
 }
 
+// Why `node` of a quantized graph runs on floats: its op's rule, else what its input is.
+std::string WhyFloat(const Graph& g, const Node& node, const std::vector<NodeId>& producers) {
+  switch (GetOpDef(node.op).quant) {
+    case QuantRule::kStaysFloat:
+      return "no 8-bit form of this op";
+    case QuantRule::kStructuredWeights:
+      return "recurrent and structured layers keep float activations";
+    case QuantRule::kQuantizedWeights:
+      return "fp32 weights (the compression plan)";
+    default:
+      break;
+  }
+  for (const ValueId v : node.inputs) {
+    const Value& input = g.value(v);
+    if (input.is_constant() || input.dtype != DType::kF32) continue;
+    const NodeId p = producers[static_cast<size_t>(v)];
+    if (p < 0) return "it reads the float graph input";
+    const Node& producer = g.node(p);
+    return "its input is float, from " + std::string(OpTypeName(producer.op)) + " '" +
+           producer.name + "'";
+  }
+  return "no calibrated range for its output";
+}
+
+// The nodes of a quantized graph (one with an 8-bit activation) that run on floats, other than
+// the Quantize and Dequantize at its float borders; none for a float graph.
+std::vector<FloatNode> FloatNodes(const Graph& g) {
+  const bool quantized = std::any_of(g.values().begin(), g.values().end(), [](const Value& v) {
+    return !v.is_constant() && (v.dtype == DType::kI8 || v.dtype == DType::kU8);
+  });
+  std::vector<FloatNode> nodes;
+  if (!quantized) return nodes;
+  const std::vector<NodeId> producers = g.Producers();
+  for (const NodeId id : g.TopologicalOrder()) {
+    const Node& node = g.node(id);
+    if (node.op == OpType::kQuantize || node.op == OpType::kDequantize) continue;
+    if (g.value(node.outputs[0]).dtype != DType::kF32) continue;
+    nodes.push_back({node.name, std::string(OpTypeName(node.op)), WhyFloat(g, node, producers)});
+  }
+  return nodes;
+}
+
 }  // namespace
 
 CompressionReport BuildReport(const Graph& reference, const Graph& compressed,
@@ -31,6 +75,7 @@ CompressionReport BuildReport(const Graph& reference, const Graph& compressed,
   report.compression =
       static_cast<double>(fp32_file_bytes) / static_cast<double>(report.file_bytes);
   report.samples = count;
+  report.float_nodes = FloatNodes(compressed);
 
   std::map<std::string, NodeId> reference_nodes;
   for (size_t n = 0; n < reference.nodes().size(); ++n) {

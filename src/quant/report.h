@@ -25,12 +25,22 @@ struct LayerReport {
   double activation_sqnr = 0;  // dB, the layer's output against fp32; NaN when not measured
 };
 
+// A node of the compressed model that runs on floats, and why: its op has no 8-bit form, its
+// input comes from such a node, the plan kept its weights fp32, ... (a choice or a limit of
+// trit, never a failure).
+struct FloatNode {
+  std::string node;
+  std::string op;
+  std::string reason;
+};
+
 struct CompressionReport {
   std::vector<LayerReport> layers;
-  uint64_t file_bytes = 0;       // the compressed .trit file
-  uint64_t fp32_file_bytes = 0;  // the fp32 .trit file it came from
-  double compression = 0;        // fp32_file_bytes / file_bytes
-  int64_t samples = 0;           // calibration samples behind the activation SQNRs
+  std::vector<FloatNode> float_nodes;  // empty when no activation is quantized
+  uint64_t file_bytes = 0;             // the compressed .trit file
+  uint64_t fp32_file_bytes = 0;        // the fp32 .trit file it came from
+  double compression = 0;              // fp32_file_bytes / file_bytes
+  int64_t samples = 0;                 // calibration samples behind the activation SQNRs
 
   // The size of the file as written (the producer string may differ from the estimate's).
   void SetFileBytes(uint64_t bytes) {

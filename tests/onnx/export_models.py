@@ -84,6 +84,23 @@ class Decomposed(torch.nn.Module):
         return self.fc(torch.nn.functional.gelu(h, approximate="tanh"))
 
 
+class FloatPieces(torch.nn.Module):
+    """A Sub of two tensors and a MatMul of two tensors, which trit runs in float only: the
+    compression report names them and what follows them."""
+
+    def __init__(self):
+        super().__init__()
+        self.a = torch.nn.Conv2d(3, 8, 3, padding=1)
+        self.b = torch.nn.Conv2d(3, 8, 3, padding=1)
+        self.fc = torch.nn.Linear(8, 4)
+
+    def forward(self, x):
+        d = self.a(x) - self.b(x)
+        f = torch.flatten(d, 2)  # [1, 8, 64]
+        gram = torch.matmul(f, f.transpose(1, 2))  # [1, 8, 8]
+        return self.fc(torch.relu(gram))
+
+
 class Recurrent(torch.nn.Module):
     """A PyTorch recurrent layer; returns its output sequence, the last hidden state, or an
     LSTM's last cell state (ONNX's Y_c, what a streaming model carries)."""
@@ -137,6 +154,7 @@ def main():
     export(SmallCnn(), "small_cnn", (1, 3, 16, 16), out_dir)
     export(SiluSe(), "silu_se", (1, 3, 16, 16), out_dir)
     export(Decomposed(), "decomposed", (1, 3, 16, 16), out_dir)
+    export(FloatPieces(), "float_pieces", (1, 3, 8, 8), out_dir)
     export(torchvision.models.resnet18(), "resnet18", (1, 3, 64, 64), out_dir)
     export(torchvision.models.mobilenet_v2(), "mobilenet_v2", (1, 3, 64, 64), out_dir)
     # AlexNet's adaptive pooling wants 224x224 inputs; a narrower classifier (256 wide, not

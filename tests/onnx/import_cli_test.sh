@@ -28,7 +28,7 @@ py() { /usr/bin/python3 -c "$@"; }
 /usr/bin/python3 "$here/export_models.py" "$work" >/dev/null 2>"$work/export.log" \
   || { cat "$work/export.log"; echo "import-cli: export with PyTorch failed"; exit 1; }
 
-for model in small_cnn silu_se decomposed resnet18 mobilenet_v2 alexnet squeezenet lstm gru rnn lstm_cell_state; do
+for model in small_cnn silu_se decomposed float_pieces resnet18 mobilenet_v2 alexnet squeezenet lstm gru rnn lstm_cell_state; do
   check "import $model" "$trit" import "$work/$model.onnx" -o "$work/$model.trit" --verify \
     -i "$work/$model.input.npy" --expect "$work/$model.expected.npy"
   grep -q "max abs error .* ok" "$work/out" || fail "$model: no verified output"
@@ -98,6 +98,23 @@ check "export decomposed" "$trit" export "$work/decomposed.trit" -o "$work/decom
 check "import it again" "$trit" import "$work/decomposed.again.onnx" -o "$work/decomposed.again.trit" \
   --verify -i "$work/decomposed.input.npy" --expect "$work/decomposed.expected.npy"
 grep -q "fused 2 GELU" "$work/out" || fail "the exported GELUs did not fold back"
+# Ops with no 8-bit form (Sub and MatMul of two tensors) stay float in an int8 model: the
+# compression report names them and why, and what follows them (text and JSON).
+py "import numpy as np; np.save('$work/float_pieces.calib.npy', np.random.RandomState(4).rand(16, 3, 8, 8).astype(np.float32)); np.save('$work/float_pieces.labels.npy', np.zeros(16, np.int32))"
+calib="npy:$work/float_pieces.calib.npy,$work/float_pieces.labels.npy"
+check "compress float_pieces" "$trit" compress "$work/float_pieces.trit" -o "$work/float_pieces.i8.trit" --calib "$calib" --calib-samples 16
+grep -q "node(s) run in float:" "$work/out" && grep -q "  Sub x1: no 8-bit form of this op" "$work/out" \
+  && grep -q "  MatMul x1: no 8-bit form of this op" "$work/out" \
+  && grep -q "  Relu x1: its input is float, from MatMul" "$work/out" \
+  || { fail "compress float_pieces: the float nodes are not listed"; cat "$work/out"; }
+check "compress float_pieces --json" "$trit" compress "$work/float_pieces.trit" -o "$work/float_pieces.i8.trit" --calib "$calib" --calib-samples 16 --json
+py "import json; r = json.load(open('$work/out')); ops = {f['op']: f['reason'] for f in r['float_nodes']}; assert ops['Sub'] == 'no 8-bit form of this op' and ops['MatMul'] == 'no 8-bit form of this op', r['float_nodes']" \
+  || fail "compress --json: float_nodes"
+check "compress silu_se again" "$trit" compress "$work/silu_se.trit" -o "$work/silu_se.i8.trit" \
+  --calib "npy:$work/silu_se.calib.npy,$work/silu_se.labels.npy" --calib-samples 32
+float_lines=$(grep -E "^  [A-Za-z]+ x[0-9]+: " "$work/out" | grep -v "^  Transpose x1: it reads the float graph input")
+[[ -z $float_lines ]] || fail "int8 silu_se: nodes left in float: $float_lines"
+
 # An LSTM whose output is its last cell state exports as an LSTM node's Y_c.
 check "export the cell-state LSTM" "$trit" export "$work/lstm_cell_state.trit" -o "$work/lstm_cell_state.again.onnx"
 py "import onnx; m = onnx.load('$work/lstm_cell_state.again.onnx'); assert any(n.op_type == 'LSTM' and len(n.output) == 3 and n.output[2] for n in m.graph.node)" \

@@ -1,5 +1,6 @@
 #include "compression_report.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "cli_format.h"
@@ -39,6 +40,22 @@ std::string ReportTable(const quant::CompressionReport& r) {
   out += "file: " + Thousands(static_cast<int64_t>(r.file_bytes)) + " bytes, fp32 file " +
          Thousands(static_cast<int64_t>(r.fp32_file_bytes)) + " bytes: " + Fixed(r.compression, 1) +
          "x smaller\n";
+  if (!r.float_nodes.empty()) {
+    // By op and reason, the first node named: "  Sub x2: no 8-bit form of this op (first: 'a')".
+    std::vector<std::pair<std::string, std::vector<const quant::FloatNode*>>> groups;
+    for (const quant::FloatNode& f : r.float_nodes) {
+      const std::string kind = f.op + "\n" + f.reason.substr(0, f.reason.find(','));
+      auto group = std::find_if(groups.begin(), groups.end(),
+                                [&](const auto& g) { return g.first == kind; });
+      if (group == groups.end()) group = groups.insert(groups.end(), {kind, {}});
+      group->second.push_back(&f);
+    }
+    out += std::to_string(r.float_nodes.size()) + " node(s) run in float:\n";
+    for (const auto& [kind, nodes] : groups) {
+      out += "  " + nodes.front()->op + " x" + std::to_string(nodes.size()) + ": " +
+             nodes.front()->reason + " (first: '" + nodes.front()->node + "')\n";
+    }
+  }
   if (r.samples > 0) {
     out += "output SQNR: each layer's output against the fp32 model on " +
            std::to_string(r.samples) + " calibration samples\n";
@@ -68,7 +85,12 @@ nlohmann::json ReportJson(const quant::CompressionReport& r,
                       {"channels_before", p.channels_before},
                       {"channels_after", p.kept.size()}});
   }
+  nlohmann::json float_nodes = nlohmann::json::array();
+  for (const quant::FloatNode& f : r.float_nodes) {
+    float_nodes.push_back({{"node", f.node}, {"op", f.op}, {"reason", f.reason}});
+  }
   return {{"layers", layers},
+          {"float_nodes", float_nodes},
           {"pruned_channels", pruned},
           {"file_bytes", r.file_bytes},
           {"fp32_file_bytes", r.fp32_file_bytes},
