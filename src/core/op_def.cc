@@ -35,6 +35,7 @@ constexpr AttrDef kClipAttrs[] = {{"min", kFloat, "-inf"}, {"max", kFloat, "inf"
 constexpr AttrDef kBatchNormAttrs[] = {{"epsilon", kFloat, "1e-5"}};
 constexpr AttrDef kPadAttrs[] = {{"pads", kInts, ""}};
 constexpr AttrDef kDropoutAttrs[] = {{"ratio", kFloat, "0.5"}};
+constexpr AttrDef kLayerNormAttrs[] = {{"axis", kInt, "-1"}, {"epsilon", kFloat, "1e-5"}};
 constexpr AttrDef kGeluAttrs[] = {{"approximate", kString, "none"}};
 constexpr AttrDef kReduceMeanAttrs[] = {{"axes", kInts, "[]"}, {"keepdims", kInt, "1"}};
 constexpr AttrDef kTransposeAttrs[] = {{"perm", kInts, ""}};
@@ -310,6 +311,14 @@ constexpr OpDef kRows[] = {
      .attrs = kGeluAttrs,
      .infer_shape = InferGeluShape,
      .check_types = CheckSameTypes,
+     .quant = kRequantizes},
+    {.op = OpType::kLayerNorm,
+     .name = "LayerNorm",
+     .min_inputs = 2,
+     .max_inputs = 3,
+     .attrs = kLayerNormAttrs,
+     .infer_shape = InferLayerNormShape,
+     .check_types = CheckBatchNormTypes,
      .quant = kRequantizes},
 };
 

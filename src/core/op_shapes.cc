@@ -236,6 +236,23 @@ Shape InferBatchNormShape(const Graph& graph, const Node& node) {
   return x;
 }
 
+Shape InferLayerNormShape(const Graph& graph, const Node& node) {
+  const Shape& x = InputShape(graph, node, 0);
+  const auto rank = static_cast<int64_t>(x.size());
+  int64_t axis = node.attrs.GetInt("axis", -1);
+  if (axis < 0) axis += rank;
+  if (axis < 0 || axis >= rank) FailShape(node, "axis out of range");
+  int64_t row = 1;
+  for (int64_t d = axis; d < rank; ++d) row *= x[static_cast<size_t>(d)];
+  for (size_t i = 1; i < node.inputs.size(); ++i) {
+    if (NumElements(InputShape(graph, node, i)) != row) {
+      FailShape(node, "parameter " + std::to_string(i) + " must hold " + std::to_string(row) +
+                          " values, one per element of a row");
+    }
+  }
+  return x;
+}
+
 Shape InferPadShape(const Graph& graph, const Node& node) {
   const Shape& x = InputShape(graph, node, 0);
   const std::vector<int64_t> pads = node.attrs.GetInts("pads", {});

@@ -23,6 +23,7 @@ Shape InferReshapeShape(const Graph& graph, const Node& node);
 Shape InferFlattenShape(const Graph& graph, const Node& node);
 Shape InferSoftmaxShape(const Graph& graph, const Node& node);
 Shape InferBatchNormShape(const Graph& graph, const Node& node);
+Shape InferLayerNormShape(const Graph& graph, const Node& node);
 Shape InferPadShape(const Graph& graph, const Node& node);
 Shape InferRecurrentShape(const Graph& graph, const Node& node);  // LSTM, GRU, FastRNN, FastGRNN
 Shape InferStructuredDenseShape(const Graph& graph, const Node& node);

@@ -59,6 +59,10 @@
 //               approximate "none"|"tanh" (x / 2 * (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))),
 //               as ONNX's Gelu); what the fold pass makes of either spelled out; f32, or 8-bit as
 //               a table
+// LayerNorm     inputs: x, scale, bias optional (f32 constants, one value per element of
+//               x.shape[axis:]); attrs: axis=-1, epsilon=1e-5. Each row (the elements from axis
+//               on) as (x - mean) / sqrt(var + epsilon) * scale + bias, var the population
+//               variance; f32, or 8-bit in and out (computed in float in between)
 #pragma once
 
 #include <cstdint>
@@ -106,9 +110,10 @@ enum class OpType : uint16_t {
   kSilu = 35,
   kErf = 36,
   kGelu = 37,
+  kLayerNorm = 38,
 };
 
-inline constexpr int kNumOpTypes = 38;
+inline constexpr int kNumOpTypes = 39;
 
 std::string_view OpTypeName(OpType op);
 std::optional<OpType> ParseOpType(std::string_view name);

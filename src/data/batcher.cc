@@ -15,12 +15,26 @@ uint64_t SplitMix(uint64_t& state) {
   return z ^ (z >> 31);
 }
 
+// The shape without its extents of 1 (an NPY file of [N, T, F] reads as [T, F, 1] samples).
+Shape Squeezed(const Shape& shape) {
+  Shape out;
+  for (const int64_t d : shape) {
+    if (d != 1) out.push_back(d);
+  }
+  return out;
+}
+
 }  // namespace
 
 void CheckFit(const Dataset& dataset, const Shape& input_shape) {
   if (input_shape.size() != 3) {
-    throw Error(ErrorCode::kShape,
-                "model input must be [H, W, C] per sample, got " + ShapeToString(input_shape));
+    // Not an image (a sequence, a vector): samples of exactly the model's shape, as they are.
+    if (Squeezed(dataset.sample_shape) == Squeezed(input_shape)) return;
+    throw Error(ErrorCode::kShape, "dataset '" + dataset.name + "' samples " +
+                                       ShapeToString(dataset.sample_shape) +
+                                       " do not fit model input " + ShapeToString(input_shape) +
+                                       " (an input that is not [H, W, C] takes samples of its "
+                                       "own shape)");
   }
   // Channels must match, or gray samples fill an RGB input. Anything else is most likely a
   // model that takes NCHW (an ONNX import without --nhwc), which fitting would scramble.
@@ -61,6 +75,17 @@ void Batcher::StartEpoch(int64_t epoch) {
 }
 
 void Batcher::FitSample(const float* in, float* out, uint64_t& rng) const {
+  if (options_.input_shape.size() != 3) {  // CheckFit: the sample's own shape, no crop or flip
+    const int64_t last = options_.input_shape.empty() ? 1 : options_.input_shape.back();
+    for (int64_t i = 0; i < sample_size(); ++i) {
+      float v = in[i];
+      const auto c = static_cast<size_t>(i % last);
+      if (!options_.mean.empty()) v -= options_.mean[c % options_.mean.size()];
+      if (!options_.std.empty()) v /= options_.std[c % options_.std.size()];
+      out[i] = v;
+    }
+    return;
+  }
   const int64_t ih = dataset_.sample_shape[0], iw = dataset_.sample_shape[1];
   const int64_t ic = dataset_.sample_shape[2];
   const int64_t oh = options_.input_shape[0], ow = options_.input_shape[1];

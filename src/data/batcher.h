@@ -15,6 +15,8 @@ struct BatchOptions {
   bool shuffle = false;
   // Model input [H, W, C]: samples are zero-padded (centered) or center-cropped to H x W, and a
   // single channel is repeated to C channels (Fashion-MNIST 28x28x1 -> 40x40x3 for the ConvNet).
+  // Any other rank (a sequence, a vector): samples of exactly that shape, taken as they are
+  // (mean and std then per element of the last axis).
   Shape input_shape;
   std::vector<float> mean;  // per channel, subtracted after fitting (empty: none)
   std::vector<float> std;   // per channel, divided by (empty: none)

@@ -5,6 +5,7 @@
 // so that the broadcast operand is a register, not a gather.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 
 #include "kernels/f32_elementwise.h"
@@ -93,6 +94,54 @@ void SoftmaxRowsF32Loop(int64_t rows, int64_t length, const float* x, float* y) 
     for (const float p : partial) sum += p;
     const float inverse = 1.0f / sum;
     for (int64_t k = 0; k < length; ++k) out[k] *= inverse;
+  }
+}
+
+// Sum of `length` floats in 16 partial sums (the loop vectorizes; the order is not the
+// reference's, which sums in double).
+inline float PartialSum(int64_t length, const float* x) {
+  constexpr int kLanes = 16;
+  float partial[kLanes] = {};
+  int64_t i = 0;
+  for (; i + kLanes <= length; i += kLanes) {
+    for (int lane = 0; lane < kLanes; ++lane) partial[lane] += x[i + lane];
+  }
+  for (; i < length; ++i) partial[0] += x[i];
+  float sum = 0.0f;
+  for (const float p : partial) sum += p;
+  return sum;
+}
+
+// LayerNorm over contiguous rows: the mean, then the variance of x - mean (two passes, so no
+// cancellation of E[x^2] - mean^2), 1 / sqrt(var + epsilon), and (x - mean) * that * scale + bias
+// (bias null: none).
+inline void LayerNormRowsF32Loop(int64_t rows, int64_t length, const float* x, const float* scale,
+                                 const float* bias, float epsilon, float* y) {
+  const float inverse_length = 1.0f / static_cast<float>(length);
+  for (int64_t r = 0; r < rows; ++r) {
+    const float* in = x + r * length;
+    float* out = y + r * length;
+    const float mean = PartialSum(length, in) * inverse_length;
+    float squares = 0.0f;
+    {
+      constexpr int kLanes = 16;
+      float partial[kLanes] = {};
+      int64_t i = 0;
+      for (; i + kLanes <= length; i += kLanes) {
+        for (int lane = 0; lane < kLanes; ++lane) {
+          const float d = in[i + lane] - mean;
+          partial[lane] += d * d;
+        }
+      }
+      for (; i < length; ++i) partial[0] += (in[i] - mean) * (in[i] - mean);
+      for (const float p : partial) squares += p;
+    }
+    const float inverse = 1.0f / std::sqrt(squares * inverse_length + epsilon);
+    if (bias) {
+      for (int64_t i = 0; i < length; ++i) out[i] = (in[i] - mean) * inverse * scale[i] + bias[i];
+    } else {
+      for (int64_t i = 0; i < length; ++i) out[i] = (in[i] - mean) * inverse * scale[i];
+    }
   }
 }
 

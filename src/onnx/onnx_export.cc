@@ -663,6 +663,43 @@ class Exporter {
     Define(node.outputs[0], name, nchw);
   }
 
+  // LayerNorm: spelled out as PyTorch writes it below opset 17 (ReduceMean, Sub, Pow, ReduceMean,
+  // Add, Sqrt, Div, Mul, Add), in the IR layout; the import's fold pass makes one LayerNorm of it.
+  void ExportLayerNorm(const Node& node, const char*, const std::string& name) {
+    const Shape& shape = g_.value(node.inputs[0]).shape;
+    const auto rank = static_cast<int64_t>(shape.size());
+    int64_t axis = node.attrs.GetInt("axis", -1);
+    if (axis < 0) axis += rank;
+    std::vector<int64_t> axes;
+    for (int64_t d = axis; d < rank; ++d) axes.push_back(d);
+    const Shape row(shape.begin() + axis, shape.end());
+    const std::string x = AsIs(node.inputs[0]);
+    const auto mean = [&](const std::string& in, const std::string& out) {
+      auto* r = AddNode("ReduceMean", {in}, out);
+      SetInts(r, "axes", axes);
+      SetInt(r, "keepdims", 1);
+    };
+    mean(x, name + "/mean");
+    AddNode("Sub", {x, name + "/mean"}, name + "/centered");
+    AddNode("Pow", {name + "/centered", Floats(name + "/two", {}, {2.0f})}, name + "/squared");
+    mean(name + "/squared", name + "/variance");
+    AddNode("Add",
+            {name + "/variance",
+             Floats(name + "/epsilon", {}, {node.attrs.GetFloat("epsilon", 1e-5f)})},
+            name + "/shifted");
+    AddNode("Sqrt", {name + "/shifted"}, name + "/deviation");
+    AddNode("Div", {name + "/centered", name + "/deviation"}, name + "/normalized");
+    const auto values = [&](size_t i) {
+      const Value& v = g_.value(node.inputs[i]);
+      return std::vector<float>(v.data->as<float>(), v.data->as<float>() + NumElements(v.shape));
+    };
+    const bool bias = node.inputs.size() == 3;
+    AddNode("Mul", {name + "/normalized", Floats(name + "/scale", row, values(1))},
+            bias ? name + "/scaled" : name);
+    if (bias) AddNode("Add", {name + "/scaled", Floats(name + "/bias", row, values(2))}, name);
+    Define(node.outputs[0], name, false);
+  }
+
   void ExportHardSigmoid(const Node& node, const char* onnx_op, const std::string& name) {
     const bool nchw = views_[static_cast<size_t>(node.inputs[0])].nchw;
     auto* h = AddNode(onnx_op, {InItsLayout(node.inputs[0])}, name);
@@ -776,6 +813,7 @@ const std::array<Exporter::ExportRow, kNumOpTypes> Exporter::kExportTable =
         {OpType::kSilu, "", &Exporter::ExportSilu},
         {OpType::kErf, "Erf", &Exporter::ExportElementwise},
         {OpType::kGelu, "", &Exporter::ExportGelu},
+        {OpType::kLayerNorm, "", &Exporter::ExportLayerNorm},
     });
 
 }  // namespace

@@ -243,6 +243,33 @@ void Softmax(NodeContext& node) {
   node.SetOutput(0, node.Emit(OpType::kReshape, {soft}, {{"shape", in}}));
 }
 
+// LayerNormalization (opset 17): over the axes from `axis` on, in the ONNX layout (an NHWC
+// tensor is brought back first: the normalized elements must be the trailing ones). Scale and B
+// constant, broadcastable to those axes; the optional Mean and InvStdDev outputs not read.
+void LayerNormalization(NodeContext& node) {
+  const Shape& in = node.OnnxShape(0);
+  const auto rank = static_cast<int64_t>(in.size());
+  const int64_t axis = NormalizeAxis(node.Int("axis", -1), rank, node);
+  if (node.OutputCount() > 1) node.Fail("the Mean or InvStdDev output");
+  if (node.IsConstant(0)) node.Fail("a constant input");
+  if (node.ElemType(0) != onnx::TensorProto::FLOAT) node.Fail("a non-float input");
+  const Shape row(in.begin() + axis, in.end());
+  std::vector<ValueId> inputs = {node.InOnnxLayout(0)};
+  const char* names[] = {"Scale", "B"};
+  for (int i = 1; i <= 2 && node.HasInput(i); ++i) {
+    const HostTensor& p = node.Constant(i, names[i - 1]);
+    if (!p.IsFloat()) node.Fail(std::string(names[i - 1]) + " must be float");
+    // Broadcast to the row's shape, so that the op holds one value per element of a row.
+    const HostTensor zeros =
+        HostTensor::Float(row, std::vector<float>(static_cast<size_t>(NumElements(row)), 0.0f));
+    const HostTensor full = HostBinary(ToFloatHost(p), zeros, [](double a, double) { return a; });
+    if (full.shape != row) node.Fail(std::string(names[i - 1]) + " does not broadcast to the row");
+    inputs.push_back(node.ConstantValue(full, std::string("/") + names[i - 1]));
+  }
+  node.SetOutput(0, node.Emit(OpType::kLayerNorm, inputs,
+                              {{"axis", axis}, {"epsilon", node.Float("epsilon", 1e-5f)}}));
+}
+
 void ReduceMean(NodeContext& node) {
   const Shape& in = node.OnnxShape(0);
   const auto rank = static_cast<int64_t>(in.size());
@@ -301,6 +328,7 @@ void AddTensorOps(OpTable& table) {
                         "folded on constants; on NHWC tensors it reads the layout"};
   table["Concat"] = {Concat, false, ""};
   table["Softmax"] = {Softmax, false, ""};
+  table["LayerNormalization"] = {LayerNormalization, false, "Scale and B constant"};
   table["ReduceMean"] = {ReduceMean, false, "float only; axes constant"};
   table["Identity"] = {Identity, false, "dropped"};
   table["Dropout"] = {Dropout, false, "dropped (inference); no mask output"};

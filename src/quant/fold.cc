@@ -9,6 +9,7 @@
 #include "core/recurrent_layout.h"
 #include "quant/fold_constants.h"
 #include "quant/fold_gelu.h"
+#include "quant/fold_layer_norm.h"
 #include "quant/graph_edit.h"
 
 namespace trit::quant {
@@ -242,6 +243,7 @@ Graph FoldForInference(const Graph& input, FoldReport* report) {
     }
   }
   counts.gelus_fused = FoldSpelledOutGelus(g, removed);
+  counts.layer_norms_fused = FoldSpelledOutLayerNorms(g, removed);
   consumers = Consumers(g);
   // After the activation patterns: their `x + 3` and `/ 6` would otherwise go into the layer
   // before them. Before the ReLU fusion, which a folded Mul or Add may let through.
@@ -363,6 +365,9 @@ std::string FoldSummary(const FoldReport& report) {
   }
   if (report.dead_nodes_removed > 0) {
     s += ", removed " + std::to_string(report.dead_nodes_removed) + " unread nodes";
+  }
+  if (report.layer_norms_fused > 0) {
+    s += ", fused " + std::to_string(report.layer_norms_fused) + " LayerNorm";
   }
   if (report.gelus_fused > 0) s += ", fused " + std::to_string(report.gelus_fused) + " GELU";
   if (report.silus_fused > 0) s += ", fused " + std::to_string(report.silus_fused) + " SiLU";

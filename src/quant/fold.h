@@ -7,7 +7,8 @@
 //   ReLU);
 // - Mul(x, Sigmoid(x)) into one Silu, Mul(x, HardSigmoid(x; 1/6, 1/2)) into one HardSwish,
 //   hard-sigmoid and hard-swish spelled out as Add, Clip, Mul and Div into theirs, GELU's erf
-//   and tanh forms into one Gelu (quant/fold_gelu.h);
+//   and tanh forms into one Gelu (quant/fold_gelu.h), LayerNorm spelled out into one LayerNorm
+//   (quant/fold_layer_norm.h);
 // - a ReduceMean over H and W into a GlobalAvgPool;
 // - Dropout removed, duplicate nodes computed once, unread nodes removed;
 // - a recurrent cell's bias pair added into one vector where that is exact
@@ -39,6 +40,7 @@ struct FoldReport {
   int hard_swishes_fused = 0;   // Mul(x, HardSigmoid(x; 1/6, 1/2)) -> HardSwish(x), and spelled out
   int hard_sigmoids_fused = 0;  // Clip(x + 3, 0, 6) / 6 -> HardSigmoid(x; 1/6, 1/2)
   int gelus_fused = 0;          // erf and tanh forms spelled out -> Gelu (quant/fold_gelu.h)
+  int layer_norms_fused = 0;    // spelled out -> LayerNorm (quant/fold_layer_norm.h)
   int constants_folded = 0;     // into a layer's weights and bias (quant/fold_constants.h)
   int duplicates_merged = 0;    // the same op, inputs and attributes: computed once
   int dead_nodes_removed = 0;   // nothing read their outputs

@@ -26,6 +26,7 @@ std::unique_ptr<OpKernel> MakeReshapeKernel(const Graph&, const Node&, ThreadPoo
 std::unique_ptr<OpKernel> MakeActivationKernel(const Graph&, const Node&, ThreadPool*);
 std::unique_ptr<OpKernel> MakeSoftmaxKernel(const Graph&, const Node&, ThreadPool*);
 std::unique_ptr<OpKernel> MakeBatchNormKernel(const Graph&, const Node&, ThreadPool*);
+std::unique_ptr<OpKernel> MakeLayerNormKernel(const Graph&, const Node&, ThreadPool*);
 std::unique_ptr<OpKernel> MakeQuantizeKernel(const Graph&, const Node&, ThreadPool*);
 std::unique_ptr<OpKernel> MakeBinarizeKernel(const Graph&, const Node&, ThreadPool*);
 std::unique_ptr<OpKernel> MakeRecurrentKernel(const Graph&, const Node&, ThreadPool*);
@@ -78,6 +79,8 @@ OpKernelFactory FactoryOf(OpType op) {
       return MakeSoftmaxKernel;
     case OpType::kBatchNorm:
       return MakeBatchNormKernel;
+    case OpType::kLayerNorm:
+      return MakeLayerNormKernel;
     case OpType::kQuantize:
     case OpType::kDequantize:
       return MakeQuantizeKernel;

@@ -26,6 +26,18 @@ struct FloatOpCall {
 
 using FloatOpFunction = torch::Tensor (*)(const FloatOpCall& call);
 
+// LayerNorm over the dimensions from `axis` on, scale and bias reshaped to them.
+torch::Tensor RunLayerNorm(const FloatOpCall& call) {
+  const int64_t rank = call.x().dim();
+  int64_t axis = call.attrs().GetInt("axis", -1);
+  if (axis < 0) axis += rank;
+  const std::vector<int64_t> shape(call.x().sizes().begin() + axis, call.x().sizes().end());
+  const c10::optional<torch::Tensor> bias =
+      call.in.size() == 3 ? c10::optional<torch::Tensor>(call.in[2].reshape(shape)) : c10::nullopt;
+  return torch::layer_norm(call.x(), shape, call.in[1].reshape(shape), bias,
+                           call.attrs().GetFloat("epsilon", 1e-5f));
+}
+
 torch::Tensor RunConv2D(const FloatOpCall& call) {
   const torch::Tensor& w = call.in[1];  // OIHW
   const WindowParams p = ParseConv2DParams(call.attrs(), w.size(2), w.size(3));
@@ -195,6 +207,7 @@ constexpr std::array<FloatOpRow, kNumOpTypes> kFloatOps = IndexByOp<FloatOpRow>(
      [](const FloatOpCall& c) {
        return torch::gelu(c.x(), c.attrs().GetString("approximate", "none"));
      }},
+    {OpType::kLayerNorm, RunLayerNorm},
 });
 
 }  // namespace

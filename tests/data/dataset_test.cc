@@ -186,6 +186,35 @@ TEST(Batcher, FitsPadsAndRepeatsChannels) {
   EXPECT_FALSE(batcher.Next(images, labels));
 }
 
+// A model input that is not [H, W, C] (a sequence [T, F]) takes samples of its own shape, as
+// they are (an NPY of [N, T, F] reads as [T, F, 1] samples); other shapes are refused by name.
+TEST(Batcher, SequenceInputsTakeSamplesOfTheirOwnShape) {
+  Dataset d;
+  d.name = "sequences";
+  d.sample_shape = {2, 3, 1};
+  for (int i = 0; i < 12; ++i) d.samples.push_back(static_cast<float>(i));
+  d.labels = {0, 1};
+  BatchOptions options;
+  options.batch_size = 2;
+  options.input_shape = {2, 3};
+  options.mean = {1.0f, 2.0f, 3.0f};  // per element of the last axis
+  Batcher batcher(d, options);
+  std::vector<float> x;
+  std::vector<int32_t> labels;
+  ASSERT_TRUE(batcher.Next(x, labels));
+  EXPECT_EQ(x, (std::vector<float>{-1, -1, -1, 2, 2, 2, 5, 5, 5, 8, 8, 8}));
+  options.input_shape = {3, 2};
+  try {
+    Batcher wrong(d, options);
+    FAIL() << "a [3, 2] input took [2, 3] samples";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.code(), ErrorCode::kShape);
+    EXPECT_NE(std::string(e.what()).find("samples [2,3,1] do not fit model input [3,2]"),
+              std::string::npos)
+        << e.what();
+  }
+}
+
 TEST(Batcher, ShuffleIsDeterministicPerSeedAndEpoch) {
   const Dataset d = Tiny();
   BatchOptions options;

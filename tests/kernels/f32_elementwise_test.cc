@@ -19,6 +19,7 @@
 #include "kernel_tester.h"
 #include "kernels/ref/activation.h"
 #include "kernels/ref/elementwise.h"
+#include "kernels/ref/layer_norm.h"
 #include "kernels/ref/pool.h"
 #include "kernels/ref/softmax.h"
 #include "kernels/registry/activation.h"
@@ -238,6 +239,65 @@ TEST(F32ElementwiseKernels, ActivationsAtEveryScale) {
   }
   double worst = 0;
   for (const F32UnaryOp op : kUnaryOps) CheckUnary(op, x, F32UnaryParams{0.0f, 6.0f}, worst);
+}
+
+// LayerNorm over contiguous rows: every row of the table against the reference (double), on
+// rows of 1 to 1,000 values whose mean may be large against their spread. Float sums lose
+// about |mean| / std of the spread's digits, so the bound scales with it:
+// |y - ref| <= 1e-6 (1 + |mean| / std) |scale| (|z| + 1) + 1e-6 |bias|, z the normalized value.
+TEST(F32ElementwiseKernels, LayerNormStaysWithinItsBound) {
+  int fast_rows = 0;
+  double worst = 0;
+  for (const uint64_t seed : Seeds(40)) {
+    TRIT_SEED_SCOPE(seed);
+    Rng rng(seed);
+    const int64_t rows = rng.Int(1, 4);
+    const int64_t length = rng.Bool() ? rng.Pick(kLengths) + 1 : rng.Int(100, 1000);
+    const double offset = rng.Bool() ? 0.0 : rng.Real(-100, 100);
+    const double spread = std::ldexp(1.0, rng.Int(-6, 6));
+    std::vector<float> x(static_cast<size_t>(rows * length)), scale(static_cast<size_t>(length)),
+        bias(scale.size());
+    for (float& v : x) v = static_cast<float>(offset + spread * rng.Real(-1, 1));
+    for (float& v : scale) v = static_cast<float>(rng.Real(-2, 2));
+    for (float& v : bias) v = static_cast<float>(rng.Real(-1, 1));
+    const float epsilon = rng.Bool() ? 1e-5f : 1e-12f;
+    const bool with_bias = rng.Bool();
+    std::vector<float> expected(x.size());
+    ref::LayerNormF32(rows, length, x.data(), scale.data(), with_bias ? bias.data() : nullptr,
+                      epsilon, expected.data());
+    ForEachRunnableRow(F32LayerNormKernels(), F32LayerNormProblem{}, [&](const auto& row) {
+      std::vector<float> y(x.size(), -1.0f);
+      row.entry(rows, length, x.data(), scale.data(), with_bias ? bias.data() : nullptr, epsilon,
+                y.data());
+      for (int64_t r = 0; r < rows; ++r) {
+        double mean = 0, var = 0;
+        for (int64_t i = 0; i < length; ++i) mean += x[static_cast<size_t>(r * length + i)];
+        mean /= static_cast<double>(length);
+        for (int64_t i = 0; i < length; ++i) {
+          const double d = x[static_cast<size_t>(r * length + i)] - mean;
+          var += d * d / static_cast<double>(length);
+        }
+        const double std_dev = std::sqrt(var + epsilon);
+        for (int64_t i = 0; i < length; ++i) {
+          const auto k = static_cast<size_t>(r * length + i);
+          const double z = (x[k] - mean) / std_dev;
+          const double bound = 1e-6 * (1 + std::fabs(mean) / std_dev) *
+                                   std::fabs(scale[static_cast<size_t>(i)]) * (std::fabs(z) + 1) +
+                               (with_bias ? 1e-6 * std::fabs(bias[static_cast<size_t>(i)]) : 0.0);
+          const double error = std::fabs(static_cast<double>(y[k]) - expected[k]);
+          ASSERT_LE(error, bound) << row.name << " row " << r << " element " << i << " of "
+                                  << length;
+          if (bound > 0) worst = std::max(worst, error / bound);
+        }
+      }
+      fast_rows += row.isa != Isa::kRef;
+    });
+  }
+  std::printf("LayerNorm: worst error %.3f of its bound\n", worst);
+  EXPECT_GT(worst, 0.1);
+  if (DetectedIsa() == Isa::kAvx512 || FamilyOf(DetectedIsa()) == IsaFamily::kAArch64) {
+    EXPECT_GE(fast_rows, 40);
+  }
 }
 
 // Softmax over the last axis: every row within relative 1e-6 of the reference (the exp

@@ -262,7 +262,8 @@ TEST(QuantizedOps, DenseEveryWeightTypeMatchesContract) {
 // per output element, given all real inputs).
 void CheckUnary(OpType op, Attributes attrs, const Shape& shape, const Shape& out_shape,
                 const std::function<std::vector<double>(const std::vector<double>&)>& reference,
-                uint64_t seed, bool same_params = false) {
+                uint64_t seed, bool same_params = false,
+                const std::vector<std::vector<float>>& constants = {}) {
   Rng rng(seed);
   for (DType in_type : kActTypes) {
     for (DType out_type : kActTypes) {
@@ -281,7 +282,14 @@ void CheckUnary(OpType op, Attributes attrs, const Shape& shape, const Shape& ou
       Graph g;
       const ValueId xi = g.AddInput("x", in_type, x.shape, ParamsOf(x));
       const ValueId yi = AddOutput(g, "y", out_type, out_scale, out_zero);
-      g.AddNodeWithOutputs(Node{op, "op", {xi}, {yi}, attrs});
+      std::vector<ValueId> inputs = {xi};
+      const char* const kNames[] = {"p1", "p2", "p3"};
+      for (size_t i = 0; i < constants.size() && i < 3; ++i) {  // f32 parameters (LayerNorm)
+        inputs.push_back(g.AddConstant(kNames[i], DType::kF32,
+                                       {static_cast<int64_t>(constants[i].size())},
+                                       Buffer::FromVector(constants[i])));
+      }
+      g.AddNodeWithOutputs(Node{op, "op", inputs, {yi}, attrs});
       g.MarkOutput(yi);
       const std::vector<int32_t> got = RunGraph(g, {&x});
       std::vector<double> real(x.levels.size());
@@ -355,6 +363,37 @@ TEST(QuantizedOps, PointwiseActivations) {
         });
       },
       12);
+}
+
+// LayerNorm on 8-bit tensors: the real values normalized per row (the last axis, then the last
+// two), scaled and shifted, quantized once.
+TEST(QuantizedOps, LayerNormRows) {
+  for (const int64_t axis : {-1, -2}) {
+    const Shape shape = {2, 5, 6};
+    const int64_t row = axis == -1 ? 6 : 30;
+    std::vector<float> scale(static_cast<size_t>(row)), bias(scale.size());
+    for (size_t i = 0; i < scale.size(); ++i) {
+      scale[i] = 0.5f + 0.1f * static_cast<float>(i % 7);
+      bias[i] = -0.3f + 0.05f * static_cast<float>(i % 5);
+    }
+    const auto reference = [&](const std::vector<double>& v) {
+      std::vector<double> out(v.size());
+      for (size_t r = 0; r < v.size() / static_cast<size_t>(row); ++r) {
+        const double* x = v.data() + r * static_cast<size_t>(row);
+        double mean = 0, var = 0;
+        for (int64_t i = 0; i < row; ++i) mean += x[i] / static_cast<double>(row);
+        for (int64_t i = 0; i < row; ++i) var += (x[i] - mean) * (x[i] - mean) / row;
+        for (int64_t i = 0; i < row; ++i) {
+          out[r * static_cast<size_t>(row) + static_cast<size_t>(i)] =
+              (x[i] - mean) / std::sqrt(var + 1e-5) * scale[static_cast<size_t>(i)] +
+              bias[static_cast<size_t>(i)];
+        }
+      }
+      return out;
+    };
+    CheckUnary(OpType::kLayerNorm, {{"axis", axis}}, shape, shape, reference, 13, false,
+               {scale, bias});
+  }
 }
 
 TEST(QuantizedOps, SoftmaxRows) {

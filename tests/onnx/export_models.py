@@ -101,6 +101,32 @@ class FloatPieces(torch.nn.Module):
         return self.fc(torch.relu(gram))
 
 
+class TinyEncoder(torch.nn.Module):
+    """A transformer encoder layer: self-attention (MatMul, Softmax), LayerNorm (spelled out in
+    ReduceMean, Sub, Pow, Sqrt, Div, Mul, Add below opset 17; LayerNormalization from 17) and a
+    GELU feed-forward block."""
+
+    def __init__(self):
+        super().__init__()
+        self.norm1 = torch.nn.LayerNorm(16)
+        self.q = torch.nn.Linear(16, 16)
+        self.k = torch.nn.Linear(16, 16)
+        self.v = torch.nn.Linear(16, 16)
+        self.up = torch.nn.Linear(16, 32)
+        self.down = torch.nn.Linear(32, 16)
+        self.norm2 = torch.nn.LayerNorm(16)
+        with torch.no_grad():
+            for norm in (self.norm1, self.norm2):
+                norm.weight.copy_(torch.rand(16) + 0.5)
+                norm.bias.copy_(torch.randn(16) * 0.1)
+
+    def forward(self, x):
+        n = self.norm1(x)
+        attention = torch.softmax(self.q(n) @ self.k(n).transpose(1, 2) / 4, dim=-1)
+        x = x + attention @ self.v(n)
+        return self.norm2(x + self.down(torch.nn.functional.gelu(self.up(x))))
+
+
 class Recurrent(torch.nn.Module):
     """A PyTorch recurrent layer; returns its output sequence, the last hidden state, or an
     LSTM's last cell state (ONNX's Y_c, what a streaming model carries)."""
@@ -133,7 +159,7 @@ def randomize_batch_norm(model, generator):
             m.bias.data.copy_(torch.randn(m.num_features, generator=generator) * 0.1)
 
 
-def export(model, name, shape, out_dir, dynamic=False):
+def export(model, name, shape, out_dir, dynamic=False, opset=13):
     generator = torch.Generator().manual_seed(7)
     randomize_batch_norm(model, generator)
     model.eval()
@@ -143,7 +169,7 @@ def export(model, name, shape, out_dir, dynamic=False):
     path = os.path.join(out_dir, name + ".onnx")
     axes = {"input": {0: "batch"}, "output": {0: "batch"}} if dynamic else None
     torch.onnx.export(model, x, path, input_names=["input"], output_names=["output"],
-                      dynamic_axes=axes, opset_version=13)
+                      dynamic_axes=axes, opset_version=opset)
     np.save(os.path.join(out_dir, name + ".input.npy"), x.numpy())
     np.save(os.path.join(out_dir, name + ".expected.npy"), y.numpy())
 
@@ -155,6 +181,8 @@ def main():
     export(SiluSe(), "silu_se", (1, 3, 16, 16), out_dir)
     export(Decomposed(), "decomposed", (1, 3, 16, 16), out_dir)
     export(FloatPieces(), "float_pieces", (1, 3, 8, 8), out_dir)
+    export(TinyEncoder(), "encoder", (1, 8, 16), out_dir)
+    export(TinyEncoder(), "encoder17", (1, 8, 16), out_dir, opset=17)
     export(torchvision.models.resnet18(), "resnet18", (1, 3, 64, 64), out_dir)
     export(torchvision.models.mobilenet_v2(), "mobilenet_v2", (1, 3, 64, 64), out_dir)
     # AlexNet's adaptive pooling wants 224x224 inputs; a narrower classifier (256 wide, not

@@ -28,7 +28,7 @@ py() { /usr/bin/python3 -c "$@"; }
 /usr/bin/python3 "$here/export_models.py" "$work" >/dev/null 2>"$work/export.log" \
   || { cat "$work/export.log"; echo "import-cli: export with PyTorch failed"; exit 1; }
 
-for model in small_cnn silu_se decomposed float_pieces resnet18 mobilenet_v2 alexnet squeezenet lstm gru rnn lstm_cell_state; do
+for model in small_cnn silu_se decomposed float_pieces encoder encoder17 resnet18 mobilenet_v2 alexnet squeezenet lstm gru rnn lstm_cell_state; do
   check "import $model" "$trit" import "$work/$model.onnx" -o "$work/$model.trit" --verify \
     -i "$work/$model.input.npy" --expect "$work/$model.expected.npy"
   grep -q "max abs error .* ok" "$work/out" || fail "$model: no verified output"
@@ -114,6 +114,32 @@ check "compress silu_se again" "$trit" compress "$work/silu_se.trit" -o "$work/s
   --calib "npy:$work/silu_se.calib.npy,$work/silu_se.labels.npy" --calib-samples 32
 float_lines=$(grep -E "^  [A-Za-z]+ x[0-9]+: " "$work/out" | grep -v "^  Transpose x1: it reads the float graph input")
 [[ -z $float_lines ]] || fail "int8 silu_se: nodes left in float: $float_lines"
+
+# A transformer encoder layer: LayerNorm spelled out (opset 13) or as LayerNormalization
+# (opset 17) runs as LayerNorm, the erf GELU as Gelu; it quantizes with sequence-shaped
+# calibration data (LayerNorm and Gelu on 8 bits; the attention's MatMuls stay float).
+for model in encoder encoder17; do
+  check "info $model" "$trit" info "$work/$model.trit"
+  [[ $(grep -cE "^[^ ]+ +LayerNorm " "$work/out") -eq 2 && $(grep -cE "^[^ ]+ +Gelu " "$work/out") -eq 1 ]] \
+    || fail "$model: expected two LayerNorm nodes and one Gelu"
+  grep -qE " (ReduceMean|Sqrt|Pow|Erf) " "$work/out" && fail "$model: a piece of LayerNorm or GELU was left"
+done
+py "import numpy as np; np.save('$work/encoder.calib.npy', np.random.RandomState(5).rand(32, 8, 16).astype(np.float32)); np.save('$work/encoder.labels.npy', np.zeros(32, np.int32))"
+for weights in int8 ternary; do
+  check "compress encoder to $weights" "$trit" compress "$work/encoder.trit" -o "$work/encoder.$weights.trit" \
+    --weights $weights --calib "npy:$work/encoder.calib.npy,$work/encoder.labels.npy" --calib-samples 32
+  check "run the $weights encoder" "$trit" run "$work/encoder.$weights.trit" -i "$work/encoder.input.npy" -o "$work/encoder.$weights.y.npy"
+done
+# int8 within 10% of the output range; ternary PTQ of 16-wide layers is coarse (35% measured).
+py "import numpy as np; e = np.load('$work/encoder.expected.npy'); err = lambda w: np.abs(np.load(f'$work/encoder.{w}.y.npy') - e).max() / np.abs(e).max(); assert err('int8') < 0.1 and err('ternary') < 0.5, (err('int8'), err('ternary'))" \
+  || fail "the quantized encoder is far from PyTorch"
+check "info of the int8 encoder" "$trit" info "$work/encoder.int8.trit"
+grep -qE "^output +LayerNorm .* i8 " "$work/out" || fail "int8 encoder: the last LayerNorm is not 8-bit"
+# Exported again, LayerNorm is spelled out for opset 14 and folds back on import.
+check "export encoder17" "$trit" export "$work/encoder17.trit" -o "$work/encoder17.again.onnx"
+check "import it again" "$trit" import "$work/encoder17.again.onnx" -o "$work/encoder17.again.trit" \
+  --verify -i "$work/encoder17.input.npy" --expect "$work/encoder17.expected.npy"
+grep -q "fused 2 LayerNorm" "$work/out" || fail "the exported LayerNorms did not fold back"
 
 # An LSTM whose output is its last cell state exports as an LSTM node's Y_c.
 check "export the cell-state LSTM" "$trit" export "$work/lstm_cell_state.trit" -o "$work/lstm_cell_state.again.onnx"

@@ -24,11 +24,11 @@ class GeluGraph {
  public:
   GeluGraph() { x = g.AddInput("x", DType::kF32, {1, 3, 5, 16}); }
   ValueId Scalar(float v) {
-    return g.AddConstant("c" + std::to_string(constants_++), DType::kF32, {},
+    return g.AddConstant(std::string("c").append(std::to_string(constants_++)), DType::kF32, {},
                          Buffer::FromVector(std::vector<float>{v}));
   }
   ValueId Op(OpType op, std::vector<ValueId> inputs) {
-    return g.AddNode(op, "n" + std::to_string(nodes_++), inputs);
+    return g.AddNode(op, std::string("n").append(std::to_string(nodes_++)), inputs);
   }
   ValueId Mul(ValueId a, ValueId b) { return Op(OpType::kMul, {a, b}); }
   ValueId Add(ValueId a, ValueId b) { return Op(OpType::kAdd, {a, b}); }

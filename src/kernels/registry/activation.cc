@@ -1,6 +1,7 @@
 #include "kernels/registry/activation.h"
 
 #include "kernels/ref/activation.h"
+#include "kernels/ref/layer_norm.h"
 #include "kernels/ref/softmax.h"
 #include "kernels/registry/q8_types.h"
 #if defined(__aarch64__)
@@ -111,6 +112,18 @@ constexpr KernelCandidate<F32UnaryProblem, F32UnaryFn> kF32Unary[] = {
     {"ref_clip_f32", Isa::kRef, nullptr, UnaryF32Reference},
 };
 
+constexpr KernelCandidate<F32LayerNormProblem, F32LayerNormFn> kF32LayerNorm[] = {
+#if defined(__x86_64__)
+    {"f32_layernorm__avx512", Isa::kAvx512, nullptr, x86::LayerNormRowsF32Avx512},
+    {"f32_layernorm__avx2", Isa::kAvx2, nullptr, x86::LayerNormRowsF32Avx2},
+#endif
+#if defined(__aarch64__)
+    {"f32_layernorm__neon", Isa::kNeon, nullptr, arm::LayerNormRowsF32Neon},
+#endif
+    // Cortex-M (MVE) rows: none yet.
+    {"ref_layernorm_f32", Isa::kRef, nullptr, ref::LayerNormF32},
+};
+
 void LookupQ8Reference(int64_t count, const void* in, bool in_signed, const void* table,
                        void* out) {
   // The table's entries are bytes; their signedness does not change what is copied.
@@ -155,6 +168,10 @@ constexpr KernelCandidate<Q8PointwiseProblem, Q8LookupFn> kQ8Pointwise[] = {
 
 std::span<const KernelCandidate<F32SoftmaxProblem, F32SoftmaxFn>> F32SoftmaxKernels() {
   return kF32Softmax;
+}
+
+std::span<const KernelCandidate<F32LayerNormProblem, F32LayerNormFn>> F32LayerNormKernels() {
+  return kF32LayerNorm;
 }
 
 std::span<const KernelCandidate<F32UnaryProblem, F32UnaryFn>> F32UnaryKernels() {

@@ -29,6 +29,13 @@ struct F32SoftmaxProblem {
 using F32SoftmaxFn = void (*)(int64_t outer, int64_t axis, int64_t inner, const float* x, float* y);
 std::span<const KernelCandidate<F32SoftmaxProblem, F32SoftmaxFn>> F32SoftmaxKernels();
 
+// fp32 LayerNorm over contiguous rows: the vector rows sum in float partial sums (the reference
+// in double), within a tested bound of it.
+struct F32LayerNormProblem {};
+using F32LayerNormFn = void (*)(int64_t rows, int64_t length, const float* x, const float* scale,
+                                const float* bias, float epsilon, float* y);
+std::span<const KernelCandidate<F32LayerNormProblem, F32LayerNormFn>> F32LayerNormKernels();
+
 struct Q8PointwiseProblem {
   bool rescale_op = false;  // Relu or Clip: the reference rescales and clamps each element
 };

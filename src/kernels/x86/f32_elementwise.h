@@ -16,6 +16,12 @@ void UnaryF32Avx2(F32UnaryOp op, int64_t count, const float* x, const F32UnaryPa
 void SoftmaxRowsF32Avx512(int64_t rows, int64_t length, const float* x, float* y);
 void SoftmaxRowsF32Avx2(int64_t rows, int64_t length, const float* x, float* y);
 
+// LayerNorm over `rows` contiguous rows of `length` (kernels/f32_elementwise_loops.h).
+void LayerNormRowsF32Avx512(int64_t rows, int64_t length, const float* x, const float* scale,
+                            const float* bias, float epsilon, float* y);
+void LayerNormRowsF32Avx2(int64_t rows, int64_t length, const float* x, const float* scale,
+                          const float* bias, float epsilon, float* y);
+
 // One broadcast row: a and b advance a_step and b_step (1 or 0) elements per output element.
 void BinaryRowF32Avx512(F32BinaryOp op, int64_t count, const float* a, int64_t a_step,
                         const float* b, int64_t b_step, float* out);

@@ -11,6 +11,11 @@ void UnaryF32Avx2(F32UnaryOp op, int64_t count, const float* x, const F32UnaryPa
   UnaryF32Loop<Avx2Build>(op, count, x, p, y);
 }
 
+void LayerNormRowsF32Avx2(int64_t rows, int64_t length, const float* x, const float* scale,
+                          const float* bias, float epsilon, float* y) {
+  LayerNormRowsF32Loop(rows, length, x, scale, bias, epsilon, y);
+}
+
 void SoftmaxRowsF32Avx2(int64_t rows, int64_t length, const float* x, float* y) {
   SoftmaxRowsF32Loop<Avx2Build>(rows, length, x, y);
 }

@@ -157,6 +157,11 @@ void UnaryF32Avx512(F32UnaryOp op, int64_t count, const float* x, const F32Unary
   }
 }
 
+void LayerNormRowsF32Avx512(int64_t rows, int64_t length, const float* x, const float* scale,
+                            const float* bias, float epsilon, float* y) {
+  LayerNormRowsF32Loop(rows, length, x, scale, bias, epsilon, y);
+}
+
 void SoftmaxRowsF32Avx512(int64_t rows, int64_t length, const float* x, float* y) {
   SoftmaxRowsF32Loop<Avx512Build>(rows, length, x, y);
 }
