@@ -33,6 +33,8 @@ inline void Microkernel(const F32Gemm::Packed& p, const float* input, int64_t m0
     for (int r = 0; r < kR; ++r) a[r] = input + rows_indirection[r][tap] * p.depth;
     for (int64_t k = 0; k < p.depth; ++k) {
       const __m256 w0 = _mm256_load_ps(w), w1 = _mm256_load_ps(w + 8);
+      // As the AVX-512 file: the weights of layers larger than L2 asked for 4 KB ahead.
+      _mm_prefetch(reinterpret_cast<const char*>(w + 16 * 64), _MM_HINT_T0);
       w += 16;
       for (int r = 0; r < kR; ++r) {
         const __m256 x = _mm256_broadcast_ss(a[r] + k);
