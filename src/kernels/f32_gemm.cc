@@ -66,13 +66,18 @@ size_t F32Gemm::scratch_bytes() const {
   return padded_ ? sizeof(float) * static_cast<size_t>((vectors_ + 1) * packed_.depth) : 0;
 }
 
-const float* F32Gemm::Prepare(const float* input, void* scratch) const {
+const float* F32Gemm::PreparePart(const void* input_bytes, void* scratch, int64_t part,
+                                  int64_t parts) const {
+  const auto* input = static_cast<const float*>(input_bytes);
   if (!padded_) return input;
-  // The input, then one vector of zeros that padded taps read.
+  // The input, then one vector of zeros that padded taps read; part `part` copies its share of
+  // the vectors, the last part the zeros.
   auto* prepared = static_cast<float*>(scratch);
-  const size_t count = static_cast<size_t>(vectors_ * packed_.depth);
-  std::memcpy(prepared, input, count * sizeof(float));
-  std::fill(prepared + count, prepared + count + static_cast<size_t>(packed_.depth), 0.0f);
+  const auto depth = static_cast<size_t>(packed_.depth);
+  const auto begin = static_cast<size_t>(vectors_ * part / parts) * depth;
+  const auto end = static_cast<size_t>(vectors_ * (part + 1) / parts) * depth;
+  std::memcpy(prepared + begin, input + begin, (end - begin) * sizeof(float));
+  if (part == parts - 1) std::fill(prepared + end, prepared + end + depth, 0.0f);
   return prepared;
 }
 

@@ -23,7 +23,12 @@ class F32Gemm {
   size_t scratch_bytes() const;
   void Run(const float* input, float* output, void* scratch) const;
   // Run in parts, for threads (as Q8Gemm).
-  const float* Prepare(const float* input, void* scratch) const;
+  const float* Prepare(const float* input, void* scratch) const {
+    return PreparePart(input, scratch, 0, 1);
+  }
+  // Part `part` of `parts` of Prepare: its share of the input's vectors (threads run the parts
+  // at once); each returns what Prepare does.
+  const float* PreparePart(const void* input, void* scratch, int64_t part, int64_t parts) const;
   void Compute(const float* prepared, float* output, int64_t row_begin, int64_t row_end,
                int64_t tile_begin, int64_t tile_end) const;
   int64_t rows() const { return packed_.m; }

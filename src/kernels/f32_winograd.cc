@@ -150,27 +150,30 @@ size_t F32Winograd::scratch_bytes() const {
          static_cast<size_t>(packed_.tiles * packed_.alpha * packed_.alpha * packed_.cin);
 }
 
-const float* F32Winograd::Prepare(const float* input, void* scratch) const {
+const float* F32Winograd::PreparePart(const void* input_bytes, void* scratch, int64_t part,
+                                      int64_t parts) const {
+  const auto* input = static_cast<const float*>(input_bytes);
   auto* v = static_cast<float*>(scratch);
+  const int64_t begin = packed_.tiles * part / parts, end = packed_.tiles * (part + 1) / parts;
 #if defined(__x86_64__)
   if (isa_ == Isa::kAvx512) {
-    x86::F32WinogradInputAvx512(packed_, input, v);
+    x86::F32WinogradInputAvx512(packed_, input, v, begin, end);
     return v;
   }
   if (isa_ == Isa::kAvx2) {
-    x86::F32WinogradInputAvx2(packed_, input, v);
+    x86::F32WinogradInputAvx2(packed_, input, v, begin, end);
     return v;
   }
 #elif defined(__aarch64__)
   if (isa_ == Isa::kNeon) {
-    arm::F32WinogradInputNeon(packed_, input, v);
+    arm::F32WinogradInputNeon(packed_, input, v, begin, end);
     return v;
   }
 #endif
   if (packed_.m == 2) {
-    WinogradInputTiles<2, float, 1>(Tiling(packed_), input, v, 0, packed_.tiles);
+    WinogradInputTiles<2, float, 1>(Tiling(packed_), input, v, begin, end);
   } else {
-    WinogradInputTiles<4, float, 1>(Tiling(packed_), input, v, 0, packed_.tiles);
+    WinogradInputTiles<4, float, 1>(Tiling(packed_), input, v, begin, end);
   }
   return v;
 }

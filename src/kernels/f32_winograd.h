@@ -33,7 +33,11 @@ class F32Winograd {
 
   size_t scratch_bytes() const;
   void Run(const float* input, float* output, void* scratch) const;
-  const float* Prepare(const float* input, void* scratch) const;
+  const float* Prepare(const float* input, void* scratch) const {
+    return PreparePart(input, scratch, 0, 1);
+  }
+  // Part `part` of `parts` of Prepare: its share of the tiles (threads run the parts at once).
+  const float* PreparePart(const void* input, void* scratch, int64_t part, int64_t parts) const;
   void Compute(const float* prepared, float* output, int64_t row_begin, int64_t row_end,
                int64_t tile_begin, int64_t tile_end) const;
   int64_t rows() const { return packed_.tiles; }
@@ -64,15 +68,18 @@ class F32Winograd {
 // into `v`, and rows [row_begin, row_end) of output tiles for column tiles [tile_begin,
 // tile_end).
 namespace x86 {
-void F32WinogradInputAvx512(const F32Winograd::Packed& p, const float* input, float* v);
+void F32WinogradInputAvx512(const F32Winograd::Packed& p, const float* input, float* v,
+                            int64_t tile_begin, int64_t tile_end);
 void F32WinogradAvx512(const F32Winograd::Packed& p, const float* v, int64_t row_begin,
                        int64_t row_end, int64_t tile_begin, int64_t tile_end, float* output);
-void F32WinogradInputAvx2(const F32Winograd::Packed& p, const float* input, float* v);
+void F32WinogradInputAvx2(const F32Winograd::Packed& p, const float* input, float* v,
+                          int64_t tile_begin, int64_t tile_end);
 void F32WinogradAvx2(const F32Winograd::Packed& p, const float* v, int64_t row_begin,
                      int64_t row_end, int64_t tile_begin, int64_t tile_end, float* output);
 }  // namespace x86
 namespace arm {
-void F32WinogradInputNeon(const F32Winograd::Packed& p, const float* input, float* v);
+void F32WinogradInputNeon(const F32Winograd::Packed& p, const float* input, float* v,
+                          int64_t tile_begin, int64_t tile_end);
 void F32WinogradNeon(const F32Winograd::Packed& p, const float* v, int64_t row_begin,
                      int64_t row_end, int64_t tile_begin, int64_t tile_end, float* output);
 }  // namespace arm

@@ -241,64 +241,82 @@ size_t Q8GemmPlan::scratch_bytes() const {
   return static_cast<size_t>((packed_.vectors + 1) * packed_.depth_padded) * element;
 }
 
-const void* Q8GemmPlan::PrepareImage(const void* input, void* scratch) const {
+// Part `part` of `parts` of the padded image: its share of every image's rows (the top padding
+// with the first part, the bottom padding and the reach past the last pixel with the last), so
+// that the threads that will compute on an image's halves each prepare, and keep in their own
+// caches, the rows they read.
+const void* Q8GemmPlan::PrepareImage(const void* input, void* scratch, int64_t part,
+                                     int64_t parts) const {
   const ref::ConvGeometry& g = *image_;
   const Q8GemmPacked& p = packed_;
-  const size_t channels = static_cast<size_t>(g.in_c);
-  const size_t total =
-      static_cast<size_t>(p.vectors) * channels + static_cast<size_t>(p.depth_padded);
+  const int64_t channels = g.in_c;
+  const int64_t row_length = int64_t{g.in_w} * channels;
   const auto* in = static_cast<const uint8_t*>(input);
   const bool s8 = input_type_ == DType::kI8;
-  // The input's source_h_ x source_w_ pixels go to the interior from (pad_top, pad_left).
-  auto copy_rows = [&](auto* image, auto padding, auto convert) {
-    std::fill(image, image + total, padding);
+  const int64_t first = g.in_h * part / parts, last = g.in_h * (part + 1) / parts;
+  auto fill_rows = [&](auto* image, auto padding, auto convert) {
     for (int b = 0; b < g.batch; ++b) {
-      for (int y = 0; y < source_h_; ++y) {
-        const uint8_t* src = in + ((int64_t{b} * source_h_ + y) * source_w_) * g.in_c;
-        auto* dst = image + ((int64_t{b} * g.in_h + y + g.pad_top) * g.in_w + g.pad_left) * g.in_c;
-        const int64_t count = int64_t{source_w_} * g.in_c;
-        for (int64_t i = 0; i < count; ++i) dst[i] = convert(src[i]);
+      for (int64_t r = first; r < last; ++r) {
+        auto* dst = image + (int64_t{b} * g.in_h + r) * row_length;
+        const int64_t y = r - g.pad_top;
+        if (y < 0 || y >= source_h_) {
+          std::fill(dst, dst + row_length, padding);
+          continue;
+        }
+        const uint8_t* src = in + ((int64_t{b} * source_h_ + y) * source_w_) * channels;
+        const int64_t left = int64_t{g.pad_left} * channels;
+        const int64_t interior = int64_t{source_w_} * channels;
+        std::fill(dst, dst + left, padding);
+        for (int64_t i = 0; i < interior; ++i) dst[left + i] = convert(src[i]);
+        std::fill(dst + left + interior, dst + row_length, padding);
       }
+    }
+    if (part == parts - 1) {  // one vector's reach past the last pixel
+      auto* end = image + p.vectors * channels;
+      std::fill(end, end + p.depth_padded, padding);
     }
   };
   if (form_ != Q8InputForm::kI16) {
     const uint8_t flip = s8 == (form_ == Q8InputForm::kU8) ? 0x80 : 0x00;
     auto* image = static_cast<uint8_t*>(scratch);
-    copy_rows(image, static_cast<uint8_t>(input_zero_point_ ^ flip),
+    fill_rows(image, static_cast<uint8_t>(input_zero_point_ ^ flip),
               [flip](uint8_t x) { return static_cast<uint8_t>(x ^ flip); });
     return image;
   }
   auto* image = static_cast<int16_t*>(scratch);
   const int32_t zero = input_zero_point_;
-  copy_rows(image, int16_t{0}, [s8, zero](uint8_t x) {
+  fill_rows(image, int16_t{0}, [s8, zero](uint8_t x) {
     return static_cast<int16_t>((s8 ? static_cast<int8_t>(x) : x) - zero);
   });
   return image;
 }
 
-const void* Q8GemmPlan::Prepare(const void* input, void* scratch) const {
-  if (image_) return PrepareImage(input, scratch);
+const void* Q8GemmPlan::PreparePart(const void* input, void* scratch, int64_t part,
+                                    int64_t parts) const {
+  if (image_) return PrepareImage(input, scratch, part, parts);
   const Q8GemmPacked& p = packed_;
   const size_t depth = static_cast<size_t>(p.depth), padded = static_cast<size_t>(p.depth_padded);
-  const size_t vectors = static_cast<size_t>(p.vectors);
+  const auto first = static_cast<size_t>(p.vectors * part / parts);
+  const auto last = static_cast<size_t>(p.vectors * (part + 1) / parts);
+  const bool padding_vector = part == parts - 1;
   if (form_ != Q8InputForm::kI16) {
     // Bytes padded with the zero point to the granule; then the padding vector.
     auto* prepared = static_cast<uint8_t*>(scratch);
     const auto* in = static_cast<const uint8_t*>(input);
     const uint8_t flip = (input_type_ == DType::kI8) == (form_ == Q8InputForm::kU8) ? 0x80 : 0x00;
     const uint8_t zero = static_cast<uint8_t>(input_zero_point_ ^ flip);
-    for (size_t v = 0; v < vectors; ++v) {
+    for (size_t v = first; v < last; ++v) {
       uint8_t* dst = prepared + v * padded;
       const uint8_t* src = in + v * depth;
       for (size_t i = 0; i < depth; ++i) dst[i] = src[i] ^ flip;
       std::fill(dst + depth, dst + padded, zero);
     }
-    std::fill(prepared + vectors * padded, prepared + (vectors + 1) * padded, zero);
+    if (padding_vector) std::fill(prepared + last * padded, prepared + (last + 1) * padded, zero);
     return prepared;
   }
   // int16 vectors x - z, padded with 0; then the padding vector (0).
   auto* prepared = static_cast<int16_t*>(scratch);
-  for (size_t v = 0; v < vectors; ++v) {
+  for (size_t v = first; v < last; ++v) {
     int16_t* dst = prepared + v * padded;
     if (input_type_ == DType::kI8) {
       const int8_t* src = static_cast<const int8_t*>(input) + v * depth;
@@ -309,7 +327,9 @@ const void* Q8GemmPlan::Prepare(const void* input, void* scratch) const {
     }
     std::fill(dst + depth, dst + padded, int16_t{0});
   }
-  std::fill(prepared + vectors * padded, prepared + (vectors + 1) * padded, int16_t{0});
+  if (padding_vector) {
+    std::fill(prepared + last * padded, prepared + (last + 1) * padded, int16_t{0});
+  }
   return prepared;
 }
 

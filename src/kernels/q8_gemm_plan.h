@@ -75,7 +75,13 @@ class Q8GemmPlan {
   const Q8GemmPacked& packed() const { return packed_; }
   void set_weights(const void* weights) { packed_.weights = weights; }
   size_t scratch_bytes() const;
-  const void* Prepare(const void* input, void* scratch) const;
+  const void* Prepare(const void* input, void* scratch) const {
+    return PreparePart(input, scratch, 0, 1);
+  }
+  // Part `part` of `parts` of Prepare (their own input vectors, or image rows, each): the parts
+  // may run on different threads, and together write what Prepare does; each returns the same
+  // pointer.
+  const void* PreparePart(const void* input, void* scratch, int64_t part, int64_t parts) const;
 
   // e.g. "qs8_igemm": the input type and the kind (gemm, igemm, rowconv).
   std::string Name() const;
@@ -99,7 +105,7 @@ class Q8GemmPlan {
   AlignedArray<int8_t> PackInterleaved(const Q8GemmLayer& layer, int64_t granule) const;
 
  private:
-  const void* PrepareImage(const void* input, void* scratch) const;
+  const void* PrepareImage(const void* input, void* scratch, int64_t part, int64_t parts) const;
   template <typename Visit>
   void ForEachTileRows(const Q8GemmLayer& layer, Visit visit) const;
   int8_t* InterleaveStep(const std::vector<const int8_t*>& rows, int64_t tap, int64_t k,

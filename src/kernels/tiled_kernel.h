@@ -26,6 +26,14 @@ class TiledKernel {
   virtual size_t scratch_bytes() const = 0;
   // The prepared input for Compute (in scratch, or `input` itself).
   virtual const void* Prepare(const void* input, void* scratch) const = 0;
+  // Whether Prepare splits into parts that threads run at once, each its share of the input's
+  // vectors or rows (then the threads that compute on a share find it in their own caches:
+  // runtime/ops/gemm_split.h). Each part returns what Prepare does.
+  virtual bool prepares_in_parts() const { return false; }
+  virtual const void* PreparePart(const void* input, void* scratch, int64_t part,
+                                  int64_t parts) const {
+    return parts == 1 ? Prepare(input, scratch) : nullptr;
+  }
   // Output rows [row_begin, row_end) of column tiles [tile_begin, tile_end).
   virtual void Compute(const void* prepared, void* output, int64_t row_begin, int64_t row_end,
                        int64_t tile_begin, int64_t tile_end) const = 0;
@@ -43,6 +51,11 @@ namespace tiled_detail {
 template <typename Kernel>
 concept HasRowsAndTiles = requires(const Kernel& k) {
   k.rows_per_call();
+};
+
+template <typename Kernel>
+concept PreparesInParts = requires(const Kernel& k) {
+  k.PreparePart(nullptr, nullptr, int64_t{0}, int64_t{1});
 };
 
 template <typename T>
@@ -66,6 +79,15 @@ class TiledKernelOf final : public TiledKernel {
   size_t scratch_bytes() const override { return kernel_.scratch_bytes(); }
   const void* Prepare(const void* input, void* scratch) const override {
     return kernel_.Prepare(static_cast<const Input*>(input), scratch);
+  }
+  bool prepares_in_parts() const override { return tiled_detail::PreparesInParts<Kernel>; }
+  const void* PreparePart(const void* input, void* scratch, int64_t part,
+                          int64_t parts) const override {
+    if constexpr (tiled_detail::PreparesInParts<Kernel>) {
+      return kernel_.PreparePart(input, scratch, part, parts);
+    } else {
+      return parts == 1 ? Prepare(input, scratch) : nullptr;
+    }
   }
   void Compute(const void* prepared, void* output, int64_t row_begin, int64_t row_end,
                int64_t tile_begin, int64_t tile_end) const override {

@@ -5,6 +5,12 @@
 // Layers can take microseconds, so a hand-off must be cheaper than that: workers spin for a
 // short while (about 0.1 ms) after each call before they sleep on a condition variable, and
 // the caller spins until the workers are done.
+//
+// With as many tasks as threads, task i always runs on thread i (the caller is thread 0):
+// the ops split their data the same way (runtime/ops/gemm_split.h, element_split.h), so the
+// part of a tensor a thread writes in one op is the part it reads in the next, from its own
+// core's cache. Handed out first come first served, the halves swapped cores from op to op and
+// crossed between the caches each time. Other counts are handed out as threads come free.
 #pragma once
 
 #include <atomic>
@@ -30,15 +36,16 @@ class ThreadPool {
   void Parallelize(int64_t count, Task task, void* context);
 
  private:
-  void Work();
-  void RunTasks();
+  void Work(int thread);
+  void RunTasks(int thread);
 
   std::vector<std::thread> workers_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::atomic<uint64_t> generation_{0};
   std::atomic<bool> stop_{false};
-  std::atomic<int> busy_{0};  // workers still on the current call
+  std::atomic<int> busy_{0};      // workers still on the current call
+  std::atomic<int> sleepers_{0};  // workers waiting on wake_
   Task task_ = nullptr;
   void* context_ = nullptr;
   int64_t count_ = 0;

@@ -32,10 +32,12 @@
 namespace trit::test {
 
 // Runs a built kernel on `input` into `output` in two parts by rows, then again in two parts by
-// column tiles; both must give the same bytes (returned: the first run's).
+// column tiles; both must give the same bytes (returned: the first run's). A kernel that
+// prepares in parts (TiledKernel::prepares_in_parts) also prepares in 2 and 3 parts, run last
+// part first into scratch holding other bytes, and must give the same bytes again.
 template <typename T>
 std::vector<T> RunInParts(const TiledKernel& kernel, const void* input, size_t outputs) {
-  std::vector<uint8_t> storage(kernel.scratch_bytes() + 128);
+  std::vector<uint8_t> storage(kernel.scratch_bytes() + 128, 0x5a);
   void* scratch = storage.data() + (64 - reinterpret_cast<uintptr_t>(storage.data()) % 64);
   const void* prepared = kernel.Prepare(input, scratch);
   std::vector<T> by_rows(outputs), by_tiles(outputs);
@@ -48,6 +50,21 @@ std::vector<T> RunInParts(const TiledKernel& kernel, const void* input, size_t o
   EXPECT_TRUE(std::equal(by_rows.begin(), by_rows.end(), by_tiles.begin(),
                          [](T a, T b) { return std::memcmp(&a, &b, sizeof(T)) == 0; }))
       << kernel.name() << ": the split by tiles differs from the split by rows";
+  if (kernel.prepares_in_parts()) {
+    for (const int64_t parts : {2, 3}) {
+      std::vector<uint8_t> other(kernel.scratch_bytes() + 128, 0xa5);
+      void* part_scratch = other.data() + (64 - reinterpret_cast<uintptr_t>(other.data()) % 64);
+      const void* part_prepared = nullptr;
+      for (int64_t part = parts - 1; part >= 0; --part) {
+        part_prepared = kernel.PreparePart(input, part_scratch, part, parts);
+      }
+      std::vector<T> from_parts(outputs);
+      kernel.Compute(part_prepared, from_parts.data(), 0, kernel.rows(), 0, kernel.tiles());
+      EXPECT_TRUE(std::equal(by_rows.begin(), by_rows.end(), from_parts.begin(),
+                             [](T a, T b) { return std::memcmp(&a, &b, sizeof(T)) == 0; }))
+          << kernel.name() << ": preparing in " << parts << " parts changes the result";
+    }
+  }
   return by_rows;
 }
 

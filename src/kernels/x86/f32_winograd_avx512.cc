@@ -81,13 +81,14 @@ void Run(const F32Winograd::Packed& p, const float* v, int64_t row_begin, int64_
 
 }  // namespace
 
-void F32WinogradInputAvx512(const F32Winograd::Packed& p, const float* input, float* v) {
+void F32WinogradInputAvx512(const F32Winograd::Packed& p, const float* input, float* v,
+                            int64_t tile_begin, int64_t tile_end) {
   const WinogradTiling g{p.batch,   p.in_h,     p.in_w,    p.out_h,   p.out_w,
                          p.pad_top, p.pad_left, p.tiles_h, p.tiles_w, p.cin};
   if (p.m == 2) {
-    WinogradInputTiles<2, __m512, 16>(g, input, v, 0, p.tiles);
+    WinogradInputTiles<2, __m512, 16>(g, input, v, tile_begin, tile_end);
   } else {
-    WinogradInputTiles<4, __m512, 16>(g, input, v, 0, p.tiles);
+    WinogradInputTiles<4, __m512, 16>(g, input, v, tile_begin, tile_end);
   }
 }
 

@@ -64,6 +64,10 @@ class Q8Gemm {
   const void* Prepare(const void* input, void* scratch) const {
     return plan_.Prepare(input, scratch);
   }
+  // Prepare in parts that may run on different threads (Q8GemmPlan::PreparePart).
+  const void* PreparePart(const void* input, void* scratch, int64_t part, int64_t parts) const {
+    return plan_.PreparePart(input, scratch, part, parts);
+  }
   void Compute(const void* prepared, void* output, int64_t row_begin, int64_t row_end,
                int64_t tile_begin, int64_t tile_end) const;
   int64_t rows() const { return plan_.packed().m; }

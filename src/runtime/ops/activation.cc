@@ -12,6 +12,7 @@
 #include "kernels/q8_prepare.h"
 #include "kernels/registry/activation.h"
 #include "runtime/op_kernel.h"
+#include "runtime/ops/element_split.h"
 #include "runtime/ops/op_support.h"
 
 namespace trit::runtime {
@@ -20,8 +21,8 @@ namespace {
 // Sqrt runs the reference; the others run their row of the fp32 table.
 class ActivationF32Kernel final : public OpKernel {
  public:
-  ActivationF32Kernel(const Graph& g, const Node& node)
-      : sqrt_(node.op == OpType::kSqrt), count_(NumElements(Output(g, node).shape)) {
+  ActivationF32Kernel(const Graph& g, const Node& node, ThreadPool* pool)
+      : pool_(pool), sqrt_(node.op == OpType::kSqrt), count_(NumElements(Output(g, node).shape)) {
     if (sqrt_) {
       name_ = "ref_sqrt_f32";
       return;
@@ -71,15 +72,19 @@ class ActivationF32Kernel final : public OpKernel {
   void Run(const void* const* inputs, void* const* outputs, void*) override {
     const auto* x = static_cast<const float*>(inputs[0]);
     auto* y = static_cast<float*>(outputs[0]);
-    if (sqrt_) {
-      ref::SqrtF32(count_, x, y);
-    } else {
-      kernel_(op_, count_, x, params_, y);
-    }
+    const int64_t min_bytes = op_ == F32UnaryOp::kClip ? kMinSplitCheapBytes : kMinSplitBytes;
+    SplitElements(pool_, count_, sizeof(float), min_bytes, [&](int64_t begin, int64_t end) {
+      if (sqrt_) {
+        ref::SqrtF32(end - begin, x + begin, y + begin);
+      } else {
+        kernel_(op_, end - begin, x + begin, params_, y + begin);
+      }
+    });
   }
   std::string_view name() const override { return name_; }
 
  private:
+  ThreadPool* pool_;
   bool sqrt_;
   int64_t count_;
   F32UnaryOp op_ = F32UnaryOp::kClip;
@@ -116,8 +121,8 @@ double TableFunction(const Node& node, double x) {
 template <typename In, typename Out>
 class ActivationQ8Kernel final : public OpKernel {
  public:
-  ActivationQ8Kernel(const Graph& g, const Node& node)
-      : op_(node.op), count_(NumElements(Output(g, node).shape)) {
+  ActivationQ8Kernel(const Graph& g, const Node& node, ThreadPool* pool)
+      : pool_(pool), op_(node.op), count_(NumElements(Output(g, node).shape)) {
     const Value& x = Input(g, node, 0);
     const Value& y = Output(g, node);
     input_zero_point_ = ZeroPoint(x);
@@ -162,15 +167,19 @@ class ActivationQ8Kernel final : public OpKernel {
   void Run(const void* const* inputs, void* const* outputs, void*) override {
     const auto* x = static_cast<const In*>(inputs[0]);
     auto* y = static_cast<Out*>(outputs[0]);
-    if (lookup_) {
-      lookup_(count_, x, std::is_signed_v<In>, table_, y);
-    } else {
-      ref::RescaleClampQ8(count_, x, input_zero_point_, requant_, output_zero_point_, lo_, hi_, y);
-    }
+    SplitElements(pool_, count_, sizeof(Out), kMinSplitCheapBytes, [&](int64_t begin, int64_t end) {
+      if (lookup_) {
+        lookup_(end - begin, x + begin, std::is_signed_v<In>, table_, y + begin);
+      } else {
+        ref::RescaleClampQ8(end - begin, x + begin, input_zero_point_, requant_, output_zero_point_,
+                            lo_, hi_, y + begin);
+      }
+    });
   }
   std::string_view name() const override { return name_; }
 
  private:
+  ThreadPool* pool_;
   OpType op_;
   int64_t count_;
   int32_t input_zero_point_ = 0, output_zero_point_ = 0, lo_ = 0, hi_ = 0;
@@ -182,13 +191,13 @@ class ActivationQ8Kernel final : public OpKernel {
 
 }  // namespace
 
-std::unique_ptr<OpKernel> MakeActivationKernel(const Graph& g, const Node& node, ThreadPool*) {
+std::unique_ptr<OpKernel> MakeActivationKernel(const Graph& g, const Node& node, ThreadPool* pool) {
   const Value& x = Input(g, node, 0);
-  if (x.dtype == DType::kF32) return std::make_unique<ActivationF32Kernel>(g, node);
+  if (x.dtype == DType::kF32) return std::make_unique<ActivationF32Kernel>(g, node, pool);
   if (node.op == OpType::kSqrt) Unsupported(node, "a quantized input");
   std::unique_ptr<OpKernel> kernel;
   DispatchQ8(x.dtype, Output(g, node).dtype, [&](auto in, auto out) {
-    kernel = std::make_unique<ActivationQ8Kernel<decltype(in), decltype(out)>>(g, node);
+    kernel = std::make_unique<ActivationQ8Kernel<decltype(in), decltype(out)>>(g, node, pool);
   });
   return kernel;
 }

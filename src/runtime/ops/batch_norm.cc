@@ -11,6 +11,7 @@
 #include "kernels/q8_prepare.h"
 #include "kernels/registry/batch_norm.h"
 #include "runtime/op_kernel.h"
+#include "runtime/ops/element_split.h"
 #include "runtime/ops/op_support.h"
 
 namespace trit::runtime {
@@ -18,8 +19,9 @@ namespace {
 
 class BatchNormF32Kernel final : public OpKernel {
  public:
-  BatchNormF32Kernel(const Graph& g, const Node& node)
-      : channels_(Input(g, node, 0).shape.back()),
+  BatchNormF32Kernel(const Graph& g, const Node& node, ThreadPool* pool)
+      : pool_(pool),
+        channels_(Input(g, node, 0).shape.back()),
         positions_(NumElements(Input(g, node, 0).shape) / std::max<int64_t>(channels_, 1)),
         epsilon_(node.attrs.GetFloat("epsilon", 1e-5f)) {
     const auto& chosen = ChooseKernel(BatchNormF32Kernels(), {channels_});
@@ -40,17 +42,24 @@ class BatchNormF32Kernel final : public OpKernel {
   void Run(const void* const* inputs, void* const* outputs, void*) override {
     const auto* x = static_cast<const float*>(inputs[0]);
     auto* y = static_cast<float*>(outputs[0]);
-    if (!scale_.empty()) {
-      ref::ChannelAffineF32(positions_, channels_, x, scale_.data(), shift_.data(), y);
-      return;
-    }
-    ref::BatchNormF32(positions_, channels_, x, static_cast<const float*>(inputs[1]),
-                      static_cast<const float*>(inputs[2]), static_cast<const float*>(inputs[3]),
-                      static_cast<const float*>(inputs[4]), epsilon_, y);
+    SplitElements(
+        pool_, positions_, channels_ * 4, kMinSplitBytes, [&](int64_t begin, int64_t end) {
+          const float* in = x + begin * channels_;
+          float* out = y + begin * channels_;
+          if (!scale_.empty()) {
+            ref::ChannelAffineF32(end - begin, channels_, in, scale_.data(), shift_.data(), out);
+            return;
+          }
+          ref::BatchNormF32(end - begin, channels_, in, static_cast<const float*>(inputs[1]),
+                            static_cast<const float*>(inputs[2]),
+                            static_cast<const float*>(inputs[3]),
+                            static_cast<const float*>(inputs[4]), epsilon_, out);
+        });
   }
   std::string_view name() const override { return name_; }
 
  private:
+  ThreadPool* pool_;
   int64_t channels_, positions_;
   float epsilon_;
   std::string_view name_;
@@ -60,8 +69,9 @@ class BatchNormF32Kernel final : public OpKernel {
 template <typename In, typename Out>
 class BatchNormQ8Kernel final : public OpKernel {
  public:
-  BatchNormQ8Kernel(const Graph& g, const Node& node)
-      : channels_(Input(g, node, 0).shape.back()),
+  BatchNormQ8Kernel(const Graph& g, const Node& node, ThreadPool* pool)
+      : pool_(pool),
+        channels_(Input(g, node, 0).shape.back()),
         positions_(NumElements(Input(g, node, 0).shape) / std::max<int64_t>(channels_, 1)) {
     const Value& x = Input(g, node, 0);
     const Value& y = Output(g, node);
@@ -100,25 +110,33 @@ class BatchNormQ8Kernel final : public OpKernel {
   void Run(const void* const* inputs, void* const* outputs, void*) override {
     const auto* x = static_cast<const In*>(inputs[0]);
     auto* y = static_cast<Out*>(outputs[0]);
+    SplitElements(pool_, positions_, channels_, kMinSplitBytes, [&](int64_t begin, int64_t end) {
+      RunPositions(x + begin * channels_, y + begin * channels_, end - begin);
+    });
+  }
+  std::string_view name() const override { return name_; }
+
+ private:
+  void RunPositions(const In* x, Out* y, int64_t positions) const {
     if (split_) {
-      split_(split_params_, x, y);
+      BatchNormSplitParams part = split_params_;
+      part.positions = positions;
+      split_(part, x, y);
       return;
     }
     if (table_.empty()) {
-      ref::BatchNormQ8(positions_, channels_, x, input_zero_point_, multiplier_.data(),
+      ref::BatchNormQ8(positions, channels_, x, input_zero_point_, multiplier_.data(),
                        offset_.data(), shift_, output_zero_point_, lo_, hi_, y);
       return;
     }
     const Out* table = table_.data();
-    for (int64_t p = 0; p < positions_; ++p, x += channels_, y += channels_) {
+    for (int64_t p = 0; p < positions; ++p, x += channels_, y += channels_) {
       for (int64_t c = 0; c < channels_; ++c) {
         y[c] = table[static_cast<uint8_t>(x[c]) * channels_ + c];
       }
     }
   }
-  std::string_view name() const override { return name_; }
 
- private:
   // The split's terms, per channel padded to 16 (kernels/q8_batch_norm_split.h).
   void PrepareSplit() {
     const size_t padded = static_cast<size_t>((channels_ + 15) / 16 * 16);
@@ -140,6 +158,7 @@ class BatchNormQ8Kernel final : public OpKernel {
                      input_zero_point_, lo_,       hi_,      std::is_signed_v<In>};
   }
 
+  ThreadPool* pool_;
   int64_t channels_, positions_;
   std::string_view name_;
   BatchNormSplitFn split_ = nullptr;
@@ -153,12 +172,12 @@ class BatchNormQ8Kernel final : public OpKernel {
 
 }  // namespace
 
-std::unique_ptr<OpKernel> MakeBatchNormKernel(const Graph& g, const Node& node, ThreadPool*) {
+std::unique_ptr<OpKernel> MakeBatchNormKernel(const Graph& g, const Node& node, ThreadPool* pool) {
   const Value& x = Input(g, node, 0);
-  if (x.dtype == DType::kF32) return std::make_unique<BatchNormF32Kernel>(g, node);
+  if (x.dtype == DType::kF32) return std::make_unique<BatchNormF32Kernel>(g, node, pool);
   std::unique_ptr<OpKernel> kernel;
   DispatchQ8(x.dtype, Output(g, node).dtype, [&](auto in, auto out) {
-    kernel = std::make_unique<BatchNormQ8Kernel<decltype(in), decltype(out)>>(g, node);
+    kernel = std::make_unique<BatchNormQ8Kernel<decltype(in), decltype(out)>>(g, node, pool);
   });
   return kernel;
 }

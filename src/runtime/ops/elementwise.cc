@@ -8,10 +8,40 @@
 #include "kernels/q8_prepare.h"
 #include "kernels/registry/elementwise.h"
 #include "runtime/op_kernel.h"
+#include "runtime/ops/element_split.h"
 #include "runtime/ops/op_support.h"
 
 namespace trit::runtime {
 namespace {
+
+// Two operands of the output's own shape: one flat row, which the threads may split.
+bool SameShapes(const Graph& g, const Node& node) {
+  return Input(g, node, 0).shape == Output(g, node).shape &&
+         Input(g, node, 1).shape == Output(g, node).shape;
+}
+
+// Elements [0, count) of same-shape operands as a broadcast of one row.
+ref::Broadcast Flat(int64_t count) {
+  ref::Broadcast b;
+  b.rank = 1;
+  b.extent[0] = count;
+  b.stride_a[0] = b.stride_b[0] = 1;
+  b.count = count;
+  return b;
+}
+
+// Runs run(broadcast, begin) over the whole broadcast, or over contiguous parts of it on the
+// pool's threads when both operands have the output's shape (begin: the part's first element).
+template <typename Run>
+void SplitBinary(ThreadPool* pool, bool same_shapes, const ref::Broadcast& broadcast,
+                 int64_t element_bytes, Run&& run) {
+  if (!same_shapes) {
+    run(broadcast, int64_t{0});
+    return;
+  }
+  SplitElements(pool, broadcast.count, element_bytes, kMinSplitBytes,
+                [&](int64_t begin, int64_t end) { run(Flat(end - begin), begin); });
+}
 
 ref::Broadcast BroadcastOf(const Graph& g, const Node& node) {
   const Shape& a = Input(g, node, 0).shape;
@@ -23,8 +53,11 @@ ref::Broadcast BroadcastOf(const Graph& g, const Node& node) {
 // Pow runs the reference; Add, Sub, Mul and Div their row of the fp32 table.
 class BinaryF32Kernel final : public OpKernel {
  public:
-  BinaryF32Kernel(const Graph& g, const Node& node)
-      : broadcast_(BroadcastOf(g, node)), pow_(node.op == OpType::kPow) {
+  BinaryF32Kernel(const Graph& g, const Node& node, ThreadPool* pool)
+      : pool_(pool),
+        same_shapes_(SameShapes(g, node)),
+        broadcast_(BroadcastOf(g, node)),
+        pow_(node.op == OpType::kPow) {
     if (pow_) {
       name_ = "ref_pow_f32";
       return;
@@ -41,15 +74,20 @@ class BinaryF32Kernel final : public OpKernel {
     const auto* a = static_cast<const float*>(inputs[0]);
     const auto* b = static_cast<const float*>(inputs[1]);
     auto* y = static_cast<float*>(outputs[0]);
-    if (pow_) {
-      ref::PowF32(broadcast_, a, b, y);
-    } else {
-      kernel_(op_, broadcast_, a, b, y);
-    }
+    SplitBinary(pool_, same_shapes_, broadcast_, sizeof(float),
+                [&](const ref::Broadcast& part, int64_t begin) {
+                  if (pow_) {
+                    ref::PowF32(part, a + begin, b + begin, y + begin);
+                  } else {
+                    kernel_(op_, part, a + begin, b + begin, y + begin);
+                  }
+                });
   }
   std::string_view name() const override { return name_; }
 
  private:
+  ThreadPool* pool_;
+  bool same_shapes_;
   ref::Broadcast broadcast_;
   bool pow_;
   F32BinaryOp op_ = F32BinaryOp::kAdd;
@@ -60,8 +98,11 @@ class BinaryF32Kernel final : public OpKernel {
 template <typename A, typename B, typename Out>
 class BinaryQ8Kernel final : public OpKernel {
  public:
-  BinaryQ8Kernel(const Graph& g, const Node& node)
-      : broadcast_(BroadcastOf(g, node)), add_(node.op == OpType::kAdd) {
+  BinaryQ8Kernel(const Graph& g, const Node& node, ThreadPool* pool)
+      : pool_(pool),
+        same_shapes_(SameShapes(g, node)),
+        broadcast_(BroadcastOf(g, node)),
+        add_(node.op == OpType::kAdd) {
     const Value& a = Input(g, node, 0);
     const Value& b = Input(g, node, 1);
     const Value& y = Output(g, node);
@@ -90,17 +131,22 @@ class BinaryQ8Kernel final : public OpKernel {
     const auto* a = static_cast<const A*>(inputs[0]);
     const auto* b = static_cast<const B*>(inputs[1]);
     auto* y = static_cast<Out*>(outputs[0]);
-    if (add_) {
-      add_kernel_(broadcast_, a, std::is_signed_v<A>, b, std::is_signed_v<B>, add_params_, y,
-                  std::is_signed_v<Out>);
-    } else {
-      mul_kernel_(broadcast_, a, std::is_signed_v<A>, b, std::is_signed_v<B>, mul_params_, y,
-                  std::is_signed_v<Out>);
-    }
+    SplitBinary(pool_, same_shapes_, broadcast_, sizeof(Out),
+                [&](const ref::Broadcast& part, int64_t begin) {
+                  if (add_) {
+                    add_kernel_(part, a + begin, std::is_signed_v<A>, b + begin,
+                                std::is_signed_v<B>, add_params_, y + begin, std::is_signed_v<Out>);
+                  } else {
+                    mul_kernel_(part, a + begin, std::is_signed_v<A>, b + begin,
+                                std::is_signed_v<B>, mul_params_, y + begin, std::is_signed_v<Out>);
+                  }
+                });
   }
   std::string_view name() const override { return name_; }
 
  private:
+  ThreadPool* pool_;
+  bool same_shapes_;
   ref::Broadcast broadcast_;
   bool add_;
   ref::QuantAddParams add_params_;
@@ -112,13 +158,14 @@ class BinaryQ8Kernel final : public OpKernel {
 
 }  // namespace
 
-std::unique_ptr<OpKernel> MakeElementwiseKernel(const Graph& g, const Node& node, ThreadPool*) {
+std::unique_ptr<OpKernel> MakeElementwiseKernel(const Graph& g, const Node& node,
+                                                ThreadPool* pool) {
   const Value& a = Input(g, node, 0);
   if (Input(g, node, 0).shape.size() > ref::kMaxRank ||
       Input(g, node, 1).shape.size() > ref::kMaxRank) {
     Unsupported(node, "rank above 8");
   }
-  if (a.dtype == DType::kF32) return std::make_unique<BinaryF32Kernel>(g, node);
+  if (a.dtype == DType::kF32) return std::make_unique<BinaryF32Kernel>(g, node, pool);
   if (node.op != OpType::kAdd && node.op != OpType::kMul) Unsupported(node, "a quantized input");
   std::unique_ptr<OpKernel> kernel;
   const DType b_type = Input(g, node, 1).dtype;
@@ -126,9 +173,9 @@ std::unique_ptr<OpKernel> MakeElementwiseKernel(const Graph& g, const Node& node
     using A = decltype(a_tag);
     using Out = decltype(out_tag);
     if (b_type == DType::kU8) {
-      kernel = std::make_unique<BinaryQ8Kernel<A, uint8_t, Out>>(g, node);
+      kernel = std::make_unique<BinaryQ8Kernel<A, uint8_t, Out>>(g, node, pool);
     } else {
-      kernel = std::make_unique<BinaryQ8Kernel<A, int8_t, Out>>(g, node);
+      kernel = std::make_unique<BinaryQ8Kernel<A, int8_t, Out>>(g, node, pool);
     }
   });
   return kernel;

@@ -79,8 +79,8 @@ class TiledOpKernel final : public OpKernel {
       : kernel_(std::move(kernel)), pool_(pool) {}
 
   void Run(const void* const* inputs, void* const* outputs, void* scratch) override {
-    GemmSplit<TiledKernel, void, void>::Run(*kernel_, kernel_->Prepare(inputs[0], scratch),
-                                            outputs[0], pool_);
+    GemmSplit<TiledKernel, void, void>::PrepareAndRun(*kernel_, inputs[0], scratch, outputs[0],
+                                                      pool_);
   }
   size_t scratch_bytes() const override { return kernel_->scratch_bytes(); }
   bool reads_constants() const override { return false; }  // every TiledKernel packs its own
