@@ -6,16 +6,16 @@
 #include <vector>
 
 #include "quant/graph_edit.h"
+#include "quant/pattern_matcher.h"
 
 namespace trit::quant {
 namespace {
 
 constexpr float kConstantTolerance = 1e-6f;
 
-class GeluMatcher {
+class GeluMatcher : PatternMatcher {
  public:
-  GeluMatcher(Graph& g, std::set<NodeId>& removed)
-      : g_(g), removed_(removed), producers_(g.Producers()), consumers_(Consumers(g)) {}
+  GeluMatcher(Graph& g, std::set<NodeId>& removed) : PatternMatcher(g, removed) {}
 
   // Every Mul is tried as the outermost one: a GELU inside a larger product (GEGLU's
   // gelu(a) * b) is the Mul whose factors are exactly x, 0.5 and 1 + gate.
@@ -31,17 +31,6 @@ class GeluMatcher {
 
  private:
   bool IsFloat(NodeId n) const { return g_.value(g_.node(n).outputs[0]).dtype == DType::kF32; }
-  // The node that alone reads `v` (and `v` is no graph output), or -1.
-  NodeId SingleReader(ValueId v) const {
-    return HasSingleConsumer(g_, consumers_, v) ? consumers_[static_cast<size_t>(v)][0] : -1;
-  }
-  // The live node that makes `v` when `reader` is its only reader, or -1.
-  NodeId OnlyFor(ValueId v, NodeId reader) const {
-    const NodeId p = producers_[static_cast<size_t>(v)];
-    if (p < 0 || removed_.count(p) || SingleReader(v) != reader) return -1;
-    return p;
-  }
-
   // The factors of the product that Mul node `mul` computes, through the Muls that feed only it:
   // the leaves go to `factors`, the inner Muls to `inner`.
   void Factors(NodeId mul, std::vector<ValueId>& factors, std::vector<NodeId>& inner) const {
@@ -181,25 +170,17 @@ class GeluMatcher {
       } else {
         continue;
       }
-      for (const NodeId p : pattern) {
-        g_.nodes()[static_cast<size_t>(p)].inputs.clear();
-        removed_.insert(p);
-      }
+      Remove(pattern);
       Node& gelu = g_.nodes()[static_cast<size_t>(root)];
       gelu.op = OpType::kGelu;
       gelu.inputs = {x};
       gelu.attrs = {};
       if (tanh_form) gelu.attrs.Set("approximate", std::string("tanh"));
-      consumers_ = Consumers(g_);
+      Recount();
       return true;
     }
     return false;
   }
-
-  Graph& g_;
-  std::set<NodeId>& removed_;
-  const std::vector<NodeId> producers_;
-  std::vector<std::vector<NodeId>> consumers_;
 };
 
 }  // namespace

@@ -7,14 +7,14 @@
 #include <vector>
 
 #include "quant/graph_edit.h"
+#include "quant/pattern_matcher.h"
 
 namespace trit::quant {
 namespace {
 
-class LayerNormMatcher {
+class LayerNormMatcher : PatternMatcher {
  public:
-  LayerNormMatcher(Graph& g, std::set<NodeId>& removed)
-      : g_(g), removed_(removed), producers_(g.Producers()), consumers_(Consumers(g)) {}
+  LayerNormMatcher(Graph& g, std::set<NodeId>& removed) : PatternMatcher(g, removed) {}
 
   int Run() {
     int fused = 0;
@@ -27,16 +27,6 @@ class LayerNormMatcher {
   }
 
  private:
-  NodeId SingleReader(ValueId v) const {
-    return HasSingleConsumer(g_, consumers_, v) ? consumers_[static_cast<size_t>(v)][0] : -1;
-  }
-  // The live node making `v`, of op `op`, when `reader` is its only reader; else -1.
-  NodeId OnlyFor(ValueId v, NodeId reader, OpType op) const {
-    const NodeId p = producers_[static_cast<size_t>(v)];
-    if (p < 0 || removed_.count(p) || g_.node(p).op != op || SingleReader(v) != reader) return -1;
-    return p;
-  }
-
   // The first normalized axis of a keepdims ReduceMean over the trailing axes of its input, or
   // nothing.
   std::optional<int64_t> TrailingAxis(const Node& reduce) const {
@@ -143,10 +133,7 @@ class LayerNormMatcher {
         bias = c->second;
       }
     }
-    for (const NodeId p : pattern) {
-      g_.nodes()[static_cast<size_t>(p)].inputs.clear();
-      removed_.insert(p);
-    }
+    Remove(pattern);
     Node& norm = g_.nodes()[static_cast<size_t>(last)];
     const std::string name = norm.name;
     std::vector<ValueId> inputs = {x, AddRowConstant(name + "/scale", row, scale)};
@@ -157,7 +144,7 @@ class LayerNormMatcher {
     fused.attrs = {};
     fused.attrs.Set("axis", *axis);
     fused.attrs.Set("epsilon", epsilon);
-    consumers_ = Consumers(g_);
+    Recount();
     return true;
   }
 
@@ -172,11 +159,6 @@ class LayerNormMatcher {
     SetFloatData(c, v);
     return g_.AddValue(std::move(c));
   }
-
-  Graph& g_;
-  std::set<NodeId>& removed_;
-  const std::vector<NodeId> producers_;
-  std::vector<std::vector<NodeId>> consumers_;
 };
 
 }  // namespace
