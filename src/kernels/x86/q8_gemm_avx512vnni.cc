@@ -36,6 +36,10 @@ inline void Microkernel(const Q8Gemm::Packed& p, const uint8_t* input, int64_t m
     auto step = [&](int64_t s, const int8_t* ws) {
       __m512i wv[kV];
       for (int v = 0; v < kV; ++v) wv[v] = _mm512_load_si512(ws + 64 * v);
+      // As the fp32 GEMM: weights from beyond L2 asked for 4 KB ahead.
+      for (int v = 0; v < kV; ++v) {
+        _mm_prefetch(reinterpret_cast<const char*>(ws + 64 * v + 4096), _MM_HINT_T0);
+      }
       for (int r = 0; r < kR; ++r) {
         int32_t four;
         std::memcpy(&four, a[r] + 4 * s, 4);
