@@ -60,6 +60,22 @@ void UnaryF32Loop(F32UnaryOp op, int64_t count, const float* x, const F32UnaryPa
   }
 }
 
+// Sum of term(0) .. term(length - 1) in 16 partial sums, added up at the end (the loop
+// vectorizes; the order is not the reference's, which sums in double or in sequence).
+template <typename Term>
+inline float PartialSum(int64_t length, Term term) {
+  constexpr int kLanes = 16;
+  float partial[kLanes] = {};
+  int64_t i = 0;
+  for (; i + kLanes <= length; i += kLanes) {
+    for (int lane = 0; lane < kLanes; ++lane) partial[lane] += term(i + lane);
+  }
+  for (; i < length; ++i) partial[0] += term(i);
+  float sum = 0.0f;
+  for (const float p : partial) sum += p;
+  return sum;
+}
+
 // Softmax over contiguous rows (the last axis). Three passes a row, each its own loop so that
 // it vectorizes: the max in 16 partial maxima (max is exact in any order; every lane starts at
 // in[0] and takes in[i] only when max < in[i], the reference's std::max, so a NaN in[0] makes
@@ -84,32 +100,10 @@ void SoftmaxRowsF32Loop(int64_t rows, int64_t length, const float* x, float* y) 
     float max_value = maxima[0];
     for (const float m : maxima) max_value = max_value < m ? m : max_value;
     for (int64_t k = 0; k < length; ++k) out[k] = Math::Exp(in[k] - max_value);
-    float partial[kLanes] = {};
-    i = 0;
-    for (; i + kLanes <= length; i += kLanes) {
-      for (int lane = 0; lane < kLanes; ++lane) partial[lane] += out[i + lane];
-    }
-    for (; i < length; ++i) partial[0] += out[i];
-    float sum = 0.0f;
-    for (const float p : partial) sum += p;
+    const float sum = PartialSum(length, [out](int64_t k) { return out[k]; });
     const float inverse = 1.0f / sum;
     for (int64_t k = 0; k < length; ++k) out[k] *= inverse;
   }
-}
-
-// Sum of `length` floats in 16 partial sums (the loop vectorizes; the order is not the
-// reference's, which sums in double).
-inline float PartialSum(int64_t length, const float* x) {
-  constexpr int kLanes = 16;
-  float partial[kLanes] = {};
-  int64_t i = 0;
-  for (; i + kLanes <= length; i += kLanes) {
-    for (int lane = 0; lane < kLanes; ++lane) partial[lane] += x[i + lane];
-  }
-  for (; i < length; ++i) partial[0] += x[i];
-  float sum = 0.0f;
-  for (const float p : partial) sum += p;
-  return sum;
 }
 
 // LayerNorm over contiguous rows: the mean, then the variance of x - mean (two passes, so no
@@ -121,21 +115,11 @@ inline void LayerNormRowsF32Loop(int64_t rows, int64_t length, const float* x, c
   for (int64_t r = 0; r < rows; ++r) {
     const float* in = x + r * length;
     float* out = y + r * length;
-    const float mean = PartialSum(length, in) * inverse_length;
-    float squares = 0.0f;
-    {
-      constexpr int kLanes = 16;
-      float partial[kLanes] = {};
-      int64_t i = 0;
-      for (; i + kLanes <= length; i += kLanes) {
-        for (int lane = 0; lane < kLanes; ++lane) {
-          const float d = in[i + lane] - mean;
-          partial[lane] += d * d;
-        }
-      }
-      for (; i < length; ++i) partial[0] += (in[i] - mean) * (in[i] - mean);
-      for (const float p : partial) squares += p;
-    }
+    const float mean = PartialSum(length, [in](int64_t i) { return in[i]; }) * inverse_length;
+    const float squares = PartialSum(length, [in, mean](int64_t i) {
+      const float d = in[i] - mean;
+      return d * d;
+    });
     const float inverse = 1.0f / std::sqrt(squares * inverse_length + epsilon);
     if (bias) {
       for (int64_t i = 0; i < length; ++i) out[i] = (in[i] - mean) * inverse * scale[i] + bias[i];

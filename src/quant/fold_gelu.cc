@@ -45,6 +45,16 @@ class GeluMatcher : PatternMatcher {
     }
   }
 
+  // The last of `nodes` that reads `v`, or -1.
+  NodeId ReaderAmong(ValueId v, const std::vector<NodeId>& nodes) const {
+    NodeId reader = -1;
+    for (const NodeId n : nodes) {
+      const std::vector<ValueId>& inputs = g_.node(n).inputs;
+      if (std::find(inputs.begin(), inputs.end(), v) != inputs.end()) reader = n;
+    }
+    return reader;
+  }
+
   bool IsConstant(ValueId v, float expected) const {
     return IsScalarConstant(g_, v, expected, kConstantTolerance);
   }
@@ -108,11 +118,7 @@ class GeluMatcher : PatternMatcher {
     const NodeId a = producers_[static_cast<size_t>(sum)];
     if (a < 0 || std::find(inner.begin(), inner.end(), a) != inner.end()) return false;
     if (g_.node(a).op != OpType::kAdd) return false;
-    NodeId add_reader = -1;
-    for (const NodeId m : inner) {
-      for (const ValueId in : g_.node(m).inputs) add_reader = in == sum ? m : add_reader;
-    }
-    if (OnlyFor(sum, add_reader) != a) return false;
+    if (OnlyFor(sum, ReaderAmong(sum, inner)) != a) return false;
     const Node& add = g_.node(a);
     for (int side = 0; side < 2; ++side) {
       if (add.inputs[side] != x) continue;
@@ -148,11 +154,9 @@ class GeluMatcher : PatternMatcher {
       const ValueId x = factors[static_cast<size_t>(side)];
       const ValueId sum = factors[static_cast<size_t>(1 - side)];
       // The Mul that reads the sum: the root or one of the inner Muls.
-      NodeId sum_reader = -1;
-      for (const NodeId m : inner) {
-        for (const ValueId in : g_.node(m).inputs) sum_reader = in == sum ? m : sum_reader;
-      }
-      for (const ValueId in : g_.node(root).inputs) sum_reader = in == sum ? root : sum_reader;
+      std::vector<NodeId> muls = inner;
+      muls.push_back(root);
+      const NodeId sum_reader = ReaderAmong(sum, muls);
       const auto one_plus = OnePlus(sum, sum_reader);
       if (!one_plus) continue;
       const NodeId gate = OnlyFor(one_plus->first, one_plus->second);
