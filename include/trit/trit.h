@@ -132,7 +132,9 @@ trit_status trit_session_run(trit_session* session);
 trit_status trit_session_get_output(const trit_session* session, size_t index, void* data,
                                     size_t bytes);
 
-/* Bytes of the arena the session needs (known from load on, before any arena exists). */
+/* Bytes of the arena the session needs (known from load on, before any arena exists). It
+ * depends on the session's threads: with more than one, the layers' scratch takes a region of
+ * its own. */
 size_t trit_session_arena_bytes(const trit_session* session);
 /* Gives the session a caller-owned arena of `arena_bytes` bytes (at least
  * trit_session_arena_bytes(), aligned to TRIT_ARENA_ALIGNMENT), replacing and freeing one trit

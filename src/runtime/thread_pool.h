@@ -6,6 +6,14 @@
 // short while (about 0.1 ms) after each call before they sleep on a condition variable, and
 // the caller spins until the workers are done.
 //
+// A hand-off is bound by moving cache lines between cores, not by instructions: 0.1 us on one
+// die, 0.23 us one way between the two vCPUs of an AMD EPYC VM measured here. So the call (its
+// generation, task, context and count) fills one line that only the caller writes, and each
+// worker says it is done in a line of its own that only it writes, by a plain store: a worker
+// fetches one line to start and the caller one per worker to finish. With the call's fields,
+// the counters and the done flags sharing lines and an atomic decrement for "done", a call cost
+// 1.0-1.3 us there; 0.6 us split this way.
+//
 // With as many tasks as threads, task i always runs on thread i (the caller is thread 0):
 // the ops split their data the same way (runtime/ops/gemm_split.h, element_split.h), so the
 // part of a tensor a thread writes in one op is the part it reads in the next, from its own
@@ -16,6 +24,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <memory>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -39,17 +48,26 @@ class ThreadPool {
   void Work(int thread);
   void RunTasks(int thread);
 
-  std::vector<std::thread> workers_;
+  // Written by the caller only, read by every worker.
+  struct alignas(64) Call {
+    std::atomic<uint64_t> generation{0};
+    std::atomic<bool> stop{false};
+    Task task = nullptr;
+    void* context = nullptr;
+    int64_t count = 0;
+  };
+  // Written by its worker only: the generation of the last call it finished.
+  struct alignas(64) Done {
+    std::atomic<uint64_t> generation{0};
+  };
+
+  Call call_;
+  std::unique_ptr<Done[]> done_;
+  alignas(64) std::atomic<int64_t> next_{0};  // the next task, where count != threads
+  alignas(64) std::atomic<int> sleepers_{0};  // workers waiting on wake_
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::atomic<uint64_t> generation_{0};
-  std::atomic<bool> stop_{false};
-  std::atomic<int> busy_{0};      // workers still on the current call
-  std::atomic<int> sleepers_{0};  // workers waiting on wake_
-  Task task_ = nullptr;
-  void* context_ = nullptr;
-  int64_t count_ = 0;
-  std::atomic<int64_t> next_{0};
+  std::vector<std::thread> workers_;
 };
 
 }  // namespace trit::runtime

@@ -187,16 +187,18 @@ TEST(CApi, ArenaSizeFirstThenTheCallersBuffer) {
 
 TEST(CApi, ArenaGivenAtLoadIsCheckedAndUntouchedWhenRefused) {
   const std::vector<uint8_t> model = Bytes(trit::zoo::BuildLeNet5(4));
+  trit_session_options options;
+  std::memset(&options, 0, sizeof options);
+  options.threads = 2;  // the arena a session needs depends on its threads (scratch placement)
   trit_session* probe = nullptr;
-  ASSERT_EQ(trit_session_create_from_memory(model.data(), model.size(), &probe), TRIT_OK);
+  ASSERT_EQ(
+      trit_session_create_from_memory_with_options(model.data(), model.size(), &options, &probe),
+      TRIT_OK);
   const size_t needed = trit_session_arena_bytes(probe);
   trit_session_destroy(probe);
 
   AlignedBlock arena(needed);
   std::memset(arena.data(), 0xC3, arena.size());
-  trit_session_options options;
-  std::memset(&options, 0, sizeof options);
-  options.threads = 2;
   options.arena = arena.data();
   options.arena_bytes = needed / 2;
   trit_session* session = nullptr;
