@@ -143,7 +143,7 @@ void BM_F32Unary(benchmark::State& state) {
   for (size_t i = 0; i < x.size(); ++i) x.data()[i] = values(rng);
   using enum trit::F32UnaryOp;
   const trit::F32UnaryOp ops[] = {kClip, kSigmoid, kTanh, kHardSigmoid, kHardSwish,
-                                  kSilu, kErf,     kGelu, kGeluTanh};
+                                  kSilu, kErf,     kGelu, kGeluTanh,    kExp};
   trit::F32UnaryOp op = trit::F32UnaryOp::kClip;
   for (const trit::F32UnaryOp candidate : ops) {
     if (row.applies && row.applies({candidate})) op = candidate;

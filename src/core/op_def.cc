@@ -320,6 +320,11 @@ constexpr OpDef kRows[] = {
      .infer_shape = InferLayerNormShape,
      .check_types = CheckBatchNormTypes,
      .quant = kRequantizes},
+    {.op = OpType::kExp,
+     .name = "Exp",
+     .infer_shape = InferSameShape,
+     .check_types = CheckSameTypes,
+     .quant = kRequantizes},
 };
 
 constexpr std::array<OpDef, kNumOpTypes> kOpDefs = IndexByOp(kRows);

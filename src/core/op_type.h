@@ -63,6 +63,7 @@
 //               x.shape[axis:]); attrs: axis=-1, epsilon=1e-5. Each row (the elements from axis
 //               on) as (x - mean) / sqrt(var + epsilon) * scale + bias, var the population
 //               variance; f32, or 8-bit in and out (computed in float in between)
+// Exp           e^x (inf above 88.72, denormals and 0 below -87.3); f32, or 8-bit as a table
 #pragma once
 
 #include <cstdint>
@@ -111,9 +112,10 @@ enum class OpType : uint16_t {
   kErf = 36,
   kGelu = 37,
   kLayerNorm = 38,
+  kExp = 39,
 };
 
-inline constexpr int kNumOpTypes = 39;
+inline constexpr int kNumOpTypes = 40;
 
 std::string_view OpTypeName(OpType op);
 std::optional<OpType> ParseOpType(std::string_view name);

@@ -18,6 +18,7 @@ enum class F32UnaryOp : uint8_t {
   kErf,
   kGelu,      // the erf form
   kGeluTanh,  // the tanh form
+  kExp,
 };
 
 struct F32UnaryParams {

@@ -42,6 +42,9 @@ void UnaryF32Loop(F32UnaryOp op, int64_t count, const float* x, const F32UnaryPa
     case F32UnaryOp::kErf:
       for (int64_t i = 0; i < count; ++i) y[i] = Math::Erf(x[i]);
       return;
+    case F32UnaryOp::kExp:
+      for (int64_t i = 0; i < count; ++i) y[i] = Math::ExpAnywhere(x[i]);
+      return;
     case F32UnaryOp::kGelu:
       for (int64_t i = 0; i < count; ++i) y[i] = Math::Gelu(x[i]);
       return;

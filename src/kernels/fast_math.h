@@ -40,6 +40,15 @@ struct FastMath {
     std::memcpy(&scale, &bits, sizeof(scale));
     return poly * scale;
   }
+  // e^x over all floats, for the Exp op: Exp above clamps to [-87, 88], where the activations
+  // saturate anyway. Beyond that, the square of e^(x/2): inf from 88.72 up (as expf), and the
+  // denormals down to -103.9 (one extra rounding, about 2 ulps, where they are not). NaN is
+  // passed on by hand: a vectorized clamp may turn it into -87.
+  static float ExpAnywhere(float x) {
+    const float half = Exp(0.5f * x);
+    const float e = x > 87.0f || x < -87.0f ? half * half : Exp(x);
+    return x == x ? e : x;
+  }
   static float Sigmoid(float v) { return 1.0f / (1.0f + Exp(-v)); }
   static float Tanh(float v) {
     const float v2 = v * v;

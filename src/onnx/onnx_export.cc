@@ -812,6 +812,7 @@ const std::array<Exporter::ExportRow, kNumOpTypes> Exporter::kExportTable =
         {OpType::kStructuredDense, "MatMul", &Exporter::ExportStructuredDense},
         {OpType::kSilu, "", &Exporter::ExportSilu},
         {OpType::kErf, "Erf", &Exporter::ExportElementwise},
+        {OpType::kExp, "Exp", &Exporter::ExportElementwise},
         {OpType::kGelu, "", &Exporter::ExportGelu},
         {OpType::kLayerNorm, "", &Exporter::ExportLayerNorm},
     });

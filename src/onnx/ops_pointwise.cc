@@ -111,6 +111,9 @@ void AddPointwiseOps(OpTable& table) {
                         },
                         false, ""};
   table["HardSigmoid"] = {HardSigmoid, false, ""};
+  table["Exp"] = {
+      [](NodeContext& n) { Unary(n, OpType::kExp, [](float v) { return std::exp(v); }); }, false,
+      ""};
   table["Erf"] = {
       [](NodeContext& n) { Unary(n, OpType::kErf, [](float v) { return std::erf(v); }); }, false,
       ""};

@@ -44,6 +44,7 @@ std::optional<ChannelPath> FollowChannels(const Graph& g,
       case OpType::kSilu:
       case OpType::kErf:
       case OpType::kGelu:
+      case OpType::kExp:
       case OpType::kDropout:
         break;
       case OpType::kMaxPool:

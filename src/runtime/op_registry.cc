@@ -74,6 +74,7 @@ OpKernelFactory FactoryOf(OpType op) {
     case OpType::kSilu:
     case OpType::kErf:
     case OpType::kGelu:
+    case OpType::kExp:
       return MakeActivationKernel;
     case OpType::kSoftmax:
       return MakeSoftmaxKernel;

@@ -203,6 +203,7 @@ constexpr std::array<FloatOpRow, kNumOpTypes> kFloatOps = IndexByOp<FloatOpRow>(
      [](const FloatOpCall& c) { return RunStructuredDenseOp(c.graph, c.node, c.in); }},
     {OpType::kSilu, [](const FloatOpCall& c) { return torch::silu(c.x()); }},
     {OpType::kErf, [](const FloatOpCall& c) { return torch::erf(c.x()); }},
+    {OpType::kExp, [](const FloatOpCall& c) { return torch::exp(c.x()); }},
     {OpType::kGelu,
      [](const FloatOpCall& c) {
        return torch::gelu(c.x(), c.attrs().GetString("approximate", "none"));

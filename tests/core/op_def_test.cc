@@ -47,7 +47,7 @@ TEST(OpDef, NamesAreTheOnesStoredInFiles) {
       "Binarize",   "Sub",       "Div",        "Pow",         "Sqrt",
       "ReduceMean", "Transpose", "MatMul",     "HardSigmoid", "HardSwish",
       "LSTM",       "GRU",       "FastRNN",    "FastGRNN",    "StructuredDense",
-      "Silu",       "Erf",       "Gelu",       "LayerNorm"};
+      "Silu",       "Erf",       "Gelu",       "LayerNorm",   "Exp"};
   ASSERT_EQ(std::size(kStoredNames), static_cast<size_t>(kNumOpTypes));
   for (int i = 0; i < kNumOpTypes; ++i) {
     EXPECT_EQ(OpTypeName(static_cast<OpType>(i)), kStoredNames[i]) << i;
@@ -90,7 +90,7 @@ TEST(OpDef, QuantRulesMatchTheQuantizersLists) {
             (std::set<OpType>{OpType::kAvgPool, OpType::kGlobalAvgPool, OpType::kAdd, OpType::kMul,
                               OpType::kSigmoid, OpType::kTanh, OpType::kBatchNorm,
                               OpType::kHardSigmoid, OpType::kHardSwish, OpType::kSilu, OpType::kErf,
-                              OpType::kGelu, OpType::kLayerNorm}));
+                              OpType::kGelu, OpType::kLayerNorm, OpType::kExp}));
   EXPECT_EQ(OpsWhere([](const OpDef& d) { return d.quant == QuantRule::kQuantizedWeights; }),
             (std::set<OpType>{OpType::kConv2D, OpType::kDense}));
   EXPECT_EQ(OpsWhere([](const OpDef& d) { return d.quant == QuantRule::kStructuredWeights; }),

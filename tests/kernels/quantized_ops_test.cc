@@ -363,6 +363,9 @@ TEST(QuantizedOps, PointwiseActivations) {
         });
       },
       12);
+  CheckUnary(
+      OpType::kExp, {}, shape, shape,
+      [](const auto& v) { return Map(v, [](double x) { return std::exp(x); }); }, 13);
 }
 
 // LayerNorm on 8-bit tensors: the real values normalized per row (the last axis, then the last

@@ -247,6 +247,16 @@ for model in lenet5 resnet20; do
     fi
   done
 done
+# An element-wise op of the backend suite (Exp) exported and imported back runs the same.
+check "import test_exp" "$trit" import /usr/share/libonnx-testdata/data/node/test_exp/model.onnx -o "$work/exp.trit"
+check "export exp" "$trit" export "$work/exp.trit" -o "$work/exp.again.onnx"
+check "import the export of exp" "$trit" import "$work/exp.again.onnx" -o "$work/exp.back.trit"
+py "import numpy as np; np.save('$work/x.npy', np.random.RandomState(5).uniform(-90, 90, (3, 4, 5)).astype(np.float32))"
+check "run exp" "$trit" run "$work/exp.trit" -i "$work/x.npy" -o "$work/y.npy"
+check "run exp back" "$trit" run "$work/exp.back.trit" -i "$work/x.npy" -o "$work/y_back.npy"
+py "import numpy as np; x = np.load('$work/x.npy').astype(np.float64); a = np.load('$work/y.npy'); b = np.load('$work/y_back.npy'); assert (a == b).all(); assert np.allclose(a, np.exp(x), rtol=3e-5, atol=0), abs(a / np.exp(x) - 1).max()" \
+  || fail "exp: the export round trip differs, or Exp is off"
+
 check "zoo bnn" "$trit" zoo bnn -o "$work/bnn.trit"
 check_error "export of binary activations" "no ONNX export" "$trit" export "$work/bnn.trit" -o "$work/bad.onnx"
 [[ -e $work/bad.onnx ]] && fail "a failed export left a file"

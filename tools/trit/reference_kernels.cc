@@ -28,6 +28,7 @@ bool HasOptimizedKernels(OpType op) {
     case OpType::kSilu:
     case OpType::kErf:
     case OpType::kGelu:
+    case OpType::kExp:
     case OpType::kLayerNorm:
     case OpType::kHardSigmoid:
     case OpType::kHardSwish:

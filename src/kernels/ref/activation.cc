@@ -43,6 +43,10 @@ void GeluTanhF32(int64_t count, const float* input, float* output) {
   }
 }
 
+void ExpF32(int64_t count, const float* input, float* output) {
+  for (int64_t i = 0; i < count; ++i) output[i] = static_cast<float>(std::exp(double{input[i]}));
+}
+
 void SqrtF32(int64_t count, const float* input, float* output) {
   for (int64_t i = 0; i < count; ++i) output[i] = std::sqrt(input[i]);
 }

@@ -1,4 +1,4 @@
-// Reference pointwise ops: Relu, Clip, Sigmoid, Tanh, Silu, Erf, Gelu, Sqrt, HardSigmoid,
+// Reference pointwise ops: Relu, Clip, Sigmoid, Tanh, Silu, Erf, Gelu, Exp, Sqrt, HardSigmoid,
 // HardSwish.
 #pragma once
 
@@ -17,6 +17,7 @@ void ErfF32(int64_t count, const float* input, float* output);
 // (x + 0.044715 x^3))): both evaluated in double and rounded once.
 void GeluF32(int64_t count, const float* input, float* output);
 void GeluTanhF32(int64_t count, const float* input, float* output);
+void ExpF32(int64_t count, const float* input, float* output);  // in double, rounded once
 void SqrtF32(int64_t count, const float* input, float* output);
 // clamp(alpha * x + beta, 0, 1)
 void HardSigmoidF32(int64_t count, const float* input, float alpha, float beta, float* output);

@@ -148,6 +148,18 @@ void UnaryF32Avx512(F32UnaryOp op, int64_t count, const float* x, const F32Unary
       return Map(count, x, y, [](__m512 v) { return _mm512_mul_ps(v, Sigmoid(v)); });
     case F32UnaryOp::kErf:
       return Map(count, x, y, [](__m512 v) { return Erf(v); });
+    case F32UnaryOp::kExp:  // FastMath::ExpAnywhere: e^(x/2) squared beyond Exp's clamp
+      return Map(count, x, y, [](__m512 v) {
+        const __mmask16 nan = _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);
+        const __mmask16 far =
+            _mm512_cmp_ps_mask(_mm512_abs_ps(v), _mm512_set1_ps(87.0f), _CMP_GT_OQ);
+        __m512 e = Exp(v);
+        if (far) {
+          const __m512 half = Exp(_mm512_mul_ps(v, _mm512_set1_ps(0.5f)));
+          e = _mm512_mask_mul_ps(e, far, half, half);
+        }
+        return _mm512_mask_mov_ps(e, nan, v);
+      });
     case F32UnaryOp::kGelu:
       return Map(count, x, y, [](__m512 v) { return Gelu(v); });
     case F32UnaryOp::kGeluTanh:

@@ -1,4 +1,4 @@
-// Relu, Clip, Sigmoid, Tanh, Silu, Erf, Gelu, HardSigmoid and HardSwish bindings (and Sqrt in
+// Relu, Clip, Sigmoid, Tanh, Silu, Erf, Gelu, Exp, HardSigmoid and HardSwish bindings (and Sqrt in
 // fp32).
 // Quantized Relu/Clip rescale and clamp; the other quantized ops look up a 256-entry table built
 // here in double precision.
@@ -50,6 +50,9 @@ class ActivationF32Kernel final : public OpKernel {
         break;
       case OpType::kErf:
         op = F32UnaryOp::kErf;
+        break;
+      case OpType::kExp:
+        op = F32UnaryOp::kExp;
         break;
       case OpType::kGelu:
         op = ParseGeluApproximation(node.attrs.GetString("approximate", "none")) ==
@@ -104,6 +107,8 @@ double TableFunction(const Node& node, double x) {
       return x / (1.0 + std::exp(-x));
     case OpType::kErf:
       return std::erf(x);
+    case OpType::kExp:
+      return std::exp(x);
     case OpType::kGelu:
       if (ParseGeluApproximation(node.attrs.GetString("approximate", "none")) ==
           GeluApproximation::kTanh) {
