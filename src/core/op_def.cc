@@ -325,6 +325,20 @@ constexpr OpDef kRows[] = {
      .infer_shape = InferSameShape,
      .check_types = CheckSameTypes,
      .quant = kRequantizes},
+    {.op = OpType::kMin,
+     .name = "Min",
+     .min_inputs = 2,
+     .max_inputs = 2,
+     .infer_shape = InferBroadcastShape,
+     .check_types = CheckSameTypes,
+     .quant = kRequantizes},
+    {.op = OpType::kMax,
+     .name = "Max",
+     .min_inputs = 2,
+     .max_inputs = 2,
+     .infer_shape = InferBroadcastShape,
+     .check_types = CheckSameTypes,
+     .quant = kRequantizes},
 };
 
 constexpr std::array<OpDef, kNumOpTypes> kOpDefs = IndexByOp(kRows);

@@ -64,6 +64,9 @@
 //               on) as (x - mean) / sqrt(var + epsilon) * scale + bias, var the population
 //               variance; f32, or 8-bit in and out (computed in float in between)
 // Exp           e^x (inf above 88.72, denormals and 0 below -87.3); f32, or 8-bit as a table
+// Min, Max      the smaller / larger of a and b, NumPy broadcasting; NaN if either is NaN, a when
+//               they compare equal (-0 and +0); f32, or 8-bit: each input requantized to the
+//               output's scale, then compared
 #pragma once
 
 #include <cstdint>
@@ -113,9 +116,11 @@ enum class OpType : uint16_t {
   kGelu = 37,
   kLayerNorm = 38,
   kExp = 39,
+  kMin = 40,
+  kMax = 41,
 };
 
-inline constexpr int kNumOpTypes = 40;
+inline constexpr int kNumOpTypes = 42;
 
 std::string_view OpTypeName(OpType op);
 std::optional<OpType> ParseOpType(std::string_view name);

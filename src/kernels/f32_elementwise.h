@@ -26,6 +26,6 @@ struct F32UnaryParams {
   float alpha = 0.2f, beta = 0.5f;  // HardSigmoid
 };
 
-enum class F32BinaryOp : uint8_t { kAdd, kSub, kMul, kDiv };
+enum class F32BinaryOp : uint8_t { kAdd, kSub, kMul, kDiv, kMin, kMax };
 
 }  // namespace trit

@@ -10,6 +10,7 @@
 
 #include "kernels/f32_elementwise.h"
 #include "kernels/fast_math.h"
+#include "kernels/ref/elementwise.h"
 
 namespace trit {
 // Internal linkage on purpose: each ISA file gets its own copy, compiled with its own flags,
@@ -164,6 +165,12 @@ inline void BinaryF32Row(F32BinaryOp op, int64_t count, const float* a, int64_t 
     case F32BinaryOp::kDiv:
       return BinaryF32Steps(count, a, a_step, b, b_step, out,
                             [](float u, float v) { return u / v; });
+    case F32BinaryOp::kMin:
+      return BinaryF32Steps(count, a, a_step, b, b_step, out,
+                            [](float u, float v) { return ref::MinF32(u, v); });
+    case F32BinaryOp::kMax:
+      return BinaryF32Steps(count, a, a_step, b, b_step, out,
+                            [](float u, float v) { return ref::MaxF32(u, v); });
   }
 }
 

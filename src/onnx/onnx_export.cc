@@ -782,6 +782,8 @@ const std::array<Exporter::ExportRow, kNumOpTypes> Exporter::kExportTable =
         {OpType::kGlobalAvgPool, "GlobalAveragePool", &Exporter::ExportGlobalAvgPool},
         {OpType::kAdd, "Add", &Exporter::ExportBroadcasting},
         {OpType::kMul, "Mul", &Exporter::ExportBroadcasting},
+        {OpType::kMin, "Min", &Exporter::ExportBroadcasting},
+        {OpType::kMax, "Max", &Exporter::ExportBroadcasting},
         {OpType::kConcat, "Concat", &Exporter::ExportConcat},
         {OpType::kReshape, "Reshape", &Exporter::ExportReshape},
         {OpType::kFlatten, "Reshape", &Exporter::ExportReshape},

@@ -87,6 +87,43 @@ void Binary(NodeContext& node, OpType op, const std::function<double(double, dou
   node.SetOutput(0, node.Emit(op, inputs), nhwc);
 }
 
+// Min and Max: one input is itself; more than two become a chain of two-input nodes, all in the
+// layout Binary would choose for the whole set.
+void Variadic(NodeContext& node, OpType op, const std::function<double(double, double)>& f) {
+  const int count = node.proto().input_size();
+  if (count == 0) node.Fail("no inputs");
+  if (count == 1) return node.Forward(0, 0);
+  if (count == 2) return Binary(node, op, f);
+  bool constant = true;
+  size_t rank = 0;
+  bool any_nhwc = false;
+  for (int i = 0; i < count; ++i) {
+    constant = constant && node.IsConstant(i);
+    if (!node.IsConstant(i) && node.ElemType(i) != TensorProto::FLOAT) {
+      node.Fail("input type " + ElemTypeName(node.ElemType(i)));
+    }
+    rank = std::max(rank, node.OnnxShape(i).size());
+    any_nhwc = any_nhwc || node.IsNhwc(i);
+  }
+  if (constant) {
+    HostTensor folded = node.Constant(0, "data_0");
+    for (int i = 1; i < count; ++i) folded = HostBinary(folded, node.Constant(i, "data"), f);
+    node.SetConstant(0, std::move(folded));
+    return;
+  }
+  const bool nhwc = rank == 4 && any_nhwc;
+  auto operand = [&](int i) {
+    const std::string suffix = std::string("/").append(std::to_string(i));
+    return nhwc ? OperandNhwc(node, i, suffix) : node.InOnnxLayout(i);
+  };
+  ValueId result = operand(0);
+  for (int i = 1; i < count; ++i) {
+    const std::string suffix = i + 1 < count ? std::string("/chain").append(std::to_string(i)) : "";
+    result = node.Emit(op, {result, operand(i)}, {}, suffix);
+  }
+  node.SetOutput(0, result, nhwc);
+}
+
 }  // namespace
 
 void AddPointwiseOps(OpTable& table) {
@@ -138,6 +175,18 @@ void AddPointwiseOps(OpTable& table) {
         });
       },
       false, "float inputs; float only at run time"};
+  table["Min"] = {[](NodeContext& n) {
+                    Variadic(n, OpType::kMin, [](double a, double b) {
+                      return std::isnan(a) || std::isnan(b) ? a + b : std::min(a, b);
+                    });
+                  },
+                  false, "float inputs; broadcasting; NaN if any input is NaN"};
+  table["Max"] = {[](NodeContext& n) {
+                    Variadic(n, OpType::kMax, [](double a, double b) {
+                      return std::isnan(a) || std::isnan(b) ? a + b : std::max(a, b);
+                    });
+                  },
+                  false, "float inputs; broadcasting; NaN if any input is NaN"};
   table["Pow"] = {[](NodeContext& n) {
                     Binary(n, OpType::kPow, [](double a, double b) { return std::pow(a, b); });
                   },

@@ -51,6 +51,8 @@ OpKernelFactory FactoryOf(OpType op) {
     case OpType::kSub:
     case OpType::kDiv:
     case OpType::kPow:
+    case OpType::kMin:
+    case OpType::kMax:
       return MakeElementwiseKernel;
     case OpType::kTranspose:
       return MakeTransposeKernel;

@@ -162,6 +162,8 @@ constexpr std::array<FloatOpRow, kNumOpTypes> kFloatOps = IndexByOp<FloatOpRow>(
      }},
     {OpType::kAdd, [](const FloatOpCall& c) { return c.in[0] + c.in[1]; }},
     {OpType::kMul, [](const FloatOpCall& c) { return c.in[0] * c.in[1]; }},
+    {OpType::kMin, [](const FloatOpCall& c) { return torch::minimum(c.in[0], c.in[1]); }},
+    {OpType::kMax, [](const FloatOpCall& c) { return torch::maximum(c.in[0], c.in[1]); }},
     {OpType::kConcat, RunConcat},
     {OpType::kReshape, RunReshape},
     {OpType::kFlatten, RunFlatten},

@@ -363,8 +363,8 @@ TEST(F32ElementwiseKernels, BinaryOpsWithBroadcastingMatchTheReference) {
     Rng rng(seed);
     const auto [shape_a, shape_b, broadcast, count_a, count_b] = RandomBroadcast(rng);
     const std::vector<float> a = RandomValues(rng, count_a), b = RandomValues(rng, count_b);
-    for (const F32BinaryOp op :
-         {F32BinaryOp::kAdd, F32BinaryOp::kSub, F32BinaryOp::kMul, F32BinaryOp::kDiv}) {
+    for (const F32BinaryOp op : {F32BinaryOp::kAdd, F32BinaryOp::kSub, F32BinaryOp::kMul,
+                                 F32BinaryOp::kDiv, F32BinaryOp::kMin, F32BinaryOp::kMax}) {
       std::vector<float> expected(static_cast<size_t>(broadcast.count));
       switch (op) {
         case F32BinaryOp::kAdd:
@@ -379,6 +379,12 @@ TEST(F32ElementwiseKernels, BinaryOpsWithBroadcastingMatchTheReference) {
         case F32BinaryOp::kDiv:
           ref::DivF32(broadcast, a.data(), b.data(), expected.data());
           break;
+        case F32BinaryOp::kMin:
+          ref::MinF32(broadcast, a.data(), b.data(), expected.data());
+          break;
+        case F32BinaryOp::kMax:
+          ref::MaxF32(broadcast, a.data(), b.data(), expected.data());
+          break;
       }
       ForEachRunnableRow(F32BinaryKernels(), F32BinaryProblem{op}, [&](const auto& row) {
         std::vector<float> output(expected.size(), -1.0f);
@@ -389,7 +395,7 @@ TEST(F32ElementwiseKernels, BinaryOpsWithBroadcastingMatchTheReference) {
     }
   }
   if (DetectedIsa() == Isa::kAvx512 || FamilyOf(DetectedIsa()) == IsaFamily::kAArch64) {
-    EXPECT_GE(fast_rows, 200 * 4);
+    EXPECT_GE(fast_rows, 200 * 6);
   }
 }
 

@@ -575,9 +575,9 @@ TEST(QuantizedOps, BatchNormGivesTheReferencesBytesAtEveryLevel) {
   }
 }
 
-TEST(QuantizedOps, AddMulConcatWithBroadcastAndMixedParams) {
+TEST(QuantizedOps, AddMulConcatMinMaxWithBroadcastAndMixedParams) {
   Rng rng(14);
-  for (OpType op : {OpType::kAdd, OpType::kMul, OpType::kConcat}) {
+  for (OpType op : {OpType::kAdd, OpType::kMul, OpType::kConcat, OpType::kMin, OpType::kMax}) {
     for (DType a_type : kActTypes) {
       for (DType b_type : kActTypes) {
         const DType out_type = kActTypes[rng.Int(0, 1)];
@@ -608,7 +608,10 @@ TEST(QuantizedOps, AddMulConcatWithBroadcastAndMixedParams) {
               } else {
                 const double av = a.Real(static_cast<size_t>((y * 4 + x) * 5 + c));
                 const double bv = b.Real(static_cast<size_t>(x));  // [4,1] broadcasts over W
-                real = op == OpType::kAdd ? av + bv : av * bv;
+                real = op == OpType::kAdd   ? av + bv
+                       : op == OpType::kMul ? av * bv
+                       : op == OpType::kMin ? std::min(av, bv)
+                                            : std::max(av, bv);
               }
               want.push_back(QuantizeReal(real, out_scale, out_zero, out_type, -1000, 1000));
             }

@@ -59,7 +59,7 @@ class Decomposed(torch.nn.Module):
     """Hard-swish and hard-sigmoid spelled out in Add, Clip, Mul and Div nodes, as TensorFlow and
     Paddle exporters write them, around a squeeze-and-excitation gate; GELU in both forms, which
     the ONNX opsets before 20 spell out (erf: Div, Erf, Add, Mul, Mul; tanh: Mul, Pow, Add, Tanh,
-    ...)."""
+    ...); a Max of two tensors and a Min with a constant."""
 
     def __init__(self):
         super().__init__()
@@ -74,6 +74,7 @@ class Decomposed(torch.nn.Module):
     def forward(self, x):
         y = torch.nn.functional.gelu(self.conv1(x))
         y = self.conv1b(y)
+        y = torch.minimum(torch.maximum(y, 0.25 * y), torch.tensor(1.5))  # a capped leaky ReLU
         y = y * torch.clamp(y + 3, 0, 6) / 6  # x * relu6(x + 3) / 6
         y = self.conv2(y)
         y = y * (torch.clamp(3 + y, 0, 6) * (1 / 6))  # x * (relu6(3 + x) * 1/6)

@@ -18,6 +18,8 @@ bool HasOptimizedKernels(OpType op) {
     case OpType::kGlobalAvgPool:
     case OpType::kAdd:
     case OpType::kMul:
+    case OpType::kMin:
+    case OpType::kMax:
     case OpType::kSub:
     case OpType::kDiv:
     case OpType::kConcat:

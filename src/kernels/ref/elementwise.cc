@@ -77,6 +77,14 @@ void PowF32(const Broadcast& b, const float* x, const float* y, float* out) {
   ForEachBroadcast(b, [&](int64_t i, int64_t ia, int64_t ib) { out[i] = std::pow(x[ia], y[ib]); });
 }
 
+void MinF32(const Broadcast& b, const float* x, const float* y, float* out) {
+  ForEachBroadcast(b, [&](int64_t i, int64_t ia, int64_t ib) { out[i] = MinF32(x[ia], y[ib]); });
+}
+
+void MaxF32(const Broadcast& b, const float* x, const float* y, float* out) {
+  ForEachBroadcast(b, [&](int64_t i, int64_t ia, int64_t ib) { out[i] = MaxF32(x[ia], y[ib]); });
+}
+
 template <typename A, typename B, typename Out>
 void AddQ8(const Broadcast& b, const A* x, const B* y, const QuantAddParams& p, Out* out) {
   ForEachBroadcast(b, [&](int64_t i, int64_t ia, int64_t ib) {
@@ -96,10 +104,23 @@ void MulQ8(const Broadcast& b, const A* x, const B* y, const QuantMulParams& p, 
   });
 }
 
+template <typename A, typename B, typename Out>
+void MinMaxQ8(const Broadcast& b, const A* x, const B* y, const QuantMinMaxParams& p, Out* out) {
+  ForEachBroadcast(b, [&](int64_t i, int64_t ia, int64_t ib) {
+    const int32_t qa = Requantize(static_cast<int32_t>(x[ia]) - p.zero_a, p.requant_a);
+    const int32_t qb = Requantize(static_cast<int32_t>(y[ib]) - p.zero_b, p.requant_b);
+    const int32_t q = p.max ? (qa > qb ? qa : qb) : (qa < qb ? qa : qb);
+    out[i] = static_cast<Out>(Clamp(p.zero_out + q, p.lo, p.hi));
+  });
+}
+
 #define TRIT_INSTANTIATE_BINARY(A, B, Out)                                                    \
   template void AddQ8<A, B, Out>(const Broadcast&, const A*, const B*, const QuantAddParams&, \
                                  Out*);                                                       \
-  template void MulQ8<A, B, Out>(const Broadcast&, const A*, const B*, const QuantMulParams&, Out*);
+  template void MulQ8<A, B, Out>(const Broadcast&, const A*, const B*, const QuantMulParams&, \
+                                 Out*);                                                       \
+  template void MinMaxQ8<A, B, Out>(const Broadcast&, const A*, const B*,                     \
+                                    const QuantMinMaxParams&, Out*);
 TRIT_INSTANTIATE_BINARY(int8_t, int8_t, int8_t)
 TRIT_INSTANTIATE_BINARY(int8_t, int8_t, uint8_t)
 TRIT_INSTANTIATE_BINARY(int8_t, uint8_t, int8_t)

@@ -25,6 +25,10 @@ void BinaryF32Reference(F32BinaryOp op, const ref::Broadcast& broadcast, const f
       return ref::MulF32(broadcast, a, b, out);
     case F32BinaryOp::kDiv:
       return ref::DivF32(broadcast, a, b, out);
+    case F32BinaryOp::kMin:
+      return ref::MinF32(broadcast, a, b, out);
+    case F32BinaryOp::kMax:
+      return ref::MaxF32(broadcast, a, b, out);
   }
 }
 
@@ -54,21 +58,31 @@ constexpr KernelCandidate<F32BinaryProblem, F32BinaryFn> kF32Binary[] = {
      OverF32Rows<x86::BinaryRowF32Avx512>},
     {"f32_div__avx512", Isa::kAvx512, IsBinary<F32BinaryOp::kDiv>,
      OverF32Rows<x86::BinaryRowF32Avx512>},
+    {"f32_min__avx512", Isa::kAvx512, IsBinary<F32BinaryOp::kMin>,
+     OverF32Rows<x86::BinaryRowF32Avx512>},
+    {"f32_max__avx512", Isa::kAvx512, IsBinary<F32BinaryOp::kMax>,
+     OverF32Rows<x86::BinaryRowF32Avx512>},
     {"f32_add__avx2", Isa::kAvx2, IsBinary<F32BinaryOp::kAdd>, OverF32Rows<x86::BinaryRowF32Avx2>},
     {"f32_sub__avx2", Isa::kAvx2, IsBinary<F32BinaryOp::kSub>, OverF32Rows<x86::BinaryRowF32Avx2>},
     {"f32_mul__avx2", Isa::kAvx2, IsBinary<F32BinaryOp::kMul>, OverF32Rows<x86::BinaryRowF32Avx2>},
     {"f32_div__avx2", Isa::kAvx2, IsBinary<F32BinaryOp::kDiv>, OverF32Rows<x86::BinaryRowF32Avx2>},
+    {"f32_min__avx2", Isa::kAvx2, IsBinary<F32BinaryOp::kMin>, OverF32Rows<x86::BinaryRowF32Avx2>},
+    {"f32_max__avx2", Isa::kAvx2, IsBinary<F32BinaryOp::kMax>, OverF32Rows<x86::BinaryRowF32Avx2>},
 #endif
 #if defined(__aarch64__)
     {"f32_add__neon", Isa::kNeon, IsBinary<F32BinaryOp::kAdd>, OverF32Rows<arm::BinaryRowF32Neon>},
     {"f32_sub__neon", Isa::kNeon, IsBinary<F32BinaryOp::kSub>, OverF32Rows<arm::BinaryRowF32Neon>},
     {"f32_mul__neon", Isa::kNeon, IsBinary<F32BinaryOp::kMul>, OverF32Rows<arm::BinaryRowF32Neon>},
     {"f32_div__neon", Isa::kNeon, IsBinary<F32BinaryOp::kDiv>, OverF32Rows<arm::BinaryRowF32Neon>},
+    {"f32_min__neon", Isa::kNeon, IsBinary<F32BinaryOp::kMin>, OverF32Rows<arm::BinaryRowF32Neon>},
+    {"f32_max__neon", Isa::kNeon, IsBinary<F32BinaryOp::kMax>, OverF32Rows<arm::BinaryRowF32Neon>},
 #endif
     // Cortex-M (MVE) rows: none yet.
     {"ref_add_f32", Isa::kRef, IsBinary<F32BinaryOp::kAdd>, BinaryF32Reference},
     {"ref_sub_f32", Isa::kRef, IsBinary<F32BinaryOp::kSub>, BinaryF32Reference},
     {"ref_mul_f32", Isa::kRef, IsBinary<F32BinaryOp::kMul>, BinaryF32Reference},
+    {"ref_min_f32", Isa::kRef, IsBinary<F32BinaryOp::kMin>, BinaryF32Reference},
+    {"ref_max_f32", Isa::kRef, IsBinary<F32BinaryOp::kMax>, BinaryF32Reference},
     {"ref_div_f32", Isa::kRef, nullptr, BinaryF32Reference},
 };
 

@@ -1,5 +1,5 @@
-// Binary elementwise bindings with broadcasting: Add, Mul, Sub, Div, Pow in fp32; Add and Mul
-// quantized.
+// Binary elementwise bindings with broadcasting: Add, Mul, Sub, Div, Pow, Min, Max in fp32; Add,
+// Mul, Min and Max quantized.
 #include "kernels/ref/elementwise.h"
 
 #include <memory>
@@ -50,7 +50,7 @@ ref::Broadcast BroadcastOf(const Graph& g, const Node& node) {
                             static_cast<int>(b.size()));
 }
 
-// Pow runs the reference; Add, Sub, Mul and Div their row of the fp32 table.
+// Pow runs the reference; Add, Sub, Mul, Div, Min and Max their row of the fp32 table.
 class BinaryF32Kernel final : public OpKernel {
  public:
   BinaryF32Kernel(const Graph& g, const Node& node, ThreadPool* pool)
@@ -65,6 +65,8 @@ class BinaryF32Kernel final : public OpKernel {
     op_ = node.op == OpType::kAdd   ? F32BinaryOp::kAdd
           : node.op == OpType::kSub ? F32BinaryOp::kSub
           : node.op == OpType::kMul ? F32BinaryOp::kMul
+          : node.op == OpType::kMin ? F32BinaryOp::kMin
+          : node.op == OpType::kMax ? F32BinaryOp::kMax
                                     : F32BinaryOp::kDiv;
     const auto& chosen = ChooseKernel(F32BinaryKernels(), {op_});
     kernel_ = chosen.entry;
@@ -156,6 +158,44 @@ class BinaryQ8Kernel final : public OpKernel {
   std::string_view name_;
 };
 
+// Min and Max on 8-bit tensors: the reference (ref::MinMaxQ8), split as the other binary ops.
+template <typename A, typename B, typename Out>
+class MinMaxQ8Kernel final : public OpKernel {
+ public:
+  MinMaxQ8Kernel(const Graph& g, const Node& node, ThreadPool* pool)
+      : pool_(pool), same_shapes_(SameShapes(g, node)), broadcast_(BroadcastOf(g, node)) {
+    const Value& a = Input(g, node, 0);
+    const Value& b = Input(g, node, 1);
+    const Value& y = Output(g, node);
+    params_ = {ZeroPoint(a),
+               ZeroPoint(b),
+               ZeroPoint(y),
+               QuantizeMultiplier(static_cast<double>(Scale(a)) / Scale(y)),
+               QuantizeMultiplier(static_cast<double>(Scale(b)) / Scale(y)),
+               QuantMin(y.dtype),
+               QuantMax(y.dtype),
+               node.op == OpType::kMax};
+    name_ = params_.max ? "ref_max_q8" : "ref_min_q8";
+  }
+  void Run(const void* const* inputs, void* const* outputs, void*) override {
+    const auto* a = static_cast<const A*>(inputs[0]);
+    const auto* b = static_cast<const B*>(inputs[1]);
+    auto* y = static_cast<Out*>(outputs[0]);
+    SplitBinary(pool_, same_shapes_, broadcast_, sizeof(Out),
+                [&](const ref::Broadcast& part, int64_t begin) {
+                  ref::MinMaxQ8(part, a + begin, b + begin, params_, y + begin);
+                });
+  }
+  std::string_view name() const override { return name_; }
+
+ private:
+  ThreadPool* pool_;
+  bool same_shapes_;
+  ref::Broadcast broadcast_;
+  ref::QuantMinMaxParams params_;
+  std::string_view name_;
+};
+
 }  // namespace
 
 std::unique_ptr<OpKernel> MakeElementwiseKernel(const Graph& g, const Node& node,
@@ -166,13 +206,22 @@ std::unique_ptr<OpKernel> MakeElementwiseKernel(const Graph& g, const Node& node
     Unsupported(node, "rank above 8");
   }
   if (a.dtype == DType::kF32) return std::make_unique<BinaryF32Kernel>(g, node, pool);
-  if (node.op != OpType::kAdd && node.op != OpType::kMul) Unsupported(node, "a quantized input");
+  const bool min_max = node.op == OpType::kMin || node.op == OpType::kMax;
+  if (node.op != OpType::kAdd && node.op != OpType::kMul && !min_max) {
+    Unsupported(node, "a quantized input");
+  }
   std::unique_ptr<OpKernel> kernel;
   const DType b_type = Input(g, node, 1).dtype;
   DispatchQ8(a.dtype, Output(g, node).dtype, [&](auto a_tag, auto out_tag) {
     using A = decltype(a_tag);
     using Out = decltype(out_tag);
-    if (b_type == DType::kU8) {
+    if (min_max) {
+      if (b_type == DType::kU8) {
+        kernel = std::make_unique<MinMaxQ8Kernel<A, uint8_t, Out>>(g, node, pool);
+      } else {
+        kernel = std::make_unique<MinMaxQ8Kernel<A, int8_t, Out>>(g, node, pool);
+      }
+    } else if (b_type == DType::kU8) {
       kernel = std::make_unique<BinaryQ8Kernel<A, uint8_t, Out>>(g, node, pool);
     } else {
       kernel = std::make_unique<BinaryQ8Kernel<A, int8_t, Out>>(g, node, pool);
