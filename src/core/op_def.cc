@@ -339,6 +339,16 @@ constexpr OpDef kRows[] = {
      .infer_shape = InferBroadcastShape,
      .check_types = CheckSameTypes,
      .quant = kRequantizes},
+    {.op = OpType::kSoftplus,
+     .name = "Softplus",
+     .infer_shape = InferSameShape,
+     .check_types = CheckSameTypes,
+     .quant = kRequantizes},
+    {.op = OpType::kMish,
+     .name = "Mish",
+     .infer_shape = InferSameShape,
+     .check_types = CheckSameTypes,
+     .quant = kRequantizes},
 };
 
 constexpr std::array<OpDef, kNumOpTypes> kOpDefs = IndexByOp(kRows);

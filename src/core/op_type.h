@@ -67,6 +67,9 @@
 // Min, Max      the smaller / larger of a and b, NumPy broadcasting; NaN if either is NaN, a when
 //               they compare equal (-0 and +0); f32, or 8-bit: each input requantized to the
 //               output's scale, then compared
+// Softplus      log(1 + e^x); f32 (the reference), or 8-bit as a table
+// Mish          x * tanh(softplus(x)): what the fold pass makes of Mul(x, Tanh(Softplus(x)));
+//               f32, or 8-bit as a table
 #pragma once
 
 #include <cstdint>
@@ -118,9 +121,11 @@ enum class OpType : uint16_t {
   kExp = 39,
   kMin = 40,
   kMax = 41,
+  kSoftplus = 42,
+  kMish = 43,
 };
 
-inline constexpr int kNumOpTypes = 42;
+inline constexpr int kNumOpTypes = 44;
 
 std::string_view OpTypeName(OpType op);
 std::optional<OpType> ParseOpType(std::string_view name);

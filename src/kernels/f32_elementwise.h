@@ -19,6 +19,8 @@ enum class F32UnaryOp : uint8_t {
   kGelu,      // the erf form
   kGeluTanh,  // the tanh form
   kExp,
+  kSoftplus,  // the reference only
+  kMish,
 };
 
 struct F32UnaryParams {

@@ -46,6 +46,12 @@ void UnaryF32Loop(F32UnaryOp op, int64_t count, const float* x, const F32UnaryPa
     case F32UnaryOp::kExp:
       for (int64_t i = 0; i < count; ++i) y[i] = Math::ExpAnywhere(x[i]);
       return;
+    case F32UnaryOp::kMish:
+      for (int64_t i = 0; i < count; ++i) y[i] = Math::Mish(x[i]);
+      return;
+    case F32UnaryOp::kSoftplus:  // no vector row: the table never picks this loop
+      for (int64_t i = 0; i < count; ++i) y[i] = std::log1p(std::exp(x[i]));
+      return;
     case F32UnaryOp::kGelu:
       for (int64_t i = 0; i < count; ++i) y[i] = Math::Gelu(x[i]);
       return;

@@ -50,6 +50,14 @@ struct FastMath {
     return x == x ? e : x;
   }
   static float Sigmoid(float v) { return 1.0f / (1.0f + Exp(-v)); }
+  // x tanh(log(1 + e^x)) without a logarithm: with e = e^x, tanh(log(1 + e)) = n / (n + 2),
+  // n = e (e + 2). Above x = 20 that is 1 to float precision (and n would overflow from 44 on),
+  // so e is taken at min(x, 20); below, n / (n + 2) tends to e and keeps its relative precision.
+  static float Mish(float x) {
+    const float e = Exp(x < 20.0f ? x : 20.0f);
+    const float n = e * (e + 2.0f);
+    return x * (n / (n + 2.0f));
+  }
   static float Tanh(float v) {
     const float v2 = v * v;
     float series = 62.0f / 2835.0f;

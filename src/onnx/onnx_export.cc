@@ -663,6 +663,17 @@ class Exporter {
     Define(node.outputs[0], name, nchw);
   }
 
+  // Mish: spelled out as PyTorch writes it below opset 18 (Softplus, Tanh, Mul); the import's fold
+  // pass makes one Mish of it.
+  void ExportMish(const Node& node, const char*, const std::string& name) {
+    const bool nchw = views_[static_cast<size_t>(node.inputs[0])].nchw;
+    const std::string x = InItsLayout(node.inputs[0]);
+    AddNode("Softplus", {x}, name + "/softplus");
+    AddNode("Tanh", {name + "/softplus"}, name + "/gate");
+    AddNode("Mul", {x, name + "/gate"}, name);
+    Define(node.outputs[0], name, nchw);
+  }
+
   // LayerNorm: spelled out as PyTorch writes it below opset 17 (ReduceMean, Sub, Pow, ReduceMean,
   // Add, Sqrt, Div, Mul, Add), in the IR layout; the import's fold pass makes one LayerNorm of it.
   void ExportLayerNorm(const Node& node, const char*, const std::string& name) {
@@ -815,7 +826,9 @@ const std::array<Exporter::ExportRow, kNumOpTypes> Exporter::kExportTable =
         {OpType::kSilu, "", &Exporter::ExportSilu},
         {OpType::kErf, "Erf", &Exporter::ExportElementwise},
         {OpType::kExp, "Exp", &Exporter::ExportElementwise},
+        {OpType::kSoftplus, "Softplus", &Exporter::ExportElementwise},
         {OpType::kGelu, "", &Exporter::ExportGelu},
+        {OpType::kMish, "", &Exporter::ExportMish},
         {OpType::kLayerNorm, "", &Exporter::ExportLayerNorm},
     });
 

@@ -148,6 +148,14 @@ void AddPointwiseOps(OpTable& table) {
                         },
                         false, ""};
   table["HardSigmoid"] = {HardSigmoid, false, ""};
+  table["Softplus"] = {[](NodeContext& n) {
+                         Unary(n, OpType::kSoftplus, [](float v) {
+                           return static_cast<float>(std::log1p(std::exp(double{v})));
+                         });
+                       },
+                       false,
+                       "quantized as a table; fp32 runs the reference kernel; inside a Mish it "
+                       "folds into one `Mish` node"};
   table["Exp"] = {
       [](NodeContext& n) { Unary(n, OpType::kExp, [](float v) { return std::exp(v); }); }, false,
       ""};

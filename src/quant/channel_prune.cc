@@ -45,6 +45,8 @@ std::optional<ChannelPath> FollowChannels(const Graph& g,
       case OpType::kErf:
       case OpType::kGelu:
       case OpType::kExp:
+      case OpType::kSoftplus:
+      case OpType::kMish:
       case OpType::kDropout:
         break;
       case OpType::kMaxPool:

@@ -242,6 +242,40 @@ Graph FoldForInference(const Graph& input, FoldReport* report) {
       break;
     }
   }
+  // Mish as exporters below ONNX opset 18 write it, Mul(x, Tanh(Softplus(x))) in either order,
+  // where Softplus feeds only the Tanh and the Tanh only the Mul: one Mish node, the Mul's output.
+  for (size_t n = 0; n < g.nodes().size(); ++n) {
+    if (removed.count(static_cast<NodeId>(n))) continue;
+    const Node mul = g.nodes()[n];
+    if (mul.op != OpType::kMul || g.value(mul.outputs[0]).dtype != DType::kF32) continue;
+    for (size_t side = 0; side < 2; ++side) {
+      const NodeId t = producer_of(mul.inputs[side]);
+      if (t < 0 || removed.count(t) || g.nodes()[static_cast<size_t>(t)].op != OpType::kTanh) {
+        continue;
+      }
+      const Node& tanh = g.nodes()[static_cast<size_t>(t)];
+      const NodeId sp = producer_of(tanh.inputs[0]);
+      if (sp < 0 || removed.count(sp) ||
+          g.nodes()[static_cast<size_t>(sp)].op != OpType::kSoftplus) {
+        continue;
+      }
+      const ValueId x = g.nodes()[static_cast<size_t>(sp)].inputs[0];
+      if (x != mul.inputs[1 - side] || single_reader(tanh.outputs[0]) != static_cast<NodeId>(n) ||
+          single_reader(tanh.inputs[0]) != t) {
+        continue;
+      }
+      Node& mish = g.nodes()[n];
+      mish.op = OpType::kMish;
+      mish.inputs = {x};
+      g.nodes()[static_cast<size_t>(t)].inputs.clear();
+      g.nodes()[static_cast<size_t>(sp)].inputs.clear();
+      removed.insert(t);
+      removed.insert(sp);
+      ++counts.mishes_fused;
+      consumers = Consumers(g);
+      break;
+    }
+  }
   counts.gelus_fused = FoldSpelledOutGelus(g, removed);
   counts.layer_norms_fused = FoldSpelledOutLayerNorms(g, removed);
   consumers = Consumers(g);
@@ -371,6 +405,7 @@ std::string FoldSummary(const FoldReport& report) {
   }
   if (report.gelus_fused > 0) s += ", fused " + std::to_string(report.gelus_fused) + " GELU";
   if (report.silus_fused > 0) s += ", fused " + std::to_string(report.silus_fused) + " SiLU";
+  if (report.mishes_fused > 0) s += ", fused " + std::to_string(report.mishes_fused) + " Mish";
   if (report.hard_sigmoids_fused > 0) {
     s += ", fused " + std::to_string(report.hard_sigmoids_fused) + " hard-sigmoid";
   }

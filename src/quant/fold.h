@@ -5,10 +5,10 @@
 //   one into its weights and bias (quant/fold_constants.h);
 // - ReLU/ReLU6 into the layer's fused activation (also across a MaxPool, which commutes with
 //   ReLU);
-// - Mul(x, Sigmoid(x)) into one Silu, Mul(x, HardSigmoid(x; 1/6, 1/2)) into one HardSwish,
-//   hard-sigmoid and hard-swish spelled out as Add, Clip, Mul and Div into theirs, GELU's erf
-//   and tanh forms into one Gelu (quant/fold_gelu.h), LayerNorm spelled out into one LayerNorm
-//   (quant/fold_layer_norm.h);
+// - Mul(x, Sigmoid(x)) into one Silu, Mul(x, Tanh(Softplus(x))) into one Mish,
+//   Mul(x, HardSigmoid(x; 1/6, 1/2)) into one HardSwish, hard-sigmoid and hard-swish spelled
+//   out as Add, Clip, Mul and Div into theirs, GELU's erf and tanh forms into one Gelu
+//   (quant/fold_gelu.h), LayerNorm spelled out into one LayerNorm (quant/fold_layer_norm.h);
 // - a ReduceMean over H and W into a GlobalAvgPool;
 // - Dropout removed, duplicate nodes computed once, unread nodes removed;
 // - a recurrent cell's bias pair added into one vector where that is exact
@@ -37,6 +37,7 @@ struct FoldReport {
   int batch_norms_folded = 0;
   int activations_fused = 0;
   int silus_fused = 0;          // Mul(x, Sigmoid(x)) -> Silu(x)
+  int mishes_fused = 0;         // Mul(x, Tanh(Softplus(x))) -> Mish(x)
   int hard_swishes_fused = 0;   // Mul(x, HardSigmoid(x; 1/6, 1/2)) -> HardSwish(x), and spelled out
   int hard_sigmoids_fused = 0;  // Clip(x + 3, 0, 6) / 6 -> HardSigmoid(x; 1/6, 1/2)
   int gelus_fused = 0;          // erf and tanh forms spelled out -> Gelu (quant/fold_gelu.h)
@@ -53,7 +54,7 @@ struct FoldReport {
 Graph FoldForInference(const Graph& graph, FoldReport* report = nullptr);
 
 // "folded 2 BatchNorm, fused 3 activations, removed 1 Dropout[, fused 2 GELU][, fused 4 SiLU][,
-// fused 1 hard-sigmoid][, fused 2 hard-swish][, added 1 recurrent bias pair]\n"
+// fused 1 Mish][, fused 1 hard-sigmoid][, fused 2 hard-swish][, added 1 recurrent bias pair]\n"
 std::string FoldSummary(const FoldReport& report);
 
 }  // namespace trit::quant

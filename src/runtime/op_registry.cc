@@ -77,6 +77,8 @@ OpKernelFactory FactoryOf(OpType op) {
     case OpType::kErf:
     case OpType::kGelu:
     case OpType::kExp:
+    case OpType::kSoftplus:
+    case OpType::kMish:
       return MakeActivationKernel;
     case OpType::kSoftmax:
       return MakeSoftmaxKernel;

@@ -206,6 +206,8 @@ constexpr std::array<FloatOpRow, kNumOpTypes> kFloatOps = IndexByOp<FloatOpRow>(
     {OpType::kSilu, [](const FloatOpCall& c) { return torch::silu(c.x()); }},
     {OpType::kErf, [](const FloatOpCall& c) { return torch::erf(c.x()); }},
     {OpType::kExp, [](const FloatOpCall& c) { return torch::exp(c.x()); }},
+    {OpType::kSoftplus, [](const FloatOpCall& c) { return torch::softplus(c.x()); }},
+    {OpType::kMish, [](const FloatOpCall& c) { return torch::mish(c.x()); }},
     {OpType::kGelu,
      [](const FloatOpCall& c) {
        return torch::gelu(c.x(), c.attrs().GetString("approximate", "none"));

@@ -48,7 +48,7 @@ TEST(OpDef, NamesAreTheOnesStoredInFiles) {
       "ReduceMean", "Transpose", "MatMul",     "HardSigmoid", "HardSwish",
       "LSTM",       "GRU",       "FastRNN",    "FastGRNN",    "StructuredDense",
       "Silu",       "Erf",       "Gelu",       "LayerNorm",   "Exp",
-      "Min",        "Max"};
+      "Min",        "Max",       "Softplus",   "Mish"};
   ASSERT_EQ(std::size(kStoredNames), static_cast<size_t>(kNumOpTypes));
   for (int i = 0; i < kNumOpTypes; ++i) {
     EXPECT_EQ(OpTypeName(static_cast<OpType>(i)), kStoredNames[i]) << i;
@@ -87,12 +87,12 @@ TEST(OpDef, QuantRulesMatchTheQuantizersLists) {
                               OpType::kConcat, OpType::kTranspose}));
   EXPECT_EQ(OpsWhere([](const OpDef& d) { return d.quant == QuantRule::kJoinsInputs; }),
             (std::set<OpType>{OpType::kConcat}));
-  EXPECT_EQ(
-      OpsWhere([](const OpDef& d) { return d.quant == QuantRule::kRequantizes; }),
-      (std::set<OpType>{OpType::kAvgPool, OpType::kGlobalAvgPool, OpType::kAdd, OpType::kMul,
-                        OpType::kSigmoid, OpType::kTanh, OpType::kBatchNorm, OpType::kHardSigmoid,
-                        OpType::kHardSwish, OpType::kSilu, OpType::kErf, OpType::kGelu,
-                        OpType::kLayerNorm, OpType::kExp, OpType::kMin, OpType::kMax}));
+  EXPECT_EQ(OpsWhere([](const OpDef& d) { return d.quant == QuantRule::kRequantizes; }),
+            (std::set<OpType>{OpType::kAvgPool, OpType::kGlobalAvgPool, OpType::kAdd, OpType::kMul,
+                              OpType::kSigmoid, OpType::kTanh, OpType::kBatchNorm,
+                              OpType::kHardSigmoid, OpType::kHardSwish, OpType::kSilu, OpType::kErf,
+                              OpType::kGelu, OpType::kLayerNorm, OpType::kExp, OpType::kMin,
+                              OpType::kMax, OpType::kSoftplus, OpType::kMish}));
   EXPECT_EQ(OpsWhere([](const OpDef& d) { return d.quant == QuantRule::kQuantizedWeights; }),
             (std::set<OpType>{OpType::kConv2D, OpType::kDense}));
   EXPECT_EQ(OpsWhere([](const OpDef& d) { return d.quant == QuantRule::kStructuredWeights; }),

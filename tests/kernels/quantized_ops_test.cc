@@ -366,6 +366,15 @@ TEST(QuantizedOps, PointwiseActivations) {
   CheckUnary(
       OpType::kExp, {}, shape, shape,
       [](const auto& v) { return Map(v, [](double x) { return std::exp(x); }); }, 13);
+  CheckUnary(
+      OpType::kSoftplus, {}, shape, shape,
+      [](const auto& v) { return Map(v, [](double x) { return std::log(1 + std::exp(x)); }); }, 14);
+  CheckUnary(
+      OpType::kMish, {}, shape, shape,
+      [](const auto& v) {
+        return Map(v, [](double x) { return x * std::tanh(std::log(1 + std::exp(x))); });
+      },
+      15);
 }
 
 // LayerNorm on 8-bit tensors: the real values normalized per row (the last axis, then the last

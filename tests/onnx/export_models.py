@@ -59,7 +59,7 @@ class Decomposed(torch.nn.Module):
     """Hard-swish and hard-sigmoid spelled out in Add, Clip, Mul and Div nodes, as TensorFlow and
     Paddle exporters write them, around a squeeze-and-excitation gate; GELU in both forms, which
     the ONNX opsets before 20 spell out (erf: Div, Erf, Add, Mul, Mul; tanh: Mul, Pow, Add, Tanh,
-    ...); a Max of two tensors and a Min with a constant."""
+    ...); a Max of two tensors and a Min with a constant; Mish (Softplus, Tanh, Mul)."""
 
     def __init__(self):
         super().__init__()
@@ -82,6 +82,7 @@ class Decomposed(torch.nn.Module):
         s = torch.clamp(self.excite(torch.relu(self.squeeze(s))) + 3, 0, 6) / 6  # hard-sigmoid
         y = y * s
         h = self.hidden(torch.flatten(torch.nn.functional.adaptive_avg_pool2d(y, 1), 1))
+        h = torch.nn.functional.mish(h)  # Softplus, Tanh, Mul below opset 18
         return self.fc(torch.nn.functional.gelu(h, approximate="tanh"))
 
 
@@ -147,7 +148,7 @@ class Recurrent(torch.nn.Module):
 
 class Unsupported(torch.nn.Module):
     def forward(self, x):
-        return torch.nn.functional.leaky_relu(x) + torch.nn.functional.softplus(x)
+        return torch.nn.functional.leaky_relu(x) + torch.nn.functional.elu(x)
 
 
 def randomize_batch_norm(model, generator):

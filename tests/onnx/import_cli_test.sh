@@ -77,12 +77,13 @@ py "import numpy as np; y = np.load('$work/silu_se.i8.y.npy'); e = np.load('$wor
 # and HardSigmoid, GELU spelled out (erf and tanh forms) as Gelu; the model quantizes (int8 and
 # ternary), its Gelu nodes run as tables, and its outputs track PyTorch's.
 check "import decomposed again" "$trit" import "$work/decomposed.onnx" -o "$work/decomposed.trit"
-grep -q "note: folded .*, fused 2 GELU" "$work/out" || { fail "decomposed: GELU not folded"; cat "$work/out"; }
+grep -q "note: folded .*, fused 2 GELU, fused 1 Mish" "$work/out" || { fail "decomposed: GELU or Mish not folded"; cat "$work/out"; }
 check "info decomposed" "$trit" info "$work/decomposed.trit"
 [[ $(grep -cE "^[^ ]+ +HardSwish " "$work/out") -eq 2 && $(grep -cE "^[^ ]+ +HardSigmoid " "$work/out") -eq 1 ]] \
   || fail "decomposed: expected two HardSwish nodes and one HardSigmoid"
 [[ $(grep -cE "^[^ ]+ +Gelu " "$work/out") -eq 2 ]] || fail "decomposed: expected two Gelu nodes"
-grep -qE " (Add|Clip|Div|Erf|Tanh|Pow) " "$work/out" && fail "decomposed: an Add, Clip, Div, Erf, Tanh or Pow was left"
+[[ $(grep -cE "^[^ ]+ +Mish +.*f32_mish__" "$work/out") -eq 1 ]] || fail "decomposed: expected one vectorized Mish node"
+grep -qE " (Add|Clip|Div|Erf|Tanh|Pow|Softplus) " "$work/out" && fail "decomposed: an Add, Clip, Div, Erf, Tanh, Pow or Softplus was left"
 py "import numpy as np; np.save('$work/decomposed.calib.npy', np.random.RandomState(2).rand(32, 3, 16, 16).astype(np.float32)); np.save('$work/decomposed.labels.npy', np.zeros(32, np.int32))"
 for weights in int8 ternary; do
   check "compress decomposed to $weights" "$trit" compress "$work/decomposed.trit" -o "$work/decomposed.$weights.trit" \
@@ -93,13 +94,14 @@ for weights in int8 ternary; do
 done
 check "info of the int8 decomposed" "$trit" info "$work/decomposed.int8.trit"
 [[ $(grep -cE " Gelu +.*q8_lut" "$work/out") -eq 2 ]] || fail "int8 decomposed: Gelu does not run as a table"
+grep -qE " Mish +.*q8_lut" "$work/out" || fail "int8 decomposed: Mish does not run as a table"
 grep -qE " Max +.* i8 .*_max_q8" "$work/out" && grep -qE " Min +.* i8 .*_min_q8" "$work/out" \
   || fail "int8 decomposed: Min and Max do not run on 8-bit tensors"
 # Exported again, the Gelu nodes are spelled out for opset 14 and fold back on import.
 check "export decomposed" "$trit" export "$work/decomposed.trit" -o "$work/decomposed.again.onnx"
 check "import it again" "$trit" import "$work/decomposed.again.onnx" -o "$work/decomposed.again.trit" \
   --verify -i "$work/decomposed.input.npy" --expect "$work/decomposed.expected.npy"
-grep -q "fused 2 GELU" "$work/out" || fail "the exported GELUs did not fold back"
+grep -q "fused 2 GELU, fused 1 Mish" "$work/out" || fail "the exported GELUs and Mish did not fold back"
 # Ops with no 8-bit form (Sub and MatMul of two tensors) stay float in an int8 model: the
 # compression report names them and why, and what follows them (text and JSON).
 py "import numpy as np; np.save('$work/float_pieces.calib.npy', np.random.RandomState(4).rand(16, 3, 8, 8).astype(np.float32)); np.save('$work/float_pieces.labels.npy', np.zeros(16, np.int32))"
@@ -193,7 +195,7 @@ check_error "--shape on a missing input" "not a graph input" "$trit" import "$wo
 check_error "--shape syntax" "must look like NAME:1,3,224,224" "$trit" import "$work/dynamic.onnx" --shape 1,3,16,16 -o "$work/bad.trit"
 
 # Unsupported ops: every one listed at once, no output file.
-check_error "unsupported ops" "2 unsupported nodes: LeakyRelu x1 .*Softplus x1" \
+check_error "unsupported ops" "2 unsupported nodes: LeakyRelu x1 .*Elu x1" \
   "$trit" import "$work/unsupported.onnx" -o "$work/bad.trit"
 check_error "--check with unsupported ops" "2 unsupported nodes" "$trit" import --check "$work/unsupported.onnx"
 grep -q "unsupported: LeakyRelu" "$work/out" || fail "--check does not list LeakyRelu"

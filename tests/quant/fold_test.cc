@@ -40,6 +40,38 @@ TEST(Fold, ConvNetFoldsEveryBatchNormAndReluAndKeepsTheFunction) {
   }
 }
 
+// Mish as exporters below ONNX opset 18 write it: Mul(x, Tanh(Softplus(x))) in either order
+// becomes one Mish; a Tanh that something else also reads stays, and so does its Softplus.
+TEST(Fold, MulByTanhOfSoftplusOfItselfBecomesOneMish) {
+  Graph g;
+  const ValueId x = g.AddInput("x", DType::kF32, {1, 4, 4, 8});
+  const ValueId sp1 = g.AddNode(OpType::kSoftplus, "sp1", {x});
+  const ValueId t1 = g.AddNode(OpType::kTanh, "t1", {sp1});
+  const ValueId mish_a = g.AddNode(OpType::kMul, "mish_a", {x, t1});  // fuses
+  const ValueId sp2 = g.AddNode(OpType::kSoftplus, "sp2", {mish_a});
+  const ValueId t2 = g.AddNode(OpType::kTanh, "t2", {sp2});
+  const ValueId mish_b = g.AddNode(OpType::kMul, "mish_b", {t2, mish_a});  // fuses, other order
+  const ValueId sp3 = g.AddNode(OpType::kSoftplus, "sp3", {mish_b});
+  const ValueId t3 = g.AddNode(OpType::kTanh, "t3", {sp3});
+  const ValueId kept = g.AddNode(OpType::kMul, "kept", {mish_b, t3});  // t3 is also an output
+  g.MarkOutput(kept);
+  g.MarkOutput(t3);
+  g.InferShapes();
+  FoldReport report;
+  const Graph folded = FoldForInference(g, &report);
+  EXPECT_EQ(report.mishes_fused, 2);
+  EXPECT_EQ(CountOps(folded, OpType::kMish), 2);
+  EXPECT_EQ(CountOps(folded, OpType::kSoftplus), 1);
+  EXPECT_EQ(CountOps(folded, OpType::kTanh), 1);
+  EXPECT_NE(FoldSummary(report).find("fused 2 Mish"), std::string::npos) << FoldSummary(report);
+  for (uint32_t seed = 1; seed <= 3; ++seed) {
+    const std::vector<float> input = testing::RandomInputs(g, 1, seed);
+    EXPECT_LT(testing::RelativeError(testing::RunOnce(g, input.data()),
+                                     testing::RunOnce(folded, input.data())),
+              1e-6);
+  }
+}
+
 TEST(Fold, PreActivationResNetFoldsOnlyWhatFollowsAConv) {
   const Graph fp32 = zoo::BuildZooModel("resnet20");
   FoldReport report;

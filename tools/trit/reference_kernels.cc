@@ -31,6 +31,7 @@ bool HasOptimizedKernels(OpType op) {
     case OpType::kErf:
     case OpType::kGelu:
     case OpType::kExp:
+    case OpType::kMish:
     case OpType::kLayerNorm:
     case OpType::kHardSigmoid:
     case OpType::kHardSwish:

@@ -1,4 +1,5 @@
-// Reference pointwise ops: Relu, Clip, Sigmoid, Tanh, Silu, Erf, Gelu, Exp, Sqrt, HardSigmoid,
+// Reference pointwise ops: Relu, Clip, Sigmoid, Tanh, Silu, Erf, Gelu, Exp, Softplus, Mish,
+// Sqrt, HardSigmoid,
 // HardSwish.
 #pragma once
 
@@ -18,6 +19,9 @@ void ErfF32(int64_t count, const float* input, float* output);
 void GeluF32(int64_t count, const float* input, float* output);
 void GeluTanhF32(int64_t count, const float* input, float* output);
 void ExpF32(int64_t count, const float* input, float* output);  // in double, rounded once
+// log(1 + e^x), and x tanh(log(1 + e^x)): in double, rounded once.
+void SoftplusF32(int64_t count, const float* input, float* output);
+void MishF32(int64_t count, const float* input, float* output);
 void SqrtF32(int64_t count, const float* input, float* output);
 // clamp(alpha * x + beta, 0, 1)
 void HardSigmoidF32(int64_t count, const float* input, float alpha, float beta, float* output);

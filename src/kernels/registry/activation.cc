@@ -39,6 +39,10 @@ void UnaryF32Reference(F32UnaryOp op, int64_t count, const float* x, const F32Un
       return ref::GeluTanhF32(count, x, y);
     case F32UnaryOp::kExp:
       return ref::ExpF32(count, x, y);
+    case F32UnaryOp::kSoftplus:
+      return ref::SoftplusF32(count, x, y);
+    case F32UnaryOp::kMish:
+      return ref::MishF32(count, x, y);
   }
 }
 
@@ -76,6 +80,7 @@ constexpr KernelCandidate<F32UnaryProblem, F32UnaryFn> kF32Unary[] = {
     {"f32_tanh__avx512", Isa::kAvx512, IsUnary<F32UnaryOp::kTanh>, x86::UnaryF32Avx512},
     {"f32_erf__avx512", Isa::kAvx512, IsUnary<F32UnaryOp::kErf>, x86::UnaryF32Avx512},
     {"f32_exp__avx512", Isa::kAvx512, IsUnary<F32UnaryOp::kExp>, x86::UnaryF32Avx512},
+    {"f32_mish__avx512", Isa::kAvx512, IsUnary<F32UnaryOp::kMish>, x86::UnaryF32Avx512},
     {"f32_gelu__avx512", Isa::kAvx512, IsUnary<F32UnaryOp::kGelu>, x86::UnaryF32Avx512},
     {"f32_gelu_tanh__avx512", Isa::kAvx512, IsUnary<F32UnaryOp::kGeluTanh>, x86::UnaryF32Avx512},
     {"f32_hardswish__avx512", Isa::kAvx512, IsUnary<F32UnaryOp::kHardSwish>, x86::UnaryF32Avx512},
@@ -87,6 +92,7 @@ constexpr KernelCandidate<F32UnaryProblem, F32UnaryFn> kF32Unary[] = {
     {"f32_tanh__avx2", Isa::kAvx2, IsUnary<F32UnaryOp::kTanh>, x86::UnaryF32Avx2},
     {"f32_erf__avx2", Isa::kAvx2, IsUnary<F32UnaryOp::kErf>, x86::UnaryF32Avx2},
     {"f32_exp__avx2", Isa::kAvx2, IsUnary<F32UnaryOp::kExp>, x86::UnaryF32Avx2},
+    {"f32_mish__avx2", Isa::kAvx2, IsUnary<F32UnaryOp::kMish>, x86::UnaryF32Avx2},
     {"f32_gelu__avx2", Isa::kAvx2, IsUnary<F32UnaryOp::kGelu>, x86::UnaryF32Avx2},
     {"f32_gelu_tanh__avx2", Isa::kAvx2, IsUnary<F32UnaryOp::kGeluTanh>, x86::UnaryF32Avx2},
     {"f32_hardswish__avx2", Isa::kAvx2, IsUnary<F32UnaryOp::kHardSwish>, x86::UnaryF32Avx2},
@@ -99,6 +105,7 @@ constexpr KernelCandidate<F32UnaryProblem, F32UnaryFn> kF32Unary[] = {
     {"f32_tanh__neon", Isa::kNeon, IsUnary<F32UnaryOp::kTanh>, arm::UnaryF32Neon},
     {"f32_erf__neon", Isa::kNeon, IsUnary<F32UnaryOp::kErf>, arm::UnaryF32Neon},
     {"f32_exp__neon", Isa::kNeon, IsUnary<F32UnaryOp::kExp>, arm::UnaryF32Neon},
+    {"f32_mish__neon", Isa::kNeon, IsUnary<F32UnaryOp::kMish>, arm::UnaryF32Neon},
     {"f32_gelu__neon", Isa::kNeon, IsUnary<F32UnaryOp::kGelu>, arm::UnaryF32Neon},
     {"f32_gelu_tanh__neon", Isa::kNeon, IsUnary<F32UnaryOp::kGeluTanh>, arm::UnaryF32Neon},
     {"f32_hardswish__neon", Isa::kNeon, IsUnary<F32UnaryOp::kHardSwish>, arm::UnaryF32Neon},
@@ -111,6 +118,8 @@ constexpr KernelCandidate<F32UnaryProblem, F32UnaryFn> kF32Unary[] = {
     {"ref_tanh_f32", Isa::kRef, IsUnary<F32UnaryOp::kTanh>, UnaryF32Reference},
     {"ref_erf_f32", Isa::kRef, IsUnary<F32UnaryOp::kErf>, UnaryF32Reference},
     {"ref_exp_f32", Isa::kRef, IsUnary<F32UnaryOp::kExp>, UnaryF32Reference},
+    {"ref_softplus_f32", Isa::kRef, IsUnary<F32UnaryOp::kSoftplus>, UnaryF32Reference},
+    {"ref_mish_f32", Isa::kRef, IsUnary<F32UnaryOp::kMish>, UnaryF32Reference},
     {"ref_gelu_f32", Isa::kRef, IsUnary<F32UnaryOp::kGelu>, UnaryF32Reference},
     {"ref_gelu_tanh_f32", Isa::kRef, IsUnary<F32UnaryOp::kGeluTanh>, UnaryF32Reference},
     {"ref_hardswish_f32", Isa::kRef, IsUnary<F32UnaryOp::kHardSwish>, UnaryF32Reference},

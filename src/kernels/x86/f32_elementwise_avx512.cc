@@ -148,6 +148,12 @@ void UnaryF32Avx512(F32UnaryOp op, int64_t count, const float* x, const F32Unary
       return Map(count, x, y, [](__m512 v) { return _mm512_mul_ps(v, Sigmoid(v)); });
     case F32UnaryOp::kErf:
       return Map(count, x, y, [](__m512 v) { return Erf(v); });
+    case F32UnaryOp::kMish:  // FastMath::Mish; NaN stays NaN through the product with x
+      return Map(count, x, y, [](__m512 v) {
+        const __m512 e = Exp(_mm512_min_ps(v, _mm512_set1_ps(20.0f)));
+        const __m512 n = _mm512_mul_ps(e, _mm512_add_ps(e, _mm512_set1_ps(2.0f)));
+        return _mm512_mul_ps(v, _mm512_div_ps(n, _mm512_add_ps(n, _mm512_set1_ps(2.0f))));
+      });
     case F32UnaryOp::kExp:  // FastMath::ExpAnywhere: e^(x/2) squared beyond Exp's clamp
       return Map(count, x, y, [](__m512 v) {
         const __mmask16 nan = _mm512_cmp_ps_mask(v, v, _CMP_UNORD_Q);

@@ -1,4 +1,5 @@
-// Relu, Clip, Sigmoid, Tanh, Silu, Erf, Gelu, Exp, HardSigmoid and HardSwish bindings (and Sqrt in
+// Relu, Clip, Sigmoid, Tanh, Silu, Erf, Gelu, Exp, Softplus, Mish, HardSigmoid and HardSwish
+// bindings (and Sqrt in
 // fp32).
 // Quantized Relu/Clip rescale and clamp; the other quantized ops look up a 256-entry table built
 // here in double precision.
@@ -53,6 +54,12 @@ class ActivationF32Kernel final : public OpKernel {
         break;
       case OpType::kExp:
         op = F32UnaryOp::kExp;
+        break;
+      case OpType::kSoftplus:
+        op = F32UnaryOp::kSoftplus;
+        break;
+      case OpType::kMish:
+        op = F32UnaryOp::kMish;
         break;
       case OpType::kGelu:
         op = ParseGeluApproximation(node.attrs.GetString("approximate", "none")) ==
@@ -109,6 +116,10 @@ double TableFunction(const Node& node, double x) {
       return std::erf(x);
     case OpType::kExp:
       return std::exp(x);
+    case OpType::kSoftplus:
+      return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
+    case OpType::kMish:
+      return x * std::tanh(x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)));
     case OpType::kGelu:
       if (ParseGeluApproximation(node.attrs.GetString("approximate", "none")) ==
           GeluApproximation::kTanh) {
