@@ -46,15 +46,14 @@ void GeluTanhF32(int64_t count, const float* input, float* output) {
 void SoftplusF32(int64_t count, const float* input, float* output) {
   for (int64_t i = 0; i < count; ++i) {
     const double x = input[i];
-    output[i] = static_cast<float>(x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)));
+    output[i] = static_cast<float>(Softplus(x));
   }
 }
 
 void MishF32(int64_t count, const float* input, float* output) {
   for (int64_t i = 0; i < count; ++i) {
     const double x = input[i];
-    const double softplus = x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
-    output[i] = static_cast<float>(x * std::tanh(softplus));
+    output[i] = static_cast<float>(x * std::tanh(Softplus(x)));
   }
 }
 

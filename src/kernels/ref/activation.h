@@ -1,8 +1,8 @@
 // Reference pointwise ops: Relu, Clip, Sigmoid, Tanh, Silu, Erf, Gelu, Exp, Softplus, Mish,
-// Sqrt, HardSigmoid,
-// HardSwish.
+// Sqrt, HardSigmoid, HardSwish.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 
 #include "kernels/requantize.h"
@@ -19,6 +19,10 @@ void ErfF32(int64_t count, const float* input, float* output);
 void GeluF32(int64_t count, const float* input, float* output);
 void GeluTanhF32(int64_t count, const float* input, float* output);
 void ExpF32(int64_t count, const float* input, float* output);  // in double, rounded once
+// log(1 + e^x) in double, as x + log1p(e^-x) above 0: e^x would overflow from x = 710.
+inline double Softplus(double x) {
+  return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
+}
 // log(1 + e^x), and x tanh(log(1 + e^x)): in double, rounded once.
 void SoftplusF32(int64_t count, const float* input, float* output);
 void MishF32(int64_t count, const float* input, float* output);

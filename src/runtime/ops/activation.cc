@@ -117,9 +117,9 @@ double TableFunction(const Node& node, double x) {
     case OpType::kExp:
       return std::exp(x);
     case OpType::kSoftplus:
-      return x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x));
+      return ref::Softplus(x);
     case OpType::kMish:
-      return x * std::tanh(x > 0 ? x + std::log1p(std::exp(-x)) : std::log1p(std::exp(x)));
+      return x * std::tanh(ref::Softplus(x));
     case OpType::kGelu:
       if (ParseGeluApproximation(node.attrs.GetString("approximate", "none")) ==
           GeluApproximation::kTanh) {
