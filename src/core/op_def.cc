@@ -32,7 +32,10 @@ constexpr AttrDef kLastAxisAttrs[] = {{"axis", kInt, "-1"}};
 constexpr AttrDef kReshapeAttrs[] = {{"shape", kInts, "[]"}};
 constexpr AttrDef kFlattenAttrs[] = {{"axis", kInt, "1"}};
 constexpr AttrDef kClipAttrs[] = {{"min", kFloat, "-inf"}, {"max", kFloat, "inf"}};
-constexpr AttrDef kBatchNormAttrs[] = {{"epsilon", kFloat, "1e-5"}};
+constexpr AttrDef kBatchNormAttrs[] = {{"epsilon", kFloat, "1e-5"},
+                                       {"activation", kString, "none"}};
+// Add with a fused ReLU / ReLU6 (quant::FoldForInference: a residual block's Add + ReLU).
+constexpr AttrDef kAddAttrs[] = {{"activation", kString, "none"}};
 constexpr AttrDef kPadAttrs[] = {{"pads", kInts, ""}};
 constexpr AttrDef kDropoutAttrs[] = {{"ratio", kFloat, "0.5"}};
 constexpr AttrDef kLayerNormAttrs[] = {{"axis", kInt, "-1"}, {"epsilon", kFloat, "1e-5"}};
@@ -106,8 +109,9 @@ constexpr OpDef kRows[] = {
      .name = "Add",
      .min_inputs = 2,
      .max_inputs = 2,
+     .attrs = kAddAttrs,
      .infer_shape = InferBroadcastShape,
-     .check_types = CheckSameTypes,
+     .check_types = CheckAddTypes,
      .quant = kRequantizes},
     {.op = OpType::kMul,
      .name = "Mul",

@@ -111,6 +111,12 @@ void CheckBatchNormTypes(const Graph& g, const Node& node) {
     if (p.dtype != DType::kF32 || !p.is_constant()) Fail(node, "parameters must be constant f32");
   }
   CheckActivationTypes(g, node, 1);
+  ParseActivation(node.attrs.GetString("activation", "none"));
+}
+
+void CheckAddTypes(const Graph& g, const Node& node) {
+  CheckActivationTypes(g, node, node.inputs.size());
+  ParseActivation(node.attrs.GetString("activation", "none"));
 }
 
 void CheckStructuredTypes(const Graph& g, const Node& node) {

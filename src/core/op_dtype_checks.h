@@ -12,8 +12,11 @@ void CheckLinearTypes(const Graph& graph, const Node& node);
 void CheckQuantizeTypes(const Graph& graph, const Node& node);
 void CheckDequantizeTypes(const Graph& graph, const Node& node);
 void CheckBinarizeTypes(const Graph& graph, const Node& node);
-// BatchNorm, LayerNorm: constant f32 parameters; the data input and output as CheckSameTypes.
+// BatchNorm, LayerNorm: constant f32 parameters; the data input and output as CheckSameTypes; a
+// known fused activation.
 void CheckBatchNormTypes(const Graph& graph, const Node& node);
+// Add: as CheckSameTypes, and a known fused activation.
+void CheckAddTypes(const Graph& graph, const Node& node);
 // The recurrent cells and StructuredDense: f32, with f32 or int8 structured weight parts.
 void CheckStructuredTypes(const Graph& graph, const Node& node);
 // f32 inputs only.

@@ -18,7 +18,7 @@ struct Q8Range {
   int32_t lo, hi;
 };
 
-// The output range of a quantized Conv2D / Dense with a fused activation.
+// The output range of a quantized op with a fused activation (Conv2D, Dense, Add, BatchNorm).
 Q8Range LinearOutputRange(DType out_type, float out_scale, int32_t out_zero_point,
                           Activation activation);
 

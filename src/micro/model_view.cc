@@ -222,6 +222,20 @@ const char* StringAttribute(const fb::Node* node, const char* name, const char* 
   return a && a->type() == fb::AttributeType::String && a->s() ? a->s()->c_str() : fallback;
 }
 
+bool ActivationAttribute(const fb::Node* node, Activation* activation) {
+  const char* name = StringAttribute(node, "activation", "none");
+  if (std::strcmp(name, "none") == 0) {
+    *activation = Activation::kNone;
+  } else if (std::strcmp(name, "relu") == 0) {
+    *activation = Activation::kRelu;
+  } else if (std::strcmp(name, "relu6") == 0) {
+    *activation = Activation::kRelu6;
+  } else {
+    return false;
+  }
+  return true;
+}
+
 bool IntsAttribute(const fb::Node* node, const char* name, int64_t* values, int count) {
   const fb::Attribute* a = FindAttribute(node, name);
   if (!a || a->type() != fb::AttributeType::Ints || !a->ints() ||

@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "core/dtype.h"
+#include "core/op_type.h"
 #include "micro/status.h"
 #include "trit_generated.h"
 
@@ -67,5 +68,8 @@ float FloatAttribute(const fb::Node* node, const char* name, float fallback);
 const char* StringAttribute(const fb::Node* node, const char* name, const char* fallback);
 // The `name` ints attribute if it has exactly `count` values: copied into `values`, true.
 bool IntsAttribute(const fb::Node* node, const char* name, int64_t* values, int count);
+// The fused "activation" (none, relu, relu6) of a Conv2D, Dense, Add or BatchNorm; false for
+// any other name.
+bool ActivationAttribute(const fb::Node* node, Activation* activation);
 
 }  // namespace trit::micro

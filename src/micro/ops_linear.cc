@@ -1,7 +1,6 @@
 // Conv2D and Dense: 8-bit activations with int8, int4, int2, ternary or binary weights read
 // packed from the model (each output channel's levels decoded into the declared scratch as the
 // reference does), or fp32.
-#include <cstring>
 #include <limits>
 
 #include "kernels/cortex_m/q8_conv_dsp.h"
@@ -135,20 +134,6 @@ void RunDenseF32(const RunArgs& a) {
                 static_cast<const float*>(a.inputs[0]), FromModel<float>(a, p.weights),
                 p.has_bias ? FromModel<float>(a, p.bias) : nullptr, p.act_min, p.act_max,
                 static_cast<float*>(a.outputs[0]));
-}
-
-bool ActivationOf(const fb::Node* node, Activation* activation) {
-  const char* name = StringAttribute(node, "activation", "none");
-  if (std::strcmp(name, "none") == 0) {
-    *activation = Activation::kNone;
-  } else if (std::strcmp(name, "relu") == 0) {
-    *activation = Activation::kRelu;
-  } else if (std::strcmp(name, "relu6") == 0) {
-    *activation = Activation::kRelu6;
-  } else {
-    return false;
-  }
-  return true;
 }
 
 const char* WeightTypeName(DType type) {
@@ -329,7 +314,7 @@ Status PrepareConv2D(PrepareContext& c) {
   IntsAttribute(c.node(), "pads", pads, 4);
   const int64_t groups = IntAttribute(c.node(), "groups", 1);
   Activation activation;
-  if (!ActivationOf(c.node(), &activation)) return c.Unsupported() << "unknown activation";
+  if (!ActivationAttribute(c.node(), &activation)) return c.Unsupported() << "unknown activation";
   for (const int64_t v : strides) {
     if (v < 1 || v > 1 << 20) return c.BadShape() << "bad strides";
   }
@@ -408,7 +393,7 @@ Status PrepareDense(PrepareContext& c) {
     return c.BadShape() << "input, weights and output do not agree";
   }
   Activation activation;
-  if (!ActivationOf(c.node(), &activation)) return c.Unsupported() << "unknown activation";
+  if (!ActivationAttribute(c.node(), &activation)) return c.Unsupported() << "unknown activation";
   auto* p = c.Allocate<LinearParams>(1);
   if (!p) return Status::kInvalidArgument;
   c.params = p;

@@ -1,4 +1,5 @@
-// The elementwise ops: Quantize, Dequantize, Relu and Clip, BatchNorm, Add, Pad.
+// The elementwise ops: Quantize, Dequantize, Relu and Clip, BatchNorm, Add, Pad (BatchNorm and
+// Add with their fused ReLU / ReLU6).
 #include <cstring>
 #include <limits>
 
@@ -77,12 +78,28 @@ void RunClipF32(const RunArgs& a) {
                static_cast<float*>(a.outputs[0]));
 }
 
+// A fused ReLU / ReLU6 on an fp32 output: the clamp after the op, in place.
+struct ClampF32 {
+  bool active;
+  float lo, hi;
+};
+
+ClampF32 FusedClampF32(Activation activation) {
+  return {activation != Activation::kNone, 0.0f,
+          activation == Activation::kRelu6 ? 6.0f : std::numeric_limits<float>::infinity()};
+}
+
+void ApplyClampF32(const ClampF32& clamp, int64_t count, float* y) {
+  if (clamp.active) ref::ClipF32(count, y, clamp.lo, clamp.hi, y);
+}
+
 struct BatchNormParams {
   int64_t positions, channels;
   uint32_t multiplier, offset;  // arena offsets of int64_t[channels]
   int32_t shift, input_zero_point, output_zero_point, lo, hi;
   float epsilon;
   uint32_t gamma, beta, mean, variance;  // model offsets (fp32)
+  ClampF32 clamp;                        // fp32: the fused activation
 };
 
 template <typename In, typename Out>
@@ -127,11 +144,13 @@ void RunBatchNormF32(const RunArgs& a) {
                     FromModel<float>(a, p.gamma), FromModel<float>(a, p.beta),
                     FromModel<float>(a, p.mean), FromModel<float>(a, p.variance), p.epsilon,
                     static_cast<float*>(a.outputs[0]));
+  ApplyClampF32(p.clamp, p.positions * p.channels, static_cast<float*>(a.outputs[0]));
 }
 
 struct AddParams {
   ref::Broadcast broadcast;
   ref::QuantAddParams q;
+  ClampF32 clamp;  // fp32: the fused activation
 };
 
 template <typename A, typename B, typename Out>
@@ -163,6 +182,7 @@ void RunAddF32(const RunArgs& a) {
   const auto& p = *static_cast<const AddParams*>(a.params);
   ref::AddF32(p.broadcast, static_cast<const float*>(a.inputs[0]),
               static_cast<const float*>(a.inputs[1]), static_cast<float*>(a.outputs[0]));
+  ApplyClampF32(p.clamp, p.broadcast.count, static_cast<float*>(a.outputs[0]));
 }
 
 struct PadParams {
@@ -298,9 +318,14 @@ Status PrepareBatchNorm(PrepareContext& c) {
       return c.Unsupported() << "BatchNorm parameters must be f32 constants, one per channel";
     }
   }
+  Activation activation;
+  if (!ActivationAttribute(c.node(), &activation)) {
+    return c.Unsupported() << "unknown activation";
+  }
   auto* p = c.Allocate<BatchNormParams>(1);
   if (!p) return Status::kInvalidArgument;
   c.params = p;
+  p->clamp = FusedClampF32(activation);
   p->channels = channels;
   p->positions = channels > 0 ? x.elements / channels : 0;
   p->epsilon = FloatAttribute(c.node(), "epsilon", 1e-5f);
@@ -332,8 +357,9 @@ Status PrepareBatchNorm(PrepareContext& c) {
   p->offset = c.ArenaOffset(offset);
   p->input_zero_point = x.zero_point;
   p->output_zero_point = y.zero_point;
-  p->lo = QuantMin(y.dtype);
-  p->hi = QuantMax(y.dtype);
+  const Q8Range range = LinearOutputRange(y.dtype, y.scale, y.zero_point, activation);
+  p->lo = range.lo;
+  p->hi = range.hi;
   c.in_place_input = 0;
   c.run =
       PickQ8<RunBatchNormQ8<int8_t, int8_t>, RunBatchNormQ8<int8_t, uint8_t>,
@@ -376,9 +402,14 @@ Status PrepareAdd(PrepareContext& c) {
       return c.BadShape() << "output shape does not follow from the inputs";
     }
   }
+  Activation activation;
+  if (!ActivationAttribute(c.node(), &activation)) {
+    return c.Unsupported() << "unknown activation";
+  }
   auto* p = c.Allocate<AddParams>(1);
   if (!p) return Status::kInvalidArgument;
   c.params = p;
+  p->clamp = FusedClampF32(activation);
   p->broadcast = ref::MakeBroadcast(a.shape, a.rank, b.shape, b.rank);
   // An input with the output's shape is read at the output's index: it may be overwritten.
   c.in_place_input = a.elements == y.elements ? 0 : (b.elements == y.elements ? 1 : -1);
@@ -391,6 +422,9 @@ Status PrepareAdd(PrepareContext& c) {
     return c.Unsupported() << "Add of these types";
   }
   p->q = AddQ8Params(a.scale, a.zero_point, b.scale, b.zero_point, y.dtype, y.scale, y.zero_point);
+  const Q8Range range = LinearOutputRange(y.dtype, y.scale, y.zero_point, activation);
+  p->q.lo = range.lo;
+  p->q.hi = range.hi;
   // Eight combinations of i8 and u8.
   static constexpr RunFn kRun[2][2][2] = {
       {{RunAddQ8<int8_t, int8_t, int8_t>, RunAddQ8<int8_t, int8_t, uint8_t>},

@@ -262,6 +262,10 @@ class Exporter {
     return out;
   }
 
+  // A Conv2D, Dense, Add or BatchNorm with a fused ReLU / ReLU6: a Relu or Clip node after it.
+  static bool HasActivation(const Node& node) {
+    return ParseActivation(node.attrs.GetString("activation", "none")) != Activation::kNone;
+  }
   std::string Activate(const Node& node, std::string y, const std::string& name) {
     const Activation a = ParseActivation(node.attrs.GetString("activation", "none"));
     if (a == Activation::kNone) return y;
@@ -554,8 +558,9 @@ class Exporter {
       Fail(node, "a rank other than 2 or 4");
     std::vector<std::string> inputs = {rank4 ? Nchw(node.inputs[0]) : AsIs(node.inputs[0])};
     for (size_t i = 1; i < 5; ++i) inputs.push_back(Ensure(node.inputs[i]).name);
-    SetFloat(AddNode(onnx_op, inputs, name), "epsilon", node.attrs.GetFloat("epsilon", 1e-5f));
-    Define(node.outputs[0], name, rank4);
+    auto* bn = AddNode(onnx_op, inputs, HasActivation(node) ? Unique(name + "/bn") : name);
+    SetFloat(bn, "epsilon", node.attrs.GetFloat("epsilon", 1e-5f));
+    Define(node.outputs[0], Activate(node, bn->output(0), name), rank4);
   }
 
   // Add, Mul, Sub, Div, Pow: in NCHW where a rank-4 operand is held so.
@@ -576,8 +581,8 @@ class Exporter {
         Fail(node, "a computed operand of rank below 4 beside a rank-4 one");
       }
     }
-    AddNode(onnx_op, inputs, name);
-    Define(node.outputs[0], name, nchw);
+    auto* op = AddNode(onnx_op, inputs, HasActivation(node) ? Unique(name + "/sum") : name);
+    Define(node.outputs[0], Activate(node, op->output(0), name), nchw);
   }
 
   void ExportConcat(const Node& node, const char* onnx_op, const std::string& name) {

@@ -145,6 +145,8 @@ Graph FoldForInference(const Graph& input, FoldReport* report) {
     for (size_t i = 1; i < bn.inputs.size(); ++i) constants &= g.value(bn.inputs[i]).is_constant();
     if (!constants || !g.value(linear.inputs[1]).is_constant()) continue;
     counts.batch_norms[linear.name] = FoldBatchNormInto(g, linear, bn);
+    // A BatchNorm that carries a fused activation (a graph folded before) hands it on.
+    linear.attrs.Set("activation", std::string(ActivationName(FusedActivation(bn))));
     ReplaceUses(g, bn.outputs[0], linear.outputs[0]);
     g.nodes()[n].inputs.clear();  // a removed node reads nothing
     removed.insert(static_cast<NodeId>(n));
@@ -168,7 +170,7 @@ Graph FoldForInference(const Graph& input, FoldReport* report) {
     const NodeId a = producer_of(clip.inputs[0]);
     if (a < 0 || removed.count(a) || single_reader(clip.inputs[0]) != c) return -1;
     const Node& add = g.nodes()[static_cast<size_t>(a)];
-    if (add.op != OpType::kAdd) return -1;
+    if (!IsPlainAdd(add)) return -1;
     if (IsScalarConstant(g, add.inputs[1], 3.0f)) return add.inputs[0];
     if (IsScalarConstant(g, add.inputs[0], 3.0f)) return add.inputs[1];
     return -1;
@@ -284,8 +286,10 @@ Graph FoldForInference(const Graph& input, FoldReport* report) {
   counts.constants_folded = FoldConstantsIntoLinearLayers(g, removed);
   consumers = Consumers(g);
 
-  // ReLU / ReLU6 right after a linear op, or after a MaxPool right after one
-  // (relu(maxpool(x)) == maxpool(relu(x)), padding never wins the max).
+  // ReLU / ReLU6 right after a linear op, an Add (a residual block's sum) or a BatchNorm left
+  // standing (a pre-activation block's BatchNorm + ReLU), or after a MaxPool right after one of
+  // them (relu(maxpool(x)) == maxpool(relu(x)), padding never wins the max): one op and one pass
+  // over the tensor fewer, and for threads one meeting fewer.
   for (size_t n = 0; n < g.nodes().size(); ++n) {
     if (removed.count(static_cast<NodeId>(n))) continue;
     const Node act = g.nodes()[n];
@@ -300,9 +304,11 @@ Graph FoldForInference(const Graph& input, FoldReport* report) {
       if (p < 0 || removed.count(p)) continue;
       if (single_reader(g.nodes()[static_cast<size_t>(p)].outputs[0]) != pool) continue;
     }
-    Node& linear = g.nodes()[static_cast<size_t>(p)];
-    if (!IsLinear(linear.op) || FusedActivation(linear) != Activation::kNone) continue;
-    linear.attrs.Set("activation", std::string(ActivationName(*activation)));
+    Node& target = g.nodes()[static_cast<size_t>(p)];
+    const bool takes_activation =
+        IsLinear(target.op) || target.op == OpType::kAdd || target.op == OpType::kBatchNorm;
+    if (!takes_activation || FusedActivation(target) != Activation::kNone) continue;
+    target.attrs.Set("activation", std::string(ActivationName(*activation)));
     ReplaceUses(g, act.outputs[0], act.inputs[0]);
     g.nodes()[n].inputs.clear();
     removed.insert(static_cast<NodeId>(n));

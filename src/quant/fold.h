@@ -3,8 +3,9 @@
 // per layer instead of three:
 // - BatchNorm into the preceding Conv2D/Dense; a per-channel constant Mul, Div, Add or Sub after
 //   one into its weights and bias (quant/fold_constants.h);
-// - ReLU/ReLU6 into the layer's fused activation (also across a MaxPool, which commutes with
-//   ReLU);
+// - ReLU/ReLU6 into the fused activation of the layer, the Add (a residual block's sum) or the
+//   BatchNorm left standing (a pre-activation block's) before it (also across a MaxPool, which
+//   commutes with ReLU);
 // - Mul(x, Sigmoid(x)) into one Silu, Mul(x, Tanh(Softplus(x))) into one Mish,
 //   Mul(x, HardSigmoid(x; 1/6, 1/2)) into one HardSwish, hard-sigmoid and hard-swish spelled
 //   out as Add, Clip, Mul and Div into theirs, GELU's erf and tanh forms into one Gelu

@@ -41,7 +41,7 @@ int FoldConstantsIntoLinearLayers(Graph& g, std::set<NodeId>& removed) {
     if (node.inputs.size() != 2 || g.value(node.outputs[0]).dtype != DType::kF32) continue;
     Fold fold = Fold::kNone;
     if (node.op == OpType::kMul || node.op == OpType::kDiv) fold = Fold::kScale;
-    if (node.op == OpType::kAdd || node.op == OpType::kSub) fold = Fold::kShift;
+    if (IsPlainAdd(node) || node.op == OpType::kSub) fold = Fold::kShift;
     if (fold == Fold::kNone) continue;
     // Which side is the layer's output: either for Mul and Add, the first for Div and Sub.
     const bool commutes = node.op == OpType::kMul || node.op == OpType::kAdd;

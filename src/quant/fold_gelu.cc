@@ -62,7 +62,7 @@ class GeluMatcher : PatternMatcher {
   // For Add(v, 1) or Add(1, v) made only for `reader`: v and the Add; nothing otherwise.
   std::optional<std::pair<ValueId, NodeId>> OnePlus(ValueId sum, NodeId reader) const {
     const NodeId a = OnlyFor(sum, reader);
-    if (a < 0 || g_.node(a).op != OpType::kAdd) return std::nullopt;
+    if (a < 0 || !IsPlainAdd(g_.node(a))) return std::nullopt;
     const Node& add = g_.node(a);
     for (int side = 0; side < 2; ++side) {
       if (IsConstant(add.inputs[side], 1.0f)) return std::pair{add.inputs[1 - side], a};
@@ -117,7 +117,7 @@ class GeluMatcher : PatternMatcher {
     const ValueId sum = factors[1 - beta_side];
     const NodeId a = producers_[static_cast<size_t>(sum)];
     if (a < 0 || std::find(inner.begin(), inner.end(), a) != inner.end()) return false;
-    if (g_.node(a).op != OpType::kAdd) return false;
+    if (!IsPlainAdd(g_.node(a))) return false;
     if (OnlyFor(sum, ReaderAmong(sum, inner)) != a) return false;
     const Node& add = g_.node(a);
     for (int side = 0; side < 2; ++side) {

@@ -67,7 +67,7 @@ class LayerNormMatcher : PatternMatcher {
     const NodeId sqrt = OnlyFor(div.inputs[1], div_id, OpType::kSqrt);
     if (sqrt < 0) return false;
     const NodeId add = OnlyFor(g_.node(sqrt).inputs[0], sqrt, OpType::kAdd);
-    if (add < 0) return false;
+    if (add < 0 || !IsPlainAdd(g_.node(add))) return false;
     // variance + epsilon, either order.
     const Node& add_node = g_.node(add);
     int variance_side = -1;
@@ -125,8 +125,7 @@ class LayerNormMatcher : PatternMatcher {
         scale = c->second;
       }
     }
-    if (const NodeId a = SingleReader(g_.node(last).outputs[0]);
-        a >= 0 && g_.node(a).op == OpType::kAdd) {
+    if (const NodeId a = SingleReader(g_.node(last).outputs[0]); a >= 0 && IsPlainAdd(g_.node(a))) {
       if (const auto c = RowConstant(g_.node(a), row); c && c->first == g_.node(last).outputs[0]) {
         pattern.push_back(last);
         last = a;

@@ -94,4 +94,8 @@ void SetFloatData(Value& value, const std::vector<float>& data) {
   value.data = Buffer::FromVector(data);
 }
 
+bool IsPlainAdd(const Node& node) {
+  return node.op == OpType::kAdd && node.attrs.GetString("activation", "none") == "none";
+}
+
 }  // namespace trit::quant

@@ -28,5 +28,7 @@ std::vector<float> FloatData(const Value& value);
 // to float precision).
 bool IsScalarConstant(const Graph& graph, ValueId v, float expected, float relative = 1e-7f);
 void SetFloatData(Value& value, const std::vector<float>& data);
+// An Add without a fused activation: the only Add the decomposed-op patterns may take in.
+bool IsPlainAdd(const Node& node);
 
 }  // namespace trit::quant

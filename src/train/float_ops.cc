@@ -38,6 +38,11 @@ torch::Tensor RunLayerNorm(const FloatOpCall& call) {
                            call.attrs().GetFloat("epsilon", 1e-5f));
 }
 
+// The ReLU / ReLU6 fused into a Dense, Add or BatchNorm.
+Activation FusedActivation(const FloatOpCall& call) {
+  return ParseActivation(call.attrs().GetString("activation", "none"));
+}
+
 torch::Tensor RunConv2D(const FloatOpCall& call) {
   const torch::Tensor& w = call.in[1];  // OIHW
   const WindowParams p = ParseConv2DParams(call.attrs(), w.size(2), w.size(3));
@@ -52,9 +57,8 @@ torch::Tensor RunConv2D(const FloatOpCall& call) {
 }
 
 torch::Tensor RunDense(const FloatOpCall& call) {
-  const Activation a = ParseActivation(call.attrs().GetString("activation", "none"));
   const torch::Tensor bias = call.node.inputs.size() == 3 ? call.in[2] : torch::Tensor();
-  return Activate(torch::linear(call.x(), call.in[1], bias), a);
+  return Activate(torch::linear(call.x(), call.in[1], bias), FusedActivation(call));
 }
 
 torch::Tensor RunMaxPool(const FloatOpCall& call) {
@@ -119,7 +123,7 @@ torch::Tensor RunBatchNorm(const FloatOpCall& call) {
   const torch::Tensor y =
       torch::batch_norm(moved, call.in[1], call.in[2], call.in[3], call.in[4], call.training, 0.1,
                         call.attrs().GetFloat("epsilon", 1e-5f), false);
-  return y.movedim(1, -1);
+  return Activate(y.movedim(1, -1), FusedActivation(call));
 }
 
 torch::Tensor RunPad(const FloatOpCall& call) {
@@ -160,7 +164,8 @@ constexpr std::array<FloatOpRow, kNumOpTypes> kFloatOps = IndexByOp<FloatOpRow>(
      [](const FloatOpCall& c) {
        return c.x().mean({1, 2}, true);
      }},
-    {OpType::kAdd, [](const FloatOpCall& c) { return c.in[0] + c.in[1]; }},
+    {OpType::kAdd,
+     [](const FloatOpCall& c) { return Activate(c.in[0] + c.in[1], FusedActivation(c)); }},
     {OpType::kMul, [](const FloatOpCall& c) { return c.in[0] * c.in[1]; }},
     {OpType::kMin, [](const FloatOpCall& c) { return torch::minimum(c.in[0], c.in[1]); }},
     {OpType::kMax, [](const FloatOpCall& c) { return torch::maximum(c.in[0], c.in[1]); }},

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 #include <functional>
 #include <random>
 
@@ -627,6 +628,103 @@ TEST(QuantizedOps, AddMulConcatMinMaxWithBroadcastAndMixedParams) {
           }
         }
         ExpectWithinOneLevel(got, want, std::string(OpTypeName(op)));
+      }
+    }
+  }
+}
+
+// An Add or BatchNorm with a fused ReLU / ReLU6 (quant::FoldForInference) gives the bytes of the
+// op followed by the separate Relu or Clip(0, 6) it replaced, where that one keeps the op's
+// output parameters (as the quantizer gives it): 8-bit and fp32, every level, both 8-bit types,
+// the Add with same shapes (the split form) and broadcast.
+TEST(QuantizedOps, FusedActivationOfAddAndBatchNormGivesTheSeparateOpsBytes) {
+  Rng rng(21);
+  const int64_t channels = 24;
+  const Shape shape = {1, 9, 9, channels};
+  for (const DType type : {DType::kI8, DType::kU8, DType::kF32}) {
+    for (const OpType op : {OpType::kAdd, OpType::kBatchNorm}) {
+      for (const bool broadcast : {false, true}) {
+        if (broadcast && op == OpType::kBatchNorm) continue;
+        for (const char* activation : {"relu", "relu6"}) {
+          const bool q8 = type != DType::kF32;
+          const Shape b_shape = broadcast ? Shape{9, 1, channels} : shape;
+          auto params = [&](float scale) {
+            return q8 ? QuantParams::PerTensor(scale, QuantMin(type) + rng.Int(60, 200))
+                      : QuantParams{};
+          };
+          const QuantParams a_params = params(static_cast<float>(rng.Real(0.01, 0.05)));
+          const QuantParams b_params = params(static_cast<float>(rng.Real(0.01, 0.05)));
+          const QuantParams y_params = params(static_cast<float>(rng.Real(0.01, 0.05)));
+          std::vector<std::vector<float>> bn(4, std::vector<float>(channels));
+          for (size_t k = 0; k < 4; ++k) {
+            for (float& v : bn[k]) {
+              v = static_cast<float>(k == 3 ? rng.Real(0.2, 2) : rng.Real(-2, 2));
+            }
+          }
+          auto build = [&](bool fused) {
+            Graph g;
+            const ValueId a = g.AddInput("a", type, shape, a_params);
+            std::vector<ValueId> inputs = {a};
+            if (op == OpType::kAdd) {
+              inputs.push_back(g.AddInput("b", type, b_shape, b_params));
+            } else {
+              for (size_t k = 0; k < 4; ++k) {
+                inputs.push_back(g.AddConstant("bn" + std::to_string(k), DType::kF32, {channels},
+                                               Buffer::FromVector(bn[k])));
+              }
+            }
+            const ValueId sum = g.AddValue(Value{"sum", type, {}, y_params, std::nullopt});
+            Attributes attrs;
+            if (fused) attrs.Set("activation", std::string(activation));
+            g.AddNodeWithOutputs(Node{op, "op", inputs, {sum}, attrs});
+            ValueId y = sum;
+            if (!fused) {
+              y = g.AddValue(Value{"y", type, {}, y_params, std::nullopt});
+              Attributes clip;
+              if (std::string(activation) == "relu6") {
+                clip.Set("min", 0.0f);
+                clip.Set("max", 6.0f);
+              }
+              g.AddNodeWithOutputs(
+                  Node{clip.Has("max") ? OpType::kClip : OpType::kRelu, "act", {sum}, {y}, clip});
+            }
+            g.MarkOutput(y);
+            return g;
+          };
+          const Graph separate = build(false), fused = build(true);
+          // Inputs spread over the whole range, so the clamps bite.
+          const size_t element = q8 ? 1 : sizeof(float);
+          std::vector<std::vector<uint8_t>> data;
+          for (const Shape& s : {shape, b_shape}) {
+            std::vector<uint8_t> bytes(static_cast<size_t>(NumElements(s)) * element);
+            if (q8) {
+              for (uint8_t& v : bytes) v = static_cast<uint8_t>(rng.Int(0, 255));
+            } else {
+              for (size_t i = 0; i < bytes.size(); i += 4) {
+                const auto f = static_cast<float>(rng.Real(-9, 9));
+                std::memcpy(&bytes[i], &f, 4);
+              }
+            }
+            data.push_back(std::move(bytes));
+          }
+          for (const Isa isa : RunnableIsas()) {
+            std::vector<uint8_t> outputs[2];
+            for (int k = 0; k < 2; ++k) {
+              setenv("TRIT_ISA", std::string(IsaName(isa)).c_str(), 1);
+              auto session = runtime::Session::FromGraph(k == 0 ? separate : fused);
+              unsetenv("TRIT_ISA");
+              for (size_t i = 0; i < (op == OpType::kAdd ? 2u : 1u); ++i) {
+                std::memcpy(session->input_data(i), data[i].data(), data[i].size());
+              }
+              session->Run();
+              const auto* y = static_cast<const uint8_t*>(session->output_data(0));
+              outputs[k].assign(y, y + data[0].size());
+            }
+            EXPECT_EQ(outputs[0], outputs[1])
+                << OpTypeName(op) << " " << DTypeName(type) << " " << activation
+                << (broadcast ? " broadcast " : " ") << IsaName(isa);
+          }
+        }
       }
     }
   }

@@ -77,15 +77,76 @@ TEST(Fold, PreActivationResNetFoldsOnlyWhatFollowsAConv) {
   FoldReport report;
   const Graph folded = FoldForInference(fp32, &report);
   // Pre-activation blocks: BN-ReLU-conv-BN-ReLU-conv + shortcut. Only the BN right after a
-  // block's first conv follows a conv (9 blocks); the BNs after an Add stay, and so do the
-  // ReLUs after them.
+  // block's first conv follows a conv (9 blocks); the BNs after an Add stay (the Add's output is
+  // also the shortcut), each with the ReLU after it fused in.
   EXPECT_EQ(report.batch_norms_folded, 9);
   EXPECT_EQ(CountOps(folded, OpType::kBatchNorm), CountOps(fp32, OpType::kBatchNorm) - 9);
-  EXPECT_GT(CountOps(folded, OpType::kRelu), 0);
+  EXPECT_EQ(CountOps(folded, OpType::kRelu), 0);
+  for (const Node& node : folded.nodes()) {
+    if (node.op == OpType::kBatchNorm) {
+      EXPECT_EQ(node.attrs.GetString("activation", ""), "relu");
+    }
+  }
   const std::vector<float> x = testing::RandomInputs(fp32, 1, 9);
   EXPECT_LT(
       testing::RelativeError(testing::RunOnce(fp32, x.data()), testing::RunOnce(folded, x.data())),
       1e-5);
+}
+
+// A residual block's Add + ReLU, an Add + ReLU6 behind a MaxPool, and a BatchNorm + ReLU that
+// follows no layer each become one op with the activation fused: bit for bit the same function.
+// A ReLU whose input something else also reads stays. Folding again changes nothing: the
+// fused Add is no constant shift to fold into a layer.
+TEST(Fold, ReluAfterAddOrBatchNormIsFusedIntoIt) {
+  Graph g;
+  std::mt19937 rng(5);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  auto constant = [&](const std::string& name, const Shape& shape, float offset = 0.0f) {
+    std::vector<float> v(static_cast<size_t>(NumElements(shape)));
+    for (float& f : v) f = normal(rng) * 0.5f + offset;
+    return g.AddConstant(name, DType::kF32, shape, Buffer::FromVector(v));
+  };
+  const ValueId x = g.AddInput("x", DType::kF32, {1, 6, 6, 8});
+  const ValueId skip = g.AddNode(OpType::kAdd, "shift", {x, constant("c", {8})});
+  const ValueId sum = g.AddNode(OpType::kAdd, "sum", {skip, x});
+  const ValueId relu = g.AddNode(OpType::kRelu, "relu", {sum});  // fuses into "sum"
+  Attributes pool_attrs;
+  pool_attrs.Set("kernel", std::vector<int64_t>{3, 3});
+  pool_attrs.Set("strides", std::vector<int64_t>{1, 1});
+  pool_attrs.Set("pads", std::vector<int64_t>{1, 1, 1, 1});
+  const ValueId sum2 = g.AddNode(OpType::kAdd, "sum2", {relu, skip});
+  const ValueId pooled = g.AddNode(OpType::kMaxPool, "pool", {sum2}, pool_attrs);
+  Attributes clip_attrs;
+  clip_attrs.Set("min", 0.0f);
+  clip_attrs.Set("max", 6.0f);
+  const ValueId relu6 = g.AddNode(OpType::kClip, "relu6", {pooled}, clip_attrs);  // into "sum2"
+  const ValueId bn = g.AddNode(OpType::kBatchNorm, "bn",
+                               {relu6, constant("gamma", {8}), constant("beta", {8}),
+                                constant("mean", {8}), constant("var", {8}, 2.0f)});
+  const ValueId bn_relu = g.AddNode(OpType::kRelu, "bn_relu", {bn});  // into "bn"
+  const ValueId kept = g.AddNode(OpType::kRelu, "kept", {skip});      // "skip" has 3 readers
+  g.MarkOutput(g.AddNode(OpType::kAdd, "out", {bn_relu, kept}));
+  g.InferShapes();
+  FoldReport report;
+  const Graph folded = FoldForInference(g, &report);
+  EXPECT_EQ(report.activations_fused, 3);
+  EXPECT_EQ(CountOps(folded, OpType::kRelu), 1);
+  EXPECT_EQ(CountOps(folded, OpType::kClip), 0);
+  for (const Node& node : folded.nodes()) {
+    const std::string activation = node.attrs.GetString("activation", "none");
+    const std::string want = node.name == "sum" || node.name == "bn" ? "relu"
+                             : node.name == "sum2"                   ? "relu6"
+                                                                     : "none";
+    EXPECT_EQ(activation, want) << node.name;
+  }
+  const Graph refolded = FoldForInference(folded);
+  EXPECT_EQ(refolded.nodes().size(), folded.nodes().size());
+  for (uint32_t seed = 1; seed <= 3; ++seed) {
+    const std::vector<float> input = testing::RandomInputs(g, 1, seed);
+    const std::vector<float> want = testing::RunOnce(g, input.data());
+    EXPECT_EQ(testing::RunOnce(folded, input.data()), want);
+    EXPECT_EQ(testing::RunOnce(refolded, input.data()), want);
+  }
 }
 
 // SiLU as exporters write it: Mul(x, Sigmoid(x)) in either order becomes one Silu node with the

@@ -1,4 +1,5 @@
-// BatchNorm (inference) binding, fp32 and quantized (per-channel integer affine).
+// BatchNorm (inference) binding, fp32 and quantized (per-channel integer affine), with its fused
+// ReLU / ReLU6 (the "activation" of a pre-activation block's BatchNorm + ReLU).
 #include "kernels/ref/batch_norm.h"
 
 #include <algorithm>
@@ -12,10 +13,15 @@
 #include "kernels/registry/batch_norm.h"
 #include "runtime/op_kernel.h"
 #include "runtime/ops/element_split.h"
+#include "runtime/ops/fused_activation.h"
 #include "runtime/ops/op_support.h"
 
 namespace trit::runtime {
 namespace {
+
+Activation FusedActivation(const Node& node) {
+  return ParseActivation(node.attrs.GetString("activation", "none"));
+}
 
 class BatchNormF32Kernel final : public OpKernel {
  public:
@@ -23,7 +29,8 @@ class BatchNormF32Kernel final : public OpKernel {
       : pool_(pool),
         channels_(Input(g, node, 0).shape.back()),
         positions_(NumElements(Input(g, node, 0).shape) / std::max<int64_t>(channels_, 1)),
-        epsilon_(node.attrs.GetFloat("epsilon", 1e-5f)) {
+        epsilon_(node.attrs.GetFloat("epsilon", 1e-5f)),
+        activation_(FusedActivation(node)) {
     const auto& chosen = ChooseKernel(BatchNormF32Kernels(), {channels_});
     name_ = chosen.name;
     if (chosen.entry == BatchNormForm::kReference) return;
@@ -48,12 +55,13 @@ class BatchNormF32Kernel final : public OpKernel {
           float* out = y + begin * channels_;
           if (!scale_.empty()) {
             ref::ChannelAffineF32(end - begin, channels_, in, scale_.data(), shift_.data(), out);
-            return;
+          } else {
+            ref::BatchNormF32(end - begin, channels_, in, static_cast<const float*>(inputs[1]),
+                              static_cast<const float*>(inputs[2]),
+                              static_cast<const float*>(inputs[3]),
+                              static_cast<const float*>(inputs[4]), epsilon_, out);
           }
-          ref::BatchNormF32(end - begin, channels_, in, static_cast<const float*>(inputs[1]),
-                            static_cast<const float*>(inputs[2]),
-                            static_cast<const float*>(inputs[3]),
-                            static_cast<const float*>(inputs[4]), epsilon_, out);
+          activation_.Apply(out, (end - begin) * channels_);
         });
   }
   std::string_view name() const override { return name_; }
@@ -62,6 +70,7 @@ class BatchNormF32Kernel final : public OpKernel {
   ThreadPool* pool_;
   int64_t channels_, positions_;
   float epsilon_;
+  FusedActivationF32 activation_;
   std::string_view name_;
   std::vector<float> scale_, shift_;  // the optimized form; empty at the reference level
 };
@@ -89,8 +98,10 @@ class BatchNormQ8Kernel final : public OpKernel {
     }
     input_zero_point_ = ZeroPoint(x);
     output_zero_point_ = ZeroPoint(y);
-    lo_ = QuantMin(y.dtype);
-    hi_ = QuantMax(y.dtype);
+    const Q8Range range =
+        LinearOutputRange(y.dtype, Scale(y), output_zero_point_, FusedActivation(node));
+    lo_ = range.lo;
+    hi_ = range.hi;
     const auto& chosen = ChooseKernel(BatchNormQ8Kernels(), {channels_, shift_, input_zero_point_});
     name_ = chosen.name;
     split_ = chosen.entry.split;

@@ -1,5 +1,5 @@
 // Binary elementwise bindings with broadcasting: Add, Mul, Sub, Div, Pow, Min, Max in fp32; Add,
-// Mul, Min and Max quantized.
+// Mul, Min and Max quantized. Add may carry a fused ReLU / ReLU6 (its "activation").
 #include "kernels/ref/elementwise.h"
 
 #include <memory>
@@ -9,6 +9,7 @@
 #include "kernels/registry/elementwise.h"
 #include "runtime/op_kernel.h"
 #include "runtime/ops/element_split.h"
+#include "runtime/ops/fused_activation.h"
 #include "runtime/ops/op_support.h"
 
 namespace trit::runtime {
@@ -43,6 +44,10 @@ void SplitBinary(ThreadPool* pool, bool same_shapes, const ref::Broadcast& broad
                 [&](int64_t begin, int64_t end) { run(Flat(end - begin), begin); });
 }
 
+Activation FusedActivation(const Node& node) {
+  return ParseActivation(node.attrs.GetString("activation", "none"));
+}
+
 ref::Broadcast BroadcastOf(const Graph& g, const Node& node) {
   const Shape& a = Input(g, node, 0).shape;
   const Shape& b = Input(g, node, 1).shape;
@@ -57,7 +62,8 @@ class BinaryF32Kernel final : public OpKernel {
       : pool_(pool),
         same_shapes_(SameShapes(g, node)),
         broadcast_(BroadcastOf(g, node)),
-        pow_(node.op == OpType::kPow) {
+        pow_(node.op == OpType::kPow),
+        activation_(FusedActivation(node)) {
     if (pow_) {
       name_ = "ref_pow_f32";
       return;
@@ -83,6 +89,7 @@ class BinaryF32Kernel final : public OpKernel {
                   } else {
                     kernel_(op_, part, a + begin, b + begin, y + begin);
                   }
+                  activation_.Apply(y + begin, part.count);
                 });
   }
   std::string_view name() const override { return name_; }
@@ -92,6 +99,7 @@ class BinaryF32Kernel final : public OpKernel {
   bool same_shapes_;
   ref::Broadcast broadcast_;
   bool pow_;
+  FusedActivationF32 activation_;
   F32BinaryOp op_ = F32BinaryOp::kAdd;
   F32BinaryFn kernel_ = nullptr;
   std::string_view name_;
@@ -112,6 +120,10 @@ class BinaryQ8Kernel final : public OpKernel {
     if (add_) {
       add_params_ = AddQ8Params(Scale(a), ZeroPoint(a), Scale(b), ZeroPoint(b), y.dtype, Scale(y),
                                 ZeroPoint(y));
+      const Q8Range range =
+          LinearOutputRange(y.dtype, Scale(y), ZeroPoint(y), FusedActivation(node));
+      add_params_.lo = range.lo;
+      add_params_.hi = range.hi;
     } else {
       mul_params_ = {
           ZeroPoint(a), ZeroPoint(b),
