@@ -16,6 +16,7 @@
 #include "kernels/registry/pool.h"
 #include "kernels/registry/quantize.h"
 #include "kernels/registry/recurrent.h"
+#include "kernels/registry/transpose.h"
 
 namespace trit::test {
 namespace {
@@ -64,6 +65,7 @@ TEST(KernelTables, EveryTableEndsWithTheReferenceAndRespectsLevels) {
   CheckTable("q8 depthwise", Q8DepthwiseKernels(), Q8DepthwiseLayer{});
   CheckTable("b1 gemm", B1GemmKernels(), B1GemmLayer{});
   CheckTable("q8 gemv", Q8GemvKernels(), Q8GemvProblem{});
+  CheckTable("transpose", TransposeKernels(), TransposeProblem{3, 100, 4});
 }
 
 TEST(KernelTables, RowsAboveTheReferenceAreOnlyPickedAtTheirLevel) {

@@ -41,7 +41,7 @@ TEST(ReferenceOps, TransposeMatchesIndexArithmetic) {
     test::Rng rng(seed);
     const int rank = rng.Int(1, 6);
     std::vector<int64_t> shape(static_cast<size_t>(rank));
-    // Matrices past the 32 x 32 tiles of the 2-D path too.
+    // Long axes as well as short ones.
     for (auto& e : shape) e = rank <= 3 && rng.Bool() ? rng.Int(1, 70) : rng.Int(1, 5);
     std::vector<int64_t> perm(static_cast<size_t>(rank));
     std::iota(perm.begin(), perm.end(), 0);

@@ -50,13 +50,18 @@ grep -q "note: folded .*, fused 2 SiLU, fused 1 hard-swish" "$work/out" \
 check "info silu_se" "$trit" info "$work/silu_se.trit"
 [[ $(grep -cE "^[^ ]+ +Silu " "$work/out") -eq 2 && $(grep -cE "^[^ ]+ +Sigmoid " "$work/out") -eq 1 ]] \
   || fail "silu_se: expected two Silu nodes and one Sigmoid"
-# info and bench name the nodes left on a reference kernel, and why.
+# Its input Transpose (NCHW -> NHWC) runs a Transpose row: no node is left on a reference kernel.
+grep -q "run a scalar reference kernel" "$work/out" && fail "info silu_se: a reference kernel is listed"
+grep -qE " Transpose .* x32_transpose_(interleave__|tiled32)" "$work/out" \
+  || fail "info silu_se: the input Transpose runs no Transpose row"
+# info and bench name the nodes left on a reference kernel, and why (float_pieces: a MatMul).
+check "info float_pieces" "$trit" info "$work/float_pieces.trit"
 grep -q "1 node(s) run a scalar reference kernel" "$work/out" \
-  && grep -q "Transpose (f32) x1, ref_transpose: no optimized kernel for this op yet" "$work/out" \
-  || fail "info silu_se: the reference Transpose is not listed"
-check "bench silu_se" "$trit" bench "$work/silu_se.trit" --runs 3 --warmup 0
-grep -q "Transpose (f32) x1, ref_transpose: .* ms; no optimized kernel" "$work/out" \
-  || fail "bench silu_se: the reference Transpose is not listed"
+  && grep -q "MatMul (f32) x1, ref_matmul_f32: no optimized kernel for this op yet" "$work/out" \
+  || fail "info float_pieces: the reference MatMul is not listed"
+check "bench float_pieces" "$trit" bench "$work/float_pieces.trit" --runs 3 --warmup 0
+grep -q "MatMul (f32) x1, ref_matmul_f32: .* ms; no optimized kernel" "$work/out" \
+  || fail "bench float_pieces: the reference MatMul is not listed"
 TRIT_ISA=ref check "info silu_se at the reference level" "$trit" info "$work/silu_se.trit"
 grep -q "Silu (f32) x2, ref_silu_f32: the reference level was chosen (TRIT_ISA=ref)" "$work/out" \
   || fail "info at TRIT_ISA=ref: the reason is not given"

@@ -23,6 +23,7 @@ bool HasOptimizedKernels(OpType op) {
     case OpType::kSub:
     case OpType::kDiv:
     case OpType::kConcat:
+    case OpType::kTranspose:
     case OpType::kRelu:
     case OpType::kClip:
     case OpType::kSigmoid:

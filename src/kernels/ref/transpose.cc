@@ -3,17 +3,8 @@
 #include <cstring>
 
 namespace trit::ref {
-namespace {
 
-// Axes next to each other in the input that stay next to each other, in order, in the output
-// move as one: merging them leaves fewer, longer axes (NCHW -> NHWC is [C, HW] -> [HW, C]).
-struct Merged {
-  int rank = 0;
-  int64_t shape[kMaxTransposeRank] = {};  // input extents after merging
-  int64_t perm[kMaxTransposeRank] = {};
-};
-
-Merged Merge(const int64_t* in_shape, const int64_t* perm, int rank) {
+MergedTranspose MergeTransposeAxes(const int64_t* in_shape, const int64_t* perm, int rank) {
   // Drop axes of extent 1 first: they never change the order of the bytes.
   int64_t kept_perm[kMaxTransposeRank], new_index[kMaxTransposeRank];
   int kept = 0;
@@ -26,7 +17,7 @@ Merged Merge(const int64_t* in_shape, const int64_t* perm, int rank) {
     if (in_shape[d] != 1) kept_shape[k++] = in_shape[d];
   }
   // Runs of output axes that are consecutive input axes become one axis.
-  Merged m;
+  MergedTranspose m;
   int64_t group_of_input[kMaxTransposeRank];
   int64_t group_extent[kMaxTransposeRank];
   int groups = 0;
@@ -55,24 +46,10 @@ Merged Merge(const int64_t* in_shape, const int64_t* perm, int rank) {
   return m;
 }
 
-// A matrix [rows, cols] to [cols, rows] in square tiles, so that both sides stay in cache and
-// a few rows (an image's 3 channels to NHWC) cost no per-row bookkeeping.
-template <typename T>
-void TransposeMatrix(const T* in, int64_t rows, int64_t cols, T* out) {
-  constexpr int64_t kTile = 32;
-  for (int64_t r0 = 0; r0 < rows; r0 += kTile) {
-    const int64_t r1 = r0 + kTile < rows ? r0 + kTile : rows;
-    for (int64_t c0 = 0; c0 < cols; c0 += kTile) {
-      const int64_t c1 = c0 + kTile < cols ? c0 + kTile : cols;
-      for (int64_t c = c0; c < c1; ++c) {
-        for (int64_t r = r0; r < r1; ++r) out[c * rows + r] = in[r * cols + c];
-      }
-    }
-  }
-}
+namespace {
 
 template <typename T>
-void TransposeTyped(const T* in, const Merged& m, T* out) {
+void TransposeTyped(const T* in, const MergedTranspose& m, T* out) {
   if (m.rank <= 1) {
     int64_t count = 1;
     for (int d = 0; d < m.rank; ++d) count *= m.shape[d];
@@ -113,7 +90,7 @@ void TransposeTyped(const T* in, const Merged& m, T* out) {
 
 void Transpose(const void* input, const int64_t* in_shape, const int64_t* perm, int rank,
                size_t element_bytes, void* output) {
-  const Merged m = Merge(in_shape, perm, rank);
+  const MergedTranspose m = MergeTransposeAxes(in_shape, perm, rank);
   switch (element_bytes) {
     case 1:
       return TransposeTyped(static_cast<const uint8_t*>(input), m, static_cast<uint8_t*>(output));

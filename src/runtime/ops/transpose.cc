@@ -5,30 +5,55 @@
 #include <memory>
 #include <vector>
 
+#include "kernels/registry/transpose.h"
 #include "runtime/op_kernel.h"
 #include "runtime/ops/op_support.h"
 
 namespace trit::runtime {
 namespace {
 
+// A permutation that merges (ref::MergeTransposeAxes) into a batch of matrix transposes runs its
+// row of the Transpose table; any other the reference.
 class TransposeKernel final : public OpKernel {
  public:
   TransposeKernel(const Value& x, std::vector<int64_t> perm, size_t element_bytes, bool alias)
-      : shape_(x.shape), perm_(std::move(perm)), element_bytes_(element_bytes), alias_(alias) {}
+      : shape_(x.shape), perm_(std::move(perm)), element_bytes_(element_bytes), alias_(alias) {
+    if (alias_) {
+      name_ = "ref_transpose_alias";
+      return;
+    }
+    const ref::MergedTranspose m =
+        ref::MergeTransposeAxes(shape_.data(), perm_.data(), static_cast<int>(shape_.size()));
+    const bool matrix = m.rank == 2 && m.perm[0] == 1;
+    const bool batch = m.rank == 3 && m.perm[0] == 0 && m.perm[1] == 2 && m.perm[2] == 1;
+    if (matrix || batch) {
+      batch_ = batch ? m.shape[0] : 1;
+      rows_ = m.shape[m.rank - 2];
+      cols_ = m.shape[m.rank - 1];
+      const auto& chosen = ChooseKernel(TransposeKernels(), {rows_, cols_, element_bytes_});
+      kernel_ = chosen.entry;
+      name_ = chosen.name;
+    }
+  }
   void Run(const void* const* inputs, void* const* outputs, void*) override {
+    if (kernel_) {
+      kernel_(batch_, rows_, cols_, element_bytes_, inputs[0], outputs[0]);
+      return;
+    }
     ref::Transpose(inputs[0], shape_.data(), perm_.data(), static_cast<int>(shape_.size()),
                    element_bytes_, outputs[0]);
   }
   bool is_alias() const override { return alias_; }
-  std::string_view name() const override {
-    return alias_ ? "ref_transpose_alias" : "ref_transpose";
-  }
+  std::string_view name() const override { return name_; }
 
  private:
   Shape shape_;
   std::vector<int64_t> perm_;
   size_t element_bytes_;
   bool alias_;
+  int64_t batch_ = 1, rows_ = 0, cols_ = 0;
+  TransposeFn kernel_ = nullptr;  // null: the reference on the whole permutation
+  std::string_view name_ = "ref_transpose";
 };
 
 }  // namespace
