@@ -220,11 +220,12 @@ class Quantizer {
     std::vector<ValueId> inputs;
     for (const ValueId v : node.inputs) {
       if (src_.value(v).is_constant()) {
-        // Add, Mul, Min and Max take two 8-bit operands: a float constant becomes one.
-        const bool operand = quantize &&
-                             (node.op == OpType::kAdd || node.op == OpType::kMul ||
-                              node.op == OpType::kMin || node.op == OpType::kMax) &&
-                             src_.value(v).dtype == DType::kF32;
+        // Add, Sub, Mul, Min and Max take two 8-bit operands: a float constant becomes one.
+        const bool operand =
+            quantize &&
+            (node.op == OpType::kAdd || node.op == OpType::kSub || node.op == OpType::kMul ||
+             node.op == OpType::kMin || node.op == OpType::kMax) &&
+            src_.value(v).dtype == DType::kF32;
         inputs.push_back(operand ? QuantizedConstant(v) : CopyConstant(v));
       } else {
         if (quantize && binarized_.count(v)) {

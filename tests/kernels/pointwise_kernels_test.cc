@@ -76,6 +76,7 @@ int CheckAdd(Rng& rng, int64_t count) {
   p.zero_out = out_signed ? rng.Int(-128, 127) : rng.Int(0, 255);
   p.multiplier_a = std::llround(std::ldexp(ma, p.shift));
   p.multiplier_b = std::llround(std::ldexp(mb, p.shift));
+  if (rng.Int(0, 3) == 0) p.multiplier_b = -p.multiplier_b;  // a Sub
   p.lo = out_signed ? -128 : 0;
   p.hi = p.lo + 255;
   if (rng.Bool()) p.lo = std::max(p.lo, p.zero_out);  // a fused ReLU
@@ -93,7 +94,7 @@ TEST(ElementwiseKernels, Q8AddMatchesTheReference) {
   }
   const IsaFamily family = FamilyOf(DetectedIsa());
   if (DetectedIsa() == Isa::kAvx512 || family == IsaFamily::kAArch64) {
-    EXPECT_GT(fast_rows, 150);  // the multipliers fit in nearly every case
+    EXPECT_GT(fast_rows, 100);  // the multipliers fit in nearly every Add (x86: not a Sub's)
   }
 }
 

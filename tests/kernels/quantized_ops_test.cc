@@ -585,9 +585,10 @@ TEST(QuantizedOps, BatchNormGivesTheReferencesBytesAtEveryLevel) {
   }
 }
 
-TEST(QuantizedOps, AddMulConcatMinMaxWithBroadcastAndMixedParams) {
+TEST(QuantizedOps, AddSubMulConcatMinMaxWithBroadcastAndMixedParams) {
   Rng rng(14);
-  for (OpType op : {OpType::kAdd, OpType::kMul, OpType::kConcat, OpType::kMin, OpType::kMax}) {
+  for (OpType op :
+       {OpType::kAdd, OpType::kSub, OpType::kMul, OpType::kConcat, OpType::kMin, OpType::kMax}) {
     for (DType a_type : kActTypes) {
       for (DType b_type : kActTypes) {
         const DType out_type = kActTypes[rng.Int(0, 1)];
@@ -619,6 +620,7 @@ TEST(QuantizedOps, AddMulConcatMinMaxWithBroadcastAndMixedParams) {
                 const double av = a.Real(static_cast<size_t>((y * 4 + x) * 5 + c));
                 const double bv = b.Real(static_cast<size_t>(x));  // [4,1] broadcasts over W
                 real = op == OpType::kAdd   ? av + bv
+                       : op == OpType::kSub ? av - bv
                        : op == OpType::kMul ? av * bv
                        : op == OpType::kMin ? std::min(av, bv)
                                             : std::max(av, bv);

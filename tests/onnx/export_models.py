@@ -87,8 +87,8 @@ class Decomposed(torch.nn.Module):
 
 
 class FloatPieces(torch.nn.Module):
-    """A Sub of two tensors and a MatMul of two tensors, which trit runs in float only: the
-    compression report names them and what follows them."""
+    """A Sub of two tensors (8-bit in an int8 model) and a MatMul of two tensors, which trit
+    runs in float only: the compression report names it and what follows it."""
 
     def __init__(self):
         super().__init__()

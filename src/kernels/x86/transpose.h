@@ -10,8 +10,8 @@
 
 namespace trit::x86 {
 
-void TransposeX32InterleaveAvx512(int64_t batch, int64_t rows, int64_t cols,
-                                  const uint32_t* input, uint32_t* output);
+void TransposeX32InterleaveAvx512(int64_t batch, int64_t rows, int64_t cols, const uint32_t* input,
+                                  uint32_t* output);
 void TransposeX32InterleaveAvx2(int64_t batch, int64_t rows, int64_t cols, const uint32_t* input,
                                 uint32_t* output);
 

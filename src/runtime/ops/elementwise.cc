@@ -1,5 +1,6 @@
 // Binary elementwise bindings with broadcasting: Add, Mul, Sub, Div, Pow, Min, Max in fp32; Add,
-// Mul, Min and Max quantized. Add may carry a fused ReLU / ReLU6 (its "activation").
+// Sub, Mul, Min and Max quantized (Sub as the Add with the second input's multiplier negated). Add
+// may carry a fused ReLU / ReLU6 (its "activation").
 #include "kernels/ref/elementwise.h"
 
 #include <memory>
@@ -112,7 +113,7 @@ class BinaryQ8Kernel final : public OpKernel {
       : pool_(pool),
         same_shapes_(SameShapes(g, node)),
         broadcast_(BroadcastOf(g, node)),
-        add_(node.op == OpType::kAdd) {
+        add_(node.op == OpType::kAdd || node.op == OpType::kSub) {
     const Value& a = Input(g, node, 0);
     const Value& b = Input(g, node, 1);
     const Value& y = Output(g, node);
@@ -124,6 +125,9 @@ class BinaryQ8Kernel final : public OpKernel {
           LinearOutputRange(y.dtype, Scale(y), ZeroPoint(y), FusedActivation(node));
       add_params_.lo = range.lo;
       add_params_.hi = range.hi;
+      // a - b = a + (-1) b: the rows that take a negative multiplier run it (the reference,
+      // NEON's signed products); the others' predicates pass it on.
+      if (node.op == OpType::kSub) add_params_.multiplier_b = -add_params_.multiplier_b;
     } else {
       mul_params_ = {
           ZeroPoint(a), ZeroPoint(b),
@@ -134,7 +138,7 @@ class BinaryQ8Kernel final : public OpKernel {
     if (add_) {
       const auto& add = ChooseKernel(Q8AddKernels(), {same_shapes, add_params_});
       add_kernel_ = add.entry;
-      name_ = add.name;
+      name_ = node.op == OpType::kSub && add.isa == Isa::kRef ? "ref_sub_q8" : add.name;
     } else {
       const auto& mul = ChooseKernel(Q8MulKernels(), {same_shapes, mul_params_});
       mul_kernel_ = mul.entry;
@@ -219,7 +223,7 @@ std::unique_ptr<OpKernel> MakeElementwiseKernel(const Graph& g, const Node& node
   }
   if (a.dtype == DType::kF32) return std::make_unique<BinaryF32Kernel>(g, node, pool);
   const bool min_max = node.op == OpType::kMin || node.op == OpType::kMax;
-  if (node.op != OpType::kAdd && node.op != OpType::kMul && !min_max) {
+  if (node.op != OpType::kAdd && node.op != OpType::kSub && node.op != OpType::kMul && !min_max) {
     Unsupported(node, "a quantized input");
   }
   std::unique_ptr<OpKernel> kernel;
