@@ -732,6 +732,65 @@ TEST(QuantizedOps, FusedActivationOfAddAndBatchNormGivesTheSeparateOpsBytes) {
   }
 }
 
+// The 8-bit Min and Max of every level give the reference's bytes (the reference level's
+// session): operands of one shape (two tables), a single-element operand on either side,
+// constant (one table, as a ReLU written Max(x, 0)) or computed, and a broadcast (the
+// reference), both 8-bit types in and out, scales that clamp.
+TEST(QuantizedOps, MinMaxGiveTheReferencesBytesAtEveryLevel) {
+  Rng rng(23);
+  int table_forms = 0;
+  const Shape shape = {1, 7, 9, 10};
+  const Shape other_shapes[] = {shape, Shape{1}, Shape{1, 1, 1, 1}, Shape{9, 1}};
+  for (int layer = 0; layer < 64; ++layer) {
+    const OpType op = layer % 2 ? OpType::kMax : OpType::kMin;
+    const DType a_type = kActTypes[rng.Int(0, 1)], b_type = kActTypes[rng.Int(0, 1)];
+    const DType out_type = kActTypes[rng.Int(0, 1)];
+    const Shape b_shape = other_shapes[(layer / 2) % 4];
+    const bool swap = layer % 8 >= 4;  // the single element first
+    const bool constant = rng.Bool();
+    auto params = [&](DType t) {
+      return QuantParams::PerTensor(static_cast<float>(rng.Real(0.01, 0.1)),
+                                    QuantMin(t) + rng.Int(40, 215));
+    };
+    Graph g;
+    const ValueId x = g.AddInput("x", a_type, shape, params(a_type));
+    ValueId other;
+    std::vector<uint8_t> other_bytes(static_cast<size_t>(NumElements(b_shape)));
+    for (uint8_t& v : other_bytes) v = static_cast<uint8_t>(rng.Int(0, 255));
+    if (constant) {
+      other = g.AddConstant("c", b_type, b_shape, Buffer::FromVector(other_bytes));
+      g.value(other).quant = params(b_type);
+    } else {
+      other = g.AddInput("other", b_type, b_shape, params(b_type));
+    }
+    const ValueId y = AddOutput(g, "y", out_type, static_cast<float>(rng.Real(0.01, 0.1)),
+                                QuantMin(out_type) + rng.Int(40, 215));
+    g.AddNodeWithOutputs(Node{
+        op, "op", swap ? std::vector<ValueId>{other, x} : std::vector<ValueId>{x, other}, {y}, {}});
+    g.MarkOutput(y);
+    std::vector<uint8_t> xs(static_cast<size_t>(NumElements(shape)));
+    for (uint8_t& v : xs) v = static_cast<uint8_t>(rng.Int(0, 255));
+    std::vector<uint8_t> reference;
+    for (const Isa isa : RunnableIsas()) {
+      setenv("TRIT_ISA", std::string(IsaName(isa)).c_str(), 1);
+      auto session = runtime::Session::FromGraph(g);
+      unsetenv("TRIT_ISA");
+      std::memcpy(session->input_data(0), xs.data(), xs.size());
+      if (!constant) std::memcpy(session->input_data(1), other_bytes.data(), other_bytes.size());
+      session->Run();
+      const auto* out = static_cast<const uint8_t*>(session->output_data(0));
+      const std::vector<uint8_t> got(out, out + xs.size());
+      if (isa == Isa::kRef) reference = got;
+      EXPECT_EQ(got, reference) << IsaName(isa) << " " << session->kernel_name(0) << " layer "
+                                << layer;
+      table_forms += session->kernel_name(0).find("_lut") != std::string_view::npos;
+    }
+  }
+  if (RunnableIsas().size() > 1) {
+    EXPECT_GT(table_forms, 40);
+  }
+}
+
 TEST(QuantizedOps, QuantizeDequantizeRoundHalfEven) {
   Graph g;
   const ValueId x = g.AddInput("x", DType::kF32, {1, 6});

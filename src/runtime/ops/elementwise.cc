@@ -3,10 +3,13 @@
 // may carry a fused ReLU / ReLU6 (its "activation").
 #include "kernels/ref/elementwise.h"
 
+#include <algorithm>
+#include <limits>
 #include <memory>
 #include <type_traits>
 
 #include "kernels/q8_prepare.h"
+#include "kernels/registry/activation.h"
 #include "kernels/registry/elementwise.h"
 #include "runtime/op_kernel.h"
 #include "runtime/ops/element_split.h"
@@ -174,7 +177,14 @@ class BinaryQ8Kernel final : public OpKernel {
   std::string_view name_;
 };
 
-// Min and Max on 8-bit tensors: the reference (ref::MinMaxQ8), split as the other binary ops.
+// Min and Max on 8-bit tensors. Each input's requantization to the output, zero point and clamp
+// is a function of its byte: a 256-entry table per input, filled with the reference's own
+// arithmetic. Because the clamp is monotone, clamp(zy + max(qa, qb)) = max(clamp(zy + qa),
+// clamp(zy + qb)), so the result is the Max (Min) of the two looked-up bytes: bit for bit
+// ref::MinMaxQ8. Operands of the output's shape: both looked up (the vector lookup rows of
+// Q8PointwiseKernels) and compared; one operand a single element (Max(x, 0) as TensorFlow
+// writes a ReLU): its value folded into the other's table, one lookup. Other broadcasts, and the
+// reference level, run the reference.
 template <typename A, typename B, typename Out>
 class MinMaxQ8Kernel final : public OpKernel {
  public:
@@ -191,24 +201,97 @@ class MinMaxQ8Kernel final : public OpKernel {
                QuantMin(y.dtype),
                QuantMax(y.dtype),
                node.op == OpType::kMax};
-    name_ = params_.max ? "ref_max_q8" : "ref_min_q8";
+    const auto& lookup = ChooseKernel(Q8PointwiseKernels(), {false});
+    const bool scalar_a = NumElements(a.shape) == 1, scalar_b = NumElements(b.shape) == 1;
+    if (lookup.isa == Isa::kRef || !(same_shapes_ || scalar_a || scalar_b)) {
+      name_ = params_.max ? "ref_max_q8" : "ref_min_q8";
+      return;
+    }
+    lookup_ = lookup.entry;
+    Fill<A>(params_.zero_a, params_.requant_a, table_a_);
+    Fill<B>(params_.zero_b, params_.requant_b, table_b_);
+    if (same_shapes_ && !(scalar_a || scalar_b)) {
+      name_ = params_.max ? "q8_max_lut2" : "q8_min_lut2";
+      form_ = Form::kTwoTables;
+      return;
+    }
+    // Run: one table over the operand with the output's shape.
+    name_ = params_.max ? "q8_max_lut" : "q8_min_lut";
+    form_ = scalar_b ? Form::kScalarB : Form::kScalarA;
+    scalar_value_ = Input(g, node, scalar_b ? 1 : 0).is_constant();
+    if (!scalar_value_) return;  // a computed scalar: combined per run
+    const uint8_t byte =
+        *static_cast<const uint8_t*>(Input(g, node, scalar_b ? 1 : 0).data->data());
+    Combine(byte);
   }
   void Run(const void* const* inputs, void* const* outputs, void*) override {
     const auto* a = static_cast<const A*>(inputs[0]);
     const auto* b = static_cast<const B*>(inputs[1]);
     auto* y = static_cast<Out*>(outputs[0]);
+    if (form_ == Form::kScalarA || form_ == Form::kScalarB) {
+      const bool b_scalar = form_ == Form::kScalarB;
+      if (!scalar_value_) Combine(*static_cast<const uint8_t*>(inputs[b_scalar ? 1 : 0]));
+      const void* x = b_scalar ? inputs[0] : inputs[1];
+      const bool x_signed = b_scalar ? std::is_signed_v<A> : std::is_signed_v<B>;
+      SplitElements(pool_, broadcast_.count, sizeof(Out), kMinSplitCheapBytes,
+                    [&](int64_t begin, int64_t end) {
+                      lookup_(end - begin, static_cast<const uint8_t*>(x) + begin, x_signed,
+                              combined_, y + begin);
+                    });
+      return;
+    }
     SplitBinary(pool_, same_shapes_, broadcast_, sizeof(Out),
                 [&](const ref::Broadcast& part, int64_t begin) {
-                  ref::MinMaxQ8(part, a + begin, b + begin, params_, y + begin);
+                  if (form_ == Form::kReference) {
+                    ref::MinMaxQ8(part, a + begin, b + begin, params_, y + begin);
+                  } else {
+                    RunTwoTables(part.count, a + begin, b + begin, y + begin);
+                  }
                 });
   }
   std::string_view name() const override { return name_; }
 
  private:
+  enum class Form { kReference, kTwoTables, kScalarA, kScalarB };
+
+  // table[v - type_min] = clamp(zy + Requantize(v - z, m), lo, hi) for every byte v of type T.
+  template <typename T>
+  void Fill(int32_t zero, Requant requant, Out* table) const {
+    for (int32_t i = 0; i < 256; ++i) {
+      const int32_t v = std::numeric_limits<T>::min() + i;
+      table[i] = static_cast<Out>(
+          Clamp(params_.zero_out + Requantize(v - zero, requant), params_.lo, params_.hi));
+    }
+  }
+  Out Pick(Out x, Out y) const { return params_.max ? (x > y ? x : y) : (x < y ? x : y); }
+  // The scalar operand's looked-up value folded into the other operand's table.
+  void Combine(uint8_t scalar_byte) {
+    const bool b_scalar = form_ == Form::kScalarB;
+    const bool scalar_signed = b_scalar ? std::is_signed_v<B> : std::is_signed_v<A>;
+    const int index = scalar_signed ? (scalar_byte ^ 0x80) : scalar_byte;
+    const Out fixed = b_scalar ? table_b_[index] : table_a_[index];
+    const Out* other = b_scalar ? table_a_ : table_b_;
+    for (int i = 0; i < 256; ++i) combined_[i] = Pick(other[i], fixed);
+  }
+  void RunTwoTables(int64_t count, const A* a, const B* b, Out* y) const {
+    constexpr int64_t kBlock = 1024;  // two blocks of looked-up bytes on the stack, in L1
+    Out looked_a[kBlock], looked_b[kBlock];
+    for (int64_t i = 0; i < count; i += kBlock) {
+      const int64_t n = std::min(kBlock, count - i);
+      lookup_(n, a + i, std::is_signed_v<A>, table_a_, looked_a);
+      lookup_(n, b + i, std::is_signed_v<B>, table_b_, looked_b);
+      for (int64_t k = 0; k < n; ++k) y[i + k] = Pick(looked_a[k], looked_b[k]);
+    }
+  }
+
   ThreadPool* pool_;
   bool same_shapes_;
   ref::Broadcast broadcast_;
   ref::QuantMinMaxParams params_;
+  Form form_ = Form::kReference;
+  Q8LookupFn lookup_ = nullptr;
+  bool scalar_value_ = false;  // the single-element operand is a constant: combined once
+  Out table_a_[256] = {}, table_b_[256] = {}, combined_[256] = {};
   std::string_view name_;
 };
 
