@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Batch-1 latency on 1 and 2 threads of the zoo's ConvNet, ResNet-44 and MobileNet (width 0.5),
 # fp32, int8 and ternary (PTQ on 64 Fashion-MNIST images), with `trit bench` (median of RUNS
-# runs after warm-up): the table of docs/benchmarks.md, "The second core at batch 1".
+# runs after warm-up): the table of docs/benchmarks.md, "The second core at batch 1". First what
+# moving data between the two cores costs now (bench/cross_core.cc): on a VM it changes with the
+# vCPUs' placement, and the table with it.
 #
 # Usage: [RUNS=300] bench/thread_scaling.sh [BUILD_DIR]
 set -euo pipefail
@@ -12,6 +14,7 @@ data=fashion-mnist:/usr/share/datasets/fashion-mnist
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 echo "machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) cores; trit $(git -C "$(dirname "$0")" rev-parse --short HEAD 2>/dev/null || echo '?')"
+"$build_dir/bench/trit_cross_core_bench"
 echo
 echo "| model | weights | 1 thread ms | 2 threads ms | speedup |"
 echo "|---|---|---|---|---|"
