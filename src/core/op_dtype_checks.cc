@@ -167,6 +167,20 @@ void CheckFloatOnlyTypes(const Graph& g, const Node& node) {
   CheckSameTypes(g, node);
 }
 
+void CheckDivTypes(const Graph& g, const Node& node) {
+  if (g.value(node.inputs.at(0)).dtype == DType::kF32) return CheckFloatOnlyTypes(g, node);
+  if (!DividesByOneConstant(g, node)) {
+    Fail(node, "divides a quantized tensor by something other than one f32 constant");
+  }
+  CheckActivationTypes(g, node, 1);
+}
+
+bool DividesByOneConstant(const Graph& g, const Node& node) {
+  if (node.op != OpType::kDiv || node.inputs.size() != 2) return false;
+  const Value& divisor = g.value(node.inputs[1]);
+  return divisor.is_constant() && divisor.dtype == DType::kF32 && NumElements(divisor.shape) == 1;
+}
+
 void CheckSameTypes(const Graph& g, const Node& node) {
   if (GetOpDef(node.op).alias && g.value(node.inputs.at(0)).dtype == DType::kBinary) {
     if (g.value(node.outputs.at(0)).dtype != DType::kBinary) {

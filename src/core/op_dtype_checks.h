@@ -21,6 +21,10 @@ void CheckAddTypes(const Graph& graph, const Node& node);
 void CheckStructuredTypes(const Graph& graph, const Node& node);
 // f32 inputs only.
 void CheckFloatOnlyTypes(const Graph& graph, const Node& node);
+// Div: f32; or a quantized dividend and output with one f32 constant divisor (an 8-bit table).
+void CheckDivTypes(const Graph& graph, const Node& node);
+// A Div whose divisor is one f32 constant: the Div that has an 8-bit form.
+bool DividesByOneConstant(const Graph& graph, const Node& node);
 // Float in, float out; or quantized in, quantized out with one scale each; aliases also binary in,
 // binary out.
 void CheckSameTypes(const Graph& graph, const Node& node);

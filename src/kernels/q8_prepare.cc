@@ -111,11 +111,13 @@ void AvgPoolRequant(float input_scale, float output_scale, int64_t window, Requa
   }
 }
 
+// In double, as LinearOutputRange: a Clip(0, 6) and a fused ReLU6 give the same bound.
 Q8Range ClipRange(DType out_type, float out_scale, int32_t out_zero_point, float min, float max) {
   Q8Range r{QuantMin(out_type), QuantMax(out_type)};
   auto level = [&](float real) {
-    return static_cast<int32_t>(std::clamp<double>(
-        out_zero_point + std::nearbyint(real / out_scale), QuantMin(out_type), QuantMax(out_type)));
+    return static_cast<int32_t>(
+        std::clamp<double>(out_zero_point + std::nearbyint(static_cast<double>(real) / out_scale),
+                           QuantMin(out_type), QuantMax(out_type)));
   };
   if (std::isfinite(min)) r.lo = level(min);
   if (std::isfinite(max)) r.hi = level(max);

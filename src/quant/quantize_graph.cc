@@ -7,6 +7,7 @@
 
 #include "core/error.h"
 #include "core/op_def.h"
+#include "core/op_dtype_checks.h"
 #include "core/recurrent_layout.h"
 #include "quant/graph_edit.h"
 #include "quant/structured_weights.h"
@@ -215,8 +216,9 @@ class Quantizer {
     const bool runs_quantized = rule == QuantRule::kKeepsInputParams ||
                                 rule == QuantRule::kJoinsInputs ||
                                 (rule == QuantRule::kRequantizes && HasParams(result));
-    const bool quantize =
-        runs_quantized && !src_.value(node.inputs[0]).is_constant() && IsQuantized8(node.inputs[0]);
+    const bool quantize = runs_quantized && !src_.value(node.inputs[0]).is_constant() &&
+                          IsQuantized8(node.inputs[0]) &&
+                          (node.op != OpType::kDiv || DividesByOneConstant(src_, node));
     std::vector<ValueId> inputs;
     for (const ValueId v : node.inputs) {
       if (src_.value(v).is_constant()) {

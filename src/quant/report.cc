@@ -6,6 +6,7 @@
 #include <map>
 
 #include "core/op_def.h"
+#include "core/op_dtype_checks.h"
 #include "core/structured_layout.h"
 #include "format/model_file.h"
 #include "format/tensor_encoding.h"
@@ -25,6 +26,9 @@ uint64_t StoredBytes(const Value& v, format::Encoding* encoding = nullptr) {
 
 // Why `node` of a quantized graph runs on floats: its op's rule, else what its input is.
 std::string WhyFloat(const Graph& g, const Node& node, const std::vector<NodeId>& producers) {
+  if (node.op == OpType::kDiv && !DividesByOneConstant(g, node)) {
+    return "no 8-bit form of a Div by a tensor (only by one constant)";
+  }
   switch (GetOpDef(node.op).quant) {
     case QuantRule::kStaysFloat:
       return "no 8-bit form of this op";

@@ -88,11 +88,13 @@ TEST(OpDef, QuantRulesMatchTheQuantizersLists) {
   EXPECT_EQ(OpsWhere([](const OpDef& d) { return d.quant == QuantRule::kJoinsInputs; }),
             (std::set<OpType>{OpType::kConcat}));
   EXPECT_EQ(OpsWhere([](const OpDef& d) { return d.quant == QuantRule::kRequantizes; }),
-            (std::set<OpType>{OpType::kAvgPool, OpType::kGlobalAvgPool, OpType::kAdd, OpType::kSub,
-                              OpType::kMul, OpType::kSigmoid, OpType::kTanh, OpType::kBatchNorm,
-                              OpType::kHardSigmoid, OpType::kHardSwish, OpType::kSilu, OpType::kErf,
-                              OpType::kGelu, OpType::kLayerNorm, OpType::kExp, OpType::kMin,
-                              OpType::kMax, OpType::kSoftplus, OpType::kMish}));
+            (std::set<OpType>{
+                OpType::kAvgPool,     OpType::kGlobalAvgPool, OpType::kAdd,  OpType::kSub,
+                OpType::kMul,         OpType::kSigmoid,       OpType::kTanh, OpType::kBatchNorm,
+                OpType::kHardSigmoid, OpType::kHardSwish,     OpType::kSilu, OpType::kErf,
+                OpType::kGelu,        OpType::kLayerNorm,     OpType::kExp,  OpType::kMin,
+                OpType::kMax,         OpType::kSoftplus,      OpType::kMish, OpType::kSoftmax,
+                OpType::kDiv,         OpType::kMatMul}));
   EXPECT_EQ(OpsWhere([](const OpDef& d) { return d.quant == QuantRule::kQuantizedWeights; }),
             (std::set<OpType>{OpType::kConv2D, OpType::kDense}));
   EXPECT_EQ(OpsWhere([](const OpDef& d) { return d.quant == QuantRule::kStructuredWeights; }),

@@ -791,6 +791,60 @@ TEST(QuantizedOps, MinMaxGiveTheReferencesBytesAtEveryLevel) {
   }
 }
 
+// MatMul of two 8-bit activations (batch broadcast) and Div by one constant (either sign):
+// within one level of the exact result.
+TEST(QuantizedOps, MatMulOfActivationsAndDivByAConstant) {
+  Rng rng(24);
+  for (DType a_type : kActTypes) {
+    for (DType b_type : kActTypes) {
+      const DType out_type = kActTypes[rng.Int(0, 1)];
+      const QTensor a = RandomActivation(rng, {2, 3, 5}, a_type);
+      const QTensor b = RandomActivation(rng, {1, 5, 4}, b_type);
+      const float out_scale = 0.002f;
+      const int32_t out_zero = QuantMin(out_type) + 128;
+      Graph g;
+      const ValueId ai = g.AddInput("a", a_type, a.shape, ParamsOf(a));
+      const ValueId bi = g.AddInput("b", b_type, b.shape, ParamsOf(b));
+      const ValueId yi = AddOutput(g, "y", out_type, out_scale, out_zero);
+      g.AddNodeWithOutputs(Node{OpType::kMatMul, "mm", {ai, bi}, {yi}, {}});
+      g.MarkOutput(yi);
+      const std::vector<int32_t> got = RunGraph(g, {&a, &b});
+      std::vector<int32_t> want;
+      for (int64_t batch = 0; batch < 2; ++batch) {
+        for (int64_t i = 0; i < 3; ++i) {
+          for (int64_t j = 0; j < 4; ++j) {
+            double sum = 0;
+            for (int64_t k = 0; k < 5; ++k) {
+              sum += a.Real(static_cast<size_t>((batch * 3 + i) * 5 + k)) *
+                     b.Real(static_cast<size_t>(k * 4 + j));
+            }
+            want.push_back(QuantizeReal(sum, out_scale, out_zero, out_type, -1000, 1000));
+          }
+        }
+      }
+      ExpectWithinOneLevel(got, want, "matmul");
+    }
+    for (const float divisor : {2.5f, -0.75f}) {
+      const QTensor x = RandomActivation(rng, {1, 4, 6}, a_type);
+      const DType out_type = kActTypes[rng.Int(0, 1)];
+      Graph g;
+      const ValueId xi = g.AddInput("x", a_type, x.shape, ParamsOf(x));
+      const ValueId c =
+          g.AddConstant("c", DType::kF32, {}, Buffer::FromVector(std::vector<float>{divisor}));
+      const ValueId yi = AddOutput(g, "y", out_type, 0.03f, QuantMin(out_type) + 128);
+      g.AddNodeWithOutputs(Node{OpType::kDiv, "div", {xi, c}, {yi}, {}});
+      g.MarkOutput(yi);
+      const std::vector<int32_t> got = RunGraph(g, {&x});
+      std::vector<int32_t> want;
+      for (size_t i = 0; i < x.levels.size(); ++i) {
+        want.push_back(QuantizeReal(x.Real(i) / divisor, 0.03f, QuantMin(out_type) + 128, out_type,
+                                    -1000, 1000));
+      }
+      ExpectWithinOneLevel(got, want, "div");
+    }
+  }
+}
+
 TEST(QuantizedOps, QuantizeDequantizeRoundHalfEven) {
   Graph g;
   const ValueId x = g.AddInput("x", DType::kF32, {1, 6});

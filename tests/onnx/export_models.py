@@ -87,8 +87,8 @@ class Decomposed(torch.nn.Module):
 
 
 class FloatPieces(torch.nn.Module):
-    """A Sub of two tensors (8-bit in an int8 model) and a MatMul of two tensors, which trit
-    runs in float only: the compression report names it and what follows it."""
+    """A Sub and a MatMul of two tensors (8-bit in an int8 model), and a Sqrt, which trit runs
+    in float only: the compression report names it and what follows it."""
 
     def __init__(self):
         super().__init__()
@@ -100,7 +100,7 @@ class FloatPieces(torch.nn.Module):
         d = self.a(x) - self.b(x)
         f = torch.flatten(d, 2)  # [1, 8, 64]
         gram = torch.matmul(f, f.transpose(1, 2))  # [1, 8, 8]
-        return self.fc(torch.relu(gram))
+        return self.fc(torch.relu(torch.sqrt(gram * gram + 1.0)))
 
 
 class TinyEncoder(torch.nn.Module):

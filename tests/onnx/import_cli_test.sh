@@ -54,9 +54,9 @@ check "info silu_se" "$trit" info "$work/silu_se.trit"
 grep -q "run a scalar reference kernel" "$work/out" && fail "info silu_se: a reference kernel is listed"
 grep -qE " Transpose .* x32_transpose_(interleave__|tiled32)" "$work/out" \
   || fail "info silu_se: the input Transpose runs no Transpose row"
-# info and bench name the nodes left on a reference kernel, and why (float_pieces: a MatMul).
+# info and bench name the nodes left on a reference kernel, and why (float_pieces: MatMul, Sqrt).
 check "info float_pieces" "$trit" info "$work/float_pieces.trit"
-grep -q "1 node(s) run a scalar reference kernel" "$work/out" \
+grep -q "2 node(s) run a scalar reference kernel" "$work/out" \
   && grep -q "MatMul (f32) x1, ref_matmul_f32: no optimized kernel for this op yet" "$work/out" \
   || fail "info float_pieces: the reference MatMul is not listed"
 check "bench float_pieces" "$trit" bench "$work/float_pieces.trit" --runs 3 --warmup 0
@@ -107,17 +107,17 @@ check "export decomposed" "$trit" export "$work/decomposed.trit" -o "$work/decom
 check "import it again" "$trit" import "$work/decomposed.again.onnx" -o "$work/decomposed.again.trit" \
   --verify -i "$work/decomposed.input.npy" --expect "$work/decomposed.expected.npy"
 grep -q "fused 2 GELU, fused 1 Mish" "$work/out" || fail "the exported GELUs and Mish did not fold back"
-# An op with no 8-bit form (MatMul of two tensors) stays float in an int8 model: the compression
-# report names it and why, and what follows it (text and JSON); the Sub before it is 8-bit.
+# An op with no 8-bit form (Sqrt) stays float in an int8 model: the compression report names it
+# and why, and what follows it (text and JSON); the Sub and the MatMul before it are 8-bit.
 py "import numpy as np; np.save('$work/float_pieces.calib.npy', np.random.RandomState(4).rand(16, 3, 8, 8).astype(np.float32)); np.save('$work/float_pieces.labels.npy', np.zeros(16, np.int32))"
 calib="npy:$work/float_pieces.calib.npy,$work/float_pieces.labels.npy"
 check "compress float_pieces" "$trit" compress "$work/float_pieces.trit" -o "$work/float_pieces.i8.trit" --calib "$calib" --calib-samples 16
-grep -q "node(s) run in float:" "$work/out" && ! grep -q "  Sub x1:" "$work/out" \
-  && grep -q "  MatMul x1: no 8-bit form of this op" "$work/out" \
-  && grep -q "  Relu x1: its input is float, from MatMul" "$work/out" \
+grep -q "node(s) run in float:" "$work/out" && ! grep -qE "  (Sub|MatMul) x1:" "$work/out" \
+  && grep -q "  Sqrt x1: no 8-bit form of this op" "$work/out" \
+  && grep -q "  Relu x1: its input is float, from Sqrt" "$work/out" \
   || { fail "compress float_pieces: the float nodes are not listed"; cat "$work/out"; }
 check "compress float_pieces --json" "$trit" compress "$work/float_pieces.trit" -o "$work/float_pieces.i8.trit" --calib "$calib" --calib-samples 16 --json
-py "import json; r = json.load(open('$work/out')); ops = {f['op']: f['reason'] for f in r['float_nodes']}; assert 'Sub' not in ops and ops['MatMul'] == 'no 8-bit form of this op', r['float_nodes']" \
+py "import json; r = json.load(open('$work/out')); ops = {f['op']: f['reason'] for f in r['float_nodes']}; assert 'Sub' not in ops and 'MatMul' not in ops and ops['Sqrt'] == 'no 8-bit form of this op', r['float_nodes']" \
   || fail "compress --json: float_nodes"
 check "compress silu_se again" "$trit" compress "$work/silu_se.trit" -o "$work/silu_se.i8.trit" \
   --calib "npy:$work/silu_se.calib.npy,$work/silu_se.labels.npy" --calib-samples 32
@@ -126,7 +126,7 @@ float_lines=$(grep -E "^  [A-Za-z]+ x[0-9]+: " "$work/out" | grep -v "^  Transpo
 
 # A transformer encoder layer: LayerNorm spelled out (opset 13) or as LayerNormalization
 # (opset 17) runs as LayerNorm, the erf GELU as Gelu; it quantizes with sequence-shaped
-# calibration data (LayerNorm and Gelu on 8 bits; the attention's MatMuls stay float).
+# calibration data (LayerNorm, Gelu and the attention's MatMuls, scale Div and Softmax on 8 bits).
 for model in encoder encoder17; do
   check "info $model" "$trit" info "$work/$model.trit"
   [[ $(grep -cE "^[^ ]+ +LayerNorm " "$work/out") -eq 2 && $(grep -cE "^[^ ]+ +Gelu " "$work/out") -eq 1 ]] \
@@ -144,6 +144,10 @@ py "import numpy as np; e = np.load('$work/encoder.expected.npy'); err = lambda 
   || fail "the quantized encoder is far from PyTorch"
 check "info of the int8 encoder" "$trit" info "$work/encoder.int8.trit"
 grep -qE "^output +LayerNorm .* i8 " "$work/out" || fail "int8 encoder: the last LayerNorm is not 8-bit"
+[[ $(grep -cE " MatMul .* i8 .*ref_matmul_q8" "$work/out") -eq 2 ]] \
+  && grep -qE " Div .* i8 .*(q8_div_lut|ref_div_q8)" "$work/out" \
+  && grep -qE " Softmax .* i8 .*ref_softmax_q8" "$work/out" \
+  || fail "int8 encoder: the attention does not run on 8 bits"
 # Exported again, LayerNorm is spelled out for opset 14 and folds back on import.
 check "export encoder17" "$trit" export "$work/encoder17.trit" -o "$work/encoder17.again.onnx"
 check "import it again" "$trit" import "$work/encoder17.again.onnx" -o "$work/encoder17.again.trit" \

@@ -448,7 +448,7 @@ class Converter {
         NeedInt8(node, Input(node, 0));
         NeedInt8(node, Input(node, 1));
         tflite::AddOptionsT o;
-        o.fused_activation_function = tflite::ActivationFunctionType_NONE;
+        o.fused_activation_function = FusedActivation(node);  // a residual Add + ReLU
         tflite::BuiltinOptionsUnion options;
         options.Set(std::move(o));
         AddOp(tflite::BuiltinOperator_ADD, {Tensor(node.inputs[0]), Tensor(node.inputs[1])},

@@ -1,13 +1,16 @@
 // Binary elementwise bindings with broadcasting: Add, Mul, Sub, Div, Pow, Min, Max in fp32; Add,
-// Sub, Mul, Min and Max quantized (Sub as the Add with the second input's multiplier negated). Add
+// Sub, Mul, Min and Max quantized (Sub as the Add with the second input's multiplier negated),
+// and Div by one constant. Add
 // may carry a fused ReLU / ReLU6 (its "activation").
 #include "kernels/ref/elementwise.h"
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <memory>
 #include <type_traits>
 
+#include "core/op_dtype_checks.h"
 #include "kernels/q8_prepare.h"
 #include "kernels/registry/activation.h"
 #include "kernels/registry/elementwise.h"
@@ -295,6 +298,46 @@ class MinMaxQ8Kernel final : public OpKernel {
   std::string_view name_;
 };
 
+// Div of an 8-bit tensor by one f32 constant c (attention scores / sqrt(d), a scale): a function
+// of the input byte, so a 256-entry table, y = clamp(zy + round_half_even(sx (x - zx) / c / sy))
+// in double precision, looked up by the pointwise table's row.
+template <typename In, typename Out>
+class DivByConstantQ8Kernel final : public OpKernel {
+ public:
+  DivByConstantQ8Kernel(const Graph& g, const Node& node, ThreadPool* pool)
+      : pool_(pool), count_(NumElements(Output(g, node).shape)) {
+    const Value& x = Input(g, node, 0);
+    const Value& y = Output(g, node);
+    const double divisor = *Input(g, node, 1).data->as<float>();
+    if (!(divisor != 0.0 && std::isfinite(divisor)))
+      Unsupported(node, "a zero or infinite divisor");
+    for (int32_t i = 0; i < 256; ++i) {
+      const double real =
+          static_cast<double>(Scale(x)) * (std::numeric_limits<In>::min() + i - ZeroPoint(x));
+      const double level = ZeroPoint(y) + std::nearbyint(real / divisor / Scale(y));
+      table_[i] = static_cast<Out>(std::clamp<double>(level, QuantMin(y.dtype), QuantMax(y.dtype)));
+    }
+    const auto& lookup = ChooseKernel(Q8PointwiseKernels(), {false});
+    lookup_ = lookup.entry;
+    name_ = lookup.isa == Isa::kRef ? "ref_div_q8" : "q8_div_lut";
+  }
+  void Run(const void* const* inputs, void* const* outputs, void*) override {
+    const auto* x = static_cast<const In*>(inputs[0]);
+    auto* y = static_cast<Out*>(outputs[0]);
+    SplitElements(pool_, count_, sizeof(Out), kMinSplitCheapBytes, [&](int64_t begin, int64_t end) {
+      lookup_(end - begin, x + begin, std::is_signed_v<In>, table_, y + begin);
+    });
+  }
+  std::string_view name() const override { return name_; }
+
+ private:
+  ThreadPool* pool_;
+  int64_t count_;
+  Out table_[256] = {};
+  Q8LookupFn lookup_ = nullptr;
+  std::string_view name_;
+};
+
 }  // namespace
 
 std::unique_ptr<OpKernel> MakeElementwiseKernel(const Graph& g, const Node& node,
@@ -305,6 +348,13 @@ std::unique_ptr<OpKernel> MakeElementwiseKernel(const Graph& g, const Node& node
     Unsupported(node, "rank above 8");
   }
   if (a.dtype == DType::kF32) return std::make_unique<BinaryF32Kernel>(g, node, pool);
+  if (node.op == OpType::kDiv && DividesByOneConstant(g, node)) {
+    std::unique_ptr<OpKernel> kernel;
+    DispatchQ8(a.dtype, Output(g, node).dtype, [&](auto in, auto out) {
+      kernel = std::make_unique<DivByConstantQ8Kernel<decltype(in), decltype(out)>>(g, node, pool);
+    });
+    return kernel;
+  }
   const bool min_max = node.op == OpType::kMin || node.op == OpType::kMax;
   if (node.op != OpType::kAdd && node.op != OpType::kSub && node.op != OpType::kMul && !min_max) {
     Unsupported(node, "a quantized input");
