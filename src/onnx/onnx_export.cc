@@ -137,13 +137,27 @@ class Exporter {
     View& view = views_[static_cast<size_t>(v)];
     if (!view.name.empty()) return view;
     const Value& value = g_.value(v);
-    if (!value.is_constant() || value.dtype != DType::kF32) {
+    view.name = Floats(value.name, value.shape, ConstantFloats(value));
+    return view;
+  }
+  // A constant's real values: an f32 one as stored; an 8-bit operand the quantizer made (of an
+  // Add, Sub, Mul, Min or Max) dequantized, s * (q - z), so ONNX computes with exactly its levels.
+  std::vector<float> ConstantFloats(const Value& value) {
+    const bool eight_bit = IsQuantizedActivation(value.dtype) && value.quant.scale.size() == 1;
+    if (!value.is_constant() || (value.dtype != DType::kF32 && !eight_bit)) {
       throw Error(ErrorCode::kInternal, "tensor '" + value.name + "' is read before it is written");
     }
     std::vector<float> data(static_cast<size_t>(NumElements(value.shape)));
-    std::memcpy(data.data(), value.data->data(), data.size() * sizeof(float));
-    view.name = Floats(value.name, value.shape, data);
-    return view;
+    if (!eight_bit) {
+      std::memcpy(data.data(), value.data->data(), data.size() * sizeof(float));
+      return data;
+    }
+    const auto* bytes = static_cast<const uint8_t*>(value.data->data());
+    for (size_t i = 0; i < data.size(); ++i) {
+      const int32_t level = value.dtype == DType::kI8 ? static_cast<int8_t>(bytes[i]) : bytes[i];
+      data[i] = value.quant.scale[0] * static_cast<float>(level - value.quant.zero_point[0]);
+    }
+    return data;
   }
   // A constant of a rank-4 op read as NCHW: 1s prepended, then permuted.
   std::string ConstantNchw(ValueId v) {
@@ -151,8 +165,9 @@ class Exporter {
     Shape shape(4 - value.shape.size(), 1);
     shape.insert(shape.end(), value.shape.begin(), value.shape.end());
     const Shape out = {shape[0], shape[3], shape[1], shape[2]};
-    std::vector<float> data(static_cast<size_t>(NumElements(shape)));
-    ref::Transpose(value.data->data(), shape.data(), kToNchw, 4, sizeof(float), data.data());
+    const std::vector<float> values = ConstantFloats(value);
+    std::vector<float> data(values.size());
+    ref::Transpose(values.data(), shape.data(), kToNchw, 4, sizeof(float), data.data());
     return Floats(value.name + "/nchw", out, data);
   }
 

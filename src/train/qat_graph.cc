@@ -75,6 +75,15 @@ QatGraph::QatGraph(const Graph& folded, const quant::QuantPlan& plan, QatOptions
   // Narrow-type scales are recomputed every step: max scaling, not the slow MSE search.
   plan_.default_weights.search_scale = false;
   for (auto& [name, spec] : plan_.layers) spec.search_scale = false;
+  // The forward pass is the runtime's integers, op by op (RunQuantizedOp). Sub, Div, MatMul and
+  // Softmax on 8 bits have no such form here yet: without calibrated output parameters they stay
+  // float in the template, as they did before the quantizer took them.
+  for (const Node& node : folded_.nodes()) {
+    if (node.op == OpType::kSub || node.op == OpType::kDiv || node.op == OpType::kMatMul ||
+        node.op == OpType::kSoftmax) {
+      plan_.activations.erase(folded_.value(node.outputs[0]).name);
+    }
+  }
   template_ = quant::QuantizeGraph(folded_, plan_);
   if (template_.inputs().size() != 1) {
     throw Error(ErrorCode::kUnsupported, "training needs a graph with one input");

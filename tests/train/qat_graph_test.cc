@@ -139,6 +139,29 @@ TEST(QatGraph, RandomLayersAreBitExact) {
   }
 }
 
+// A Sub of two layers' outputs, which the quantizer runs on 8 bits: QAT (the runtime's integers
+// op by op) keeps it float, and the forward pass is still the exported model's.
+TEST(QatGraph, KeepsASubOfTwoLayersFloat) {
+  zoo::GraphBuilder b(7);
+  const ValueId x = b.Flatten(b.Input({1, 4, 4, 2}));
+  const ValueId difference = b.Add(b.Dense(x, 6), b.Dense(x, 6));
+  Graph g = b.Finish(b.Dense(b.Relu(difference), 3));
+  for (Node& node : g.nodes()) {
+    if (node.op == OpType::kAdd) node.op = OpType::kSub;
+  }
+  torch::manual_seed(4);
+  const Graph folded = quant::FoldForInference(g);
+  const Case c{"", quant::WeightType::kInt8, true, quant::ActivationMode::kInt8};
+  QatGraph module(folded, MakePlan(folded, c, torch::rand({4, 4, 4, 2})), QatOptions{});
+  int float_subs = 0;
+  const Graph exported = module.ExportGraph();
+  for (const Node& node : exported.nodes()) {
+    float_subs += node.op == OpType::kSub && exported.value(node.outputs[0]).dtype == DType::kF32;
+  }
+  EXPECT_EQ(float_subs, 1);
+  ExpectBitExact(module, torch::rand({4, 4, 4, 2}), "sub", 1e-5f);
+}
+
 TEST(QatGraph, StaysExactAfterTrainingStepsWithPruning) {
   torch::manual_seed(2);
   const Graph folded = quant::FoldForInference(zoo::BuildZooModel("lenet5"));
