@@ -5,8 +5,10 @@
 
 namespace trit::format {
 
-// Version 2 added the sparse and entropy-coded encodings; version 1 files read unchanged.
-inline constexpr uint32_t kFormatVersion = 2;
+// Version 2 added the sparse and entropy-coded encodings; version 3 the fused activation of Add
+// and BatchNorm (an older reader would ignore it and compute without the clamp). Older files
+// read unchanged.
+inline constexpr uint32_t kFormatVersion = 3;
 inline constexpr uint32_t kOldestFormatVersion = 1;
 
 inline constexpr char kMagic[8] = {'T', 'R', 'I', 'T', 'M', 'O', 'D', 'L'};
