@@ -638,18 +638,19 @@ TEST(QuantizedOps, AddSubMulConcatMinMaxWithBroadcastAndMixedParams) {
 // An Add or BatchNorm with a fused ReLU / ReLU6 (quant::FoldForInference) gives the bytes of the
 // op followed by the separate Relu or Clip(0, 6) it replaced, where that one keeps the op's
 // output parameters (as the quantizer gives it): 8-bit and fp32, every level, both 8-bit types,
-// the Add with same shapes (the split form) and broadcast.
+// the Add with same shapes (the split form) and broadcast, on one thread and on two (24 KB and
+// more of output: the threads split it, each clamping its own part).
 TEST(QuantizedOps, FusedActivationOfAddAndBatchNormGivesTheSeparateOpsBytes) {
   Rng rng(21);
   const int64_t channels = 24;
-  const Shape shape = {1, 9, 9, channels};
+  const Shape shape = {1, 32, 32, channels};
   for (const DType type : {DType::kI8, DType::kU8, DType::kF32}) {
     for (const OpType op : {OpType::kAdd, OpType::kBatchNorm}) {
       for (const bool broadcast : {false, true}) {
         if (broadcast && op == OpType::kBatchNorm) continue;
         for (const char* activation : {"relu", "relu6"}) {
           const bool q8 = type != DType::kF32;
-          const Shape b_shape = broadcast ? Shape{9, 1, channels} : shape;
+          const Shape b_shape = broadcast ? Shape{32, 1, channels} : shape;
           auto params = [&](float scale) {
             return q8 ? QuantParams::PerTensor(scale, QuantMin(type) + rng.Int(60, 200))
                       : QuantParams{};
@@ -710,10 +711,13 @@ TEST(QuantizedOps, FusedActivationOfAddAndBatchNormGivesTheSeparateOpsBytes) {
             data.push_back(std::move(bytes));
           }
           for (const Isa isa : RunnableIsas()) {
-            std::vector<uint8_t> outputs[2];
-            for (int k = 0; k < 2; ++k) {
+            // The separate ops on one thread; the fused op on one and on two.
+            std::vector<uint8_t> outputs[3];
+            for (int k = 0; k < 3; ++k) {
+              runtime::SessionOptions options;
+              options.threads = k == 2 ? 2 : 1;
               setenv("TRIT_ISA", std::string(IsaName(isa)).c_str(), 1);
-              auto session = runtime::Session::FromGraph(k == 0 ? separate : fused);
+              auto session = runtime::Session::FromGraph(k == 0 ? separate : fused, options);
               unsetenv("TRIT_ISA");
               for (size_t i = 0; i < (op == OpType::kAdd ? 2u : 1u); ++i) {
                 std::memcpy(session->input_data(i), data[i].data(), data[i].size());
@@ -722,9 +726,11 @@ TEST(QuantizedOps, FusedActivationOfAddAndBatchNormGivesTheSeparateOpsBytes) {
               const auto* y = static_cast<const uint8_t*>(session->output_data(0));
               outputs[k].assign(y, y + data[0].size());
             }
-            EXPECT_EQ(outputs[0], outputs[1])
-                << OpTypeName(op) << " " << DTypeName(type) << " " << activation
-                << (broadcast ? " broadcast " : " ") << IsaName(isa);
+            for (int k = 1; k < 3; ++k) {
+              EXPECT_EQ(outputs[0], outputs[k])
+                  << OpTypeName(op) << " " << DTypeName(type) << " " << activation
+                  << (broadcast ? " broadcast " : " ") << IsaName(isa) << " threads " << k;
+            }
           }
         }
       }

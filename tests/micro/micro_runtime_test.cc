@@ -250,6 +250,58 @@ std::vector<uint8_t> Plain(const Graph& graph) {
   return format::SerializeModel(graph, options);
 }
 
+// fp32 Add and BatchNorm with their fused ReLU / ReLU6: the host runtime's bytes at its
+// reference level (the same reference kernels and the same clamp after each).
+TEST(MicroRuntime, RunsTheFusedActivationOfFp32AddAndBatchNorm) {
+  Graph g;
+  const Shape shape = {1, 4, 4, 8};
+  std::vector<float> shift(8), gamma(8), beta(8), mean(8), var(8);
+  for (int c = 0; c < 8; ++c) {
+    shift[c] = 0.5f * static_cast<float>(c) - 2.0f;
+    gamma[c] = 3.0f + static_cast<float>(c);
+    beta[c] = 1.0f;
+    mean[c] = 0.25f;
+    var[c] = 0.5f + 0.1f * static_cast<float>(c);
+  }
+  auto constant = [&](const char* name, const std::vector<float>& v) {
+    return g.AddConstant(name, DType::kF32, {8}, Buffer::FromVector(v));
+  };
+  const ValueId x = g.AddInput("x", DType::kF32, shape);
+  Attributes relu, relu6;
+  relu.Set("activation", std::string("relu"));
+  relu6.Set("activation", std::string("relu6"));
+  const ValueId sum = g.AddNode(OpType::kAdd, "add", {x, constant("shift", shift)}, relu);
+  g.MarkOutput(g.AddNode(OpType::kBatchNorm, "bn",
+                         {sum, constant("gamma", gamma), constant("beta", beta),
+                          constant("mean", mean), constant("var", var)},
+                         relu6));
+  g.InferShapes();
+  std::vector<float> input(static_cast<size_t>(NumElements(shape)));
+  for (size_t i = 0; i < input.size(); ++i) input[i] = static_cast<float>(i % 13) * 0.4f - 2.5f;
+  setenv("TRIT_ISA", "ref", 1);
+  auto session = runtime::Session::FromGraph(g);
+  unsetenv("TRIT_ISA");
+  std::memcpy(session->input_data(0), input.data(), input.size() * sizeof(float));
+  session->Run();
+  const auto* want = static_cast<const float*>(session->output_data(0));
+  Loaded loaded(Plain(g), 1 << 16);
+  ASSERT_EQ(loaded.status, TRIT_MICRO_OK) << trit_micro_last_error();
+  trit_micro_tensor in, out;
+  ASSERT_EQ(trit_micro_input(loaded.micro, 0, &in), TRIT_MICRO_OK);
+  ASSERT_EQ(trit_micro_output(loaded.micro, 0, &out), TRIT_MICRO_OK);
+  std::memcpy(in.data, input.data(), input.size() * sizeof(float));
+  ASSERT_EQ(trit_micro_invoke(loaded.micro), TRIT_MICRO_OK) << trit_micro_last_error();
+  const auto* got = static_cast<const float*>(out.data);
+  int clamped_low = 0, clamped_high = 0;
+  for (size_t i = 0; i < input.size(); ++i) {
+    EXPECT_EQ(got[i], want[i]) << i;
+    clamped_low += got[i] == 0.0f;
+    clamped_high += got[i] == 6.0f;
+  }
+  EXPECT_GT(clamped_low, 0);  // both bounds bite
+  EXPECT_GT(clamped_high, 0);
+}
+
 TEST(MicroRuntime, RefusesANodeWithMoreInputsThanItHolds) {
   zoo::GraphBuilder b(3);
   const ValueId x = b.Input({1, 2, 2, 3});
