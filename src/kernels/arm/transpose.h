@@ -7,7 +7,7 @@
 
 namespace trit::arm {
 
-void TransposeX32InterleaveNeon(int64_t batch, int64_t rows, int64_t cols, const uint32_t* input,
+void TransposeX32InterleaveNeon(int64_t rows, int64_t cols, const uint32_t* input,
                                 uint32_t* output);
 
 }  // namespace trit::arm

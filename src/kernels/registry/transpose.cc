@@ -41,36 +41,28 @@ bool Is8Bit(const TransposeProblem& p) { return p.element_bytes == 1; }
 // 2, 3 or 4 rows of 4 bytes: the interleaving rows.
 bool Interleaves(const TransposeProblem& p) { return Is32Bit(p) && p.rows >= 2 && p.rows <= 4; }
 
-#if defined(__x86_64__)
-void InterleaveAvx512(int64_t batch, int64_t rows, int64_t cols, size_t, const void* input,
-                      void* output) {
-  x86::TransposeX32InterleaveAvx512(batch, rows, cols, static_cast<const uint32_t*>(input),
-                                    static_cast<uint32_t*>(output));
+// One matrix at a time: an ISA file's interleave over the batch.
+template <void (*kMatrix)(int64_t, int64_t, const uint32_t*, uint32_t*)>
+void EachMatrix(int64_t batch, int64_t rows, int64_t cols, size_t, const void* input,
+                void* output) {
+  const auto* in = static_cast<const uint32_t*>(input);
+  auto* out = static_cast<uint32_t*>(output);
+  for (int64_t b = 0; b < batch; ++b)
+    kMatrix(rows, cols, in + b * rows * cols, out + b * rows * cols);
 }
-void InterleaveAvx2(int64_t batch, int64_t rows, int64_t cols, size_t, const void* input,
-                    void* output) {
-  x86::TransposeX32InterleaveAvx2(batch, rows, cols, static_cast<const uint32_t*>(input),
-                                  static_cast<uint32_t*>(output));
-}
-#endif
-
-#if defined(__aarch64__)
-void InterleaveNeon(int64_t batch, int64_t rows, int64_t cols, size_t, const void* input,
-                    void* output) {
-  arm::TransposeX32InterleaveNeon(batch, rows, cols, static_cast<const uint32_t*>(input),
-                                  static_cast<uint32_t*>(output));
-}
-#endif
 
 constexpr KernelCandidate<TransposeProblem, TransposeFn> kTranspose[] = {
 #if defined(__x86_64__)
-    {"x32_transpose_interleave__avx512", Isa::kAvx512, Interleaves, InterleaveAvx512},
-    {"x32_transpose_interleave__avx2", Isa::kAvx2, Interleaves, InterleaveAvx2},
+    {"x32_transpose_interleave__avx512", Isa::kAvx512, Interleaves,
+     EachMatrix<x86::TransposeX32InterleaveAvx512>},
+    {"x32_transpose_interleave__avx2", Isa::kAvx2, Interleaves,
+     EachMatrix<x86::TransposeX32InterleaveAvx2>},
     {"x32_transpose_tiled32", Isa::kAvx2, Is32Bit, TransposeTiled},
     {"x8_transpose_tiled32", Isa::kAvx2, Is8Bit, TransposeTiled},
 #endif
 #if defined(__aarch64__)
-    {"x32_transpose_interleave__neon", Isa::kNeon, Interleaves, InterleaveNeon},
+    {"x32_transpose_interleave__neon", Isa::kNeon, Interleaves,
+     EachMatrix<arm::TransposeX32InterleaveNeon>},
     {"x32_transpose_tiled32", Isa::kNeon, Is32Bit, TransposeTiled},
     {"x8_transpose_tiled32", Isa::kNeon, Is8Bit, TransposeTiled},
 #endif

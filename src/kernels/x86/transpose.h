@@ -10,9 +10,9 @@
 
 namespace trit::x86 {
 
-void TransposeX32InterleaveAvx512(int64_t batch, int64_t rows, int64_t cols, const uint32_t* input,
+void TransposeX32InterleaveAvx512(int64_t rows, int64_t cols, const uint32_t* input,
                                   uint32_t* output);
-void TransposeX32InterleaveAvx2(int64_t batch, int64_t rows, int64_t cols, const uint32_t* input,
+void TransposeX32InterleaveAvx2(int64_t rows, int64_t cols, const uint32_t* input,
                                 uint32_t* output);
 
 }  // namespace trit::x86

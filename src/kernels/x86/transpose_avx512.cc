@@ -42,20 +42,11 @@ void Interleave(int64_t cols, const uint32_t* in, uint32_t* out) {
 
 }  // namespace
 
-void TransposeX32InterleaveAvx512(int64_t batch, int64_t rows, int64_t cols, const uint32_t* input,
+void TransposeX32InterleaveAvx512(int64_t rows, int64_t cols, const uint32_t* input,
                                   uint32_t* output) {
-  const int64_t total = rows * cols;
-  for (int64_t b = 0; b < batch; ++b) {
-    const uint32_t* in = input + b * total;
-    uint32_t* out = output + b * total;
-    if (rows == 2) {
-      Interleave<2>(cols, in, out);
-    } else if (rows == 3) {
-      Interleave<3>(cols, in, out);
-    } else {
-      Interleave<4>(cols, in, out);
-    }
-  }
+  if (rows == 2) return Interleave<2>(cols, input, output);
+  if (rows == 3) return Interleave<3>(cols, input, output);
+  Interleave<4>(cols, input, output);
 }
 
 }  // namespace trit::x86
