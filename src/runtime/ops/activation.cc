@@ -150,13 +150,8 @@ class ActivationQ8Kernel final : public OpKernel {
     lookup_ = chosen.entry;
     name_ = chosen.name;
     if (!rescale_op) {
-      constexpr int32_t kMin = std::numeric_limits<In>::min();
-      for (int32_t i = 0; i < 256; ++i) {
-        const double real = static_cast<double>(Scale(x)) * (kMin + i - input_zero_point_);
-        const double f = TableFunction(node, real);
-        const double level = output_zero_point_ + std::nearbyint(f / Scale(y));
-        table_[i] = static_cast<Out>(std::clamp<double>(level, lo_, hi_));
-      }
+      FillQ8Table<In>(
+          x, y, lo_, hi_, [&](double real) { return TableFunction(node, real); }, table_);
       return;
     }
     if (!lookup_) name_ = op_ == OpType::kRelu ? "ref_relu_q8" : "ref_clip_q8";

@@ -19,10 +19,6 @@
 namespace trit::runtime {
 namespace {
 
-Activation FusedActivation(const Node& node) {
-  return ParseActivation(node.attrs.GetString("activation", "none"));
-}
-
 class BatchNormF32Kernel final : public OpKernel {
  public:
   BatchNormF32Kernel(const Graph& g, const Node& node, ThreadPool* pool)

@@ -70,7 +70,7 @@ class DenseQ8Kernel final : public OpKernel {
 }  // namespace
 
 std::unique_ptr<OpKernel> MakeDenseKernel(const Graph& g, const Node& node, ThreadPool* pool) {
-  const Activation activation = ParseActivation(node.attrs.GetString("activation", "none"));
+  const Activation activation = FusedActivation(node);
   const Value& x = Input(g, node, 0);
   const DenseShape shape = ShapeOf(g, node);
   if (x.dtype == DType::kF32) {

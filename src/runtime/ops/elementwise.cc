@@ -51,10 +51,6 @@ void SplitBinary(ThreadPool* pool, bool same_shapes, const ref::Broadcast& broad
                 [&](int64_t begin, int64_t end) { run(Flat(end - begin), begin); });
 }
 
-Activation FusedActivation(const Node& node) {
-  return ParseActivation(node.attrs.GetString("activation", "none"));
-}
-
 ref::Broadcast BroadcastOf(const Graph& g, const Node& node) {
   const Shape& a = Input(g, node, 0).shape;
   const Shape& b = Input(g, node, 1).shape;
@@ -311,12 +307,9 @@ class DivByConstantQ8Kernel final : public OpKernel {
     const double divisor = *Input(g, node, 1).data->as<float>();
     if (!(divisor != 0.0 && std::isfinite(divisor)))
       Unsupported(node, "a zero or infinite divisor");
-    for (int32_t i = 0; i < 256; ++i) {
-      const double real =
-          static_cast<double>(Scale(x)) * (std::numeric_limits<In>::min() + i - ZeroPoint(x));
-      const double level = ZeroPoint(y) + std::nearbyint(real / divisor / Scale(y));
-      table_[i] = static_cast<Out>(std::clamp<double>(level, QuantMin(y.dtype), QuantMax(y.dtype)));
-    }
+    FillQ8Table<In>(
+        x, y, QuantMin(y.dtype), QuantMax(y.dtype), [&](double real) { return real / divisor; },
+        table_);
     const auto& lookup = ChooseKernel(Q8PointwiseKernels(), {false});
     lookup_ = lookup.entry;
     name_ = lookup.isa == Isa::kRef ? "ref_div_q8" : "q8_div_lut";

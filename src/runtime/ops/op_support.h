@@ -35,6 +35,23 @@ inline const Value& Output(const Graph& g, const Node& n) { return g.value(n.out
 inline float Scale(const Value& v) { return v.quant.scale.at(0); }
 inline int32_t ZeroPoint(const Value& v) { return v.quant.zero_point.at(0); }
 
+// The ReLU / ReLU6 fused into a Conv2D, Dense, Add or BatchNorm ("activation").
+inline Activation FusedActivation(const Node& node) {
+  return ParseActivation(node.attrs.GetString("activation", "none"));
+}
+
+// A function of one 8-bit input as its 256-entry table over the input type's levels (In's
+// minimum first): y = clamp(zy + round_half_even(f(sx (x - zx)) / sy), lo, hi), in double.
+template <typename In, typename Out, typename F>
+void FillQ8Table(const Value& x, const Value& y, int32_t lo, int32_t hi, F&& f, Out* table) {
+  for (int32_t i = 0; i < 256; ++i) {
+    const double real =
+        static_cast<double>(Scale(x)) * (std::numeric_limits<In>::min() + i - ZeroPoint(x));
+    const double level = ZeroPoint(y) + std::nearbyint(f(real) / Scale(y));
+    table[i] = static_cast<Out>(std::clamp<double>(level, lo, hi));
+  }
+}
+
 // Calls f(In{}, Out{}) with In/Out the C++ types of two quantized activation dtypes.
 template <typename F>
 void DispatchQ8(DType in, DType out, F&& f) {

@@ -19,7 +19,7 @@ class StructuredDenseKernel final : public OpKernel {
       : product_(PrepareStructuredProduct(ActiveIsa(), g, node, layout.w,
                                           NumElements(Input(g, node, 0).shape) / layout.w.cols)),
         bias_(Input(g, node, layout.bias).data->as<float>()),
-        activation_(ParseActivation(node.attrs.GetString("activation", "none"))) {
+        activation_(FusedActivation(node)) {
     name_ = std::string("structured_dense_") + (product_.int8() ? "w8_" : "f32_") +
             (product_.sparse() ? "csr" : std::string(MatrixStructureName(layout.w.structure))) +
             "__" + std::string(IsaName(ActiveIsa()));
